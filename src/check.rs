@@ -1,0 +1,148 @@
+//! `mailclerk check`: runs messages through every stage without sending or recording anything,
+//! and prints what mailclerk would do (one JSON object per message per line with `--json`).
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use jiff::Timestamp;
+use serde_json::{Value, json};
+
+use crate::accounts::AccountMatch;
+use crate::config::{Config, Mailbox};
+use crate::parse::RawMail;
+use crate::plan::Action;
+use crate::render::Reply;
+use crate::run::{self, Examined, decision_json, decision_summary};
+use crate::screen::Screen;
+
+/// How `check` reads and prints.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Use this mailbox instead of the one the message is addressed to.
+    pub mailbox: Option<String>,
+    /// The receipt time, instead of the message's `Received:` header.
+    pub received: Option<Timestamp>,
+    pub json: bool,
+}
+
+/// Checks every file, printing one result (or one error) per file; returns how many files
+/// could not be checked. A bad file never stops the others.
+///
+/// # Errors
+/// Only when the report cannot be written.
+pub fn check_files(cfg: &Config, opts: &Options, files: &[PathBuf], out: &mut dyn Write) -> std::io::Result<usize> {
+    let mut failed = 0;
+    for file in files {
+        let result = check_file(cfg, opts, file);
+        let line = match (&result, opts.json) {
+            (Ok(v), true) => v.to_string(),
+            (Ok(v), false) => human(v),
+            (Err(e), true) => json!({ "file": file.display().to_string(), "error": e }).to_string(),
+            (Err(e), false) => format!("{}: error: {e}\n", file.display()),
+        };
+        if result.is_err() {
+            failed += 1;
+        }
+        writeln!(out, "{line}")?;
+    }
+    Ok(failed)
+}
+
+fn check_file(cfg: &Config, opts: &Options, file: &PathBuf) -> Result<Value, String> {
+    let bytes = std::fs::read(file).map_err(|e| format!("cannot read the file: {e}"))?;
+    if bytes.len() > cfg.max_message_bytes {
+        return Err(format!("message is {} bytes, over the {}-byte limit; it would go to people unread", bytes.len(), cfg.max_message_bytes));
+    }
+    let raw = RawMail { origin: file.display().to_string(), received: opts.received, bytes };
+    // The mailbox comes from the recipients, so parse once without a store to learn them.
+    let mailbox = pick(cfg, opts, &raw)?;
+    let store = run::open_store(mailbox).map_err(|e| error_chain(&e))?;
+    let examined = run::examine(cfg, mailbox, &store, &raw, Timestamp::now()).map_err(|e| error_chain(&e))?;
+    match examined {
+        Examined::Unreadable { why, .. } => Err(why),
+        Examined::Planned { inbound, plan } => {
+            let mut v = json!({
+                "file": file.display().to_string(),
+                "mailbox": mailbox.name,
+                "message_id": inbound.message_id,
+                "from": inbound.from.email,
+                "received": inbound.received.to_string(),
+                "screen": match &plan.screen { Screen::Answerable => "answerable".to_string(), Screen::Skip(r) => format!("skip:{r}") },
+                "intent": plan.classified.as_ref().map(|c| c.intent.as_str()),
+                "evidence": plan.classified.as_ref().map(|c| c.evidence.clone()),
+                "account": match &plan.account { Some(AccountMatch::One(a)) => Value::from(a.id.clone()), _ => Value::Null },
+                "action": Value::Null,
+                "why": Value::Null,
+                "decision": Value::Null,
+                "reply": Value::Null,
+            });
+            match &plan.action {
+                Action::Skip(_) => v["action"] = "skip".into(),
+                Action::ToHuman { why, ack } => {
+                    v["action"] = "review".into();
+                    v["why"] = why.to_string().into();
+                    if let Some(ack) = ack {
+                        v["ack"] = reply_json(ack);
+                    }
+                }
+                Action::Reply { decision, reply } => {
+                    v["action"] = "reply".into();
+                    v["decision"] = Value::Object(decision_json(decision));
+                    v["summary"] = decision_summary(decision).into();
+                    v["reply"] = reply_json(reply);
+                }
+            }
+            Ok(v)
+        }
+    }
+}
+
+fn pick<'c>(cfg: &'c Config, opts: &Options, raw: &RawMail) -> Result<&'c Mailbox, String> {
+    if let Some(name) = &opts.mailbox {
+        return cfg.mailbox(name).ok_or_else(|| format!("no mailbox called {name:?} in the configuration"));
+    }
+    let recipients = crate::parse::parse(raw, cfg.max_message_bytes).map(|m| m.recipients).map_err(|e| e.to_string())?;
+    cfg.mailbox_for(&recipients).ok_or_else(|| {
+        format!("addressed to no configured mailbox (recipients: {}); name one with --mailbox", recipients.join(", "))
+    })
+}
+
+fn reply_json(reply: &Reply) -> Value {
+    json!({ "to": reply.to, "subject": reply.subject, "message_id": reply.message_id, "template": reply.template, "body": reply.body })
+}
+
+fn human(v: &Value) -> String {
+    let s = |k: &str| v[k].as_str().unwrap_or("-").to_string();
+    let mut text = format!(
+        "{}\n  from {} to mailbox {}, received {}\n  screen {}, intent {}, account {}\n  action {}",
+        s("file"), s("from"), s("mailbox"), s("received"), s("screen"), s("intent"), s("account"), s("action")
+    );
+    if let Some(why) = v["why"].as_str() {
+        text.push_str(&format!(": {why}"));
+    }
+    if let Some(summary) = v["summary"].as_str() {
+        text.push_str(&format!(": {summary}"));
+    }
+    for key in ["reply", "ack"] {
+        if let Some(reply) = v.get(key).filter(|r| !r.is_null()) {
+            text.push_str(&format!(
+                "\n  {key} to {}, subject {:?}\n    {}",
+                reply["to"].as_str().unwrap_or(""),
+                reply["subject"].as_str().unwrap_or(""),
+                reply["body"].as_str().unwrap_or("").trim_end().replace('\n', "\n    ")
+            ));
+        }
+    }
+    text.push('\n');
+    text
+}
+
+fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut line = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        line.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    line
+}

@@ -1,0 +1,99 @@
+//! The command line: `run`, `check`, `config check`, `accounts import`, `policy test`.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use jiff::Timestamp;
+
+/// mailclerk answers refund and cancellation email by the vendor's written policy.
+#[derive(Debug, Parser)]
+#[command(name = "mailclerk", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Answer the mail in every configured mailbox.
+    Run {
+        #[arg(long, value_name = "FILE")]
+        config: PathBuf,
+        /// Handle what is there now, then exit.
+        #[arg(long)]
+        once: bool,
+        /// Decide and print, but send nothing and record nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Run messages through every stage and print what mailclerk would do; sends nothing.
+    Check {
+        #[arg(long, value_name = "FILE")]
+        config: PathBuf,
+        /// The mailbox to use; default: the one whose address is among the recipients.
+        #[arg(long, value_name = "NAME")]
+        mailbox: Option<String>,
+        /// The receipt time (RFC 3339); default: the message's Received: header.
+        #[arg(long, value_name = "RFC3339")]
+        received: Option<Timestamp>,
+        /// One JSON object per message per line.
+        #[arg(long)]
+        json: bool,
+        #[arg(required = true, value_name = "MESSAGE.eml")]
+        messages: Vec<PathBuf>,
+    },
+    /// Configuration commands.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+    /// Customer account commands.
+    Accounts {
+        #[command(subcommand)]
+        command: AccountsCommand,
+    },
+    /// Policy commands.
+    Policy {
+        #[command(subcommand)]
+        command: PolicyCommand,
+    },
+}
+
+/// `mailclerk config ...`
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Validate the configuration, its policies and templates, without running.
+    Check {
+        #[arg(long, value_name = "FILE")]
+        config: PathBuf,
+    },
+}
+
+/// `mailclerk accounts ...`
+#[derive(Debug, Subcommand)]
+pub enum AccountsCommand {
+    /// Load (or update) accounts from a CSV file: the whole file or nothing.
+    Import {
+        #[arg(long, value_name = "FILE")]
+        config: PathBuf,
+        /// Required when the configuration has more than one mailbox.
+        #[arg(long, value_name = "NAME")]
+        mailbox: Option<String>,
+        #[arg(value_name = "accounts.csv")]
+        csv: PathBuf,
+    },
+}
+
+/// `mailclerk policy ...`
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Run policy scenario files and report every scenario that fails.
+    Test {
+        /// Where `<policy>.toml` files are found.
+        #[arg(long, value_name = "DIR", default_value = "config/policies")]
+        policies: PathBuf,
+        #[arg(required = true, value_name = "FILE.toml")]
+        files: Vec<PathBuf>,
+    },
+}

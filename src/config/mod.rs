@@ -1,0 +1,273 @@
+//! Configuration: the main TOML file, and the policy files and templates it names.
+//!
+//! Two levels, as everywhere in mailclerk: raw serde structs that reject unknown keys, then a
+//! validated [`Config`]. Every mistake found is collected, so one `config check` lists them all.
+
+pub mod error;
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::classify::ClassifyRules;
+use crate::policy::schema::Policy;
+use crate::render::Templates;
+pub use error::{ConfigError, ConfigErrors};
+
+/// The validated configuration.
+#[derive(Debug)]
+pub struct Config {
+    /// The main file, as given.
+    pub file: PathBuf,
+    pub templates: Templates,
+    pub classify: ClassifyRules,
+    /// Messages above this size go to people unread.
+    pub max_message_bytes: usize,
+    pub mailboxes: Vec<Mailbox>,
+}
+
+/// One support mailbox: one vendor, one policy, one store.
+#[derive(Debug)]
+pub struct Mailbox {
+    pub name: String,
+    /// The support address, lower-cased.
+    pub address: String,
+    /// The vendor's other addresses (lower-cased): mail from them is never answered.
+    pub own_addresses: Vec<String>,
+    pub policy: Policy,
+    /// SQLite store of accounts, decisions and the reply ledger.
+    pub store: PathBuf,
+    /// A CSV imported into the store at every start (whole file or nothing), if set.
+    pub accounts_csv: Option<PathBuf>,
+    pub source: Source,
+    pub outbox: Outbox,
+}
+
+/// Where a mailbox's mail comes from.
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// Every `*.eml` file in a directory is one message.
+    Dir { path: PathBuf },
+    /// An IMAP folder. Accepted by the schema; the daemon that reads it comes with IMAP intake.
+    Imap(ImapSettings),
+}
+
+/// Where a mailbox's replies go.
+#[derive(Debug, Clone)]
+pub enum Outbox {
+    /// Replies are written as `.eml` files (lettre's file transport).
+    Dir { path: PathBuf },
+    /// An SMTP relay. Accepted by the schema; sending comes with the SMTP outbox.
+    Smtp(SmtpSettings),
+}
+
+/// IMAP connection settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImapSettings {
+    pub host: String,
+    pub port: u16,
+    pub user: String,
+    pub password_file: PathBuf,
+    #[serde(default = "default_folder")]
+    pub folder: String,
+}
+
+/// SMTP submission settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpSettings {
+    pub host: String,
+    pub port: u16,
+    pub user: String,
+    pub password_file: PathBuf,
+}
+
+fn default_folder() -> String {
+    "INBOX".into()
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    templates: PathBuf,
+    state_dir: PathBuf,
+    #[serde(default)]
+    max_message_bytes: Option<usize>,
+    #[serde(default)]
+    classify: Option<RawClassify>,
+    mailbox: Vec<RawMailbox>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawClassify {
+    refund: Vec<String>,
+    cancellation: Vec<String>,
+    #[serde(default)]
+    not_a_request: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMailbox {
+    name: String,
+    address: String,
+    policy: PathBuf,
+    #[serde(default)]
+    own_addresses: Vec<String>,
+    #[serde(default)]
+    store: Option<PathBuf>,
+    #[serde(default)]
+    accounts_csv: Option<PathBuf>,
+    source: RawSource,
+    outbox: RawOutbox,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+enum RawSource {
+    Dir { path: PathBuf },
+    Imap(ImapSettings),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+enum RawOutbox {
+    Dir { path: PathBuf },
+    Smtp(SmtpSettings),
+}
+
+/// 10 MB, as Dovecot's and Postfix's own defaults (reliability-notes §7).
+pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 10 * 1024 * 1024;
+
+impl Config {
+    /// Loads and validates the main file and every policy and template it names. Relative
+    /// paths are relative to the main file's directory.
+    ///
+    /// # Errors
+    /// Every mistake found, each naming its file and key.
+    pub fn load(file: &Path) -> Result<Config, ConfigErrors> {
+        let raw: RawConfig = error::read_toml(file).map_err(|e| ConfigErrors(vec![e]))?;
+        let base = file.parent().unwrap_or(Path::new("."));
+        let mut errors = Vec::new();
+
+        let templates = Templates::load(&base.join(&raw.templates)).unwrap_or_else(|e| {
+            errors.extend(e);
+            Templates::empty()
+        });
+        let classify = TEMP_CLASSIFY(&raw.classify); /*RESTORE*/
+        let max_message_bytes = raw.max_message_bytes.unwrap_or(DEFAULT_MAX_MESSAGE_BYTES);
+        if max_message_bytes < 1024 {
+            errors.push(ConfigError::new(file, "max_message_bytes", format!("expected at least 1024 bytes, found {max_message_bytes}")));
+        }
+        if raw.mailbox.is_empty() {
+            errors.push(ConfigError::new(file, "mailbox", "expected at least one [[mailbox]]"));
+        }
+
+        let mut mailboxes = Vec::new();
+        for (i, m) in raw.mailbox.into_iter().enumerate() {
+            let key = format!("mailbox[{i}]");
+            if let Some(mailbox) = mailbox_from_raw(file, base, &raw.state_dir, &key, m, &mut errors) {
+                if mailboxes.iter().any(|o: &Mailbox| o.name == mailbox.name || o.address == mailbox.address) {
+                    errors.push(ConfigError::new(file, format!("{key}.name"), format!("mailbox {:?} ({}) is configured twice", mailbox.name, mailbox.address)));
+                }
+                mailboxes.push(mailbox);
+            }
+        }
+        for m in &mailboxes {
+            for (outcome, stem) in &m.policy.replies {
+                if !templates.has(stem) {
+                    errors.push(ConfigError::new(
+                        &base.join(&raw.templates),
+                        format!("{stem}.txt.j2"),
+                        format!("missing template for outcome {outcome:?} of policy {:?}", m.policy.id),
+                    ));
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return Err(ConfigErrors(errors));
+        }
+        Ok(Config { file: file.to_path_buf(), templates, classify, max_message_bytes, mailboxes })
+    }
+
+    /// The mailbox called `name`.
+    pub fn mailbox(&self, name: &str) -> Option<&Mailbox> {
+        self.mailboxes.iter().find(|m| m.name == name)
+    }
+
+    /// The mailbox whose address is among `recipients` (lower-cased), if exactly one is.
+    pub fn mailbox_for(&self, recipients: &[String]) -> Option<&Mailbox> {
+        let mut found = self.mailboxes.iter().filter(|m| recipients.iter().any(|r| *r == m.address));
+        match (found.next(), found.next()) {
+            (Some(one), None) => Some(one),
+            _ => None,
+        }
+    }
+}
+
+fn mailbox_from_raw(
+    file: &Path,
+    base: &Path,
+    state_dir: &Path,
+    key: &str,
+    m: RawMailbox,
+    errors: &mut Vec<ConfigError>,
+) -> Option<Mailbox> {
+    let before = errors.len();
+    if m.name.is_empty() || !m.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        errors.push(ConfigError::new(file, format!("{key}.name"), format!("expected letters, digits, - or _, found {:?}", m.name)));
+    }
+    let address = m.address.trim().to_lowercase();
+    if !looks_like_address(&address) {
+        errors.push(ConfigError::new(file, format!("{key}.address"), format!("expected an email address, found {:?}", m.address)));
+    }
+    let mut own_addresses = vec![address.clone()];
+    for (j, a) in m.own_addresses.iter().enumerate() {
+        let a = a.trim().to_lowercase();
+        if !looks_like_address(&a) {
+            errors.push(ConfigError::new(file, format!("{key}.own_addresses[{j}]"), format!("expected an email address, found {a:?}")));
+        }
+        own_addresses.push(a);
+    }
+    let policy = Policy::load(&base.join(&m.policy)).map_err(|e| errors.extend(e)).ok();
+    let accounts_csv = m.accounts_csv.map(|p| base.join(p));
+    if let Some(csv) = &accounts_csv {
+        if !csv.is_file() {
+            errors.push(ConfigError::new(file, format!("{key}.accounts_csv"), format!("no such file: {}", csv.display())));
+        }
+    }
+    let source = match m.source {
+        RawSource::Dir { path } => {
+            let path = base.join(path);
+            if !path.is_dir() {
+                errors.push(ConfigError::new(file, format!("{key}.source.path"), format!("expected a directory of .eml files, found nothing at {}", path.display())));
+            }
+            Source::Dir { path }
+        }
+        RawSource::Imap(s) => Source::Imap(ImapSettings { password_file: base.join(&s.password_file), ..s }),
+    };
+    let outbox = match m.outbox {
+        RawOutbox::Dir { path } => Outbox::Dir { path: base.join(path) },
+        RawOutbox::Smtp(s) => Outbox::Smtp(SmtpSettings { password_file: base.join(&s.password_file), ..s }),
+    };
+    let store = base.join(m.store.unwrap_or_else(|| state_dir.join(format!("{}.sqlite", m.name))));
+    if errors.len() > before {
+        return None;
+    }
+    let policy = policy?;
+    if !policy.vendor.email.eq_ignore_ascii_case(&address) && !own_addresses.contains(&policy.vendor.email.to_lowercase()) {
+        own_addresses.push(policy.vendor.email.to_lowercase());
+    }
+    Some(Mailbox { name: m.name, address, own_addresses, policy, store, accounts_csv, source, outbox })
+}
+
+fn looks_like_address(a: &str) -> bool {
+    matches!(a.split_once('@'), Some((l, d)) if !l.is_empty() && d.contains('.') && !a.contains(char::is_whitespace))
+}
+
+#[allow(non_snake_case)]
+fn TEMP_CLASSIFY(_: &Option<RawClassify>) -> ClassifyRules {
+    ClassifyRules { refund: vec![], cancellation: vec![], not_a_request: vec![] }
+}

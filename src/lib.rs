@@ -1,0 +1,40 @@
+//! mailclerk answers a SaaS vendor's refund and cancellation email by the vendor's own written
+//! policy, and never twice.
+//!
+//! # Architecture
+//!
+//! A pure core hands plain owned values from stage to stage; I/O stays at the edges.
+//!
+//! ```text
+//! intake   RawMail { origin, received, bytes }                 (dir today; IMAP later)
+//!   → parse     Result<Inbound, Unparseable>                    pure
+//!   → screen    Screen::{Answerable, Skip(SkipReason)}          pure
+//!   → classify  Classified { intent, evidence }                 pure
+//!   → accounts  AccountMatch::{One, None, Many}                 pure (rows come from Facts)
+//!   → policy    Decision { refund, cancellation }               pure
+//!   → render    Reply { to, subject, body, ... }                pure (minijinja, strict)
+//!   = plan      Plan::{Reply, ToHuman, Skip}                    pure: the whole chain
+//! run: store.facts(&inbound) → plan() → store.claim() → send → store.record()
+//! ```
+//!
+//! `Facts` (candidate accounts, earlier contact) are read from the store before [`plan::plan`]
+//! runs, so deciding is one pure call: `check`, the demo and the tests need no server and no
+//! clock.
+
+pub mod account_csv;
+pub mod accounts;
+pub mod classify;
+pub mod cli;
+pub mod config;
+pub mod check;
+pub mod intake;
+pub mod money;
+pub mod parse;
+pub mod plan;
+pub mod policy;
+pub mod render;
+pub mod run;
+pub mod scenario;
+pub mod screen;
+pub mod send;
+pub mod store;

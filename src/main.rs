@@ -1,0 +1,102 @@
+//! The `mailclerk` binary: parses the command line, runs the command, prints errors with their
+//! causes, and exits with a meaningful status (78 for configuration errors, as sysexits.h).
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use mailclerk::cli::{AccountsCommand, Cli, Command, ConfigCommand, PolicyCommand};
+use mailclerk::config::Config;
+use mailclerk::{check, run, scenario};
+
+/// sysexits.h EX_DATAERR: the input data was wrong.
+const EX_DATAERR: u8 = 65;
+/// sysexits.h EX_CONFIG: the configuration is wrong; systemd's RestartPreventExitStatus=78.
+const EX_CONFIG: u8 = 78;
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Policy { command: PolicyCommand::Test { policies, files } } => policy_test(&policies, &files),
+        Command::Config { command: ConfigCommand::Check { config } } => match Config::load(&config) {
+            Ok(cfg) => {
+                println!("{}: OK, {} mailbox(es): {}", config.display(), cfg.mailboxes.len(), mailbox_list(&cfg));
+                ExitCode::SUCCESS
+            }
+            Err(errors) => config_failed(&errors),
+        },
+        Command::Accounts { command: AccountsCommand::Import { config, mailbox, csv } } => {
+            let cfg = match Config::load(&config) {
+                Ok(cfg) => cfg,
+                Err(errors) => return config_failed(&errors),
+            };
+            match run::import_accounts(&cfg, mailbox.as_deref(), &csv) {
+                Ok(line) => {
+                    println!("{line}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => failed(&e, EX_DATAERR),
+            }
+        }
+        Command::Check { config, mailbox, received, json, messages } => {
+            let cfg = match Config::load(&config) {
+                Ok(cfg) => cfg,
+                Err(errors) => return config_failed(&errors),
+            };
+            let opts = check::Options { mailbox, received, json };
+            let mut out = std::io::stdout().lock();
+            match check::check_files(&cfg, &opts, &messages, &mut out) {
+                Ok(0) => ExitCode::SUCCESS,
+                Ok(_) => ExitCode::FAILURE,
+                Err(e) => failed(&e, 1),
+            }
+        }
+        Command::Run { config, once, dry_run } => {
+            let cfg = match Config::load(&config) {
+                Ok(cfg) => cfg,
+                Err(errors) => return config_failed(&errors),
+            };
+            let mut out = std::io::stdout().lock();
+            match run::run(&cfg, &run::Options { once, dry_run }, &mut out) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => failed(&e, 1),
+            }
+        }
+    }
+}
+
+fn policy_test(policies: &std::path::Path, files: &[std::path::PathBuf]) -> ExitCode {
+    let report = scenario::run_files(policies, files);
+    for e in &report.errors {
+        println!("ERROR {e}");
+    }
+    for o in report.outcomes.iter().filter(|o| !o.problems.is_empty()) {
+        println!("FAIL {}: {}: {}", o.file, o.id, o.problems.join("; "));
+    }
+    println!("{} passed, {} failed", report.passed(), report.failed());
+    if report.failed() == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+}
+
+fn mailbox_list(cfg: &Config) -> String {
+    cfg.mailboxes.iter().map(|m| format!("{} <{}> ({})", m.name, m.address, m.policy.id)).collect::<Vec<_>>().join(", ")
+}
+
+fn config_failed(errors: &mailclerk::config::ConfigErrors) -> ExitCode {
+    eprintln!("{errors}");
+    ExitCode::from(EX_CONFIG)
+}
+
+/// Prints the error and its whole `source()` chain.
+fn failed(err: &dyn std::error::Error, code: u8) -> ExitCode {
+    let mut line = format!("error: {err}");
+    let mut source = err.source();
+    while let Some(cause) = source {
+        line.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    eprintln!("{line}");
+    ExitCode::from(code)
+}

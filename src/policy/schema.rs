@@ -1,0 +1,490 @@
+//! The policy file: raw TOML types that reject unknown keys, and the validated [`Policy`] the
+//! engine applies. Every rule a vendor has lives here as data; the engine knows no vendor.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use jiff::civil::{Date, Time, Weekday};
+use jiff::tz::TimeZone;
+use serde::Deserialize;
+
+use super::calendar::{Calendar, OpeningHours, Weekdays};
+use super::decision::{AccountState, Clause};
+use crate::accounts::PlanKind;
+use crate::config::error::{ConfigError, read_toml};
+
+/// A vendor's policy, validated: every clause reference resolves, every plan can be cancelled.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    /// The file stem, such as `crm-runner`.
+    pub id: String,
+    pub vendor: Vendor,
+    pub calendar: Calendar,
+    pub trial: Option<Trial>,
+    pub refund_rules: Vec<RefundRule>,
+    /// Cited when a refund request matches no rule.
+    pub refund_otherwise: Clause,
+    pub refund_otherwise_note: Option<String>,
+    pub cancellation_rules: Vec<CancellationRule>,
+    /// Outcome name → template stem, for every outcome (defaults filled in).
+    pub replies: BTreeMap<String, String>,
+    /// Whether mail handed to people gets an acknowledgement naming the next opening time.
+    pub acknowledge_handoff: bool,
+}
+
+/// Who the vendor is, for the replies.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Vendor {
+    pub name: String,
+    pub email: String,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub website: Option<String>,
+    /// How replies are signed, such as "The NotOut CRM support team".
+    pub signature: String,
+}
+
+/// A free trial: the days after sign-up before any payment.
+#[derive(Debug, Clone)]
+pub struct Trial {
+    pub days: Option<u32>,
+    pub account_state: AccountState,
+    pub clause: Clause,
+    pub note: Option<String>,
+}
+
+/// One refund rule; the first rule that fits the plan and the window decides.
+#[derive(Debug, Clone)]
+pub struct RefundRule {
+    pub plans: BTreeSet<PlanKind>,
+    pub charges: Charges,
+    pub anchor: Anchor,
+    /// Inclusive: the request date may be at most anchor + N days.
+    pub window_days: Option<u32>,
+    /// Exclusive: the request date must be before anchor + N periods.
+    pub window_periods: Option<u32>,
+    pub amount: Amount,
+    /// Days a reply offering help stays valid; `Some` means a first request gets that reply.
+    pub prior_contact_days: Option<u32>,
+    pub ends_subscription: EndsSubscription,
+    pub clause: Clause,
+    pub note: Option<String>,
+    /// The sentence sent with a `pending_contact` reply.
+    pub pending_note: Option<String>,
+}
+
+/// How a cancellation is handled for some plans.
+#[derive(Debug, Clone)]
+pub struct CancellationRule {
+    pub plans: BTreeSet<PlanKind>,
+    pub effective: Effective,
+    pub notice: Option<Notice>,
+    pub account_state: AccountState,
+    pub clause: Clause,
+    pub note: Option<String>,
+}
+
+/// Notice required before the next renewal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Notice {
+    pub days: u32,
+    pub kind: DayKind,
+}
+
+/// Which charges a refund rule covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Charges {
+    /// Only the first payment: once a renewal has been charged the rule no longer applies.
+    First,
+    /// Whichever charge is the latest.
+    Any,
+}
+
+/// The date a refund window counts from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Anchor {
+    FirstPayment,
+    LatestCharge,
+    PeriodStart,
+}
+
+/// How much a granted refund pays back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Amount {
+    FirstPayment,
+    LatestCharge,
+    /// The unused part of the current period (policy-spec "prorated refund").
+    Prorated,
+    /// The rule denies: nothing is refunded.
+    Nothing,
+}
+
+/// Whether granting the refund also ends the subscription at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EndsSubscription {
+    Never,
+    /// Only when the customer also asked to cancel.
+    WhenAsked,
+    /// Always: the refund is the end of the subscription.
+    Always,
+}
+
+/// When a cancellation takes effect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Effective {
+    AtOnce,
+    EndOfPeriod,
+}
+
+/// Calendar days or business days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DayKind {
+    Calendar,
+    Business,
+}
+
+/// The outcomes a reply template exists for; `[replies]` may map any of them to another stem.
+pub const OUTCOMES: &[&str] = &[
+    "refund_granted",
+    "refund_denied",
+    "refund_not_applicable",
+    "refund_pending_contact",
+    "cancel_confirmed",
+    "cancel_late_notice",
+    "refund_and_cancel",
+    "ack_human",
+];
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPolicy {
+    vendor: Vendor,
+    calendar: RawCalendar,
+    #[serde(default)]
+    trial: Option<RawTrial>,
+    refund: RawRefund,
+    cancellation: RawCancellation,
+    clauses: BTreeMap<String, RawClause>,
+    #[serde(default)]
+    replies: BTreeMap<String, String>,
+    #[serde(default)]
+    handoff: RawHandoff,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHandoff {
+    #[serde(default)]
+    acknowledge: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCalendar {
+    time_zone: String,
+    #[serde(default = "default_working_days")]
+    working_days: Vec<String>,
+    #[serde(default)]
+    holidays: Vec<Date>,
+    #[serde(default)]
+    hours: Vec<RawHours>,
+}
+
+fn default_working_days() -> Vec<String> {
+    ["mon", "tue", "wed", "thu", "fri"].map(String::from).to_vec()
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHours {
+    days: Vec<String>,
+    open: String,
+    close: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTrial {
+    #[serde(default)]
+    days: Option<u32>,
+    account_state: AccountState,
+    clause: String,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRefund {
+    otherwise_clause: String,
+    #[serde(default)]
+    otherwise_note: Option<String>,
+    #[serde(default)]
+    rule: Vec<RawRefundRule>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRefundRule {
+    #[serde(default = "all_plans")]
+    plans: Vec<PlanKind>,
+    #[serde(default = "any_charge")]
+    charges: Charges,
+    #[serde(default = "first_payment_anchor")]
+    anchor: Anchor,
+    #[serde(default)]
+    window_days: Option<u32>,
+    #[serde(default)]
+    window_periods: Option<u32>,
+    amount: Amount,
+    #[serde(default)]
+    prior_contact_days: Option<u32>,
+    #[serde(default = "when_asked")]
+    ends_subscription: EndsSubscription,
+    clause: String,
+    #[serde(default)]
+    note: Option<String>,
+    #[serde(default)]
+    pending_note: Option<String>,
+}
+
+fn all_plans() -> Vec<PlanKind> {
+    vec![PlanKind::Monthly, PlanKind::Annual]
+}
+fn any_charge() -> Charges {
+    Charges::Any
+}
+fn first_payment_anchor() -> Anchor {
+    Anchor::FirstPayment
+}
+fn when_asked() -> EndsSubscription {
+    EndsSubscription::WhenAsked
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCancellation {
+    rule: Vec<RawCancellationRule>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCancellationRule {
+    #[serde(default = "all_plans")]
+    plans: Vec<PlanKind>,
+    effective: Effective,
+    #[serde(default)]
+    notice_days: Option<u32>,
+    #[serde(default)]
+    notice_kind: Option<DayKind>,
+    account_state: AccountState,
+    clause: String,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawClause {
+    title: String,
+    quote: String,
+}
+
+impl Policy {
+    /// Loads and validates `path`; the vendor id is the file stem.
+    ///
+    /// # Errors
+    /// Every problem found, each naming the file and the key.
+    pub fn load(path: &Path) -> Result<Policy, Vec<ConfigError>> {
+        let id = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
+        let raw: RawPolicy = read_toml(path).map_err(|e| vec![e])?;
+        Policy::from_raw(path, id, raw)
+    }
+
+    /// Loads `dir/<id>.toml`.
+    ///
+    /// # Errors
+    /// As [`Policy::load`].
+    pub fn load_id(dir: &Path, id: &str) -> Result<Policy, Vec<ConfigError>> {
+        Policy::load(&dir.join(format!("{id}.toml")))
+    }
+
+    fn from_raw(path: &Path, id: String, raw: RawPolicy) -> Result<Policy, Vec<ConfigError>> {
+        let mut errors = Vec::new();
+        let err = |key: String, problem: String| ConfigError::new(path, key, problem);
+        let clauses: BTreeMap<String, Clause> = raw
+            .clauses
+            .into_iter()
+            .map(|(id, c)| (id.clone(), Clause { id, title: c.title, quote: c.quote }))
+            .collect();
+        let clause = |key: String, name: &str, errors: &mut Vec<ConfigError>| -> Clause {
+            clauses.get(name).cloned().unwrap_or_else(|| {
+                let known: Vec<&String> = clauses.keys().collect();
+                errors.push(err(key, format!("no clause {name:?} under [clauses]; expected one of {known:?}")));
+                Clause { id: name.to_string(), title: String::new(), quote: String::new() }
+            })
+        };
+
+        if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+            errors.push(err(String::new(), format!("the file name must be <vendor id>.toml with letters, digits, - or _; found {id:?}")));
+        }
+        if !raw.vendor.email.contains('@') {
+            errors.push(err("vendor.email".into(), format!("expected an email address, found {:?}", raw.vendor.email)));
+        }
+        let calendar = calendar_from_raw(path, raw.calendar, &mut errors);
+
+        let trial = raw.trial.map(|t| Trial {
+            days: t.days,
+            account_state: t.account_state,
+            clause: clause("trial.clause".into(), &t.clause, &mut errors),
+            note: t.note,
+        });
+
+        let mut refund_rules = Vec::new();
+        for (i, r) in raw.refund.rule.into_iter().enumerate() {
+            let key = format!("refund.rule[{i}]");
+            if r.plans.is_empty() {
+                errors.push(err(format!("{key}.plans"), "expected at least one of \"monthly\", \"annual\"".into()));
+            }
+            if r.amount == Amount::Nothing && r.prior_contact_days.is_some() {
+                errors.push(err(format!("{key}.prior_contact_days"), "a rule that refunds nothing cannot ask for prior contact".into()));
+            }
+            refund_rules.push(RefundRule {
+                plans: r.plans.into_iter().collect(),
+                charges: r.charges,
+                anchor: r.anchor,
+                window_days: r.window_days,
+                window_periods: r.window_periods,
+                amount: r.amount,
+                prior_contact_days: r.prior_contact_days,
+                ends_subscription: r.ends_subscription,
+                clause: clause(format!("{key}.clause"), &r.clause, &mut errors),
+                note: r.note,
+                pending_note: r.pending_note,
+            });
+        }
+        let refund_otherwise = clause("refund.otherwise_clause".into(), &raw.refund.otherwise_clause, &mut errors);
+
+        let mut cancellation_rules = Vec::new();
+        for (i, r) in raw.cancellation.rule.into_iter().enumerate() {
+            let key = format!("cancellation.rule[{i}]");
+            let notice = match (r.notice_days, r.notice_kind) {
+                (Some(days), kind) => Some(Notice { days, kind: kind.unwrap_or(DayKind::Calendar) }),
+                (None, Some(_)) => {
+                    errors.push(err(format!("{key}.notice_kind"), "notice_kind needs notice_days".into()));
+                    None
+                }
+                (None, None) => None,
+            };
+            if notice.is_some() && r.effective == Effective::AtOnce {
+                errors.push(err(format!("{key}.notice_days"), "a cancellation effective at once has no notice period; use effective = \"end_of_period\"".into()));
+            }
+            cancellation_rules.push(CancellationRule {
+                plans: r.plans.into_iter().collect(),
+                effective: r.effective,
+                notice,
+                account_state: r.account_state,
+                clause: clause(format!("{key}.clause"), &r.clause, &mut errors),
+                note: r.note,
+            });
+        }
+        for plan in [PlanKind::Monthly, PlanKind::Annual] {
+            if !cancellation_rules.iter().any(|r| r.plans.contains(&plan)) {
+                errors.push(err("cancellation.rule".into(), format!("no rule covers the {} plan; every plan must be cancellable", plan.as_str())));
+            }
+        }
+
+        let mut replies: BTreeMap<String, String> = OUTCOMES.iter().map(|o| (o.to_string(), o.to_string())).collect();
+        for (outcome, stem) in raw.replies {
+            if !OUTCOMES.contains(&outcome.as_str()) {
+                errors.push(err(format!("replies.{outcome}"), format!("unknown outcome; expected one of {OUTCOMES:?}")));
+            } else if stem.is_empty() || !stem.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+                errors.push(err(format!("replies.{outcome}"), format!("expected a template name (letters, digits, - or _), found {stem:?}")));
+            } else {
+                replies.insert(outcome, stem);
+            }
+        }
+
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(Policy {
+            id,
+            vendor: raw.vendor,
+            calendar,
+            trial,
+            refund_rules,
+            refund_otherwise,
+            refund_otherwise_note: raw.refund.otherwise_note,
+            cancellation_rules,
+            replies,
+            acknowledge_handoff: raw.handoff.acknowledge,
+        })
+    }
+
+    /// The cancellation rule for a plan (validation guarantees one exists).
+    pub fn cancellation_rule(&self, plan: PlanKind) -> &CancellationRule {
+        self.cancellation_rules
+            .iter()
+            .find(|r| r.plans.contains(&plan))
+            .expect("validated: every plan has a cancellation rule")
+    }
+}
+
+fn calendar_from_raw(path: &Path, raw: RawCalendar, errors: &mut Vec<ConfigError>) -> Calendar {
+    let zone = TimeZone::get(&raw.time_zone).unwrap_or_else(|_| {
+        errors.push(ConfigError::new(path, "calendar.time_zone", format!("unknown time zone {:?}; expected an IANA name such as \"America/New_York\"", raw.time_zone)));
+        TimeZone::UTC
+    });
+    let working_days = weekdays(path, "calendar.working_days", &raw.working_days, errors);
+    if working_days.is_empty() {
+        errors.push(ConfigError::new(path, "calendar.working_days", "expected at least one working day"));
+    }
+    let mut hours = Vec::new();
+    for (i, h) in raw.hours.into_iter().enumerate() {
+        let key = format!("calendar.hours[{i}]");
+        let days = weekdays(path, &format!("{key}.days"), &h.days, errors);
+        let time = |field: &str, text: &str, errors: &mut Vec<ConfigError>| {
+            text.parse::<Time>().unwrap_or_else(|_| {
+                errors.push(ConfigError::new(path, format!("{key}.{field}"), format!("expected a time such as \"09:00\", found {text:?}")));
+                Time::midnight()
+            })
+        };
+        let open = time("open", &h.open, errors);
+        let close = time("close", &h.close, errors);
+        if open >= close {
+            errors.push(ConfigError::new(path, key.clone(), format!("opens at {open} but closes at {close}; expected open before close")));
+        }
+        hours.push(OpeningHours { days, open, close });
+    }
+    Calendar { zone, zone_name: raw.time_zone, working_days, holidays: raw.holidays.into_iter().collect(), hours }
+}
+
+fn weekdays(path: &Path, key: &str, names: &[String], errors: &mut Vec<ConfigError>) -> Weekdays {
+    let mut days = Weekdays::default();
+    for (i, name) in names.iter().enumerate() {
+        let day = match name.to_ascii_lowercase().get(..3).unwrap_or("") {
+            "mon" => Weekday::Monday,
+            "tue" => Weekday::Tuesday,
+            "wed" => Weekday::Wednesday,
+            "thu" => Weekday::Thursday,
+            "fri" => Weekday::Friday,
+            "sat" => Weekday::Saturday,
+            "sun" => Weekday::Sunday,
+            _ => {
+                errors.push(ConfigError::new(path, format!("{key}[{i}]"), format!("expected a weekday such as \"mon\", found {name:?}")));
+                continue;
+            }
+        };
+        days.insert(day);
+    }
+    days
+}

@@ -1,0 +1,285 @@
+//! Rendering: a decision becomes a reply. Pure; minijinja with strict undefined, so a missing
+//! value fails the render instead of sending a blank amount.
+//!
+//! Nothing the customer wrote is ever template source: their name and subject arrive as
+//! values, so `{{ }}` in a subject is printed, not evaluated. Headers are built from the bare
+//! address and a subject with CR/LF removed (reliability-notes §2.4).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use jiff::Timestamp;
+use minijinja::{Environment, UndefinedBehavior, context};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::accounts::Account;
+use crate::config::error::ConfigError;
+use crate::parse::Inbound;
+use crate::policy::calendar::Opening;
+use crate::policy::schema::Policy;
+use crate::policy::{Cancellation, Clause, Decision, DenyReason, Refund, Timing};
+
+/// The reply templates, `<stem>.txt.j2` files from one directory, parsed once at start.
+#[derive(Debug)]
+pub struct Templates {
+    env: Environment<'static>,
+    stems: Vec<String>,
+}
+
+/// A reply ready to send: plain values, nothing from lettre.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reply {
+    /// The vendor's name and address.
+    pub from_name: String,
+    pub from: String,
+    /// The bare address we answer; never the customer's display name.
+    pub to: String,
+    pub subject: String,
+    /// Our Message-ID, derived from the inbound one, so the same answer always has the same id.
+    pub message_id: String,
+    pub in_reply_to: String,
+    pub references: Vec<String>,
+    /// The template stem used.
+    pub template: String,
+    pub body: String,
+}
+
+/// Why a reply could not be rendered; the message then goes to people.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("template {template}: {problem}")]
+pub struct RenderError {
+    pub template: String,
+    pub problem: String,
+}
+
+impl Templates {
+    /// Loads every `*.txt.j2` file in `dir`.
+    ///
+    /// # Errors
+    /// An unreadable directory or file, or a template that does not parse.
+    pub fn load(dir: &Path) -> Result<Templates, Vec<ConfigError>> {
+        let entries = std::fs::read_dir(dir)
+            .map_err(|e| vec![ConfigError::new(dir, "", format!("cannot read the templates directory: {e}"))])?;
+        let mut files: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+        files.sort();
+        let mut sources = BTreeMap::new();
+        let mut errors = Vec::new();
+        for path in files {
+            let Some(stem) = path.file_name().and_then(|n| n.to_str()).and_then(|n| n.strip_suffix(".txt.j2")) else {
+                continue;
+            };
+            match std::fs::read_to_string(&path) {
+                Ok(text) => {
+                    sources.insert(stem.to_string(), text);
+                }
+                Err(e) => errors.push(ConfigError::new(&path, "", format!("cannot read: {e}"))),
+            }
+        }
+        let templates = Templates::from_sources(sources).map_err(|(stem, e)| {
+            vec![ConfigError::new(&dir.join(format!("{stem}.txt.j2")), "", format!("template does not parse: {e}"))]
+        });
+        match templates {
+            Ok(t) if errors.is_empty() => Ok(t),
+            Ok(_) => Err(errors),
+            Err(mut e) => {
+                errors.append(&mut e);
+                Err(errors)
+            }
+        }
+    }
+
+    /// Templates from `stem → source` pairs.
+    ///
+    /// # Errors
+    /// The stem and the parse error of the first template that does not parse.
+    pub fn from_sources(sources: BTreeMap<String, String>) -> Result<Templates, (String, minijinja::Error)> {
+        let mut env = Templates::environment();
+        let stems = sources.keys().cloned().collect();
+        for (stem, source) in sources {
+            env.add_template_owned(stem.clone(), source).map_err(|e| (stem, e))?;
+        }
+        Ok(Templates { env, stems })
+    }
+
+    /// No templates: stands in while config errors are being collected.
+    pub fn empty() -> Templates {
+        Templates { env: Templates::environment(), stems: Vec::new() }
+    }
+
+    fn environment() -> Environment<'static> {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        let syntax = minijinja::syntax::SyntaxConfig::builder()
+            .keep_trailing_newline(true)
+            .trim_blocks(true)
+            .lstrip_blocks(true)
+            .build()
+            .expect("the default delimiters are valid");
+        env.set_syntax(syntax);
+        env
+    }
+
+    /// Whether a template with this stem was loaded.
+    pub fn has(&self, stem: &str) -> bool {
+        self.stems.iter().any(|s| s == stem)
+    }
+}
+
+/// The outcome name of a decision, which picks its template (policy `[replies]`).
+pub fn outcome(decision: &Decision) -> &'static str {
+    match (&decision.refund, &decision.cancellation) {
+        (Some(_), Some(_)) => "refund_and_cancel",
+        (Some(Refund::Granted { .. }), None) => "refund_granted",
+        (Some(Refund::Denied { .. }), None) => "refund_denied",
+        (Some(Refund::NotApplicable { .. }), None) => "refund_not_applicable",
+        (Some(Refund::PendingContact { .. }), None) => "refund_pending_contact",
+        (None, Some(c)) if c.timing == Timing::LateNotice => "cancel_late_notice",
+        (None, _) => "cancel_confirmed",
+    }
+}
+
+/// Renders the answer to `mail` for `account` under `policy`.
+///
+/// # Errors
+/// A missing template or value: nothing is sent and the message goes to people.
+pub fn render(templates: &Templates, policy: &Policy, decision: &Decision, mail: &Inbound, account: &Account) -> Result<Reply, RenderError> {
+    let stem = &policy.replies[outcome(decision)];
+    let ctx = context! {
+        vendor => vendor_values(policy),
+        customer => context! { name => account.name.clone(), email => mail.from.email.clone(), account_id => account.id.clone(), plan => account.plan.as_str() },
+        request => request_values(policy, mail),
+        refund => decision.refund.as_ref().map(|r| refund_values(r, account)),
+        cancellation => decision.cancellation.as_ref().map(cancellation_values),
+    };
+    finish(templates, policy, mail, stem, ctx)
+}
+
+/// Renders the acknowledgement sent when a message goes to people: it names when a person
+/// will answer (the policy's next opening time, seen from `now`).
+///
+/// # Errors
+/// As [`render`].
+pub fn render_ack(templates: &Templates, policy: &Policy, mail: &Inbound, now: Timestamp) -> Result<Reply, RenderError> {
+    let stem = &policy.replies["ack_human"];
+    let (open_now, when) = match policy.calendar.next_opening(now) {
+        Some(Opening::OpenNow { until }) => (true, Some(until.strftime("%H:%M").to_string())),
+        Some(Opening::Next(at)) => (false, Some(at.strftime("%A %-d %B %Y, %H:%M").to_string())),
+        None => (false, None),
+    };
+    let ctx = context! {
+        vendor => vendor_values(policy),
+        request => request_values(policy, mail),
+        opening => context! { open_now, when, time_zone => policy.calendar.zone_name.clone() },
+    };
+    finish(templates, policy, mail, stem, ctx)
+}
+
+fn finish(templates: &Templates, policy: &Policy, mail: &Inbound, stem: &str, ctx: minijinja::Value) -> Result<Reply, RenderError> {
+    let fail = |problem: String| RenderError { template: stem.to_string(), problem };
+    let template = templates.env.get_template(stem).map_err(|e| fail(e.to_string()))?;
+    let body = template.render(ctx).map_err(|e| fail(format!("{e:#}")))?;
+    let mut references = mail.references.clone();
+    if !references.contains(&mail.message_id) {
+        references.push(mail.message_id.clone());
+    }
+    Ok(Reply {
+        from_name: one_line(&policy.vendor.name),
+        from: policy.vendor.email.clone(),
+        // The From address, which matched the account: RFC 3834 §4 asks service responders
+        // not to follow Reply-To, and an answer about an account goes to its owner.
+        to: mail.from.email.clone(),
+        subject: reply_subject(&mail.subject),
+        message_id: reply_message_id(&mail.message_id, &policy.vendor.email),
+        in_reply_to: mail.message_id.clone(),
+        references,
+        template: stem.to_string(),
+        body,
+    })
+}
+
+fn request_values(policy: &Policy, mail: &Inbound) -> minijinja::Value {
+    context! {
+        subject => one_line(&mail.subject),
+        received_on => policy.calendar.local_date(mail.received).to_string(),
+        message_id => mail.message_id.clone(),
+    }
+}
+
+fn vendor_values(policy: &Policy) -> minijinja::Value {
+    let v = &policy.vendor;
+    context! {
+        name => v.name.clone(),
+        email => v.email.clone(),
+        phone => v.phone.clone(),
+        website => v.website.clone(),
+        signature => v.signature.clone(),
+    }
+}
+
+fn clause_values(c: &Clause) -> minijinja::Value {
+    context! { id => c.id.clone(), title => c.title.clone(), quote => c.quote.clone() }
+}
+
+fn refund_values(r: &Refund, account: &Account) -> minijinja::Value {
+    let amount = match r {
+        Refund::Granted { amount, .. } => Some(format!("{amount} {}", amount.currency())),
+        _ => None,
+    };
+    let window_closed_on = match r {
+        Refund::Denied { why: DenyReason::WindowClosed { last_day }, .. } => Some(last_day.to_string()),
+        _ => None,
+    };
+    context! {
+        kind => r.kind(),
+        amount,
+        window_closed_on,
+        currency => account.currency.code(),
+        clause => clause_values(r.clause()),
+        note => r.note(),
+    }
+}
+
+fn cancellation_values(c: &Cancellation) -> minijinja::Value {
+    let timing = match c.timing {
+        Timing::AtOnce => "at_once",
+        Timing::EndOfPeriod => "end_of_period",
+        Timing::LateNotice => "late_notice",
+    };
+    context! {
+        effective => c.effective.to_string(),
+        last_day => crate::policy::calendar::add_days(c.effective, -1).to_string(),
+        timing,
+        charges_before_end => c.charges_before_end,
+        late_for => c.late_for.map(|d| d.to_string()),
+        notice_deadline => c.notice_deadline.map(|d| d.to_string()),
+        account_state => c.account_state.as_str(),
+        clause => clause_values(&c.clause),
+        note => c.note.clone(),
+    }
+}
+
+/// `Re: <subject>` on one line, without stacking `Re:` prefixes, at most 200 characters.
+pub fn reply_subject(subject: &str) -> String {
+    let s = one_line(subject);
+    let mut rest = s.as_str();
+    while let Some(r) = rest.get(..3).filter(|p| p.eq_ignore_ascii_case("re:")).map(|_| rest[3..].trim_start()) {
+        rest = r;
+    }
+    let rest: String = rest.chars().take(200).collect();
+    if rest.is_empty() { "Re: your message".into() } else { format!("Re: {rest}") }
+}
+
+/// A Message-ID for our answer to `inbound_id`: the same input always gives the same id, so a
+/// resent answer can be recognised downstream and in the Sent folder.
+pub fn reply_message_id(inbound_id: &str, vendor_email: &str) -> String {
+    let domain = vendor_email.rsplit_once('@').map(|(_, d)| d).unwrap_or("mailclerk.invalid");
+    let hash = Sha256::digest(inbound_id.as_bytes());
+    let hex: String = hash.iter().take(16).map(|b| format!("{b:02x}")).collect();
+    format!("mailclerk.{hex}@{domain}")
+}
+
+/// Control characters (CR/LF included) become spaces, and runs of whitespace collapse.
+fn one_line(text: &str) -> String {
+    text.split(|c: char| c.is_whitespace() || c.is_control()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+}

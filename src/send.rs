@@ -1,0 +1,158 @@
+//! Sending: a rendered [`Reply`] becomes a real RFC 5322 message (lettre) and leaves through an
+//! outbox. Today the outbox is a directory (lettre's file transport); SMTP joins it later.
+
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
+use lettre::message::Mailbox;
+use lettre::{Message, Transport};
+
+use crate::render::Reply;
+
+/// Where replies go.
+#[derive(Debug)]
+pub enum Outbox {
+    /// One `.eml` file per reply, written by lettre's file transport.
+    Dir { path: PathBuf, transport: lettre::FileTransport },
+}
+
+/// Why a reply could not be sent. The message goes to people; nothing is retried blindly.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("reply to <{message_id}> has an unusable {field} address {address:?}")]
+    Address { message_id: String, field: &'static str, address: String },
+    #[error("reply to <{message_id}> could not be built")]
+    Build { message_id: String, source: lettre::error::Error },
+    #[error("cannot create the outbox directory {path}")]
+    CreateDir { path: PathBuf, source: std::io::Error },
+    #[error("the outbox directory refused the reply to <{message_id}>")]
+    Dir { message_id: String, source: lettre::transport::file::Error },
+}
+
+impl Outbox {
+    /// An outbox writing `.eml` files into `path` (created if missing).
+    ///
+    /// # Errors
+    /// The directory cannot be created.
+    pub fn dir(path: &Path) -> Result<Outbox, Error> {
+        std::fs::create_dir_all(path).map_err(|source| Error::CreateDir { path: path.to_path_buf(), source })?;
+        Ok(Outbox::Dir { path: path.to_path_buf(), transport: lettre::FileTransport::new(path) })
+    }
+
+    /// Sends one reply, dated `date`.
+    ///
+    /// # Errors
+    /// The reply cannot be turned into a message, or the transport refuses it.
+    pub fn send(&self, reply: &Reply, date: SystemTime) -> Result<(), Error> {
+        let message = to_message(reply, date)?;
+        match self {
+            Outbox::Dir { transport, .. } => transport
+                .send(&message)
+                .map(|_| ())
+                .map_err(|source| Error::Dir { message_id: reply.in_reply_to.clone(), source }),
+        }
+    }
+}
+
+/// Builds the message: our From, the bare customer address (never their display name, which
+/// may carry CR/LF: lettre panics on it, reliability-notes §2.4), threading headers, and the
+/// RFC 3834 markers that keep other responders from answering us.
+///
+/// # Errors
+/// An address that does not parse, or a message lettre will not build.
+pub fn to_message(reply: &Reply, date: SystemTime) -> Result<Message, Error> {
+    let address = |field: &'static str, text: &str| {
+        text.parse::<lettre::Address>().map_err(|_| Error::Address {
+            message_id: reply.in_reply_to.clone(),
+            field,
+            address: text.to_string(),
+        })
+    };
+    let from = Mailbox::new(Some(single_line(&reply.from_name)), address("From", &reply.from)?);
+    let to = Mailbox::new(None, address("To", &reply.to)?);
+    let mut builder = Message::builder()
+        .from(from)
+        .to(to)
+        .subject(single_line(&reply.subject))
+        .date(date)
+        .message_id(Some(format!("<{}>", reply.message_id)));
+    // A foreign Message-ID is only echoed when it is a plain token; anything else could smuggle
+    // header syntax into ours, and threading is not worth that.
+    if is_plain_id(&reply.in_reply_to) {
+        builder = builder.in_reply_to(format!("<{}>", reply.in_reply_to));
+    }
+    let references: Vec<String> = reply.references.iter().filter(|id| is_plain_id(id)).map(|id| format!("<{id}>")).collect();
+    if !references.is_empty() {
+        builder = builder.references(references.join(" "));
+    }
+    for (name, value) in [("Auto-Submitted", "auto-replied"), ("X-Auto-Response-Suppress", "All"), ("X-Loop", reply.from.as_str())] {
+        let name = HeaderName::new_from_ascii(name.to_string()).expect("constant header names are valid");
+        builder = builder.raw_header(HeaderValue::new(name, value.to_string()));
+    }
+    builder
+        .header(ContentType::TEXT_PLAIN)
+        .body(reply.body.clone())
+        .map_err(|source| Error::Build { message_id: reply.in_reply_to.clone(), source })
+}
+
+fn is_plain_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 250 && id.chars().all(|c| c.is_ascii_graphic() && c != '<' && c != '>')
+}
+
+fn single_line(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reply() -> Reply {
+        Reply {
+            from_name: "NotOut CRM".into(),
+            from: "support@notoutcrm.com".into(),
+            to: "ann@example.com".into(),
+            subject: "Re: refund".into(),
+            message_id: "mailclerk.abc@notoutcrm.com".into(),
+            in_reply_to: "m1@example.com".into(),
+            references: vec!["m0@example.com".into(), "m1@example.com".into()],
+            template: "refund_granted".into(),
+            body: "Hello\n".into(),
+        }
+    }
+
+    #[test]
+    fn reply_carries_threading_and_rfc3834_headers() {
+        let text = String::from_utf8(to_message(&reply(), SystemTime::UNIX_EPOCH).unwrap().formatted()).unwrap();
+        for want in [
+            "Message-ID: <mailclerk.abc@notoutcrm.com>",
+            "In-Reply-To: <m1@example.com>",
+            "References: <m0@example.com> <m1@example.com>",
+            "Auto-Submitted: auto-replied",
+            "X-Auto-Response-Suppress: All",
+            "To: ann@example.com",
+        ] {
+            assert!(text.contains(want), "missing {want:?} in\n{text}");
+        }
+    }
+
+    #[test]
+    fn hostile_ids_and_names_never_reach_headers() {
+        let mut r = reply();
+        r.in_reply_to = "x>\r\nBcc: victim@example.com".into();
+        r.references = vec![r.in_reply_to.clone()];
+        r.from_name = "Evil\r\nBcc: victim@example.com".into();
+        r.subject = "Re: hi\r\nBcc: victim@example.com".into();
+        let text = String::from_utf8(to_message(&r, SystemTime::UNIX_EPOCH).unwrap().formatted()).unwrap();
+        assert!(!text.contains("\r\nBcc:"), "{text}");
+        assert!(!text.contains("In-Reply-To"), "{text}");
+    }
+
+    #[test]
+    fn a_bad_address_is_an_error_not_a_panic() {
+        let mut r = reply();
+        r.to = "not an address".into();
+        assert!(matches!(to_message(&r, SystemTime::UNIX_EPOCH), Err(Error::Address { field: "To", .. })));
+    }
+}
