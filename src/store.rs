@@ -1,0 +1,944 @@
+//! The per-mailbox SQLite store: accounts imported from billing, contact history, and the
+//! ledger that lets each inbound message be answered at most once. I/O edge: no other module
+//! sees a rusqlite type.
+//!
+//! The database runs in WAL mode with `synchronous=FULL` (reliability-notes item 9): with
+//! NORMAL, a power loss can roll back the last commits, and a rolled-back "sent" row is a
+//! duplicate reply. Timestamps are stored as RFC 3339 text in UTC with fixed millisecond
+//! width (so text order is time order), dates as `YYYY-MM-DD`, money as minor units next to
+//! the account's currency code.
+
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use rusqlite::types::FromSql;
+use rusqlite::{Connection, ErrorCode, TransactionBehavior, params};
+
+use crate::accounts::{Account, Payments, PlanKind, normalize_address};
+use crate::money::{Currency, Money};
+use crate::policy::History;
+
+/// Bumped with every schema change; a store written by a newer mailclerk is refused rather
+/// than misread.
+pub const SCHEMA_VERSION: i64 = 1;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS account (
+    id TEXT PRIMARY KEY NOT NULL,
+    name TEXT NOT NULL,
+    plan TEXT NOT NULL,
+    signed_up_on TEXT NOT NULL,
+    currency TEXT NOT NULL,
+    first_paid_on TEXT,
+    first_payment_minor INTEGER,
+    last_payment_minor INTEGER
+) STRICT;
+CREATE TABLE IF NOT EXISTS account_email (
+    account_id TEXT NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    email TEXT NOT NULL,
+    PRIMARY KEY (account_id, email)
+) STRICT;
+CREATE INDEX IF NOT EXISTS account_email_by_email ON account_email(email);
+CREATE TABLE IF NOT EXISTS contact (
+    account_id TEXT NOT NULL REFERENCES account(id),
+    message_id TEXT NOT NULL,
+    on_day TEXT NOT NULL,
+    PRIMARY KEY (account_id, message_id)
+) STRICT;
+CREATE TABLE IF NOT EXISTS ledger (
+    message_id TEXT PRIMARY KEY NOT NULL,
+    origin TEXT NOT NULL,
+    received TEXT NOT NULL,
+    state TEXT NOT NULL,
+    action TEXT,
+    intent TEXT,
+    account_id TEXT,
+    decision_json TEXT,
+    reply_message_id TEXT,
+    reply_to TEXT,
+    reason TEXT,
+    claimed_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    sent_at TEXT
+) STRICT;
+CREATE INDEX IF NOT EXISTS ledger_by_received ON ledger(received);
+CREATE INDEX IF NOT EXISTS ledger_sent_by_reply_to ON ledger(reply_to, sent_at) WHERE state = 'sent';
+";
+
+/// Why the store could not do what was asked. Each variant names the file, table or message
+/// involved; [`Error::is_transient`] tells the daemon whether a retry may help.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("cannot create the directory {path} for the store")]
+    CreateDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot open the store at {path}")]
+    Open {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error(
+        "the store at {path} keeps journal mode {mode:?}, not WAL; a reply could be sent twice after a crash"
+    )]
+    NoWal { path: PathBuf, mode: String },
+    #[error(
+        "the store at {path} has schema version {found}, newer than this mailclerk knows ({known}); \
+         upgrade mailclerk or point it at another store"
+    )]
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
+    #[error("store query failed while {what}")]
+    Query {
+        what: String,
+        source: rusqlite::Error,
+    },
+    #[error("the store's {table} row {key:?} is corrupt: {problem}; fix or re-import it")]
+    Corrupt {
+        table: &'static str,
+        key: String,
+        problem: String,
+    },
+    #[error("account {account_id:?} cannot be stored: {problem}")]
+    Invalid { account_id: String, problem: String },
+    #[error("no account {account_id:?} in the store; import the accounts first")]
+    UnknownAccount { account_id: String },
+    #[error("message <{message_id}> was never claimed, so its outcome cannot be recorded")]
+    NotClaimed { message_id: String },
+}
+
+impl Error {
+    /// True when another process held the database past the busy timeout: retry later.
+    pub fn is_transient(&self) -> bool {
+        let source = match self {
+            Error::Open { source, .. } | Error::Query { source, .. } => source,
+            _ => return false,
+        };
+        matches!(
+            source.sqlite_error_code(),
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+        )
+    }
+}
+
+/// Names the step a rusqlite call belonged to, so the error says what was being done.
+trait During<T> {
+    fn during(self, what: impl FnOnce() -> String) -> Result<T, Error>;
+}
+
+impl<T> During<T> for rusqlite::Result<T> {
+    fn during(self, what: impl FnOnce() -> String) -> Result<T, Error> {
+        self.map_err(|source| Error::Query {
+            what: what(),
+            source,
+        })
+    }
+}
+
+/// One mailbox's database. Synchronous: the daemon calls it from `spawn_blocking`.
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+}
+
+/// What an import changed, for the operator's summary line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    pub inserted: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+/// The result of claiming an inbound message before acting on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Claim {
+    /// Never seen: it is ours to handle now.
+    New,
+    /// Claimed before (maybe by a run that crashed before recording): never answer again.
+    Seen(Prior),
+}
+
+/// What the ledger already says about a message claimed earlier.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prior {
+    pub state: LedgerState,
+    pub action: Option<String>,
+    /// RFC 3339, when the row last changed.
+    pub updated_at: String,
+}
+
+/// Where a message stands. `Claimed` with no later state means "maybe sent": people decide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LedgerState {
+    Claimed,
+    Sent,
+    Review,
+    Skipped,
+    Failed,
+}
+
+impl LedgerState {
+    /// The snake_case name stored in the ledger.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            LedgerState::Claimed => "claimed",
+            LedgerState::Sent => "sent",
+            LedgerState::Review => "review",
+            LedgerState::Skipped => "skipped",
+            LedgerState::Failed => "failed",
+        }
+    }
+
+    /// The inverse of [`LedgerState::as_str`].
+    pub fn parse(text: &str) -> Option<LedgerState> {
+        [
+            Self::Claimed,
+            Self::Sent,
+            Self::Review,
+            Self::Skipped,
+            Self::Failed,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == text)
+    }
+}
+
+impl std::fmt::Display for LedgerState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What became of a claimed message; kept so people can audit every automatic answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub state: LedgerState,
+    /// A short name of what was done, e.g. `refund_granted`, `to_human`, `skip:auto_submitted`.
+    pub action: String,
+    pub intent: Option<String>,
+    pub account_id: Option<String>,
+    pub decision_json: Option<String>,
+    pub reply_message_id: Option<String>,
+    /// The address the reply went to; counted by [`Store::replies_sent_since`].
+    pub reply_to: Option<String>,
+    pub reason: Option<String>,
+}
+
+impl Outcome {
+    /// An outcome with only a state and an action; set the other fields as they apply.
+    pub fn new(state: LedgerState, action: impl Into<String>) -> Outcome {
+        Outcome {
+            state,
+            action: action.into(),
+            intent: None,
+            account_id: None,
+            decision_json: None,
+            reply_message_id: None,
+            reply_to: None,
+            reason: None,
+        }
+    }
+}
+
+/// One ledger row, for `mailclerk` reports and tests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LedgerRow {
+    pub message_id: String,
+    pub origin: String,
+    pub received: Timestamp,
+    pub state: LedgerState,
+    pub action: Option<String>,
+    pub intent: Option<String>,
+    pub account_id: Option<String>,
+    pub reason: Option<String>,
+    pub reply_message_id: Option<String>,
+    pub reply_to: Option<String>,
+    pub updated_at: String,
+}
+
+impl Store {
+    /// Opens (or creates, with its parent directories) the store at `path`.
+    ///
+    /// # Errors
+    /// The directory or file cannot be created or opened, is not a SQLite database, will not
+    /// switch to WAL, or was written by a newer mailclerk.
+    pub fn open(path: &Path) -> Result<Store, Error> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| Error::CreateDir {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
+        let conn = Connection::open(path).map_err(|source| Error::Open {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Store::init(conn, path, true)
+    }
+
+    /// A throwaway store for tests and `check` runs; nothing survives it.
+    ///
+    /// # Errors
+    /// Only if SQLite itself fails.
+    pub fn open_in_memory() -> Result<Store, Error> {
+        let path = Path::new(":memory:");
+        let conn = Connection::open_in_memory().map_err(|source| Error::Open {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Store::init(conn, path, false)
+    }
+
+    fn init(mut conn: Connection, path: &Path, need_wal: bool) -> Result<Store, Error> {
+        let open = |source| Error::Open {
+            path: path.to_path_buf(),
+            source,
+        };
+        let mode: String = conn
+            .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
+            .map_err(open)?;
+        if need_wal && !mode.eq_ignore_ascii_case("wal") {
+            return Err(Error::NoWal {
+                path: path.to_path_buf(),
+                mode,
+            });
+        }
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(open)?;
+        conn.pragma_update(None, "foreign_keys", true)
+            .map_err(open)?;
+        // IMMEDIATE: two processes opening a fresh store must not both create the schema.
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(open)?;
+        let found: i64 = tx
+            .pragma_query_value(None, "user_version", |row| row.get(0))
+            .map_err(open)?;
+        if found > SCHEMA_VERSION {
+            return Err(Error::TooNew {
+                path: path.to_path_buf(),
+                found,
+                known: SCHEMA_VERSION,
+            });
+        }
+        if found < SCHEMA_VERSION {
+            tx.execute_batch(SCHEMA).map_err(open)?;
+            tx.pragma_update(None, "user_version", SCHEMA_VERSION)
+                .map_err(open)?;
+        }
+        tx.commit().map_err(open)?;
+        Ok(Store { conn })
+    }
+
+    /// Upserts accounts by id in one transaction: a re-import updates changed rows and
+    /// replaces their address lists; accounts missing from `accounts` are kept, since earlier
+    /// answers and contact history refer to them.
+    ///
+    /// # Errors
+    /// A payment in another currency than its account's, or a failed write (then nothing of
+    /// this import is kept).
+    pub fn import_accounts(&mut self, accounts: &[Account]) -> Result<ImportReport, Error> {
+        let what = || format!("importing {} accounts", accounts.len());
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .during(what)?;
+        let mut report = ImportReport::default();
+        for account in accounts {
+            let account = canonical(account)?;
+            match load_account(&tx, &account.id) {
+                Ok(Some(old)) if old == account => report.unchanged += 1,
+                Ok(None) => {
+                    write_account(&tx, &account)?;
+                    report.inserted += 1;
+                }
+                // A corrupt row is replaced by the fresh one: re-importing is the repair.
+                Ok(Some(_)) | Err(Error::Corrupt { .. }) => {
+                    write_account(&tx, &account)?;
+                    report.updated += 1;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        tx.commit().during(what)?;
+        Ok(report)
+    }
+
+    /// Every account listing `email` (compared normalized), ordered by id. Several means the
+    /// matcher must not guess.
+    ///
+    /// # Errors
+    /// A failed query or a corrupt account row.
+    pub fn accounts_for(&self, email: &str) -> Result<Vec<Account>, Error> {
+        let wanted = normalize_address(email);
+        let what = || format!("looking up accounts for {wanted:?}");
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT DISTINCT account_id FROM account_email WHERE email = ?1 ORDER BY account_id")
+            .during(what)?;
+        let ids = stmt
+            .query_map([&wanted], |row| row.get::<_, String>(0))
+            .during(what)?;
+        let mut accounts = Vec::new();
+        for id in ids {
+            if let Some(account) = load_account(&self.conn, &id.during(what)?)? {
+                accounts.push(account);
+            }
+        }
+        Ok(accounts)
+    }
+
+    /// How many accounts the store holds (for `accounts import` and the startup log).
+    ///
+    /// # Errors
+    /// A failed query.
+    pub fn account_count(&self) -> Result<usize, Error> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM account", [], |row| row.get(0))
+            .during(|| "counting accounts".into())?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+
+    /// The latest recorded contact with the account; the policy's "after communicating with
+    /// us" clauses depend on it.
+    ///
+    /// # Errors
+    /// A failed query or a stored day that is not a date.
+    pub fn history(&self, account_id: &str) -> Result<History, Error> {
+        let latest: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT max(on_day) FROM contact WHERE account_id = ?1",
+                [account_id],
+                |row| row.get(0),
+            )
+            .during(|| format!("reading the history of account {account_id:?}"))?;
+        let prior_contact_on = latest
+            .map(|day| parse_date(&day, "contact", account_id))
+            .transpose()?;
+        Ok(History { prior_contact_on })
+    }
+
+    /// Records that we answered `message_id` for this account on day `on`. Recording the same
+    /// message again replaces its day rather than counting twice.
+    ///
+    /// # Errors
+    /// [`Error::UnknownAccount`] if the account was never imported, or a failed write.
+    pub fn record_contact(
+        &mut self,
+        account_id: &str,
+        on: Date,
+        message_id: &str,
+    ) -> Result<(), Error> {
+        let result = self.conn.execute(
+            "INSERT INTO contact (account_id, message_id, on_day) VALUES (?1, ?2, ?3)
+             ON CONFLICT (account_id, message_id) DO UPDATE SET on_day = excluded.on_day",
+            params![account_id, message_id, on.to_string()],
+        );
+        match result {
+            Err(e) if e.sqlite_error_code() == Some(ErrorCode::ConstraintViolation) => {
+                Err(Error::UnknownAccount {
+                    account_id: account_id.to_string(),
+                })
+            }
+            other => other
+                .map(drop)
+                .during(|| format!("recording contact with {account_id:?} for <{message_id}>")),
+        }
+    }
+
+    /// Claims an inbound message before anything is sent for it. Exactly one caller ever gets
+    /// [`Claim::New`] for a message id; every later claim (after a crash, a redelivery, a
+    /// second process) gets [`Claim::Seen`] and must not answer.
+    ///
+    /// # Errors
+    /// A failed write; the message must then be left alone, not answered.
+    ///
+    /// # Examples
+    /// ```
+    /// use mailclerk::store::{Claim, Store};
+    /// let mut store = Store::open_in_memory()?;
+    /// let at = "2026-03-01T09:00:00Z".parse()?;
+    /// assert_eq!(store.claim("a@x", "inbox/1.eml", at)?, Claim::New);
+    /// assert!(matches!(store.claim("a@x", "inbox/1.eml", at)?, Claim::Seen(_)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn claim(
+        &mut self,
+        message_id: &str,
+        origin: &str,
+        received: Timestamp,
+    ) -> Result<Claim, Error> {
+        let what = || format!("claiming <{message_id}>");
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .during(what)?;
+        let now = stamp(Timestamp::now());
+        let inserted = tx
+            .execute(
+                "INSERT INTO ledger (message_id, origin, received, state, claimed_at, updated_at)
+                 VALUES (?1, ?2, ?3, 'claimed', ?4, ?4) ON CONFLICT (message_id) DO NOTHING",
+                params![message_id, origin, stamp(received), now],
+            )
+            .during(what)?;
+        let claim = if inserted == 1 {
+            Claim::New
+        } else {
+            let (state, action, updated_at): (String, Option<String>, String) = tx
+                .query_row(
+                    "SELECT state, action, updated_at FROM ledger WHERE message_id = ?1",
+                    [message_id],
+                    |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+                )
+                .during(what)?;
+            Claim::Seen(Prior {
+                state: parse_state(&state, message_id)?,
+                action,
+                updated_at,
+            })
+        };
+        tx.commit().during(what)?;
+        Ok(claim)
+    }
+
+    /// Records what became of a claimed message. Durable when it returns (`synchronous=FULL`).
+    ///
+    /// # Errors
+    /// [`Error::NotClaimed`] if the message was never claimed, or a failed write.
+    pub fn record(&mut self, message_id: &str, outcome: &Outcome) -> Result<(), Error> {
+        let reply_to = outcome.reply_to.as_deref().map(normalize_address);
+        let changed = self
+            .conn
+            .execute(
+                "UPDATE ledger SET state = ?2, action = ?3, intent = ?4, account_id = ?5,
+                    decision_json = ?6, reply_message_id = ?7, reply_to = ?8, reason = ?9,
+                    updated_at = ?10,
+                    sent_at = CASE WHEN ?2 = 'sent' THEN coalesce(sent_at, ?10) ELSE sent_at END
+                 WHERE message_id = ?1",
+                params![
+                    message_id,
+                    outcome.state.as_str(),
+                    outcome.action,
+                    outcome.intent,
+                    outcome.account_id,
+                    outcome.decision_json,
+                    outcome.reply_message_id,
+                    reply_to,
+                    outcome.reason,
+                    stamp(Timestamp::now()),
+                ],
+            )
+            .during(|| format!("recording the outcome of <{message_id}>"))?;
+        if changed == 0 {
+            return Err(Error::NotClaimed {
+                message_id: message_id.to_string(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Every ledger row, oldest received first.
+    ///
+    /// # Errors
+    /// A failed query or a corrupt row.
+    pub fn ledger(&self) -> Result<Vec<LedgerRow>, Error> {
+        let what = || "listing the ledger".to_string();
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT message_id, origin, received, state, action, intent, account_id, reason,
+                        reply_message_id, reply_to, updated_at
+                 FROM ledger ORDER BY received, rowid",
+            )
+            .during(what)?;
+        let mut rows = stmt.query([]).during(what)?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().during(what)? {
+            out.push(ledger_row(row)?);
+        }
+        Ok(out)
+    }
+
+    /// How many replies were sent to `to` (normalized) at or after `since`: the per-sender
+    /// budget that stops a mail loop or a flood from making us write without end.
+    ///
+    /// # Errors
+    /// A failed query.
+    pub fn replies_sent_since(&self, to: &str, since: Timestamp) -> Result<usize, Error> {
+        let to = normalize_address(to);
+        let n: i64 = self
+            .conn
+            .query_row(
+                "SELECT count(*) FROM ledger WHERE state = 'sent' AND reply_to = ?1 AND sent_at >= ?2",
+                params![to, stamp(since)],
+                |row| row.get(0),
+            )
+            .during(|| format!("counting replies to {to:?}"))?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+}
+
+/// RFC 3339 in UTC with exactly three fractional digits, so that text order is time order.
+fn stamp(ts: Timestamp) -> String {
+    format!("{ts:.3}")
+}
+
+/// The account as stored: addresses normalized and deduplicated, payments in its currency.
+fn canonical(account: &Account) -> Result<Account, Error> {
+    let mut emails: Vec<String> = Vec::new();
+    for email in account.emails.iter().map(|e| normalize_address(e)) {
+        if !email.is_empty() && !emails.contains(&email) {
+            emails.push(email);
+        }
+    }
+    if let Some(paid) = &account.paid {
+        for money in [paid.first_payment, paid.last_payment] {
+            if money.currency() != account.currency {
+                return Err(Error::Invalid {
+                    account_id: account.id.clone(),
+                    problem: format!(
+                        "a payment is in {}, the account in {}",
+                        money.currency(),
+                        account.currency
+                    ),
+                });
+            }
+        }
+    }
+    Ok(Account {
+        emails,
+        ..account.clone()
+    })
+}
+
+fn write_account(conn: &Connection, a: &Account) -> Result<(), Error> {
+    let what = || format!("writing account {:?}", a.id);
+    conn.execute(
+        "INSERT INTO account (id, name, plan, signed_up_on, currency, first_paid_on,
+                              first_payment_minor, last_payment_minor)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, plan = excluded.plan,
+            signed_up_on = excluded.signed_up_on, currency = excluded.currency,
+            first_paid_on = excluded.first_paid_on,
+            first_payment_minor = excluded.first_payment_minor,
+            last_payment_minor = excluded.last_payment_minor",
+        params![
+            a.id,
+            a.name,
+            a.plan.as_str(),
+            a.signed_up_on.to_string(),
+            a.currency.code(),
+            a.paid.map(|p| p.first_paid_on.to_string()),
+            a.paid.map(|p| p.first_payment.minor()),
+            a.paid.map(|p| p.last_payment.minor()),
+        ],
+    )
+    .during(what)?;
+    conn.execute("DELETE FROM account_email WHERE account_id = ?1", [&a.id])
+        .during(what)?;
+    let mut insert = conn
+        .prepare_cached(
+            "INSERT INTO account_email (account_id, position, email) VALUES (?1, ?2, ?3)",
+        )
+        .during(what)?;
+    for (position, email) in a.emails.iter().enumerate() {
+        insert
+            .execute(params![a.id, position as i64, email])
+            .during(what)?;
+    }
+    Ok(())
+}
+
+fn load_account(conn: &Connection, id: &str) -> Result<Option<Account>, Error> {
+    let what = || format!("reading account {id:?}");
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT name, plan, signed_up_on, currency, first_paid_on, first_payment_minor,
+                    last_payment_minor FROM account WHERE id = ?1",
+        )
+        .during(what)?;
+    let mut rows = stmt.query([id]).during(what)?;
+    let Some(row) = rows.next().during(what)? else {
+        return Ok(None);
+    };
+    let row = AccountRow::read(row).map_err(|e| corrupt("account", id, e.to_string()))?;
+    drop(rows);
+    let mut emails_stmt = conn
+        .prepare_cached("SELECT email FROM account_email WHERE account_id = ?1 ORDER BY position")
+        .during(what)?;
+    let emails = emails_stmt
+        .query_map([id], |r| r.get::<_, String>(0))
+        .during(what)?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .map_err(|e| corrupt("account_email", id, e.to_string()))?;
+    row.into_account(id, emails).map(Some)
+}
+
+/// An account row's cells, read without interpreting them.
+struct AccountRow {
+    name: String,
+    plan: String,
+    signed_up_on: String,
+    currency: String,
+    first_paid_on: Option<String>,
+    first_payment: Option<i64>,
+    last_payment: Option<i64>,
+}
+
+impl AccountRow {
+    /// A cell of the wrong type can only come from corruption; the caller says so.
+    fn read(row: &rusqlite::Row<'_>) -> rusqlite::Result<AccountRow> {
+        Ok(AccountRow {
+            name: row.get(0)?,
+            plan: row.get(1)?,
+            signed_up_on: row.get(2)?,
+            currency: row.get(3)?,
+            first_paid_on: row.get(4)?,
+            first_payment: row.get(5)?,
+            last_payment: row.get(6)?,
+        })
+    }
+
+    fn into_account(self, id: &str, emails: Vec<String>) -> Result<Account, Error> {
+        let bad = |problem: String| corrupt("account", id, problem);
+        let plan = PlanKind::parse(&self.plan)
+            .ok_or_else(|| bad(format!("unknown plan {:?}", self.plan)))?;
+        let currency = Currency::from_code(&self.currency)
+            .ok_or_else(|| bad(format!("unknown currency {:?}", self.currency)))?;
+        let paid = match (self.first_paid_on, self.first_payment, self.last_payment) {
+            (None, _, _) => None,
+            (Some(day), Some(first), Some(last)) => Some(Payments {
+                first_paid_on: parse_date(&day, "account", id)?,
+                first_payment: Money::from_minor(first, currency),
+                last_payment: Money::from_minor(last, currency),
+            }),
+            (Some(_), _, _) => {
+                return Err(bad("first_paid_on is set but a payment is missing".into()));
+            }
+        };
+        Ok(Account {
+            id: id.to_string(),
+            name: self.name,
+            emails,
+            plan,
+            signed_up_on: parse_date(&self.signed_up_on, "account", id)?,
+            paid,
+            currency,
+        })
+    }
+}
+
+fn ledger_row(row: &rusqlite::Row<'_>) -> Result<LedgerRow, Error> {
+    let key: String = row
+        .get(0)
+        .map_err(|e| corrupt("ledger", "?", format!("message_id: {e}")))?;
+    let received: String = cell(row, 2, &key)?;
+    let state: String = cell(row, 3, &key)?;
+    Ok(LedgerRow {
+        origin: cell(row, 1, &key)?,
+        received: received
+            .parse()
+            .map_err(|e| corrupt("ledger", &key, format!("received {received:?}: {e}")))?,
+        state: parse_state(&state, &key)?,
+        action: cell(row, 4, &key)?,
+        intent: cell(row, 5, &key)?,
+        account_id: cell(row, 6, &key)?,
+        reason: cell(row, 7, &key)?,
+        reply_message_id: cell(row, 8, &key)?,
+        reply_to: cell(row, 9, &key)?,
+        updated_at: cell(row, 10, &key)?,
+        message_id: key,
+    })
+}
+
+fn cell<T: FromSql>(row: &rusqlite::Row<'_>, i: usize, key: &str) -> Result<T, Error> {
+    row.get(i)
+        .map_err(|e| corrupt("ledger", key, format!("column {i}: {e}")))
+}
+
+fn parse_state(text: &str, message_id: &str) -> Result<LedgerState, Error> {
+    LedgerState::parse(text)
+        .ok_or_else(|| corrupt("ledger", message_id, format!("unknown state {text:?}")))
+}
+
+fn parse_date(text: &str, table: &'static str, key: &str) -> Result<Date, Error> {
+    text.parse()
+        .map_err(|e| corrupt(table, key, format!("{text:?} is not a date: {e}")))
+}
+
+fn corrupt(table: &'static str, key: &str, problem: String) -> Error {
+    Error::Corrupt {
+        table,
+        key: key.to_string(),
+        problem,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file_store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("m.sqlite")).unwrap();
+        (dir, store)
+    }
+
+    fn pragma(store: &Store, name: &str) -> String {
+        store
+            .conn
+            .pragma_query_value(None, name, |row| row.get::<_, rusqlite::types::Value>(0))
+            .map(|v| format!("{v:?}"))
+            .unwrap()
+    }
+
+    fn account(id: &str) -> Account {
+        Account {
+            id: id.into(),
+            name: "N".into(),
+            emails: vec![format!("{id}@example.com")],
+            plan: PlanKind::Monthly,
+            signed_up_on: jiff::civil::date(2026, 1, 5),
+            paid: None,
+            currency: Currency::from_code("USD").unwrap(),
+        }
+    }
+
+    #[test]
+    fn opens_in_wal_with_full_sync_and_foreign_keys() {
+        let (_dir, store) = file_store();
+        assert_eq!(pragma(&store, "journal_mode"), r#"Text("wal")"#);
+        assert_eq!(pragma(&store, "synchronous"), "Integer(2)"); // FULL
+        assert_eq!(pragma(&store, "foreign_keys"), "Integer(1)");
+        assert_eq!(
+            pragma(&store, "user_version"),
+            format!("Integer({SCHEMA_VERSION})")
+        );
+        let memory = Store::open_in_memory().unwrap();
+        assert_eq!(pragma(&memory, "synchronous"), "Integer(2)");
+    }
+
+    #[test]
+    fn stamps_sort_as_time_does() {
+        let a: Timestamp = "2026-03-01T12:00:00Z".parse().unwrap();
+        let b: Timestamp = "2026-03-01T12:00:00.5Z".parse().unwrap();
+        assert_eq!(
+            (stamp(a).as_str(), stamp(b).as_str()),
+            ("2026-03-01T12:00:00.000Z", "2026-03-01T12:00:00.500Z")
+        );
+        assert!(stamp(a) < stamp(b));
+    }
+
+    #[test]
+    fn corrupt_rows_name_their_table_and_key() {
+        let (_dir, mut store) = file_store();
+        store.import_accounts(&[account("a1")]).unwrap();
+        store
+            .claim(
+                "m1@x",
+                "inbox/1.eml",
+                "2026-03-01T12:00:00Z".parse().unwrap(),
+            )
+            .unwrap();
+        store
+            .record_contact("a1", jiff::civil::date(2026, 3, 1), "m1@x")
+            .unwrap();
+        let sql = "UPDATE account SET plan = 'weekly'; UPDATE ledger SET state = 'lost';
+                   UPDATE contact SET on_day = 'yesterday';";
+        store.conn.execute_batch(sql).unwrap();
+        for (err, want) in [
+            (
+                store.accounts_for("a1@example.com").unwrap_err(),
+                r#"account row "a1" is corrupt: unknown plan "weekly""#,
+            ),
+            (
+                store.ledger().unwrap_err(),
+                r#"ledger row "m1@x" is corrupt: unknown state "lost""#,
+            ),
+            (
+                store.claim("m1@x", "o", Timestamp::UNIX_EPOCH).unwrap_err(),
+                r#"ledger row "m1@x""#,
+            ),
+            (
+                store.history("a1").unwrap_err(),
+                r#"contact row "a1" is corrupt: "yesterday" is not a date"#,
+            ),
+        ] {
+            assert!(matches!(err, Error::Corrupt { .. }), "{err:?}");
+            assert!(err.to_string().contains(want), "{err}");
+        }
+        store
+            .conn
+            .execute_batch("UPDATE ledger SET state = 'sent', received = 'soon'")
+            .unwrap();
+        assert!(
+            store
+                .ledger()
+                .unwrap_err()
+                .to_string()
+                .contains(r#"ledger row "m1@x" is corrupt: received "soon""#)
+        );
+        // Re-importing is the repair for a corrupt account.
+        let report = store.import_accounts(&[account("a1")]).unwrap();
+        assert_eq!(
+            report,
+            ImportReport {
+                inserted: 0,
+                updated: 1,
+                unchanged: 0
+            }
+        );
+        assert_eq!(
+            store.accounts_for("a1@example.com").unwrap(),
+            [account("a1")]
+        );
+    }
+
+    #[test]
+    fn ledger_states_round_trip() {
+        for state in [
+            LedgerState::Claimed,
+            LedgerState::Sent,
+            LedgerState::Review,
+            LedgerState::Skipped,
+            LedgerState::Failed,
+        ] {
+            assert_eq!(LedgerState::parse(state.as_str()), Some(state));
+        }
+        assert_eq!(LedgerState::parse("Sent"), None);
+    }
+
+    #[test]
+    fn a_busy_database_is_transient() {
+        let busy = rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(5), None);
+        let err = Error::Query {
+            what: "claiming m1".into(),
+            source: busy,
+        };
+        assert!(err.is_transient());
+        assert!(
+            !Error::NotClaimed {
+                message_id: "m1".into()
+            }
+            .is_transient()
+        );
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_database_is_an_open_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("notes.txt");
+        std::fs::write(&path, "x".repeat(4096)).unwrap();
+        let err = Store::open(&path).unwrap_err();
+        assert!(matches!(err, Error::Open { .. }), "{err:?}");
+        assert!(err.to_string().contains("notes.txt"), "{err}");
+    }
+}
