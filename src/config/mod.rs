@@ -152,10 +152,13 @@ impl Config {
         let base = file.parent().unwrap_or(Path::new("."));
         let mut errors = Vec::new();
 
-        let templates = Templates::load(&base.join(&raw.templates)).unwrap_or_else(|e| {
-            errors.extend(e);
-            Templates::empty()
-        });
+        let (templates, templates_loaded) = match Templates::load(&base.join(&raw.templates)) {
+            Ok(t) => (t, true),
+            Err(e) => {
+                errors.extend(e);
+                (Templates::empty(), false)
+            }
+        };
         let classify = TEMP_CLASSIFY(&raw.classify); /*RESTORE*/
         let max_message_bytes = raw.max_message_bytes.unwrap_or(DEFAULT_MAX_MESSAGE_BYTES);
         if max_message_bytes < 1024 {
@@ -175,7 +178,7 @@ impl Config {
                 mailboxes.push(mailbox);
             }
         }
-        for m in &mailboxes {
+        for m in mailboxes.iter().filter(|_| templates_loaded) {
             for (outcome, stem) in &m.policy.replies {
                 if !templates.has(stem) {
                     errors.push(ConfigError::new(

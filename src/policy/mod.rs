@@ -148,7 +148,10 @@ fn decide_refund<'p>(
             }
         }
         if rule.amount == Amount::Nothing {
-            return (Refund::Denied { why: DenyReason::NotRefundable, clause: rule.clause.clone(), note: rule.note.clone() }, None);
+            // A closing rule after a window that has passed: the customer is best told when it
+            // closed, and this rule's clause says why nothing is refunded now.
+            let why = closed_on.map_or(DenyReason::NotRefundable, |last_day| DenyReason::WindowClosed { last_day });
+            return (Refund::Denied { why, clause: rule.clause.clone(), note: rule.note.clone() }, None);
         }
         if let Some(valid_days) = rule.prior_contact_days {
             // "After communicating with us": only a contact after the charge, and recent
