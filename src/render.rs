@@ -6,7 +6,6 @@
 //! address and a subject with CR/LF removed (reliability-notes §2.4).
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use jiff::Timestamp;
 use minijinja::{Environment, UndefinedBehavior, context};
@@ -14,7 +13,6 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::accounts::Account;
-use crate::config::error::ConfigError;
 use crate::parse::Inbound;
 use crate::policy::calendar::Opening;
 use crate::policy::schema::Policy;
@@ -54,41 +52,6 @@ pub struct RenderError {
 }
 
 impl Templates {
-    /// Loads every `*.txt.j2` file in `dir`.
-    ///
-    /// # Errors
-    /// An unreadable directory or file, or a template that does not parse.
-    pub fn load(dir: &Path) -> Result<Templates, Vec<ConfigError>> {
-        let entries = std::fs::read_dir(dir)
-            .map_err(|e| vec![ConfigError::new(dir, "", format!("cannot read the templates directory: {e}"))])?;
-        let mut files: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
-        files.sort();
-        let mut sources = BTreeMap::new();
-        let mut errors = Vec::new();
-        for path in files {
-            let Some(stem) = path.file_name().and_then(|n| n.to_str()).and_then(|n| n.strip_suffix(".txt.j2")) else {
-                continue;
-            };
-            match std::fs::read_to_string(&path) {
-                Ok(text) => {
-                    sources.insert(stem.to_string(), text);
-                }
-                Err(e) => errors.push(ConfigError::new(&path, "", format!("cannot read: {e}"))),
-            }
-        }
-        let templates = Templates::from_sources(sources).map_err(|(stem, e)| {
-            vec![ConfigError::new(&dir.join(format!("{stem}.txt.j2")), "", format!("template does not parse: {e}"))]
-        });
-        match templates {
-            Ok(t) if errors.is_empty() => Ok(t),
-            Ok(_) => Err(errors),
-            Err(mut e) => {
-                errors.append(&mut e);
-                Err(errors)
-            }
-        }
-    }
-
     /// Templates from `stem → source` pairs.
     ///
     /// # Errors

@@ -13,7 +13,7 @@ use mailclerk::policy::{self, History};
 use mailclerk::render::{self, Templates};
 
 fn templates() -> Templates {
-    Templates::load(Path::new("templates")).expect("templates load")
+    mailclerk::config::load_templates(Path::new("templates")).expect("templates load")
 }
 
 fn inbound(subject: &str, received: &str) -> Inbound {

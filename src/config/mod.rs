@@ -152,14 +152,20 @@ impl Config {
         let base = file.parent().unwrap_or(Path::new("."));
         let mut errors = Vec::new();
 
-        let (templates, templates_loaded) = match Templates::load(&base.join(&raw.templates)) {
+        let (templates, templates_loaded) = match load_templates(&base.join(&raw.templates)) {
             Ok(t) => (t, true),
             Err(e) => {
                 errors.extend(e);
                 (Templates::empty(), false)
             }
         };
-        let classify = TEMP_CLASSIFY(&raw.classify); /*RESTORE*/
+        let classify = match &raw.classify {
+            None => ClassifyRules::defaults(),
+            Some(c) => ClassifyRules::compile(&c.refund, &c.cancellation, &c.not_a_request).unwrap_or_else(|e| {
+                errors.push(ConfigError::new(file, format!("classify.{}[{}]", e.list, e.index), one_line(&e.problem())));
+                ClassifyRules::defaults()
+            }),
+        };
         let max_message_bytes = raw.max_message_bytes.unwrap_or(DEFAULT_MAX_MESSAGE_BYTES);
         if max_message_bytes < 1024 {
             errors.push(ConfigError::new(file, "max_message_bytes", format!("expected at least 1024 bytes, found {max_message_bytes}")));
@@ -266,11 +272,44 @@ fn mailbox_from_raw(
     Some(Mailbox { name: m.name, address, own_addresses, policy, store, accounts_csv, source, outbox })
 }
 
+/// Some library errors (regex's) draw a caret diagram over several lines; the report keeps one
+/// error per line.
+fn one_line(text: &str) -> String {
+    text.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ")
+}
+
 fn looks_like_address(a: &str) -> bool {
     matches!(a.split_once('@'), Some((l, d)) if !l.is_empty() && d.contains('.') && !a.contains(char::is_whitespace))
 }
 
-#[allow(non_snake_case)]
-fn TEMP_CLASSIFY(_: &Option<RawClassify>) -> ClassifyRules {
-    ClassifyRules { refund: vec![], cancellation: vec![], not_a_request: vec![] }
+/// Loads every `*.txt.j2` file in `dir` as a template named by its stem.
+///
+/// # Errors
+/// An unreadable directory or file, or a template that does not parse.
+pub fn load_templates(dir: &Path) -> Result<Templates, Vec<ConfigError>> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| vec![ConfigError::new(dir, "", format!("cannot read the templates directory: {e}"))])?;
+    let mut files: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+    files.sort();
+    let mut sources = std::collections::BTreeMap::new();
+    let mut errors = Vec::new();
+    for path in files {
+        let Some(stem) = path.file_name().and_then(|n| n.to_str()).and_then(|n| n.strip_suffix(".txt.j2")) else {
+            continue;
+        };
+        match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                sources.insert(stem.to_string(), text);
+            }
+            Err(e) => errors.push(ConfigError::new(&path, "", format!("cannot read: {e}"))),
+        }
+    }
+    match Templates::from_sources(sources) {
+        Ok(t) if errors.is_empty() => Ok(t),
+        Ok(_) => Err(errors),
+        Err((stem, e)) => {
+            errors.push(ConfigError::new(&dir.join(format!("{stem}.txt.j2")), "", format!("template does not parse: {e}")));
+            Err(errors)
+        }
+    }
 }

@@ -1,0 +1,91 @@
+//! Configuration errors: every mistake is reported, each with its file, key (or line) and what
+//! was expected; the command exits 78.
+
+use std::path::Path;
+
+use mailclerk::config::Config;
+use mailclerk::policy::schema::Policy;
+
+fn config_errors(file: &str) -> String {
+    Config::load(Path::new(file)).expect_err("the config must be rejected").to_string()
+}
+
+fn policy_errors(file: &str) -> String {
+    Policy::load(Path::new(file)).expect_err("the policy must be rejected").iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n")
+}
+
+#[test]
+fn the_shipped_configs_are_valid() {
+    for file in ["config/demo.toml", "config/mailclerk.toml"] {
+        let cfg = Config::load(Path::new(file)).unwrap_or_else(|e| panic!("{file}:\n{e}"));
+        assert!(!cfg.mailboxes.is_empty());
+    }
+    for id in ["notout", "crm-runner", "crm24", "smartcalls", "fairplay"] {
+        Policy::load_id(Path::new("config/policies"), id).unwrap_or_else(|e| panic!("{id}: {e:?}"));
+    }
+}
+
+#[test]
+fn unknown_policy_key_names_its_path_and_the_known_keys() {
+    insta::assert_snapshot!(policy_errors("tests/fixtures/config/bad/policies/typo.toml"), @r#"tests/fixtures/config/bad/policies/typo.toml:13: refund.rule[0].windw_days: unknown field `windw_days`, expected one of `plans`, `charges`, `anchor`, `window_days`, `window_periods`, `amount`, `prior_contact_days`, `ends_subscription`, `clause`, `note`, `pending_note`"#);
+}
+
+#[test]
+fn wrong_type_names_key_and_line() {
+    insta::assert_snapshot!(policy_errors("tests/fixtures/config/bad/policies/wrong-type.toml"), @r#"tests/fixtures/config/bad/policies/wrong-type.toml:13: refund.rule[0].window_days: invalid type: string "30d", expected u32"#);
+}
+
+#[test]
+fn every_semantic_mistake_in_a_policy_is_listed() {
+    insta::assert_snapshot!(policy_errors("tests/fixtures/config/bad/policies/semantics.toml"), @r#"
+tests/fixtures/config/bad/policies/semantics.toml: vendor.email: expected an email address, found "not-an-address"
+tests/fixtures/config/bad/policies/semantics.toml: calendar.time_zone: unknown time zone "Asia/Teheran"; expected an IANA name such as "America/New_York"
+tests/fixtures/config/bad/policies/semantics.toml: calendar.working_days[2]: expected a weekday such as "mon", found "funday"
+tests/fixtures/config/bad/policies/semantics.toml: calendar.hours[0]: opens at 17:00:00 but closes at 09:00:00; expected open before close
+tests/fixtures/config/bad/policies/semantics.toml: refund.rule[0].prior_contact_days: a rule that refunds nothing cannot ask for prior contact
+tests/fixtures/config/bad/policies/semantics.toml: refund.otherwise_clause: no clause "missing_clause" under [clauses]; expected one of ["c"]
+tests/fixtures/config/bad/policies/semantics.toml: cancellation.rule[0].notice_days: a cancellation effective at once has no notice period; use effective = "end_of_period"
+tests/fixtures/config/bad/policies/semantics.toml: cancellation.rule: no rule covers the annual plan; every plan must be cancellable
+tests/fixtures/config/bad/policies/semantics.toml: replies.refund_grunted: unknown outcome; expected one of ["refund_granted", "refund_denied", "refund_not_applicable", "refund_pending_contact", "cancel_confirmed", "cancel_late_notice", "refund_and_cancel", "ack_human"]
+"#);
+}
+
+#[test]
+fn not_toml_gives_the_line() {
+    insta::assert_snapshot!(config_errors("tests/fixtures/config/bad/not-toml.toml"), @r#"
+tests/fixtures/config/bad/not-toml.toml:4: not valid TOML: unclosed array table, expected `]`
+1 error; nothing started.
+"#);
+}
+
+#[test]
+fn unknown_key_in_a_source() {
+    insta::assert_snapshot!(config_errors("tests/fixtures/config/bad/unknown-key.toml"), @r#"
+tests/fixtures/config/bad/unknown-key.toml:8: mailbox[0].source: unknown field `hots`, expected one of `host`, `port`, `user`, `password_file`, `folder`
+1 error; nothing started.
+"#);
+}
+
+#[test]
+fn all_mistakes_across_files_are_collected() {
+    insta::assert_snapshot!(config_errors("tests/fixtures/config/bad/many.toml"), @r#"
+tests/fixtures/config/bad/no-such-templates: cannot read the templates directory: No such file or directory (os error 2)
+tests/fixtures/config/bad/many.toml: classify.refund[1]: invalid regular expression "(unclosed": regex parse error: (unclosed ^ error: unclosed group
+tests/fixtures/config/bad/many.toml: max_message_bytes: expected at least 1024 bytes, found 10
+tests/fixtures/config/bad/many.toml: mailbox[0].name: expected letters, digits, - or _, found "support desk"
+tests/fixtures/config/bad/many.toml: mailbox[0].address: expected an email address, found "support.example.com"
+tests/fixtures/config/bad/policies/semantics.toml: vendor.email: expected an email address, found "not-an-address"
+tests/fixtures/config/bad/policies/semantics.toml: calendar.time_zone: unknown time zone "Asia/Teheran"; expected an IANA name such as "America/New_York"
+tests/fixtures/config/bad/policies/semantics.toml: calendar.working_days[2]: expected a weekday such as "mon", found "funday"
+tests/fixtures/config/bad/policies/semantics.toml: calendar.hours[0]: opens at 17:00:00 but closes at 09:00:00; expected open before close
+tests/fixtures/config/bad/policies/semantics.toml: refund.rule[0].prior_contact_days: a rule that refunds nothing cannot ask for prior contact
+tests/fixtures/config/bad/policies/semantics.toml: refund.otherwise_clause: no clause "missing_clause" under [clauses]; expected one of ["c"]
+tests/fixtures/config/bad/policies/semantics.toml: cancellation.rule[0].notice_days: a cancellation effective at once has no notice period; use effective = "end_of_period"
+tests/fixtures/config/bad/policies/semantics.toml: cancellation.rule: no rule covers the annual plan; every plan must be cancellable
+tests/fixtures/config/bad/policies/semantics.toml: replies.refund_grunted: unknown outcome; expected one of ["refund_granted", "refund_denied", "refund_not_applicable", "refund_pending_contact", "cancel_confirmed", "cancel_late_notice", "refund_and_cancel", "ack_human"]
+tests/fixtures/config/bad/many.toml: mailbox[0].source.path: expected a directory of .eml files, found nothing at tests/fixtures/config/bad/no-such-inbox
+tests/fixtures/config/bad/policies/no-such-policy.toml: cannot read the file: No such file or directory (os error 2)
+tests/fixtures/config/bad/many.toml: mailbox[1].accounts_csv: no such file: tests/fixtures/config/bad/no-such.csv
+17 errors; nothing started.
+"#);
+}
