@@ -141,7 +141,7 @@ pub fn render_ack(templates: &Templates, policy: &Policy, mail: &Inbound, now: T
 fn finish(templates: &Templates, policy: &Policy, mail: &Inbound, stem: &str, ctx: minijinja::Value) -> Result<Reply, RenderError> {
     let fail = |problem: String| RenderError { template: stem.to_string(), problem };
     let template = templates.env.get_template(stem).map_err(|e| fail(e.to_string()))?;
-    let body = template.render(ctx).map_err(|e| fail(format!("{e:#}")))?;
+    let body = template.render(ctx).map_err(|e| fail(e.to_string()))?;
     let mut references = mail.references.clone();
     if !references.contains(&mail.message_id) {
         references.push(mail.message_id.clone());
@@ -245,4 +245,83 @@ pub fn reply_message_id(inbound_id: &str, vendor_email: &str) -> String {
 /// Control characters (CR/LF included) become spaces, and runs of whitespace collapse.
 fn one_line(text: &str) -> String {
     text.split(|c: char| c.is_whitespace() || c.is_control()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+}
+
+/// Renders every outcome's template of `policy` once with made-up values, so that a template
+/// naming a variable that does not exist is found by `config check` at start-up rather than
+/// on a customer's message.
+///
+/// # Errors
+/// Every outcome whose template fails, with the reason.
+pub fn rehearse(templates: &Templates, policy: &Policy) -> Result<(), Vec<RenderError>> {
+    use crate::accounts::{Account, PlanKind};
+    use crate::money::{Currency, Money};
+    use crate::parse::{Address, AutoHeaders};
+    use crate::policy::{AccountState, DenyReason};
+    use jiff::civil::date;
+
+    let currency = Currency::from_code("USD").expect("USD is known");
+    let clause = Clause { id: "rehearsal".into(), title: "Rehearsal".into(), quote: "Rehearsal.".into() };
+    let account = Account {
+        id: "rehearsal".into(),
+        name: "Rehearsal".into(),
+        emails: vec!["rehearsal@example.com".into()],
+        plan: PlanKind::Monthly,
+        signed_up_on: date(2026, 1, 1),
+        paid: None,
+        currency,
+    };
+    let mail = Inbound {
+        message_id: "rehearsal@example.com".into(),
+        references: vec![],
+        received: Timestamp::UNIX_EPOCH,
+        from: Address { name: None, email: "rehearsal@example.com".into() },
+        reply_to: None,
+        recipients: vec![],
+        subject: "Rehearsal".into(),
+        text: String::new(),
+        auto: AutoHeaders::default(),
+        size: 0,
+    };
+    let note = Some("Note.".to_string());
+    let refunds = [
+        Refund::Granted { amount: Money::from_minor(4900, currency), clause: clause.clone(), note: note.clone() },
+        Refund::Denied { why: DenyReason::WindowClosed { last_day: date(2026, 1, 31) }, clause: clause.clone(), note: None },
+        Refund::Denied { why: DenyReason::NotRefundable, clause: clause.clone(), note: note.clone() },
+        Refund::NotApplicable { clause: clause.clone(), note: None },
+        Refund::PendingContact { clause: clause.clone(), note: note.clone() },
+    ];
+    let cancel = |timing, late: bool| Cancellation {
+        effective: date(2026, 3, 1),
+        charges_before_end: u32::from(late),
+        late_for: late.then(|| date(2026, 2, 1)),
+        notice_deadline: late.then(|| date(2026, 1, 2)),
+        account_state: AccountState::Cancelled,
+        timing,
+        clause: clause.clone(),
+        note: if late { None } else { note.clone() },
+    };
+    let cancellations = [cancel(Timing::AtOnce, false), cancel(Timing::EndOfPeriod, false), cancel(Timing::LateNotice, true)];
+    let mut decisions = Vec::new();
+    for r in &refunds {
+        decisions.push(Decision { refund: Some(r.clone()), cancellation: None });
+        for c in &cancellations {
+            decisions.push(Decision { refund: Some(r.clone()), cancellation: Some(c.clone()) });
+        }
+    }
+    for c in &cancellations {
+        decisions.push(Decision { refund: None, cancellation: Some(c.clone()) });
+    }
+    let mut errors: Vec<RenderError> = Vec::new();
+    for d in &decisions {
+        if let Err(e) = render(templates, policy, d, &mail, &account) {
+            if !errors.contains(&e) {
+                errors.push(e);
+            }
+        }
+    }
+    if let Err(e) = render_ack(templates, policy, &mail, Timestamp::UNIX_EPOCH) {
+        errors.push(e);
+    }
+    if errors.is_empty() { Ok(()) } else { Err(errors) }
 }

@@ -195,6 +195,18 @@ impl Config {
                 }
             }
         }
+        if errors.is_empty() {
+            let dir = base.join(&raw.templates);
+            for m in &mailboxes {
+                for e in crate::render::rehearse(&templates, &m.policy).err().unwrap_or_default() {
+                    errors.push(ConfigError::new(
+                        &dir.join(format!("{}.txt.j2", e.template)),
+                        "",
+                        format!("does not render for policy {:?}: {}", m.policy.id, one_line(&e.problem)),
+                    ));
+                }
+            }
+        }
         if !errors.is_empty() {
             return Err(ConfigErrors(errors));
         }
