@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use rusqlite::types::FromSql;
-use rusqlite::{Connection, ErrorCode, TransactionBehavior, params};
+use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, params};
 
 use crate::accounts::{Account, Payments, PlanKind, normalize_address};
 use crate::money::{Currency, Money};
@@ -111,6 +111,9 @@ pub enum Error {
     UnknownAccount { account_id: String },
     #[error("message <{message_id}> was never claimed, so its outcome cannot be recorded")]
     NotClaimed { message_id: String },
+    /// A reply went out: the record of it is never overwritten by a later outcome.
+    #[error("message <{message_id}> is recorded as answered; that record is kept")]
+    AlreadySent { message_id: String },
 }
 
 impl Error {
@@ -125,6 +128,25 @@ impl Error {
             Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
         )
     }
+}
+
+fn prior_in(conn: &Connection, message_id: &str) -> Result<Option<Prior>, Error> {
+    let row: Option<(String, Option<String>, String)> = conn
+        .query_row(
+            "SELECT state, action, updated_at FROM ledger WHERE message_id = ?1",
+            [message_id],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+        )
+        .optional()
+        .during(|| format!("reading the ledger row of <{message_id}>"))?;
+    row.map(|(state, action, updated_at)| {
+        Ok(Prior {
+            state: parse_state(&state, message_id)?,
+            action,
+            updated_at,
+        })
+    })
+    .transpose()
 }
 
 /// Names the step a rusqlite call belonged to, so the error says what was being done.
@@ -492,21 +514,20 @@ impl Store {
         let claim = if inserted == 1 {
             Claim::New
         } else {
-            let (state, action, updated_at): (String, Option<String>, String) = tx
-                .query_row(
-                    "SELECT state, action, updated_at FROM ledger WHERE message_id = ?1",
-                    [message_id],
-                    |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
-                )
-                .during(what)?;
-            Claim::Seen(Prior {
-                state: parse_state(&state, message_id)?,
-                action,
-                updated_at,
-            })
+            let prior = prior_in(&tx, message_id)?.ok_or_else(|| Error::Corrupt {
+                table: "ledger",
+                key: message_id.to_string(),
+                problem: "the row vanished while it was being claimed".into(),
+            })?;
+            Claim::Seen(prior)
         };
         tx.commit().during(what)?;
         Ok(claim)
+    }
+
+    /// What the ledger says about a message, if it has a row.
+    fn prior(&self, message_id: &str) -> Result<Option<Prior>, Error> {
+        prior_in(&self.conn, message_id)
     }
 
     /// Records what became of a claimed message. Durable when it returns (`synchronous=FULL`).
@@ -522,7 +543,7 @@ impl Store {
                     decision_json = ?6, reply_message_id = ?7, reply_to = ?8, reason = ?9,
                     updated_at = ?10,
                     sent_at = CASE WHEN ?2 = 'sent' THEN coalesce(sent_at, ?10) ELSE sent_at END
-                 WHERE message_id = ?1",
+                 WHERE message_id = ?1 AND (state <> 'sent' OR ?2 = 'sent')",
                 params![
                     message_id,
                     outcome.state.as_str(),
@@ -538,8 +559,13 @@ impl Store {
             )
             .during(|| format!("recording the outcome of <{message_id}>"))?;
         if changed == 0 {
-            return Err(Error::NotClaimed {
-                message_id: message_id.to_string(),
+            return Err(match self.prior(message_id)? {
+                Some(prior) if prior.state == LedgerState::Sent => Error::AlreadySent {
+                    message_id: message_id.to_string(),
+                },
+                _ => Error::NotClaimed {
+                    message_id: message_id.to_string(),
+                },
             });
         }
         Ok(())
