@@ -5,7 +5,9 @@ use jiff::civil::Date;
 use crate::money::{Currency, Money};
 
 /// How an account is billed. A period is one month or one year (policy-spec "anniversary").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Deserialize, serde::Serialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum PlanKind {
     Monthly,
@@ -78,7 +80,7 @@ pub fn match_sender(sender: &str, candidates: &[Account]) -> AccountMatch {
     }
     let mut found: Vec<&Account> = candidates
         .iter()
-        .filter(|a| a.emails.iter().any(|e| *e == wanted))
+        .filter(|a| a.emails.contains(&wanted))
         .collect();
     found.dedup_by(|a, b| a.id == b.id);
     match found.as_slice() {
@@ -106,7 +108,10 @@ mod tests {
 
     #[test]
     fn matches_case_insensitively_on_any_address() {
-        let rows = [account("a1", &["Ann@Example.com", "ann@work.example"]), account("b2", &["bob@example.com"])];
+        let rows = [
+            account("a1", &["Ann@Example.com", "ann@work.example"]),
+            account("b2", &["bob@example.com"]),
+        ];
         for (sender, want) in [
             ("ann@example.com", Some("a1")),
             ("ANN@WORK.EXAMPLE", Some("a1")),
@@ -125,7 +130,10 @@ mod tests {
 
     #[test]
     fn several_accounts_never_guess() {
-        let rows = [account("a1", &["shared@example.com"]), account("a2", &["shared@example.com"])];
+        let rows = [
+            account("a1", &["shared@example.com"]),
+            account("a2", &["shared@example.com"]),
+        ];
         assert_eq!(
             match_sender("shared@example.com", &rows),
             AccountMatch::Many(vec!["a1".into(), "a2".into()])

@@ -30,7 +30,12 @@ pub struct Options {
 ///
 /// # Errors
 /// Only when the report cannot be written.
-pub fn check_files(cfg: &Config, opts: &Options, files: &[PathBuf], out: &mut dyn Write) -> std::io::Result<usize> {
+pub fn check_files(
+    cfg: &Config,
+    opts: &Options,
+    files: &[PathBuf],
+    out: &mut dyn Write,
+) -> std::io::Result<usize> {
     let mut failed = 0;
     for file in files {
         let result = check_file(cfg, opts, file);
@@ -51,13 +56,22 @@ pub fn check_files(cfg: &Config, opts: &Options, files: &[PathBuf], out: &mut dy
 fn check_file(cfg: &Config, opts: &Options, file: &PathBuf) -> Result<Value, String> {
     let bytes = std::fs::read(file).map_err(|e| format!("cannot read the file: {e}"))?;
     if bytes.len() > cfg.max_message_bytes {
-        return Err(format!("message is {} bytes, over the {}-byte limit; it would go to people unread", bytes.len(), cfg.max_message_bytes));
+        return Err(format!(
+            "message is {} bytes, over the {}-byte limit; it would go to people unread",
+            bytes.len(),
+            cfg.max_message_bytes
+        ));
     }
-    let raw = RawMail { origin: file.display().to_string(), received: opts.received, bytes };
+    let raw = RawMail {
+        origin: file.display().to_string(),
+        received: opts.received,
+        bytes,
+    };
     // The mailbox comes from the recipients, so parse once without a store to learn them.
     let mailbox = pick(cfg, opts, &raw)?;
     let store = run::open_store(mailbox).map_err(|e| error_chain(&e))?;
-    let examined = run::examine(cfg, mailbox, &store, &raw, Timestamp::now()).map_err(|e| error_chain(&e))?;
+    let examined =
+        run::examine(cfg, mailbox, &store, &raw, Timestamp::now()).map_err(|e| error_chain(&e))?;
     match examined {
         Examined::Unreadable { why, .. } => Err(why),
         Examined::Planned { inbound, plan } => {
@@ -99,11 +113,18 @@ fn check_file(cfg: &Config, opts: &Options, file: &PathBuf) -> Result<Value, Str
 
 fn pick<'c>(cfg: &'c Config, opts: &Options, raw: &RawMail) -> Result<&'c Mailbox, String> {
     if let Some(name) = &opts.mailbox {
-        return cfg.mailbox(name).ok_or_else(|| format!("no mailbox called {name:?} in the configuration"));
+        return cfg
+            .mailbox(name)
+            .ok_or_else(|| format!("no mailbox called {name:?} in the configuration"));
     }
-    let recipients = crate::parse::parse(raw, cfg.max_message_bytes).map(|m| m.recipients).map_err(|e| e.to_string())?;
+    let recipients = crate::parse::parse(raw, cfg.max_message_bytes)
+        .map(|m| m.recipients)
+        .map_err(|e| e.to_string())?;
     cfg.mailbox_for(&recipients).ok_or_else(|| {
-        format!("addressed to no configured mailbox (recipients: {}); name one with --mailbox", recipients.join(", "))
+        format!(
+            "addressed to no configured mailbox (recipients: {}); name one with --mailbox",
+            recipients.join(", ")
+        )
     })
 }
 
@@ -115,7 +136,14 @@ fn human(v: &Value) -> String {
     let s = |k: &str| v[k].as_str().unwrap_or("-").to_string();
     let mut text = format!(
         "{}\n  from {} to mailbox {}, received {}\n  screen {}, intent {}, account {}\n  action {}",
-        s("file"), s("from"), s("mailbox"), s("received"), s("screen"), s("intent"), s("account"), s("action")
+        s("file"),
+        s("from"),
+        s("mailbox"),
+        s("received"),
+        s("screen"),
+        s("intent"),
+        s("account"),
+        s("action")
     );
     if let Some(why) = v["why"].as_str() {
         text.push_str(&format!(": {why}"));
@@ -129,7 +157,11 @@ fn human(v: &Value) -> String {
                 "\n  {key} to {}, subject {:?}\n    {}",
                 reply["to"].as_str().unwrap_or(""),
                 reply["subject"].as_str().unwrap_or(""),
-                reply["body"].as_str().unwrap_or("").trim_end().replace('\n', "\n    ")
+                reply["body"]
+                    .as_str()
+                    .unwrap_or("")
+                    .trim_end()
+                    .replace('\n', "\n    ")
             ));
         }
     }

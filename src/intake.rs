@@ -7,9 +7,15 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("cannot list the inbox directory {path}")]
-    List { path: PathBuf, source: std::io::Error },
+    List {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("cannot read the message {path}")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 /// One message file found in a directory inbox.
@@ -24,12 +30,21 @@ pub struct Found {
 /// # Errors
 /// The directory cannot be listed.
 pub fn list_dir(dir: &Path) -> Result<Vec<Found>, Error> {
-    let entries = std::fs::read_dir(dir).map_err(|source| Error::List { path: dir.to_path_buf(), source })?;
+    let entries = std::fs::read_dir(dir).map_err(|source| Error::List {
+        path: dir.to_path_buf(),
+        source,
+    })?;
     let mut found = Vec::new();
     for entry in entries {
-        let entry = entry.map_err(|source| Error::List { path: dir.to_path_buf(), source })?;
+        let entry = entry.map_err(|source| Error::List {
+            path: dir.to_path_buf(),
+            source,
+        })?;
         let path = entry.path();
-        if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("eml")) {
+        if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("eml"))
+        {
             let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
             if entry.file_type().map(|t| t.is_file()).unwrap_or(false) {
                 found.push(Found { path, size });
@@ -45,5 +60,8 @@ pub fn list_dir(dir: &Path) -> Result<Vec<Found>, Error> {
 /// # Errors
 /// The file cannot be read.
 pub fn read(path: &Path) -> Result<Vec<u8>, Error> {
-    std::fs::read(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })
+    std::fs::read(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })
 }

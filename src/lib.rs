@@ -23,10 +23,10 @@
 
 pub mod account_csv;
 pub mod accounts;
+pub mod check;
 pub mod classify;
 pub mod cli;
 pub mod config;
-pub mod check;
 pub mod intake;
 pub mod money;
 pub mod parse;

@@ -15,21 +15,39 @@ const EX_CONFIG: u8 = 78;
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
+        )
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let cli = Cli::parse();
     match cli.command {
-        Command::Policy { command: PolicyCommand::Test { policies, files } } => policy_test(&policies, &files),
-        Command::Config { command: ConfigCommand::Check { config } } => match Config::load(&config) {
+        Command::Policy {
+            command: PolicyCommand::Test { policies, files },
+        } => policy_test(&policies, &files),
+        Command::Config {
+            command: ConfigCommand::Check { config },
+        } => match Config::load(&config) {
             Ok(cfg) => {
-                println!("{}: OK, {} mailbox(es): {}", config.display(), cfg.mailboxes.len(), mailbox_list(&cfg));
+                println!(
+                    "{}: OK, {} mailbox(es): {}",
+                    config.display(),
+                    cfg.mailboxes.len(),
+                    mailbox_list(&cfg)
+                );
                 ExitCode::SUCCESS
             }
             Err(errors) => config_failed(&errors),
         },
-        Command::Accounts { command: AccountsCommand::Import { config, mailbox, csv } } => {
+        Command::Accounts {
+            command:
+                AccountsCommand::Import {
+                    config,
+                    mailbox,
+                    csv,
+                },
+        } => {
             let cfg = match Config::load(&config) {
                 Ok(cfg) => cfg,
                 Err(errors) => return config_failed(&errors),
@@ -42,12 +60,22 @@ fn main() -> ExitCode {
                 Err(e) => failed(&e, EX_DATAERR),
             }
         }
-        Command::Check { config, mailbox, received, json, messages } => {
+        Command::Check {
+            config,
+            mailbox,
+            received,
+            json,
+            messages,
+        } => {
             let cfg = match Config::load(&config) {
                 Ok(cfg) => cfg,
                 Err(errors) => return config_failed(&errors),
             };
-            let opts = check::Options { mailbox, received, json };
+            let opts = check::Options {
+                mailbox,
+                received,
+                json,
+            };
             let mut out = std::io::stdout().lock();
             match check::check_files(&cfg, &opts, &messages, &mut out) {
                 Ok(0) => ExitCode::SUCCESS,
@@ -55,7 +83,11 @@ fn main() -> ExitCode {
                 Err(e) => failed(&e, 1),
             }
         }
-        Command::Run { config, once, dry_run } => {
+        Command::Run {
+            config,
+            once,
+            dry_run,
+        } => {
             let cfg = match Config::load(&config) {
                 Ok(cfg) => cfg,
                 Err(errors) => return config_failed(&errors),
@@ -78,11 +110,19 @@ fn policy_test(policies: &std::path::Path, files: &[std::path::PathBuf]) -> Exit
         println!("FAIL {}: {}: {}", o.file, o.id, o.problems.join("; "));
     }
     println!("{} passed, {} failed", report.passed(), report.failed());
-    if report.failed() == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+    if report.failed() == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }
 
 fn mailbox_list(cfg: &Config) -> String {
-    cfg.mailboxes.iter().map(|m| format!("{} <{}> ({})", m.name, m.address, m.policy.id)).collect::<Vec<_>>().join(", ")
+    cfg.mailboxes
+        .iter()
+        .map(|m| format!("{} <{}> ({})", m.name, m.address, m.policy.id))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn config_failed(errors: &mailclerk::config::ConfigErrors) -> ExitCode {

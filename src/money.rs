@@ -13,11 +13,39 @@ pub struct Currency {
 /// ISO 4217 codes we accept, with their minor-unit exponents. A code not listed here is an
 /// input error rather than a guess, since a wrong exponent would misstate an amount a hundredfold.
 const CURRENCIES: &[(&str, u32)] = &[
-    ("AED", 2), ("AUD", 2), ("BRL", 2), ("CAD", 2), ("CHF", 2), ("CNY", 2), ("CZK", 2),
-    ("DKK", 2), ("EUR", 2), ("GBP", 2), ("HKD", 2), ("HUF", 2), ("IDR", 2), ("ILS", 2),
-    ("INR", 2), ("IRR", 0), ("ISK", 0), ("JPY", 0), ("KRW", 0), ("KWD", 3), ("MXN", 2),
-    ("NOK", 2), ("NZD", 2), ("PLN", 2), ("RON", 2), ("SAR", 2), ("SEK", 2), ("SGD", 2),
-    ("TRY", 2), ("TWD", 2), ("UAH", 2), ("USD", 2), ("ZAR", 2),
+    ("AED", 2),
+    ("AUD", 2),
+    ("BRL", 2),
+    ("CAD", 2),
+    ("CHF", 2),
+    ("CNY", 2),
+    ("CZK", 2),
+    ("DKK", 2),
+    ("EUR", 2),
+    ("GBP", 2),
+    ("HKD", 2),
+    ("HUF", 2),
+    ("IDR", 2),
+    ("ILS", 2),
+    ("INR", 2),
+    ("IRR", 0),
+    ("ISK", 0),
+    ("JPY", 0),
+    ("KRW", 0),
+    ("KWD", 3),
+    ("MXN", 2),
+    ("NOK", 2),
+    ("NZD", 2),
+    ("PLN", 2),
+    ("RON", 2),
+    ("SAR", 2),
+    ("SEK", 2),
+    ("SGD", 2),
+    ("TRY", 2),
+    ("TWD", 2),
+    ("UAH", 2),
+    ("USD", 2),
+    ("ZAR", 2),
 ];
 
 impl Currency {
@@ -60,7 +88,11 @@ pub enum MoneyError {
     #[error("expected a decimal amount such as \"49.00\", found {0:?}")]
     NotDecimal(String),
     #[error("{found:?} has more decimals than {currency} allows ({decimals})")]
-    TooPrecise { found: String, currency: Currency, decimals: u32 },
+    TooPrecise {
+        found: String,
+        currency: Currency,
+        decimals: u32,
+    },
     #[error("amount {0:?} is too large")]
     TooLarge(String),
 }
@@ -102,7 +134,9 @@ impl Money {
         let frac_minor = if frac.is_empty() {
             0
         } else {
-            let f: i64 = frac.parse().map_err(|_| MoneyError::TooLarge(text.to_string()))?;
+            let f: i64 = frac
+                .parse()
+                .map_err(|_| MoneyError::TooLarge(text.to_string()))?;
             f * 10i64.pow(currency.decimals - frac.len() as u32)
         };
         int.parse::<i64>()
@@ -130,7 +164,10 @@ impl Money {
         let n = i128::from(self.minor) * i128::from(num);
         let d = i128::from(den);
         let minor = (2 * n + d).div_euclid(2 * d);
-        Money { minor: minor as i64, currency: self.currency }
+        Money {
+            minor: minor as i64,
+            currency: self.currency,
+        }
     }
 }
 
@@ -144,7 +181,13 @@ impl fmt::Display for Money {
         let scale = 10i64.pow(d);
         let sign = if self.minor < 0 { "-" } else { "" };
         let abs = self.minor.abs();
-        write!(f, "{sign}{}.{:0width$}", abs / scale, abs % scale, width = d as usize)
+        write!(
+            f,
+            "{sign}{}.{:0width$}",
+            abs / scale,
+            abs % scale,
+            width = d as usize
+        )
     }
 }
 
@@ -158,9 +201,17 @@ mod tests {
 
     #[test]
     fn parses_and_prints_in_minor_units() {
-        for (text, minor, shown) in [("49.00", 4900, "49.00"), ("49", 4900, "49.00"), ("0.5", 50, "0.50")] {
+        for (text, minor, shown) in [
+            ("49.00", 4900, "49.00"),
+            ("49", 4900, "49.00"),
+            ("0.5", 50, "0.50"),
+        ] {
             let m = Money::parse(text, usd()).unwrap();
-            assert_eq!((m.minor(), m.to_string().as_str()), (minor, shown), "{text}");
+            assert_eq!(
+                (m.minor(), m.to_string().as_str()),
+                (minor, shown),
+                "{text}"
+            );
         }
         let irr = Currency::from_code("IRR").unwrap();
         assert_eq!(Money::parse("1500000", irr).unwrap().to_string(), "1500000");
@@ -172,7 +223,10 @@ mod tests {
             assert!(Money::parse(bad, usd()).is_err(), "{bad:?} accepted");
         }
         let irr = Currency::from_code("IRR").unwrap();
-        assert!(matches!(Money::parse("1.5", irr), Err(MoneyError::TooPrecise { .. })));
+        assert!(matches!(
+            Money::parse("1.5", irr),
+            Err(MoneyError::TooPrecise { .. })
+        ));
         assert!(Currency::from_code("XXX").is_none());
     }
 

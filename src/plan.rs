@@ -5,9 +5,9 @@ use jiff::Timestamp;
 
 use crate::accounts::AccountMatch;
 use crate::classify::{self, Classified, ClassifyRules, Intent};
+use crate::parse::Inbound;
 use crate::policy::schema::Policy;
 use crate::policy::{self, Decision, History, Undecidable};
-use crate::parse::Inbound;
 use crate::render::{self, RenderError, Reply, Templates};
 use crate::screen::{self, Screen, ScreenRules, SkipReason};
 
@@ -85,27 +85,48 @@ impl Why {
 pub fn plan(mail: &Inbound, facts: &Facts, rules: &Rules<'_>, now: Timestamp) -> Plan {
     let screened = screen::screen(mail, rules.screen);
     if let Screen::Skip(reason) = &screened {
-        return Plan { screen: screened.clone(), classified: None, account: None, action: Action::Skip(reason.clone()) };
+        return Plan {
+            screen: screened.clone(),
+            classified: None,
+            account: None,
+            action: Action::Skip(reason.clone()),
+        };
     }
     let classified = classify::classify(mail, rules.classify);
     let intent = classified.intent;
-    let to_human = |why: Why| Action::ToHuman { why, ack: acknowledgement(mail, rules, now) };
+    let to_human = |why: Why| Action::ToHuman {
+        why,
+        ack: acknowledgement(mail, rules, now),
+    };
     let action = if !intent.wants_refund() && !intent.wants_cancellation() {
         to_human(Why::NotARequest(intent))
     } else {
         match &facts.account {
             AccountMatch::None => to_human(Why::NoAccount),
             AccountMatch::Many(ids) => to_human(Why::SeveralAccounts(ids.clone())),
-            AccountMatch::One(account) => match policy::decide(rules.policy, account, intent, mail.received, &facts.history) {
-                Err(why) => to_human(Why::Undecidable(why)),
-                Ok(decision) => match render::render(rules.templates, rules.policy, &decision, mail, account) {
-                    Ok(reply) => Action::Reply { decision, reply },
-                    Err(e) => to_human(Why::Render(e)),
-                },
-            },
+            AccountMatch::One(account) => {
+                match policy::decide(rules.policy, account, intent, mail.received, &facts.history) {
+                    Err(why) => to_human(Why::Undecidable(why)),
+                    Ok(decision) => match render::render(
+                        rules.templates,
+                        rules.policy,
+                        &decision,
+                        mail,
+                        account,
+                    ) {
+                        Ok(reply) => Action::Reply { decision, reply },
+                        Err(e) => to_human(Why::Render(e)),
+                    },
+                }
+            }
         }
     };
-    Plan { screen: screened, classified: Some(classified), account: Some(facts.account.clone()), action }
+    Plan {
+        screen: screened,
+        classified: Some(classified),
+        account: Some(facts.account.clone()),
+        action,
+    }
 }
 
 fn acknowledgement(mail: &Inbound, rules: &Rules<'_>, now: Timestamp) -> Option<Reply> {

@@ -56,18 +56,24 @@ impl Templates {
     ///
     /// # Errors
     /// The stem and the parse error of the first template that does not parse.
-    pub fn from_sources(sources: BTreeMap<String, String>) -> Result<Templates, (String, minijinja::Error)> {
+    pub fn from_sources(
+        sources: BTreeMap<String, String>,
+    ) -> Result<Templates, (String, minijinja::Error)> {
         let mut env = Templates::environment();
         let stems = sources.keys().cloned().collect();
         for (stem, source) in sources {
-            env.add_template_owned(stem.clone(), source).map_err(|e| (stem, e))?;
+            env.add_template_owned(stem.clone(), source)
+                .map_err(|e| (stem, e))?;
         }
         Ok(Templates { env, stems })
     }
 
     /// No templates: stands in while config errors are being collected.
     pub fn empty() -> Templates {
-        Templates { env: Templates::environment(), stems: Vec::new() }
+        Templates {
+            env: Templates::environment(),
+            stems: Vec::new(),
+        }
     }
 
     fn environment() -> Environment<'static> {
@@ -106,7 +112,13 @@ pub fn outcome(decision: &Decision) -> &'static str {
 ///
 /// # Errors
 /// A missing template or value: nothing is sent and the message goes to people.
-pub fn render(templates: &Templates, policy: &Policy, decision: &Decision, mail: &Inbound, account: &Account) -> Result<Reply, RenderError> {
+pub fn render(
+    templates: &Templates,
+    policy: &Policy,
+    decision: &Decision,
+    mail: &Inbound,
+    account: &Account,
+) -> Result<Reply, RenderError> {
     let stem = &policy.replies[outcome(decision)];
     let ctx = context! {
         vendor => vendor_values(policy),
@@ -123,7 +135,12 @@ pub fn render(templates: &Templates, policy: &Policy, decision: &Decision, mail:
 ///
 /// # Errors
 /// As [`render`].
-pub fn render_ack(templates: &Templates, policy: &Policy, mail: &Inbound, now: Timestamp) -> Result<Reply, RenderError> {
+pub fn render_ack(
+    templates: &Templates,
+    policy: &Policy,
+    mail: &Inbound,
+    now: Timestamp,
+) -> Result<Reply, RenderError> {
     let stem = &policy.replies["ack_human"];
     let (open_now, when) = match policy.calendar.next_opening(now) {
         Some(Opening::OpenNow { until }) => (true, Some(until.strftime("%H:%M").to_string())),
@@ -138,9 +155,21 @@ pub fn render_ack(templates: &Templates, policy: &Policy, mail: &Inbound, now: T
     finish(templates, policy, mail, stem, ctx)
 }
 
-fn finish(templates: &Templates, policy: &Policy, mail: &Inbound, stem: &str, ctx: minijinja::Value) -> Result<Reply, RenderError> {
-    let fail = |problem: String| RenderError { template: stem.to_string(), problem };
-    let template = templates.env.get_template(stem).map_err(|e| fail(e.to_string()))?;
+fn finish(
+    templates: &Templates,
+    policy: &Policy,
+    mail: &Inbound,
+    stem: &str,
+    ctx: minijinja::Value,
+) -> Result<Reply, RenderError> {
+    let fail = |problem: String| RenderError {
+        template: stem.to_string(),
+        problem,
+    };
+    let template = templates
+        .env
+        .get_template(stem)
+        .map_err(|e| fail(e.to_string()))?;
     let body = template.render(ctx).map_err(|e| fail(e.to_string()))?;
     let mut references = mail.references.clone();
     if !references.contains(&mail.message_id) {
@@ -190,7 +219,10 @@ fn refund_values(r: &Refund, account: &Account) -> minijinja::Value {
         _ => None,
     };
     let window_closed_on = match r {
-        Refund::Denied { why: DenyReason::WindowClosed { last_day }, .. } => Some(last_day.to_string()),
+        Refund::Denied {
+            why: DenyReason::WindowClosed { last_day },
+            ..
+        } => Some(last_day.to_string()),
         _ => None,
     };
     context! {
@@ -226,17 +258,28 @@ fn cancellation_values(c: &Cancellation) -> minijinja::Value {
 pub fn reply_subject(subject: &str) -> String {
     let s = one_line(subject);
     let mut rest = s.as_str();
-    while let Some(r) = rest.get(..3).filter(|p| p.eq_ignore_ascii_case("re:")).map(|_| rest[3..].trim_start()) {
+    while let Some(r) = rest
+        .get(..3)
+        .filter(|p| p.eq_ignore_ascii_case("re:"))
+        .map(|_| rest[3..].trim_start())
+    {
         rest = r;
     }
     let rest: String = rest.chars().take(200).collect();
-    if rest.is_empty() { "Re: your message".into() } else { format!("Re: {rest}") }
+    if rest.is_empty() {
+        "Re: your message".into()
+    } else {
+        format!("Re: {rest}")
+    }
 }
 
 /// A Message-ID for our answer to `inbound_id`: the same input always gives the same id, so a
 /// resent answer can be recognised downstream and in the Sent folder.
 pub fn reply_message_id(inbound_id: &str, vendor_email: &str) -> String {
-    let domain = vendor_email.rsplit_once('@').map(|(_, d)| d).unwrap_or("mailclerk.invalid");
+    let domain = vendor_email
+        .rsplit_once('@')
+        .map(|(_, d)| d)
+        .unwrap_or("mailclerk.invalid");
     let hash = Sha256::digest(inbound_id.as_bytes());
     let hex: String = hash.iter().take(16).map(|b| format!("{b:02x}")).collect();
     format!("mailclerk.{hex}@{domain}")
@@ -244,7 +287,10 @@ pub fn reply_message_id(inbound_id: &str, vendor_email: &str) -> String {
 
 /// Control characters (CR/LF included) become spaces, and runs of whitespace collapse.
 fn one_line(text: &str) -> String {
-    text.split(|c: char| c.is_whitespace() || c.is_control()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+    text.split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Renders every outcome's template of `policy` once with made-up values, so that a template
@@ -261,7 +307,11 @@ pub fn rehearse(templates: &Templates, policy: &Policy) -> Result<(), Vec<Render
     use jiff::civil::date;
 
     let currency = Currency::from_code("USD").expect("USD is known");
-    let clause = Clause { id: "rehearsal".into(), title: "Rehearsal".into(), quote: "Rehearsal.".into() };
+    let clause = Clause {
+        id: "rehearsal".into(),
+        title: "Rehearsal".into(),
+        quote: "Rehearsal.".into(),
+    };
     let account = Account {
         id: "rehearsal".into(),
         name: "Rehearsal".into(),
@@ -275,7 +325,10 @@ pub fn rehearse(templates: &Templates, policy: &Policy) -> Result<(), Vec<Render
         message_id: "rehearsal@example.com".into(),
         references: vec![],
         received: Timestamp::UNIX_EPOCH,
-        from: Address { name: None, email: "rehearsal@example.com".into() },
+        from: Address {
+            name: None,
+            email: "rehearsal@example.com".into(),
+        },
         reply_to: None,
         recipients: vec![],
         subject: "Rehearsal".into(),
@@ -285,11 +338,31 @@ pub fn rehearse(templates: &Templates, policy: &Policy) -> Result<(), Vec<Render
     };
     let note = Some("Note.".to_string());
     let refunds = [
-        Refund::Granted { amount: Money::from_minor(4900, currency), clause: clause.clone(), note: note.clone() },
-        Refund::Denied { why: DenyReason::WindowClosed { last_day: date(2026, 1, 31) }, clause: clause.clone(), note: None },
-        Refund::Denied { why: DenyReason::NotRefundable, clause: clause.clone(), note: note.clone() },
-        Refund::NotApplicable { clause: clause.clone(), note: None },
-        Refund::PendingContact { clause: clause.clone(), note: note.clone() },
+        Refund::Granted {
+            amount: Money::from_minor(4900, currency),
+            clause: clause.clone(),
+            note: note.clone(),
+        },
+        Refund::Denied {
+            why: DenyReason::WindowClosed {
+                last_day: date(2026, 1, 31),
+            },
+            clause: clause.clone(),
+            note: None,
+        },
+        Refund::Denied {
+            why: DenyReason::NotRefundable,
+            clause: clause.clone(),
+            note: note.clone(),
+        },
+        Refund::NotApplicable {
+            clause: clause.clone(),
+            note: None,
+        },
+        Refund::PendingContact {
+            clause: clause.clone(),
+            note: note.clone(),
+        },
     ];
     let cancel = |timing, late: bool| Cancellation {
         effective: date(2026, 3, 1),
@@ -301,27 +374,44 @@ pub fn rehearse(templates: &Templates, policy: &Policy) -> Result<(), Vec<Render
         clause: clause.clone(),
         note: if late { None } else { note.clone() },
     };
-    let cancellations = [cancel(Timing::AtOnce, false), cancel(Timing::EndOfPeriod, false), cancel(Timing::LateNotice, true)];
+    let cancellations = [
+        cancel(Timing::AtOnce, false),
+        cancel(Timing::EndOfPeriod, false),
+        cancel(Timing::LateNotice, true),
+    ];
     let mut decisions = Vec::new();
     for r in &refunds {
-        decisions.push(Decision { refund: Some(r.clone()), cancellation: None });
+        decisions.push(Decision {
+            refund: Some(r.clone()),
+            cancellation: None,
+        });
         for c in &cancellations {
-            decisions.push(Decision { refund: Some(r.clone()), cancellation: Some(c.clone()) });
+            decisions.push(Decision {
+                refund: Some(r.clone()),
+                cancellation: Some(c.clone()),
+            });
         }
     }
     for c in &cancellations {
-        decisions.push(Decision { refund: None, cancellation: Some(c.clone()) });
+        decisions.push(Decision {
+            refund: None,
+            cancellation: Some(c.clone()),
+        });
     }
     let mut errors: Vec<RenderError> = Vec::new();
     for d in &decisions {
-        if let Err(e) = render(templates, policy, d, &mail, &account) {
-            if !errors.contains(&e) {
-                errors.push(e);
-            }
+        if let Err(e) = render(templates, policy, d, &mail, &account)
+            && !errors.contains(&e)
+        {
+            errors.push(e);
         }
     }
     if let Err(e) = render_ack(templates, policy, &mail, Timestamp::UNIX_EPOCH) {
         errors.push(e);
     }
-    if errors.is_empty() { Ok(()) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
 }

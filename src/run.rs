@@ -33,15 +33,33 @@ pub struct Options {
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("mailbox {mailbox}: the store cannot be used")]
-    Store { mailbox: String, source: store::Error },
+    Store {
+        mailbox: String,
+        source: store::Error,
+    },
     #[error("mailbox {mailbox}: the accounts file is invalid")]
-    Accounts { mailbox: String, source: account_csv::CsvErrors },
+    Accounts {
+        mailbox: String,
+        source: account_csv::CsvErrors,
+    },
     #[error("mailbox {mailbox}: cannot read the inbox")]
-    Intake { mailbox: String, source: intake::Error },
+    Intake {
+        mailbox: String,
+        source: intake::Error,
+    },
     #[error("mailbox {mailbox}: the outbox cannot be used")]
-    Outbox { mailbox: String, source: send::Error },
-    #[error("mailbox {mailbox}: {what} is not available yet in this version; use a `dir` {what_kind}")]
-    NotYet { mailbox: String, what: &'static str, what_kind: &'static str },
+    Outbox {
+        mailbox: String,
+        source: send::Error,
+    },
+    #[error(
+        "mailbox {mailbox}: {what} is not available yet in this version; use a `dir` {what_kind}"
+    )]
+    NotYet {
+        mailbox: String,
+        what: &'static str,
+        what_kind: &'static str,
+    },
     #[error("there is more than one mailbox; name one with --mailbox ({0})")]
     WhichMailbox(String),
     #[error("no mailbox called {0:?} in the configuration")]
@@ -53,8 +71,14 @@ pub enum Error {
 /// One message examined: parsed and planned, or not readable at all.
 #[derive(Debug, Clone)]
 pub enum Examined {
-    Planned { inbound: Box<Inbound>, plan: Plan },
-    Unreadable { message_id: String, why: String },
+    Planned {
+        inbound: Box<Inbound>,
+        plan: Box<Plan>,
+    },
+    Unreadable {
+        message_id: String,
+        why: String,
+    },
 }
 
 /// Opens a mailbox's store, importing its `accounts_csv` first when one is configured.
@@ -62,10 +86,16 @@ pub enum Examined {
 /// # Errors
 /// The store cannot be opened, or the CSV is invalid (then nothing of it is imported).
 pub fn open_store(mailbox: &Mailbox) -> Result<Store, Error> {
-    let store_err = |source| Error::Store { mailbox: mailbox.name.clone(), source };
+    let store_err = |source| Error::Store {
+        mailbox: mailbox.name.clone(),
+        source,
+    };
     let mut store = Store::open(&mailbox.store).map_err(store_err)?;
     if let Some(csv) = &mailbox.accounts_csv {
-        let accounts = account_csv::read(csv).map_err(|source| Error::Accounts { mailbox: mailbox.name.clone(), source })?;
+        let accounts = account_csv::read(csv).map_err(|source| Error::Accounts {
+            mailbox: mailbox.name.clone(),
+            source,
+        })?;
         store.import_accounts(&accounts).map_err(store_err)?;
     }
     Ok(store)
@@ -77,9 +107,20 @@ pub fn open_store(mailbox: &Mailbox) -> Result<Store, Error> {
 /// An unknown mailbox, an invalid CSV (nothing imported), or a store failure.
 pub fn import_accounts(cfg: &Config, mailbox: Option<&str>, csv: &Path) -> Result<String, Error> {
     let mailbox = pick_mailbox(cfg, mailbox)?;
-    let accounts = account_csv::read(csv).map_err(|source| Error::Accounts { mailbox: mailbox.name.clone(), source })?;
-    let mut store = Store::open(&mailbox.store).map_err(|source| Error::Store { mailbox: mailbox.name.clone(), source })?;
-    let r = store.import_accounts(&accounts).map_err(|source| Error::Store { mailbox: mailbox.name.clone(), source })?;
+    let accounts = account_csv::read(csv).map_err(|source| Error::Accounts {
+        mailbox: mailbox.name.clone(),
+        source,
+    })?;
+    let mut store = Store::open(&mailbox.store).map_err(|source| Error::Store {
+        mailbox: mailbox.name.clone(),
+        source,
+    })?;
+    let r = store
+        .import_accounts(&accounts)
+        .map_err(|source| Error::Store {
+            mailbox: mailbox.name.clone(),
+            source,
+        })?;
     Ok(format!(
         "{}: imported {} account(s) into mailbox {}: {} new, {} updated, {} unchanged",
         csv.display(),
@@ -97,9 +138,17 @@ pub fn import_accounts(cfg: &Config, mailbox: Option<&str>, csv: &Path) -> Resul
 /// No such mailbox, or several and none named.
 pub fn pick_mailbox<'c>(cfg: &'c Config, name: Option<&str>) -> Result<&'c Mailbox, Error> {
     match name {
-        Some(name) => cfg.mailbox(name).ok_or_else(|| Error::NoSuchMailbox(name.into())),
+        Some(name) => cfg
+            .mailbox(name)
+            .ok_or_else(|| Error::NoSuchMailbox(name.into())),
         None if cfg.mailboxes.len() == 1 => Ok(&cfg.mailboxes[0]),
-        None => Err(Error::WhichMailbox(cfg.mailboxes.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join(", "))),
+        None => Err(Error::WhichMailbox(
+            cfg.mailboxes
+                .iter()
+                .map(|m| m.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        )),
     }
 }
 
@@ -107,10 +156,21 @@ pub fn pick_mailbox<'c>(cfg: &'c Config, name: Option<&str>) -> Result<&'c Mailb
 ///
 /// # Errors
 /// The store could not be read; the message is then left for a later pass.
-pub fn examine(cfg: &Config, mailbox: &Mailbox, store: &Store, raw: &RawMail, now: Timestamp) -> Result<Examined, store::Error> {
+pub fn examine(
+    cfg: &Config,
+    mailbox: &Mailbox,
+    store: &Store,
+    raw: &RawMail,
+    now: Timestamp,
+) -> Result<Examined, store::Error> {
     let inbound = match parse::parse(raw, cfg.max_message_bytes) {
         Ok(inbound) => inbound,
-        Err(why) => return Ok(Examined::Unreadable { message_id: fallback_id(&raw.bytes), why: why.to_string() }),
+        Err(why) => {
+            return Ok(Examined::Unreadable {
+                message_id: fallback_id(&raw.bytes),
+                why: why.to_string(),
+            });
+        }
     };
     let candidates = store.accounts_for(&inbound.from.email)?;
     let account = match_sender(&inbound.from.email, &candidates);
@@ -118,10 +178,21 @@ pub fn examine(cfg: &Config, mailbox: &Mailbox, store: &Store, raw: &RawMail, no
         AccountMatch::One(a) => store.history(&a.id)?,
         _ => History::default(),
     };
-    let screen = ScreenRules { own_addresses: mailbox.own_addresses.clone(), loop_marker: mailbox.address.clone() };
-    let rules = Rules { policy: &mailbox.policy, classify: &cfg.classify, screen: &screen, templates: &cfg.templates };
+    let screen = ScreenRules {
+        own_addresses: mailbox.own_addresses.clone(),
+        loop_marker: mailbox.address.clone(),
+    };
+    let rules = Rules {
+        policy: &mailbox.policy,
+        classify: &cfg.classify,
+        screen: &screen,
+        templates: &cfg.templates,
+    };
     let plan = plan::plan(&inbound, &Facts { account, history }, &rules, now);
-    Ok(Examined::Planned { inbound: Box::new(inbound), plan })
+    Ok(Examined::Planned {
+        inbound: Box::new(inbound),
+        plan: Box::new(plan),
+    })
 }
 
 /// A stable ledger key for a message that could not be parsed (so it is listed once, not on
@@ -170,17 +241,39 @@ pub fn run(cfg: &Config, opts: &Options, out: &mut dyn Write) -> Result<(), Erro
 /// How often a directory inbox is looked at again when not run `--once`.
 const POLL_INTERVAL: Duration = Duration::from_secs(10);
 
-fn run_mailbox(cfg: &Config, mailbox: &Mailbox, opts: &Options) -> Result<(Vec<Row>, usize), Error> {
+fn run_mailbox(
+    cfg: &Config,
+    mailbox: &Mailbox,
+    opts: &Options,
+) -> Result<(Vec<Row>, usize), Error> {
     let Source::Dir { path } = &mailbox.source else {
-        return Err(Error::NotYet { mailbox: mailbox.name.clone(), what: "IMAP intake", what_kind: "source" });
+        return Err(Error::NotYet {
+            mailbox: mailbox.name.clone(),
+            what: "IMAP intake",
+            what_kind: "source",
+        });
     };
     let outbox = match &mailbox.outbox {
-        OutboxConfig::Dir { path } if !opts.dry_run => Some(Outbox::dir(path).map_err(|source| Error::Outbox { mailbox: mailbox.name.clone(), source })?),
+        OutboxConfig::Dir { path } if !opts.dry_run => {
+            Some(Outbox::dir(path).map_err(|source| Error::Outbox {
+                mailbox: mailbox.name.clone(),
+                source,
+            })?)
+        }
         OutboxConfig::Dir { .. } => None,
-        OutboxConfig::Smtp(_) => return Err(Error::NotYet { mailbox: mailbox.name.clone(), what: "SMTP sending", what_kind: "outbox" }),
+        OutboxConfig::Smtp(_) => {
+            return Err(Error::NotYet {
+                mailbox: mailbox.name.clone(),
+                what: "SMTP sending",
+                what_kind: "outbox",
+            });
+        }
     };
     let mut store = open_store(mailbox)?;
-    let found = intake::list_dir(path).map_err(|source| Error::Intake { mailbox: mailbox.name.clone(), source })?;
+    let found = intake::list_dir(path).map_err(|source| Error::Intake {
+        mailbox: mailbox.name.clone(),
+        source,
+    })?;
     let mut rows = Vec::new();
     let mut seen = 0;
     for file in found {
@@ -197,15 +290,36 @@ fn run_mailbox(cfg: &Config, mailbox: &Mailbox, opts: &Options) -> Result<(Vec<R
 }
 
 /// Handles one file; `None` when the ledger says it was handled before.
-fn handle_file(cfg: &Config, mailbox: &Mailbox, store: &mut Store, outbox: Option<&Outbox>, file: &intake::Found, opts: &Options) -> Result<Option<Row>, Box<dyn std::error::Error>> {
+fn handle_file(
+    cfg: &Config,
+    mailbox: &Mailbox,
+    store: &mut Store,
+    outbox: Option<&Outbox>,
+    file: &intake::Found,
+    opts: &Options,
+) -> Result<Option<Row>, Box<dyn std::error::Error>> {
     let origin = file.path.display().to_string();
     let now = Timestamp::now();
     let examined = if file.size > cfg.max_message_bytes as u64 {
         // Over the limit: not even read (policy: such mail goes to people unread).
-        let why = format!("message is {} bytes, over the {}-byte limit", file.size, cfg.max_message_bytes);
-        Examined::Unreadable { message_id: format!("oversized-{}-{}@mailclerk.invalid", sanitize(&origin), file.size), why }
+        let why = format!(
+            "message is {} bytes, over the {}-byte limit",
+            file.size, cfg.max_message_bytes
+        );
+        Examined::Unreadable {
+            message_id: format!(
+                "oversized-{}-{}@mailclerk.invalid",
+                sanitize(&origin),
+                file.size
+            ),
+            why,
+        }
     } else {
-        let raw = RawMail { origin: origin.clone(), received: None, bytes: intake::read(&file.path)? };
+        let raw = RawMail {
+            origin: origin.clone(),
+            received: None,
+            bytes: intake::read(&file.path)?,
+        };
         examine(cfg, mailbox, store, &raw, now)?
     };
     let (message_id, received) = match &examined {
@@ -236,16 +350,26 @@ fn act(store: &mut Store, outbox: &Outbox, examined: &Examined) -> Result<Outcom
     let (inbound, plan) = match examined {
         Examined::Unreadable { why, .. } => {
             warn!(%why, "Sent to people; no automatic answer.");
-            return Ok(Outcome { reason: Some(why.clone()), ..Outcome::new(LedgerState::Review, "to_human") });
+            return Ok(Outcome {
+                reason: Some(why.clone()),
+                ..Outcome::new(LedgerState::Review, "to_human")
+            });
         }
         Examined::Planned { inbound, plan } => (inbound, plan),
     };
-    let intent = plan.classified.as_ref().map(|c| c.intent.as_str().to_string());
+    let intent = plan
+        .classified
+        .as_ref()
+        .map(|c| c.intent.as_str().to_string());
     let account_id = match &plan.account {
         Some(AccountMatch::One(a)) => Some(a.id.clone()),
         _ => None,
     };
-    let base = |state, action: &str| Outcome { intent: intent.clone(), account_id: account_id.clone(), ..Outcome::new(state, action) };
+    let base = |state, action: &str| Outcome {
+        intent: intent.clone(),
+        account_id: account_id.clone(),
+        ..Outcome::new(state, action)
+    };
     Ok(match &plan.action {
         Action::Skip(reason) => {
             info!(%reason, "Skipped; no answer.");
@@ -253,26 +377,36 @@ fn act(store: &mut Store, outbox: &Outbox, examined: &Examined) -> Result<Outcom
         }
         Action::ToHuman { why, ack } => {
             warn!(why = %why, "Sent to people; no automatic answer.");
-            if let Some(ack) = ack {
-                if let Err(err) = outbox.send(ack, SystemTime::now()) {
-                    warn!(%err, "Acknowledgement not sent.");
-                }
+            if let Some(ack) = ack
+                && let Err(err) = outbox.send(ack, SystemTime::now())
+            {
+                warn!(%err, "Acknowledgement not sent.");
             }
-            Outcome { reason: Some(why.to_string()), ..base(LedgerState::Review, "to_human") }
+            Outcome {
+                reason: Some(why.to_string()),
+                ..base(LedgerState::Review, "to_human")
+            }
         }
         Action::Reply { decision, reply } => match outbox.send(reply, SystemTime::now()) {
             Err(err) => {
                 warn!(%err, "Reply not sent; handed to people.");
-                Outcome { reason: Some(err.to_string()), ..base(LedgerState::Failed, &reply.template) }
+                Outcome {
+                    reason: Some(err.to_string()),
+                    ..base(LedgerState::Failed, &reply.template)
+                }
             }
             Ok(()) => {
                 info!(template = %reply.template, clauses = ?decision.clause_ids(), "Answered.");
-                if let (Some(Refund::PendingContact { .. }), Some(id)) = (&decision.refund, &account_id) {
+                if let (Some(Refund::PendingContact { .. }), Some(id)) =
+                    (&decision.refund, &account_id)
+                {
                     let on = inbound.received.to_zoned(jiff::tz::TimeZone::UTC).date();
                     store.record_contact(id, on, &inbound.message_id)?;
                 }
                 Outcome {
-                    decision_json: Some(serde_json::Value::Object(decision_json(decision)).to_string()),
+                    decision_json: Some(
+                        serde_json::Value::Object(decision_json(decision)).to_string(),
+                    ),
                     reply_message_id: Some(reply.message_id.clone()),
                     reply_to: Some(reply.to.clone()),
                     ..base(LedgerState::Sent, &reply.template)
@@ -285,7 +419,10 @@ fn act(store: &mut Store, outbox: &Outbox, examined: &Examined) -> Result<Outcom
 /// The decision's scenario fields plus the clauses it rests on.
 pub fn decision_json(decision: &Decision) -> serde_json::Map<String, serde_json::Value> {
     let mut map = decision.fields();
-    map.insert("clauses".into(), serde_json::Value::from(decision.clause_ids()));
+    map.insert(
+        "clauses".into(),
+        serde_json::Value::from(decision.clause_ids()),
+    );
     map
 }
 
@@ -293,7 +430,9 @@ pub fn decision_json(decision: &Decision) -> serde_json::Map<String, serde_json:
 pub fn decision_summary(decision: &Decision) -> String {
     let mut parts = Vec::new();
     match &decision.refund {
-        Some(Refund::Granted { amount, .. }) => parts.push(format!("refund {amount} {}", amount.currency())),
+        Some(Refund::Granted { amount, .. }) => {
+            parts.push(format!("refund {amount} {}", amount.currency()))
+        }
         Some(r) => parts.push(format!("refund {}", r.kind().replace('_', " "))),
         None => {}
     }
@@ -308,8 +447,19 @@ pub fn decision_summary(decision: &Decision) -> String {
 }
 
 fn row(vendor: &str, path: &Path, examined: &Examined) -> Row {
-    let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let mut row = Row { vendor: vendor.into(), file, sender: "-".into(), intent: "-".into(), account: "-".into(), decision: "-".into(), action: "review".into() };
+    let file = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut row = Row {
+        vendor: vendor.into(),
+        file,
+        sender: "-".into(),
+        intent: "-".into(),
+        account: "-".into(),
+        decision: "-".into(),
+        action: "review".into(),
+    };
     let (inbound, plan) = match examined {
         Examined::Unreadable { why, .. } => {
             row.decision = why.clone();
@@ -339,7 +489,12 @@ fn row(vendor: &str, path: &Path, examined: &Examined) -> Row {
     row
 }
 
-fn write_report(out: &mut dyn Write, rows: &[Row], already: usize, dry_run: bool) -> std::io::Result<()> {
+fn write_report(
+    out: &mut dyn Write,
+    rows: &[Row],
+    already: usize,
+    dry_run: bool,
+) -> std::io::Result<()> {
     let header = Row {
         vendor: "VENDOR".into(),
         file: "MESSAGE".into(),
@@ -350,14 +505,38 @@ fn write_report(out: &mut dyn Write, rows: &[Row], already: usize, dry_run: bool
         action: "ACTION".into(),
     };
     let all: Vec<&Row> = std::iter::once(&header).chain(rows).collect();
-    let width = |f: fn(&Row) -> &str| all.iter().map(|r| f(r).chars().count()).max().unwrap_or(0).min(40);
-    let w = [width(|r| &r.vendor), width(|r| &r.file), width(|r| &r.sender), width(|r| &r.intent), width(|r| &r.account), width(|r| &r.action)];
+    let width = |f: fn(&Row) -> &str| {
+        all.iter()
+            .map(|r| f(r).chars().count())
+            .max()
+            .unwrap_or(0)
+            .min(40)
+    };
+    let w = [
+        width(|r| &r.vendor),
+        width(|r| &r.file),
+        width(|r| &r.sender),
+        width(|r| &r.intent),
+        width(|r| &r.account),
+        width(|r| &r.action),
+    ];
     for r in &all {
         writeln!(
             out,
             "{:w0$}  {:w1$}  {:w2$}  {:w3$}  {:w4$}  {:w5$}  {}",
-            r.vendor, clip(&r.file, w[1]), clip(&r.sender, w[2]), r.intent, r.account, r.action, r.decision,
-            w0 = w[0], w1 = w[1], w2 = w[2], w3 = w[3], w4 = w[4], w5 = w[5]
+            r.vendor,
+            clip(&r.file, w[1]),
+            clip(&r.sender, w[2]),
+            r.intent,
+            r.account,
+            r.action,
+            r.decision,
+            w0 = w[0],
+            w1 = w[1],
+            w2 = w[2],
+            w3 = w[3],
+            w4 = w[4],
+            w5 = w[5]
         )?;
     }
     let count = |a: &str| rows.iter().filter(|r| r.action.starts_with(a)).count();
@@ -369,7 +548,11 @@ fn write_report(out: &mut dyn Write, rows: &[Row], already: usize, dry_run: bool
         count("review"),
         count("skip"),
         already,
-        if dry_run { " Dry run: nothing sent or recorded." } else { "" }
+        if dry_run {
+            " Dry run: nothing sent or recorded."
+        } else {
+            ""
+        }
     )
 }
 
@@ -383,5 +566,13 @@ fn clip(text: &str, width: usize) -> String {
 }
 
 fn sanitize(text: &str) -> String {
-    text.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' }).collect()
+    text.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }

@@ -81,7 +81,10 @@ pub struct Report {
 impl Report {
     /// Scenarios that passed.
     pub fn passed(&self) -> usize {
-        self.outcomes.iter().filter(|o| o.problems.is_empty()).count()
+        self.outcomes
+            .iter()
+            .filter(|o| o.problems.is_empty())
+            .count()
     }
 
     /// Scenarios that failed, plus files that could not be read (each counts as one failure).
@@ -103,7 +106,11 @@ pub fn run_files(policies: &Path, files: &[PathBuf]) -> Report {
             }
         };
         if parsed.scenario.is_empty() {
-            report.errors.push(ConfigError::new(file, "scenario", "the file has no [[scenario]]"));
+            report.errors.push(ConfigError::new(
+                file,
+                "scenario",
+                "the file has no [[scenario]]",
+            ));
         }
         for (i, scenario) in parsed.scenario.into_iter().enumerate() {
             let policy = loaded
@@ -111,10 +118,21 @@ pub fn run_files(policies: &Path, files: &[PathBuf]) -> Report {
                 .or_insert_with(|| Policy::load_id(policies, &scenario.policy));
             let problems = match policy {
                 Ok(policy) => check(policy, &scenario).err().unwrap_or_default(),
-                Err(errors) => errors.iter().map(|e| format!("policy {:?} does not load: {e}", scenario.policy)).collect(),
+                Err(errors) => errors
+                    .iter()
+                    .map(|e| format!("policy {:?} does not load: {e}", scenario.policy))
+                    .collect(),
             };
-            let id = if scenario.id.is_empty() { format!("scenario[{i}]") } else { scenario.id };
-            report.outcomes.push(Outcome { file: file.display().to_string(), id, problems });
+            let id = if scenario.id.is_empty() {
+                format!("scenario[{i}]")
+            } else {
+                scenario.id
+            };
+            report.outcomes.push(Outcome {
+                file: file.display().to_string(),
+                id,
+                problems,
+            });
         }
     }
     report
@@ -126,8 +144,16 @@ pub fn run_files(policies: &Path, files: &[PathBuf]) -> Report {
 /// One line per differing field, or the reason the scenario could not be decided.
 pub fn check(policy: &Policy, scenario: &Scenario) -> Result<(), Vec<String>> {
     let account = scenario.account.to_account().map_err(|e| vec![e])?;
-    let history = History { prior_contact_on: scenario.history.prior_contact_on };
-    let actual = match policy::decide(policy, &account, scenario.intent, scenario.received, &history) {
+    let history = History {
+        prior_contact_on: scenario.history.prior_contact_on,
+    };
+    let actual = match policy::decide(
+        policy,
+        &account,
+        scenario.intent,
+        scenario.received,
+        &history,
+    ) {
         Ok(decision) => decision.fields(),
         Err(why) => return Err(vec![format!("undecidable: {why}")]),
     };
@@ -135,7 +161,11 @@ pub fn check(policy: &Policy, scenario: &Scenario) -> Result<(), Vec<String>> {
     for (key, want) in &scenario.expect {
         match actual.get(key) {
             Some(got) if plain_json(got) == plain_toml(want) => {}
-            Some(got) => problems.push(format!("{key}: expected {}, got {}", toml_text(want), json_text(got))),
+            Some(got) => problems.push(format!(
+                "{key}: expected {}, got {}",
+                toml_text(want),
+                json_text(got)
+            )),
             None => problems.push(format!("{key}: expected {}, got nothing", toml_text(want))),
         }
     }
@@ -144,7 +174,11 @@ pub fn check(policy: &Policy, scenario: &Scenario) -> Result<(), Vec<String>> {
             problems.push(format!("{key}: expected nothing, got {}", json_text(got)));
         }
     }
-    if problems.is_empty() { Ok(()) } else { Err(problems) }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
 }
 
 impl ScenarioAccount {
@@ -156,7 +190,9 @@ impl ScenarioAccount {
         let currency = Currency::from_code(&self.currency)
             .ok_or_else(|| format!("account.currency: unknown currency {:?}", self.currency))?;
         let money = |key: &str, text: &Option<String>| -> Result<Money, String> {
-            let text = text.as_deref().ok_or_else(|| format!("account.{key}: required with first_paid_on"))?;
+            let text = text
+                .as_deref()
+                .ok_or_else(|| format!("account.{key}: required with first_paid_on"))?;
             Money::parse(text, currency).map_err(|e| format!("account.{key}: {e}"))
         };
         let paid = match self.first_paid_on {

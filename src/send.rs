@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::Mailbox;
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::{Message, Transport};
 
 use crate::render::Reply;
@@ -14,20 +14,36 @@ use crate::render::Reply;
 #[derive(Debug)]
 pub enum Outbox {
     /// One `.eml` file per reply, written by lettre's file transport.
-    Dir { path: PathBuf, transport: lettre::FileTransport },
+    Dir {
+        path: PathBuf,
+        transport: lettre::FileTransport,
+    },
 }
 
 /// Why a reply could not be sent. The message goes to people; nothing is retried blindly.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("reply to <{message_id}> has an unusable {field} address {address:?}")]
-    Address { message_id: String, field: &'static str, address: String },
+    Address {
+        message_id: String,
+        field: &'static str,
+        address: String,
+    },
     #[error("reply to <{message_id}> could not be built")]
-    Build { message_id: String, source: lettre::error::Error },
+    Build {
+        message_id: String,
+        source: lettre::error::Error,
+    },
     #[error("cannot create the outbox directory {path}")]
-    CreateDir { path: PathBuf, source: std::io::Error },
+    CreateDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("the outbox directory refused the reply to <{message_id}>")]
-    Dir { message_id: String, source: lettre::transport::file::Error },
+    Dir {
+        message_id: String,
+        source: lettre::transport::file::Error,
+    },
 }
 
 impl Outbox {
@@ -36,8 +52,14 @@ impl Outbox {
     /// # Errors
     /// The directory cannot be created.
     pub fn dir(path: &Path) -> Result<Outbox, Error> {
-        std::fs::create_dir_all(path).map_err(|source| Error::CreateDir { path: path.to_path_buf(), source })?;
-        Ok(Outbox::Dir { path: path.to_path_buf(), transport: lettre::FileTransport::new(path) })
+        std::fs::create_dir_all(path).map_err(|source| Error::CreateDir {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Ok(Outbox::Dir {
+            path: path.to_path_buf(),
+            transport: lettre::FileTransport::new(path),
+        })
     }
 
     /// Sends one reply, dated `date`.
@@ -47,10 +69,15 @@ impl Outbox {
     pub fn send(&self, reply: &Reply, date: SystemTime) -> Result<(), Error> {
         let message = to_message(reply, date)?;
         match self {
-            Outbox::Dir { transport, .. } => transport
-                .send(&message)
-                .map(|_| ())
-                .map_err(|source| Error::Dir { message_id: reply.in_reply_to.clone(), source }),
+            Outbox::Dir { transport, .. } => {
+                transport
+                    .send(&message)
+                    .map(|_| ())
+                    .map_err(|source| Error::Dir {
+                        message_id: reply.in_reply_to.clone(),
+                        source,
+                    })
+            }
         }
     }
 }
@@ -69,7 +96,10 @@ pub fn to_message(reply: &Reply, date: SystemTime) -> Result<Message, Error> {
             address: text.to_string(),
         })
     };
-    let from = Mailbox::new(Some(single_line(&reply.from_name)), address("From", &reply.from)?);
+    let from = Mailbox::new(
+        Some(single_line(&reply.from_name)),
+        address("From", &reply.from)?,
+    );
     let to = Mailbox::new(None, address("To", &reply.to)?);
     let mut builder = Message::builder()
         .from(from)
@@ -82,26 +112,45 @@ pub fn to_message(reply: &Reply, date: SystemTime) -> Result<Message, Error> {
     if is_plain_id(&reply.in_reply_to) {
         builder = builder.in_reply_to(format!("<{}>", reply.in_reply_to));
     }
-    let references: Vec<String> = reply.references.iter().filter(|id| is_plain_id(id)).map(|id| format!("<{id}>")).collect();
+    let references: Vec<String> = reply
+        .references
+        .iter()
+        .filter(|id| is_plain_id(id))
+        .map(|id| format!("<{id}>"))
+        .collect();
     if !references.is_empty() {
         builder = builder.references(references.join(" "));
     }
-    for (name, value) in [("Auto-Submitted", "auto-replied"), ("X-Auto-Response-Suppress", "All"), ("X-Loop", reply.from.as_str())] {
-        let name = HeaderName::new_from_ascii(name.to_string()).expect("constant header names are valid");
+    for (name, value) in [
+        ("Auto-Submitted", "auto-replied"),
+        ("X-Auto-Response-Suppress", "All"),
+        ("X-Loop", reply.from.as_str()),
+    ] {
+        let name =
+            HeaderName::new_from_ascii(name.to_string()).expect("constant header names are valid");
         builder = builder.raw_header(HeaderValue::new(name, value.to_string()));
     }
     builder
         .header(ContentType::TEXT_PLAIN)
         .body(reply.body.clone())
-        .map_err(|source| Error::Build { message_id: reply.in_reply_to.clone(), source })
+        .map_err(|source| Error::Build {
+            message_id: reply.in_reply_to.clone(),
+            source,
+        })
 }
 
 fn is_plain_id(id: &str) -> bool {
-    !id.is_empty() && id.len() <= 250 && id.chars().all(|c| c.is_ascii_graphic() && c != '<' && c != '>')
+    !id.is_empty()
+        && id.len() <= 250
+        && id
+            .chars()
+            .all(|c| c.is_ascii_graphic() && c != '<' && c != '>')
 }
 
 fn single_line(text: &str) -> String {
-    text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
 #[cfg(test)]
@@ -124,7 +173,12 @@ mod tests {
 
     #[test]
     fn reply_carries_threading_and_rfc3834_headers() {
-        let text = String::from_utf8(to_message(&reply(), SystemTime::UNIX_EPOCH).unwrap().formatted()).unwrap();
+        let text = String::from_utf8(
+            to_message(&reply(), SystemTime::UNIX_EPOCH)
+                .unwrap()
+                .formatted(),
+        )
+        .unwrap();
         for want in [
             "Message-ID: <mailclerk.abc@notoutcrm.com>",
             "In-Reply-To: <m1@example.com>",
@@ -144,7 +198,8 @@ mod tests {
         r.references = vec![r.in_reply_to.clone()];
         r.from_name = "Evil\r\nBcc: victim@example.com".into();
         r.subject = "Re: hi\r\nBcc: victim@example.com".into();
-        let text = String::from_utf8(to_message(&r, SystemTime::UNIX_EPOCH).unwrap().formatted()).unwrap();
+        let text =
+            String::from_utf8(to_message(&r, SystemTime::UNIX_EPOCH).unwrap().formatted()).unwrap();
         assert!(!text.contains("\r\nBcc:"), "{text}");
         assert!(!text.contains("In-Reply-To"), "{text}");
     }
@@ -153,6 +208,9 @@ mod tests {
     fn a_bad_address_is_an_error_not_a_panic() {
         let mut r = reply();
         r.to = "not an address".into();
-        assert!(matches!(to_message(&r, SystemTime::UNIX_EPOCH), Err(Error::Address { field: "To", .. })));
+        assert!(matches!(
+            to_message(&r, SystemTime::UNIX_EPOCH),
+            Err(Error::Address { field: "To", .. })
+        ));
     }
 }

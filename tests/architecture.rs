@@ -33,5 +33,9 @@ fn pure_stages_do_no_io() {
             }
         }
     }
-    assert!(found.is_empty(), "I/O in the pure core:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "I/O in the pure core:\n{}",
+        found.join("\n")
+    );
 }

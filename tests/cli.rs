@@ -5,7 +5,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn mailclerk(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mailclerk")).args(args).output().expect("the binary runs")
+    Command::new(env!("CARGO_BIN_EXE_mailclerk"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
 }
 
 fn stdout(o: &Output) -> String {
@@ -18,14 +21,24 @@ fn stderr(o: &Output) -> String {
 
 #[test]
 fn policy_test_passes_the_shipped_scenarios() {
-    let o = mailclerk(&["policy", "test", "tests/fixtures/acceptance/policy-scenarios.toml", "tests/fixtures/acceptance/fairplay.toml"]);
+    let o = mailclerk(&[
+        "policy",
+        "test",
+        "tests/fixtures/acceptance/policy-scenarios.toml",
+        "tests/fixtures/acceptance/fairplay.toml",
+    ]);
     assert_eq!(stdout(&o), "40 passed, 0 failed\n");
     assert!(o.status.success());
 }
 
 #[test]
 fn policy_test_reports_each_failure_with_expected_and_actual() {
-    let o = mailclerk(&["policy", "test", "tests/fixtures/scenarios/failing.toml", "tests/fixtures/scenarios/bad-format.toml"]);
+    let o = mailclerk(&[
+        "policy",
+        "test",
+        "tests/fixtures/scenarios/failing.toml",
+        "tests/fixtures/scenarios/bad-format.toml",
+    ]);
     insta::assert_snapshot!(stdout(&o), @r#"
 ERROR tests/fixtures/scenarios/bad-format.toml:5: scenario[0].recieved: unknown field `recieved`, expected one of `id`, `policy`, `intent`, `received`, `account`, `history`, `expect`
 FAIL tests/fixtures/scenarios/failing.toml: wrong-amount-and-missing-cancellation: cancellation: expected "confirmed", got nothing; refund_amount: expected "39.00", got "49.00"
@@ -37,19 +50,44 @@ FAIL tests/fixtures/scenarios/failing.toml: unknown-policy: policy "nosuchvendor
 
 #[test]
 fn policy_test_takes_another_policies_dir() {
-    let o = mailclerk(&["policy", "test", "--policies", "tests/fixtures/config/bad/policies", "tests/fixtures/acceptance/fairplay.toml"]);
-    assert!(stdout(&o).contains("policy \"fairplay\" does not load"), "{}", stdout(&o));
-    assert!(stdout(&o).ends_with("0 passed, 6 failed\n"), "{}", stdout(&o));
+    let o = mailclerk(&[
+        "policy",
+        "test",
+        "--policies",
+        "tests/fixtures/config/bad/policies",
+        "tests/fixtures/acceptance/fairplay.toml",
+    ]);
+    assert!(
+        stdout(&o).contains("policy \"fairplay\" does not load"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        stdout(&o).ends_with("0 passed, 6 failed\n"),
+        "{}",
+        stdout(&o)
+    );
     assert_eq!(o.status.code(), Some(1));
 }
 
 #[test]
 fn config_check_exits_78_and_lists_every_error() {
-    let o = mailclerk(&["config", "check", "--config", "tests/fixtures/config/bad/many.toml"]);
+    let o = mailclerk(&[
+        "config",
+        "check",
+        "--config",
+        "tests/fixtures/config/bad/many.toml",
+    ]);
     assert_eq!(o.status.code(), Some(78));
     let err = stderr(&o);
-    assert!(err.contains("mailbox[0].address: expected an email address"), "{err}");
-    assert!(err.trim_end().ends_with("errors; nothing started."), "{err}");
+    assert!(
+        err.contains("mailbox[0].address: expected an email address"),
+        "{err}"
+    );
+    assert!(
+        err.trim_end().ends_with("errors; nothing started."),
+        "{err}"
+    );
     let o = mailclerk(&["config", "check", "--config", "config/demo.toml"]);
     assert!(o.status.success(), "{}", stderr(&o));
 }
@@ -61,16 +99,28 @@ pub fn demo_config(tmp: &Path) -> PathBuf {
     let text = text
         .replace("\"../templates\"", &format!("{:?}", repo.join("templates")))
         .replace("\"../demo-out/state\"", &format!("{:?}", tmp.join("state")))
-        .replace("\"policies/", &format!("\"{}/", repo.join("config/policies").display()))
-        .replace("\"demo/", &format!("\"{}/", repo.join("config/demo").display()))
-        .replace("\"../demo-out/", &format!("\"{}/", tmp.join("out").display()));
+        .replace(
+            "\"policies/",
+            &format!("\"{}/", repo.join("config/policies").display()),
+        )
+        .replace(
+            "\"demo/",
+            &format!("\"{}/", repo.join("config/demo").display()),
+        )
+        .replace(
+            "\"../demo-out/",
+            &format!("\"{}/", tmp.join("out").display()),
+        );
     let file = tmp.join("demo.toml");
     std::fs::write(&file, text).unwrap();
     file
 }
 
 fn eml_count(dir: &Path) -> usize {
-    walk(dir).iter().filter(|p| p.extension().is_some_and(|e| e == "eml")).count()
+    walk(dir)
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "eml"))
+        .count()
 }
 
 fn walk(dir: &Path) -> Vec<PathBuf> {
@@ -78,7 +128,11 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     if let Ok(entries) = std::fs::read_dir(dir) {
         for e in entries.flatten() {
             let p = e.path();
-            if p.is_dir() { out.extend(walk(&p)) } else { out.push(p) }
+            if p.is_dir() {
+                out.extend(walk(&p))
+            } else {
+                out.push(p)
+            }
         }
     }
     out
@@ -91,27 +145,50 @@ fn demo_runs_once_and_never_answers_twice() {
     let first = mailclerk(&["run", "--config", cfg.to_str().unwrap(), "--once"]);
     assert!(first.status.success(), "{}", stderr(&first));
     let report = stdout(&first);
-    assert!(report.contains("29 new message(s): 23 answered, 3 for people, 3 skipped; 0 handled before."), "{report}");
+    assert!(
+        report
+            .contains("29 new message(s): 23 answered, 3 for people, 3 skipped; 0 handled before."),
+        "{report}"
+    );
     let sent = eml_count(&tmp.path().join("out"));
     // 23 answers, plus CRM24's acknowledgement of the message it hands to people.
     assert_eq!(sent, 24, "{report}");
 
     let second = mailclerk(&["run", "--config", cfg.to_str().unwrap(), "--once"]);
     assert!(second.status.success(), "{}", stderr(&second));
-    assert!(stdout(&second).contains("0 new message(s): 0 answered, 0 for people, 0 skipped; 29 handled before."), "{}", stdout(&second));
-    assert_eq!(eml_count(&tmp.path().join("out")), sent, "the second run sent nothing");
+    assert!(
+        stdout(&second)
+            .contains("0 new message(s): 0 answered, 0 for people, 0 skipped; 29 handled before."),
+        "{}",
+        stdout(&second)
+    );
+    assert_eq!(
+        eml_count(&tmp.path().join("out")),
+        sent,
+        "the second run sent nothing"
+    );
 }
 
 #[test]
 fn dry_run_sends_and_records_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let cfg = demo_config(tmp.path());
-    let o = mailclerk(&["run", "--config", cfg.to_str().unwrap(), "--once", "--dry-run"]);
+    let o = mailclerk(&[
+        "run",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--once",
+        "--dry-run",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("Dry run: nothing sent or recorded."));
     assert_eq!(eml_count(&tmp.path().join("out")), 0);
     let o = mailclerk(&["run", "--config", cfg.to_str().unwrap(), "--once"]);
-    assert!(stdout(&o).contains("0 handled before."), "dry run recorded nothing: {}", stdout(&o));
+    assert!(
+        stdout(&o).contains("0 handled before."),
+        "dry run recorded nothing: {}",
+        stdout(&o)
+    );
 }
 
 #[test]
@@ -130,10 +207,23 @@ fn check_json_prints_every_field_and_survives_bad_files() {
         "config/demo/crm24/inbox/06-newsletter-list.eml",
     ]);
     assert_eq!(o.status.code(), Some(1), "some files could not be checked");
-    let lines: Vec<serde_json::Value> = stdout(&o).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 5);
     let ok = &lines[0];
-    for key in ["file", "message_id", "from", "screen", "intent", "account", "action", "decision", "reply"] {
+    for key in [
+        "file",
+        "message_id",
+        "from",
+        "screen",
+        "intent",
+        "account",
+        "action",
+        "decision",
+        "reply",
+    ] {
         assert!(ok.get(key).is_some(), "missing {key} in {ok}");
     }
     assert_eq!(ok["screen"], "answerable");
@@ -143,10 +233,16 @@ fn check_json_prints_every_field_and_survives_bad_files() {
     assert_eq!(ok["decision"]["refund"], "granted");
     assert_eq!(ok["decision"]["refund_amount"], "49.00");
     assert_eq!(ok["decision"]["clauses"], serde_json::json!(["guarantee"]));
-    assert!(ok["decision"].get("cancellation").is_none(), "no cancellation was asked for");
+    assert!(
+        ok["decision"].get("cancellation").is_none(),
+        "no cancellation was asked for"
+    );
     assert!(ok["reply"]["body"].as_str().unwrap().contains("49.00 USD"));
     for bad in &lines[1..4] {
-        assert!(bad["error"].as_str().is_some_and(|e| !e.is_empty()), "{bad}");
+        assert!(
+            bad["error"].as_str().is_some_and(|e| !e.is_empty()),
+            "{bad}"
+        );
     }
     assert_eq!(lines[4]["screen"], "skip:list");
     assert_eq!(lines[4]["action"], "skip");
@@ -157,7 +253,15 @@ fn check_uses_received_override_never_the_date_header() {
     let tmp = tempfile::tempdir().unwrap();
     let cfg = demo_config(tmp.path());
     let file = "config/demo/notout/inbox/01-refund-within-guarantee.eml";
-    let o = mailclerk(&["check", "--config", cfg.to_str().unwrap(), "--json", "--received", "2027-01-01T12:00:00Z", file]);
+    let o = mailclerk(&[
+        "check",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--json",
+        "--received",
+        "2027-01-01T12:00:00Z",
+        file,
+    ]);
     let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
     assert_eq!(v["decision"]["refund"], "denied", "{v}");
 }
@@ -167,12 +271,38 @@ fn accounts_import_reports_and_refuses_bad_files_whole() {
     let tmp = tempfile::tempdir().unwrap();
     let cfg = demo_config(tmp.path());
     let cfg = cfg.to_str().unwrap();
-    let o = mailclerk(&["accounts", "import", "--config", cfg, "--mailbox", "notout", "tests/fixtures/csv/good.csv"]);
+    let o = mailclerk(&[
+        "accounts",
+        "import",
+        "--config",
+        cfg,
+        "--mailbox",
+        "notout",
+        "tests/fixtures/csv/good.csv",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("into mailbox notout"), "{}", stdout(&o));
-    let o = mailclerk(&["accounts", "import", "--config", cfg, "--mailbox", "notout", "tests/fixtures/csv/bad-rows.csv"]);
+    let o = mailclerk(&[
+        "accounts",
+        "import",
+        "--config",
+        cfg,
+        "--mailbox",
+        "notout",
+        "tests/fixtures/csv/bad-rows.csv",
+    ]);
     assert_eq!(o.status.code(), Some(65));
     assert!(stderr(&o).contains("bad-rows.csv:"), "{}", stderr(&o));
-    let o = mailclerk(&["accounts", "import", "--config", cfg, "tests/fixtures/csv/good.csv"]);
-    assert!(stderr(&o).contains("more than one mailbox"), "{}", stderr(&o));
+    let o = mailclerk(&[
+        "accounts",
+        "import",
+        "--config",
+        cfg,
+        "tests/fixtures/csv/good.csv",
+    ]);
+    assert!(
+        stderr(&o).contains("more than one mailbox"),
+        "{}",
+        stderr(&o)
+    );
 }

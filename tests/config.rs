@@ -7,11 +7,18 @@ use mailclerk::config::Config;
 use mailclerk::policy::schema::Policy;
 
 fn config_errors(file: &str) -> String {
-    Config::load(Path::new(file)).expect_err("the config must be rejected").to_string()
+    Config::load(Path::new(file))
+        .expect_err("the config must be rejected")
+        .to_string()
 }
 
 fn policy_errors(file: &str) -> String {
-    Policy::load(Path::new(file)).expect_err("the policy must be rejected").iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n")
+    Policy::load(Path::new(file))
+        .expect_err("the policy must be rejected")
+        .iter()
+        .map(|e| e.to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[test]

@@ -21,7 +21,10 @@ fn inbound(subject: &str, received: &str) -> Inbound {
         message_id: "req-1@mail.example.com".into(),
         references: vec![],
         received: received.parse().unwrap(),
-        from: Address { name: Some("Ann Example".into()), email: "ann@example.com".into() },
+        from: Address {
+            name: Some("Ann Example".into()),
+            email: "ann@example.com".into(),
+        },
         reply_to: None,
         recipients: vec!["support@vendor.example".into()],
         subject: subject.into(),
@@ -49,10 +52,19 @@ fn account(plan: PlanKind, paid: Option<(&str, &str)>, currency: &str) -> Accoun
 }
 
 /// Decides, renders, and returns the full message text with a pinned date.
-fn reply_text(vendor: &str, acct: &Account, intent: Intent, received: &str, contact: Option<&str>) -> String {
+fn reply_text(
+    vendor: &str,
+    acct: &Account,
+    intent: Intent,
+    received: &str,
+    contact: Option<&str>,
+) -> String {
     let policy = Policy::load_id(Path::new("config/policies"), vendor).unwrap();
-    let history = History { prior_contact_on: contact.map(|c| c.parse().unwrap()) };
-    let decision = policy::decide(&policy, acct, intent, received.parse().unwrap(), &history).unwrap();
+    let history = History {
+        prior_contact_on: contact.map(|c| c.parse().unwrap()),
+    };
+    let decision =
+        policy::decide(&policy, acct, intent, received.parse().unwrap(), &history).unwrap();
     let mail = inbound("Re: Re: my subscription", received);
     let reply = render::render(&templates(), &policy, &decision, &mail, acct).unwrap();
     message_text(&reply)
@@ -62,7 +74,9 @@ fn reply_text(vendor: &str, acct: &Account, intent: Intent, received: &str, cont
 /// (the wire body is quoted-printable, which is unreadable in a snapshot).
 fn message_text(reply: &render::Reply) -> String {
     let date = SystemTime::UNIX_EPOCH + Duration::from_secs(1_795_000_000);
-    let bytes = mailclerk::send::to_message(reply, date).unwrap().formatted();
+    let bytes = mailclerk::send::to_message(reply, date)
+        .unwrap()
+        .formatted();
     let text = String::from_utf8(bytes).unwrap().replace("\r\n", "\n");
     let headers = text.split_once("\n\n").map(|(h, _)| h).unwrap_or(&text);
     format!("{headers}\n\n{}", reply.body)
@@ -71,61 +85,121 @@ fn message_text(reply: &render::Reply) -> String {
 #[test]
 fn notout_refund_granted() {
     let a = account(PlanKind::Monthly, Some(("2026-03-01", "49.00")), "USD");
-    insta::assert_snapshot!(reply_text("notout", &a, Intent::Refund, "2026-03-20T15:00:00Z", None));
+    insta::assert_snapshot!(reply_text(
+        "notout",
+        &a,
+        Intent::Refund,
+        "2026-03-20T15:00:00Z",
+        None
+    ));
 }
 
 #[test]
 fn notout_refund_denied_names_the_last_day() {
     let a = account(PlanKind::Monthly, Some(("2026-03-01", "49.00")), "USD");
-    insta::assert_snapshot!(reply_text("notout", &a, Intent::Refund, "2026-04-01T15:00:00Z", None));
+    insta::assert_snapshot!(reply_text(
+        "notout",
+        &a,
+        Intent::Refund,
+        "2026-04-01T15:00:00Z",
+        None
+    ));
 }
 
 #[test]
 fn notout_both_inside() {
     let a = account(PlanKind::Monthly, Some(("2026-03-01", "49.00")), "USD");
-    insta::assert_snapshot!(reply_text("notout", &a, Intent::Both, "2026-03-10T15:00:00Z", None));
+    insta::assert_snapshot!(reply_text(
+        "notout",
+        &a,
+        Intent::Both,
+        "2026-03-10T15:00:00Z",
+        None
+    ));
 }
 
 #[test]
 fn notout_cancel_end_of_period() {
     let a = account(PlanKind::Annual, Some(("2025-06-15", "490.00")), "USD");
-    insta::assert_snapshot!(reply_text("notout", &a, Intent::Cancellation, "2026-02-01T15:00:00Z", None));
+    insta::assert_snapshot!(reply_text(
+        "notout",
+        &a,
+        Intent::Cancellation,
+        "2026-02-01T15:00:00Z",
+        None
+    ));
 }
 
 #[test]
 fn runner_trial_refund_not_applicable() {
     let a = account(PlanKind::Monthly, None, "USD");
-    insta::assert_snapshot!(reply_text("crm-runner", &a, Intent::Refund, "2026-01-08T15:00:00Z", None));
+    insta::assert_snapshot!(reply_text(
+        "crm-runner",
+        &a,
+        Intent::Refund,
+        "2026-01-08T15:00:00Z",
+        None
+    ));
 }
 
 #[test]
 fn runner_pending_contact() {
     let a = account(PlanKind::Monthly, Some(("2026-03-15", "39.00")), "USD");
-    insta::assert_snapshot!(reply_text("crm-runner", &a, Intent::Refund, "2026-03-20T15:00:00Z", None));
+    insta::assert_snapshot!(reply_text(
+        "crm-runner",
+        &a,
+        Intent::Refund,
+        "2026-03-20T15:00:00Z",
+        None
+    ));
 }
 
 #[test]
 fn runner_both_pending_and_late_notice() {
     let a = account(PlanKind::Monthly, Some(("2026-03-15", "39.00")), "USD");
-    insta::assert_snapshot!(reply_text("crm-runner", &a, Intent::Both, "2026-03-20T15:00:00Z", None));
+    insta::assert_snapshot!(reply_text(
+        "crm-runner",
+        &a,
+        Intent::Both,
+        "2026-03-20T15:00:00Z",
+        None
+    ));
 }
 
 #[test]
 fn runner_yearly_cancel_at_once() {
     let a = account(PlanKind::Annual, Some(("2026-01-15", "390.00")), "USD");
-    insta::assert_snapshot!(reply_text("crm-runner", &a, Intent::Cancellation, "2026-07-01T15:00:00Z", None));
+    insta::assert_snapshot!(reply_text(
+        "crm-runner",
+        &a,
+        Intent::Cancellation,
+        "2026-07-01T15:00:00Z",
+        None
+    ));
 }
 
 #[test]
 fn smartcalls_late_notice() {
     let a = account(PlanKind::Monthly, Some(("2026-02-09", "99.00")), "USD");
-    insta::assert_snapshot!(reply_text("smartcalls", &a, Intent::Cancellation, "2026-03-03T15:00:00Z", None));
+    insta::assert_snapshot!(reply_text(
+        "smartcalls",
+        &a,
+        Intent::Cancellation,
+        "2026-03-03T15:00:00Z",
+        None
+    ));
 }
 
 #[test]
 fn crm24_refund_denied_in_rials() {
     let a = account(PlanKind::Monthly, Some(("2026-03-11", "1500000")), "IRR");
-    insta::assert_snapshot!(reply_text("crm24", &a, Intent::Refund, "2026-03-20T08:00:00Z", None));
+    insta::assert_snapshot!(reply_text(
+        "crm24",
+        &a,
+        Intent::Refund,
+        "2026-03-20T08:00:00Z",
+        None
+    ));
 }
 
 #[test]
@@ -133,38 +207,88 @@ fn crm24_acknowledgement_names_the_next_opening() {
     let policy = Policy::load_id(Path::new("config/policies"), "crm24").unwrap();
     // Thursday 2026-11-19 13:10 in Tehran: after the 12:00 close; Friday is closed.
     let mail = inbound("Question about exports", "2026-11-19T09:40:00Z");
-    let reply = render::render_ack(&templates(), &policy, &mail, "2026-11-19T09:40:00Z".parse().unwrap()).unwrap();
-    assert!(reply.body.contains("Saturday 21 November 2026, 09:00 (Asia/Tehran)"), "{}", reply.body);
+    let reply = render::render_ack(
+        &templates(),
+        &policy,
+        &mail,
+        "2026-11-19T09:40:00Z".parse().unwrap(),
+    )
+    .unwrap();
+    assert!(
+        reply
+            .body
+            .contains("Saturday 21 November 2026, 09:00 (Asia/Tehran)"),
+        "{}",
+        reply.body
+    );
     insta::assert_snapshot!(message_text(&reply));
 }
 
 #[test]
 fn customer_text_is_never_template_source_nor_a_header() {
     let policy = Policy::load_id(Path::new("config/policies"), "notout").unwrap();
-    let a = Account { name: "{{ vendor.email }}{% raw %}".into(), ..account(PlanKind::Monthly, Some(("2026-03-01", "49.00")), "USD") };
-    let decision = policy::decide(&policy, &a, Intent::Refund, "2026-03-20T15:00:00Z".parse().unwrap(), &History::default()).unwrap();
-    let mut mail = inbound("refund {{ 7*7 }}\r\nBcc: victim@example.org", "2026-03-20T15:00:00Z");
+    let a = Account {
+        name: "{{ vendor.email }}{% raw %}".into(),
+        ..account(PlanKind::Monthly, Some(("2026-03-01", "49.00")), "USD")
+    };
+    let decision = policy::decide(
+        &policy,
+        &a,
+        Intent::Refund,
+        "2026-03-20T15:00:00Z".parse().unwrap(),
+        &History::default(),
+    )
+    .unwrap();
+    let mut mail = inbound(
+        "refund {{ 7*7 }}\r\nBcc: victim@example.org",
+        "2026-03-20T15:00:00Z",
+    );
     mail.from.name = Some("Eve\r\nBcc: victim@example.org".into());
     let reply = render::render(&templates(), &policy, &decision, &mail, &a).unwrap();
-    assert!(reply.body.contains("Hello {{ vendor.email }}{% raw %},"), "{}", reply.body);
-    assert_eq!(reply.subject, "Re: refund {{ 7*7 }} Bcc: victim@example.org");
+    assert!(
+        reply.body.contains("Hello {{ vendor.email }}{% raw %},"),
+        "{}",
+        reply.body
+    );
+    assert_eq!(
+        reply.subject,
+        "Re: refund {{ 7*7 }} Bcc: victim@example.org"
+    );
     let text = message_text(&reply);
     assert!(!text.contains("\nBcc:"), "{text}");
-    assert!(!text.contains("Eve"), "the display name is never copied: {text}");
+    assert!(
+        !text.contains("Eve"),
+        "the display name is never copied: {text}"
+    );
 }
 
 #[test]
 fn a_template_with_an_undefined_variable_fails_instead_of_sending_blanks() {
     let policy = Policy::load_id(Path::new("config/policies"), "notout").unwrap();
-    let sources = [
-        ("refund_granted".to_string(), "Refund of {{ refund.amount }} on {{ refund.paid_on }}".to_string()),
-    ]
+    let sources = [(
+        "refund_granted".to_string(),
+        "Refund of {{ refund.amount }} on {{ refund.paid_on }}".to_string(),
+    )]
     .into_iter()
     .collect();
     let broken = Templates::from_sources(sources).unwrap();
     let a = account(PlanKind::Monthly, Some(("2026-03-01", "49.00")), "USD");
-    let decision = policy::decide(&policy, &a, Intent::Refund, "2026-03-20T15:00:00Z".parse().unwrap(), &History::default()).unwrap();
-    let err = render::render(&broken, &policy, &decision, &inbound("x", "2026-03-20T15:00:00Z"), &a).unwrap_err();
+    let decision = policy::decide(
+        &policy,
+        &a,
+        Intent::Refund,
+        "2026-03-20T15:00:00Z".parse().unwrap(),
+        &History::default(),
+    )
+    .unwrap();
+    let err = render::render(
+        &broken,
+        &policy,
+        &decision,
+        &inbound("x", "2026-03-20T15:00:00Z"),
+        &a,
+    )
+    .unwrap_err();
     assert_eq!(err.template, "refund_granted");
     assert!(err.problem.contains("undefined"), "{}", err.problem);
 }

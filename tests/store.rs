@@ -414,9 +414,20 @@ fn a_sent_record_is_never_overwritten() {
     let mut store = Store::open_in_memory().unwrap();
     let at: jiff::Timestamp = "2026-03-01T12:00:00Z".parse().unwrap();
     assert_eq!(store.claim("m1@x", "file", at).unwrap(), Claim::New);
-    store.record("m1@x", &Outcome::new(LedgerState::Sent, "refund_granted")).unwrap();
-    let err = store.record("m1@x", &Outcome::new(LedgerState::Failed, "refund_granted")).unwrap_err();
+    store
+        .record("m1@x", &Outcome::new(LedgerState::Sent, "refund_granted"))
+        .unwrap();
+    let err = store
+        .record("m1@x", &Outcome::new(LedgerState::Failed, "refund_granted"))
+        .unwrap_err();
     assert!(matches!(err, Error::AlreadySent { .. }), "{err}");
-    assert!(matches!(store.claim("m1@x", "file", at).unwrap(), Claim::Seen(p) if p.state == LedgerState::Sent));
-    assert!(matches!(store.record("nope@x", &Outcome::new(LedgerState::Sent, "x")).unwrap_err(), Error::NotClaimed { .. }));
+    assert!(
+        matches!(store.claim("m1@x", "file", at).unwrap(), Claim::Seen(p) if p.state == LedgerState::Sent)
+    );
+    assert!(matches!(
+        store
+            .record("nope@x", &Outcome::new(LedgerState::Sent, "x"))
+            .unwrap_err(),
+        Error::NotClaimed { .. }
+    ));
 }

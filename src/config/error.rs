@@ -17,7 +17,12 @@ pub struct ConfigError {
 impl ConfigError {
     /// An error about `key` in `file`.
     pub fn new(file: &Path, key: impl Into<String>, problem: impl Into<String>) -> ConfigError {
-        ConfigError { file: file.display().to_string(), line: None, key: key.into(), problem: problem.into() }
+        ConfigError {
+            file: file.display().to_string(),
+            line: None,
+            key: key.into(),
+            problem: problem.into(),
+        }
     }
 }
 
@@ -45,7 +50,11 @@ impl fmt::Display for ConfigErrors {
             writeln!(f, "{e}")?;
         }
         let n = self.0.len();
-        write!(f, "{n} error{}; nothing started.", if n == 1 { "" } else { "s" })
+        write!(
+            f,
+            "{n} error{}; nothing started.",
+            if n == 1 { "" } else { "s" }
+        )
     }
 }
 
@@ -60,7 +69,10 @@ pub fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, Confi
 }
 
 /// Deserializes TOML `text` that came from `path` (see [`read_toml`]).
-pub fn parse_toml<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> Result<T, ConfigError> {
+pub fn parse_toml<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    text: &str,
+) -> Result<T, ConfigError> {
     let line_of = |span: Option<std::ops::Range<usize>>| {
         span.map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1)
     };
@@ -73,7 +85,11 @@ pub fn parse_toml<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> Re
         let inner = e.into_inner();
         ConfigError {
             line: line_of(inner.span()),
-            ..ConfigError::new(path, if key == "." { String::new() } else { key }, inner.message().to_string())
+            ..ConfigError::new(
+                path,
+                if key == "." { String::new() } else { key },
+                inner.message().to_string(),
+            )
         }
     })
 }

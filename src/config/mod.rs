@@ -161,25 +161,50 @@ impl Config {
         };
         let classify = match &raw.classify {
             None => ClassifyRules::defaults(),
-            Some(c) => ClassifyRules::compile(&c.refund, &c.cancellation, &c.not_a_request).unwrap_or_else(|e| {
-                errors.push(ConfigError::new(file, format!("classify.{}[{}]", e.list, e.index), one_line(&e.problem())));
-                ClassifyRules::defaults()
-            }),
+            Some(c) => ClassifyRules::compile(&c.refund, &c.cancellation, &c.not_a_request)
+                .unwrap_or_else(|e| {
+                    errors.push(ConfigError::new(
+                        file,
+                        format!("classify.{}[{}]", e.list, e.index),
+                        one_line(&e.problem()),
+                    ));
+                    ClassifyRules::defaults()
+                }),
         };
         let max_message_bytes = raw.max_message_bytes.unwrap_or(DEFAULT_MAX_MESSAGE_BYTES);
         if max_message_bytes < 1024 {
-            errors.push(ConfigError::new(file, "max_message_bytes", format!("expected at least 1024 bytes, found {max_message_bytes}")));
+            errors.push(ConfigError::new(
+                file,
+                "max_message_bytes",
+                format!("expected at least 1024 bytes, found {max_message_bytes}"),
+            ));
         }
         if raw.mailbox.is_empty() {
-            errors.push(ConfigError::new(file, "mailbox", "expected at least one [[mailbox]]"));
+            errors.push(ConfigError::new(
+                file,
+                "mailbox",
+                "expected at least one [[mailbox]]",
+            ));
         }
 
         let mut mailboxes = Vec::new();
         for (i, m) in raw.mailbox.into_iter().enumerate() {
             let key = format!("mailbox[{i}]");
-            if let Some(mailbox) = mailbox_from_raw(file, base, &raw.state_dir, &key, m, &mut errors) {
-                if mailboxes.iter().any(|o: &Mailbox| o.name == mailbox.name || o.address == mailbox.address) {
-                    errors.push(ConfigError::new(file, format!("{key}.name"), format!("mailbox {:?} ({}) is configured twice", mailbox.name, mailbox.address)));
+            if let Some(mailbox) =
+                mailbox_from_raw(file, base, &raw.state_dir, &key, m, &mut errors)
+            {
+                if mailboxes
+                    .iter()
+                    .any(|o: &Mailbox| o.name == mailbox.name || o.address == mailbox.address)
+                {
+                    errors.push(ConfigError::new(
+                        file,
+                        format!("{key}.name"),
+                        format!(
+                            "mailbox {:?} ({}) is configured twice",
+                            mailbox.name, mailbox.address
+                        ),
+                    ));
                 }
                 mailboxes.push(mailbox);
             }
@@ -190,7 +215,10 @@ impl Config {
                     errors.push(ConfigError::new(
                         &base.join(&raw.templates),
                         format!("{stem}.txt.j2"),
-                        format!("missing template for outcome {outcome:?} of policy {:?}", m.policy.id),
+                        format!(
+                            "missing template for outcome {outcome:?} of policy {:?}",
+                            m.policy.id
+                        ),
                     ));
                 }
             }
@@ -198,11 +226,18 @@ impl Config {
         if errors.is_empty() {
             let dir = base.join(&raw.templates);
             for m in &mailboxes {
-                for e in crate::render::rehearse(&templates, &m.policy).err().unwrap_or_default() {
+                for e in crate::render::rehearse(&templates, &m.policy)
+                    .err()
+                    .unwrap_or_default()
+                {
                     errors.push(ConfigError::new(
                         &dir.join(format!("{}.txt.j2", e.template)),
                         "",
-                        format!("does not render for policy {:?}: {}", m.policy.id, one_line(&e.problem)),
+                        format!(
+                            "does not render for policy {:?}: {}",
+                            m.policy.id,
+                            one_line(&e.problem)
+                        ),
                     ));
                 }
             }
@@ -210,7 +245,13 @@ impl Config {
         if !errors.is_empty() {
             return Err(ConfigErrors(errors));
         }
-        Ok(Config { file: file.to_path_buf(), templates, classify, max_message_bytes, mailboxes })
+        Ok(Config {
+            file: file.to_path_buf(),
+            templates,
+            classify,
+            max_message_bytes,
+            mailboxes,
+        })
     }
 
     /// The mailbox called `name`.
@@ -220,7 +261,10 @@ impl Config {
 
     /// The mailbox whose address is among `recipients` (lower-cased), if exactly one is.
     pub fn mailbox_for(&self, recipients: &[String]) -> Option<&Mailbox> {
-        let mut found = self.mailboxes.iter().filter(|m| recipients.iter().any(|r| *r == m.address));
+        let mut found = self
+            .mailboxes
+            .iter()
+            .filter(|m| recipients.contains(&m.address));
         match (found.next(), found.next()) {
             (Some(one), None) => Some(one),
             _ => None,
@@ -237,57 +281,113 @@ fn mailbox_from_raw(
     errors: &mut Vec<ConfigError>,
 ) -> Option<Mailbox> {
     let before = errors.len();
-    if m.name.is_empty() || !m.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-        errors.push(ConfigError::new(file, format!("{key}.name"), format!("expected letters, digits, - or _, found {:?}", m.name)));
+    if m.name.is_empty()
+        || !m
+            .name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        errors.push(ConfigError::new(
+            file,
+            format!("{key}.name"),
+            format!("expected letters, digits, - or _, found {:?}", m.name),
+        ));
     }
     let address = m.address.trim().to_lowercase();
     if !looks_like_address(&address) {
-        errors.push(ConfigError::new(file, format!("{key}.address"), format!("expected an email address, found {:?}", m.address)));
+        errors.push(ConfigError::new(
+            file,
+            format!("{key}.address"),
+            format!("expected an email address, found {:?}", m.address),
+        ));
     }
     let mut own_addresses = vec![address.clone()];
     for (j, a) in m.own_addresses.iter().enumerate() {
         let a = a.trim().to_lowercase();
         if !looks_like_address(&a) {
-            errors.push(ConfigError::new(file, format!("{key}.own_addresses[{j}]"), format!("expected an email address, found {a:?}")));
+            errors.push(ConfigError::new(
+                file,
+                format!("{key}.own_addresses[{j}]"),
+                format!("expected an email address, found {a:?}"),
+            ));
         }
         own_addresses.push(a);
     }
-    let policy = Policy::load(&base.join(&m.policy)).map_err(|e| errors.extend(e)).ok();
+    let policy = Policy::load(&base.join(&m.policy))
+        .map_err(|e| errors.extend(e))
+        .ok();
     let accounts_csv = m.accounts_csv.map(|p| base.join(p));
-    if let Some(csv) = &accounts_csv {
-        if !csv.is_file() {
-            errors.push(ConfigError::new(file, format!("{key}.accounts_csv"), format!("no such file: {}", csv.display())));
-        }
+    if let Some(csv) = &accounts_csv
+        && !csv.is_file()
+    {
+        errors.push(ConfigError::new(
+            file,
+            format!("{key}.accounts_csv"),
+            format!("no such file: {}", csv.display()),
+        ));
     }
     let source = match m.source {
         RawSource::Dir { path } => {
             let path = base.join(path);
             if !path.is_dir() {
-                errors.push(ConfigError::new(file, format!("{key}.source.path"), format!("expected a directory of .eml files, found nothing at {}", path.display())));
+                errors.push(ConfigError::new(
+                    file,
+                    format!("{key}.source.path"),
+                    format!(
+                        "expected a directory of .eml files, found nothing at {}",
+                        path.display()
+                    ),
+                ));
             }
             Source::Dir { path }
         }
-        RawSource::Imap(s) => Source::Imap(ImapSettings { password_file: base.join(&s.password_file), ..s }),
+        RawSource::Imap(s) => Source::Imap(ImapSettings {
+            password_file: base.join(&s.password_file),
+            ..s
+        }),
     };
     let outbox = match m.outbox {
-        RawOutbox::Dir { path } => Outbox::Dir { path: base.join(path) },
-        RawOutbox::Smtp(s) => Outbox::Smtp(SmtpSettings { password_file: base.join(&s.password_file), ..s }),
+        RawOutbox::Dir { path } => Outbox::Dir {
+            path: base.join(path),
+        },
+        RawOutbox::Smtp(s) => Outbox::Smtp(SmtpSettings {
+            password_file: base.join(&s.password_file),
+            ..s
+        }),
     };
-    let store = base.join(m.store.unwrap_or_else(|| state_dir.join(format!("{}.sqlite", m.name))));
+    let store = base.join(
+        m.store
+            .unwrap_or_else(|| state_dir.join(format!("{}.sqlite", m.name))),
+    );
     if errors.len() > before {
         return None;
     }
     let policy = policy?;
-    if !policy.vendor.email.eq_ignore_ascii_case(&address) && !own_addresses.contains(&policy.vendor.email.to_lowercase()) {
+    if !policy.vendor.email.eq_ignore_ascii_case(&address)
+        && !own_addresses.contains(&policy.vendor.email.to_lowercase())
+    {
         own_addresses.push(policy.vendor.email.to_lowercase());
     }
-    Some(Mailbox { name: m.name, address, own_addresses, policy, store, accounts_csv, source, outbox })
+    Some(Mailbox {
+        name: m.name,
+        address,
+        own_addresses,
+        policy,
+        store,
+        accounts_csv,
+        source,
+        outbox,
+    })
 }
 
 /// Some library errors (regex's) draw a caret diagram over several lines; the report keeps one
 /// error per line.
 fn one_line(text: &str) -> String {
-    text.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ")
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn looks_like_address(a: &str) -> bool {
@@ -299,14 +399,23 @@ fn looks_like_address(a: &str) -> bool {
 /// # Errors
 /// An unreadable directory or file, or a template that does not parse.
 pub fn load_templates(dir: &Path) -> Result<Templates, Vec<ConfigError>> {
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| vec![ConfigError::new(dir, "", format!("cannot read the templates directory: {e}"))])?;
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        vec![ConfigError::new(
+            dir,
+            "",
+            format!("cannot read the templates directory: {e}"),
+        )]
+    })?;
     let mut files: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
     files.sort();
     let mut sources = std::collections::BTreeMap::new();
     let mut errors = Vec::new();
     for path in files {
-        let Some(stem) = path.file_name().and_then(|n| n.to_str()).and_then(|n| n.strip_suffix(".txt.j2")) else {
+        let Some(stem) = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.strip_suffix(".txt.j2"))
+        else {
             continue;
         };
         match std::fs::read_to_string(&path) {
@@ -320,7 +429,11 @@ pub fn load_templates(dir: &Path) -> Result<Templates, Vec<ConfigError>> {
         Ok(t) if errors.is_empty() => Ok(t),
         Ok(_) => Err(errors),
         Err((stem, e)) => {
-            errors.push(ConfigError::new(&dir.join(format!("{stem}.txt.j2")), "", format!("template does not parse: {e}")));
+            errors.push(ConfigError::new(
+                &dir.join(format!("{stem}.txt.j2")),
+                "",
+                format!("template does not parse: {e}"),
+            ));
             Err(errors)
         }
     }

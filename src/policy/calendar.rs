@@ -107,7 +107,8 @@ pub fn current_period(first: Date, plan: PlanKind, on: Date) -> Option<Period> {
     }
     // Estimate from whole months/years elapsed, then step: clamping can put an anniversary a
     // few days off the naive count, never a whole period.
-    let months = (on.year() as i32 - first.year() as i32) * 12 + (on.month() as i32 - first.month() as i32);
+    let months =
+        (on.year() as i32 - first.year() as i32) * 12 + (on.month() as i32 - first.month() as i32);
     let mut k = match plan {
         PlanKind::Monthly => months,
         PlanKind::Annual => months / 12,
@@ -119,12 +120,17 @@ pub fn current_period(first: Date, plan: PlanKind, on: Date) -> Option<Period> {
     while anniversary(first, plan, k + 1) <= on {
         k += 1;
     }
-    Some(Period { index: k, start: anniversary(first, plan, k), next: anniversary(first, plan, k + 1) })
+    Some(Period {
+        index: k,
+        start: anniversary(first, plan, k),
+        next: anniversary(first, plan, k + 1),
+    })
 }
 
 /// `date` plus `days` calendar days (saturating at the end of the calendar).
 pub fn add_days(date: Date, days: i64) -> Date {
-    date.checked_add(days.days()).unwrap_or(if days < 0 { Date::MIN } else { Date::MAX })
+    date.checked_add(days.days())
+        .unwrap_or(if days < 0 { Date::MIN } else { Date::MAX })
 }
 
 /// Whole days from `from` to `to` (negative when `to` is earlier).
@@ -171,8 +177,11 @@ impl Calendar {
             if self.holidays.contains(&day) {
                 continue;
             }
-            let mut todays: Vec<&OpeningHours> =
-                self.hours.iter().filter(|h| h.days.contains(day.weekday())).collect();
+            let mut todays: Vec<&OpeningHours> = self
+                .hours
+                .iter()
+                .filter(|h| h.days.contains(day.weekday()))
+                .collect();
             todays.sort_by_key(|h| h.open);
             for h in todays {
                 let open = day.to_datetime(h.open).to_zoned(self.zone.clone()).ok()?;
@@ -206,15 +215,27 @@ mod tests {
             zone: TimeZone::get("America/New_York").unwrap(),
             zone_name: "America/New_York".into(),
             working_days: weekdays(&[Monday, Tuesday, Wednesday, Thursday, Friday]),
-            holidays: [date(2026, 5, 25), date(2026, 11, 26)].into_iter().collect(),
-            hours: vec![OpeningHours { days: weekdays(&[Monday, Tuesday, Wednesday, Thursday, Friday]), open: time(9, 0, 0, 0), close: time(17, 0, 0, 0) }],
+            holidays: [date(2026, 5, 25), date(2026, 11, 26)]
+                .into_iter()
+                .collect(),
+            hours: vec![OpeningHours {
+                days: weekdays(&[Monday, Tuesday, Wednesday, Thursday, Friday]),
+                open: time(9, 0, 0, 0),
+                close: time(17, 0, 0, 0),
+            }],
         }
     }
 
     #[test]
     fn anniversaries_clamp_and_recover() {
         let jan31 = date(2026, 1, 31);
-        for (k, want) in [(0, date(2026, 1, 31)), (1, date(2026, 2, 28)), (2, date(2026, 3, 31)), (3, date(2026, 4, 30)), (13, date(2027, 2, 28))] {
+        for (k, want) in [
+            (0, date(2026, 1, 31)),
+            (1, date(2026, 2, 28)),
+            (2, date(2026, 3, 31)),
+            (3, date(2026, 4, 30)),
+            (13, date(2027, 2, 28)),
+        ] {
             assert_eq!(anniversary(jan31, PlanKind::Monthly, k), want, "k={k}");
         }
         let leap = date(2024, 2, 29);
@@ -235,7 +256,10 @@ mod tests {
             let p = current_period(first, PlanKind::Monthly, on).unwrap();
             assert_eq!((p.index, p.start, p.next), (index, start, next), "on {on}");
         }
-        assert_eq!(current_period(first, PlanKind::Monthly, date(2026, 1, 30)), None);
+        assert_eq!(
+            current_period(first, PlanKind::Monthly, date(2026, 1, 30)),
+            None
+        );
         let p = current_period(date(2025, 6, 15), PlanKind::Annual, date(2026, 2, 1)).unwrap();
         assert_eq!((p.start, p.next), (date(2025, 6, 15), date(2026, 6, 15)));
     }
@@ -244,8 +268,8 @@ mod tests {
     fn business_days_skip_weekends_and_holidays() {
         let cal = us_calendar();
         for (from, n, want) in [
-            (date(2026, 3, 9), 5, date(2026, 3, 2)),   // policy-spec's own example
-            (date(2026, 6, 1), 5, date(2026, 5, 22)),  // Memorial Day May 25 skipped
+            (date(2026, 3, 9), 5, date(2026, 3, 2)), // policy-spec's own example
+            (date(2026, 6, 1), 5, date(2026, 5, 22)), // Memorial Day May 25 skipped
             (date(2026, 11, 30), 2, date(2026, 11, 25)), // Thanksgiving Nov 26 and the weekend
             (date(2026, 3, 9), 0, date(2026, 3, 9)),
         ] {
@@ -257,10 +281,22 @@ mod tests {
     fn request_date_is_taken_in_the_vendor_zone() {
         let cal = us_calendar();
         // 03:30 UTC on Apr 1 is still Mar 31 in New York (late evening local = next day UTC).
-        assert_eq!(cal.local_date("2026-04-01T03:30:00Z".parse().unwrap()), date(2026, 3, 31));
-        assert_eq!(cal.local_date("2026-04-01T04:30:00Z".parse().unwrap()), date(2026, 4, 1));
-        let tehran = Calendar { zone: TimeZone::get("Asia/Tehran").unwrap(), ..cal };
-        assert_eq!(tehran.local_date("2026-04-10T21:00:00Z".parse().unwrap()), date(2026, 4, 11));
+        assert_eq!(
+            cal.local_date("2026-04-01T03:30:00Z".parse().unwrap()),
+            date(2026, 3, 31)
+        );
+        assert_eq!(
+            cal.local_date("2026-04-01T04:30:00Z".parse().unwrap()),
+            date(2026, 4, 1)
+        );
+        let tehran = Calendar {
+            zone: TimeZone::get("Asia/Tehran").unwrap(),
+            ..cal
+        };
+        assert_eq!(
+            tehran.local_date("2026-04-10T21:00:00Z".parse().unwrap()),
+            date(2026, 4, 11)
+        );
     }
 
     #[test]
@@ -276,7 +312,10 @@ mod tests {
             Some(Opening::OpenNow { until }) => assert_eq!(until.time(), time(17, 0, 0, 0)),
             other => panic!("{other:?}"),
         }
-        let closed = Calendar { hours: vec![], ..cal };
+        let closed = Calendar {
+            hours: vec![],
+            ..cal
+        };
         assert_eq!(closed.next_opening(at("2026-11-24T15:00:00Z")), None);
     }
 }

@@ -27,12 +27,26 @@ pub struct Decision {
 /// The answer to a refund request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refund {
-    Granted { amount: Money, clause: Clause, note: Option<String> },
-    Denied { why: DenyReason, clause: Clause, note: Option<String> },
+    Granted {
+        amount: Money,
+        clause: Clause,
+        note: Option<String>,
+    },
+    Denied {
+        why: DenyReason,
+        clause: Clause,
+        note: Option<String>,
+    },
     /// Nothing was charged (trial).
-    NotApplicable { clause: Clause, note: Option<String> },
+    NotApplicable {
+        clause: Clause,
+        note: Option<String>,
+    },
     /// "After communicating with us": the customer is offered help and asked to write again.
-    PendingContact { clause: Clause, note: Option<String> },
+    PendingContact {
+        clause: Clause,
+        note: Option<String>,
+    },
 }
 
 /// Why a refund was denied.
@@ -165,9 +179,18 @@ impl Decision {
         }
         if let Some(c) = &self.cancellation {
             map.insert("cancellation".into(), Value::from("confirmed"));
-            map.insert("cancellation_effective".into(), Value::from(c.effective.to_string()));
-            map.insert("account_state".into(), Value::from(c.account_state.as_str()));
-            map.insert("charges_before_end".into(), Value::from(c.charges_before_end));
+            map.insert(
+                "cancellation_effective".into(),
+                Value::from(c.effective.to_string()),
+            );
+            map.insert(
+                "account_state".into(),
+                Value::from(c.account_state.as_str()),
+            );
+            map.insert(
+                "charges_before_end".into(),
+                Value::from(c.charges_before_end),
+            );
         }
         map
     }

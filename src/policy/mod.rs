@@ -15,7 +15,9 @@ use jiff::civil::Date;
 use crate::accounts::{Account, Payments};
 use crate::classify::Intent;
 use calendar::{Period, add_days, anniversary, current_period, days_between};
-pub use decision::{AccountState, Cancellation, Clause, Decision, DenyReason, History, Refund, Timing};
+pub use decision::{
+    AccountState, Cancellation, Clause, Decision, DenyReason, History, Refund, Timing,
+};
 use schema::{Amount, Anchor, Charges, DayKind, Effective, EndsSubscription, Policy, RefundRule};
 
 /// Why the engine will not decide: the facts do not fit the policy, so a person must look.
@@ -47,7 +49,10 @@ pub fn decide(
     }
     let today = policy.calendar.local_date(received);
     if today < account.signed_up_on {
-        return Err(Undecidable::BeforeSignUp { request: today, signed_up: account.signed_up_on });
+        return Err(Undecidable::BeforeSignUp {
+            request: today,
+            signed_up: account.signed_up_on,
+        });
     }
     match &account.paid {
         None => decide_unpaid(policy, intent, today),
@@ -58,8 +63,14 @@ pub fn decide(
 /// policy-spec "free trial": an account with no first payment is in trial; nothing was
 /// charged, and a cancellation takes effect at once.
 fn decide_unpaid(policy: &Policy, intent: Intent, today: Date) -> Result<Decision, Undecidable> {
-    let trial = policy.trial.as_ref().ok_or(Undecidable::UnpaidWithoutTrial)?;
-    let refund = intent.wants_refund().then(|| Refund::NotApplicable { clause: trial.clause.clone(), note: trial.note.clone() });
+    let trial = policy
+        .trial
+        .as_ref()
+        .ok_or(Undecidable::UnpaidWithoutTrial)?;
+    let refund = intent.wants_refund().then(|| Refund::NotApplicable {
+        clause: trial.clause.clone(),
+        note: trial.note.clone(),
+    });
     let cancellation = intent.wants_cancellation().then(|| Cancellation {
         effective: today,
         charges_before_end: 0,
@@ -70,7 +81,10 @@ fn decide_unpaid(policy: &Policy, intent: Intent, today: Date) -> Result<Decisio
         clause: trial.clause.clone(),
         note: trial.note.clone(),
     });
-    Ok(Decision { refund, cancellation })
+    Ok(Decision {
+        refund,
+        cancellation,
+    })
 }
 
 fn decide_paid(
@@ -81,9 +95,16 @@ fn decide_paid(
     today: Date,
     history: &History,
 ) -> Result<Decision, Undecidable> {
-    let period = current_period(paid.first_paid_on, account.plan, today)
-        .ok_or(Undecidable::BeforeFirstPayment { request: today, first_paid: paid.first_paid_on })?;
-    let mut decision = Decision { refund: None, cancellation: None };
+    let period = current_period(paid.first_paid_on, account.plan, today).ok_or(
+        Undecidable::BeforeFirstPayment {
+            request: today,
+            first_paid: paid.first_paid_on,
+        },
+    )?;
+    let mut decision = Decision {
+        refund: None,
+        cancellation: None,
+    };
     let mut ends_now = None;
     if intent.wants_refund() {
         let (refund, rule) = decide_refund(policy, account, paid, &period, today, history);
@@ -113,7 +134,9 @@ fn decide_paid(
             // The plan's own note speaks of the end of the period; the refund's note says it.
             note: None,
         }),
-        None if intent.wants_cancellation() => Some(decide_cancellation(policy, account, paid, &period, today)),
+        None if intent.wants_cancellation() => {
+            Some(decide_cancellation(policy, account, paid, &period, today))
+        }
         None => None,
     };
     Ok(decision)
@@ -130,7 +153,11 @@ fn decide_refund<'p>(
     history: &History,
 ) -> (Refund, Option<&'p RefundRule>) {
     let mut closed_on: Option<Date> = None;
-    for rule in policy.refund_rules.iter().filter(|r| r.plans.contains(&account.plan)) {
+    for rule in policy
+        .refund_rules
+        .iter()
+        .filter(|r| r.plans.contains(&account.plan))
+    {
         // "The guarantee covers the initial subscription only": once anniversary 1 has been
         // charged, a first-charge rule no longer applies.
         if rule.charges == Charges::First && period.index > 0 {
@@ -141,26 +168,41 @@ fn decide_refund<'p>(
             Anchor::FirstPayment => paid.first_paid_on,
             Anchor::LatestCharge | Anchor::PeriodStart => period.start,
         };
-        if let Some(last_day) = window_last_day(rule, anchor, account) {
-            if today > last_day {
-                closed_on = closed_on.or(Some(last_day));
-                continue;
-            }
+        if let Some(last_day) = window_last_day(rule, anchor, account)
+            && today > last_day
+        {
+            closed_on = closed_on.or(Some(last_day));
+            continue;
         }
         if rule.amount == Amount::Nothing {
             // A closing rule after a window that has passed: the customer is best told when it
             // closed, and this rule's clause says why nothing is refunded now.
-            let why = closed_on.map_or(DenyReason::NotRefundable, |last_day| DenyReason::WindowClosed { last_day });
-            return (Refund::Denied { why, clause: rule.clause.clone(), note: rule.note.clone() }, None);
+            let why = closed_on.map_or(DenyReason::NotRefundable, |last_day| {
+                DenyReason::WindowClosed { last_day }
+            });
+            return (
+                Refund::Denied {
+                    why,
+                    clause: rule.clause.clone(),
+                    note: rule.note.clone(),
+                },
+                None,
+            );
         }
         if let Some(valid_days) = rule.prior_contact_days {
             // "After communicating with us": only a contact after the charge, and recent
             // enough, counts; otherwise this request is the contact.
-            let contacted = history
-                .prior_contact_on
-                .is_some_and(|c| c >= anchor && c <= today && today <= add_days(c, i64::from(valid_days)));
+            let contacted = history.prior_contact_on.is_some_and(|c| {
+                c >= anchor && c <= today && today <= add_days(c, i64::from(valid_days))
+            });
             if !contacted {
-                return (Refund::PendingContact { clause: rule.clause.clone(), note: rule.pending_note.clone() }, None);
+                return (
+                    Refund::PendingContact {
+                        clause: rule.clause.clone(),
+                        note: rule.pending_note.clone(),
+                    },
+                    None,
+                );
             }
         }
         let amount = match rule.amount {
@@ -173,13 +215,27 @@ fn decide_refund<'p>(
             }
             Amount::Nothing => unreachable!("handled above"),
         };
-        return (Refund::Granted { amount, clause: rule.clause.clone(), note: rule.note.clone() }, Some(rule));
+        return (
+            Refund::Granted {
+                amount,
+                clause: rule.clause.clone(),
+                note: rule.note.clone(),
+            },
+            Some(rule),
+        );
     }
     let why = match closed_on {
         Some(last_day) => DenyReason::WindowClosed { last_day },
         None => DenyReason::NotRefundable,
     };
-    (Refund::Denied { why, clause: policy.refund_otherwise.clone(), note: policy.refund_otherwise_note.clone() }, None)
+    (
+        Refund::Denied {
+            why,
+            clause: policy.refund_otherwise.clone(),
+            note: policy.refund_otherwise_note.clone(),
+        },
+        None,
+    )
 }
 
 /// The last day inside a rule's window, or `None` when the rule has no window. With both a day
@@ -196,7 +252,13 @@ fn window_last_day(rule: &RefundRule, anchor: Date, account: &Account) -> Option
 }
 
 /// policy-spec "current period", "notice N ... before R" and "late notice".
-fn decide_cancellation(policy: &Policy, account: &Account, paid: &Payments, period: &Period, today: Date) -> Cancellation {
+fn decide_cancellation(
+    policy: &Policy,
+    account: &Account,
+    paid: &Payments,
+    period: &Period,
+    today: Date,
+) -> Cancellation {
     let rule = policy.cancellation_rule(account.plan);
     let mut c = Cancellation {
         effective: today,

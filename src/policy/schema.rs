@@ -199,7 +199,9 @@ struct RawCalendar {
 }
 
 fn default_working_days() -> Vec<String> {
-    ["mon", "tue", "wed", "thu", "fri"].map(String::from).to_vec()
+    ["mon", "tue", "wed", "thu", "fri"]
+        .map(String::from)
+        .to_vec()
 }
 
 #[derive(Debug, Deserialize)]
@@ -304,7 +306,11 @@ impl Policy {
     /// # Errors
     /// Every problem found, each naming the file and the key.
     pub fn load(path: &Path) -> Result<Policy, Vec<ConfigError>> {
-        let id = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
+        let id = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_string();
         let raw: RawPolicy = read_toml(path).map_err(|e| vec![e])?;
         Policy::from_raw(path, id, raw)
     }
@@ -323,21 +329,44 @@ impl Policy {
         let clauses: BTreeMap<String, Clause> = raw
             .clauses
             .into_iter()
-            .map(|(id, c)| (id.clone(), Clause { id, title: c.title, quote: c.quote }))
+            .map(|(id, c)| {
+                (
+                    id.clone(),
+                    Clause {
+                        id,
+                        title: c.title,
+                        quote: c.quote,
+                    },
+                )
+            })
             .collect();
         let clause = |key: String, name: &str, errors: &mut Vec<ConfigError>| -> Clause {
             clauses.get(name).cloned().unwrap_or_else(|| {
                 let known: Vec<&String> = clauses.keys().collect();
-                errors.push(err(key, format!("no clause {name:?} under [clauses]; expected one of {known:?}")));
-                Clause { id: name.to_string(), title: String::new(), quote: String::new() }
+                errors.push(err(
+                    key,
+                    format!("no clause {name:?} under [clauses]; expected one of {known:?}"),
+                ));
+                Clause {
+                    id: name.to_string(),
+                    title: String::new(),
+                    quote: String::new(),
+                }
             })
         };
 
-        if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        if id.is_empty()
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
             errors.push(err(String::new(), format!("the file name must be <vendor id>.toml with letters, digits, - or _; found {id:?}")));
         }
         if !raw.vendor.email.contains('@') {
-            errors.push(err("vendor.email".into(), format!("expected an email address, found {:?}", raw.vendor.email)));
+            errors.push(err(
+                "vendor.email".into(),
+                format!("expected an email address, found {:?}", raw.vendor.email),
+            ));
         }
         let calendar = calendar_from_raw(path, raw.calendar, &mut errors);
 
@@ -352,10 +381,16 @@ impl Policy {
         for (i, r) in raw.refund.rule.into_iter().enumerate() {
             let key = format!("refund.rule[{i}]");
             if r.plans.is_empty() {
-                errors.push(err(format!("{key}.plans"), "expected at least one of \"monthly\", \"annual\"".into()));
+                errors.push(err(
+                    format!("{key}.plans"),
+                    "expected at least one of \"monthly\", \"annual\"".into(),
+                ));
             }
             if r.amount == Amount::Nothing && r.prior_contact_days.is_some() {
-                errors.push(err(format!("{key}.prior_contact_days"), "a rule that refunds nothing cannot ask for prior contact".into()));
+                errors.push(err(
+                    format!("{key}.prior_contact_days"),
+                    "a rule that refunds nothing cannot ask for prior contact".into(),
+                ));
             }
             refund_rules.push(RefundRule {
                 plans: r.plans.into_iter().collect(),
@@ -371,15 +406,25 @@ impl Policy {
                 pending_note: r.pending_note,
             });
         }
-        let refund_otherwise = clause("refund.otherwise_clause".into(), &raw.refund.otherwise_clause, &mut errors);
+        let refund_otherwise = clause(
+            "refund.otherwise_clause".into(),
+            &raw.refund.otherwise_clause,
+            &mut errors,
+        );
 
         let mut cancellation_rules = Vec::new();
         for (i, r) in raw.cancellation.rule.into_iter().enumerate() {
             let key = format!("cancellation.rule[{i}]");
             let notice = match (r.notice_days, r.notice_kind) {
-                (Some(days), kind) => Some(Notice { days, kind: kind.unwrap_or(DayKind::Calendar) }),
+                (Some(days), kind) => Some(Notice {
+                    days,
+                    kind: kind.unwrap_or(DayKind::Calendar),
+                }),
                 (None, Some(_)) => {
-                    errors.push(err(format!("{key}.notice_kind"), "notice_kind needs notice_days".into()));
+                    errors.push(err(
+                        format!("{key}.notice_kind"),
+                        "notice_kind needs notice_days".into(),
+                    ));
                     None
                 }
                 (None, None) => None,
@@ -398,16 +443,35 @@ impl Policy {
         }
         for plan in [PlanKind::Monthly, PlanKind::Annual] {
             if !cancellation_rules.iter().any(|r| r.plans.contains(&plan)) {
-                errors.push(err("cancellation.rule".into(), format!("no rule covers the {} plan; every plan must be cancellable", plan.as_str())));
+                errors.push(err(
+                    "cancellation.rule".into(),
+                    format!(
+                        "no rule covers the {} plan; every plan must be cancellable",
+                        plan.as_str()
+                    ),
+                ));
             }
         }
 
-        let mut replies: BTreeMap<String, String> = OUTCOMES.iter().map(|o| (o.to_string(), o.to_string())).collect();
+        let mut replies: BTreeMap<String, String> = OUTCOMES
+            .iter()
+            .map(|o| (o.to_string(), o.to_string()))
+            .collect();
         for (outcome, stem) in raw.replies {
             if !OUTCOMES.contains(&outcome.as_str()) {
-                errors.push(err(format!("replies.{outcome}"), format!("unknown outcome; expected one of {OUTCOMES:?}")));
-            } else if stem.is_empty() || !stem.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-                errors.push(err(format!("replies.{outcome}"), format!("expected a template name (letters, digits, - or _), found {stem:?}")));
+                errors.push(err(
+                    format!("replies.{outcome}"),
+                    format!("unknown outcome; expected one of {OUTCOMES:?}"),
+                ));
+            } else if stem.is_empty()
+                || !stem
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            {
+                errors.push(err(
+                    format!("replies.{outcome}"),
+                    format!("expected a template name (letters, digits, - or _), found {stem:?}"),
+                ));
             } else {
                 replies.insert(outcome, stem);
             }
@@ -441,12 +505,23 @@ impl Policy {
 
 fn calendar_from_raw(path: &Path, raw: RawCalendar, errors: &mut Vec<ConfigError>) -> Calendar {
     let zone = TimeZone::get(&raw.time_zone).unwrap_or_else(|_| {
-        errors.push(ConfigError::new(path, "calendar.time_zone", format!("unknown time zone {:?}; expected an IANA name such as \"America/New_York\"", raw.time_zone)));
+        errors.push(ConfigError::new(
+            path,
+            "calendar.time_zone",
+            format!(
+                "unknown time zone {:?}; expected an IANA name such as \"America/New_York\"",
+                raw.time_zone
+            ),
+        ));
         TimeZone::UTC
     });
     let working_days = weekdays(path, "calendar.working_days", &raw.working_days, errors);
     if working_days.is_empty() {
-        errors.push(ConfigError::new(path, "calendar.working_days", "expected at least one working day"));
+        errors.push(ConfigError::new(
+            path,
+            "calendar.working_days",
+            "expected at least one working day",
+        ));
     }
     let mut hours = Vec::new();
     for (i, h) in raw.hours.into_iter().enumerate() {
@@ -454,18 +529,32 @@ fn calendar_from_raw(path: &Path, raw: RawCalendar, errors: &mut Vec<ConfigError
         let days = weekdays(path, &format!("{key}.days"), &h.days, errors);
         let time = |field: &str, text: &str, errors: &mut Vec<ConfigError>| {
             text.parse::<Time>().unwrap_or_else(|_| {
-                errors.push(ConfigError::new(path, format!("{key}.{field}"), format!("expected a time such as \"09:00\", found {text:?}")));
+                errors.push(ConfigError::new(
+                    path,
+                    format!("{key}.{field}"),
+                    format!("expected a time such as \"09:00\", found {text:?}"),
+                ));
                 Time::midnight()
             })
         };
         let open = time("open", &h.open, errors);
         let close = time("close", &h.close, errors);
         if open >= close {
-            errors.push(ConfigError::new(path, key.clone(), format!("opens at {open} but closes at {close}; expected open before close")));
+            errors.push(ConfigError::new(
+                path,
+                key.clone(),
+                format!("opens at {open} but closes at {close}; expected open before close"),
+            ));
         }
         hours.push(OpeningHours { days, open, close });
     }
-    Calendar { zone, zone_name: raw.time_zone, working_days, holidays: raw.holidays.into_iter().collect(), hours }
+    Calendar {
+        zone,
+        zone_name: raw.time_zone,
+        working_days,
+        holidays: raw.holidays.into_iter().collect(),
+        hours,
+    }
 }
 
 fn weekdays(path: &Path, key: &str, names: &[String], errors: &mut Vec<ConfigError>) -> Weekdays {
@@ -480,7 +569,11 @@ fn weekdays(path: &Path, key: &str, names: &[String], errors: &mut Vec<ConfigErr
             "sat" => Weekday::Saturday,
             "sun" => Weekday::Sunday,
             _ => {
-                errors.push(ConfigError::new(path, format!("{key}[{i}]"), format!("expected a weekday such as \"mon\", found {name:?}")));
+                errors.push(ConfigError::new(
+                    path,
+                    format!("{key}[{i}]"),
+                    format!("expected a weekday such as \"mon\", found {name:?}"),
+                ));
                 continue;
             }
         };

@@ -1,0 +1,719 @@
+//! Parsing: raw message bytes into an owned [`Inbound`]. Pure; never panics.
+//!
+//! This is the only module that sees mail-parser's types.
+
+use std::sync::LazyLock;
+
+use jiff::Timestamp;
+use jiff::fmt::rfc2822::DateTimeParser;
+use mail_parser::{Header, HeaderName, HeaderValue, Message, MessageParser};
+use regex::Regex;
+use sha2::{Digest, Sha256};
+
+/// One message as the intake found it, before anything is understood of it.
+#[derive(Debug, Clone)]
+pub struct RawMail {
+    /// Where it came from, for logs and reports: a file path or `imap:<uid>`.
+    pub origin: String,
+    /// When the vendor's server received it (IMAP INTERNALDATE, or `--received`), if known.
+    /// `None` makes [`parse`] fall back to the message's own `Received:` trace header.
+    pub received: Option<Timestamp>,
+    pub bytes: Vec<u8>,
+}
+
+/// A mailbox address with its decoded display name.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Address {
+    /// Decoded display name; may contain anything the sender put there, CR/LF included.
+    pub name: Option<String>,
+    /// The addr-spec, as written (not lower-cased).
+    pub email: String,
+}
+
+/// The headers that screening reads, kept raw so that screening can apply its own rules.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AutoHeaders {
+    /// Every `Auto-Submitted` value.
+    pub auto_submitted: Vec<String>,
+    /// Every `Precedence` value.
+    pub precedence: Vec<String>,
+    /// Every `X-Auto-Response-Suppress` value.
+    pub auto_response_suppress: Vec<String>,
+    /// Every `X-Loop` value.
+    pub x_loop: Vec<String>,
+    /// Names of `List-*` headers present (`List-Id`, `List-Unsubscribe`, ...).
+    pub list_headers: Vec<String>,
+    /// `X-Autoreply`, `X-Autorespond` and similar markers present.
+    pub autoreply_markers: Vec<String>,
+    /// `Return-Path` as written; `Some("")` for the null path `<>`.
+    pub return_path: Option<String>,
+    /// Top-level content type, lower-cased (`multipart/report` for delivery notifications).
+    pub content_type: String,
+    /// `report-type` parameter of a `multipart/report`, lower-cased.
+    pub report_type: Option<String>,
+}
+
+/// A parsed message: everything later stages need, owned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inbound {
+    /// The Message-ID without angle brackets; if missing, `generated-<hash>@mailclerk.invalid`,
+    /// a hash of the raw bytes, so that a redelivered copy keeps the same id.
+    pub message_id: String,
+    /// `References` ids (without brackets), oldest first.
+    pub references: Vec<String>,
+    /// When the vendor's server received it: never the sender's `Date:` header.
+    pub received: Timestamp,
+    /// The single From address. Messages with zero or several are rejected by [`parse`].
+    pub from: Address,
+    pub reply_to: Option<Address>,
+    /// Every recipient address in `To`, `Cc` and `Delivered-To` (lower-cased).
+    pub recipients: Vec<String>,
+    pub subject: String,
+    /// The customer's own new text: best body part, quoted history and signature cut.
+    pub text: String,
+    pub auto: AutoHeaders,
+    /// Size of the raw message in bytes.
+    pub size: usize,
+}
+
+/// Why a message could not be turned into an [`Inbound`]. Such a message goes to people.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Unparseable {
+    #[error("the message is empty")]
+    Empty,
+    #[error("not a mail message: no header section could be read")]
+    NotMail,
+    #[error("no From address")]
+    NoFrom,
+    #[error("{0} From addresses; exactly one is required")]
+    SeveralFrom(usize),
+    #[error("no receipt time: no Received: header with a date, and none was given")]
+    NoReceiptTime,
+    #[error("message is {size} bytes, over the {limit}-byte limit")]
+    TooLarge { size: usize, limit: usize },
+}
+
+/// Parses raw bytes into an [`Inbound`]. `max_size` is the size above which a message is
+/// not read at all.
+///
+/// The size is checked before mail-parser sees a byte (it has no limits of its own;
+/// reliability-notes TL;DR 7), and mail-parser runs inside a panic boundary: it has shipped
+/// panics before, and one hostile message must never take the daemon down.
+///
+/// # Errors
+/// [`Unparseable`] when the bytes are not a mail message this stage can stand behind.
+///
+/// # Examples
+/// ```
+/// use mailclerk::parse::{parse, RawMail, Unparseable};
+/// let raw = RawMail { origin: "doc".into(), received: None, bytes: Vec::new() };
+/// assert_eq!(parse(&raw, 1024), Err(Unparseable::Empty));
+/// ```
+pub fn parse(raw: &RawMail, max_size: usize) -> Result<Inbound, Unparseable> {
+    let size = raw.bytes.len();
+    if size == 0 {
+        return Err(Unparseable::Empty);
+    }
+    if size > max_size {
+        return Err(Unparseable::TooLarge {
+            size,
+            limit: max_size,
+        });
+    }
+    std::panic::catch_unwind(|| parse_message(raw)).unwrap_or(Err(Unparseable::NotMail))
+}
+
+fn parse_message(raw: &RawMail) -> Result<Inbound, Unparseable> {
+    let bytes = raw.bytes.as_slice();
+    let message = MessageParser::default()
+        .parse(bytes)
+        .ok_or(Unparseable::NotMail)?;
+    if !message
+        .headers()
+        .iter()
+        .any(|h| is_field_name(h.name.as_str()))
+    {
+        return Err(Unparseable::NotMail);
+    }
+    let from = single_from(&message)?;
+    let received = match raw.received {
+        Some(at) => at,
+        None => topmost_received(&message, bytes).ok_or(Unparseable::NoReceiptTime)?,
+    };
+    let reply_to = message.reply_to().and_then(|a| a.first()).map(to_address);
+    Ok(Inbound {
+        message_id: message_id(&message).unwrap_or_else(|| generated_id(bytes)),
+        references: references(&message),
+        received,
+        from,
+        reply_to,
+        recipients: recipients(&message, bytes),
+        subject: message.subject().map(one_line).unwrap_or_default(),
+        text: new_text(&message.body_text(0).unwrap_or_default()),
+        auto: auto_headers(&message, bytes),
+        size: bytes.len(),
+    })
+}
+
+/// RFC 5322 ftext: printable ASCII except the colon. A "header" whose name is anything else
+/// is prose that mail-parser read as a header.
+fn is_field_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| (b'!'..=b'~').contains(&b) && b != b':')
+}
+
+/// Exactly one From header holding exactly one valid-looking addr-spec (reliability-notes
+/// TL;DR 4): mail-parser's `from()` returns the last of several From headers, so count them.
+fn single_from(message: &Message<'_>) -> Result<Address, Unparseable> {
+    let headers: Vec<&Header<'_>> = message
+        .headers()
+        .iter()
+        .filter(|h| h.name == HeaderName::From)
+        .collect();
+    if headers.len() > 1 {
+        return Err(Unparseable::SeveralFrom(headers.len()));
+    }
+    let addresses: Vec<Address> = headers
+        .iter()
+        .filter_map(|h| h.value.as_address())
+        .flat_map(|a| a.iter())
+        .map(to_address)
+        .collect();
+    match addresses.as_slice() {
+        [] => Err(Unparseable::NoFrom),
+        [one] if is_addr_spec(&one.email) => Ok(one.clone()),
+        [_] => Err(Unparseable::NoFrom),
+        several => Err(Unparseable::SeveralFrom(several.len())),
+    }
+}
+
+fn to_address(addr: &mail_parser::Addr<'_>) -> Address {
+    Address {
+        name: addr.name.as_deref().map(str::to_string),
+        email: addr
+            .address
+            .as_deref()
+            .unwrap_or_default()
+            .trim()
+            .to_string(),
+    }
+}
+
+/// One '@' between a non-empty local part and domain, and nothing that belongs to address
+/// syntax rather than to an address (so `<ann@customer>eve@attacker` is refused).
+fn is_addr_spec(email: &str) -> bool {
+    let forbidden = |c: char| c.is_whitespace() || c.is_control() || "<>()[],;:\"\\".contains(c);
+    match email.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !domain.is_empty()
+                && !domain.contains('@')
+                && !email.contains(forbidden)
+        }
+        None => false,
+    }
+}
+
+/// The date of the topmost `Received:` header, the one our own server added. Lower ones are
+/// written by whoever sent the message, so they are never consulted.
+fn topmost_received(message: &Message<'_>, bytes: &[u8]) -> Option<Timestamp> {
+    static PARSER: DateTimeParser = DateTimeParser::new().relaxed_weekday(true);
+    let header = message
+        .headers()
+        .iter()
+        .find(|h| h.name == HeaderName::Received)?;
+    let text = raw_value(header, bytes);
+    let from_text = text
+        .rsplit_once(';')
+        .and_then(|(_, date)| PARSER.parse_timestamp(date.trim()).ok());
+    from_text.or_else(|| match &header.value {
+        HeaderValue::Received(received) => received
+            .date
+            .filter(|d| d.is_valid())
+            .and_then(|d| Timestamp::from_second(d.to_timestamp()).ok()),
+        _ => None,
+    })
+}
+
+/// A header's value as written, unfolded, whitespace runs collapsed, trimmed.
+fn raw_value(header: &Header<'_>, bytes: &[u8]) -> String {
+    let range = header.offset_start as usize..header.offset_end as usize;
+    let raw = bytes
+        .get(range)
+        .map(String::from_utf8_lossy)
+        .unwrap_or_default();
+    raw.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Replaces each run of control characters (CR/LF above all) by one space: a subject is one
+/// line, whatever its encoded words decode to (reliability-notes TL;DR 6).
+fn one_line(text: &str) -> String {
+    let pieces: Vec<&str> = text
+        .split(|c: char| c.is_control())
+        .filter(|p| !p.is_empty())
+        .collect();
+    pieces.join(" ").trim().to_string()
+}
+
+/// An id is used in our own headers later, so anything that could break a header line is
+/// refused and the caller falls back.
+fn clean_id(id: &str) -> Option<String> {
+    let id = id.trim().trim_start_matches('<').trim_end_matches('>');
+    let bad = |c: char| c.is_whitespace() || c.is_control() || c == '<' || c == '>';
+    (!id.is_empty() && !id.contains(bad)).then(|| id.to_string())
+}
+
+fn message_id(message: &Message<'_>) -> Option<String> {
+    let header = message
+        .headers()
+        .iter()
+        .find(|h| h.name == HeaderName::MessageId)?;
+    header
+        .value
+        .as_text_list()?
+        .first()
+        .and_then(|id| clean_id(id))
+}
+
+fn generated_id(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    format!("generated-{hex}@mailclerk.invalid")
+}
+
+fn references(message: &Message<'_>) -> Vec<String> {
+    message
+        .references()
+        .as_text_list()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|id| clean_id(id))
+        .collect()
+}
+
+/// To and Cc as parsed; Delivered-To and X-Original-To are trace headers that mail-parser
+/// keeps raw, so they are split here.
+fn recipients(message: &Message<'_>, bytes: &[u8]) -> Vec<String> {
+    let listed = message
+        .all_to()
+        .chain(message.all_cc())
+        .flat_map(|a| a.iter())
+        .filter_map(|a| a.address.as_deref())
+        .map(str::to_string);
+    let traced = message
+        .headers()
+        .iter()
+        .filter(|h| is_named(h, "Delivered-To") || is_named(h, "X-Original-To"))
+        .flat_map(|h| {
+            let value = raw_value(h, bytes);
+            value
+                .split(',')
+                .map(|a| {
+                    a.trim()
+                        .trim_start_matches('<')
+                        .trim_end_matches('>')
+                        .to_string()
+                })
+                .collect::<Vec<_>>()
+        });
+    let mut all: Vec<String> = Vec::new();
+    for address in listed.chain(traced) {
+        let address = address.trim().to_lowercase();
+        if address.contains('@') && !all.contains(&address) {
+            all.push(address);
+        }
+    }
+    all
+}
+
+fn is_named(header: &Header<'_>, name: &str) -> bool {
+    header.name.as_str().eq_ignore_ascii_case(name)
+}
+
+const LIST_HEADERS: [&str; 7] = [
+    "List-Id",
+    "List-Owner",
+    "List-Subscribe",
+    "List-Post",
+    "List-Unsubscribe",
+    "List-Help",
+    "List-Archive",
+];
+const AUTOREPLY_MARKERS: [&str; 3] = ["X-Autoreply", "X-Autorespond", "X-Autoresponder"];
+
+/// Screening's inputs, taken from the top-level header section only (a bounce carries the
+/// original message's headers inside it; those are not this message's).
+fn auto_headers(message: &Message<'_>, bytes: &[u8]) -> AutoHeaders {
+    let mut auto = AutoHeaders::default();
+    for header in message.headers() {
+        let value = || raw_value(header, bytes);
+        let name = header.name.as_str();
+        if is_named(header, "Auto-Submitted") {
+            auto.auto_submitted.push(value());
+        } else if is_named(header, "Precedence") {
+            auto.precedence.push(value());
+        } else if is_named(header, "X-Auto-Response-Suppress") {
+            auto.auto_response_suppress.push(value());
+        } else if is_named(header, "X-Loop") {
+            auto.x_loop.push(value());
+        } else if is_named(header, "Return-Path") {
+            auto.return_path
+                .get_or_insert_with(|| return_path(&value()));
+        } else if let Some(list) = LIST_HEADERS.iter().find(|n| n.eq_ignore_ascii_case(name)) {
+            push_once(&mut auto.list_headers, list);
+        } else if let Some(marker) = AUTOREPLY_MARKERS
+            .iter()
+            .find(|n| n.eq_ignore_ascii_case(name))
+        {
+            push_once(&mut auto.autoreply_markers, marker);
+        }
+    }
+    let content_type = message
+        .root_part()
+        .headers
+        .iter()
+        .find(|h| h.name == HeaderName::ContentType);
+    match content_type.and_then(|h| h.value.as_content_type()) {
+        Some(ct) => {
+            let subtype = ct.subtype().unwrap_or_default();
+            auto.content_type = format!("{}/{}", ct.ctype(), subtype).to_lowercase();
+            auto.report_type = ct.attribute("report-type").map(str::to_lowercase);
+        }
+        None => auto.content_type = "text/plain".to_string(),
+    }
+    auto
+}
+
+fn push_once(names: &mut Vec<String>, name: &str) {
+    if !names.iter().any(|n| n == name) {
+        names.push(name.to_string());
+    }
+}
+
+/// `<>` (the null reverse-path of bounces and auto-replies) becomes `""`.
+fn return_path(value: &str) -> String {
+    value
+        .trim()
+        .trim_start_matches('<')
+        .trim_end_matches('>')
+        .trim()
+        .to_string()
+}
+
+/// Cuts a line and everything after it: attributions, forwarded or original-message
+/// separators, signature separators and mobile signatures. Case-insensitive.
+static CUT_FROM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?i)^\s*(?:",
+        r"on\b.{0,200}\bwrote:|am\b.{0,200}\bschrieb\b.{0,100}:|el\b.{0,200}\bescribi[oó]:",
+        r"|le\b.{0,200}\ba [ée]crit\s*:|em\b.{0,200}\bescreveu:|il\b.{0,200}\bha scritto:",
+        r"|op\b.{0,200}\bschreef\b.{0,100}:",
+        r"|-{2,}\s*(?:original message|urspr[üu]ngliche nachricht|message d'origine|mensaje original",
+        r"|messaggio originale|oorspronkelijk bericht|mensagem original|forwarded message)\s*-{2,}",
+        r"|begin forwarded message:",
+        r"|sent from my(?:\s+\S+){1,4}|sent from (?:outlook|mail|yahoo mail)(?:\s+\S+){0,4}",
+        r"|get outlook for(?:\s+\S+){1,3}|von meinem(?:\s+\S+){1,4}\s+gesendet",
+        r"|enviado desde mi(?:\s+\S+){1,4}|envoy[ée] de mon(?:\s+\S+){1,4}|enviado do meu(?:\s+\S+){1,4}",
+        r"|inviato da(?:l mio)?(?:\s+\S+){1,4}|verzonden (?:vanaf|met)(?:\s+\S+){1,4}",
+        r")\s*$"
+    ))
+    .expect("static regex")
+});
+
+/// The first line of an Outlook header block ("From: Ann" followed by "Sent: ...").
+static OUTLOOK_FROM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*\*?(?:from|von|de|da|van)\s*:\*?\s*\S").expect("static regex")
+});
+static OUTLOOK_SENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*\*?(?:sent|gesendet|enviado|inviato|verzonden|envoy[ée]|date|datum|fecha|data)\s*:")
+        .expect("static regex")
+});
+
+/// The customer's own new words: quoted lines dropped, and everything from the first
+/// attribution, Outlook header block, signature or mobile signature onward cut.
+///
+/// Why: classification must not read the vendor's own earlier message quoted below
+/// ("...cancel, or request a refund, reply to this email").
+fn new_text(body: &str) -> String {
+    let body = body.replace("\r\n", "\n").replace('\r', "\n");
+    let lines: Vec<&str> = body.lines().collect();
+    let mut kept: Vec<&str> = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        if line.trim_start().starts_with('>') {
+            continue;
+        }
+        if starts_history(&lines, i) {
+            break;
+        }
+        kept.push(line);
+    }
+    // Outlook draws a rule of underscores above its header block; it belongs to the history.
+    while kept
+        .last()
+        .is_some_and(|l| l.trim().is_empty() || l.trim().chars().all(|c| c == '_'))
+    {
+        kept.pop();
+    }
+    kept.join("\n").trim().to_string()
+}
+
+fn starts_history(lines: &[&str], i: usize) -> bool {
+    let line = lines[i];
+    if line == "-- " || line == "--" || CUT_FROM.is_match(line) {
+        return true;
+    }
+    let next = lines.get(i + 1).copied().unwrap_or_default();
+    // Gmail wraps a long attribution: "On Tue, ... Support <" / "support@x> wrote:".
+    if !next.trim().is_empty()
+        && CUT_FROM.is_match(&format!("{} {}", line.trim_end(), next.trim_start()))
+    {
+        let lower = line.trim_start().to_lowercase();
+        let openers = ["on ", "am ", "el ", "le ", "em ", "il ", "op "];
+        return openers.iter().any(|o| lower.starts_with(o));
+    }
+    OUTLOOK_FROM.is_match(line)
+        && lines
+            .iter()
+            .skip(i + 1)
+            .take(3)
+            .any(|l| OUTLOOK_SENT.is_match(l))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(text: &str) -> RawMail {
+        RawMail {
+            origin: "test".into(),
+            received: None,
+            bytes: text.as_bytes().to_vec(),
+        }
+    }
+
+    const RECEIVED: &str = "Received: from mx.example (mx.example [192.0.2.1])\n by mail.vendor.example with ESMTPS id abc\n for <support@vendor.example>; Tue, 3 Mar 2026 10:15:00 +0000 (UTC)\n";
+
+    fn mail(headers: &str, body: &str) -> String {
+        format!("{RECEIVED}{headers}\n\n{body}")
+    }
+
+    #[test]
+    fn errors() {
+        let big = mail("From: a@b.example", &"x".repeat(200));
+        for (text, max, want) in [
+            ("", 100, Unparseable::Empty),
+            (
+                big.as_str(),
+                100,
+                Unparseable::TooLarge {
+                    size: big.len(),
+                    limit: 100,
+                },
+            ),
+            ("\n\njust a body", 100, Unparseable::NotMail),
+            (
+                "Subject: hi\nReceived: x; Tue, 3 Mar 2026 10:15:00 +0000\n\nbody",
+                1000,
+                Unparseable::NoFrom,
+            ),
+            (
+                "From: a@b.example\nFrom: c@d.example\n\nbody",
+                1000,
+                Unparseable::SeveralFrom(2),
+            ),
+            (
+                "From: a@b.example, c@d.example\n\nbody",
+                1000,
+                Unparseable::SeveralFrom(2),
+            ),
+            (
+                "From: <ann@customer.example>eve@attacker.example\n\nb",
+                1000,
+                Unparseable::NoFrom,
+            ),
+            ("From: not an address\n\nbody", 1000, Unparseable::NoFrom),
+            (
+                "From: a@b.example\nDate: Tue, 3 Mar 2026 10:15:00 +0000\n\nbody",
+                1000,
+                Unparseable::NoReceiptTime,
+            ),
+        ] {
+            assert_eq!(parse(&raw(text), max), Err(want), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn received_is_the_topmost_trace_header_or_the_given_time() {
+        let text = format!(
+            "{RECEIVED}Received: from evil; Mon, 1 Jan 2024 00:00:00 +0000\nFrom: a@b.example\nDate: Fri, 1 Jan 2021 00:00:00 +0000\n\nhi"
+        );
+        let parsed = parse(&raw(&text), 10_000).unwrap();
+        assert_eq!(parsed.received.to_string(), "2026-03-03T10:15:00Z");
+        let given: Timestamp = "2026-01-02T03:04:05Z".parse().unwrap();
+        let parsed = parse(
+            &RawMail {
+                received: Some(given),
+                ..raw(&text)
+            },
+            10_000,
+        )
+        .unwrap();
+        assert_eq!(parsed.received, given);
+    }
+
+    #[test]
+    fn ids() {
+        let text = mail(
+            "From: a@b.example\nMessage-ID: <abc@x.example>\nReferences: <r1@x> <r2@x>",
+            "hi",
+        );
+        let parsed = parse(&raw(&text), 10_000).unwrap();
+        assert_eq!(parsed.message_id, "abc@x.example");
+        assert_eq!(parsed.references, ["r1@x", "r2@x"]);
+        let text = mail("From: a@b.example", "hi");
+        let id = parse(&raw(&text), 10_000).unwrap().message_id;
+        assert!(
+            id.starts_with("generated-") && id.ends_with("@mailclerk.invalid") && id.len() == 44,
+            "{id}"
+        );
+        assert_eq!(id, parse(&raw(&text), 10_000).unwrap().message_id, "stable");
+    }
+
+    #[test]
+    fn headers() {
+        let text = mail(
+            "From: =?utf-8?q?J=C3=BCrgen?= <Juergen@Kunde.example>\nTo: Support <Support@Vendor.example>, x@y.example\nCc: c@d.example\nDelivered-To: support@vendor.example\nX-Original-To: <billing@vendor.example>\nReply-To: other@kunde.example\nSubject: =?utf-8?q?K=C3=BCndigung?=\n =?utf-8?q?_bitte?=\nReturn-Path: <>\nAuto-Submitted: auto-replied\nAuto-Submitted: no\nPrecedence: bulk\nX-Loop: support@vendor.example\nList-Unsubscribe: <mailto:u@x>\nList-ID: <l.x>\nX-Autoreply: yes\nX-Auto-Response-Suppress: OOF, DR\nContent-Type: multipart/report; report-type=delivery-status; boundary=b",
+            "--b\nContent-Type: text/plain\n\nbounce\n--b--\n",
+        );
+        let p = parse(&raw(&text), 10_000).unwrap();
+        assert_eq!(
+            p.from,
+            Address {
+                name: Some("Jürgen".into()),
+                email: "Juergen@Kunde.example".into()
+            }
+        );
+        assert_eq!(p.subject, "Kündigung bitte");
+        assert_eq!(p.reply_to.unwrap().email, "other@kunde.example");
+        assert_eq!(
+            p.recipients,
+            [
+                "support@vendor.example",
+                "x@y.example",
+                "c@d.example",
+                "billing@vendor.example"
+            ]
+        );
+        let want = AutoHeaders {
+            auto_submitted: vec!["auto-replied".into(), "no".into()],
+            precedence: vec!["bulk".into()],
+            auto_response_suppress: vec!["OOF, DR".into()],
+            x_loop: vec!["support@vendor.example".into()],
+            list_headers: vec!["List-Unsubscribe".into(), "List-Id".into()],
+            autoreply_markers: vec!["X-Autoreply".into()],
+            return_path: Some(String::new()),
+            content_type: "multipart/report".into(),
+            report_type: Some("delivery-status".into()),
+        };
+        assert_eq!(p.auto, want);
+        assert_eq!(p.text, "bounce");
+        assert_eq!(p.size, text.len());
+    }
+
+    #[test]
+    fn new_text_cuts_history_and_signatures() {
+        for (body, want) in [
+            (
+                "Refund please.\n\nOn Tue, 3 Mar 2026, Support <s@v.example> wrote:\n> cancel",
+                "Refund please.",
+            ),
+            (
+                "Refund please.\nOn Tue, 3 Mar 2026 at 10:00 Support <\ns@v.example> wrote:\n> x",
+                "Refund please.",
+            ),
+            (
+                "Bitte kündigen.\n\nAm 03.03.2026 um 10:00 schrieb Support <s@v>:\n> x",
+                "Bitte kündigen.",
+            ),
+            (
+                "Quiero un reembolso.\n\nEl mar, 3 mar 2026, Soporte escribió:\n> x",
+                "Quiero un reembolso.",
+            ),
+            (
+                "Je veux résilier.\n\nLe mar. 3 mars 2026, Support a écrit :\n> x",
+                "Je veux résilier.",
+            ),
+            (
+                "Quero cancelar.\nEm ter., 3 de mar. de 2026, Suporte escreveu:\n",
+                "Quero cancelar.",
+            ),
+            (
+                "Disdetta.\nIl giorno mar 3 mar 2026, Supporto ha scritto:\n",
+                "Disdetta.",
+            ),
+            (
+                "Opzeggen.\nOp di 3 mrt 2026 schreef Support <s@v>:\n",
+                "Opzeggen.",
+            ),
+            (
+                "Cancel.\n-----Original Message-----\nFrom: s\nrefund",
+                "Cancel.",
+            ),
+            (
+                "Kündigen.\n-----Ursprüngliche Nachricht-----\nVon: s",
+                "Kündigen.",
+            ),
+            (
+                "Cancel.\n________________________________\nFrom: Support <s@v>\nSent: Tuesday\nTo: me\n\nrefund",
+                "Cancel.",
+            ),
+            (
+                "Cancel.\n\nVon: Support\nGesendet: Dienstag\nAn: ich\n",
+                "Cancel.",
+            ),
+            ("Cancel.\n\nDe: Soporte\nEnviado: martes\n", "Cancel."),
+            ("Cancel.\n\nDa: Supporto\nInviato: martedì\n", "Cancel."),
+            ("Cancel.\n\nVan: Support\nVerzonden: dinsdag\n", "Cancel."),
+            ("Cancel.\n-- \nAnn, CEO\nrefund", "Cancel."),
+            ("Cancel.\n--\nAnn", "Cancel."),
+            ("Cancel.\n\nSent from my iPhone\n", "Cancel."),
+            ("Cancel.\n\nGet Outlook for iOS\n", "Cancel."),
+            ("Top.\n> quoted refund\nMiddle.", "Top.\nMiddle."),
+            (
+                "From: my point of view, cancel.",
+                "From: my point of view, cancel.",
+            ),
+            (
+                "On Monday I decided to cancel.\nThanks.",
+                "On Monday I decided to cancel.\nThanks.",
+            ),
+            ("  \r\nWindows\r\nlines\r\n", "Windows\nlines"),
+        ] {
+            assert_eq!(new_text(body), want, "{body:?}");
+        }
+    }
+
+    #[test]
+    fn never_panics_on_odd_bytes() {
+        let samples: [&[u8]; 6] = [
+            b"\xff\xfe\x00",
+            b":::\n\n",
+            b"From:\n",
+            b"From: a@b\nContent-Type: multipart/mixed; boundary=\"\"\n\n--\n",
+            b"Received: ;\nFrom: a@b.example\n\n",
+            b"Received: x; 99 Foo 99999 99:99:99 +9999\nFrom: a@b.example\n\n",
+        ];
+        for bytes in samples {
+            let _ = parse(
+                &RawMail {
+                    origin: "t".into(),
+                    received: None,
+                    bytes: bytes.to_vec(),
+                },
+                1000,
+            );
+        }
+    }
+}

@@ -1,0 +1,500 @@
+//! Screening: may this message get an automatic answer at all? Pure; never classifies intent.
+
+use crate::parse::Inbound;
+
+/// What screening decided.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Screen {
+    /// Nothing forbids an automatic answer.
+    Answerable,
+    /// Never answered and not for people: auto-replies, bounces, lists, loops, our own mail.
+    Skip(SkipReason),
+}
+
+/// Why a message gets no automatic answer. The string form is what `check --json` prints
+/// after `skip:` and what the store records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SkipReason {
+    /// `Auto-Submitted` with a value other than `no` (RFC 3834).
+    AutoSubmitted,
+    /// `X-Autoreply`, `X-Autorespond` or `X-Auto-Response-Suppress: All/OOF`.
+    AutoReply,
+    /// `Precedence: bulk/junk/list/auto_reply`.
+    Precedence,
+    /// A `List-*` header: mailing-list or newsletter traffic.
+    List,
+    /// A delivery-status notification or a null / mailer-daemon sender.
+    Bounce,
+    /// postmaster, noreply, owner-*, *-request and similar system senders.
+    SystemSender,
+    /// `X-Loop` names us.
+    Loop,
+    /// From one of the vendor's own addresses.
+    OwnAddress,
+}
+
+impl SkipReason {
+    /// The stable snake_case name of the reason.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            SkipReason::AutoSubmitted => "auto_submitted",
+            SkipReason::AutoReply => "auto_reply",
+            SkipReason::Precedence => "precedence",
+            SkipReason::List => "list",
+            SkipReason::Bounce => "bounce",
+            SkipReason::SystemSender => "system_sender",
+            SkipReason::Loop => "loop",
+            SkipReason::OwnAddress => "own_address",
+        }
+    }
+}
+
+impl std::fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What screening needs to know about the mailbox it screens for.
+#[derive(Debug, Clone, Default)]
+pub struct ScreenRules {
+    /// The vendor's own addresses, lower-cased: the mailbox address and any others.
+    pub own_addresses: Vec<String>,
+    /// The `X-Loop` value we put on our replies (the mailbox address), lower-cased.
+    pub loop_marker: String,
+}
+
+/// One screening check: does it forbid an automatic answer?
+type Check = fn(&Inbound, &ScreenRules) -> bool;
+
+/// Screens one message. The first check that fires decides; the order follows Pigeonhole's
+/// vacation action (reliability-notes 1.5), with our bounce checks first because mailclerk
+/// never sees the envelope and a bounce must never be answered.
+pub fn screen(mail: &Inbound, rules: &ScreenRules) -> Screen {
+    let checks: [(Check, SkipReason); 10] = [
+        (|m, _| is_null_return_path(m), SkipReason::Bounce),
+        (|m, _| is_report(m), SkipReason::Bounce),
+        (|m, _| is_mailer_daemon(m), SkipReason::Bounce),
+        (is_own_address, SkipReason::OwnAddress),
+        (is_loop, SkipReason::Loop),
+        (|m, _| is_list(m), SkipReason::List),
+        (|m, _| is_auto_submitted(m), SkipReason::AutoSubmitted),
+        (|m, _| is_auto_reply(m), SkipReason::AutoReply),
+        (|m, _| is_bulk_precedence(m), SkipReason::Precedence),
+        (|m, _| is_system_sender(m), SkipReason::SystemSender),
+    ];
+    match checks.into_iter().find(|(check, _)| check(mail, rules)) {
+        Some((_, reason)) => Screen::Skip(reason),
+        None => Screen::Answerable,
+    }
+}
+
+/// `Return-Path: <>`: the reverse-path of bounces and auto-replies (RFC 3834 §4, Pigeonhole
+/// check 3). A missing Return-Path is not this; it is for later stages to judge.
+fn is_null_return_path(mail: &Inbound) -> bool {
+    mail.auto
+        .return_path
+        .as_deref()
+        .is_some_and(|p| p.trim().is_empty())
+}
+
+/// Any `multipart/report` (RFC 6522): delivery-status notifications, read receipts and
+/// feedback reports are all machine-made, and none is a customer's request.
+fn is_report(mail: &Inbound) -> bool {
+    mail.auto
+        .content_type
+        .eq_ignore_ascii_case("multipart/report")
+}
+
+fn is_mailer_daemon(mail: &Inbound) -> bool {
+    local_part(&mail.from.email).eq_ignore_ascii_case("mailer-daemon")
+}
+
+/// Pigeonhole checks 4 and 5: never answer ourselves.
+fn is_own_address(mail: &Inbound, rules: &ScreenRules) -> bool {
+    let from = mail.from.email.trim();
+    rules
+        .own_addresses
+        .iter()
+        .any(|own| own.trim().eq_ignore_ascii_case(from))
+}
+
+/// `X-Loop` naming us: our own reply came back. An empty marker matches nothing.
+fn is_loop(mail: &Inbound, rules: &ScreenRules) -> bool {
+    let marker = rules.loop_marker.trim().to_lowercase();
+    !marker.is_empty()
+        && mail
+            .auto
+            .x_loop
+            .iter()
+            .any(|v| v.to_lowercase().contains(&marker))
+}
+
+/// Pigeonhole check 7: any `List-*` header.
+fn is_list(mail: &Inbound) -> bool {
+    !mail.auto.list_headers.is_empty()
+}
+
+/// Pigeonhole check 8 and RFC 3834 §5: every instance counts, and only `no` (ignoring
+/// parameters such as `no; reason=x`) allows an answer.
+fn is_auto_submitted(mail: &Inbound) -> bool {
+    mail.auto.auto_submitted.iter().any(|value| {
+        let keyword = value.split(';').next().unwrap_or_default().trim();
+        !keyword.eq_ignore_ascii_case("no")
+    })
+}
+
+/// Autoresponder markers, or Microsoft's `X-Auto-Response-Suppress` asking for no
+/// out-of-office answers (Pigeonhole check 10: a comma-separated flag `All` or `OOF`).
+fn is_auto_reply(mail: &Inbound) -> bool {
+    let mut suppress = mail
+        .auto
+        .auto_response_suppress
+        .iter()
+        .flat_map(|v| v.split(','));
+    let suppress_flag = |flag: &str| {
+        ["all", "oof"]
+            .iter()
+            .any(|f| flag.trim().eq_ignore_ascii_case(f))
+    };
+    !mail.auto.autoreply_markers.is_empty() || suppress.any(suppress_flag)
+}
+
+/// Pigeonhole check 9, plus `auto_reply`, which some autoresponders write.
+fn is_bulk_precedence(mail: &Inbound) -> bool {
+    let bulk = ["bulk", "junk", "list", "auto_reply"];
+    mail.auto
+        .precedence
+        .iter()
+        .any(|p| bulk.iter().any(|b| p.trim().eq_ignore_ascii_case(b)))
+}
+
+/// Pigeonhole check 11, extended with the no-reply senders of SaaS notifications.
+/// Case-insensitive throughout (Pigeonhole matches `-request` case-sensitively; being
+/// stricter only sends more mail to people).
+fn is_system_sender(mail: &Inbound) -> bool {
+    let local = local_part(&mail.from.email).to_lowercase();
+    let local = local.split('+').next().unwrap_or_default();
+    let exact = ["postmaster", "listserv", "majordomo", "mailer-daemon"];
+    let prefixes = [
+        "noreply",
+        "no-reply",
+        "no_reply",
+        "donotreply",
+        "do-not-reply",
+        "do_not_reply",
+        "owner-",
+    ];
+    exact.contains(&local)
+        || prefixes.iter().any(|p| local.starts_with(p))
+        || local.contains("-request")
+}
+
+fn local_part(email: &str) -> &str {
+    email.rsplit_once('@').map_or(email, |(local, _)| local)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::{Address, AutoHeaders};
+
+    fn mail(from: &str, auto: AutoHeaders) -> Inbound {
+        Inbound {
+            message_id: "m@x".into(),
+            references: vec![],
+            received: "2026-03-03T10:00:00Z".parse().unwrap(),
+            from: Address {
+                name: None,
+                email: from.into(),
+            },
+            reply_to: None,
+            recipients: vec!["support@vendor.example".into()],
+            subject: "Cancel".into(),
+            text: "Please cancel my subscription.".into(),
+            auto,
+            size: 100,
+        }
+    }
+
+    fn rules() -> ScreenRules {
+        ScreenRules {
+            own_addresses: vec![
+                "support@vendor.example".into(),
+                "billing@vendor.example".into(),
+            ],
+            loop_marker: "support@vendor.example".into(),
+        }
+    }
+
+    fn strings(values: &[&str]) -> Vec<String> {
+        values.iter().map(|v| v.to_string()).collect()
+    }
+
+    #[test]
+    fn each_reason() {
+        use SkipReason::*;
+        let ann = "ann@customer.example";
+        let cases: Vec<(&str, AutoHeaders, Screen)> = vec![
+            (ann, AutoHeaders::default(), Screen::Answerable),
+            (
+                ann,
+                AutoHeaders {
+                    return_path: Some(ann.into()),
+                    ..Default::default()
+                },
+                Screen::Answerable,
+            ),
+            (
+                ann,
+                AutoHeaders {
+                    return_path: Some(String::new()),
+                    ..Default::default()
+                },
+                Screen::Skip(Bounce),
+            ),
+            (
+                ann,
+                AutoHeaders {
+                    content_type: "multipart/report".into(),
+                    ..Default::default()
+                },
+                Screen::Skip(Bounce),
+            ),
+            (
+                "MAILER-DAEMON@mx.example",
+                AutoHeaders::default(),
+                Screen::Skip(Bounce),
+            ),
+            (
+                "Support@Vendor.example",
+                AutoHeaders::default(),
+                Screen::Skip(OwnAddress),
+            ),
+            (
+                "billing@vendor.example",
+                AutoHeaders::default(),
+                Screen::Skip(OwnAddress),
+            ),
+            (
+                ann,
+                AutoHeaders {
+                    x_loop: strings(&["SUPPORT@vendor.example"]),
+                    ..Default::default()
+                },
+                Screen::Skip(Loop),
+            ),
+            (
+                ann,
+                AutoHeaders {
+                    x_loop: strings(&["other@list.example"]),
+                    ..Default::default()
+                },
+                Screen::Answerable,
+            ),
+            (
+                ann,
+                AutoHeaders {
+                    list_headers: strings(&["List-Id"]),
+                    ..Default::default()
+                },
+                Screen::Skip(List),
+            ),
+            (
+                ann,
+                AutoHeaders {
+                    auto_submitted: strings(&["auto-replied"]),
+                    ..Default::default()
+                },
+                Screen::Skip(AutoSubmitted),
+            ),
+            (
+                ann,
+                AutoHeaders {
+                    auto_submitted: strings(&["auto-generated"]),
+                    ..Default::default()
+                },
+                Screen::Skip(AutoSubmitted),
+            ),
+            (
+                ann,
+                AutoHeaders {
+                    auto_submitted: strings(&[" No "]),
+                    ..Default::default()
+                },
+                Screen::Answerable,
+            ),
+            (
+                ann,
+                AutoHeaders {
+                    auto_submitted: strings(&["no; reason=x"]),
+                    ..Default::default()
+                },
+                Screen::Answerable,
+            ),
+            (
+                ann,
+                AutoHeaders {
+                    auto_submitted: strings(&["no", "auto-replied"]),
+                    ..Default::default()
+                },
+                Screen::Skip(AutoSubmitted),
+            ),
+            (
+                ann,
+                AutoHeaders {
+                    auto_submitted: strings(&[""]),
+                    ..Default::default()
+                },
+                Screen::Skip(AutoSubmitted),
+            ),
+            (
+                ann,
+                AutoHeaders {
+                    autoreply_markers: strings(&["X-Autoreply"]),
+                    ..Default::default()
+                },
+                Screen::Skip(AutoReply),
+            ),
+            (
+                ann,
+                AutoHeaders {
+                    auto_response_suppress: strings(&["All"]),
+                    ..Default::default()
+                },
+                Screen::Skip(AutoReply),
+            ),
+            (
+                ann,
+                AutoHeaders {
+                    auto_response_suppress: strings(&["DR, oof ,RN"]),
+                    ..Default::default()
+                },
+                Screen::Skip(AutoReply),
+            ),
+            (
+                ann,
+                AutoHeaders {
+                    auto_response_suppress: strings(&["DR, RN"]),
+                    ..Default::default()
+                },
+                Screen::Answerable,
+            ),
+            (
+                ann,
+                AutoHeaders {
+                    precedence: strings(&["Bulk"]),
+                    ..Default::default()
+                },
+                Screen::Skip(Precedence),
+            ),
+            (
+                ann,
+                AutoHeaders {
+                    precedence: strings(&["junk"]),
+                    ..Default::default()
+                },
+                Screen::Skip(Precedence),
+            ),
+            (
+                ann,
+                AutoHeaders {
+                    precedence: strings(&["list"]),
+                    ..Default::default()
+                },
+                Screen::Skip(Precedence),
+            ),
+            (
+                ann,
+                AutoHeaders {
+                    precedence: strings(&["auto_reply"]),
+                    ..Default::default()
+                },
+                Screen::Skip(Precedence),
+            ),
+            (
+                ann,
+                AutoHeaders {
+                    precedence: strings(&["first-class"]),
+                    ..Default::default()
+                },
+                Screen::Answerable,
+            ),
+        ];
+        for (from, auto, want) in cases {
+            assert_eq!(
+                screen(&mail(from, auto.clone()), &rules()),
+                want,
+                "{from} {auto:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn system_senders() {
+        for (from, system) in [
+            ("postmaster@x.example", true),
+            ("noreply@x.example", true),
+            ("no-reply+billing@x.example", true),
+            ("NoReply-Invoices@x.example", true),
+            ("donotreply@x.example", true),
+            ("do-not-reply@x.example", true),
+            ("listserv@x.example", true),
+            ("Majordomo@x.example", true),
+            ("owner-users@x.example", true),
+            ("users-request@x.example", true),
+            ("noreen@x.example", false),
+            ("owner@x.example", false),
+            ("request@x.example", false),
+            ("ann@x.example", false),
+        ] {
+            let want = if system {
+                Screen::Skip(SkipReason::SystemSender)
+            } else {
+                Screen::Answerable
+            };
+            assert_eq!(
+                screen(&mail(from, AutoHeaders::default()), &rules()),
+                want,
+                "{from}"
+            );
+        }
+    }
+
+    #[test]
+    fn order_bounce_before_own_address_before_list() {
+        let auto = AutoHeaders {
+            return_path: Some(String::new()),
+            list_headers: strings(&["List-Id"]),
+            ..Default::default()
+        };
+        assert_eq!(
+            screen(&mail("support@vendor.example", auto), &rules()),
+            Screen::Skip(SkipReason::Bounce)
+        );
+        let auto = AutoHeaders {
+            list_headers: strings(&["List-Id"]),
+            ..Default::default()
+        };
+        assert_eq!(
+            screen(&mail("support@vendor.example", auto), &rules()),
+            Screen::Skip(SkipReason::OwnAddress)
+        );
+    }
+
+    #[test]
+    fn empty_loop_marker_matches_nothing() {
+        let auto = AutoHeaders {
+            x_loop: strings(&["anything"]),
+            ..Default::default()
+        };
+        let rules = ScreenRules {
+            own_addresses: vec![],
+            loop_marker: String::new(),
+        };
+        assert_eq!(
+            screen(&mail("ann@customer.example", auto), &rules),
+            Screen::Answerable
+        );
+    }
+}
