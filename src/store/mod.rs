@@ -19,9 +19,12 @@ use crate::accounts::{Account, Payments, PlanKind, normalize_address};
 use crate::money::{Currency, Money};
 use crate::policy::History;
 
+mod progress;
+pub use progress::Progress;
+
 /// Bumped with every schema change; a store written by a newer mailclerk is refused rather
 /// than misread.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS account (
@@ -65,6 +68,13 @@ CREATE TABLE IF NOT EXISTS ledger (
 ) STRICT;
 CREATE INDEX IF NOT EXISTS ledger_by_received ON ledger(received);
 CREATE INDEX IF NOT EXISTS ledger_sent_by_reply_to ON ledger(reply_to, sent_at) WHERE state = 'sent';
+CREATE TABLE IF NOT EXISTS progress (
+    folder TEXT PRIMARY KEY NOT NULL,
+    uid_validity INTEGER NOT NULL,
+    last_uid INTEGER NOT NULL,
+    first_start TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+) STRICT;
 ";
 
 /// Why the store could not do what was asked. Each variant names the file, table or message
@@ -203,6 +213,11 @@ pub enum LedgerState {
     Review,
     Skipped,
     Failed,
+    /// The relay refused for now (4xx, or it could not be reached before anything was sent):
+    /// nothing went out, so the next pass may claim it again.
+    Deferred,
+    /// The reply was saved as a draft for a person to send (mailbox mode `draft`).
+    Drafted,
 }
 
 impl LedgerState {
@@ -214,6 +229,8 @@ impl LedgerState {
             LedgerState::Review => "review",
             LedgerState::Skipped => "skipped",
             LedgerState::Failed => "failed",
+            LedgerState::Deferred => "deferred",
+            LedgerState::Drafted => "drafted",
         }
     }
 
@@ -225,6 +242,8 @@ impl LedgerState {
             Self::Review,
             Self::Skipped,
             Self::Failed,
+            Self::Deferred,
+            Self::Drafted,
         ]
         .into_iter()
         .find(|s| s.as_str() == text)
@@ -511,7 +530,17 @@ impl Store {
                 params![message_id, origin, stamp(received), now],
             )
             .during(what)?;
-        let claim = if inserted == 1 {
+        // A deferred message was provably not sent: it is ours to try again.
+        let reclaimed = inserted == 0
+            && tx
+                .execute(
+                    "UPDATE ledger SET state = 'claimed', updated_at = ?2
+                     WHERE message_id = ?1 AND state = 'deferred'",
+                    params![message_id, now],
+                )
+                .during(what)?
+                == 1;
+        let claim = if inserted == 1 || reclaimed {
             Claim::New
         } else {
             let prior = prior_in(&tx, message_id)?.ok_or_else(|| Error::Corrupt {
@@ -615,6 +644,11 @@ impl Store {
 /// RFC 3339 in UTC with exactly three fractional digits, so that text order is time order.
 fn stamp(ts: Timestamp) -> String {
     format!("{ts:.3}")
+}
+
+/// The inverse of [`stamp`].
+fn parse_stamp(text: &str) -> Option<Timestamp> {
+    text.parse().ok()
 }
 
 /// The account as stored: addresses normalized and deduplicated, payments in its currency.
