@@ -9,8 +9,18 @@ use jiff::Timestamp;
 #[derive(Debug, Parser)]
 #[command(name = "mailclerk", version, about)]
 pub struct Cli {
+    /// Log lines as human-readable text, or one JSON object per line (for log collectors).
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// How log lines are written to standard error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 /// The subcommands.

@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use mailclerk::cli::{AccountsCommand, Cli, Command, ConfigCommand, PolicyCommand};
+use mailclerk::cli::{AccountsCommand, Cli, Command, ConfigCommand, LogFormat, PolicyCommand};
 use mailclerk::config::Config;
 use mailclerk::{check, run, scenario};
 
@@ -14,14 +14,18 @@ const EX_DATAERR: u8 = 65;
 const EX_CONFIG: u8 = 78;
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .init();
     let cli = Cli::parse();
+    let filter =
+        || tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into());
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter())
+        .with_writer(std::io::stderr);
+    match cli.log_format {
+        LogFormat::Json => logs.json().init(),
+        LogFormat::Text => logs
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .init(),
+    }
     match cli.command {
         Command::Policy {
             command: PolicyCommand::Test { policies, files },
@@ -92,6 +96,18 @@ fn main() -> ExitCode {
                 Ok(cfg) => cfg,
                 Err(errors) => return config_failed(&errors),
             };
+            // IMAP mailboxes make this the daemon; a configuration of directory inboxes only
+            // (the demo) runs the simple synchronous loop and prints a report table.
+            let daemon = cfg
+                .mailboxes
+                .iter()
+                .any(|m| matches!(m.source, mailclerk::config::Source::Imap(_)));
+            if daemon {
+                return match mailclerk::service::run(&config, cfg, once, dry_run) {
+                    Ok(()) => ExitCode::SUCCESS,
+                    Err(e) => failed(&e, 1),
+                };
+            }
             let mut out = std::io::stdout().lock();
             match run::run(&cfg, &run::Options { once, dry_run }, &mut out) {
                 Ok(()) => ExitCode::SUCCESS,

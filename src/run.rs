@@ -52,13 +52,13 @@ pub enum Error {
         mailbox: String,
         source: send::Error,
     },
-    #[error(
-        "mailbox {mailbox}: {what} is not available yet in this version; use a `dir` {what_kind}"
-    )]
-    NotYet {
+    /// Directory inboxes are for the demo and for trying policies: their replies go to a
+    /// directory, and IMAP mailboxes are served by the daemon.
+    #[error("mailbox {mailbox}: a directory pass cannot use {what}; {hint}")]
+    Unsupported {
         mailbox: String,
         what: &'static str,
-        what_kind: &'static str,
+        hint: &'static str,
     },
     #[error("there is more than one mailbox; name one with --mailbox ({0})")]
     WhichMailbox(String),
@@ -224,7 +224,7 @@ pub fn run(cfg: &Config, opts: &Options, out: &mut dyn Write) -> Result<(), Erro
         let mut rows = Vec::new();
         let mut already = 0;
         for mailbox in &cfg.mailboxes {
-            let (mut new_rows, seen) = run_mailbox(cfg, mailbox, opts)?;
+            let (mut new_rows, seen) = pass_dir(cfg, mailbox, opts)?;
             rows.append(&mut new_rows);
             already += seen;
         }
@@ -241,16 +241,20 @@ pub fn run(cfg: &Config, opts: &Options, out: &mut dyn Write) -> Result<(), Erro
 /// How often a directory inbox is looked at again when not run `--once`.
 const POLL_INTERVAL: Duration = Duration::from_secs(10);
 
-fn run_mailbox(
+/// One pass over a directory inbox: the new rows, and how many files were handled before.
+///
+/// # Errors
+/// The mailbox's store, accounts, inbox or outbox cannot be used.
+pub fn pass_dir(
     cfg: &Config,
     mailbox: &Mailbox,
     opts: &Options,
 ) -> Result<(Vec<Row>, usize), Error> {
     let Source::Dir { path } = &mailbox.source else {
-        return Err(Error::NotYet {
+        return Err(Error::Unsupported {
             mailbox: mailbox.name.clone(),
-            what: "IMAP intake",
-            what_kind: "source",
+            what: "an IMAP source",
+            hint: "it is served by the daemon",
         });
     };
     let outbox = match &mailbox.outbox {
@@ -262,10 +266,10 @@ fn run_mailbox(
         }
         OutboxConfig::Dir { .. } => None,
         OutboxConfig::Smtp(_) => {
-            return Err(Error::NotYet {
+            return Err(Error::Unsupported {
                 mailbox: mailbox.name.clone(),
-                what: "SMTP sending",
-                what_kind: "outbox",
+                what: "an SMTP outbox",
+                hint: "give a directory inbox a `dir` outbox",
             });
         }
     };
@@ -357,19 +361,8 @@ fn act(store: &mut Store, outbox: &Outbox, examined: &Examined) -> Result<Outcom
         }
         Examined::Planned { inbound, plan } => (inbound, plan),
     };
-    let intent = plan
-        .classified
-        .as_ref()
-        .map(|c| c.intent.as_str().to_string());
-    let account_id = match &plan.account {
-        Some(AccountMatch::One(a)) => Some(a.id.clone()),
-        _ => None,
-    };
-    let base = |state, action: &str| Outcome {
-        intent: intent.clone(),
-        account_id: account_id.clone(),
-        ..Outcome::new(state, action)
-    };
+    let account_id = planned_account(plan);
+    let base = |state, action: &str| ledger_outcome(plan, state, action);
     Ok(match &plan.action {
         Action::Skip(reason) => {
             info!(%reason, "Skipped; no answer.");
@@ -414,6 +407,27 @@ fn act(store: &mut Store, outbox: &Outbox, examined: &Examined) -> Result<Outcom
             }
         },
     })
+}
+
+/// The account the plan matched, if exactly one.
+pub fn planned_account(plan: &Plan) -> Option<String> {
+    match &plan.account {
+        Some(AccountMatch::One(a)) => Some(a.id.clone()),
+        _ => None,
+    }
+}
+
+/// A ledger outcome for a planned message: the state and action, with the intent and the
+/// matched account filled in from the plan.
+pub fn ledger_outcome(plan: &Plan, state: LedgerState, action: &str) -> Outcome {
+    Outcome {
+        intent: plan
+            .classified
+            .as_ref()
+            .map(|c| c.intent.as_str().to_string()),
+        account_id: planned_account(plan),
+        ..Outcome::new(state, action)
+    }
 }
 
 /// The decision's scenario fields plus the clauses it rests on.

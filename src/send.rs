@@ -1,5 +1,9 @@
 //! Sending: a rendered [`Reply`] becomes a real RFC 5322 message (lettre) and leaves through an
-//! outbox. Today the outbox is a directory (lettre's file transport); SMTP joins it later.
+//! outbox: a directory (lettre's file transport: the demo and `run` over a directory) or an
+//! SMTP relay (the daemon).
+//!
+//! SMTP never promises exactly-once (reliability-notes §1): a reply whose fate is unknown is
+//! reported as [`SmtpError::Uncertain`] and must go to people, never be sent again blindly.
 
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
@@ -151,6 +155,175 @@ fn single_line(text: &str) -> String {
     text.chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect()
+}
+
+/// SMTP relay settings, resolved (password read).
+#[derive(Clone)]
+pub struct SmtpSettings {
+    pub host: String,
+    pub port: u16,
+    pub security: crate::config::mail::Security,
+    pub ca_file: Option<PathBuf>,
+    pub user: String,
+    pub password: String,
+    pub timeout: std::time::Duration,
+}
+
+impl std::fmt::Debug for SmtpSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "SmtpSettings {{ {}:{} {:?} user {} }}",
+            self.host, self.port, self.security, self.user
+        )
+    }
+}
+
+/// An SMTP relay with pooled connections (lettre, tokio, rustls).
+pub struct Smtp {
+    transport: lettre::AsyncSmtpTransport<lettre::Tokio1Executor>,
+}
+
+/// What happened to a reply offered to the relay.
+#[derive(Debug, thiserror::Error)]
+pub enum SmtpError {
+    /// Nothing was accepted: the relay answered 4xx or could not be reached. Safe to retry.
+    #[error("the relay deferred the reply to <{message_id}>; it will be retried")]
+    Deferred {
+        message_id: String,
+        #[source]
+        source: BoxError,
+    },
+    /// The relay answered 5xx: retrying will not help; people take the message.
+    #[error("the relay refused the reply to <{message_id}>; handing it to people")]
+    Refused {
+        message_id: String,
+        #[source]
+        source: BoxError,
+    },
+    /// The connection broke during the transaction: the reply may or may not have been
+    /// delivered. Never resent; people take the message.
+    #[error(
+        "the connection broke while sending the reply to <{message_id}>; it may have been delivered, so people take the message"
+    )]
+    Uncertain {
+        message_id: String,
+        #[source]
+        source: BoxError,
+    },
+    /// The reply could not be built at all.
+    #[error(transparent)]
+    Build(#[from] Error),
+    /// The relay settings are unusable (bad CA file, bad TLS parameters).
+    #[error("the SMTP settings for {host} are unusable: {problem}")]
+    Settings { host: String, problem: String },
+}
+
+impl SmtpError {
+    /// Whether trying the same reply again later may succeed without any risk of a duplicate.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, SmtpError::Deferred { .. })
+    }
+}
+
+impl Smtp {
+    /// A pooled transport to the relay. Connects lazily.
+    ///
+    /// # Errors
+    /// The CA file cannot be read or the TLS parameters are invalid.
+    pub fn new(s: &SmtpSettings) -> Result<Smtp, SmtpError> {
+        use crate::config::mail::Security;
+        use lettre::transport::smtp::authentication::Credentials;
+        use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
+        let settings_err = |problem: String| SmtpError::Settings {
+            host: s.host.clone(),
+            problem,
+        };
+        let mut params = TlsParameters::builder(s.host.clone());
+        if let Some(ca) = &s.ca_file {
+            let pem = std::fs::read(ca)
+                .map_err(|e| settings_err(format!("cannot read CA file {}: {e}", ca.display())))?;
+            let cert = Certificate::from_pem(&pem)
+                .map_err(|e| settings_err(format!("CA file {}: {e}", ca.display())))?;
+            params = params.add_root_certificate(cert);
+        }
+        let params = || {
+            params
+                .clone()
+                .build_rustls()
+                .map_err(|e| settings_err(format!("TLS parameters: {e}")))
+        };
+        let tls = match s.security {
+            Security::Implicit => Tls::Wrapper(params()?),
+            Security::Starttls => Tls::Required(params()?),
+            Security::Plain => Tls::None,
+        };
+        let transport =
+            lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::builder_dangerous(s.host.clone())
+                .port(s.port)
+                .tls(tls)
+                .credentials(Credentials::new(s.user.clone(), s.password.clone()))
+                .timeout(Some(s.timeout))
+                .build();
+        Ok(Smtp { transport })
+    }
+
+    /// Offers one reply to the relay, dated `date`.
+    ///
+    /// # Errors
+    /// See [`SmtpError`]: only `Deferred` may be retried.
+    pub async fn send(&self, reply: &Reply, date: SystemTime) -> Result<(), SmtpError> {
+        use lettre::AsyncTransport;
+        let message = to_message(reply, date)?;
+        let message_id = reply.in_reply_to.clone();
+        // A probe on the pooled connection first: if the relay cannot be reached now, nothing
+        // has been offered yet and the reply can safely wait. After this point a broken
+        // connection is ambiguous.
+        match self.transport.test_connection().await {
+            Ok(true) => {}
+            Ok(false) => {
+                return Err(SmtpError::Deferred {
+                    message_id,
+                    source: probe_failed(),
+                });
+            }
+            Err(source) => {
+                return Err(SmtpError::Deferred {
+                    message_id,
+                    source: source.into(),
+                });
+            }
+        }
+        self.transport
+            .send(message)
+            .await
+            .map(|_| ())
+            .map_err(|source| {
+                if source.is_transient() {
+                    SmtpError::Deferred {
+                        message_id,
+                        source: source.into(),
+                    }
+                } else if source.is_permanent() {
+                    SmtpError::Refused {
+                        message_id,
+                        source: source.into(),
+                    }
+                } else {
+                    SmtpError::Uncertain {
+                        message_id,
+                        source: source.into(),
+                    }
+                }
+            })
+    }
+}
+
+/// Any error, for the sources of [`SmtpError`].
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+fn probe_failed() -> BoxError {
+    "the relay did not answer NOOP".into()
 }
 
 #[cfg(test)]

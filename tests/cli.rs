@@ -306,3 +306,23 @@ fn accounts_import_reports_and_refuses_bad_files_whole() {
         stderr(&o)
     );
 }
+
+#[test]
+fn production_example_checks_with_its_credentials_and_names_them_without() {
+    let creds = tempfile::tempdir().unwrap();
+    std::fs::write(creds.path().join("imap-password"), "secret\n").unwrap();
+    std::fs::write(creds.path().join("smtp-password"), "secret\n").unwrap();
+    let ok = Command::new(env!("CARGO_BIN_EXE_mailclerk"))
+        .args(["config", "check", "--config", "config/mailclerk.toml"])
+        .env("CREDENTIALS_DIRECTORY", creds.path())
+        .output()
+        .unwrap();
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    let missing = Command::new(env!("CARGO_BIN_EXE_mailclerk"))
+        .args(["config", "check", "--config", "config/mailclerk.toml"])
+        .env_remove("CREDENTIALS_DIRECTORY")
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(78));
+    assert!(stderr(&missing).contains("mailbox[0].source.password_credential: credential \"imap-password\" needs $CREDENTIALS_DIRECTORY"), "{}", stderr(&missing));
+}

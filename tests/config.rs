@@ -23,10 +23,10 @@ fn policy_errors(file: &str) -> String {
 
 #[test]
 fn the_shipped_configs_are_valid() {
-    for file in ["config/demo.toml", "config/mailclerk.toml"] {
-        let cfg = Config::load(Path::new(file)).unwrap_or_else(|e| panic!("{file}:\n{e}"));
-        assert!(!cfg.mailboxes.is_empty());
-    }
+    // config/mailclerk.toml needs its systemd credentials: tested through the binary in cli.rs.
+    let cfg = Config::load(Path::new("config/demo.toml"))
+        .unwrap_or_else(|e| panic!("config/demo.toml:\n{e}"));
+    assert_eq!(cfg.mailboxes.len(), 4);
     for id in ["notout", "crm-runner", "crm24", "smartcalls", "fairplay"] {
         Policy::load_id(Path::new("config/policies"), id).unwrap_or_else(|e| panic!("{id}: {e:?}"));
     }
@@ -68,7 +68,7 @@ tests/fixtures/config/bad/not-toml.toml:4: not valid TOML: unclosed array table,
 #[test]
 fn unknown_key_in_a_source() {
     insta::assert_snapshot!(config_errors("tests/fixtures/config/bad/unknown-key.toml"), @r#"
-tests/fixtures/config/bad/unknown-key.toml:8: mailbox[0].source: unknown field `hots`, expected one of `host`, `port`, `user`, `password_file`, `folder`
+tests/fixtures/config/bad/unknown-key.toml:8: mailbox[0].source: unknown field `hots`, expected one of `host`, `port`, `security`, `ca_file`, `user`, `password_file`, `password_env`, `password_credential`, `folder`, `idle`, `poll_seconds`, `catch_up_seconds`, `batch`, `timeout_seconds`, `answer_since`
 1 error; nothing started.
 "#);
 }

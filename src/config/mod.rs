@@ -4,6 +4,7 @@
 //! validated [`Config`]. Every mistake found is collected, so one `config check` lists them all.
 
 pub mod error;
+pub mod mail;
 
 use std::path::{Path, PathBuf};
 
@@ -13,6 +14,7 @@ use crate::classify::ClassifyRules;
 use crate::policy::schema::Policy;
 use crate::render::Templates;
 pub use error::{ConfigError, ConfigErrors};
+pub use mail::{Filing, Handling, ImapSource, Mode, Security};
 
 /// The validated configuration.
 #[derive(Debug)]
@@ -41,6 +43,8 @@ pub struct Mailbox {
     pub accounts_csv: Option<PathBuf>,
     pub source: Source,
     pub outbox: Outbox,
+    /// Reply mode and filing (used with an IMAP source).
+    pub handling: Handling,
 }
 
 /// Where a mailbox's mail comes from.
@@ -48,8 +52,8 @@ pub struct Mailbox {
 pub enum Source {
     /// Every `*.eml` file in a directory is one message.
     Dir { path: PathBuf },
-    /// An IMAP folder. Accepted by the schema; the daemon that reads it comes with IMAP intake.
-    Imap(ImapSettings),
+    /// An IMAP folder, watched by the daemon.
+    Imap(ImapSource),
 }
 
 /// Where a mailbox's replies go.
@@ -57,34 +61,8 @@ pub enum Source {
 pub enum Outbox {
     /// Replies are written as `.eml` files (lettre's file transport).
     Dir { path: PathBuf },
-    /// An SMTP relay. Accepted by the schema; sending comes with the SMTP outbox.
-    Smtp(SmtpSettings),
-}
-
-/// IMAP connection settings.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ImapSettings {
-    pub host: String,
-    pub port: u16,
-    pub user: String,
-    pub password_file: PathBuf,
-    #[serde(default = "default_folder")]
-    pub folder: String,
-}
-
-/// SMTP submission settings.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SmtpSettings {
-    pub host: String,
-    pub port: u16,
-    pub user: String,
-    pub password_file: PathBuf,
-}
-
-fn default_folder() -> String {
-    "INBOX".into()
+    /// An SMTP relay.
+    Smtp(crate::send::SmtpSettings),
 }
 
 #[derive(Debug, Deserialize)]
@@ -122,20 +100,22 @@ struct RawMailbox {
     accounts_csv: Option<PathBuf>,
     source: RawSource,
     outbox: RawOutbox,
+    #[serde(default)]
+    handling: mail::RawHandling,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 enum RawSource {
     Dir { path: PathBuf },
-    Imap(ImapSettings),
+    Imap(Box<mail::RawImap>),
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 enum RawOutbox {
     Dir { path: PathBuf },
-    Smtp(SmtpSettings),
+    Smtp(mail::RawSmtp),
 }
 
 /// 10 MB, as Dovecot's and Postfix's own defaults (reliability-notes §7).
@@ -341,19 +321,15 @@ fn mailbox_from_raw(
             }
             Source::Dir { path }
         }
-        RawSource::Imap(s) => Source::Imap(ImapSettings {
-            password_file: base.join(&s.password_file),
-            ..s
-        }),
+        RawSource::Imap(s) => {
+            Source::Imap((*s).resolve(file, &format!("{key}.source"), base, errors))
+        }
     };
     let outbox = match m.outbox {
         RawOutbox::Dir { path } => Outbox::Dir {
             path: base.join(path),
         },
-        RawOutbox::Smtp(s) => Outbox::Smtp(SmtpSettings {
-            password_file: base.join(&s.password_file),
-            ..s
-        }),
+        RawOutbox::Smtp(s) => Outbox::Smtp(s.resolve(file, &format!("{key}.outbox"), base, errors)),
     };
     let store = base.join(
         m.store
@@ -377,6 +353,7 @@ fn mailbox_from_raw(
         accounts_csv,
         source,
         outbox,
+        handling: m.handling.resolve(),
     })
 }
 

@@ -1,0 +1,702 @@
+//! The daemon: one task per IMAP mailbox. Each pass reads what is new, claims each message in
+//! the ledger, sends (or drafts) the reply, records it, and files the message; then it waits
+//! with IDLE (or polls). Connections that drop are reopened with capped, jittered backoff; one
+//! bad message never stops the loop, and one failing mailbox never stops the others.
+//!
+//! Order per message, and why (reliability-notes §1): claim → send → append the copy to Sent →
+//! record → file. A crash after sending but before recording leaves the message `claimed`;
+//! the next start looks for our deterministic Message-ID in Sent: found means it was answered,
+//! not found means people decide. Nothing is ever sent twice.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, SystemTime};
+
+use jiff::Timestamp;
+use tokio::sync::watch;
+use tracing::{Instrument, error, info, warn};
+
+use crate::config::{Config, Filing, ImapSource, Mailbox, Mode, Outbox, Security, Source};
+use crate::intake::imap::{self, Fetched, FolderState, IdleOutcome, ImapSettings, Session};
+use crate::parse::RawMail;
+use crate::plan::Action;
+use crate::policy::Refund;
+use crate::run::{Examined, decision_json, examine, open_store};
+use crate::send::{self, Smtp, SmtpError};
+use crate::store::{self, Claim, LedgerState, Outcome, Progress, Store};
+
+/// Why a mailbox's session ended. Transient ones are retried after a backoff.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Imap(#[from] imap::Error),
+    #[error("the store cannot be used")]
+    Store(#[from] store::Error),
+    #[error("mailbox {0}: {1}")]
+    Setup(String, String),
+}
+
+impl Error {
+    /// Whether reconnecting later may help.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Error::Imap(e) => e.is_transient(),
+            Error::Store(e) => e.is_transient(),
+            Error::Setup(..) => false,
+        }
+    }
+}
+
+/// Counts for systemd's STATUS line and the closing log.
+#[derive(Debug, Default)]
+pub struct Stats {
+    pub answered: AtomicU64,
+    pub people: AtomicU64,
+    pub skipped: AtomicU64,
+}
+
+impl Stats {
+    /// "answered N, for people N, skipped N".
+    pub fn line(&self) -> String {
+        format!(
+            "answered {}, for people {}, skipped {}",
+            self.answered.load(Ordering::Relaxed),
+            self.people.load(Ordering::Relaxed),
+            self.skipped.load(Ordering::Relaxed)
+        )
+    }
+}
+
+/// Where a handled message is filed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Dest {
+    Answered,
+    People,
+    Skipped,
+}
+
+/// What became of one message in a pass.
+enum Handled {
+    File(Dest),
+    /// Left where it is, untouched (older than the first start, or a dry run).
+    Leave,
+    /// The relay could not take the reply now: stop the pass here and retry later.
+    Deferred,
+}
+
+/// Runs one mailbox until `shutdown` turns true (or after one pass with `once`).
+///
+/// # Errors
+/// Only with `once`: the pass failed. Otherwise failures are logged and retried.
+pub async fn run_mailbox(
+    cfg: Arc<Config>,
+    index: usize,
+    once: bool,
+    stats: Arc<Stats>,
+    mut shutdown: watch::Receiver<bool>,
+) -> Result<(), Error> {
+    let span = tracing::error_span!("mailbox", mailbox = %cfg.mailboxes[index].name);
+    async move {
+        let mailbox = &cfg.mailboxes[index];
+        let mut backoff = Backoff::new(Duration::from_secs(1), Duration::from_secs(60));
+        loop {
+            if *shutdown.borrow() {
+                return Ok(());
+            }
+            match session(&cfg, mailbox, once, &stats, &mut shutdown, &mut backoff).await {
+                Ok(()) => return Ok(()),
+                Err(e) if once => return Err(e),
+                Err(e) => {
+                    // A wrong password or a missing folder will not fix itself: say what the
+                    // operator must do, then keep trying slowly; other mailboxes go on.
+                    let delay = if e.is_transient() {
+                        warn!(err = %error_chain(&e), "Connection lost; reconnecting.");
+                        backoff.next_delay()
+                    } else {
+                        error!(err = %error_chain(&e), "Mailbox cannot be read; check its configuration. Retrying later.");
+                        backoff.next_delay().max(Duration::from_secs(60))
+                    };
+                    if sleep_or_shutdown(delay, &mut shutdown).await {
+                        return Ok(());
+                    }
+                }
+            }
+        }
+    }
+    .instrument(span)
+    .await
+}
+
+/// One IMAP session: passes and waits until shutdown, or an error ends the session.
+async fn session(
+    cfg: &Config,
+    mailbox: &Mailbox,
+    once: bool,
+    stats: &Stats,
+    shutdown: &mut watch::Receiver<bool>,
+    backoff: &mut Backoff,
+) -> Result<(), Error> {
+    let Source::Imap(source) = &mailbox.source else {
+        return Err(Error::Setup(
+            mailbox.name.clone(),
+            "the daemon reads IMAP sources only".into(),
+        ));
+    };
+    let smtp = match (&mailbox.outbox, mailbox.handling.mode) {
+        (Outbox::Smtp(s), Mode::Send) => {
+            Some(Smtp::new(s).map_err(|e| Error::Setup(mailbox.name.clone(), error_chain(&e)))?)
+        }
+        (_, Mode::Send) => {
+            return Err(Error::Setup(
+                mailbox.name.clone(),
+                "mode \"send\" with an IMAP source needs an smtp outbox".into(),
+            ));
+        }
+        _ => None,
+    };
+    let mut store = block(|| open_store(mailbox))
+        .map_err(|e| Error::Setup(mailbox.name.clone(), error_chain(&e)))?;
+    let mut session = Session::connect(&imap_settings(source)).await?;
+    info!(idle = session.can_idle(), "Connected.");
+    let mut retry = Backoff::new(Duration::from_secs(5), Duration::from_secs(300));
+    loop {
+        let state = session.select(&source.folder).await?;
+        backoff.reset();
+        let mut worker = Worker {
+            cfg,
+            mailbox,
+            source,
+            store: &mut store,
+            smtp: smtp.as_ref(),
+            stats,
+            session: &mut session,
+        };
+        let deferred = worker.pass(&state, shutdown).await?;
+        if once || *shutdown.borrow() {
+            let _ = session.logout().await;
+            return Ok(());
+        }
+        if deferred {
+            // The relay is down or busy: new mail is not what we wait for; the tail of the
+            // folder is tried again after a growing pause.
+            let delay = retry.next_delay();
+            warn!(
+                retry_in_s = delay.as_secs(),
+                "Relay unavailable; replies wait and will be retried."
+            );
+            if sleep_or_shutdown(delay, shutdown).await {
+                let _ = session.logout().await;
+                return Ok(());
+            }
+            continue;
+        }
+        retry.reset();
+        if source.idle && session.can_idle() {
+            let (s, outcome) = session.idle(source.catch_up, shutdown).await?;
+            session = s;
+            if outcome == IdleOutcome::Shutdown {
+                let _ = session.logout().await;
+                return Ok(());
+            }
+        } else if sleep_or_shutdown(source.poll, shutdown).await {
+            let _ = session.logout().await;
+            return Ok(());
+        }
+    }
+}
+
+struct Worker<'a> {
+    cfg: &'a Config,
+    mailbox: &'a Mailbox,
+    source: &'a ImapSource,
+    store: &'a mut Store,
+    smtp: Option<&'a Smtp>,
+    stats: &'a Stats,
+    session: &'a mut Session,
+}
+
+impl Worker<'_> {
+    /// Handles everything after the last UID handled, in bounded batches. Returns true when the
+    /// pass stopped at a reply the relay could not take.
+    async fn pass(
+        &mut self,
+        state: &FolderState,
+        shutdown: &watch::Receiver<bool>,
+    ) -> Result<bool, Error> {
+        let folder = self.source.folder.clone();
+        let dry = self.mailbox.handling.mode == Mode::DryRun;
+        let mut progress = match block(|| self.store.progress(&folder))? {
+            Some(p) if p.uid_validity == state.uid_validity => p,
+            Some(p) => {
+                // The server renumbered the folder: read it all again. The ledger (keyed by
+                // Message-ID) recognises what was handled, and the first-start time keeps old
+                // mail unanswered.
+                warn!(
+                    old = p.uid_validity,
+                    new = state.uid_validity,
+                    "UIDVALIDITY changed; re-reading the folder."
+                );
+                Progress {
+                    uid_validity: state.uid_validity,
+                    last_uid: 0,
+                    first_start: p.first_start,
+                }
+            }
+            None => match self.source.answer_since {
+                // First start with a configured cut-off: read the whole folder; what the server
+                // received before the cut-off is left alone.
+                Some(since) => {
+                    info!(existing = state.exists, %since, "First start on this folder; answering mail received since the cut-off.");
+                    Progress {
+                        uid_validity: state.uid_validity,
+                        last_uid: 0,
+                        first_start: since,
+                    }
+                }
+                // First start: what is already in the folder is left as it is, for people.
+                None => {
+                    info!(
+                        existing = state.exists,
+                        "First start on this folder; existing mail is left alone."
+                    );
+                    // INTERNALDATE has whole seconds, truncated: a message delivered in the
+                    // same second as this start must not look older than it.
+                    let now = Timestamp::from_second(Timestamp::now().as_second())
+                        .unwrap_or(Timestamp::UNIX_EPOCH);
+                    Progress {
+                        uid_validity: state.uid_validity,
+                        last_uid: state.uid_next.saturating_sub(1),
+                        first_start: now,
+                    }
+                }
+            },
+        };
+        if !dry {
+            block(|| self.store.set_progress(&folder, &progress))?;
+        }
+        let uids = self
+            .session
+            .uids_from(progress.last_uid.saturating_add(1))
+            .await?;
+        for chunk in uids.chunks(self.source.batch) {
+            let fetched = self
+                .session
+                .fetch(chunk, self.cfg.max_message_bytes as u64)
+                .await?;
+            let mut filing: Vec<(u32, Dest)> = Vec::new();
+            let mut deferred = false;
+            for f in fetched {
+                // SIGTERM: the message in hand is finished, the next one waits.
+                if *shutdown.borrow() {
+                    break;
+                }
+                let span = tracing::error_span!(
+                    "message",
+                    uid = f.uid,
+                    message_id = tracing::field::Empty
+                );
+                let handled = self.handle(&f, progress.first_start).instrument(span).await;
+                match handled {
+                    Ok(Handled::Deferred) => {
+                        deferred = true;
+                        break;
+                    }
+                    Ok(Handled::File(dest)) => filing.push((f.uid, dest)),
+                    Ok(Handled::Leave) => {}
+                    // One bad message never stops the loop; it stays in the folder for people.
+                    Err(e) if !e.is_transient() => {
+                        error!(uid = f.uid, err = %error_chain(&e), "Message not handled; left in the folder for people.")
+                    }
+                    Err(e) => return Err(e),
+                }
+                progress.last_uid = f.uid;
+            }
+            if !dry {
+                self.file(&filing).await?;
+                block(|| self.store.set_progress(&folder, &progress))?;
+            }
+            if deferred || *shutdown.borrow() {
+                return Ok(deferred);
+            }
+        }
+        Ok(false)
+    }
+
+    async fn handle(&mut self, f: &Fetched, first_start: Timestamp) -> Result<Handled, Error> {
+        if f.internal_date < first_start {
+            return Ok(Handled::Leave);
+        }
+        let origin = format!("imap:{}/{}", self.source.folder, f.uid);
+        let now = Timestamp::now();
+        let examined = match &f.bytes {
+            None => Examined::Unreadable {
+                message_id: format!("oversized-{}-{}@mailclerk.invalid", f.uid, f.size),
+                why: format!(
+                    "message is {} bytes, over the {}-byte limit; not downloaded",
+                    f.size, self.cfg.max_message_bytes
+                ),
+            },
+            Some(bytes) => {
+                let raw = RawMail {
+                    origin: origin.clone(),
+                    received: Some(f.internal_date),
+                    bytes: bytes.clone(),
+                };
+                let (cfg, mailbox, store) = (self.cfg, self.mailbox, &*self.store);
+                block(|| examine(cfg, mailbox, store, &raw, now))?
+            }
+        };
+        let message_id = match &examined {
+            Examined::Planned { inbound, .. } => inbound.message_id.clone(),
+            Examined::Unreadable { message_id, .. } => message_id.clone(),
+        };
+        tracing::Span::current().record("message_id", message_id.as_str());
+        if self.mailbox.handling.mode == Mode::DryRun {
+            info!(plan = %describe(&examined), "Dry run: nothing sent, filed or recorded.");
+            return Ok(Handled::Leave);
+        }
+        match block(|| self.store.claim(&message_id, &origin, f.internal_date))? {
+            Claim::Seen(prior) => self.seen(&message_id, &examined, prior.state).await,
+            Claim::New => {
+                crate::fault::point("after_claim");
+                self.act(&message_id, &examined).await
+            }
+        }
+    }
+
+    /// A message the ledger knows: file it as it was handled; a claim that was never recorded
+    /// is reconciled against the Sent folder, and never answered again.
+    async fn seen(
+        &mut self,
+        message_id: &str,
+        examined: &Examined,
+        state: LedgerState,
+    ) -> Result<Handled, Error> {
+        Ok(Handled::File(match state {
+            LedgerState::Sent | LedgerState::Drafted => Dest::Answered,
+            LedgerState::Skipped => Dest::Skipped,
+            LedgerState::Review | LedgerState::Failed | LedgerState::Deferred => Dest::People,
+            LedgerState::Claimed => {
+                let reply = match examined {
+                    Examined::Planned { plan, .. } => match &plan.action {
+                        Action::Reply { reply, .. } => Some(reply.message_id.clone()),
+                        _ => None,
+                    },
+                    Examined::Unreadable { .. } => None,
+                };
+                let found = match (&reply, &self.mailbox.handling.sent_folder) {
+                    (Some(id), Some(sent)) => self.session.find_message_id(sent, id).await?,
+                    _ => false,
+                };
+                let outcome = if found {
+                    info!(
+                        "Interrupted after sending; the reply is in Sent, so it counts as answered."
+                    );
+                    Outcome {
+                        reply_message_id: reply,
+                        ..Outcome::new(LedgerState::Sent, "reconciled")
+                    }
+                } else {
+                    warn!(
+                        "Interrupted while answering; whether the reply went out is unknown, so people take it."
+                    );
+                    Outcome {
+                        reason: Some("interrupted while answering; not found in Sent".into()),
+                        ..Outcome::new(LedgerState::Review, "interrupted")
+                    }
+                };
+                let dest = if found { Dest::Answered } else { Dest::People };
+                block(|| self.store.record(message_id, &outcome))?;
+                dest
+            }
+        }))
+    }
+
+    /// Does what the plan says for a newly claimed message, and records it.
+    async fn act(&mut self, message_id: &str, examined: &Examined) -> Result<Handled, Error> {
+        let (inbound, plan) = match examined {
+            Examined::Unreadable { why, .. } => {
+                warn!(%why, "Sent to people; no automatic answer.");
+                let outcome = Outcome {
+                    reason: Some(why.clone()),
+                    ..Outcome::new(LedgerState::Review, "to_human")
+                };
+                block(|| self.store.record(message_id, &outcome))?;
+                self.stats.people.fetch_add(1, Ordering::Relaxed);
+                return Ok(Handled::File(Dest::People));
+            }
+            Examined::Planned { inbound, plan } => (inbound, plan),
+        };
+        let account_id = crate::run::planned_account(plan);
+        let base = |state, action: &str| crate::run::ledger_outcome(plan, state, action);
+        let mode = self.mailbox.handling.mode;
+        let (outcome, handled) = match &plan.action {
+            Action::Skip(reason) => {
+                info!(%reason, "Skipped; no answer.");
+                self.stats.skipped.fetch_add(1, Ordering::Relaxed);
+                (
+                    base(LedgerState::Skipped, &format!("skip:{reason}")),
+                    Handled::File(Dest::Skipped),
+                )
+            }
+            Action::ToHuman { why, ack } => {
+                warn!(why = %why, "Sent to people; no automatic answer.");
+                if let (Some(ack), Some(smtp), Mode::Send) = (ack, self.smtp, mode)
+                    && let Err(e) = smtp.send(ack, SystemTime::now()).await
+                {
+                    warn!(err = %error_chain(&e), "Acknowledgement not sent.");
+                }
+                self.stats.people.fetch_add(1, Ordering::Relaxed);
+                (
+                    Outcome {
+                        reason: Some(why.to_string()),
+                        ..base(LedgerState::Review, "to_human")
+                    },
+                    Handled::File(Dest::People),
+                )
+            }
+            Action::Reply { decision, reply } => {
+                let sent = |state| Outcome {
+                    decision_json: Some(
+                        serde_json::Value::Object(decision_json(decision)).to_string(),
+                    ),
+                    reply_message_id: Some(reply.message_id.clone()),
+                    reply_to: Some(reply.to.clone()),
+                    ..base(state, &reply.template)
+                };
+                if mode == Mode::Draft {
+                    let bytes = send::to_message(reply, SystemTime::now()).map(|m| m.formatted());
+                    match bytes {
+                        Ok(bytes) => {
+                            self.session
+                                .append(&self.mailbox.handling.drafts_folder, &bytes, &["\\Draft"])
+                                .await?;
+                            info!(template = %reply.template, "Reply saved as a draft for people to send.");
+                            self.stats.people.fetch_add(1, Ordering::Relaxed);
+                            (sent(LedgerState::Drafted), Handled::File(Dest::People))
+                        }
+                        Err(e) => (
+                            Outcome {
+                                reason: Some(e.to_string()),
+                                ..base(LedgerState::Failed, &reply.template)
+                            },
+                            Handled::File(Dest::People),
+                        ),
+                    }
+                } else {
+                    let smtp = self
+                        .smtp
+                        .expect("send mode has an SMTP outbox (checked at session start)");
+                    match smtp.send(reply, SystemTime::now()).await {
+                        Ok(()) => {
+                            crate::fault::point("after_send");
+                            // The copy in Sent comes before the record: after a crash between
+                            // the two, finding it there proves the reply went out.
+                            if let Some(sent_folder) = &self.mailbox.handling.sent_folder {
+                                let bytes = send::to_message(reply, SystemTime::now())
+                                    .map(|m| m.formatted());
+                                if let Ok(bytes) = bytes
+                                    && let Err(e) =
+                                        self.session.append(sent_folder, &bytes, &["\\Seen"]).await
+                                {
+                                    warn!(err = %error_chain(&e), "Reply sent, but its copy could not be saved in Sent.");
+                                }
+                            }
+                            crate::fault::point("after_sent_copy");
+                            info!(template = %reply.template, clauses = ?decision.clause_ids(), "Answered.");
+                            if let (Some(Refund::PendingContact { .. }), Some(id)) =
+                                (&decision.refund, &account_id)
+                            {
+                                let on = inbound
+                                    .received
+                                    .to_zoned(self.mailbox.policy.calendar.zone.clone())
+                                    .date();
+                                block(|| self.store.record_contact(id, on, &inbound.message_id))?;
+                            }
+                            self.stats.answered.fetch_add(1, Ordering::Relaxed);
+                            (sent(LedgerState::Sent), Handled::File(Dest::Answered))
+                        }
+                        Err(e @ SmtpError::Deferred { .. }) => {
+                            warn!(err = %error_chain(&e), "Reply deferred; it will be retried.");
+                            (
+                                Outcome {
+                                    reason: Some(error_chain(&e)),
+                                    ..base(LedgerState::Deferred, &reply.template)
+                                },
+                                Handled::Deferred,
+                            )
+                        }
+                        Err(e) => {
+                            warn!(err = %error_chain(&e), "Reply not sent; handed to people.");
+                            self.stats.people.fetch_add(1, Ordering::Relaxed);
+                            (
+                                Outcome {
+                                    reason: Some(error_chain(&e)),
+                                    ..base(LedgerState::Failed, &reply.template)
+                                },
+                                Handled::File(Dest::People),
+                            )
+                        }
+                    }
+                }
+            }
+        };
+        block(|| self.store.record(message_id, &outcome))?;
+        crate::fault::point("after_record");
+        Ok(handled)
+    }
+
+    /// Files handled messages, one command per destination (batched moves cost a fraction of
+    /// per-message ones, reliability-notes §8).
+    async fn file(&mut self, filing: &[(u32, Dest)]) -> Result<(), Error> {
+        for dest in [Dest::Answered, Dest::People, Dest::Skipped] {
+            let uids: Vec<u32> = filing
+                .iter()
+                .filter(|(_, d)| *d == dest)
+                .map(|(u, _)| *u)
+                .collect();
+            if uids.is_empty() {
+                continue;
+            }
+            match &self.mailbox.handling.filing {
+                Filing::Folders {
+                    answered,
+                    to_people,
+                    skipped,
+                } => {
+                    let to = match dest {
+                        Dest::Answered => answered,
+                        Dest::People => to_people,
+                        Dest::Skipped => skipped,
+                    };
+                    self.session.move_uids(&uids, to).await?;
+                }
+                Filing::Keywords => {
+                    let keyword = match dest {
+                        Dest::Answered => "$mailclerk-answered",
+                        Dest::People => "$mailclerk-people",
+                        Dest::Skipped => "$mailclerk-skipped",
+                    };
+                    self.session.add_keyword(&uids, keyword).await?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn describe(examined: &Examined) -> String {
+    match examined {
+        Examined::Unreadable { why, .. } => format!("to people: {why}"),
+        Examined::Planned { plan, .. } => match &plan.action {
+            Action::Skip(r) => format!("skip: {r}"),
+            Action::ToHuman { why, .. } => format!("to people: {why}"),
+            Action::Reply { decision, reply } => format!(
+                "reply {} ({})",
+                reply.template,
+                crate::run::decision_summary(decision)
+            ),
+        },
+    }
+}
+
+/// The IMAP module's settings from the mailbox's source.
+pub fn imap_settings(s: &ImapSource) -> ImapSettings {
+    ImapSettings {
+        host: s.host.clone(),
+        port: s.port,
+        security: match s.security {
+            Security::Implicit => imap::Security::Implicit,
+            Security::Starttls => imap::Security::StartTls,
+            Security::Plain => imap::Security::Plain,
+        },
+        ca_file: s.ca_file.clone(),
+        user: s.user.clone(),
+        password: s.password.clone(),
+        timeout: s.timeout,
+    }
+}
+
+/// The store is synchronous (rusqlite); its calls are short, so they run in place on this
+/// worker thread rather than being shipped to the blocking pool.
+fn block<T>(f: impl FnOnce() -> T) -> T {
+    tokio::task::block_in_place(f)
+}
+
+/// Sleeps, unless shutdown is asked for first; returns true on shutdown.
+async fn sleep_or_shutdown(d: Duration, shutdown: &mut watch::Receiver<bool>) -> bool {
+    if *shutdown.borrow() {
+        return true;
+    }
+    tokio::select! {
+        _ = tokio::time::sleep(d) => false,
+        changed = shutdown.changed() => changed.is_err() || *shutdown.borrow(),
+    }
+}
+
+/// Capped exponential backoff with jitter, so that many mailboxes do not reconnect in step.
+#[derive(Debug)]
+pub struct Backoff {
+    base: Duration,
+    cap: Duration,
+    attempt: u32,
+}
+
+impl Backoff {
+    /// Starts at `base`, doubles up to `cap`.
+    pub fn new(base: Duration, cap: Duration) -> Backoff {
+        Backoff {
+            base,
+            cap,
+            attempt: 0,
+        }
+    }
+
+    /// The next delay: base × 2^attempt, capped, less up to a quarter of random jitter.
+    pub fn next_delay(&mut self) -> Duration {
+        let exp = self.base.saturating_mul(1u32 << self.attempt.min(16));
+        self.attempt = self.attempt.saturating_add(1);
+        let d = exp.min(self.cap);
+        let nanos = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map(|t| t.subsec_nanos())
+            .unwrap_or(0);
+        let jitter = d.mul_f64(f64::from(nanos % 1000) / 4000.0);
+        d - jitter
+    }
+
+    /// Back to the first delay, after a success.
+    pub fn reset(&mut self) {
+        self.attempt = 0;
+    }
+}
+
+fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut line = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        line.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_to_its_cap_and_resets() {
+        let mut b = Backoff::new(Duration::from_secs(1), Duration::from_secs(8));
+        let delays: Vec<Duration> = (0..6).map(|_| b.next_delay()).collect();
+        for (d, nominal) in delays.iter().zip([1, 2, 4, 8, 8, 8]) {
+            let nominal = Duration::from_secs(nominal);
+            assert!(
+                *d <= nominal && *d >= nominal.mul_f64(0.75),
+                "{d:?} vs {nominal:?}"
+            );
+        }
+        b.reset();
+        assert!(b.next_delay() <= Duration::from_secs(1));
+    }
+}
