@@ -30,7 +30,8 @@ pub struct Address {
     pub email: String,
 }
 
-/// The headers that screening reads, kept raw so that screening can apply its own rules.
+/// What screening reads: the headers, kept raw so that screening can apply its own rules, and
+/// whether the message forwards someone else's.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct AutoHeaders {
     /// Every `Auto-Submitted` value.
@@ -51,6 +52,18 @@ pub struct AutoHeaders {
     pub content_type: String,
     /// `report-type` parameter of a `multipart/report`, lower-cased.
     pub report_type: Option<String>,
+    /// The message forwards another one (a `Fwd:` with the original inline or attached).
+    pub forwarded: Option<Box<Forwarded>>,
+}
+
+/// The message inside a forward, as far as the forward shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Forwarded {
+    /// The original sender, from the forwarded header block; `None` if it cannot be read.
+    pub from: Option<Address>,
+    pub subject: String,
+    /// The original's own text: quoted history and signature cut, as for any message.
+    pub text: String,
 }
 
 /// A parsed message: everything later stages need, owned.
@@ -141,6 +154,10 @@ fn parse_message(raw: &RawMail) -> Result<Inbound, Unparseable> {
         None => topmost_received(&message, bytes).ok_or(Unparseable::NoReceiptTime)?,
     };
     let reply_to = message.reply_to().and_then(|a| a.first()).map(to_address);
+    let subject = message.subject().map(one_line).unwrap_or_default();
+    let body = message.body_text(0).unwrap_or_default();
+    let mut auto = auto_headers(&message, bytes);
+    auto.forwarded = forwarded(&message, &subject, &body).map(Box::new);
     Ok(Inbound {
         message_id: message_id(&message).unwrap_or_else(|| generated_id(bytes)),
         references: references(&message),
@@ -148,9 +165,9 @@ fn parse_message(raw: &RawMail) -> Result<Inbound, Unparseable> {
         from,
         reply_to,
         recipients: recipients(&message, bytes),
-        subject: message.subject().map(one_line).unwrap_or_default(),
-        text: new_text(&message.body_text(0).unwrap_or_default()),
-        auto: auto_headers(&message, bytes),
+        subject,
+        text: new_text(&body),
+        auto,
         size: bytes.len(),
     })
 }
@@ -402,6 +419,127 @@ fn return_path(value: &str) -> String {
         .to_string()
 }
 
+/// The separator line above an inline forward, in the languages mail clients write.
+static FORWARD_MARK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?i)^\s*(?:-{2,}\s*(?:forwarded message|weitergeleitete nachricht|mensaje reenviado",
+        r"|message transf[ée]r[ée]|mensagem encaminhada|messaggio inoltrato|doorgestuurd bericht)\s*-{2,}",
+        r"|begin forwarded message:|anfang der weitergeleiteten nachricht:",
+        r"|d[ée]but du message r[ée]exp[ée]di[ée]\s?:|inicio del mensaje reenviado:)\s*$"
+    ))
+    .expect("static regex")
+});
+
+/// An original-message separator: a forward only when the subject says so (replies use it too).
+static ORIGINAL_MARK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?i)^\s*-{2,}\s*(?:original message|urspr[üu]ngliche nachricht|message d'origine",
+        r"|mensaje original|messaggio originale|oorspronkelijk bericht|mensagem original)\s*-{2,}\s*$"
+    ))
+    .expect("static regex")
+});
+
+static FORWARD_HEADER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?i)^\s*\*?(from|von|de|da|van|subject|betreff|asunto|objet|assunto|oggetto|onderwerp",
+        r"|date|datum|fecha|data|sent|gesendet|enviado|envoy[ée]|inviato|verzonden|to|an|para|à|a|aan|cc)\s*:\*?\s*(.*)$"
+    ))
+    .expect("static regex")
+});
+
+/// Whether the subject marks a forward: `Fwd:`, `FW:`, `WG:`, `TR:`, `RV:`, `ENC:`, `I:`...
+fn is_forward_subject(subject: &str) -> bool {
+    let prefix = subject
+        .split_once(':')
+        .map(|(p, _)| p.trim().to_lowercase());
+    let forwards = [
+        "fw", "fwd", "wg", "tr", "rv", "enc", "i", "doorst", "fwd[1]", "fw[1]",
+    ];
+    prefix.is_some_and(|p| forwards.contains(&p.as_str()))
+}
+
+/// The forwarded message: attached whole (`message/rfc822`), or inline below a forward
+/// separator. `None` when the message is not a forward.
+fn forwarded(message: &Message<'_>, subject: &str, body: &str) -> Option<Forwarded> {
+    let is_fwd_subject = is_forward_subject(subject);
+    if is_fwd_subject && let Some(inner) = message.attachments().find_map(|a| a.message()) {
+        let from = inner
+            .from()
+            .and_then(|a| a.first())
+            .map(to_address)
+            .filter(|a| is_addr_spec(&a.email));
+        return Some(Forwarded {
+            from,
+            subject: inner.subject().map(one_line).unwrap_or_default(),
+            text: new_text(&inner.body_text(0).unwrap_or_default()),
+        });
+    }
+    let body = body.replace("\r\n", "\n").replace('\r', "\n");
+    let lines: Vec<&str> = body.lines().collect();
+    let outlook_block = |i: usize| {
+        OUTLOOK_FROM.is_match(lines[i])
+            && lines
+                .iter()
+                .skip(i + 1)
+                .take(3)
+                .any(|l| OUTLOOK_SENT.is_match(l))
+    };
+    let start = lines.iter().enumerate().position(|(i, l)| {
+        FORWARD_MARK.is_match(l)
+            || (is_fwd_subject && (ORIGINAL_MARK.is_match(l) || outlook_block(i)))
+    })?;
+    let mut rest = &lines[start..];
+    if FORWARD_MARK.is_match(rest[0]) || ORIGINAL_MARK.is_match(rest[0]) {
+        rest = &rest[1..];
+    }
+    Some(inline_forward(rest))
+}
+
+/// Reads the forwarded header block (until the first blank line) and the text below it.
+fn inline_forward(lines: &[&str]) -> Forwarded {
+    let mut found = Forwarded::default();
+    let mut i = 0;
+    while i < lines.len() && lines[i].trim().is_empty() {
+        i += 1;
+    }
+    while i < lines.len() && !lines[i].trim().is_empty() {
+        if let Some(caps) = FORWARD_HEADER.captures(lines[i]) {
+            let value = caps[2].trim();
+            match caps[1].to_lowercase().as_str() {
+                "from" | "von" | "de" | "da" | "van" if found.from.is_none() => {
+                    found.from = forwarded_address(value);
+                }
+                "subject" | "betreff" | "asunto" | "objet" | "assunto" | "oggetto"
+                | "onderwerp" => found.subject = one_line(value),
+                _ => {}
+            }
+        }
+        i += 1;
+    }
+    found.text = new_text(&lines.get(i..).unwrap_or_default().join("\n"));
+    found
+}
+
+/// `Ann Lee <ann@x.example>`, `"Lee, Ann" <ann@x.example>`, `ann@x.example` or
+/// `Ann Lee [mailto:ann@x.example]`.
+fn forwarded_address(value: &str) -> Option<Address> {
+    let value = value.trim();
+    let (name, email) = match value.rfind(['<', '[']) {
+        Some(open) => {
+            let inner = &value[open + 1..];
+            let inner = inner.trim_end_matches(['>', ']']).trim();
+            let inner = inner.strip_prefix("mailto:").unwrap_or(inner);
+            let name = value[..open].trim().trim_matches('"').trim();
+            (
+                (!name.is_empty()).then(|| name.to_string()),
+                inner.to_string(),
+            )
+        }
+        None => (None, value.to_string()),
+    };
+    is_addr_spec(&email).then_some(Address { name, email })
+}
+
 /// Cuts a line and everything after it: attributions, forwarded or original-message
 /// separators, signature separators and mobile signatures. Case-insensitive.
 static CUT_FROM: LazyLock<Regex> = LazyLock::new(|| {
@@ -616,6 +754,7 @@ mod tests {
             return_path: Some(String::new()),
             content_type: "multipart/report".into(),
             report_type: Some("delivery-status".into()),
+            forwarded: None,
         };
         assert_eq!(p.auto, want);
         assert_eq!(p.text, "bounce");

@@ -10,7 +10,7 @@ use jiff::Timestamp;
 use sha2::{Digest, Sha256};
 use tracing::{error, info, warn};
 
-use crate::accounts::{AccountMatch, match_sender};
+use crate::accounts::AccountMatch;
 use crate::config::{Config, Mailbox, Outbox as OutboxConfig, Source};
 use crate::parse::{self, Inbound, RawMail};
 use crate::plan::{self, Action, Facts, Plan, Rules};
@@ -172,8 +172,7 @@ pub fn examine(
             });
         }
     };
-    let candidates = store.accounts_for(&inbound.from.email)?;
-    let account = match_sender(&inbound.from.email, &candidates);
+    let account = store.match_account(&inbound, &mailbox.matching)?;
     let history = match &account {
         AccountMatch::One(a) => store.history(&a.id)?,
         _ => History::default(),
@@ -181,6 +180,7 @@ pub fn examine(
     let screen = ScreenRules {
         own_addresses: mailbox.own_addresses.clone(),
         loop_marker: mailbox.address.clone(),
+        forwarders: mailbox.matching.forwarders.clone(),
     };
     let rules = Rules {
         policy: &mailbox.policy,

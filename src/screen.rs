@@ -62,6 +62,9 @@ pub struct ScreenRules {
     pub own_addresses: Vec<String>,
     /// The `X-Loop` value we put on our replies (the mailbox address), lower-cased.
     pub loop_marker: String,
+    /// Own addresses whose forwards of customer mail are read (lower-cased): a forward from
+    /// one of them is not "our own mail".
+    pub forwarders: Vec<String>,
 }
 
 /// One screening check: does it forbid an automatic answer?
@@ -110,13 +113,12 @@ fn is_mailer_daemon(mail: &Inbound) -> bool {
     local_part(&mail.from.email).eq_ignore_ascii_case("mailer-daemon")
 }
 
-/// Pigeonhole checks 4 and 5: never answer ourselves.
+/// Pigeonhole checks 4 and 5: never answer ourselves. A forward from one of the vendor's
+/// forwarding addresses is the exception: the forwarded customer is screened in its place.
 fn is_own_address(mail: &Inbound, rules: &ScreenRules) -> bool {
     let from = mail.from.email.trim();
-    rules
-        .own_addresses
-        .iter()
-        .any(|own| own.trim().eq_ignore_ascii_case(from))
+    let is = |list: &[String]| list.iter().any(|a| a.trim().eq_ignore_ascii_case(from));
+    is(&rules.own_addresses) && !(mail.auto.forwarded.is_some() && is(&rules.forwarders))
 }
 
 /// `X-Loop` naming us: our own reply came back. An empty marker matches nothing.
@@ -224,6 +226,7 @@ mod tests {
                 "billing@vendor.example".into(),
             ],
             loop_marker: "support@vendor.example".into(),
+            forwarders: vec!["billing@vendor.example".into()],
         }
     }
 
@@ -491,6 +494,7 @@ mod tests {
         let rules = ScreenRules {
             own_addresses: vec![],
             loop_marker: String::new(),
+            forwarders: vec![],
         };
         assert_eq!(
             screen(&mail("ann@customer.example", auto), &rules),

@@ -3,6 +3,7 @@
 //! Two levels, as everywhere in mailclerk: raw serde structs that reject unknown keys, then a
 //! validated [`Config`]. Every mistake found is collected, so one `config check` lists them all.
 
+pub mod classify;
 pub mod error;
 pub mod mail;
 
@@ -45,6 +46,8 @@ pub struct Mailbox {
     pub outbox: Outbox,
     /// Reply mode and filing (used with an IMAP source).
     pub handling: Handling,
+    /// How messages are matched to accounts: references, plus-addressing, forwarders.
+    pub matching: crate::accounts::MatchRules,
 }
 
 /// Where a mailbox's mail comes from.
@@ -73,17 +76,8 @@ struct RawConfig {
     #[serde(default)]
     max_message_bytes: Option<usize>,
     #[serde(default)]
-    classify: Option<RawClassify>,
+    classify: Option<classify::RawClassify>,
     mailbox: Vec<RawMailbox>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawClassify {
-    refund: Vec<String>,
-    cancellation: Vec<String>,
-    #[serde(default)]
-    not_a_request: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -102,6 +96,15 @@ struct RawMailbox {
     outbox: RawOutbox,
     #[serde(default)]
     handling: mail::RawHandling,
+    /// Patterns for account references in the text; each with a named group `id` or `name`.
+    #[serde(default)]
+    account_refs: Vec<String>,
+    /// `name+tag@` matches an account listing `name@`.
+    #[serde(default)]
+    plus_addressing: bool,
+    /// Vendor addresses whose forwards of customer mail are read as the customer's request.
+    #[serde(default)]
+    forwarders: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -139,18 +142,8 @@ impl Config {
                 (Templates::empty(), false)
             }
         };
-        let classify = match &raw.classify {
-            None => ClassifyRules::defaults(),
-            Some(c) => ClassifyRules::compile(&c.refund, &c.cancellation, &c.not_a_request)
-                .unwrap_or_else(|e| {
-                    errors.push(ConfigError::new(
-                        file,
-                        format!("classify.{}[{}]", e.list, e.index),
-                        one_line(&e.problem()),
-                    ));
-                    ClassifyRules::defaults()
-                }),
-        };
+        let classify: ClassifyRules =
+            classify::load(file, base, raw.classify.as_ref(), &mut errors);
         let max_message_bytes = raw.max_message_bytes.unwrap_or(DEFAULT_MAX_MESSAGE_BYTES);
         if max_message_bytes < 1024 {
             errors.push(ConfigError::new(
@@ -293,6 +286,13 @@ fn mailbox_from_raw(
         }
         own_addresses.push(a);
     }
+    let matching = classify::match_rules(
+        file,
+        key,
+        (&m.account_refs, m.plus_addressing, &m.forwarders),
+        &mut own_addresses,
+        errors,
+    );
     let policy = Policy::load(&base.join(&m.policy))
         .map_err(|e| errors.extend(e))
         .ok();
@@ -354,6 +354,7 @@ fn mailbox_from_raw(
         source,
         outbox,
         handling: m.handling.resolve(),
+        matching,
     })
 }
 

@@ -842,6 +842,84 @@ fn corrupt(table: &'static str, key: &str, problem: String) -> Error {
     }
 }
 
+/// Account lookups for matching a message (issue 3): by id, by name, and the whole match.
+impl Store {
+    /// The account whose id is `id`, compared case-insensitively (customers write ids as they
+    /// like).
+    ///
+    /// # Errors
+    /// A failed query or a corrupt account row.
+    pub fn account_by_id(&self, id: &str) -> Result<Option<Account>, Error> {
+        let what = || format!("looking up account {id:?}");
+        let found: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT id FROM account WHERE id = ?1 COLLATE NOCASE ORDER BY id LIMIT 1",
+                [id.trim()],
+                |row| row.get(0),
+            )
+            .optional()
+            .during(what)?;
+        match found {
+            Some(id) => load_account(&self.conn, &id),
+            None => Ok(None),
+        }
+    }
+
+    /// Every account whose name is `name` (ASCII case-insensitive), ordered by id.
+    ///
+    /// # Errors
+    /// A failed query or a corrupt account row.
+    pub fn accounts_named(&self, name: &str) -> Result<Vec<Account>, Error> {
+        let what = || format!("looking up accounts named {name:?}");
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id FROM account WHERE name = ?1 COLLATE NOCASE ORDER BY id")
+            .during(what)?;
+        let ids = stmt
+            .query_map([name.trim()], |row| row.get::<_, String>(0))
+            .during(what)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .during(what)?;
+        let mut accounts = Vec::new();
+        for id in ids {
+            accounts.extend(load_account(&self.conn, &id)?);
+        }
+        Ok(accounts)
+    }
+
+    /// Matches a message to one account by its sender (or forwarded customer), with
+    /// plus-addressing and account references as `rules` allow ([`crate::accounts::decide`]).
+    ///
+    /// # Errors
+    /// A failed query or a corrupt account row.
+    pub fn match_account(
+        &self,
+        mail: &crate::parse::Inbound,
+        rules: &crate::accounts::MatchRules,
+    ) -> Result<crate::accounts::AccountMatch, Error> {
+        use crate::accounts::{Found, Reference, match_message};
+        match_message(mail, rules, |lookups| {
+            let by_base_address = match &lookups.base_address {
+                Some(base) => self.accounts_for(base)?,
+                None => Vec::new(),
+            };
+            let mut referenced = Vec::new();
+            for reference in &lookups.references {
+                referenced.push(match reference {
+                    Reference::Id { id, .. } => self.account_by_id(id)?.into_iter().collect(),
+                    Reference::Name { name, .. } => self.accounts_named(name)?,
+                });
+            }
+            Ok(Found {
+                by_address: self.accounts_for(&lookups.address)?,
+                by_base_address,
+                referenced,
+            })
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
