@@ -142,7 +142,10 @@ fn human(v: &Value) -> String {
         s("mailbox"),
         s("received"),
         s("screen"),
-        s("intent"),
+        match v["confidence"].as_f64() {
+            Some(c) => format!("{} ({c:.2})", s("intent")),
+            None => s("intent"),
+        },
         s("account"),
         s("action")
     );
