@@ -9,8 +9,8 @@
 //! intake   RawMail { origin, received, bytes }                 (dir today; IMAP later)
 //!   → parse     Result<Inbound, Unparseable>                    pure
 //!   → screen    Screen::{Answerable, Skip(SkipReason)}          pure
-//!   → classify  Classified { intent, evidence }                 pure
-//!   → accounts  AccountMatch::{One, None, Many}                 pure (rows come from Facts)
+//!   → classify  Classified { intent, confidence, evidence }     pure
+//!   → accounts  AccountMatch::{One, None, Many, Mismatch}       pure (rows come from Facts)
 //!   → policy    Decision { refund, cancellation }               pure
 //!   → render    Reply { to, subject, body, ... }                pure (minijinja, strict)
 //!   = plan      Plan::{Reply, ToHuman, Skip}                    pure: the whole chain
