@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use crate::accounts::AccountMatch;
 use crate::config::{Config, Mailbox};
+use crate::error_chain;
 use crate::parse::RawMail;
 use crate::plan::Action;
 use crate::render::Reply;
@@ -171,14 +172,4 @@ fn human(v: &Value) -> String {
     }
     text.push('\n');
     text
-}
-
-fn error_chain(err: &dyn std::error::Error) -> String {
-    let mut line = err.to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        line.push_str(&format!(": {cause}"));
-        source = cause.source();
-    }
-    line
 }

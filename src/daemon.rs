@@ -17,6 +17,7 @@ use tokio::sync::watch;
 use tracing::{Instrument, error, info, warn};
 
 use crate::config::{Config, Filing, ImapSource, Mailbox, Mode, Outbox, Security, Source};
+use crate::error_chain;
 use crate::intake::imap::{self, Fetched, FolderState, IdleOutcome, ImapSettings, Session};
 use crate::parse::RawMail;
 use crate::plan::Action;
@@ -669,16 +670,6 @@ impl Backoff {
     pub fn reset(&mut self) {
         self.attempt = 0;
     }
-}
-
-fn error_chain(err: &dyn std::error::Error) -> String {
-    let mut line = err.to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        line.push_str(&format!(": {cause}"));
-        source = cause.source();
-    }
-    line
 }
 
 #[cfg(test)]

@@ -42,3 +42,15 @@ pub mod send;
 pub mod service;
 pub mod store;
 pub mod tls;
+
+/// An error and every `source()` under it on one line, `outer: cause: root cause`: what the
+/// CLI prints, what the daemon logs, and what the ledger records as a reason.
+pub fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut line = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        line.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    line
+}

@@ -148,12 +148,6 @@ fn config_failed(errors: &mailclerk::config::ConfigErrors) -> ExitCode {
 
 /// Prints the error and its whole `source()` chain.
 fn failed(err: &dyn std::error::Error, code: u8) -> ExitCode {
-    let mut line = format!("error: {err}");
-    let mut source = err.source();
-    while let Some(cause) = source {
-        line.push_str(&format!(": {cause}"));
-        source = cause.source();
-    }
-    eprintln!("{line}");
+    eprintln!("error: {}", mailclerk::error_chain(err));
     ExitCode::from(code)
 }

@@ -239,7 +239,7 @@ pub fn run(cfg: &Config, opts: &Options, out: &mut dyn Write) -> Result<(), Erro
 }
 
 /// How often a directory inbox is looked at again when not run `--once`.
-const POLL_INTERVAL: Duration = Duration::from_secs(10);
+pub const POLL_INTERVAL: Duration = Duration::from_secs(10);
 
 /// One pass over a directory inbox: the new rows, and how many files were handled before.
 ///

@@ -168,7 +168,8 @@ fn spawn_all(
     tasks
 }
 
-/// A directory inbox beside IMAP mailboxes: looked at every 10 s, on the blocking pool.
+/// A directory inbox beside IMAP mailboxes: looked at every [`crate::run::POLL_INTERVAL`], on
+/// the blocking pool.
 async fn serve_dir(
     cfg: Arc<Config>,
     index: usize,
@@ -197,7 +198,7 @@ async fn serve_dir(
             return Ok(());
         }
         tokio::select! {
-            _ = tokio::time::sleep(Duration::from_secs(10)) => {}
+            _ = tokio::time::sleep(crate::run::POLL_INTERVAL) => {}
             _ = stop.changed() => return Ok(()),
         }
     }
