@@ -159,6 +159,11 @@ async fn session(
         .map_err(|e| Error::Setup(mailbox.name.clone(), error_chain(&e)))?;
     let mut session = Session::connect(&imap_settings(source)).await?;
     info!(idle = session.can_idle(), "Connected.");
+    if mailbox.handling.mode == Mode::Send && !mailbox.sender_rule.required {
+        warn!(
+            "Answering without sender authentication (require_authenticated_sender = false): a forged From can act on an account."
+        );
+    }
     let mut retry = Backoff::new(Duration::from_secs(5), Duration::from_secs(300));
     loop {
         let state = session.select(&source.folder).await?;
@@ -441,16 +446,20 @@ impl Worker<'_> {
                 )
             }
             Action::ToHuman { why, ack } => {
-                warn!(why = %why, "Sent to people; no automatic answer.");
-                if let (Some(ack), Some(smtp), Mode::Send) = (ack, self.smtp, mode)
-                    && let Err(e) = smtp.send(ack, SystemTime::now()).await
-                {
-                    warn!(err = %error_chain(&e), "Acknowledgement not sent.");
+                crate::run::log_to_human(why);
+                let mut acknowledged = None;
+                if let (Some(ack), Some(smtp), Mode::Send) = (ack, self.smtp, mode) {
+                    match smtp.send(ack, SystemTime::now()).await {
+                        Ok(()) => acknowledged = Some(ack.to.clone()),
+                        Err(e) => warn!(err = %error_chain(&e), "Acknowledgement not sent."),
+                    }
                 }
                 self.stats.people.fetch_add(1, Ordering::Relaxed);
                 (
                     Outcome {
                         reason: Some(why.to_string()),
+                        acknowledged: acknowledged.is_some(),
+                        reply_to: acknowledged,
                         ..base(LedgerState::Review, "to_human")
                     },
                     Handled::File(Dest::People),

@@ -1,6 +1,7 @@
 //! The one integration test binary. One line per module.
 
 mod architecture; // the pure core does no I/O: greps the stage files
+mod budget; // the per-sender reply budget and the hourly breaker, through `mailclerk run`
 mod cli; // the binary as a user runs it: exit statuses, reports, the demo twice
 mod config; // bad configuration and policy files: every error named by file, key and expectation
 mod daemon; // the daemon end to end on the project's Dovecot + Postfix (scripts/mailstack up)

@@ -5,6 +5,7 @@
 
 pub mod classify;
 pub mod error;
+pub mod guard;
 pub mod mail;
 
 use std::path::{Path, PathBuf};
@@ -48,6 +49,10 @@ pub struct Mailbox {
     pub handling: Handling,
     /// How messages are matched to accounts: references, plus-addressing, forwarders.
     pub matching: crate::accounts::MatchRules,
+    /// Whose `Authentication-Results` are read, and whether a pass is required.
+    pub sender_rule: guard::SenderRule,
+    /// Limits on automatic mail: per sender a day, and the hourly breaker.
+    pub budget: crate::budget::ReplyBudget,
 }
 
 /// Where a mailbox's mail comes from.
@@ -105,6 +110,14 @@ struct RawMailbox {
     /// Vendor addresses whose forwards of customer mail are read as the customer's request.
     #[serde(default)]
     forwarders: Vec<String>,
+    #[serde(default)]
+    require_authenticated_sender: bool,
+    #[serde(default)]
+    trusted_authserv_id: Option<String>,
+    #[serde(default)]
+    max_replies_per_sender: Option<usize>,
+    #[serde(default)]
+    max_replies_per_hour: Option<usize>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -293,6 +306,13 @@ fn mailbox_from_raw(
         &mut own_addresses,
         errors,
     );
+    let (sender_rule, budget) = guard::RawGuard {
+        require_authenticated_sender: m.require_authenticated_sender,
+        trusted_authserv_id: m.trusted_authserv_id,
+        max_replies_per_sender: m.max_replies_per_sender,
+        max_replies_per_hour: m.max_replies_per_hour,
+    }
+    .resolve(file, key, errors);
     let policy = Policy::load(&base.join(&m.policy))
         .map_err(|e| errors.extend(e))
         .ok();
@@ -355,6 +375,8 @@ fn mailbox_from_raw(
         outbox,
         handling: m.handling.resolve(),
         matching,
+        sender_rule,
+        budget,
     })
 }
 
