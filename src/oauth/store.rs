@@ -20,6 +20,8 @@ pub enum Error {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("the OAuth2 token store {path} is not a regular file")]
+    NotFile { path: PathBuf },
     #[error(
         "the OAuth2 token store {path} is readable by other users (mode {mode:04o}); expected 0600: chmod 600 it"
     )]
@@ -116,6 +118,11 @@ pub fn load(path: &Path) -> Result<Option<Tokens>, Error> {
             });
         }
     };
+    if !meta.is_file() {
+        return Err(Error::NotFile {
+            path: path.to_path_buf(),
+        });
+    }
     let mode = meta.permissions().mode() & 0o7777;
     if mode & 0o077 != 0 {
         return Err(Error::Mode {
