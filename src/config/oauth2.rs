@@ -387,3 +387,72 @@ fn url_ok(u: &str) -> bool {
         _ => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolve(text: &str) -> (OAuth2, Vec<String>) {
+        let file = Path::new("m.toml");
+        let raw: RawOAuth2 = super::super::error::parse_toml(file, text).unwrap();
+        let mut errors = Vec::new();
+        let o = raw.resolve(
+            file,
+            "mailbox[0].oauth2",
+            Path::new("/etc/mc"),
+            PathBuf::from("/var/lib/mc/x.oauth2.json"),
+            &mut errors,
+        );
+        (o, errors.iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn microsoft_app_only_gets_its_endpoints_and_default_scope() {
+        let (o, errors) = resolve(
+            "provider = \"microsoft\"\nflow = \"client_credentials\"\ntenant = \"contoso.onmicrosoft.com\"\nclient_id = \"abc\"\nclient_secret_env = \"PATH\"\n",
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(
+            o.token_url,
+            "https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token"
+        );
+        assert_eq!(o.scopes, [MICROSOFT_APP_SCOPE]);
+        assert_eq!(o.retry, Duration::from_secs(60));
+        assert!(!format!("{o:?}").contains(&std::env::var("PATH").unwrap()));
+    }
+
+    #[test]
+    fn each_mistake_names_its_key_and_what_was_expected() {
+        let (_, errors) = resolve(
+            "provider = \"microsoft\"\nflow = \"client_credentials\"\ntenant = \"common\"\nclient_id = \"abc\"\nclient_secret = \"hunter2\"\ntoken_url = \"http://login.example.com/token\"\n",
+        );
+        let all = errors.join("\n");
+        for want in [
+            "m.toml: mailbox[0].oauth2.client_secret: secrets never go inline",
+            "mailbox[0].oauth2.client_secret_file: flow \"client_credentials\" needs the client secret",
+            "mailbox[0].oauth2.tenant: app-only access needs the tenant's own ID",
+            "mailbox[0].oauth2.token_url: expected an https:// URL",
+        ] {
+            assert!(all.contains(want), "missing {want:?} in\n{all}");
+        }
+        assert!(!all.contains("hunter2"), "{all}");
+        let (_, errors) =
+            resolve("provider = \"google\"\nflow = \"device_code\"\nclient_id = \"abc\"\n");
+        assert!(
+            errors
+                .iter()
+                .any(|e| e
+                    .contains("mailbox[0].oauth2.flow: provider Google supports flow Loopback")),
+            "{errors:?}"
+        );
+        let (_, errors) =
+            resolve("provider = \"generic\"\nflow = \"device_code\"\nclient_id = \"abc\"\n");
+        let all = errors.join("\n");
+        assert!(
+            all.contains("oauth2.token_url: expected the URL")
+                && all.contains("oauth2.device_url: expected the URL")
+                && all.contains("oauth2.scopes"),
+            "{all}"
+        );
+    }
+}
