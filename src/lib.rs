@@ -33,6 +33,7 @@ pub mod daemon;
 pub mod fault;
 pub mod intake;
 pub mod money;
+pub mod oauth;
 pub mod parse;
 pub mod plan;
 pub mod policy;
