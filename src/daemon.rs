@@ -284,6 +284,7 @@ impl Worker<'_> {
                 .session
                 .fetch(chunk, self.cfg.max_message_bytes as u64)
                 .await?;
+            crate::fault::point("after_fetch");
             let mut filing: Vec<(u32, Dest)> = Vec::new();
             let mut deferred = false;
             for f in fetched {
@@ -314,6 +315,7 @@ impl Worker<'_> {
             }
             if !dry {
                 self.file(&filing).await?;
+                crate::fault::point("after_filing");
                 block(|| self.store.set_progress(&folder, &progress))?;
             }
             if deferred || *shutdown.borrow() {
@@ -352,6 +354,7 @@ impl Worker<'_> {
             Examined::Unreadable { message_id, .. } => message_id.clone(),
         };
         tracing::Span::current().record("message_id", message_id.as_str());
+        crate::fault::point("after_decide");
         if self.mailbox.handling.mode == Mode::DryRun {
             info!(plan = %describe(&examined), "Dry run: nothing sent, filed or recorded.");
             return Ok(Handled::Leave);
