@@ -380,6 +380,16 @@ impl Worker<'_> {
             LedgerState::Sent | LedgerState::Drafted => Dest::Answered,
             LedgerState::Skipped => Dest::Skipped,
             LedgerState::Review | LedgerState::Failed | LedgerState::Deferred => Dest::People,
+            LedgerState::Claimed if let Some((plan, reason)) = planned_skip(examined) => {
+                // Nothing is ever sent for a skip: an interrupted skip is simply a skip.
+                let outcome = crate::run::ledger_outcome(
+                    plan,
+                    LedgerState::Skipped,
+                    &format!("skip:{reason}"),
+                );
+                block(|| self.store.record(message_id, &outcome))?;
+                Dest::Skipped
+            }
             LedgerState::Claimed => {
                 let reply = match examined {
                     Examined::Planned { plan, .. } => match &plan.action {
@@ -586,6 +596,17 @@ impl Worker<'_> {
             }
         }
         Ok(())
+    }
+}
+
+/// The plan and its reason, when the plan is to skip the message.
+fn planned_skip(examined: &Examined) -> Option<(&crate::plan::Plan, &crate::screen::SkipReason)> {
+    match examined {
+        Examined::Planned { plan, .. } => match &plan.action {
+            Action::Skip(reason) => Some((plan, reason)),
+            _ => None,
+        },
+        Examined::Unreadable { .. } => None,
     }
 }
 
