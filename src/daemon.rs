@@ -46,6 +46,16 @@ impl Error {
             Error::Setup(..) => false,
         }
     }
+
+    /// Whether the error is about the connection or the store rather than one message: the
+    /// pass stops and the message in hand is tried again later, never skipped.
+    fn stops_pass(&self) -> bool {
+        match self {
+            Error::Imap(e) => e.is_transient(),
+            Error::Store(e) => e.is_unavailable(),
+            Error::Setup(..) => true,
+        }
+    }
 }
 
 /// Counts for systemd's STATUS line and the closing log.
@@ -99,23 +109,43 @@ pub async fn run_mailbox(
     let span = tracing::error_span!("mailbox", mailbox = %cfg.mailboxes[index].name);
     async move {
         let mailbox = &cfg.mailboxes[index];
-        let mut backoff = Backoff::new(Duration::from_secs(1), Duration::from_secs(60));
+        let reconnect_max = match &mailbox.source {
+            Source::Imap(s) => s.reconnect_max,
+            Source::Dir { .. } => Duration::from_secs(60),
+        };
+        let mut backoff = Backoff::new(Duration::from_secs(1), reconnect_max);
         loop {
             if *shutdown.borrow() {
                 return Ok(());
             }
-            match session(&cfg, mailbox, once, &stats, &mut shutdown, &mut backoff).await {
+            let ended = session(
+                &cfg,
+                mailbox,
+                once,
+                &stats,
+                &mut shutdown,
+                &mut backoff,
+            )
+            .await;
+            match ended {
                 Ok(()) => return Ok(()),
                 Err(e) if once => return Err(e),
                 Err(e) => {
                     // A wrong password or a missing folder will not fix itself: say what the
                     // operator must do, then keep trying slowly; other mailboxes go on.
-                    let delay = if e.is_transient() {
-                        warn!(err = %error_chain(&e), "Connection lost; reconnecting.");
-                        backoff.next_delay()
-                    } else {
-                        error!(err = %error_chain(&e), "Mailbox cannot be read; check its configuration. Retrying later.");
-                        backoff.next_delay().max(Duration::from_secs(60))
+                    let delay = match &e {
+                        Error::Store(_) => {
+                            error!(err = %error_chain(&e), "The store cannot be used; no new mail is taken until it can. Retrying.");
+                            backoff.next_delay()
+                        }
+                        e if e.is_transient() => {
+                            warn!(err = %error_chain(e), "Connection lost; reconnecting.");
+                            backoff.next_delay()
+                        }
+                        _ => {
+                            error!(err = %error_chain(&e), "Mailbox cannot be read; check its configuration. Retrying later.");
+                            backoff.next_delay().max(reconnect_max)
+                        }
                     };
                     if sleep_or_shutdown(delay, &mut shutdown).await {
                         return Ok(());
@@ -155,8 +185,11 @@ async fn session(
         }
         _ => None,
     };
-    let mut store = block(|| open_store(mailbox))
-        .map_err(|e| Error::Setup(mailbox.name.clone(), error_chain(&e)))?;
+    // The store first: when it cannot be written, no mail is even looked at.
+    let mut store = block(|| open_store(mailbox)).map_err(|e| match e {
+        crate::run::Error::Store { source, .. } => Error::Store(source),
+        other => Error::Setup(mailbox.name.clone(), error_chain(&other)),
+    })?;
     let mut session = Session::connect(&imap_settings(source)).await?;
     info!(idle = session.can_idle(), "Connected.");
     let mut retry = Backoff::new(Duration::from_secs(5), Duration::from_secs(300));
@@ -305,11 +338,14 @@ impl Worker<'_> {
                     }
                     Ok(Handled::File(dest)) => filing.push((f.uid, dest)),
                     Ok(Handled::Leave) => {}
+                    // The connection or the store failed, not this message: stop here; it and
+                    // the rest are handled when they work again. (What was handled is filed
+                    // on the next pass: the ledger knows it.)
+                    Err(e) if e.stops_pass() => return Err(e),
                     // One bad message never stops the loop; it stays in the folder for people.
-                    Err(e) if !e.is_transient() => {
+                    Err(e) => {
                         error!(uid = f.uid, err = %error_chain(&e), "Message not handled; left in the folder for people.")
                     }
-                    Err(e) => return Err(e),
                 }
                 progress.last_uid = f.uid;
             }

@@ -44,6 +44,9 @@ pub struct ImapSource {
     /// On the first start, answer mail the server received from this time on; by default,
     /// only mail received after the first start.
     pub answer_since: Option<jiff::Timestamp>,
+    /// The longest pause between reconnection attempts (they start at 1 s and double), and
+    /// the pause after an error a person must fix.
+    pub reconnect_max: Duration,
 }
 
 impl std::fmt::Debug for ImapSource {
@@ -122,6 +125,8 @@ pub(super) struct RawImap {
     timeout_seconds: u64,
     #[serde(default)]
     answer_since: Option<jiff::Timestamp>,
+    #[serde(default = "sixty")]
+    reconnect_max_seconds: u64,
 }
 
 #[derive(Debug, Deserialize)]
@@ -350,6 +355,7 @@ impl RawImap {
             batch: self.batch,
             timeout: Duration::from_secs(self.timeout_seconds.max(1)),
             answer_since: self.answer_since,
+            reconnect_max: Duration::from_secs(self.reconnect_max_seconds.max(1)),
         }
     }
 }

@@ -138,6 +138,31 @@ impl Error {
             Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
         )
     }
+
+    /// True when the store as a whole cannot be used now (locked by another process, the disk
+    /// full, read-only, an I/O error, or it would not open), as opposed to a problem with one
+    /// message's row. The daemon then takes no new mail until the store works again.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            Error::CreateDir { .. } | Error::Open { .. } | Error::NoWal { .. } => true,
+            Error::Query { source, .. } => matches!(
+                source.sqlite_error_code(),
+                Some(
+                    ErrorCode::DatabaseBusy
+                        | ErrorCode::DatabaseLocked
+                        | ErrorCode::DiskFull
+                        | ErrorCode::ReadOnly
+                        | ErrorCode::SystemIoFailure
+                        | ErrorCode::CannotOpen
+                        | ErrorCode::PermissionDenied
+                        | ErrorCode::OutOfMemory
+                        | ErrorCode::DatabaseCorrupt
+                        | ErrorCode::NotADatabase
+                )
+            ),
+            _ => false,
+        }
+    }
 }
 
 fn prior_in(conn: &Connection, message_id: &str) -> Result<Option<Prior>, Error> {
