@@ -192,6 +192,27 @@ async fn session(
     })?;
     let mut session = Session::connect(&imap_settings(source)).await?;
     info!(idle = session.can_idle(), "Connected.");
+    // Filing folders that cannot exist would leave every answered message in place, to be
+    // looked at again on every pass: better to take no mail and say why.
+    if let (Filing::Folders { answered, to_people, skipped }, false) =
+        (&mailbox.handling.filing, mailbox.handling.mode == Mode::DryRun)
+    {
+        for folder in [answered, to_people, skipped] {
+            match session.ensure_folder(folder).await {
+                Ok(()) => {}
+                Err(e) if e.is_transient() => return Err(e.into()),
+                Err(e) => {
+                    return Err(Error::Setup(
+                        mailbox.name.clone(),
+                        format!(
+                            "the filing folder {folder:?} cannot be created, so no mail is taken: {}",
+                            error_chain(&e)
+                        ),
+                    ));
+                }
+            }
+        }
+    }
     let mut retry = Backoff::new(Duration::from_secs(5), Duration::from_secs(300));
     loop {
         let state = session.select(&source.folder).await?;
