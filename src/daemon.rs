@@ -114,6 +114,8 @@ pub async fn run_mailbox(
             Source::Dir { .. } => Duration::from_secs(60),
         };
         let mut backoff = Backoff::new(Duration::from_secs(1), reconnect_max);
+        // Since when the relay has taken no reply; kept across reconnections.
+        let mut relay_down_since = None;
         loop {
             if *shutdown.borrow() {
                 return Ok(());
@@ -125,6 +127,7 @@ pub async fn run_mailbox(
                 &stats,
                 &mut shutdown,
                 &mut backoff,
+                &mut relay_down_since,
             )
             .await;
             match ended {
@@ -166,6 +169,7 @@ async fn session(
     stats: &Stats,
     shutdown: &mut watch::Receiver<bool>,
     backoff: &mut Backoff,
+    relay_down_since: &mut Option<Timestamp>,
 ) -> Result<(), Error> {
     let Source::Imap(source) = &mailbox.source else {
         return Err(Error::Setup(
@@ -213,7 +217,11 @@ async fn session(
             }
         }
     }
-    let mut retry = Backoff::new(Duration::from_secs(5), Duration::from_secs(300));
+    let (retry_first, retry_max, retry_window) = match &mailbox.outbox {
+        Outbox::Smtp(s) => (s.retry_first, s.retry_max, s.retry_window),
+        Outbox::Dir { .. } => (Duration::from_secs(5), Duration::from_secs(300), Duration::MAX),
+    };
+    let mut retry = Backoff::new(retry_first, retry_max);
     loop {
         let state = session.select(&source.folder).await?;
         backoff.reset();
@@ -225,6 +233,8 @@ async fn session(
             smtp: smtp.as_ref(),
             stats,
             session: &mut session,
+            relay_down_since: &mut *relay_down_since,
+            retry_window,
         };
         let deferred = worker.pass(&state, shutdown).await?;
         if once || *shutdown.borrow() {
@@ -268,6 +278,9 @@ struct Worker<'a> {
     smtp: Option<&'a Smtp>,
     stats: &'a Stats,
     session: &'a mut Session,
+    relay_down_since: &'a mut Option<Timestamp>,
+    /// How long the relay may defer before the replies it will not take go to people.
+    retry_window: Duration,
 }
 
 impl Worker<'_> {
@@ -560,6 +573,7 @@ impl Worker<'_> {
                         .expect("send mode has an SMTP outbox (checked at session start)");
                     match smtp.send(reply, SystemTime::now()).await {
                         Ok(()) => {
+                            *self.relay_down_since = None;
                             crate::fault::point("after_send");
                             // The copy in Sent comes before the record: after a crash between
                             // the two, finding it there proves the reply went out.
@@ -588,14 +602,40 @@ impl Worker<'_> {
                             (sent(LedgerState::Sent), Handled::File(Dest::Answered))
                         }
                         Err(e @ SmtpError::Deferred { .. }) => {
-                            warn!(err = %error_chain(&e), "Reply deferred; it will be retried.");
-                            (
-                                Outcome {
-                                    reason: Some(error_chain(&e)),
-                                    ..base(LedgerState::Deferred, &reply.template)
-                                },
-                                Handled::Deferred,
-                            )
+                            // The outage began at this message's first attempt at the latest
+                            // (its claim time survives restarts).
+                            let now = Timestamp::now();
+                            let first = block(|| self.store.claimed_at(message_id))?;
+                            let since = *self
+                                .relay_down_since
+                                .get_or_insert(first.unwrap_or(now).min(now));
+                            let waited = now.duration_since(since).unsigned_abs();
+                            if waited >= self.retry_window {
+                                let why = format!(
+                                    "the relay has taken no reply for {} s (retry window {} s): {}",
+                                    waited.as_secs(),
+                                    self.retry_window.as_secs(),
+                                    error_chain(&e)
+                                );
+                                warn!(%why, "Reply not sent; handed to people.");
+                                self.stats.people.fetch_add(1, Ordering::Relaxed);
+                                (
+                                    Outcome {
+                                        reason: Some(why),
+                                        ..base(LedgerState::Failed, &reply.template)
+                                    },
+                                    Handled::File(Dest::People),
+                                )
+                            } else {
+                                warn!(err = %error_chain(&e), "Reply deferred; it will be retried.");
+                                (
+                                    Outcome {
+                                        reason: Some(error_chain(&e)),
+                                        ..base(LedgerState::Deferred, &reply.template)
+                                    },
+                                    Handled::Deferred,
+                                )
+                            }
                         }
                         Err(e) => {
                             warn!(err = %error_chain(&e), "Reply not sent; handed to people.");

@@ -147,6 +147,12 @@ pub(super) struct RawSmtp {
     password_credential: Option<String>,
     #[serde(default = "thirty")]
     timeout_seconds: u64,
+    #[serde(default = "five")]
+    retry_first_seconds: u64,
+    #[serde(default = "five_minutes")]
+    retry_max_seconds: u64,
+    #[serde(default = "six_hours")]
+    retry_window_seconds: u64,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -209,6 +215,12 @@ fn hundred() -> usize {
 }
 fn thirty() -> u64 {
     30
+}
+fn five() -> u64 {
+    5
+}
+fn six_hours() -> u64 {
+    6 * 3600
 }
 fn sent() -> String {
     "Sent".into()
@@ -369,6 +381,16 @@ impl RawSmtp {
         errors: &mut Vec<ConfigError>,
     ) -> SmtpSettings {
         check_host(file, key, &self.host, self.security, errors);
+        if self.retry_first_seconds == 0 || self.retry_first_seconds > self.retry_max_seconds {
+            errors.push(ConfigError::new(
+                file,
+                format!("{key}.retry_first_seconds"),
+                format!(
+                    "expected 1 to retry_max_seconds ({}) seconds, found {}",
+                    self.retry_max_seconds, self.retry_first_seconds
+                ),
+            ));
+        }
         let password = password(
             file,
             key,
@@ -386,6 +408,9 @@ impl RawSmtp {
             user: self.user,
             password,
             timeout: Duration::from_secs(self.timeout_seconds.max(1)),
+            retry_first: Duration::from_secs(self.retry_first_seconds.max(1)),
+            retry_max: Duration::from_secs(self.retry_max_seconds.max(1)),
+            retry_window: Duration::from_secs(self.retry_window_seconds),
         }
     }
 }

@@ -579,6 +579,31 @@ impl Store {
         Ok(claim)
     }
 
+    /// When the message was first claimed (a deferred reply keeps its first claim time
+    /// across retries), if the ledger knows it.
+    ///
+    /// # Errors
+    /// A failed query or a corrupt row.
+    pub fn claimed_at(&self, message_id: &str) -> Result<Option<Timestamp>, Error> {
+        let text: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT claimed_at FROM ledger WHERE message_id = ?1",
+                [message_id],
+                |row| row.get(0),
+            )
+            .optional()
+            .during(|| format!("reading when <{message_id}> was claimed"))?;
+        text.map(|t| {
+            parse_stamp(&t).ok_or_else(|| Error::Corrupt {
+                table: "ledger",
+                key: message_id.to_string(),
+                problem: format!("claimed_at {t:?}"),
+            })
+        })
+        .transpose()
+    }
+
     /// What the ledger says about a message, if it has a row.
     fn prior(&self, message_id: &str) -> Result<Option<Prior>, Error> {
         prior_in(&self.conn, message_id)
