@@ -19,7 +19,9 @@ use crate::accounts::{Account, Payments, PlanKind, normalize_address};
 use crate::money::{Currency, Money};
 use crate::policy::History;
 
+mod lock;
 mod progress;
+pub use lock::{LockError, StoreLock};
 pub use progress::Progress;
 
 /// Bumped with every schema change; a store written by a newer mailclerk is refused rather
