@@ -52,13 +52,20 @@ impl StoreLock {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(io)?;
         }
-        let mut file = OpenOptions::new()
+        let opened = OpenOptions::new()
             .read(true)
             .write(true)
             .create(true)
             .truncate(false)
-            .open(&path)
-            .map_err(io)?;
+            .open(&path);
+        // On a read-only file system the existing lock file can still be locked (flock needs
+        // no write access): the daemon then starts, says the store cannot be written, and
+        // resumes when it can, instead of exiting.
+        let (mut file, writable) = match opened {
+            Ok(f) => (f, true),
+            Err(e) if path.exists() => (File::open(&path).map_err(|_| io(e))?, false),
+            Err(e) => return Err(io(e)),
+        };
         match file.try_lock() {
             Ok(()) => {}
             Err(TryLockError::WouldBlock) => {
@@ -76,10 +83,12 @@ impl StoreLock {
             }
             Err(TryLockError::Error(e)) => return Err(io(e)),
         }
-        file.set_len(0).map_err(io)?;
-        file.rewind().map_err(io)?;
-        writeln!(file, "{}", std::process::id()).map_err(io)?;
-        file.flush().map_err(io)?;
+        if writable {
+            file.set_len(0).map_err(io)?;
+            file.rewind().map_err(io)?;
+            writeln!(file, "{}", std::process::id()).map_err(io)?;
+            file.flush().map_err(io)?;
+        }
         Ok(StoreLock { _file: file, path })
     }
 
