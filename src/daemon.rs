@@ -198,8 +198,12 @@ async fn session(
     info!(idle = session.can_idle(), "Connected.");
     // Filing folders that cannot exist would leave every answered message in place, to be
     // looked at again on every pass: better to take no mail and say why.
-    if let (Filing::Folders { answered, to_people, skipped }, false) =
-        (&mailbox.handling.filing, mailbox.handling.mode == Mode::DryRun)
+    if let Filing::Folders {
+        answered,
+        to_people,
+        skipped,
+    } = &mailbox.handling.filing
+        && mailbox.handling.mode != Mode::DryRun
     {
         for folder in [answered, to_people, skipped] {
             match session.ensure_folder(folder).await {
@@ -219,7 +223,11 @@ async fn session(
     }
     let (retry_first, retry_max, retry_window) = match &mailbox.outbox {
         Outbox::Smtp(s) => (s.retry_first, s.retry_max, s.retry_window),
-        Outbox::Dir { .. } => (Duration::from_secs(5), Duration::from_secs(300), Duration::MAX),
+        Outbox::Dir { .. } => (
+            Duration::from_secs(5),
+            Duration::from_secs(300),
+            Duration::MAX,
+        ),
     };
     let mut retry = Backoff::new(retry_first, retry_max);
     loop {
@@ -246,7 +254,7 @@ async fn session(
             // folder is tried again after a growing pause.
             let delay = retry.next_delay();
             warn!(
-                retry_in_s = delay.as_secs(),
+                retry_in = ?delay,
                 "Relay unavailable; replies wait and will be retried."
             );
             if sleep_or_shutdown(delay, shutdown).await {
