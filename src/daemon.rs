@@ -72,6 +72,16 @@ impl Error {
             _ => None,
         }
     }
+
+    /// Whether the error is about the connection or the store rather than one message: the
+    /// pass stops and the message in hand is tried again later, never skipped.
+    fn stops_pass(&self) -> bool {
+        match self {
+            Error::Imap(e) => e.is_transient(),
+            Error::Store(e) => e.is_unavailable(),
+            Error::Setup(..) | Error::Token { .. } | Error::SignIn { .. } => true,
+        }
+    }
 }
 
 fn revoked_action(mailbox: &str) -> String {
@@ -143,7 +153,11 @@ pub async fn run_mailbox(
     let span = tracing::error_span!("mailbox", mailbox = %cfg.mailboxes[index].name);
     async move {
         let mailbox = &cfg.mailboxes[index];
-        let mut backoff = Backoff::new(Duration::from_secs(1), Duration::from_secs(60));
+        let reconnect_max = match &mailbox.source {
+            Source::Imap(s) => s.reconnect_max,
+            Source::Dir { .. } => Duration::from_secs(60),
+        };
+        let mut backoff = Backoff::new(Duration::from_secs(1), reconnect_max);
         // One token source for the life of the worker: IMAP and SMTP share it, and a token
         // renewed for one is good for the other.
         let tokens = match &mailbox.oauth2 {
@@ -168,11 +182,13 @@ pub async fn run_mailbox(
         let link = Link {
             tokens: tokens.as_ref(),
         };
+        // Since when the relay has taken no reply; kept across reconnections.
+        let mut relay_down_since = None;
         loop {
             if *shutdown.borrow() {
                 return Ok(());
             }
-            match session(
+            let ended = session(
                 &cfg,
                 mailbox,
                 once,
@@ -181,9 +197,10 @@ pub async fn run_mailbox(
                 &mut backoff,
                 &mut sign_in,
                 &link,
+                &mut relay_down_since,
             )
-            .await
-            {
+            .await;
+            match ended {
                 Ok(()) => return Ok(()),
                 Err(e) if once => return Err(e),
                 Err(e) if !e.is_transient() && e.sign_in_action().is_some() => {
@@ -203,12 +220,19 @@ pub async fn run_mailbox(
                 Err(e) => {
                     // A wrong password or a missing folder will not fix itself: say what the
                     // operator must do, then keep trying slowly; other mailboxes go on.
-                    let delay = if e.is_transient() {
-                        warn!(err = %error_chain(&e), "Connection lost; reconnecting.");
-                        backoff.next_delay()
-                    } else {
-                        error!(err = %error_chain(&e), "Mailbox cannot be read; check its configuration. Retrying later.");
-                        backoff.next_delay().max(Duration::from_secs(60))
+                    let delay = match &e {
+                        Error::Store(_) => {
+                            error!(err = %error_chain(&e), "The store cannot be used; no new mail is taken until it can. Retrying.");
+                            backoff.next_delay()
+                        }
+                        e if e.is_transient() => {
+                            warn!(err = %error_chain(e), "Connection lost; reconnecting.");
+                            backoff.next_delay()
+                        }
+                        _ => {
+                            error!(err = %error_chain(&e), "Mailbox cannot be read; check its configuration. Retrying later.");
+                            backoff.next_delay().max(reconnect_max)
+                        }
                     };
                     if sleep_or_shutdown(delay, &mut shutdown).await {
                         return Ok(());
@@ -250,6 +274,7 @@ async fn session(
     backoff: &mut Backoff,
     sign_in: &mut SignInBackoff,
     link: &Link<'_>,
+    relay_down_since: &mut Option<Timestamp>,
 ) -> Result<(), Error> {
     let Source::Imap(source) = &mailbox.source else {
         return Err(Error::Setup(
@@ -273,8 +298,11 @@ async fn session(
         }
         _ => None,
     };
-    let mut store = block(|| open_store(mailbox))
-        .map_err(|e| Error::Setup(mailbox.name.clone(), error_chain(&e)))?;
+    // The store first: when it cannot be written, no mail is even looked at.
+    let mut store = block(|| open_store(mailbox)).map_err(|e| match e {
+        crate::run::Error::Store { source, .. } => Error::Store(source),
+        other => Error::Setup(mailbox.name.clone(), error_chain(&other)),
+    })?;
     let mut session = connect(mailbox, source, link.tokens).await?;
     info!(idle = session.can_idle(), "Connected.");
     if mailbox.handling.mode == Mode::Send && !mailbox.sender_rule.required {
@@ -282,7 +310,40 @@ async fn session(
             "Answering without sender authentication (require_authenticated_sender = false): a forged From can act on an account."
         );
     }
-    let mut retry = Backoff::new(Duration::from_secs(5), Duration::from_secs(300));
+    // Filing folders that cannot exist would leave every answered message in place, to be
+    // looked at again on every pass: better to take no mail and say why.
+    if let Filing::Folders {
+        answered,
+        to_people,
+        skipped,
+    } = &mailbox.handling.filing
+        && mailbox.handling.mode != Mode::DryRun
+    {
+        for folder in [answered, to_people, skipped] {
+            match session.ensure_folder(folder).await {
+                Ok(()) => {}
+                Err(e) if e.is_transient() => return Err(e.into()),
+                Err(e) => {
+                    return Err(Error::Setup(
+                        mailbox.name.clone(),
+                        format!(
+                            "the filing folder {folder:?} cannot be created, so no mail is taken: {}",
+                            error_chain(&e)
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    let (retry_first, retry_max, retry_window) = match &mailbox.outbox {
+        Outbox::Smtp(s) => (s.retry_first, s.retry_max, s.retry_window),
+        Outbox::Dir { .. } => (
+            Duration::from_secs(5),
+            Duration::from_secs(300),
+            Duration::MAX,
+        ),
+    };
+    let mut retry = Backoff::new(retry_first, retry_max);
     loop {
         let state = session.select(&source.folder).await?;
         backoff.reset();
@@ -297,6 +358,8 @@ async fn session(
             smtp: smtp.as_ref(),
             stats,
             session: &mut session,
+            relay_down_since: &mut *relay_down_since,
+            retry_window,
         };
         let end = worker.pass(&state, shutdown).await?;
         if once || *shutdown.borrow() {
@@ -322,7 +385,7 @@ async fn session(
             // folder is tried again after a growing pause.
             let delay = retry.next_delay();
             warn!(
-                retry_in_s = delay.as_secs(),
+                retry_in = ?delay,
                 "Relay unavailable; replies wait and will be retried."
             );
             if sleep_or_shutdown(delay, shutdown).await {
@@ -354,6 +417,9 @@ struct Worker<'a> {
     smtp: Option<&'a Smtp>,
     stats: &'a Stats,
     session: &'a mut Session,
+    relay_down_since: &'a mut Option<Timestamp>,
+    /// How long the relay may defer before the replies it will not take go to people.
+    retry_window: Duration,
 }
 
 impl Worker<'_> {
@@ -424,6 +490,7 @@ impl Worker<'_> {
                 .session
                 .fetch(chunk, self.cfg.max_message_bytes as u64)
                 .await?;
+            crate::fault::point("after_fetch");
             let mut filing: Vec<(u32, Dest)> = Vec::new();
             let mut end = PassEnd::Done;
             for f in fetched {
@@ -448,16 +515,20 @@ impl Worker<'_> {
                     }
                     Ok(Handled::File(dest)) => filing.push((f.uid, dest)),
                     Ok(Handled::Leave) => {}
+                    // The connection or the store failed, not this message: stop here; it and
+                    // the rest are handled when they work again. (What was handled is filed
+                    // on the next pass: the ledger knows it.)
+                    Err(e) if e.stops_pass() => return Err(e),
                     // One bad message never stops the loop; it stays in the folder for people.
-                    Err(e) if !e.is_transient() => {
+                    Err(e) => {
                         error!(uid = f.uid, err = %error_chain(&e), "Message not handled; left in the folder for people.")
                     }
-                    Err(e) => return Err(e),
                 }
                 progress.last_uid = f.uid;
             }
             if !dry {
                 self.file(&filing).await?;
+                crate::fault::point("after_filing");
                 block(|| self.store.set_progress(&folder, &progress))?;
             }
             if !matches!(end, PassEnd::Done) || *shutdown.borrow() {
@@ -496,6 +567,7 @@ impl Worker<'_> {
             Examined::Unreadable { message_id, .. } => message_id.clone(),
         };
         tracing::Span::current().record("message_id", message_id.as_str());
+        crate::fault::point("after_decide");
         if self.mailbox.handling.mode == Mode::DryRun {
             info!(plan = %describe(&examined), "Dry run: nothing sent, filed or recorded.");
             return Ok(Handled::Leave);
@@ -521,6 +593,16 @@ impl Worker<'_> {
             LedgerState::Sent | LedgerState::Drafted => Dest::Answered,
             LedgerState::Skipped => Dest::Skipped,
             LedgerState::Review | LedgerState::Failed | LedgerState::Deferred => Dest::People,
+            LedgerState::Claimed if let Some((plan, reason)) = planned_skip(examined) => {
+                // Nothing is ever sent for a skip: an interrupted skip is simply a skip.
+                let outcome = crate::run::ledger_outcome(
+                    plan,
+                    LedgerState::Skipped,
+                    &format!("skip:{reason}"),
+                );
+                block(|| self.store.record(message_id, &outcome))?;
+                Dest::Skipped
+            }
             LedgerState::Claimed => {
                 let reply = match examined {
                     Examined::Planned { plan, .. } => match &plan.action {
@@ -638,6 +720,7 @@ impl Worker<'_> {
                         .expect("send mode has an SMTP outbox (checked at session start)");
                     match smtp.send(reply, SystemTime::now()).await {
                         Ok(()) => {
+                            *self.relay_down_since = None;
                             crate::fault::point("after_send");
                             // The copy in Sent comes before the record: after a crash between
                             // the two, finding it there proves the reply went out.
@@ -680,14 +763,40 @@ impl Worker<'_> {
                             )
                         }
                         Err(e @ SmtpError::Deferred { .. }) => {
-                            warn!(err = %error_chain(&e), "Reply deferred; it will be retried.");
-                            (
-                                Outcome {
-                                    reason: Some(error_chain(&e)),
-                                    ..base(LedgerState::Deferred, &reply.template)
-                                },
-                                Handled::Deferred,
-                            )
+                            // The outage began at this message's first attempt at the latest
+                            // (its claim time survives restarts).
+                            let now = Timestamp::now();
+                            let first = block(|| self.store.claimed_at(message_id))?;
+                            let since = *self
+                                .relay_down_since
+                                .get_or_insert(first.unwrap_or(now).min(now));
+                            let waited = now.duration_since(since).unsigned_abs();
+                            if waited >= self.retry_window {
+                                let why = format!(
+                                    "the relay has taken no reply for {} s (retry window {} s): {}",
+                                    waited.as_secs(),
+                                    self.retry_window.as_secs(),
+                                    error_chain(&e)
+                                );
+                                warn!(%why, "Reply not sent; handed to people.");
+                                self.stats.people.fetch_add(1, Ordering::Relaxed);
+                                (
+                                    Outcome {
+                                        reason: Some(why),
+                                        ..base(LedgerState::Failed, &reply.template)
+                                    },
+                                    Handled::File(Dest::People),
+                                )
+                            } else {
+                                warn!(err = %error_chain(&e), "Reply deferred; it will be retried.");
+                                (
+                                    Outcome {
+                                        reason: Some(error_chain(&e)),
+                                        ..base(LedgerState::Deferred, &reply.template)
+                                    },
+                                    Handled::Deferred,
+                                )
+                            }
                         }
                         Err(e) => {
                             warn!(err = %error_chain(&e), "Reply not sent; handed to people.");
@@ -745,6 +854,17 @@ impl Worker<'_> {
             }
         }
         Ok(())
+    }
+}
+
+/// The plan and its reason, when the plan is to skip the message.
+fn planned_skip(examined: &Examined) -> Option<(&crate::plan::Plan, &crate::screen::SkipReason)> {
+    match examined {
+        Examined::Planned { plan, .. } => match &plan.action {
+            Action::Skip(reason) => Some((plan, reason)),
+            _ => None,
+        },
+        Examined::Unreadable { .. } => None,
     }
 }
 

@@ -169,6 +169,11 @@ pub struct SmtpSettings {
     /// Empty with `auth = "xoauth2"`.
     pub password: String,
     pub timeout: std::time::Duration,
+    /// The first pause after the relay deferred a reply; it doubles up to `retry_max`.
+    pub retry_first: std::time::Duration,
+    pub retry_max: std::time::Duration,
+    /// How long the relay may keep refusing before the replies it will not take go to people.
+    pub retry_window: std::time::Duration,
 }
 
 impl std::fmt::Debug for SmtpSettings {

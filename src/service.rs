@@ -5,6 +5,7 @@
 //! policies; a new configuration with errors is rejected and the running one kept. With
 //! `Type=notify`, systemd hears READY, STATUS (counts), WATCHDOG and STOPPING.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,6 +18,7 @@ use tracing::{error, info, warn};
 
 use crate::config::{Config, Mode, Source};
 use crate::daemon::{self, Stats};
+use crate::store::{LockError, StoreLock};
 
 /// Why the service could not run at all.
 #[derive(Debug, thiserror::Error)]
@@ -28,6 +30,12 @@ pub enum Error {
         mailbox: String,
         #[source]
         source: Box<daemon::Error>,
+    },
+    #[error("mailbox {mailbox}: not started")]
+    Locked {
+        mailbox: String,
+        #[source]
+        source: LockError,
     },
     #[error("mailbox {mailbox}: a directory inbox cannot be served here")]
     Dir {
@@ -45,16 +53,40 @@ const STOP_GRACE: Duration = Duration::from_millis(4500);
 /// each and then exit; with `dry_run`, every mailbox runs in dry-run mode.
 ///
 /// # Errors
-/// The runtime cannot start; with `once`, a mailbox whose pass failed.
+/// Another mailclerk serves one of the stores; the runtime cannot start; with `once`, a
+/// mailbox whose pass failed.
 pub fn run(path: &Path, cfg: Config, once: bool, dry_run: bool) -> Result<(), Error> {
+    // Before any connection: a second daemon on the same mailbox must not touch it at all.
+    let mut locks = HashMap::new();
+    lock_stores(&cfg, &mut locks)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(Error::Runtime)?;
-    runtime.block_on(serve(path.to_path_buf(), cfg, once, dry_run))
+    runtime.block_on(serve(path.to_path_buf(), cfg, once, dry_run, locks))
 }
 
-async fn serve(path: PathBuf, mut cfg: Config, once: bool, dry_run: bool) -> Result<(), Error> {
+/// Takes the lock of every mailbox's store not yet held in `locks`.
+fn lock_stores(cfg: &Config, locks: &mut HashMap<PathBuf, StoreLock>) -> Result<(), Error> {
+    for m in &cfg.mailboxes {
+        if !locks.contains_key(&m.store) {
+            let lock = StoreLock::acquire(&m.store).map_err(|source| Error::Locked {
+                mailbox: m.name.clone(),
+                source,
+            })?;
+            locks.insert(m.store.clone(), lock);
+        }
+    }
+    Ok(())
+}
+
+async fn serve(
+    path: PathBuf,
+    mut cfg: Config,
+    once: bool,
+    dry_run: bool,
+    mut locks: HashMap<PathBuf, StoreLock>,
+) -> Result<(), Error> {
     let mut term = signal(SignalKind::terminate()).map_err(Error::Runtime)?;
     let mut int = signal(SignalKind::interrupt()).map_err(Error::Runtime)?;
     let mut hup = signal(SignalKind::hangup()).map_err(Error::Runtime)?;
@@ -92,11 +124,14 @@ async fn serve(path: PathBuf, mut cfg: Config, once: bool, dry_run: bool) -> Res
                 _ = term.recv() => break None,
                 _ = int.recv() => break None,
                 _ = hup.recv() => match Config::load(&path) {
-                    Ok(new) => {
-                        info!("Configuration reloaded; restarting the mailboxes.");
-                        notify(&[NotifyState::Reloading]);
-                        break Some(new);
-                    }
+                    Ok(new) => match lock_stores(&new, &mut locks) {
+                        Ok(()) => {
+                            info!("Configuration reloaded; restarting the mailboxes.");
+                            notify(&[NotifyState::Reloading]);
+                            break Some(new);
+                        }
+                        Err(e) => error!(err = %crate::error_chain(&e), "New configuration rejected; the running one is kept."),
+                    },
                     Err(errors) => error!(errors = %errors, "New configuration rejected; the running one is kept."),
                 },
                 _ = tick.tick() => notify(&[NotifyState::Watchdog, NotifyState::Status(&stats.line())]),

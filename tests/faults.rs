@@ -1,18 +1,48 @@
-//! Faults that disturb the shared mail stack (Dovecot or Postfix stopped and started again).
-//! A test binary of its own: cargo runs test binaries one after another, so these never pull
-//! the servers out from under the parallel tests of the main integration binary. Within this
-//! binary the tests take turns (one lock), since each stops a shared server.
+//! Fault tests: for each fault, a known set of requests goes to a desk served by the real
+//! daemon against the real Dovecot and Postfix, the fault is injected, and the checker
+//! (`faults/harness.rs`) accounts for every request: answered exactly once with the right
+//! decision, handed to people, or skipped; never lost, never answered twice. Each test prints
+//! a `FIGURES |` row (`cargo test --test faults -- --nocapture`) for RELIABILITY.md.
+//!
+//! A test binary of its own: cargo runs test binaries one after another, so the tests here
+//! that stop Dovecot or Postfix never pull the servers out from under the integration tests.
+//! Within this binary, such tests hold [`SERVERS`] exclusively and the others share it.
 
 #[path = "support/mod.rs"]
 mod support;
 
-use std::time::Duration;
+#[path = "faults/crash.rs"]
+mod crash;
+#[path = "faults/folders.rs"]
+mod folders;
+#[path = "faults/harness.rs"]
+mod harness;
+#[path = "faults/imap.rs"]
+mod imap;
+#[path = "faults/policy.rs"]
+mod policy;
+#[path = "faults/proxy.rs"]
+mod proxy;
+#[path = "faults/signals.rs"]
+mod signals;
+#[path = "faults/smtp.rs"]
+mod smtp;
+#[path = "faults/soak.rs"]
+mod soak;
+#[path = "faults/store.rs"]
+mod store;
+#[path = "faults/twice.rs"]
+mod twice;
 
-use support::{Desk, WAIT, body, mailstack, read_folder, wait_for};
+/// Tests that stop a shared server take this for writing; the others for reading.
+pub static SERVERS: tokio::sync::RwLock<()> = tokio::sync::RwLock::const_new(());
+
+/// The policy server's port is fixed: one test at a time runs it.
+pub static POLICY: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// Starts the server again when dropped, so a failing test never leaves the stack broken for
 /// the tests after it.
-struct Restart(&'static str);
+pub struct Restart(pub &'static str);
 
 impl Drop for Restart {
     fn drop(&mut self) {
@@ -20,83 +50,4 @@ impl Drop for Restart {
             .arg(self.0)
             .status();
     }
-}
-
-static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
-#[tokio::test(flavor = "multi_thread")]
-async fn dovecot_restart_during_idle_reconnects_and_answers_what_arrived_meanwhile() {
-    let _turn = ONE_AT_A_TIME.lock().await;
-    let mut desk = Desk::new("dovecot", "", "");
-    desk.start(&[]);
-    // Mail that arrives before the first start is old mail, never answered.
-    desk.wait_log("First start on this folder", WAIT);
-    let restart = Restart("start-dovecot");
-    mailstack(&["stop-dovecot"]);
-    // Mail arrives while the IMAP server is down: Postfix queues it and delivers on restart.
-    desk.send_request("Refund please", "I would like a refund.", "");
-    tokio::time::sleep(Duration::from_secs(2)).await;
-    drop(restart);
-    let replies = wait_for(
-        &desk.stack,
-        &desk.customer,
-        "INBOX",
-        1,
-        Duration::from_secs(60),
-    )
-    .await;
-    assert_eq!(
-        replies.len(),
-        1,
-        "answered after the reconnect; log:\n{}",
-        desk.log()
-    );
-    assert!(body(&replies[0]).contains("Your refund of 49.00 USD has been approved."));
-    let (_, status) = desk.stop();
-    assert!(status.success());
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn postfix_down_while_sending_is_retried_and_answered_once_it_is_back() {
-    let _turn = ONE_AT_A_TIME.lock().await;
-    let mut desk = Desk::new("postfix", "", "");
-    assert!(desk.once().status.success());
-    desk.send_request("Cancel", "Please cancel my subscription.", "");
-    // The request must be in the mailbox before the relay goes away.
-    assert_eq!(
-        wait_for(&desk.stack, &desk.support, "INBOX", 1, WAIT)
-            .await
-            .len(),
-        1
-    );
-    let restart = Restart("start-postfix");
-    mailstack(&["stop-postfix"]);
-    desk.start(&[]);
-    // The reply waits while the relay is down (a loaded machine may take a while to get there).
-    desk.wait_log("deferred", Duration::from_secs(30));
-    drop(restart);
-    let replies = wait_for(
-        &desk.stack,
-        &desk.customer,
-        "INBOX",
-        1,
-        Duration::from_secs(60),
-    )
-    .await;
-    assert_eq!(
-        replies.len(),
-        1,
-        "answered once the relay is back; log:\n{}",
-        desk.log()
-    );
-    tokio::time::sleep(Duration::from_secs(2)).await;
-    assert_eq!(
-        read_folder(&desk.stack, &desk.customer, "INBOX")
-            .await
-            .len(),
-        1,
-        "exactly once"
-    );
-    let (_, status) = desk.stop();
-    assert!(status.success());
 }

@@ -58,6 +58,9 @@ pub struct ImapSource {
     /// On the first start, answer mail the server received from this time on; by default,
     /// only mail received after the first start.
     pub answer_since: Option<jiff::Timestamp>,
+    /// The longest pause between reconnection attempts (they start at 1 s and double), and
+    /// the pause after an error a person must fix.
+    pub reconnect_max: Duration,
 }
 
 impl std::fmt::Debug for ImapSource {
@@ -138,6 +141,8 @@ pub(super) struct RawImap {
     timeout_seconds: u64,
     #[serde(default)]
     answer_since: Option<jiff::Timestamp>,
+    #[serde(default = "sixty")]
+    reconnect_max_seconds: u64,
 }
 
 #[derive(Debug, Deserialize)]
@@ -160,6 +165,12 @@ pub(super) struct RawSmtp {
     password_credential: Option<String>,
     #[serde(default = "thirty")]
     timeout_seconds: u64,
+    #[serde(default = "five")]
+    retry_first_seconds: u64,
+    #[serde(default = "five_minutes")]
+    retry_max_seconds: u64,
+    #[serde(default = "six_hours")]
+    retry_window_seconds: u64,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -222,6 +233,12 @@ fn hundred() -> usize {
 }
 fn thirty() -> u64 {
     30
+}
+fn five() -> u64 {
+    5
+}
+fn six_hours() -> u64 {
+    6 * 3600
 }
 fn sent() -> String {
     "Sent".into()
@@ -381,6 +398,7 @@ impl RawImap {
             batch: self.batch,
             timeout: Duration::from_secs(self.timeout_seconds.max(1)),
             answer_since: self.answer_since,
+            reconnect_max: Duration::from_secs(self.reconnect_max_seconds.max(1)),
         }
     }
 }
@@ -394,6 +412,16 @@ impl RawSmtp {
         errors: &mut Vec<ConfigError>,
     ) -> SmtpSettings {
         check_host(file, key, &self.host, self.security, errors);
+        if self.retry_first_seconds == 0 || self.retry_first_seconds > self.retry_max_seconds {
+            errors.push(ConfigError::new(
+                file,
+                format!("{key}.retry_first_seconds"),
+                format!(
+                    "expected 1 to retry_max_seconds ({}) seconds, found {}",
+                    self.retry_max_seconds, self.retry_first_seconds
+                ),
+            ));
+        }
         let password = password(
             file,
             key,
@@ -413,6 +441,9 @@ impl RawSmtp {
             auth: self.auth,
             password,
             timeout: Duration::from_secs(self.timeout_seconds.max(1)),
+            retry_first: Duration::from_secs(self.retry_first_seconds.max(1)),
+            retry_max: Duration::from_secs(self.retry_max_seconds.max(1)),
+            retry_window: Duration::from_secs(self.retry_window_seconds),
         }
     }
 }

@@ -542,6 +542,13 @@ impl Session {
                     self.ensure_folder(to).await?;
                     self.move_set(&set, to).await?;
                 }
+                // Someone else expunged one of them (a person deleted or moved it) and this
+                // session has not been told yet: NOOP lets the server tell it, after which
+                // the move of what is left succeeds and the gone UIDs are ignored.
+                Err(Error::Refused { detail, .. }) if detail.contains("[EXPUNGEISSUED]") => {
+                    self.noop().await?;
+                    self.move_set(&set, to).await?;
+                }
                 other => other?,
             }
         }
@@ -562,11 +569,15 @@ impl Session {
         }
         self.require_selected("UID STORE")?;
         for set in uid_sets(uids) {
-            self.exchange(
-                &format!("UID STORE {set} +FLAGS.SILENT ({keyword})"),
-                |_| {},
-            )
-            .await?;
+            let command = format!("UID STORE {set} +FLAGS.SILENT ({keyword})");
+            match self.exchange(&command, |_| {}).await {
+                // As in move_uids: a message expunged by someone else meanwhile.
+                Err(Error::Refused { detail, .. }) if detail.contains("[EXPUNGEISSUED]") => {
+                    self.noop().await?;
+                    self.exchange(&command, |_| {}).await?;
+                }
+                other => other?,
+            }
         }
         Ok(())
     }

@@ -19,7 +19,9 @@ use crate::accounts::{Account, Payments, PlanKind, normalize_address};
 use crate::money::{Currency, Money};
 use crate::policy::History;
 
+mod lock;
 mod progress;
+pub use lock::{LockError, StoreLock};
 pub use progress::Progress;
 
 /// Bumped with every schema change; a store written by a newer mailclerk is refused rather
@@ -139,6 +141,31 @@ impl Error {
             source.sqlite_error_code(),
             Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
         )
+    }
+
+    /// True when the store as a whole cannot be used now (locked by another process, the disk
+    /// full, read-only, an I/O error, or it would not open), as opposed to a problem with one
+    /// message's row. The daemon then takes no new mail until the store works again.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            Error::CreateDir { .. } | Error::Open { .. } | Error::NoWal { .. } => true,
+            Error::Query { source, .. } => matches!(
+                source.sqlite_error_code(),
+                Some(
+                    ErrorCode::DatabaseBusy
+                        | ErrorCode::DatabaseLocked
+                        | ErrorCode::DiskFull
+                        | ErrorCode::ReadOnly
+                        | ErrorCode::SystemIoFailure
+                        | ErrorCode::CannotOpen
+                        | ErrorCode::PermissionDenied
+                        | ErrorCode::OutOfMemory
+                        | ErrorCode::DatabaseCorrupt
+                        | ErrorCode::NotADatabase
+                )
+            ),
+            _ => false,
+        }
     }
 }
 
@@ -558,6 +585,31 @@ impl Store {
         };
         tx.commit().during(what)?;
         Ok(claim)
+    }
+
+    /// When the message was first claimed (a deferred reply keeps its first claim time
+    /// across retries), if the ledger knows it.
+    ///
+    /// # Errors
+    /// A failed query or a corrupt row.
+    pub fn claimed_at(&self, message_id: &str) -> Result<Option<Timestamp>, Error> {
+        let text: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT claimed_at FROM ledger WHERE message_id = ?1",
+                [message_id],
+                |row| row.get(0),
+            )
+            .optional()
+            .during(|| format!("reading when <{message_id}> was claimed"))?;
+        text.map(|t| {
+            parse_stamp(&t).ok_or_else(|| Error::Corrupt {
+                table: "ledger",
+                key: message_id.to_string(),
+                problem: format!("claimed_at {t:?}"),
+            })
+        })
+        .transpose()
     }
 
     /// What the ledger says about a message, if it has a row.
