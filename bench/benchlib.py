@@ -16,8 +16,10 @@ import tempfile
 import time
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
-MAILCLERK = REPO / "target" / "release" / "mailclerk"
-FLOOR = REPO / "target" / "release" / "examples" / "backlog_floor"
+# BENCH_PROFILE=debug runs the debug builds that `cargo test` leaves behind (the CI smoke).
+PROFILE = os.environ.get("BENCH_PROFILE", "release")
+MAILCLERK = REPO / "target" / PROFILE / "mailclerk"
+FLOOR = REPO / "target" / PROFILE / "examples" / "backlog_floor"
 
 
 def env(name):
@@ -30,7 +32,7 @@ def env(name):
 def need_binaries():
     for b in (MAILCLERK, FLOOR):
         if not b.exists():
-            sys.exit(f"missing {b}: cargo build --release --bin mailclerk --example backlog_floor")
+            sys.exit(f"missing {b}: cargo build --release --bin mailclerk --example backlog_floor")  # noqa: E501
 
 
 def need_package(command, package):
