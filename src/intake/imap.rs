@@ -1079,7 +1079,7 @@ async fn append_literal(
                     "APPEND completed before the message was sent".into(),
                 ));
             }
-            other => announced |= announces_mail(&other),
+            other => announced |= announces_mail(other),
         }
     }
     within(t, async {
