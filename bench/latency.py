@@ -85,7 +85,7 @@ def main():
     host, ca, password = env("MAILCLERK_IMAP_HOST"), env("MAILCLERK_CA_FILE"), env("MAILCLERK_TEST_PASSWORD")
     mx = int(env("MAILCLERK_SMTP_PORT"))
     maildirs = pathlib.Path(env("MAILSTACK_DIR")) / "mail" / "example.test"
-    binary = REPO / "target" / "release" / "mailclerk"
+    binary = REPO / "target" / os.environ.get("BENCH_PROFILE", "release") / "mailclerk"
     if not binary.exists():
         sys.exit("build first: cargo build --release")
 

@@ -395,6 +395,11 @@ async fn session(
             continue;
         }
         retry.reset();
+        if session.mail_announced() {
+            // Mail arrived during the pass (its EXISTS came with another command's answers):
+            // IDLE would not announce it again and it would wait for the catch-up.
+            continue;
+        }
         if source.idle && session.can_idle() {
             let (s, outcome) = session.idle(source.catch_up, shutdown).await?;
             session = s;

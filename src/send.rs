@@ -186,24 +186,38 @@ impl std::fmt::Debug for SmtpSettings {
     }
 }
 
-/// An SMTP relay with pooled connections (lettre, tokio, rustls).
+/// An SMTP relay over one kept-open connection (lettre's protocol client, tokio, rustls),
+/// opened on first use and again after it breaks.
+///
+/// The connection is made here rather than by lettre's pooled transport for two reasons, both
+/// measured (BENCHMARKS.md): the socket gets `TCP_NODELAY` (lettre writes the body and the final
+/// `.` separately, and with Nagle's algorithm the dot then waits for the server's delayed ACK,
+/// 40 ms a reply), and the transaction runs step by step, so that a connection found dead at
+/// `MAIL FROM` (nothing offered yet) is reopened and the reply sent at once, without the NOOP
+/// probe lettre's pool and a pre-send check used to cost on every reply.
 pub struct Smtp {
     settings: SmtpSettings,
-    tls: lettre::transport::smtp::client::Tls,
+    starttls: Option<lettre::transport::smtp::client::TlsParameters>,
+    implicit: Option<std::sync::Arc<rustls::ClientConfig>>,
+    conn: tokio::sync::Mutex<Option<lettre::transport::smtp::client::AsyncSmtpConnection>>,
     signin: SignIn,
 }
 
-type SmtpTransport = lettre::AsyncSmtpTransport<lettre::Tokio1Executor>;
-
 /// How the relay is signed in to.
 enum SignIn {
-    /// A password: one pooled transport for good.
-    Password(SmtpTransport),
-    /// OAuth2: the pool is rebuilt whenever the access token changes.
-    Token {
-        tokens: std::sync::Arc<crate::oauth::TokenSource>,
-        current: tokio::sync::Mutex<Option<(crate::oauth::Secret, SmtpTransport)>>,
-    },
+    Password,
+    /// `AUTH XOAUTH2` with the mailbox's current access token, fetched at each new connection.
+    Token(std::sync::Arc<crate::oauth::TokenSource>),
+}
+
+/// Why a connection could not be opened and signed in.
+enum Open {
+    /// The relay refused the credentials.
+    Refused(lettre::transport::smtp::Error),
+    /// No access token could be had.
+    Token(crate::oauth::Error),
+    /// Anything else: unreachable, TLS, timeouts.
+    Other(BoxError),
 }
 
 /// What happened to a reply offered to the relay.
@@ -261,27 +275,55 @@ impl SmtpError {
 }
 
 impl Smtp {
-    /// A pooled transport to the relay, signing in with the password. Connects lazily.
+    /// The relay's settings checked (CA file, TLS parameters). Connects lazily.
     ///
     /// # Errors
     /// The CA file cannot be read or the TLS parameters are invalid.
     pub fn new(s: &SmtpSettings) -> Result<Smtp, SmtpError> {
-        use lettre::transport::smtp::authentication::Credentials;
-        let tls = tls(s)?;
-        let transport = transport(
-            s,
-            tls.clone(),
-            Credentials::new(s.user.clone(), s.password.clone()),
-            None,
-        );
+        use crate::config::mail::Security;
+        use lettre::transport::smtp::client::{Certificate, TlsParameters};
+        let settings_err = |problem: String| SmtpError::Settings {
+            host: s.host.clone(),
+            problem,
+        };
+        let (mut starttls, mut implicit) = (None, None);
+        match s.security {
+            Security::Starttls => {
+                let mut params = TlsParameters::builder(s.host.clone());
+                if let Some(ca) = &s.ca_file {
+                    let pem = std::fs::read(ca).map_err(|e| {
+                        settings_err(format!("cannot read CA file {}: {e}", ca.display()))
+                    })?;
+                    let cert = Certificate::from_pem(&pem)
+                        .map_err(|e| settings_err(format!("CA file {}: {e}", ca.display())))?;
+                    params = params.add_root_certificate(cert);
+                }
+                starttls = Some(
+                    params
+                        .build_rustls()
+                        .map_err(|e| settings_err(format!("TLS parameters: {e}")))?,
+                );
+            }
+            Security::Implicit => {
+                implicit = Some(
+                    crate::tls::client_config(s.ca_file.as_deref())
+                        .map_err(|e| settings_err(crate::error_chain(&e)))?,
+                );
+                crate::tls::server_name(&s.host)
+                    .map_err(|e| settings_err(crate::error_chain(&e)))?;
+            }
+            Security::Plain => {}
+        }
         Ok(Smtp {
             settings: s.clone(),
-            tls,
-            signin: SignIn::Password(transport),
+            starttls,
+            implicit,
+            conn: tokio::sync::Mutex::new(None),
+            signin: SignIn::Password,
         })
     }
 
-    /// A pooled transport signing in with `AUTH XOAUTH2` and tokens from `tokens`.
+    /// The relay signed in to with `AUTH XOAUTH2` and tokens from `tokens`. Connects lazily.
     ///
     /// # Errors
     /// The CA file cannot be read or the TLS parameters are invalid.
@@ -290,48 +332,9 @@ impl Smtp {
         tokens: std::sync::Arc<crate::oauth::TokenSource>,
     ) -> Result<Smtp, SmtpError> {
         Ok(Smtp {
-            settings: s.clone(),
-            tls: tls(s)?,
-            signin: SignIn::Token {
-                tokens,
-                current: tokio::sync::Mutex::new(None),
-            },
+            signin: SignIn::Token(tokens),
+            ..Smtp::new(s)?
         })
-    }
-
-    /// The transport to use now: with OAuth2, one built for the current access token (a new
-    /// one after `renew`).
-    async fn transport(&self, message_id: &str, renew: bool) -> Result<SmtpTransport, SmtpError> {
-        use lettre::transport::smtp::authentication::{Credentials, Mechanism};
-        let (tokens, current) = match &self.signin {
-            SignIn::Password(t) => return Ok(t.clone()),
-            SignIn::Token { tokens, current } => (tokens, current),
-        };
-        let token = if renew {
-            tokens.renewed().await
-        } else {
-            tokens.access_token().await
-        };
-        let token = token.map_err(|e| SmtpError::SignIn {
-            message_id: message_id.to_string(),
-            action: e.operator_action(&mailbox_of(tokens)),
-            transient: e.is_transient(),
-            source: e.into(),
-        })?;
-        let mut current = current.lock().await;
-        if let Some((held, t)) = current.as_ref()
-            && *held == token
-        {
-            return Ok(t.clone());
-        }
-        let t = transport(
-            &self.settings,
-            self.tls.clone(),
-            Credentials::new(self.settings.user.clone(), token.expose().to_string()),
-            Some(vec![Mechanism::Xoauth2]),
-        );
-        *current = Some((token, t.clone()));
-        Ok(t)
     }
 
     /// Offers one reply to the relay, dated `date`.
@@ -339,73 +342,299 @@ impl Smtp {
     /// # Errors
     /// See [`SmtpError`]: only `Deferred` may be retried.
     pub async fn send(&self, reply: &Reply, date: SystemTime) -> Result<(), SmtpError> {
-        use lettre::AsyncTransport;
         let message = to_message(reply, date)?;
+        let bytes = message.formatted();
+        let envelope = message.envelope();
         let message_id = reply.in_reply_to.clone();
-        // A probe on the pooled connection first: if the relay cannot be reached now, nothing
-        // has been offered yet and the reply can safely wait. After this point a broken
-        // connection is ambiguous. The probe also signs in, so a refused token shows here:
-        // with OAuth2 it is renewed once and tried once more.
-        let mut transport = self.transport(&message_id, false).await?;
-        let mut renewed = false;
-        loop {
-            match transport.test_connection().await {
-                Ok(true) => break,
-                Ok(false) => {
-                    return Err(SmtpError::Deferred {
-                        message_id,
-                        source: probe_failed(),
+        let mut slot = self.conn.lock().await;
+        // A kept connection the server has since closed fails at MAIL FROM, before anything is
+        // offered: open a fresh one and go on. A fresh connection gets no second chance.
+        for attempt in 0..2 {
+            let reused = slot.is_some();
+            let mut conn = match slot.take() {
+                Some(conn) => conn,
+                None => self.open(&message_id).await?,
+            };
+            match self.transaction(&mut conn, envelope, &bytes).await {
+                Ok(()) => {
+                    *slot = Some(conn);
+                    return Ok(());
+                }
+                Err(Step::Before(source)) => {
+                    // Nothing was offered; after an error reply the session state is unknown,
+                    // so the connection is dropped either way.
+                    conn.abort().await;
+                    let (transient, permanent) = (source.is_transient(), source.is_permanent());
+                    if !transient && !permanent && reused && attempt == 0 {
+                        continue;
+                    }
+                    return Err(if permanent {
+                        SmtpError::Refused {
+                            message_id,
+                            source: source.into(),
+                        }
+                    } else {
+                        SmtpError::Deferred {
+                            message_id,
+                            source: source.into(),
+                        }
                     });
                 }
-                Err(source) if refused_sign_in(&source) && self.uses_tokens() => {
-                    if renewed {
-                        let SignIn::Token { tokens, .. } = &self.signin else {
-                            unreachable!("uses_tokens")
-                        };
-                        return Err(SmtpError::SignIn {
+                Err(Step::Message(source)) => {
+                    conn.abort().await;
+                    return Err(if source.is_transient() {
+                        SmtpError::Deferred {
                             message_id,
-                            action: format!(
-                                "consent revoked or access removed: run mailclerk auth login --mailbox {}",
-                                mailbox_of(tokens)
-                            ),
-                            transient: false,
                             source: source.into(),
-                        });
-                    }
-                    tracing::warn!(err = %crate::error_chain(&source), "The relay refused the access token; renewing it and trying once more.");
-                    renewed = true;
-                    transport = self.transport(&message_id, true).await?;
-                }
-                Err(source) => {
-                    return Err(SmtpError::Deferred {
-                        message_id,
-                        source: source.into(),
+                        }
+                    } else if source.is_permanent() {
+                        SmtpError::Refused {
+                            message_id,
+                            source: source.into(),
+                        }
+                    } else {
+                        SmtpError::Uncertain {
+                            message_id,
+                            source: source.into(),
+                        }
                     });
                 }
             }
         }
-        transport.send(message).await.map(|_| ()).map_err(|source| {
-            if source.is_transient() {
-                SmtpError::Deferred {
-                    message_id,
-                    source: source.into(),
-                }
-            } else if source.is_permanent() {
-                SmtpError::Refused {
-                    message_id,
-                    source: source.into(),
-                }
-            } else {
-                SmtpError::Uncertain {
-                    message_id,
-                    source: source.into(),
-                }
-            }
-        })
+        unreachable!("the second attempt always returns")
     }
 
-    fn uses_tokens(&self) -> bool {
-        matches!(self.signin, SignIn::Token { .. })
+    /// MAIL, RCPT, DATA, then the message. Errors before the message is written mean the relay
+    /// has nothing; after it, a broken connection leaves delivery unknown.
+    async fn transaction(
+        &self,
+        conn: &mut lettre::transport::smtp::client::AsyncSmtpConnection,
+        envelope: &lettre::address::Envelope,
+        bytes: &[u8],
+    ) -> Result<(), Step> {
+        use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
+        use lettre::transport::smtp::extension::{Extension, MailBodyParameter, MailParameter};
+        let t = self.settings.timeout;
+        let mut params = Vec::new();
+        if !bytes.is_ascii() && conn.server_info().supports_feature(Extension::EightBitMime) {
+            params.push(MailParameter::Body(MailBodyParameter::EightBitMime));
+        }
+        within(t, conn.command(Mail::new(envelope.from().cloned(), params)))
+            .await
+            .map_err(Step::Before)?;
+        for to in envelope.to() {
+            within(t, conn.command(Rcpt::new(to.clone(), vec![])))
+                .await
+                .map_err(Step::Before)?;
+        }
+        within(t, conn.command(Data)).await.map_err(Step::Before)?;
+        within(t, conn.message(bytes))
+            .await
+            .map_err(Step::Message)?;
+        Ok(())
+    }
+
+    /// A new connection with `TCP_NODELAY`, after STARTTLS where configured; not signed in.
+    async fn connect_unsigned(
+        &self,
+    ) -> Result<lettre::transport::smtp::client::AsyncSmtpConnection, BoxError> {
+        use lettre::transport::smtp::client::AsyncSmtpConnection;
+        use lettre::transport::smtp::extension::ClientId;
+        let s = &self.settings;
+        let t = s.timeout;
+        let tcp =
+            tokio::time::timeout(t, tokio::net::TcpStream::connect((s.host.as_str(), s.port)))
+                .await
+                .map_err(|_| format!("connecting to {}:{} timed out", s.host, s.port))??;
+        tcp.set_nodelay(true)?;
+        let hello = ClientId::default();
+        let stream: Box<dyn lettre::transport::smtp::client::AsyncTokioStream> =
+            match &self.implicit {
+                Some(config) => {
+                    let name = crate::tls::server_name(&s.host)?;
+                    let tls = tokio_rustls::TlsConnector::from(config.clone());
+                    let stream = tokio::time::timeout(t, tls.connect(name, tcp))
+                        .await
+                        .map_err(|_| "the TLS handshake timed out")??;
+                    Box::new(ImplicitTls(stream))
+                }
+                None => Box::new(tcp),
+            };
+        let mut conn = tokio::time::timeout(
+            t,
+            AsyncSmtpConnection::connect_with_transport(stream, &hello),
+        )
+        .await
+        .map_err(|_| "the relay's greeting timed out")??;
+        if let Some(params) = &self.starttls {
+            tokio::time::timeout(t, conn.starttls(params.clone(), &hello))
+                .await
+                .map_err(|_| "STARTTLS timed out")??;
+        }
+        Ok(conn)
+    }
+
+    /// A new connection, signed in: with the password, or with the current access token
+    /// (`renew`: a fresh one).
+    async fn connect(
+        &self,
+        renew: bool,
+    ) -> Result<lettre::transport::smtp::client::AsyncSmtpConnection, Open> {
+        use lettre::transport::smtp::authentication::{Credentials, DEFAULT_MECHANISMS, Mechanism};
+        let s = &self.settings;
+        let (mechanisms, secret): (&[Mechanism], String) = match &self.signin {
+            SignIn::Password => (DEFAULT_MECHANISMS, s.password.clone()),
+            SignIn::Token(tokens) => {
+                let token = if renew {
+                    tokens.renewed().await
+                } else {
+                    tokens.access_token().await
+                };
+                let token = token.map_err(Open::Token)?;
+                (&[Mechanism::Xoauth2], token.expose().to_string())
+            }
+        };
+        let mut conn = self.connect_unsigned().await.map_err(Open::Other)?;
+        let credentials = Credentials::new(s.user.clone(), secret);
+        match tokio::time::timeout(s.timeout, conn.auth(mechanisms, &credentials)).await {
+            Err(_) => Err(Open::Other("AUTH timed out".into())),
+            Ok(Err(e)) if refused_sign_in(&e) => Err(Open::Refused(e)),
+            Ok(Err(e)) => Err(Open::Other(e.into())),
+            Ok(Ok(_)) => Ok(conn),
+        }
+    }
+
+    /// A connection for the reply to `message_id`; with OAuth2, a refused token is renewed
+    /// once and tried once more before a person is asked to act.
+    async fn open(
+        &self,
+        message_id: &str,
+    ) -> Result<lettre::transport::smtp::client::AsyncSmtpConnection, SmtpError> {
+        let deferred = |source: BoxError| SmtpError::Deferred {
+            message_id: message_id.to_string(),
+            source,
+        };
+        let SignIn::Token(tokens) = &self.signin else {
+            // A refused password is deferred as before: it may be a relay hiccup.
+            return self.connect(false).await.map_err(|e| match e {
+                Open::Refused(e) => deferred(e.into()),
+                Open::Other(e) => deferred(e),
+                Open::Token(e) => deferred(e.into()),
+            });
+        };
+        let mailbox = mailbox_of(tokens);
+        let mut renew = false;
+        loop {
+            match self.connect(renew).await {
+                Ok(conn) => return Ok(conn),
+                Err(Open::Other(e)) => return Err(deferred(e)),
+                Err(Open::Token(e)) => {
+                    return Err(SmtpError::SignIn {
+                        message_id: message_id.to_string(),
+                        action: e.operator_action(&mailbox),
+                        transient: e.is_transient(),
+                        source: e.into(),
+                    });
+                }
+                Err(Open::Refused(e)) if !renew => {
+                    tracing::warn!(err = %crate::error_chain(&e), "The relay refused the access token; renewing it and trying once more.");
+                    renew = true;
+                }
+                Err(Open::Refused(e)) => {
+                    return Err(SmtpError::SignIn {
+                        message_id: message_id.to_string(),
+                        action: format!(
+                            "consent revoked or access removed: run mailclerk auth login --mailbox {mailbox}"
+                        ),
+                        transient: false,
+                        source: e.into(),
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// Where a transaction failed: before the message was written (nothing offered), or while
+/// writing it or waiting for the reply to it.
+enum Step {
+    Before(Failed),
+    Message(Failed),
+}
+
+/// A step with the relay's timeout.
+async fn within<T>(
+    t: std::time::Duration,
+    f: impl std::future::Future<Output = Result<T, lettre::transport::smtp::Error>>,
+) -> Result<T, Failed> {
+    match tokio::time::timeout(t, f).await {
+        Ok(r) => r.map_err(Failed::Smtp),
+        Err(_) => Err(Failed::Timeout),
+    }
+}
+
+/// A failed step: the relay's error (a reply code or a network failure), or no answer in time.
+#[derive(Debug, thiserror::Error)]
+enum Failed {
+    #[error(transparent)]
+    Smtp(lettre::transport::smtp::Error),
+    #[error("the relay did not answer in time")]
+    Timeout,
+}
+
+impl Failed {
+    /// A 4xx reply.
+    fn is_transient(&self) -> bool {
+        matches!(self, Failed::Smtp(e) if e.is_transient())
+    }
+
+    /// A 5xx reply.
+    fn is_permanent(&self) -> bool {
+        matches!(self, Failed::Smtp(e) if e.is_permanent())
+    }
+}
+
+/// An implicit-TLS stream handed to lettre as an already connected transport.
+#[derive(Debug)]
+struct ImplicitTls(tokio_rustls::client::TlsStream<tokio::net::TcpStream>);
+
+impl lettre::transport::smtp::client::AsyncTokioStream for ImplicitTls {
+    fn peer_addr(&self) -> std::io::Result<std::net::SocketAddr> {
+        self.0.get_ref().0.peer_addr()
+    }
+}
+
+impl tokio::io::AsyncRead for ImplicitTls {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.0).poll_read(cx, buf)
+    }
+}
+
+impl tokio::io::AsyncWrite for ImplicitTls {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        std::pin::Pin::new(&mut self.0).poll_write(cx, buf)
+    }
+
+    fn poll_flush(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.0).poll_flush(cx)
+    }
+
+    fn poll_shutdown(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.0).poll_shutdown(cx)
     }
 }
 
@@ -422,57 +651,8 @@ fn refused_sign_in(e: &lettre::transport::smtp::Error) -> bool {
         || e.to_string().contains("does not expect a challenge")
 }
 
-fn tls(s: &SmtpSettings) -> Result<lettre::transport::smtp::client::Tls, SmtpError> {
-    use crate::config::mail::Security;
-    use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
-    let settings_err = |problem: String| SmtpError::Settings {
-        host: s.host.clone(),
-        problem,
-    };
-    let mut params = TlsParameters::builder(s.host.clone());
-    if let Some(ca) = &s.ca_file {
-        let pem = std::fs::read(ca)
-            .map_err(|e| settings_err(format!("cannot read CA file {}: {e}", ca.display())))?;
-        let cert = Certificate::from_pem(&pem)
-            .map_err(|e| settings_err(format!("CA file {}: {e}", ca.display())))?;
-        params = params.add_root_certificate(cert);
-    }
-    let params = || {
-        params
-            .clone()
-            .build_rustls()
-            .map_err(|e| settings_err(format!("TLS parameters: {e}")))
-    };
-    Ok(match s.security {
-        Security::Implicit => Tls::Wrapper(params()?),
-        Security::Starttls => Tls::Required(params()?),
-        Security::Plain => Tls::None,
-    })
-}
-
-fn transport(
-    s: &SmtpSettings,
-    tls: lettre::transport::smtp::client::Tls,
-    credentials: lettre::transport::smtp::authentication::Credentials,
-    mechanisms: Option<Vec<lettre::transport::smtp::authentication::Mechanism>>,
-) -> SmtpTransport {
-    let mut b = SmtpTransport::builder_dangerous(s.host.clone())
-        .port(s.port)
-        .tls(tls)
-        .credentials(credentials)
-        .timeout(Some(s.timeout));
-    if let Some(m) = mechanisms {
-        b = b.authentication(m);
-    }
-    b.build()
-}
-
 /// Any error, for the sources of [`SmtpError`].
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
-
-fn probe_failed() -> BoxError {
-    "the relay did not answer NOOP".into()
-}
 
 #[cfg(test)]
 mod tests {

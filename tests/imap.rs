@@ -539,3 +539,23 @@ fn session_futures_are_send(mut s: Session, rx: &mut watch::Receiver<bool>) {
     send(s.noop());
     send(s.idle(Duration::from_secs(1), rx));
 }
+
+/// Mail that arrives while other commands run is announced with their answers and never again
+/// in IDLE: the session remembers it until the next UID SEARCH, so the daemon looks before
+/// idling (a missed announcement left a request waiting for the 5-minute catch-up).
+#[tokio::test]
+async fn new_mail_announced_between_commands_is_remembered_until_the_next_search() {
+    let st = stack();
+    let (user, mut s) = mailbox_with(&st, "announce", &["first"]).await;
+    s.uids_from(1).await.unwrap();
+    assert!(!s.mail_announced());
+    deliver(&st, &user, "second", "Hello again.").await;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !s.mail_announced() {
+        assert!(Instant::now() < deadline, "no EXISTS within 5 s");
+        s.noop().await.unwrap();
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(s.uids_from(1).await.unwrap().len(), 2);
+    assert!(!s.mail_announced());
+}

@@ -173,7 +173,7 @@ pub(super) struct RawSmtp {
     retry_window_seconds: u64,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawHandling {
     #[serde(default)]
@@ -240,6 +240,20 @@ fn five() -> u64 {
 fn six_hours() -> u64 {
     6 * 3600
 }
+// Not derived: a mailbox without a `[mailbox.handling]` section must get the same defaults as
+// one with an empty section. A derived Default gave `sent_folder = ""`, which silently turned
+// off the copy in Sent that a restart after a crash relies on (found by bench/backlog).
+impl Default for RawHandling {
+    fn default() -> Self {
+        RawHandling {
+            mode: Mode::default(),
+            filing: RawFiling::default(),
+            sent_folder: sent(),
+            drafts_folder: drafts(),
+        }
+    }
+}
+
 fn sent() -> String {
     "Sent".into()
 }
@@ -465,5 +479,20 @@ impl RawHandling {
             sent_folder: Some(self.sent_folder).filter(|s| !s.is_empty()),
             drafts_folder: self.drafts_folder,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_handling_section_means_the_documented_defaults() {
+        let absent = RawHandling::default().resolve();
+        let empty: RawHandling = toml::from_str("").unwrap();
+        let empty = empty.resolve();
+        assert_eq!(absent.sent_folder.as_deref(), Some("Sent"));
+        assert_eq!(absent.sent_folder, empty.sent_folder);
+        assert_eq!(absent.drafts_folder, empty.drafts_folder);
     }
 }

@@ -291,6 +291,9 @@ struct Link {
     folders: HashSet<String>,
     /// Set after an error that leaves the connection in an unknown state.
     broken: Option<String>,
+    /// The server announced new mail (`EXISTS`) since the last [`Session::uids_from`] began:
+    /// it will not announce it again in IDLE, so the caller must look before idling.
+    announced: bool,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -380,6 +383,7 @@ impl Session {
                 selected: None,
                 folders: HashSet::new(),
                 broken: None,
+                announced: false,
             },
         };
         if caps.is_none() {
@@ -387,6 +391,13 @@ impl Session {
         }
         debug!(server = %session.link.server, user = %session.link.user, caps = ?session.link.caps, "Logged in to IMAP.");
         Ok(session)
+    }
+
+    /// Whether the server announced new mail in the selected folder since the last
+    /// [`Session::uids_from`] began. Such mail is not announced again during IDLE, so a caller
+    /// that sees true must look (another pass) instead of idling.
+    pub fn mail_announced(&self) -> bool {
+        self.link.announced
     }
 
     /// Whether the server pushes changes (`IDLE`); without it the daemon polls.
@@ -425,6 +436,8 @@ impl Session {
     pub async fn uids_from(&mut self, first_uid: u32) -> Result<Vec<u32>, Error> {
         self.require_selected("UID SEARCH")?;
         let first = first_uid.max(1);
+        // Cleared before the SEARCH: an EXISTS that arrives with or after it is noted again.
+        self.link.announced = false;
         let mut uids = Vec::new();
         self.exchange(&format!("UID SEARCH UID {first}:*"), |r| {
             if let Response::MailboxData(MailboxDatum::Search(found)) = r {
@@ -625,7 +638,8 @@ impl Session {
         );
         self.usable()?;
         let result = append_literal(&mut self.imap, &command, message, self.link.timeout).await;
-        result.map_err(|f| self.link.fail(&command, f))
+        self.link.announced |= matches!(result, Ok(true));
+        result.map(|_| ()).map_err(|f| self.link.fail(&command, f))
     }
 
     /// Whether `folder` holds a message with this Message-ID (with or without `<>`). This is how
@@ -769,11 +783,17 @@ impl Session {
     ) -> Result<(), Error> {
         self.usable()?;
         let t = self.link.timeout;
+        let mut announced = false;
         let result = async {
             let tag = within(t, self.imap.run_command(command)).await?;
-            finish(&mut self.imap, &tag, t, &mut each).await
+            finish(&mut self.imap, &tag, t, &mut |r| {
+                announced |= announces_mail(r);
+                each(r)
+            })
+            .await
         }
         .await;
+        self.link.announced |= announced;
         result.map_err(|f| self.link.fail(command, f))
     }
 
@@ -1090,12 +1110,14 @@ async fn finish(
 }
 
 /// `APPEND` with a synchronizing literal: the message goes out only after the server's `+`.
+/// True when the server announced new mail in the selected folder meanwhile.
 async fn append_literal(
     imap: &mut Imap,
     command: &str,
     message: &[u8],
     t: Duration,
-) -> Result<(), Failure> {
+) -> Result<bool, Failure> {
+    let mut announced = false;
     let tag = within(t, imap.run_command(command)).await?;
     loop {
         let Some(resp) = within(t, imap.read_response()).await? else {
@@ -1113,7 +1135,7 @@ async fn append_literal(
                     "APPEND completed before the message was sent".into(),
                 ));
             }
-            _ => {}
+            other => announced |= announces_mail(other),
         }
     }
     within(t, async {
@@ -1123,7 +1145,13 @@ async fn append_literal(
         stream.flush().await
     })
     .await?;
-    finish(imap, &tag, t, &mut |_| {}).await
+    finish(imap, &tag, t, &mut |r| announced |= announces_mail(r)).await?;
+    Ok(announced)
+}
+
+/// An untagged `EXISTS`: the selected folder has (or may have) new mail.
+fn announces_mail(r: &Response<'_>) -> bool {
+    matches!(r, Response::MailboxData(MailboxDatum::Exists(_)))
 }
 
 fn completion(status: &Status, outcome: &Outcome<'_>) -> Result<(), Failure> {
