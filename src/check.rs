@@ -87,6 +87,7 @@ fn check_file(cfg: &Config, opts: &Options, file: &PathBuf) -> Result<Value, Str
                 "confidence": plan.classified.as_ref().map(|c| (f64::from(c.confidence) * 100.0).round() / 100.0),
                 "evidence": plan.classified.as_ref().map(|c| serde_json::to_value(&c.evidence).unwrap_or_default()),
                 "account": match &plan.account { Some(AccountMatch::One(a)) => Value::from(a.id.clone()), _ => Value::Null },
+                "sender": plan.sender.as_ref().map(|s| json!({ "verified": s.verified(), "detail": s.to_string() })),
                 "action": Value::Null,
                 "why": Value::Null,
                 "decision": Value::Null,
@@ -97,6 +98,7 @@ fn check_file(cfg: &Config, opts: &Options, file: &PathBuf) -> Result<Value, Str
                 Action::ToHuman { why, ack } => {
                     v["action"] = "review".into();
                     v["why"] = why.to_string().into();
+                    v["why_code"] = why.code().into();
                     if let Some(ack) = ack {
                         v["ack"] = reply_json(ack);
                     }

@@ -1,4 +1,5 @@
-//! The command line: `run`, `check`, `config check`, `accounts import`, `policy test`.
+//! The command line: `run`, `check`, `config check`, `accounts import`, `policy test`,
+//! `auth login`.
 
 use std::path::PathBuf;
 
@@ -67,6 +68,27 @@ pub enum Command {
     Policy {
         #[command(subcommand)]
         command: PolicyCommand,
+    },
+    /// OAuth2 sign-in commands.
+    Auth {
+        #[command(subcommand)]
+        command: AuthCommand,
+    },
+}
+
+/// `mailclerk auth ...`
+#[derive(Debug, Subcommand)]
+pub enum AuthCommand {
+    /// Sign a mailbox in once with its `[mailbox.oauth2]` flow and store its tokens: prints
+    /// what the person must open, waits for the consent, and saves the refresh token.
+    Login {
+        #[arg(long, value_name = "FILE")]
+        config: PathBuf,
+        #[arg(long, value_name = "NAME")]
+        mailbox: String,
+        /// How long to wait for the browser (loopback flow).
+        #[arg(long, value_name = "SECONDS", default_value_t = 600)]
+        wait_seconds: u64,
     },
 }
 

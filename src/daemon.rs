@@ -16,6 +16,7 @@ use jiff::Timestamp;
 use tokio::sync::watch;
 use tracing::{Instrument, error, info, warn};
 
+use crate::config::mail::Auth;
 use crate::config::{Config, Filing, ImapSource, Mailbox, Mode, Outbox, Security, Source};
 use crate::error_chain;
 use crate::intake::imap::{self, Fetched, FolderState, IdleOutcome, ImapSettings, Session};
@@ -35,6 +36,20 @@ pub enum Error {
     Store(#[from] store::Error),
     #[error("mailbox {0}: {1}")]
     Setup(String, String),
+    /// No OAuth2 access token could be had.
+    #[error("mailbox {mailbox}: no OAuth2 access token")]
+    Token {
+        mailbox: String,
+        #[source]
+        source: crate::oauth::Error,
+    },
+    /// The IMAP server refused a renewed access token too.
+    #[error("mailbox {mailbox}: the IMAP server refused a renewed OAuth2 access token")]
+    SignIn {
+        mailbox: String,
+        #[source]
+        source: imap::Error,
+    },
 }
 
 impl Error {
@@ -44,6 +59,17 @@ impl Error {
             Error::Imap(e) => e.is_transient(),
             Error::Store(e) => e.is_transient(),
             Error::Setup(..) => false,
+            Error::Token { source, .. } => source.is_transient(),
+            Error::SignIn { .. } => false,
+        }
+    }
+
+    /// For an OAuth2 sign-in that failed: what the operator must do.
+    pub fn sign_in_action(&self) -> Option<String> {
+        match self {
+            Error::Token { mailbox, source } => Some(source.operator_action(mailbox)),
+            Error::SignIn { mailbox, .. } => Some(revoked_action(mailbox)),
+            _ => None,
         }
     }
 
@@ -53,9 +79,15 @@ impl Error {
         match self {
             Error::Imap(e) => e.is_transient(),
             Error::Store(e) => e.is_unavailable(),
-            Error::Setup(..) => true,
+            Error::Setup(..) | Error::Token { .. } | Error::SignIn { .. } => true,
         }
     }
+}
+
+fn revoked_action(mailbox: &str) -> String {
+    format!(
+        "consent revoked or access removed: run mailclerk auth login --mailbox {mailbox} (or restore the app's access to the mailbox)"
+    )
 }
 
 /// Counts for systemd's STATUS line and the closing log.
@@ -93,6 +125,18 @@ enum Handled {
     Leave,
     /// The relay could not take the reply now: stop the pass here and retry later.
     Deferred,
+    /// The relay refused our OAuth2 sign-in: stop the pass; a person must act (the text).
+    SignIn(String),
+}
+
+/// How a pass ended.
+enum PassEnd {
+    /// Everything new was handled.
+    Done,
+    /// Stopped at a reply the relay could not take now.
+    Deferred,
+    /// Stopped because the relay refused the OAuth2 sign-in; what the operator must do.
+    SignIn(String),
 }
 
 /// Runs one mailbox until `shutdown` turns true (or after one pass with `once`).
@@ -114,6 +158,30 @@ pub async fn run_mailbox(
             Source::Dir { .. } => Duration::from_secs(60),
         };
         let mut backoff = Backoff::new(Duration::from_secs(1), reconnect_max);
+        // One token source for the life of the worker: IMAP and SMTP share it, and a token
+        // renewed for one is good for the other.
+        let tokens = match &mailbox.oauth2 {
+            Some(o) => Some(Arc::new(
+                crate::oauth::TokenSource::new(&mailbox.name, o).map_err(|source| {
+                    Error::Token {
+                        mailbox: mailbox.name.clone(),
+                        source,
+                    }
+                })?,
+            )),
+            None => None,
+        };
+        let (retry, retry_max) = mailbox.oauth2.as_ref().map_or(
+            (Duration::from_secs(60), Duration::from_secs(3600)),
+            |o| (o.retry, o.retry_max),
+        );
+        let mut sign_in = SignInBackoff {
+            backoff: Backoff::new(retry, retry_max),
+            floor: retry,
+        };
+        let link = Link {
+            tokens: tokens.as_ref(),
+        };
         // Since when the relay has taken no reply; kept across reconnections.
         let mut relay_down_since = None;
         loop {
@@ -127,12 +195,28 @@ pub async fn run_mailbox(
                 &stats,
                 &mut shutdown,
                 &mut backoff,
+                &mut sign_in,
+                &link,
                 &mut relay_down_since,
             )
             .await;
             match ended {
                 Ok(()) => return Ok(()),
                 Err(e) if once => return Err(e),
+                Err(e) if !e.is_transient() && e.sign_in_action().is_some() => {
+                    let action = e.sign_in_action().unwrap_or_default();
+                    let delay = sign_in.next_delay();
+                    error!(
+                        err = %error_chain(&e),
+                        retry_in_s = delay.as_secs(),
+                        "Mailbox {}: OAuth2 sign-in failed; {action}. Its mail waits in the folder; trying again in {} s.",
+                        mailbox.name,
+                        delay.as_secs()
+                    );
+                    if sleep_or_shutdown(delay, &mut shutdown).await {
+                        return Ok(());
+                    }
+                }
                 Err(e) => {
                     // A wrong password or a missing folder will not fix itself: say what the
                     // operator must do, then keep trying slowly; other mailboxes go on.
@@ -161,7 +245,26 @@ pub async fn run_mailbox(
     .await
 }
 
+/// What a session needs beyond the configuration: the mailbox's OAuth2 tokens, if any.
+struct Link<'a> {
+    tokens: Option<&'a Arc<crate::oauth::TokenSource>>,
+}
+
+/// The back-off after a refused OAuth2 sign-in: never shorter than the configured minimum
+/// (at least a minute by default), doubling to the cap.
+struct SignInBackoff {
+    backoff: Backoff,
+    floor: Duration,
+}
+
+impl SignInBackoff {
+    fn next_delay(&mut self) -> Duration {
+        self.backoff.next_delay().max(self.floor)
+    }
+}
+
 /// One IMAP session: passes and waits until shutdown, or an error ends the session.
+#[allow(clippy::too_many_arguments)] // the worker's state, threaded through one call
 async fn session(
     cfg: &Config,
     mailbox: &Mailbox,
@@ -169,6 +272,8 @@ async fn session(
     stats: &Stats,
     shutdown: &mut watch::Receiver<bool>,
     backoff: &mut Backoff,
+    sign_in: &mut SignInBackoff,
+    link: &Link<'_>,
     relay_down_since: &mut Option<Timestamp>,
 ) -> Result<(), Error> {
     let Source::Imap(source) = &mailbox.source else {
@@ -179,7 +284,11 @@ async fn session(
     };
     let smtp = match (&mailbox.outbox, mailbox.handling.mode) {
         (Outbox::Smtp(s), Mode::Send) => {
-            Some(Smtp::new(s).map_err(|e| Error::Setup(mailbox.name.clone(), error_chain(&e)))?)
+            let smtp = match (s.auth, link.tokens) {
+                (Auth::Xoauth2, Some(tokens)) => Smtp::with_tokens(s, tokens.clone()),
+                _ => Smtp::new(s),
+            };
+            Some(smtp.map_err(|e| Error::Setup(mailbox.name.clone(), error_chain(&e)))?)
         }
         (_, Mode::Send) => {
             return Err(Error::Setup(
@@ -194,8 +303,13 @@ async fn session(
         crate::run::Error::Store { source, .. } => Error::Store(source),
         other => Error::Setup(mailbox.name.clone(), error_chain(&other)),
     })?;
-    let mut session = Session::connect(&imap_settings(source)).await?;
+    let mut session = connect(mailbox, source, link.tokens).await?;
     info!(idle = session.can_idle(), "Connected.");
+    if mailbox.handling.mode == Mode::Send && !mailbox.sender_rule.required {
+        warn!(
+            "Answering without sender authentication (require_authenticated_sender = false): a forged From can act on an account."
+        );
+    }
     // Filing folders that cannot exist would leave every answered message in place, to be
     // looked at again on every pass: better to take no mail and say why.
     if let Filing::Folders {
@@ -233,6 +347,9 @@ async fn session(
     loop {
         let state = session.select(&source.folder).await?;
         backoff.reset();
+        if source.auth == Auth::Xoauth2 {
+            sign_in.backoff.reset();
+        }
         let mut worker = Worker {
             cfg,
             mailbox,
@@ -244,12 +361,26 @@ async fn session(
             relay_down_since: &mut *relay_down_since,
             retry_window,
         };
-        let deferred = worker.pass(&state, shutdown).await?;
+        let end = worker.pass(&state, shutdown).await?;
         if once || *shutdown.borrow() {
             let _ = session.logout().await;
             return Ok(());
         }
-        if deferred {
+        if let PassEnd::SignIn(action) = &end {
+            let delay = sign_in.next_delay();
+            error!(
+                retry_in_s = delay.as_secs(),
+                "Mailbox {}: the SMTP relay refused the OAuth2 sign-in; {action}. Replies wait; trying again in {} s.",
+                mailbox.name,
+                delay.as_secs()
+            );
+            if sleep_or_shutdown(delay, shutdown).await {
+                let _ = session.logout().await;
+                return Ok(());
+            }
+            continue;
+        }
+        if matches!(end, PassEnd::Deferred) {
             // The relay is down or busy: new mail is not what we wait for; the tail of the
             // folder is tried again after a growing pause.
             let delay = retry.next_delay();
@@ -292,13 +423,13 @@ struct Worker<'a> {
 }
 
 impl Worker<'_> {
-    /// Handles everything after the last UID handled, in bounded batches. Returns true when the
-    /// pass stopped at a reply the relay could not take.
+    /// Handles everything after the last UID handled, in bounded batches, and says whether it
+    /// stopped early at a reply the relay could not take.
     async fn pass(
         &mut self,
         state: &FolderState,
         shutdown: &watch::Receiver<bool>,
-    ) -> Result<bool, Error> {
+    ) -> Result<PassEnd, Error> {
         let folder = self.source.folder.clone();
         let dry = self.mailbox.handling.mode == Mode::DryRun;
         let mut progress = match block(|| self.store.progress(&folder))? {
@@ -361,7 +492,7 @@ impl Worker<'_> {
                 .await?;
             crate::fault::point("after_fetch");
             let mut filing: Vec<(u32, Dest)> = Vec::new();
-            let mut deferred = false;
+            let mut end = PassEnd::Done;
             for f in fetched {
                 // SIGTERM: the message in hand is finished, the next one waits.
                 if *shutdown.borrow() {
@@ -375,7 +506,11 @@ impl Worker<'_> {
                 let handled = self.handle(&f, progress.first_start).instrument(span).await;
                 match handled {
                     Ok(Handled::Deferred) => {
-                        deferred = true;
+                        end = PassEnd::Deferred;
+                        break;
+                    }
+                    Ok(Handled::SignIn(action)) => {
+                        end = PassEnd::SignIn(action);
                         break;
                     }
                     Ok(Handled::File(dest)) => filing.push((f.uid, dest)),
@@ -396,11 +531,11 @@ impl Worker<'_> {
                 crate::fault::point("after_filing");
                 block(|| self.store.set_progress(&folder, &progress))?;
             }
-            if deferred || *shutdown.borrow() {
-                return Ok(deferred);
+            if !matches!(end, PassEnd::Done) || *shutdown.borrow() {
+                return Ok(end);
             }
         }
-        Ok(false)
+        Ok(PassEnd::Done)
     }
 
     async fn handle(&mut self, f: &Fetched, first_start: Timestamp) -> Result<Handled, Error> {
@@ -532,16 +667,20 @@ impl Worker<'_> {
                 )
             }
             Action::ToHuman { why, ack } => {
-                warn!(why = %why, "Sent to people; no automatic answer.");
-                if let (Some(ack), Some(smtp), Mode::Send) = (ack, self.smtp, mode)
-                    && let Err(e) = smtp.send(ack, SystemTime::now()).await
-                {
-                    warn!(err = %error_chain(&e), "Acknowledgement not sent.");
+                crate::run::log_to_human(why);
+                let mut acknowledged = None;
+                if let (Some(ack), Some(smtp), Mode::Send) = (ack, self.smtp, mode) {
+                    match smtp.send(ack, SystemTime::now()).await {
+                        Ok(()) => acknowledged = Some(ack.to.clone()),
+                        Err(e) => warn!(err = %error_chain(&e), "Acknowledgement not sent."),
+                    }
                 }
                 self.stats.people.fetch_add(1, Ordering::Relaxed);
                 (
                     Outcome {
                         reason: Some(why.to_string()),
+                        acknowledged: acknowledged.is_some(),
+                        reply_to: acknowledged,
                         ..base(LedgerState::Review, "to_human")
                     },
                     Handled::File(Dest::People),
@@ -608,6 +747,20 @@ impl Worker<'_> {
                             }
                             self.stats.answered.fetch_add(1, Ordering::Relaxed);
                             (sent(LedgerState::Sent), Handled::File(Dest::Answered))
+                        }
+                        Err(SmtpError::SignIn { action, source, .. }) => {
+                            // Nothing was offered: the reply waits, like a deferred one, but
+                            // a person must act first.
+                            (
+                                Outcome {
+                                    reason: Some(format!(
+                                        "OAuth2 sign-in refused: {}",
+                                        error_chain(&*source)
+                                    )),
+                                    ..base(LedgerState::Deferred, &reply.template)
+                                },
+                                Handled::SignIn(action),
+                            )
                         }
                         Err(e @ SmtpError::Deferred { .. }) => {
                             // The outage began at this message's first attempt at the latest
@@ -727,6 +880,51 @@ fn describe(examined: &Examined) -> String {
                 crate::run::decision_summary(decision)
             ),
         },
+    }
+}
+
+/// Connects and signs in: with a password, or with an OAuth2 access token, which is renewed
+/// once and tried once more when the server refuses it.
+async fn connect(
+    mailbox: &Mailbox,
+    source: &ImapSource,
+    tokens: Option<&Arc<crate::oauth::TokenSource>>,
+) -> Result<Session, Error> {
+    let settings = imap_settings(source);
+    let tokens = match (source.auth, tokens) {
+        (Auth::Password, _) => return Ok(Session::connect(&settings).await?),
+        (Auth::Xoauth2, Some(t)) => t,
+        (Auth::Xoauth2, None) => {
+            return Err(Error::Setup(
+                mailbox.name.clone(),
+                "auth = \"xoauth2\" without [mailbox.oauth2]".into(),
+            ));
+        }
+    };
+    let token_err = |source| Error::Token {
+        mailbox: mailbox.name.clone(),
+        source,
+    };
+    let bearer = |token| imap::Credential::Bearer {
+        token,
+        mechanism: imap::BearerMechanism::Auto,
+    };
+    let token = tokens.access_token().await.map_err(token_err)?;
+    match Session::connect_with(&settings, &bearer(token)).await {
+        Err(imap::Error::TokenRefused { .. }) => {
+            warn!("The IMAP server refused the access token; renewing it and trying once more.");
+            let token = tokens.renewed().await.map_err(token_err)?;
+            Session::connect_with(&settings, &bearer(token))
+                .await
+                .map_err(|e| match e {
+                    e @ imap::Error::TokenRefused { .. } => Error::SignIn {
+                        mailbox: mailbox.name.clone(),
+                        source: e,
+                    },
+                    e => e.into(),
+                })
+        }
+        r => Ok(r?),
     }
 }
 

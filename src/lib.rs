@@ -9,6 +9,7 @@
 //! intake   RawMail { origin, received, bytes }                 (dir today; IMAP later)
 //!   → parse     Result<Inbound, Unparseable>                    pure
 //!   → screen    Screen::{Answerable, Skip(SkipReason)}          pure
+//!   → sender_auth  SenderAuth (trusted Authentication-Results)  pure
 //!   → classify  Classified { intent, confidence, evidence }     pure
 //!   → accounts  AccountMatch::{One, None, Many, Mismatch}       pure (rows come from Facts)
 //!   → policy    Decision { refund, cancellation }               pure
@@ -23,6 +24,7 @@
 
 pub mod account_csv;
 pub mod accounts;
+pub mod budget;
 pub mod check;
 pub mod classify;
 pub mod cli;
@@ -31,6 +33,7 @@ pub mod daemon;
 pub mod fault;
 pub mod intake;
 pub mod money;
+pub mod oauth;
 pub mod parse;
 pub mod plan;
 pub mod policy;
@@ -39,6 +42,7 @@ pub mod run;
 pub mod scenario;
 pub mod screen;
 pub mod send;
+pub mod sender_auth;
 pub mod service;
 pub mod store;
 pub mod tls;

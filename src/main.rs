@@ -4,7 +4,9 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use mailclerk::cli::{AccountsCommand, Cli, Command, ConfigCommand, LogFormat, PolicyCommand};
+use mailclerk::cli::{
+    AccountsCommand, AuthCommand, Cli, Command, ConfigCommand, LogFormat, PolicyCommand,
+};
 use mailclerk::config::Config;
 use mailclerk::{check, run, scenario};
 
@@ -34,6 +36,11 @@ fn main() -> ExitCode {
             command: ConfigCommand::Check { config },
         } => match Config::load(&config) {
             Ok(cfg) => {
+                // Tokens are not configuration, but without them an OAuth2 mailbox cannot run.
+                let missing = mailclerk::oauth::check_token_stores(&cfg);
+                if !missing.is_empty() {
+                    return config_failed(&mailclerk::config::ConfigErrors(missing));
+                }
                 println!(
                     "{}: OK, {} mailbox(es): {}",
                     config.display(),
@@ -64,6 +71,14 @@ fn main() -> ExitCode {
                 Err(e) => failed(&e, EX_DATAERR),
             }
         }
+        Command::Auth {
+            command:
+                AuthCommand::Login {
+                    config,
+                    mailbox,
+                    wait_seconds,
+                },
+        } => auth_login(&config, &mailbox, wait_seconds),
         Command::Check {
             config,
             mailbox,
@@ -130,6 +145,45 @@ fn policy_test(policies: &std::path::Path, files: &[std::path::PathBuf]) -> Exit
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
+    }
+}
+
+fn auth_login(config: &std::path::Path, mailbox: &str, wait_seconds: u64) -> ExitCode {
+    let cfg = match Config::load(config) {
+        Ok(cfg) => cfg,
+        Err(errors) => return config_failed(&errors),
+    };
+    let Some(m) = cfg.mailbox(mailbox) else {
+        eprintln!(
+            "error: no mailbox called {mailbox:?} in {}",
+            config.display()
+        );
+        return ExitCode::from(EX_CONFIG);
+    };
+    let Some(settings) = &m.oauth2 else {
+        eprintln!(
+            "error: mailbox {mailbox} does not sign in with OAuth2 (no [mailbox.oauth2] section)"
+        );
+        return ExitCode::from(EX_CONFIG);
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => return failed(&e, 1),
+    };
+    let mut out = std::io::stdout();
+    let wait = std::time::Duration::from_secs(wait_seconds);
+    match runtime.block_on(mailclerk::oauth::login(mailbox, settings, wait, &mut out)) {
+        Ok(path) => {
+            println!(
+                "Signed in: mailbox {mailbox}'s tokens are stored in {}",
+                path.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => failed(&e, 1),
     }
 }
 

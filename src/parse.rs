@@ -54,6 +54,8 @@ pub struct AutoHeaders {
     pub report_type: Option<String>,
     /// The message forwards another one (a `Fwd:` with the original inline or attached).
     pub forwarded: Option<Box<Forwarded>>,
+    /// Every `Authentication-Results` value, topmost first; judged by [`crate::sender_auth`].
+    pub authentication_results: Vec<String>,
 }
 
 /// The message inside a forward, as far as the forward shows it.
@@ -375,6 +377,8 @@ fn auto_headers(message: &Message<'_>, bytes: &[u8]) -> AutoHeaders {
             auto.auto_response_suppress.push(value());
         } else if is_named(header, "X-Loop") {
             auto.x_loop.push(value());
+        } else if is_named(header, "Authentication-Results") {
+            auto.authentication_results.push(value());
         } else if is_named(header, "Return-Path") {
             auto.return_path
                 .get_or_insert_with(|| return_path(&value()));
@@ -722,7 +726,7 @@ mod tests {
     #[test]
     fn headers() {
         let text = mail(
-            "From: =?utf-8?q?J=C3=BCrgen?= <Juergen@Kunde.example>\nTo: Support <Support@Vendor.example>, x@y.example\nCc: c@d.example\nDelivered-To: support@vendor.example\nX-Original-To: <billing@vendor.example>\nReply-To: other@kunde.example\nSubject: =?utf-8?q?K=C3=BCndigung?=\n =?utf-8?q?_bitte?=\nReturn-Path: <>\nAuto-Submitted: auto-replied\nAuto-Submitted: no\nPrecedence: bulk\nX-Loop: support@vendor.example\nList-Unsubscribe: <mailto:u@x>\nList-ID: <l.x>\nX-Autoreply: yes\nX-Auto-Response-Suppress: OOF, DR\nContent-Type: multipart/report; report-type=delivery-status; boundary=b",
+            "From: =?utf-8?q?J=C3=BCrgen?= <Juergen@Kunde.example>\nTo: Support <Support@Vendor.example>, x@y.example\nCc: c@d.example\nDelivered-To: support@vendor.example\nX-Original-To: <billing@vendor.example>\nReply-To: other@kunde.example\nSubject: =?utf-8?q?K=C3=BCndigung?=\n =?utf-8?q?_bitte?=\nReturn-Path: <>\nAuto-Submitted: auto-replied\nAuto-Submitted: no\nPrecedence: bulk\nX-Loop: support@vendor.example\nList-Unsubscribe: <mailto:u@x>\nList-ID: <l.x>\nX-Autoreply: yes\nX-Auto-Response-Suppress: OOF, DR\nAuthentication-Results: mx.vendor.example;\n dmarc=pass header.from=kunde.example\nauthentication-results: other.example; none\nContent-Type: multipart/report; report-type=delivery-status; boundary=b",
             "--b\nContent-Type: text/plain\n\nbounce\n--b--\n",
         );
         let p = parse(&raw(&text), 10_000).unwrap();
@@ -755,6 +759,10 @@ mod tests {
             content_type: "multipart/report".into(),
             report_type: Some("delivery-status".into()),
             forwarded: None,
+            authentication_results: vec![
+                "mx.vendor.example; dmarc=pass header.from=kunde.example".into(),
+                "other.example; none".into(),
+            ],
         };
         assert_eq!(p.auto, want);
         assert_eq!(p.text, "bounce");

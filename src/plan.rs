@@ -6,18 +6,22 @@ use jiff::Timestamp;
 use std::borrow::Cow;
 
 use crate::accounts::{AccountMatch, Mismatch, normalize_address};
+use crate::budget::{Exceeded, RecentReplies, ReplyBudget};
 use crate::classify::{self, Classified, ClassifyRules, Intent};
 use crate::parse::{AutoHeaders, Inbound};
 use crate::policy::schema::Policy;
 use crate::policy::{self, Decision, History, Undecidable};
 use crate::render::{self, RenderError, Reply, Templates};
 use crate::screen::{self, Screen, ScreenRules, SkipReason};
+use crate::sender_auth::{self, SenderAuth};
 
 /// What the store knows that bears on this message, read before planning.
 #[derive(Debug, Clone)]
 pub struct Facts {
     pub account: AccountMatch,
     pub history: History,
+    /// Automatic mails that already went out, for the reply budget.
+    pub recent: RecentReplies,
 }
 
 /// Everything planning needs about the mailbox the message came to.
@@ -27,6 +31,19 @@ pub struct Rules<'a> {
     pub classify: &'a ClassifyRules,
     pub screen: &'a ScreenRules,
     pub templates: &'a Templates,
+    /// Whose `Authentication-Results` to read, and whether a sender must pass them before an
+    /// automatic action on an account.
+    pub sender_check: SenderCheck<'a>,
+    pub budget: ReplyBudget,
+}
+
+/// The mailbox's sender-authentication rule.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SenderCheck<'a> {
+    /// The authserv-id of the vendor's own mail server; no other header is read.
+    pub trusted_authserv_id: Option<&'a str>,
+    /// No automatic action on an account without a DMARC or aligned DKIM pass.
+    pub required: bool,
 }
 
 /// What to do with the message, and how each stage saw it.
@@ -35,6 +52,8 @@ pub struct Plan {
     pub screen: Screen,
     pub classified: Option<Classified>,
     pub account: Option<AccountMatch>,
+    /// The sender check, when the mailbox names a trusted server.
+    pub sender: Option<SenderAuth>,
     pub action: Action,
 }
 
@@ -70,6 +89,10 @@ pub enum Why {
     Unreadable(String),
     #[error("the message is addressed to no configured mailbox")]
     NoMailbox,
+    #[error("the sender is not authenticated: {0}")]
+    Unauthenticated(String),
+    #[error("no automatic answer: {0}")]
+    OverBudget(Exceeded),
 }
 
 impl Why {
@@ -85,6 +108,9 @@ impl Why {
             Why::Render(_) => "render_failed",
             Why::Unreadable(_) => "unreadable",
             Why::NoMailbox => "no_mailbox",
+            Why::Unauthenticated(_) => "unauthenticated",
+            Why::OverBudget(Exceeded::Sender { .. }) => "reply_budget",
+            Why::OverBudget(Exceeded::Breaker { .. }) => "breaker",
         }
     }
 }
@@ -126,6 +152,7 @@ fn skip(screened: Screen, reason: SkipReason) -> Plan {
         screen: screened,
         classified: None,
         account: None,
+        sender: None,
         action: Action::Skip(reason),
     }
 }
@@ -136,6 +163,12 @@ pub fn plan(mail: &Inbound, facts: &Facts, rules: &Rules<'_>, now: Timestamp) ->
     if let Screen::Skip(reason) = &screened {
         return skip(screened.clone(), reason.clone());
     }
+    // The outer message's sender is the one whose server vouches for it: for a forward, the
+    // vendor's own forwarder.
+    let sender = rules
+        .sender_check
+        .trusted_authserv_id
+        .map(|id| sender_auth::verify(&mail.from.email, &mail.auto.authentication_results, id));
     let mail: Cow<'_, Inbound> = match forwarded_request(mail, &rules.screen.forwarders) {
         None => Cow::Borrowed(mail),
         Some(Ok(original)) => {
@@ -146,14 +179,16 @@ pub fn plan(mail: &Inbound, facts: &Facts, rules: &Rules<'_>, now: Timestamp) ->
             Cow::Owned(original)
         }
         Some(Err(why)) => {
+            let action = Action::ToHuman {
+                why,
+                ack: acknowledgement(mail, rules, now),
+            };
             return Plan {
                 screen: screened,
                 classified: Some(classify::classify(mail, rules.classify)),
                 account: None,
-                action: Action::ToHuman {
-                    why,
-                    ack: acknowledgement(mail, rules, now),
-                },
+                sender,
+                action: within_budget(action, rules.budget, &facts.recent),
             };
         }
     };
@@ -164,6 +199,12 @@ pub fn plan(mail: &Inbound, facts: &Facts, rules: &Rules<'_>, now: Timestamp) ->
         why,
         ack: acknowledgement(mail, rules, now),
     };
+    let unverified = match &sender {
+        Some(SenderAuth::Unverified(why)) if rules.sender_check.required => Some(why.clone()),
+        // Required but no server named: configuration refuses this, and so do we.
+        None if rules.sender_check.required => Some("no trusted server is configured".into()),
+        _ => None,
+    };
     let action = if !intent.wants_refund() && !intent.wants_cancellation() {
         to_human(Why::NotARequest(intent))
     } else {
@@ -171,6 +212,9 @@ pub fn plan(mail: &Inbound, facts: &Facts, rules: &Rules<'_>, now: Timestamp) ->
             AccountMatch::None => to_human(Why::NoAccount),
             AccountMatch::Many(ids) => to_human(Why::SeveralAccounts(ids.clone())),
             AccountMatch::Mismatch(m) => to_human(Why::AccountMismatch(m.clone())),
+            AccountMatch::One(_) if unverified.is_some() => {
+                to_human(Why::Unauthenticated(unverified.unwrap_or_default()))
+            }
             AccountMatch::One(account) => {
                 match policy::decide(rules.policy, account, intent, mail.received, &facts.history) {
                     Err(why) => to_human(Why::Undecidable(why)),
@@ -192,7 +236,33 @@ pub fn plan(mail: &Inbound, facts: &Facts, rules: &Rules<'_>, now: Timestamp) ->
         screen: screened,
         classified: Some(classified),
         account: Some(facts.account.clone()),
-        action,
+        sender,
+        action: within_budget(action, rules.budget, &facts.recent),
+    }
+}
+
+/// The address an answer to `mail` would go to: the original sender of a forward from one of
+/// `forwarders`, else the sender. The reply budget is counted per this address.
+pub fn answer_address(mail: &Inbound, forwarders: &[String]) -> String {
+    match forwarded_request(mail, forwarders) {
+        Some(Ok(original)) => normalize_address(&original.from.email),
+        _ => normalize_address(&mail.from.email),
+    }
+}
+
+/// Holds back any automatic mail over the budget: an answer goes to people instead, an
+/// acknowledgement is dropped (people get the message anyway).
+fn within_budget(action: Action, budget: ReplyBudget, recent: &RecentReplies) -> Action {
+    let Err(exceeded) = budget.allows(recent) else {
+        return action;
+    };
+    match action {
+        Action::Reply { .. } => Action::ToHuman {
+            why: Why::OverBudget(exceeded),
+            ack: None,
+        },
+        Action::ToHuman { why, ack: Some(_) } => Action::ToHuman { why, ack: None },
+        other => other,
     }
 }
 

@@ -6,14 +6,15 @@ use std::io::Write;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 use sha2::{Digest, Sha256};
 use tracing::{error, info, warn};
 
 use crate::accounts::AccountMatch;
+use crate::budget::{self, Exceeded, RecentReplies};
 use crate::config::{Config, Mailbox, Outbox as OutboxConfig, Source};
 use crate::parse::{self, Inbound, RawMail};
-use crate::plan::{self, Action, Facts, Plan, Rules};
+use crate::plan::{self, Action, Facts, Plan, Rules, Why};
 use crate::policy::{Decision, History, Refund, Timing};
 use crate::screen::ScreenRules;
 use crate::send::{self, Outbox};
@@ -177,6 +178,14 @@ pub fn examine(
         AccountMatch::One(a) => store.history(&a.id)?,
         _ => History::default(),
     };
+    let recent = RecentReplies {
+        to_sender: store.replies_sent_since(
+            &plan::answer_address(&inbound, &mailbox.matching.forwarders),
+            now - SignedDuration::from_secs(budget::SENDER_WINDOW_SECS),
+        )?,
+        last_hour: store
+            .mails_sent_since(now - SignedDuration::from_secs(budget::BREAKER_WINDOW_SECS))?,
+    };
     let screen = ScreenRules {
         own_addresses: mailbox.own_addresses.clone(),
         loop_marker: mailbox.address.clone(),
@@ -187,8 +196,15 @@ pub fn examine(
         classify: &cfg.classify,
         screen: &screen,
         templates: &cfg.templates,
+        sender_check: mailbox.sender_rule.check(),
+        budget: mailbox.budget,
     };
-    let plan = plan::plan(&inbound, &Facts { account, history }, &rules, now);
+    let facts = Facts {
+        account,
+        history,
+        recent,
+    };
+    let plan = plan::plan(&inbound, &facts, &rules, now);
     Ok(Examined::Planned {
         inbound: Box::new(inbound),
         plan: Box::new(plan),
@@ -344,13 +360,19 @@ fn handle_file(
         return Ok(None);
     }
     let outbox = outbox.expect("an outbox exists unless dry-run");
-    let outcome = act(store, outbox, &examined)?;
+    let zone = &mailbox.policy.calendar.zone;
+    let outcome = act(store, outbox, &examined, zone)?;
     store.record(&message_id, &outcome)?;
     Ok(Some(row))
 }
 
 /// Does what the plan says and returns what to record.
-fn act(store: &mut Store, outbox: &Outbox, examined: &Examined) -> Result<Outcome, store::Error> {
+fn act(
+    store: &mut Store,
+    outbox: &Outbox,
+    examined: &Examined,
+    zone: &jiff::tz::TimeZone,
+) -> Result<Outcome, store::Error> {
     let (inbound, plan) = match examined {
         Examined::Unreadable { why, .. } => {
             warn!(%why, "Sent to people; no automatic answer.");
@@ -369,14 +391,19 @@ fn act(store: &mut Store, outbox: &Outbox, examined: &Examined) -> Result<Outcom
             base(LedgerState::Skipped, &format!("skip:{reason}"))
         }
         Action::ToHuman { why, ack } => {
-            warn!(why = %why, "Sent to people; no automatic answer.");
-            if let Some(ack) = ack
-                && let Err(err) = outbox.send(ack, SystemTime::now())
-            {
-                warn!(%err, "Acknowledgement not sent.");
-            }
+            log_to_human(why);
+            let acknowledged = match ack.as_ref().map(|a| (a, outbox.send(a, SystemTime::now()))) {
+                Some((ack, Ok(()))) => Some(ack.to.clone()),
+                Some((_, Err(err))) => {
+                    warn!(%err, "Acknowledgement not sent.");
+                    None
+                }
+                None => None,
+            };
             Outcome {
                 reason: Some(why.to_string()),
+                acknowledged: acknowledged.is_some(),
+                reply_to: acknowledged,
                 ..base(LedgerState::Review, "to_human")
             }
         }
@@ -393,7 +420,8 @@ fn act(store: &mut Store, outbox: &Outbox, examined: &Examined) -> Result<Outcom
                 if let (Some(Refund::PendingContact { .. }), Some(id)) =
                     (&decision.refund, &account_id)
                 {
-                    let on = inbound.received.to_zoned(jiff::tz::TimeZone::UTC).date();
+                    // The contact day is the vendor's calendar day, as the daemon records it.
+                    let on = inbound.received.to_zoned(zone.clone()).date();
                     store.record_contact(id, on, &inbound.message_id)?;
                 }
                 Outcome {
@@ -407,6 +435,16 @@ fn act(store: &mut Store, outbox: &Outbox, examined: &Examined) -> Result<Outcom
             }
         },
     })
+}
+
+/// Logs a hand-off to people; an open breaker is an ERROR, since every automatic answer has
+/// stopped and someone must find out why so much went out.
+pub fn log_to_human(why: &Why) {
+    if let Why::OverBudget(Exceeded::Breaker { .. }) = why {
+        error!(why = %why, "Breaker open: sent to people instead of answering. Check what made so many automatic answers.");
+    } else {
+        warn!(why = %why, "Sent to people; no automatic answer.");
+    }
 }
 
 /// The account the plan matched, if exactly one.

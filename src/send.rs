@@ -165,6 +165,8 @@ pub struct SmtpSettings {
     pub security: crate::config::mail::Security,
     pub ca_file: Option<PathBuf>,
     pub user: String,
+    pub auth: crate::config::mail::Auth,
+    /// Empty with `auth = "xoauth2"`.
     pub password: String,
     pub timeout: std::time::Duration,
     /// The first pause after the relay deferred a reply; it doubles up to `retry_max`.
@@ -186,7 +188,22 @@ impl std::fmt::Debug for SmtpSettings {
 
 /// An SMTP relay with pooled connections (lettre, tokio, rustls).
 pub struct Smtp {
-    transport: lettre::AsyncSmtpTransport<lettre::Tokio1Executor>,
+    settings: SmtpSettings,
+    tls: lettre::transport::smtp::client::Tls,
+    signin: SignIn,
+}
+
+type SmtpTransport = lettre::AsyncSmtpTransport<lettre::Tokio1Executor>;
+
+/// How the relay is signed in to.
+enum SignIn {
+    /// A password: one pooled transport for good.
+    Password(SmtpTransport),
+    /// OAuth2: the pool is rebuilt whenever the access token changes.
+    Token {
+        tokens: std::sync::Arc<crate::oauth::TokenSource>,
+        current: tokio::sync::Mutex<Option<(crate::oauth::Secret, SmtpTransport)>>,
+    },
 }
 
 /// What happened to a reply offered to the relay.
@@ -216,6 +233,18 @@ pub enum SmtpError {
         #[source]
         source: BoxError,
     },
+    /// The relay refused the OAuth2 sign-in even with a renewed token, or no token could be
+    /// had. Nothing was offered: the reply waits, and a person must act (`action`).
+    #[error("the relay did not accept the sign-in for the reply to <{message_id}>; it waits")]
+    SignIn {
+        message_id: String,
+        /// What the operator must do.
+        action: String,
+        /// Whether waiting alone may fix it (the token endpoint was unreachable).
+        transient: bool,
+        #[source]
+        source: BoxError,
+    },
     /// The reply could not be built at all.
     #[error(transparent)]
     Build(#[from] Error),
@@ -232,45 +261,77 @@ impl SmtpError {
 }
 
 impl Smtp {
-    /// A pooled transport to the relay. Connects lazily.
+    /// A pooled transport to the relay, signing in with the password. Connects lazily.
     ///
     /// # Errors
     /// The CA file cannot be read or the TLS parameters are invalid.
     pub fn new(s: &SmtpSettings) -> Result<Smtp, SmtpError> {
-        use crate::config::mail::Security;
         use lettre::transport::smtp::authentication::Credentials;
-        use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
-        let settings_err = |problem: String| SmtpError::Settings {
-            host: s.host.clone(),
-            problem,
+        let tls = tls(s)?;
+        let transport = transport(
+            s,
+            tls.clone(),
+            Credentials::new(s.user.clone(), s.password.clone()),
+            None,
+        );
+        Ok(Smtp {
+            settings: s.clone(),
+            tls,
+            signin: SignIn::Password(transport),
+        })
+    }
+
+    /// A pooled transport signing in with `AUTH XOAUTH2` and tokens from `tokens`.
+    ///
+    /// # Errors
+    /// The CA file cannot be read or the TLS parameters are invalid.
+    pub fn with_tokens(
+        s: &SmtpSettings,
+        tokens: std::sync::Arc<crate::oauth::TokenSource>,
+    ) -> Result<Smtp, SmtpError> {
+        Ok(Smtp {
+            settings: s.clone(),
+            tls: tls(s)?,
+            signin: SignIn::Token {
+                tokens,
+                current: tokio::sync::Mutex::new(None),
+            },
+        })
+    }
+
+    /// The transport to use now: with OAuth2, one built for the current access token (a new
+    /// one after `renew`).
+    async fn transport(&self, message_id: &str, renew: bool) -> Result<SmtpTransport, SmtpError> {
+        use lettre::transport::smtp::authentication::{Credentials, Mechanism};
+        let (tokens, current) = match &self.signin {
+            SignIn::Password(t) => return Ok(t.clone()),
+            SignIn::Token { tokens, current } => (tokens, current),
         };
-        let mut params = TlsParameters::builder(s.host.clone());
-        if let Some(ca) = &s.ca_file {
-            let pem = std::fs::read(ca)
-                .map_err(|e| settings_err(format!("cannot read CA file {}: {e}", ca.display())))?;
-            let cert = Certificate::from_pem(&pem)
-                .map_err(|e| settings_err(format!("CA file {}: {e}", ca.display())))?;
-            params = params.add_root_certificate(cert);
+        let token = if renew {
+            tokens.renewed().await
+        } else {
+            tokens.access_token().await
+        };
+        let token = token.map_err(|e| SmtpError::SignIn {
+            message_id: message_id.to_string(),
+            action: e.operator_action(&mailbox_of(tokens)),
+            transient: e.is_transient(),
+            source: e.into(),
+        })?;
+        let mut current = current.lock().await;
+        if let Some((held, t)) = current.as_ref()
+            && *held == token
+        {
+            return Ok(t.clone());
         }
-        let params = || {
-            params
-                .clone()
-                .build_rustls()
-                .map_err(|e| settings_err(format!("TLS parameters: {e}")))
-        };
-        let tls = match s.security {
-            Security::Implicit => Tls::Wrapper(params()?),
-            Security::Starttls => Tls::Required(params()?),
-            Security::Plain => Tls::None,
-        };
-        let transport =
-            lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::builder_dangerous(s.host.clone())
-                .port(s.port)
-                .tls(tls)
-                .credentials(Credentials::new(s.user.clone(), s.password.clone()))
-                .timeout(Some(s.timeout))
-                .build();
-        Ok(Smtp { transport })
+        let t = transport(
+            &self.settings,
+            self.tls.clone(),
+            Credentials::new(self.settings.user.clone(), token.expose().to_string()),
+            Some(vec![Mechanism::Xoauth2]),
+        );
+        *current = Some((token, t.clone()));
+        Ok(t)
     }
 
     /// Offers one reply to the relay, dated `date`.
@@ -283,45 +344,127 @@ impl Smtp {
         let message_id = reply.in_reply_to.clone();
         // A probe on the pooled connection first: if the relay cannot be reached now, nothing
         // has been offered yet and the reply can safely wait. After this point a broken
-        // connection is ambiguous.
-        match self.transport.test_connection().await {
-            Ok(true) => {}
-            Ok(false) => {
-                return Err(SmtpError::Deferred {
-                    message_id,
-                    source: probe_failed(),
-                });
-            }
-            Err(source) => {
-                return Err(SmtpError::Deferred {
-                    message_id,
-                    source: source.into(),
-                });
+        // connection is ambiguous. The probe also signs in, so a refused token shows here:
+        // with OAuth2 it is renewed once and tried once more.
+        let mut transport = self.transport(&message_id, false).await?;
+        let mut renewed = false;
+        loop {
+            match transport.test_connection().await {
+                Ok(true) => break,
+                Ok(false) => {
+                    return Err(SmtpError::Deferred {
+                        message_id,
+                        source: probe_failed(),
+                    });
+                }
+                Err(source) if refused_sign_in(&source) && self.uses_tokens() => {
+                    if renewed {
+                        let SignIn::Token { tokens, .. } = &self.signin else {
+                            unreachable!("uses_tokens")
+                        };
+                        return Err(SmtpError::SignIn {
+                            message_id,
+                            action: format!(
+                                "consent revoked or access removed: run mailclerk auth login --mailbox {}",
+                                mailbox_of(tokens)
+                            ),
+                            transient: false,
+                            source: source.into(),
+                        });
+                    }
+                    tracing::warn!(err = %crate::error_chain(&source), "The relay refused the access token; renewing it and trying once more.");
+                    renewed = true;
+                    transport = self.transport(&message_id, true).await?;
+                }
+                Err(source) => {
+                    return Err(SmtpError::Deferred {
+                        message_id,
+                        source: source.into(),
+                    });
+                }
             }
         }
-        self.transport
-            .send(message)
-            .await
-            .map(|_| ())
-            .map_err(|source| {
-                if source.is_transient() {
-                    SmtpError::Deferred {
-                        message_id,
-                        source: source.into(),
-                    }
-                } else if source.is_permanent() {
-                    SmtpError::Refused {
-                        message_id,
-                        source: source.into(),
-                    }
-                } else {
-                    SmtpError::Uncertain {
-                        message_id,
-                        source: source.into(),
-                    }
+        transport.send(message).await.map(|_| ()).map_err(|source| {
+            if source.is_transient() {
+                SmtpError::Deferred {
+                    message_id,
+                    source: source.into(),
                 }
-            })
+            } else if source.is_permanent() {
+                SmtpError::Refused {
+                    message_id,
+                    source: source.into(),
+                }
+            } else {
+                SmtpError::Uncertain {
+                    message_id,
+                    source: source.into(),
+                }
+            }
+        })
     }
+
+    fn uses_tokens(&self) -> bool {
+        matches!(self.signin, SignIn::Token { .. })
+    }
+}
+
+fn mailbox_of(tokens: &crate::oauth::TokenSource) -> String {
+    tokens.mailbox().to_string()
+}
+
+/// A sign-in the relay refused: 535/534/530 (and 454, a temporary authentication failure),
+/// or, for XOAUTH2, the server's error challenge, which lettre reports as an unexpected
+/// challenge instead of waiting for the final 535.
+fn refused_sign_in(e: &lettre::transport::smtp::Error) -> bool {
+    let code = e.status().map(|c| c.to_string());
+    matches!(code.as_deref(), Some("535" | "534" | "530" | "454"))
+        || e.to_string().contains("does not expect a challenge")
+}
+
+fn tls(s: &SmtpSettings) -> Result<lettre::transport::smtp::client::Tls, SmtpError> {
+    use crate::config::mail::Security;
+    use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
+    let settings_err = |problem: String| SmtpError::Settings {
+        host: s.host.clone(),
+        problem,
+    };
+    let mut params = TlsParameters::builder(s.host.clone());
+    if let Some(ca) = &s.ca_file {
+        let pem = std::fs::read(ca)
+            .map_err(|e| settings_err(format!("cannot read CA file {}: {e}", ca.display())))?;
+        let cert = Certificate::from_pem(&pem)
+            .map_err(|e| settings_err(format!("CA file {}: {e}", ca.display())))?;
+        params = params.add_root_certificate(cert);
+    }
+    let params = || {
+        params
+            .clone()
+            .build_rustls()
+            .map_err(|e| settings_err(format!("TLS parameters: {e}")))
+    };
+    Ok(match s.security {
+        Security::Implicit => Tls::Wrapper(params()?),
+        Security::Starttls => Tls::Required(params()?),
+        Security::Plain => Tls::None,
+    })
+}
+
+fn transport(
+    s: &SmtpSettings,
+    tls: lettre::transport::smtp::client::Tls,
+    credentials: lettre::transport::smtp::authentication::Credentials,
+    mechanisms: Option<Vec<lettre::transport::smtp::authentication::Mechanism>>,
+) -> SmtpTransport {
+    let mut b = SmtpTransport::builder_dangerous(s.host.clone())
+        .port(s.port)
+        .tls(tls)
+        .credentials(credentials)
+        .timeout(Some(s.timeout));
+    if let Some(m) = mechanisms {
+        b = b.authentication(m);
+    }
+    b.build()
 }
 
 /// Any error, for the sources of [`SmtpError`].

@@ -4,6 +4,8 @@
 const PURE: &[&str] = &[
     "src/parse.rs",
     "src/screen.rs",
+    "src/sender_auth.rs",
+    "src/budget.rs",
     "src/classify.rs",
     "src/accounts.rs",
     "src/money.rs",

@@ -147,7 +147,7 @@ fn demo_runs_once_and_never_answers_twice() {
     let report = stdout(&first);
     assert!(
         report
-            .contains("29 new message(s): 23 answered, 3 for people, 3 skipped; 0 handled before."),
+            .contains("31 new message(s): 23 answered, 5 for people, 3 skipped; 0 handled before."),
         "{report}"
     );
     let sent = eml_count(&tmp.path().join("out"));
@@ -158,7 +158,7 @@ fn demo_runs_once_and_never_answers_twice() {
     assert!(second.status.success(), "{}", stderr(&second));
     assert!(
         stdout(&second)
-            .contains("0 new message(s): 0 answered, 0 for people, 0 skipped; 29 handled before."),
+            .contains("0 new message(s): 0 answered, 0 for people, 0 skipped; 31 handled before."),
         "{}",
         stdout(&second)
     );
@@ -246,6 +246,37 @@ fn check_json_prints_every_field_and_survives_bad_files() {
     }
     assert_eq!(lines[4]["screen"], "skip:list");
     assert_eq!(lines[4]["action"], "skip");
+}
+
+#[test]
+fn check_json_shows_the_sender_check() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cfg = demo_config(tmp.path());
+    let o = mailclerk(&[
+        "check",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--json",
+        "config/demo/smartcalls/inbox/04-annual-cancel-end-of-year.eml",
+        "config/demo/smartcalls/inbox/07-forged-authentication-results.eml",
+        "config/demo/notout/inbox/01-refund-within-guarantee.eml",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let lines: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines[0]["sender"]["verified"], true);
+    assert_eq!(
+        lines[0]["sender"]["detail"],
+        "dkim=pass aligned (lowe-insurance.example)"
+    );
+    assert_eq!(lines[0]["action"], "reply");
+    assert_eq!(lines[1]["sender"]["verified"], false);
+    assert_eq!(lines[1]["action"], "review");
+    assert_eq!(lines[1]["why_code"], "unauthenticated");
+    // A mailbox without a trusted server reports no sender check at all.
+    assert!(lines[2]["sender"].is_null(), "{}", lines[2]);
 }
 
 #[test]

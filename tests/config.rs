@@ -68,7 +68,7 @@ tests/fixtures/config/bad/not-toml.toml:4: not valid TOML: unclosed array table,
 #[test]
 fn unknown_key_in_a_source() {
     insta::assert_snapshot!(config_errors("tests/fixtures/config/bad/unknown-key.toml"), @r#"
-tests/fixtures/config/bad/unknown-key.toml:8: mailbox[0].source: unknown field `hots`, expected one of `host`, `port`, `security`, `ca_file`, `user`, `password_file`, `password_env`, `password_credential`, `folder`, `idle`, `poll_seconds`, `catch_up_seconds`, `batch`, `timeout_seconds`, `answer_since`, `reconnect_max_seconds`
+tests/fixtures/config/bad/unknown-key.toml:8: mailbox[0].source: unknown field `hots`, expected one of `host`, `port`, `security`, `ca_file`, `user`, `auth`, `password_file`, `password_env`, `password_credential`, `folder`, `idle`, `poll_seconds`, `catch_up_seconds`, `batch`, `timeout_seconds`, `answer_since`, `reconnect_max_seconds`
 1 error; nothing started.
 "#);
 }
@@ -81,6 +81,7 @@ tests/fixtures/config/bad/many.toml: classify.refund[1]: invalid regular express
 tests/fixtures/config/bad/many.toml: max_message_bytes: expected at least 1024 bytes, found 10
 tests/fixtures/config/bad/many.toml: mailbox[0].name: expected letters, digits, - or _, found "support desk"
 tests/fixtures/config/bad/many.toml: mailbox[0].address: expected an email address, found "support.example.com"
+tests/fixtures/config/bad/many.toml: mailbox[0].trusted_authserv_id: expected the authserv-id your mail server writes in Authentication-Results (for example "mx.vendor.example"): require_authenticated_sender = true needs it
 tests/fixtures/config/bad/policies/semantics.toml: vendor.email: expected an email address, found "not-an-address"
 tests/fixtures/config/bad/policies/semantics.toml: calendar.time_zone: unknown time zone "Asia/Teheran"; expected an IANA name such as "America/New_York"
 tests/fixtures/config/bad/policies/semantics.toml: calendar.working_days[2]: expected a weekday such as "mon", found "funday"
@@ -91,9 +92,11 @@ tests/fixtures/config/bad/policies/semantics.toml: cancellation.rule[0].notice_d
 tests/fixtures/config/bad/policies/semantics.toml: cancellation.rule: no rule covers the annual plan; every plan must be cancellable
 tests/fixtures/config/bad/policies/semantics.toml: replies.refund_grunted: unknown outcome; expected one of ["refund_granted", "refund_denied", "refund_not_applicable", "refund_pending_contact", "cancel_confirmed", "cancel_late_notice", "refund_and_cancel", "ack_human"]
 tests/fixtures/config/bad/many.toml: mailbox[0].source.path: expected a directory of .eml files, found nothing at tests/fixtures/config/bad/no-such-inbox
+tests/fixtures/config/bad/many.toml: mailbox[1].trusted_authserv_id: expected a host name such as "mx.vendor.example" (the authserv-id your mail server writes in Authentication-Results), found "mx vendor.example"
+tests/fixtures/config/bad/many.toml: mailbox[1].max_replies_per_hour: expected at least 1 (to stop automatic answers, set handling.mode = "draft")
 tests/fixtures/config/bad/policies/no-such-policy.toml: cannot read the file: No such file or directory (os error 2)
 tests/fixtures/config/bad/many.toml: mailbox[1].accounts_csv: no such file: tests/fixtures/config/bad/no-such.csv
-17 errors; nothing started.
+20 errors; nothing started.
 "#);
 }
 

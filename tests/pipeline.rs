@@ -53,7 +53,10 @@ fn demo_messages_get_their_expected_outcomes() {
                 }
                 let action = match &plan.action {
                     Action::Skip(_) => "skip",
-                    Action::ToHuman { .. } => "review",
+                    Action::ToHuman { why, .. } => {
+                        t.insert("why".into(), why.code().into());
+                        "review"
+                    }
                     Action::Reply { decision, .. } => {
                         for (k, v) in decision.fields() {
                             t.insert(

@@ -21,6 +21,18 @@ pub enum Security {
     Plain,
 }
 
+/// How mailclerk signs in to a server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Auth {
+    /// A password (from a file, a credential or the environment).
+    #[default]
+    Password,
+    /// An OAuth2 access token from the mailbox's `[mailbox.oauth2]` section (IMAP
+    /// `AUTHENTICATE XOAUTH2`/`OAUTHBEARER`, SMTP `AUTH XOAUTH2`).
+    Xoauth2,
+}
+
 /// IMAP intake settings, resolved (password read).
 #[derive(Clone)]
 pub struct ImapSource {
@@ -29,6 +41,8 @@ pub struct ImapSource {
     pub security: Security,
     pub ca_file: Option<PathBuf>,
     pub user: String,
+    pub auth: Auth,
+    /// Empty with `auth = "xoauth2"`.
     pub password: String,
     pub folder: String,
     /// Wait with IDLE where the server offers it; otherwise (or when false) poll.
@@ -106,6 +120,8 @@ pub(super) struct RawImap {
     ca_file: Option<PathBuf>,
     user: String,
     #[serde(default)]
+    auth: Auth,
+    #[serde(default)]
     password_file: Option<PathBuf>,
     #[serde(default)]
     password_env: Option<String>,
@@ -139,6 +155,8 @@ pub(super) struct RawSmtp {
     #[serde(default)]
     ca_file: Option<PathBuf>,
     user: String,
+    #[serde(default)]
+    auth: Auth,
     #[serde(default)]
     password_file: Option<PathBuf>,
     #[serde(default)]
@@ -240,9 +258,11 @@ fn skipped() -> String {
 
 /// Where a password comes from, checked in this order of precedence: a systemd credential
 /// (`LoadCredential=`), a file, an environment variable. Exactly one must be given.
+#[allow(clippy::too_many_arguments)] // one call per section; a struct would only rename them
 fn password(
     file: &Path,
     key: &str,
+    auth: Auth,
     base: &Path,
     from_file: Option<&PathBuf>,
     from_env: Option<&String>,
@@ -258,6 +278,15 @@ fn password(
     .iter()
     .filter(|g| **g)
     .count();
+    if auth == Auth::Xoauth2 {
+        if given != 0 {
+            errors.push(err(
+                "auth",
+                "auth = \"xoauth2\" signs in with a token from [mailbox.oauth2]; remove password_file, password_env and password_credential".into(),
+            ));
+        }
+        return String::new();
+    }
     if given != 1 {
         errors.push(err(
             "password_file",
@@ -347,6 +376,7 @@ impl RawImap {
         let password = password(
             file,
             key,
+            self.auth,
             base,
             self.password_file.as_ref(),
             self.password_env.as_ref(),
@@ -359,6 +389,7 @@ impl RawImap {
             security: self.security,
             ca_file: self.ca_file.map(|p| base.join(p)),
             user: self.user,
+            auth: self.auth,
             password,
             folder: self.folder,
             idle: self.idle,
@@ -394,6 +425,7 @@ impl RawSmtp {
         let password = password(
             file,
             key,
+            self.auth,
             base,
             self.password_file.as_ref(),
             self.password_env.as_ref(),
@@ -406,6 +438,7 @@ impl RawSmtp {
             security: self.security,
             ca_file: self.ca_file.map(|p| base.join(p)),
             user: self.user,
+            auth: self.auth,
             password,
             timeout: Duration::from_secs(self.timeout_seconds.max(1)),
             retry_first: Duration::from_secs(self.retry_first_seconds.max(1)),

@@ -5,7 +5,9 @@
 
 pub mod classify;
 pub mod error;
+pub mod guard;
 pub mod mail;
+pub mod oauth2;
 
 use std::path::{Path, PathBuf};
 
@@ -48,6 +50,12 @@ pub struct Mailbox {
     pub handling: Handling,
     /// How messages are matched to accounts: references, plus-addressing, forwarders.
     pub matching: crate::accounts::MatchRules,
+    /// Whose `Authentication-Results` are read, and whether a pass is required.
+    pub sender_rule: guard::SenderRule,
+    /// Limits on automatic mail: per sender a day, and the hourly breaker.
+    pub budget: crate::budget::ReplyBudget,
+    /// OAuth2 sign-in, for a source or outbox with `auth = "xoauth2"`.
+    pub oauth2: Option<oauth2::OAuth2>,
 }
 
 /// Where a mailbox's mail comes from.
@@ -105,6 +113,15 @@ struct RawMailbox {
     /// Vendor addresses whose forwards of customer mail are read as the customer's request.
     #[serde(default)]
     forwarders: Vec<String>,
+    #[serde(default)]
+    require_authenticated_sender: bool,
+    #[serde(default)]
+    trusted_authserv_id: Option<String>,
+    #[serde(default)]
+    max_replies_per_sender: Option<usize>,
+    #[serde(default)]
+    max_replies_per_hour: Option<usize>,
+    oauth2: Option<oauth2::RawOAuth2>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -293,6 +310,13 @@ fn mailbox_from_raw(
         &mut own_addresses,
         errors,
     );
+    let (sender_rule, budget) = guard::RawGuard {
+        require_authenticated_sender: m.require_authenticated_sender,
+        trusted_authserv_id: m.trusted_authserv_id,
+        max_replies_per_sender: m.max_replies_per_sender,
+        max_replies_per_hour: m.max_replies_per_hour,
+    }
+    .resolve(file, key, errors);
     let policy = Policy::load(&base.join(&m.policy))
         .map_err(|e| errors.extend(e))
         .ok();
@@ -335,6 +359,9 @@ fn mailbox_from_raw(
         m.store
             .unwrap_or_else(|| state_dir.join(format!("{}.sqlite", m.name))),
     );
+    let oauth2 = oauth2_from_raw(
+        file, base, state_dir, key, &m.name, m.oauth2, &source, &outbox, errors,
+    );
     if errors.len() > before {
         return None;
     }
@@ -355,7 +382,51 @@ fn mailbox_from_raw(
         outbox,
         handling: m.handling.resolve(),
         matching,
+        sender_rule,
+        budget,
+        oauth2,
     })
+}
+
+/// The `[mailbox.oauth2]` section, which must be there exactly when the source or the outbox
+/// signs in with `auth = "xoauth2"`.
+#[allow(clippy::too_many_arguments)] // the parts of one mailbox, as mailbox_from_raw has them
+fn oauth2_from_raw(
+    file: &Path,
+    base: &Path,
+    state_dir: &Path,
+    key: &str,
+    name: &str,
+    raw: Option<oauth2::RawOAuth2>,
+    source: &Source,
+    outbox: &Outbox,
+    errors: &mut Vec<ConfigError>,
+) -> Option<oauth2::OAuth2> {
+    let uses = matches!(source, Source::Imap(s) if s.auth == mail::Auth::Xoauth2)
+        || matches!(outbox, Outbox::Smtp(s) if s.auth == mail::Auth::Xoauth2);
+    match raw {
+        None if uses => {
+            errors.push(ConfigError::new(
+                file,
+                format!("{key}.oauth2"),
+                "auth = \"xoauth2\" needs a [mailbox.oauth2] section (provider, flow, client_id)",
+            ));
+            None
+        }
+        None => None,
+        Some(_) if !uses => {
+            errors.push(ConfigError::new(
+                file,
+                format!("{key}.oauth2"),
+                "expected auth = \"xoauth2\" in the source or the outbox, or no [mailbox.oauth2] section",
+            ));
+            None
+        }
+        Some(raw) => {
+            let store = base.join(state_dir).join(format!("{name}.oauth2.json"));
+            Some(raw.resolve(file, &format!("{key}.oauth2"), base, store, errors))
+        }
+    }
 }
 
 /// Some library errors (regex's) draw a caret diagram over several lines; the report keeps one

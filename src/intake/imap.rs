@@ -77,6 +77,28 @@ impl fmt::Debug for ImapSettings {
     }
 }
 
+/// How [`Session::connect_with`] signs in.
+#[derive(Debug, Clone)]
+pub enum Credential {
+    /// `LOGIN` (or `AUTHENTICATE PLAIN`) with [`ImapSettings::password`].
+    Password,
+    /// An OAuth2 access token, by SASL `XOAUTH2` or `OAUTHBEARER`.
+    Bearer {
+        token: crate::oauth::Secret,
+        mechanism: BearerMechanism,
+    },
+}
+
+/// Which SASL mechanism carries an OAuth2 access token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BearerMechanism {
+    /// XOAUTH2 unless the server's greeting offers only OAUTHBEARER: XOAUTH2 is what
+    /// Microsoft 365 and Gmail document, and after STARTTLS the mechanisms are not known.
+    Auto,
+    XOauth2,
+    OAuthBearer,
+}
+
 /// What `SELECT` says about a folder. A changed `uid_validity` means every UID recorded for
 /// that folder now names a different message (or none).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,6 +178,15 @@ pub enum Error {
     Login {
         server: String,
         user: String,
+        detail: String,
+    },
+    #[error(
+        "the IMAP server {server} refused the OAuth2 access token of {user} by {mechanism} ({detail})"
+    )]
+    TokenRefused {
+        server: String,
+        user: String,
+        mechanism: &'static str,
         detail: String,
     },
     #[error(
@@ -298,6 +329,14 @@ impl Session {
     /// [`Error::Login`] need a person; [`Error::Connect`], [`Error::Timeout`] and the other
     /// transient errors deserve a retry.
     pub async fn connect(s: &ImapSettings) -> Result<Session, Error> {
+        Session::connect_with(s, &Credential::Password).await
+    }
+
+    /// [`Session::connect`], signing in with `credential`.
+    ///
+    /// # Errors
+    /// As [`Session::connect`]; a refused access token is [`Error::TokenRefused`].
+    pub async fn connect_with(s: &ImapSettings, credential: &Credential) -> Result<Session, Error> {
         let server = format!("{}:{}", s.host, s.port);
         let transport = match s.security {
             Security::Implicit => {
@@ -320,10 +359,16 @@ impl Session {
             }
         };
         let mut client = Client::new(transport);
+        let mut offered = Vec::new();
         if s.security != Security::StartTls {
-            greeting(&mut client, s, &server).await?;
+            offered = greeting(&mut client, s, &server).await?;
         }
-        let (imap, caps) = login(client, s, &server).await?;
+        let (imap, caps) = match credential {
+            Credential::Password => login(client, s, &server).await?,
+            Credential::Bearer { token, mechanism } => {
+                bearer(client, s, &server, token, *mechanism, &offered).await?
+            }
+        };
         while imap.unsolicited_responses.try_recv().is_ok() {}
         let mut session = Session {
             imap,
@@ -1420,8 +1465,13 @@ async fn handshake(
     }
 }
 
-/// The server's first words must be `* OK`; `* BYE` means it will not serve us now.
-async fn greeting<T>(client: &mut Client<T>, s: &ImapSettings, server: &str) -> Result<(), Error>
+/// The server's first words must be `* OK`; `* BYE` means it will not serve us now. Returns
+/// the SASL mechanisms the greeting's capability list offers (upper case), if it has one.
+async fn greeting<T>(
+    client: &mut Client<T>,
+    s: &ImapSettings,
+    server: &str,
+) -> Result<Vec<String>, Error>
 where
     T: AsyncRead + AsyncWrite + Unpin + fmt::Debug + Send,
 {
@@ -1434,8 +1484,18 @@ where
     };
     match resp.parsed() {
         Response::Data {
-            status: Status::Ok, ..
-        } => Ok(()),
+            status: Status::Ok,
+            outcome,
+        } => Ok(match &outcome.code {
+            Some(ResponseCode::Capabilities(list)) => list
+                .iter()
+                .filter_map(|c| match c {
+                    Capability::Auth(m) => Some(m.to_ascii_uppercase()),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        }),
         Response::Data {
             status: Status::Bye,
             outcome,
@@ -1451,6 +1511,7 @@ where
 /// plain-text client, so nothing injected before the handshake is ever parsed.
 async fn starttls(s: &ImapSettings, server: &str, tcp: TcpStream) -> Result<TcpStream, Error> {
     let mut client = Client::new(tcp);
+    // Mechanisms offered before TLS are not trusted; they are not used.
     greeting(&mut client, s, server).await?;
     match within(s.timeout, client.run_command_and_check_ok("STARTTLS", None)).await {
         Ok(()) => Ok(client.into_inner()),
@@ -1507,6 +1568,78 @@ async fn login(
             })
         }
         Err(f) => Err(f.into_error(server, "LOGIN", s.timeout)),
+    }
+}
+
+/// `AUTHENTICATE XOAUTH2` or `OAUTHBEARER` with an access token.
+async fn bearer(
+    client: Client<Transport>,
+    s: &ImapSettings,
+    server: &str,
+    token: &crate::oauth::Secret,
+    mechanism: BearerMechanism,
+    offered: &[String],
+) -> Result<(Imap, Option<Caps>), Error> {
+    let offers = |m: &str| offered.iter().any(|o| o == m);
+    let oauthbearer = match mechanism {
+        BearerMechanism::OAuthBearer => true,
+        BearerMechanism::XOauth2 => false,
+        BearerMechanism::Auto => offers("OAUTHBEARER") && !offers("XOAUTH2"),
+    };
+    let (name, first) = if oauthbearer {
+        (
+            "OAUTHBEARER",
+            crate::oauth::oauthbearer_response(&s.user, token),
+        )
+    } else {
+        ("XOAUTH2", crate::oauth::xoauth2_response(&s.user, token))
+    };
+    let sasl = Bearer {
+        first: Some(first),
+        // RFC 7628 wants a lone ^A; Google documents an empty response for XOAUTH2.
+        after_error: if oauthbearer {
+            b"\x01".to_vec()
+        } else {
+            Vec::new()
+        },
+    };
+    let attempt = within(s.timeout, async {
+        match client.authenticate(name, sasl).await {
+            Ok(imap) => Ok((imap, None)),
+            Err((e, _client)) => Err(e),
+        }
+    })
+    .await;
+    match attempt {
+        Ok(ok) => Ok(ok),
+        Err(Failure::No(detail) | Failure::Bad(detail)) if !is_temporary(&detail) => {
+            Err(Error::TokenRefused {
+                server: server.to_owned(),
+                user: s.user.clone(),
+                mechanism: name,
+                detail,
+            })
+        }
+        Err(f) => Err(f.into_error(server, "AUTHENTICATE", s.timeout)),
+    }
+}
+
+/// The token goes in the first response; a second challenge is the server's error report
+/// (RFC 7628 §3.2.3), answered with an empty response (XOAUTH2 uses the same dance) so the
+/// server can send its tagged `NO`.
+struct Bearer {
+    first: Option<Vec<u8>>,
+    after_error: Vec<u8>,
+}
+
+impl Authenticator for Bearer {
+    type Response = Vec<u8>;
+
+    fn process(&mut self, _challenge: &[u8]) -> Vec<u8> {
+        match self.first.take() {
+            Some(first) => first,
+            None => self.after_error.clone(),
+        }
     }
 }
 

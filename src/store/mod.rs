@@ -26,7 +26,7 @@ pub use progress::Progress;
 
 /// Bumped with every schema change; a store written by a newer mailclerk is refused rather
 /// than misread.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS account (
@@ -70,6 +70,8 @@ CREATE TABLE IF NOT EXISTS ledger (
 ) STRICT;
 CREATE INDEX IF NOT EXISTS ledger_by_received ON ledger(received);
 CREATE INDEX IF NOT EXISTS ledger_sent_by_reply_to ON ledger(reply_to, sent_at) WHERE state = 'sent';
+CREATE INDEX IF NOT EXISTS ledger_mailed_by_reply_to ON ledger(reply_to, sent_at) WHERE sent_at IS NOT NULL;
+CREATE INDEX IF NOT EXISTS ledger_mailed ON ledger(sent_at) WHERE sent_at IS NOT NULL;
 CREATE TABLE IF NOT EXISTS progress (
     folder TEXT PRIMARY KEY NOT NULL,
     uid_validity INTEGER NOT NULL,
@@ -296,6 +298,9 @@ pub struct Outcome {
     /// The address the reply went to; counted by [`Store::replies_sent_since`].
     pub reply_to: Option<String>,
     pub reason: Option<String>,
+    /// An automatic mail other than the answer went to `reply_to` (an acknowledgement that
+    /// people will answer): it counts against the reply budget like an answer.
+    pub acknowledged: bool,
 }
 
 impl Outcome {
@@ -310,6 +315,7 @@ impl Outcome {
             reply_message_id: None,
             reply_to: None,
             reason: None,
+            acknowledged: false,
         }
     }
 }
@@ -623,7 +629,7 @@ impl Store {
                 "UPDATE ledger SET state = ?2, action = ?3, intent = ?4, account_id = ?5,
                     decision_json = ?6, reply_message_id = ?7, reply_to = ?8, reason = ?9,
                     updated_at = ?10,
-                    sent_at = CASE WHEN ?2 = 'sent' THEN coalesce(sent_at, ?10) ELSE sent_at END
+                    sent_at = CASE WHEN ?2 = 'sent' OR ?11 THEN coalesce(sent_at, ?10) ELSE sent_at END
                  WHERE message_id = ?1 AND (state <> 'sent' OR ?2 = 'sent')",
                 params![
                     message_id,
@@ -636,6 +642,7 @@ impl Store {
                     reply_to,
                     outcome.reason,
                     stamp(Timestamp::now()),
+                    outcome.acknowledged,
                 ],
             )
             .during(|| format!("recording the outcome of <{message_id}>"))?;
@@ -674,8 +681,9 @@ impl Store {
         Ok(out)
     }
 
-    /// How many replies were sent to `to` (normalized) at or after `since`: the per-sender
-    /// budget that stops a mail loop or a flood from making us write without end.
+    /// How many automatic mails (answers and acknowledgements) went to `to` (normalized) at
+    /// or after `since`: the per-sender budget that stops a mail loop or a flood from making
+    /// us write without end.
     ///
     /// # Errors
     /// A failed query.
@@ -684,11 +692,27 @@ impl Store {
         let n: i64 = self
             .conn
             .query_row(
-                "SELECT count(*) FROM ledger WHERE state = 'sent' AND reply_to = ?1 AND sent_at >= ?2",
+                "SELECT count(*) FROM ledger WHERE sent_at IS NOT NULL AND reply_to = ?1 AND sent_at >= ?2",
                 params![to, stamp(since)],
                 |row| row.get(0),
             )
             .during(|| format!("counting replies to {to:?}"))?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+
+    /// How many automatic mails went out at or after `since`, to anyone: the breaker's count.
+    ///
+    /// # Errors
+    /// A failed query.
+    pub fn mails_sent_since(&self, since: Timestamp) -> Result<usize, Error> {
+        let n: i64 = self
+            .conn
+            .query_row(
+                "SELECT count(*) FROM ledger WHERE sent_at IS NOT NULL AND sent_at >= ?1",
+                params![stamp(since)],
+                |row| row.get(0),
+            )
+            .during(|| "counting the replies of the last hour".to_string())?;
         Ok(usize::try_from(n).unwrap_or(0))
     }
 }
