@@ -68,7 +68,7 @@ tests/fixtures/config/bad/not-toml.toml:4: not valid TOML: unclosed array table,
 #[test]
 fn unknown_key_in_a_source() {
     insta::assert_snapshot!(config_errors("tests/fixtures/config/bad/unknown-key.toml"), @r#"
-tests/fixtures/config/bad/unknown-key.toml:8: mailbox[0].source: unknown field `hots`, expected one of `host`, `port`, `security`, `ca_file`, `user`, `auth`, `password_file`, `password_env`, `password_credential`, `folder`, `idle`, `poll_seconds`, `catch_up_seconds`, `batch`, `timeout_seconds`, `answer_since`
+tests/fixtures/config/bad/unknown-key.toml:8: mailbox[0].source: unknown field `hots`, expected one of `host`, `port`, `security`, `ca_file`, `user`, `auth`, `password_file`, `password_env`, `password_credential`, `folder`, `idle`, `poll_seconds`, `catch_up_seconds`, `batch`, `timeout_seconds`, `answer_since`, `reconnect_max_seconds`
 1 error; nothing started.
 "#);
 }

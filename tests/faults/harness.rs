@@ -191,6 +191,8 @@ pub struct Setup {
     pub outbox: String,
     /// Lines for `[mailbox.handling]`.
     pub handling: String,
+    /// More lines for the `[[mailbox]]` table itself.
+    pub mailbox: String,
     /// Where the stores live (a tmpfs, for the disk tests).
     pub state_dir: Option<PathBuf>,
 }
@@ -204,6 +206,7 @@ impl Default for Setup {
                 .into(),
             outbox: "timeout_seconds = 10\nretry_first_seconds = 1\nretry_max_seconds = 2\n".into(),
             handling: String::new(),
+            mailbox: String::new(),
             state_dir: None,
         }
     }
@@ -308,6 +311,7 @@ name = "desk"
 address = "{support}"
 policy = "{policy}"
 accounts_csv = "accounts.csv"
+{mailbox}
 
 [mailbox.source]
 kind = "imap"
@@ -343,6 +347,7 @@ password_file = "password"
             source = s.source,
             outbox = s.outbox,
             handling = s.handling,
+            mailbox = s.mailbox,
         );
         std::fs::write(&self.config, text).unwrap();
     }

@@ -51,7 +51,16 @@ async fn soak() {
     let every = Duration::from_secs_f64(env_f64("SOAK_FAULT_EVERY", 180.0));
     let outage = Duration::from_secs_f64(env_f64("SOAK_OUTAGE", 10.0));
     let total = (seconds * rate).ceil() as usize;
-    let mut desk = FaultDesk::new("soak", total + 10, Setup::default());
+    // The hourly breaker (max_replies_per_hour, default 200) would rightly hand most of a
+    // long run to people; the soak measures faults, so it is raised above the run's rate.
+    let setup = Setup {
+        mailbox: format!(
+            "max_replies_per_hour = {}",
+            (rate * 3600.0 * 2.0).ceil() as u64 + 200
+        ),
+        ..Setup::default()
+    };
+    let mut desk = FaultDesk::new("soak", total + 10, setup);
     desk.uncertain_ok = true;
     desk.start(&[]);
     desk.wait_log("First start on this folder", Duration::from_secs(20));
