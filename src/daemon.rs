@@ -425,7 +425,7 @@ impl Worker<'_> {
                 warn!(%why, "Sent to people; no automatic answer.");
                 let outcome = Outcome {
                     reason: Some(why.clone()),
-                    ..Outcome::new(LedgerState::Review, "to_human")
+                    ..Outcome::new(LedgerState::Review, "to_human:unreadable")
                 };
                 block(|| self.store.record(message_id, &outcome))?;
                 self.stats.people.fetch_add(1, Ordering::Relaxed);
@@ -460,7 +460,7 @@ impl Worker<'_> {
                         reason: Some(why.to_string()),
                         acknowledged: acknowledged.is_some(),
                         reply_to: acknowledged,
-                        ..base(LedgerState::Review, "to_human")
+                        ..base(LedgerState::Review, &format!("to_human:{}", why.code()))
                     },
                     Handled::File(Dest::People),
                 )

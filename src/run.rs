@@ -378,7 +378,7 @@ fn act(
             warn!(%why, "Sent to people; no automatic answer.");
             return Ok(Outcome {
                 reason: Some(why.clone()),
-                ..Outcome::new(LedgerState::Review, "to_human")
+                ..Outcome::new(LedgerState::Review, "to_human:unreadable")
             });
         }
         Examined::Planned { inbound, plan } => (inbound, plan),
@@ -404,7 +404,7 @@ fn act(
                 reason: Some(why.to_string()),
                 acknowledged: acknowledged.is_some(),
                 reply_to: acknowledged,
-                ..base(LedgerState::Review, "to_human")
+                ..base(LedgerState::Review, &format!("to_human:{}", why.code()))
             }
         }
         Action::Reply { decision, reply } => match outbox.send(reply, SystemTime::now()) {

@@ -262,7 +262,8 @@ impl std::fmt::Display for LedgerState {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
     pub state: LedgerState,
-    /// A short name of what was done, e.g. `refund_granted`, `to_human`, `skip:auto_submitted`.
+    /// A short name of what was done, e.g. `refund_granted`, `to_human:no_account` (with the
+    /// [`crate::plan::Why`] code), `skip:auto_submitted`.
     pub action: String,
     pub intent: Option<String>,
     pub account_id: Option<String>,
