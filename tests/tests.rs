@@ -8,6 +8,7 @@ mod daemon; // the daemon end to end on the project's Dovecot + Postfix (scripts
 mod fixtures; // .eml fixtures under tests/fixtures/{parse,screen,classify} with sidecar expectations
 mod hostile; // hostile and broken mail through the whole daemon (tests/fixtures/hostile/manifest.toml)
 mod imap; // the IMAP client against the project's Dovecot (scripts/mailstack up)
+mod loops; // mail loops, floods, the breaker, mail from the vendor itself (on the mail stack)
 mod pipeline; // every demo message through every stage, against config/demo/expected.toml
 mod policy; // the policy engine on the real policy files: tables per seed, and every scenario file
 mod replies; // rendered replies, snapshot-tested through the real policies, templates and lettre

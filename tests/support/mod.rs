@@ -241,6 +241,14 @@ password_file = "password"
         }
     }
 
+    /// Every row of the desk's reply ledger, oldest first.
+    pub fn ledger(&self) -> Vec<mailclerk::store::LedgerRow> {
+        mailclerk::store::Store::open(&self.dir.path().join("state/desk.sqlite"))
+            .unwrap()
+            .ledger()
+            .unwrap()
+    }
+
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.dir.path().join("daemon.log")).unwrap_or_default()
     }
