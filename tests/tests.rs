@@ -4,6 +4,7 @@ mod architecture; // the pure core does no I/O: greps the stage files
 mod budget; // the per-sender reply budget and the hourly breaker, through `mailclerk run`
 mod cli; // the binary as a user runs it: exit statuses, reports, the demo twice
 mod config; // bad configuration and policy files: every error named by file, key and expectation
+mod confirm; // unverified = "confirm": the registered address confirms; forgeries go to people
 mod daemon; // the daemon end to end on the project's Dovecot + Postfix (scripts/mailstack up)
 mod fixtures; // .eml fixtures under tests/fixtures/{parse,screen,classify} with sidecar expectations
 mod hostile; // hostile and broken mail through the whole daemon (tests/fixtures/hostile/manifest.toml)
