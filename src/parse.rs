@@ -877,4 +877,25 @@ mod tests {
             );
         }
     }
+
+    /// Found by the parse_plan fuzzer (FUZZING.md): a message/rfc822 nested in another, in a
+    /// multipart/report, trips a `debug_assert!` in mail-parser 0.11.9 (message.rs:485). Built
+    /// with debug assertions it panics, and the panic boundary turns that into `NotMail`;
+    /// without them mail-parser recovers. Either way `parse` returns.
+    #[test]
+    fn mail_parser_debug_assertion_is_contained() {
+        let bytes =
+            include_bytes!("../tests/fixtures/fuzz/parse_plan-crash-56ddc273-nested-rfc822.eml");
+        let got = parse(
+            &RawMail {
+                origin: "t".into(),
+                received: None,
+                bytes: bytes.to_vec(),
+            },
+            1 << 20,
+        );
+        if cfg!(debug_assertions) {
+            assert_eq!(got, Err(Unparseable::NotMail));
+        }
+    }
 }
