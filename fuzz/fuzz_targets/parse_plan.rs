@@ -6,6 +6,7 @@
 #![no_main]
 
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{LazyLock, Mutex};
 use std::time::SystemTime;
 
@@ -30,7 +31,10 @@ static STORES: LazyLock<Vec<Mutex<Store>>> = LazyLock::new(|| {
         .iter()
         .map(|m| {
             let mut store = Store::open_in_memory().expect("an in-memory store");
-            let csv = m.accounts_csv.as_ref().expect("every demo mailbox has accounts");
+            let csv = m
+                .accounts_csv
+                .as_ref()
+                .expect("every demo mailbox has accounts");
             let accounts = account_csv::read(csv).expect("the demo accounts load");
             store.import_accounts(&accounts).expect("the import");
             Mutex::new(store)
@@ -42,7 +46,44 @@ static STORES: LazyLock<Vec<Mutex<Store>>> = LazyLock::new(|| {
 /// the demo accounts' billing periods.
 static NOW: LazyLock<Timestamp> = LazyLock::new(|| "2026-03-03T15:00:00Z".parse().unwrap());
 
-fuzz_target!(|bytes: &[u8]| {
+/// How often the known mail-parser debug assertion (below) was let through.
+static KNOWN: AtomicU64 = AtomicU64::new(0);
+
+/// libfuzzer-sys aborts on every panic. One is known and contained: mail-parser 0.11.9's
+/// `debug_assert!` at message.rs:485 (nested message/rfc822; FUZZING.md, crasher 1), which
+/// `parse`'s panic boundary turns into `NotMail`, and which release builds do not have. That
+/// one unwinds into the boundary as in production; every other panic still aborts.
+fn let_the_known_panic_unwind() {
+    let abort = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let known = info.location().is_some_and(|l| {
+            l.file()
+                .ends_with("mail-parser-0.11.9/src/parsers/message.rs")
+                && l.line() == 485
+        });
+        if known {
+            let n = KNOWN.fetch_add(1, Ordering::Relaxed);
+            if n.is_power_of_two() || n == 0 {
+                eprintln!(
+                    "known mail-parser debug assertion contained ({} so far)",
+                    n + 1
+                );
+            }
+            return;
+        }
+        abort(info);
+    }));
+}
+
+fuzz_target!(
+    init: {
+        let_the_known_panic_unwind();
+        // Loading the configuration compiles every classifier pattern: done once, before the
+        // per-input timeout starts counting.
+        LazyLock::force(&STORES);
+        LazyLock::force(&NOW);
+    },
+    |bytes: &[u8]| {
     let cfg = &*CONFIG;
     // The mailbox the message is addressed to picks the policy; otherwise the length does, so
     // every policy sees every shape of input.
