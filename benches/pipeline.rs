@@ -136,6 +136,8 @@ fn benches(c: &mut Criterion) {
             account: s.store.match_account(m, &mailbox.matching).unwrap(),
             history: History::default(),
             recent: Default::default(),
+            confirmation: None,
+            fresh_token: None,
         })
         .collect();
     let decided: Vec<(usize, Decision)> = inbounds

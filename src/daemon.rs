@@ -21,7 +21,7 @@ use crate::config::{Config, Filing, ImapSource, Mailbox, Mode, Outbox, Security,
 use crate::error_chain;
 use crate::intake::imap::{self, Fetched, FolderState, IdleOutcome, ImapSettings, Session};
 use crate::parse::RawMail;
-use crate::plan::Action;
+use crate::plan::{Action, ConfirmStep};
 use crate::policy::Refund;
 use crate::run::{Examined, decision_json, examine, open_store};
 use crate::send::{self, Smtp, SmtpError};
@@ -651,7 +651,7 @@ impl Worker<'_> {
                 warn!(%why, "Sent to people; no automatic answer.");
                 let outcome = Outcome {
                     reason: Some(why.clone()),
-                    ..Outcome::new(LedgerState::Review, "to_human")
+                    ..Outcome::new(LedgerState::Review, "to_human:unreadable")
                 };
                 block(|| self.store.record(message_id, &outcome))?;
                 self.stats.people.fetch_add(1, Ordering::Relaxed);
@@ -662,6 +662,18 @@ impl Worker<'_> {
         let account_id = crate::run::planned_account(plan);
         let base = |state, action: &str| crate::run::ledger_outcome(plan, state, action);
         let mode = self.mailbox.handling.mode;
+        if matches!(plan.action, Action::Reply { .. })
+            && !block(|| crate::run::confirmation_unused(self.store, plan, message_id))?
+        {
+            warn!("The confirmation was already used; handed to people.");
+            let outcome = Outcome {
+                reason: Some(crate::run::CONFIRMATION_USED.into()),
+                ..base(LedgerState::Review, "to_human:confirmation_rejected")
+            };
+            block(|| self.store.record(message_id, &outcome))?;
+            self.stats.people.fetch_add(1, Ordering::Relaxed);
+            return Ok(Handled::File(Dest::People));
+        }
         let (outcome, handled) = match &plan.action {
             Action::Skip(reason) => {
                 info!(%reason, "Skipped; no answer.");
@@ -674,7 +686,22 @@ impl Worker<'_> {
             Action::ToHuman { why, ack } => {
                 crate::run::log_to_human(why);
                 let mut acknowledged = None;
-                if let (Some(ack), Some(smtp), Mode::Send) = (ack, self.smtp, mode) {
+                let mut action = format!("to_human:{}", why.code());
+                if let (Some(ConfirmStep::Ask(ask)), Some(smtp), Mode::Send) =
+                    (&plan.confirmation, self.smtp, mode)
+                {
+                    // Kept before it is sent: a question the store forgot could never be
+                    // answered.
+                    block(|| self.store.open_confirmation(&ask.pending))?;
+                    match smtp.send(&ask.mail, SystemTime::now()).await {
+                        Ok(()) => {
+                            info!(to = %ask.mail.to, "Asked the account's registered address to confirm.");
+                            action = crate::run::AWAITING_CONFIRMATION.into();
+                            acknowledged = Some(ask.mail.to.clone());
+                        }
+                        Err(e) => warn!(err = %error_chain(&e), "Confirmation question not sent."),
+                    }
+                } else if let (Some(ack), Some(smtp), Mode::Send) = (ack, self.smtp, mode) {
                     match smtp.send(ack, SystemTime::now()).await {
                         Ok(()) => acknowledged = Some(ack.to.clone()),
                         Err(e) => warn!(err = %error_chain(&e), "Acknowledgement not sent."),
@@ -686,7 +713,7 @@ impl Worker<'_> {
                         reason: Some(why.to_string()),
                         acknowledged: acknowledged.is_some(),
                         reply_to: acknowledged,
-                        ..base(LedgerState::Review, "to_human")
+                        ..base(LedgerState::Review, &action)
                     },
                     Handled::File(Dest::People),
                 )

@@ -29,6 +29,7 @@ pub mod check;
 pub mod classify;
 pub mod cli;
 pub mod config;
+pub mod confirm;
 pub mod daemon;
 pub mod fault;
 pub mod intake;

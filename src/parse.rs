@@ -74,7 +74,7 @@ pub struct Inbound {
     /// The Message-ID without angle brackets; if missing, `generated-<hash>@mailclerk.invalid`,
     /// a hash of the raw bytes, so that a redelivered copy keeps the same id.
     pub message_id: String,
-    /// `References` ids (without brackets), oldest first.
+    /// `References` ids (without brackets), oldest first, then `In-Reply-To` ids not among them.
     pub references: Vec<String>,
     /// When the vendor's server received it: never the sender's `Date:` header.
     pub received: Timestamp,
@@ -302,14 +302,28 @@ fn generated_id(bytes: &[u8]) -> String {
     format!("generated-{hex}@mailclerk.invalid")
 }
 
+/// `References`, then any `In-Reply-To` id not among them (RFC 5322 §3.6.4: a client that
+/// writes no References still names the parent in In-Reply-To).
 fn references(message: &Message<'_>) -> Vec<String> {
-    message
+    let mut ids: Vec<String> = message
         .references()
         .as_text_list()
         .unwrap_or_default()
         .iter()
         .filter_map(|id| clean_id(id))
-        .collect()
+        .collect();
+    for id in message
+        .in_reply_to()
+        .as_text_list()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|id| clean_id(id))
+    {
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    ids
 }
 
 /// To and Cc as parsed; Delivered-To and X-Original-To are trace headers that mail-parser
@@ -708,12 +722,12 @@ mod tests {
     #[test]
     fn ids() {
         let text = mail(
-            "From: a@b.example\nMessage-ID: <abc@x.example>\nReferences: <r1@x> <r2@x>",
+            "From: a@b.example\nMessage-ID: <abc@x.example>\nReferences: <r1@x> <r2@x>\nIn-Reply-To: <r2@x> <r3@x>",
             "hi",
         );
         let parsed = parse(&raw(&text), 10_000).unwrap();
         assert_eq!(parsed.message_id, "abc@x.example");
-        assert_eq!(parsed.references, ["r1@x", "r2@x"]);
+        assert_eq!(parsed.references, ["r1@x", "r2@x", "r3@x"]);
         let text = mail("From: a@b.example", "hi");
         let id = parse(&raw(&text), 10_000).unwrap().message_id;
         assert!(
@@ -861,6 +875,27 @@ mod tests {
                 },
                 1000,
             );
+        }
+    }
+
+    /// Found by the parse_plan fuzzer (FUZZING.md): a message/rfc822 nested in another, in a
+    /// multipart/report, trips a `debug_assert!` in mail-parser 0.11.9 (message.rs:485). Built
+    /// with debug assertions it panics, and the panic boundary turns that into `NotMail`;
+    /// without them mail-parser recovers. Either way `parse` returns.
+    #[test]
+    fn mail_parser_debug_assertion_is_contained() {
+        let bytes =
+            include_bytes!("../tests/fixtures/fuzz/parse_plan-crash-56ddc273-nested-rfc822.eml");
+        let got = parse(
+            &RawMail {
+                origin: "t".into(),
+                received: None,
+                bytes: bytes.to_vec(),
+            },
+            1 << 20,
+        );
+        if cfg!(debug_assertions) {
+            assert_eq!(got, Err(Unparseable::NotMail));
         }
     }
 }

@@ -8,6 +8,7 @@ use std::borrow::Cow;
 use crate::accounts::{AccountMatch, Mismatch, normalize_address};
 use crate::budget::{Exceeded, RecentReplies, ReplyBudget};
 use crate::classify::{self, Classified, ClassifyRules, Intent};
+use crate::confirm::{self, Ask, Lookup, Pending, Rejected};
 use crate::parse::{AutoHeaders, Inbound};
 use crate::policy::schema::Policy;
 use crate::policy::{self, Decision, History, Undecidable};
@@ -22,6 +23,11 @@ pub struct Facts {
     pub history: History,
     /// Automatic mails that already went out, for the reply budget.
     pub recent: RecentReplies,
+    /// The confirmation this message's token names, when it carries one.
+    pub confirmation: Option<Lookup>,
+    /// A fresh random token, in case this message needs a confirmation (the mailbox has
+    /// `unverified = "confirm"`); planning makes no randomness of its own.
+    pub fresh_token: Option<String>,
 }
 
 /// Everything planning needs about the mailbox the message came to.
@@ -44,6 +50,9 @@ pub struct SenderCheck<'a> {
     pub trusted_authserv_id: Option<&'a str>,
     /// No automatic action on an account without a DMARC or aligned DKIM pass.
     pub required: bool,
+    /// Ask the account's registered address to confirm an unverified request, rather than
+    /// only handing it to people.
+    pub confirm: bool,
 }
 
 /// What to do with the message, and how each stage saw it.
@@ -55,6 +64,19 @@ pub struct Plan {
     /// The sender check, when the mailbox names a trusted server.
     pub sender: Option<SenderAuth>,
     pub action: Action,
+    /// A confirmation to ask for (alongside a hand-off to people), or to use up (alongside
+    /// the answer it unlocks).
+    pub confirmation: Option<ConfirmStep>,
+}
+
+/// The store's part in a confirmation, done by whoever carries out the plan.
+#[derive(Debug, Clone)]
+pub enum ConfirmStep {
+    /// Keep the pending confirmation, then send its question.
+    Ask(Box<Ask>),
+    /// Mark the confirmation with this token used before sending the answer; if it was
+    /// already used, send nothing and hand the message to people.
+    Use(String),
 }
 
 /// The one thing that happens.
@@ -93,6 +115,8 @@ pub enum Why {
     Unauthenticated(String),
     #[error("no automatic answer: {0}")]
     OverBudget(Exceeded),
+    #[error("not a valid confirmation: {0}")]
+    Confirmation(Rejected),
 }
 
 impl Why {
@@ -111,6 +135,7 @@ impl Why {
             Why::Unauthenticated(_) => "unauthenticated",
             Why::OverBudget(Exceeded::Sender { .. }) => "reply_budget",
             Why::OverBudget(Exceeded::Breaker { .. }) => "breaker",
+            Why::Confirmation(_) => "confirmation_rejected",
         }
     }
 }
@@ -154,6 +179,7 @@ fn skip(screened: Screen, reason: SkipReason) -> Plan {
         account: None,
         sender: None,
         action: Action::Skip(reason),
+        confirmation: None,
     }
 }
 
@@ -169,6 +195,10 @@ pub fn plan(mail: &Inbound, facts: &Facts, rules: &Rules<'_>, now: Timestamp) ->
         .sender_check
         .trusted_authserv_id
         .map(|id| sender_auth::verify(&mail.from.email, &mail.auto.authentication_results, id));
+    // A reply to our question is judged by its token, not by its words ("Yes, it was me").
+    if let Some(lookup) = &facts.confirmation {
+        return confirmation_reply(mail, lookup, facts, rules, screened, sender);
+    }
     let mail: Cow<'_, Inbound> = match forwarded_request(mail, &rules.screen.forwarders) {
         None => Cow::Borrowed(mail),
         Some(Ok(original)) => {
@@ -189,6 +219,7 @@ pub fn plan(mail: &Inbound, facts: &Facts, rules: &Rules<'_>, now: Timestamp) ->
                 account: None,
                 sender,
                 action: within_budget(action, rules.budget, &facts.recent),
+                confirmation: None,
             };
         }
     };
@@ -205,6 +236,16 @@ pub fn plan(mail: &Inbound, facts: &Facts, rules: &Rules<'_>, now: Timestamp) ->
         None if rules.sender_check.required => Some("no trusted server is configured".into()),
         _ => None,
     };
+    let ask = match (&facts.account, &unverified, &facts.fresh_token) {
+        (AccountMatch::One(account), Some(_), Some(token))
+            if rules.sender_check.confirm
+                && (intent.wants_refund() || intent.wants_cancellation())
+                && rules.budget.allows(&facts.recent).is_ok() =>
+        {
+            ask_owner(mail, account, intent, token, rules, now)
+        }
+        _ => None,
+    };
     let action = if !intent.wants_refund() && !intent.wants_cancellation() {
         to_human(Why::NotARequest(intent))
     } else {
@@ -212,6 +253,11 @@ pub fn plan(mail: &Inbound, facts: &Facts, rules: &Rules<'_>, now: Timestamp) ->
             AccountMatch::None => to_human(Why::NoAccount),
             AccountMatch::Many(ids) => to_human(Why::SeveralAccounts(ids.clone())),
             AccountMatch::Mismatch(m) => to_human(Why::AccountMismatch(m.clone())),
+            // The owner is asked; the sender, who may be anyone, is not told anything.
+            AccountMatch::One(_) if ask.is_some() => Action::ToHuman {
+                why: Why::Unauthenticated(unverified.unwrap_or_default()),
+                ack: None,
+            },
             AccountMatch::One(_) if unverified.is_some() => {
                 to_human(Why::Unauthenticated(unverified.unwrap_or_default()))
             }
@@ -238,6 +284,111 @@ pub fn plan(mail: &Inbound, facts: &Facts, rules: &Rules<'_>, now: Timestamp) ->
         account: Some(facts.account.clone()),
         sender,
         action: within_budget(action, rules.budget, &facts.recent),
+        confirmation: ask.map(|a| ConfirmStep::Ask(Box::new(a))),
+    }
+}
+
+/// The question for the owner of `account` about the unverified request `mail`, to its
+/// registered (first) address; `None` if it cannot be rendered (people still get the request).
+fn ask_owner(
+    mail: &Inbound,
+    account: &crate::accounts::Account,
+    intent: Intent,
+    token: &str,
+    rules: &Rules<'_>,
+    now: Timestamp,
+) -> Option<Ask> {
+    let address = account.emails.first()?;
+    let question =
+        render::render_confirm(rules.templates, rules.policy, mail, account, address, token)
+            .ok()?;
+    Some(Ask {
+        pending: Pending {
+            token: token.to_string(),
+            request_message_id: mail.message_id.clone(),
+            account_id: account.id.clone(),
+            address: address.clone(),
+            intent,
+            subject: mail.subject.clone(),
+            received: mail.received,
+            created: now,
+            used_by: None,
+        },
+        mail: question,
+    })
+}
+
+/// Plans a message that carries a confirmation token: the original request's answer, decided
+/// as of its receipt, or people when the confirmation does not hold.
+fn confirmation_reply(
+    mail: &Inbound,
+    lookup: &Lookup,
+    facts: &Facts,
+    rules: &Rules<'_>,
+    screened: Screen,
+    sender: Option<SenderAuth>,
+) -> Plan {
+    let judged = match lookup {
+        Lookup::Unknown(_) => Err(Rejected::UnknownToken),
+        Lookup::Found(p) => confirm::judge(mail, p).and_then(|()| match &facts.account {
+            AccountMatch::One(a) if a.id == p.account_id => Ok((p, a)),
+            _ => Err(Rejected::AccountChanged {
+                account_id: p.account_id.clone(),
+            }),
+        }),
+    };
+    let (pending, account) = match judged {
+        Ok(found) => found,
+        Err(why) => {
+            return Plan {
+                screen: screened,
+                classified: None,
+                account: Some(facts.account.clone()),
+                sender,
+                action: Action::ToHuman {
+                    why: Why::Confirmation(why),
+                    ack: None,
+                },
+                confirmation: None,
+            };
+        }
+    };
+    let original = confirm::as_original(mail, pending);
+    let action = match policy::decide(
+        rules.policy,
+        account,
+        pending.intent,
+        pending.received,
+        &facts.history,
+    ) {
+        Err(why) => Action::ToHuman {
+            why: Why::Undecidable(why),
+            ack: None,
+        },
+        Ok(decision) => {
+            match render::render(rules.templates, rules.policy, &decision, &original, account) {
+                Ok(reply) => Action::Reply { decision, reply },
+                Err(e) => Action::ToHuman {
+                    why: Why::Render(e),
+                    ack: None,
+                },
+            }
+        }
+    };
+    let action = within_budget(action, rules.budget, &facts.recent);
+    let confirmation =
+        matches!(action, Action::Reply { .. }).then(|| ConfirmStep::Use(pending.token.clone()));
+    Plan {
+        screen: screened,
+        classified: Some(Classified {
+            intent: pending.intent,
+            confidence: 1.0,
+            evidence: Vec::new(),
+        }),
+        account: Some(facts.account.clone()),
+        sender,
+        action,
+        confirmation,
     }
 }
 

@@ -155,6 +155,52 @@ pub fn render_ack(
     finish(templates, policy, mail, stem, ctx)
 }
 
+/// The stem of the template that asks an account's owner to confirm an unverified request
+/// (`unverified = "confirm"`).
+pub const CONFIRM_TEMPLATE: &str = "confirm_sender";
+
+/// Renders the question sent to `account`'s registered address `to` about the unverified
+/// request `mail`: a new message (not a reply: the request may not be the owner's), whose
+/// Message-ID and subject carry `token`.
+///
+/// # Errors
+/// A missing template or value: the request then simply goes to people.
+pub fn render_confirm(
+    templates: &Templates,
+    policy: &Policy,
+    mail: &Inbound,
+    account: &Account,
+    to: &str,
+    token: &str,
+) -> Result<Reply, RenderError> {
+    let fail = |problem: String| RenderError {
+        template: CONFIRM_TEMPLATE.to_string(),
+        problem,
+    };
+    let ctx = context! {
+        vendor => vendor_values(policy),
+        customer => context! { name => account.name.clone(), account_id => account.id.clone() },
+        request => request_values(policy, mail),
+        confirm => context! { valid_days => crate::confirm::VALID_DAYS },
+    };
+    let body = templates
+        .env
+        .get_template(CONFIRM_TEMPLATE)
+        .and_then(|t| t.render(ctx))
+        .map_err(|e| fail(e.to_string()))?;
+    Ok(Reply {
+        from_name: one_line(&policy.vendor.name),
+        from: policy.vendor.email.clone(),
+        to: to.to_string(),
+        subject: crate::confirm::subject(token),
+        message_id: crate::confirm::message_id(token, &policy.vendor.email),
+        in_reply_to: String::new(),
+        references: Vec::new(),
+        template: CONFIRM_TEMPLATE.to_string(),
+        body,
+    })
+}
+
 fn finish(
     templates: &Templates,
     policy: &Policy,
@@ -407,6 +453,18 @@ pub fn rehearse(templates: &Templates, policy: &Policy) -> Result<(), Vec<Render
         }
     }
     if let Err(e) = render_ack(templates, policy, &mail, Timestamp::UNIX_EPOCH) {
+        errors.push(e);
+    }
+    if templates.has(CONFIRM_TEMPLATE)
+        && let Err(e) = render_confirm(
+            templates,
+            policy,
+            &mail,
+            &account,
+            "rehearsal@example.com",
+            "0123456789abcdef0123456789abcdef",
+        )
+    {
         errors.push(e);
     }
     if errors.is_empty() {

@@ -13,8 +13,9 @@ use tracing::{error, info, warn};
 use crate::accounts::AccountMatch;
 use crate::budget::{self, Exceeded, RecentReplies};
 use crate::config::{Config, Mailbox, Outbox as OutboxConfig, Source};
+use crate::confirm::{self, Lookup};
 use crate::parse::{self, Inbound, RawMail};
-use crate::plan::{self, Action, Facts, Plan, Rules, Why};
+use crate::plan::{self, Action, ConfirmStep, Facts, Plan, Rules, Why};
 use crate::policy::{Decision, History, Refund, Timing};
 use crate::screen::ScreenRules;
 use crate::send::{self, Outbox};
@@ -186,6 +187,18 @@ pub fn examine(
         last_hour: store
             .mails_sent_since(now - SignedDuration::from_secs(budget::BREAKER_WINDOW_SECS))?,
     };
+    let confirmation = look_up_confirmation(store, &inbound, mailbox.sender_rule.confirm)?;
+    // Only a mailbox that asks for confirmations needs a token; a failed random source costs
+    // the question, not the message (it then goes to people as unverified).
+    let fresh_token = mailbox
+        .sender_rule
+        .confirm
+        .then(|| {
+            store::new_token()
+                .map_err(|e| warn!(err = %e, "No random token."))
+                .ok()
+        })
+        .flatten();
     let screen = ScreenRules {
         own_addresses: mailbox.own_addresses.clone(),
         loop_marker: mailbox.address.clone(),
@@ -203,12 +216,34 @@ pub fn examine(
         account,
         history,
         recent,
+        confirmation,
+        fresh_token,
     };
     let plan = plan::plan(&inbound, &facts, &rules, now);
     Ok(Examined::Planned {
         inbound: Box::new(inbound),
         plan: Box::new(plan),
     })
+}
+
+/// The confirmation named by a token `mail` carries. A token the store never issued counts
+/// only in a mailbox that asks for confirmations; elsewhere the text is just text.
+fn look_up_confirmation(
+    store: &Store,
+    mail: &Inbound,
+    asks: bool,
+) -> Result<Option<Lookup>, store::Error> {
+    let tokens = confirm::tokens(mail);
+    for token in &tokens {
+        if let Some(pending) = store.confirmation(token)? {
+            return Ok(Some(Lookup::Found(pending)));
+        }
+    }
+    Ok(tokens
+        .into_iter()
+        .next()
+        .filter(|_| asks)
+        .map(Lookup::Unknown))
 }
 
 /// A stable ledger key for a message that could not be parsed (so it is listed once, not on
@@ -378,7 +413,7 @@ fn act(
             warn!(%why, "Sent to people; no automatic answer.");
             return Ok(Outcome {
                 reason: Some(why.clone()),
-                ..Outcome::new(LedgerState::Review, "to_human")
+                ..Outcome::new(LedgerState::Review, "to_human:unreadable")
             });
         }
         Examined::Planned { inbound, plan } => (inbound, plan),
@@ -392,19 +427,43 @@ fn act(
         }
         Action::ToHuman { why, ack } => {
             log_to_human(why);
-            let acknowledged = match ack.as_ref().map(|a| (a, outbox.send(a, SystemTime::now()))) {
-                Some((ack, Ok(()))) => Some(ack.to.clone()),
-                Some((_, Err(err))) => {
-                    warn!(%err, "Acknowledgement not sent.");
-                    None
+            let mut action = format!("to_human:{}", why.code());
+            let acknowledged = if let Some(ConfirmStep::Ask(ask)) = &plan.confirmation {
+                // Kept before it is sent: a question the store forgot could never be answered.
+                store.open_confirmation(&ask.pending)?;
+                match outbox.send(&ask.mail, SystemTime::now()) {
+                    Ok(()) => {
+                        info!(to = %ask.mail.to, "Asked the account's registered address to confirm.");
+                        action = AWAITING_CONFIRMATION.into();
+                        Some(ask.mail.to.clone())
+                    }
+                    Err(err) => {
+                        warn!(%err, "Confirmation question not sent.");
+                        None
+                    }
                 }
-                None => None,
+            } else {
+                match ack.as_ref().map(|a| (a, outbox.send(a, SystemTime::now()))) {
+                    Some((ack, Ok(()))) => Some(ack.to.clone()),
+                    Some((_, Err(err))) => {
+                        warn!(%err, "Acknowledgement not sent.");
+                        None
+                    }
+                    None => None,
+                }
             };
             Outcome {
                 reason: Some(why.to_string()),
                 acknowledged: acknowledged.is_some(),
                 reply_to: acknowledged,
-                ..base(LedgerState::Review, "to_human")
+                ..base(LedgerState::Review, &action)
+            }
+        }
+        Action::Reply { .. } if !confirmation_unused(store, plan, &inbound.message_id)? => {
+            warn!("The confirmation was already used; handed to people.");
+            Outcome {
+                reason: Some(CONFIRMATION_USED.into()),
+                ..base(LedgerState::Review, "to_human:confirmation_rejected")
             }
         }
         Action::Reply { decision, reply } => match outbox.send(reply, SystemTime::now()) {
@@ -435,6 +494,29 @@ fn act(
             }
         },
     })
+}
+
+/// The ledger action of an unverified request whose account owner was asked to confirm it.
+pub const AWAITING_CONFIRMATION: &str = "to_human:awaiting_confirmation";
+
+/// The ledger reason of a confirming reply whose confirmation was used meanwhile.
+pub const CONFIRMATION_USED: &str =
+    "not a valid confirmation: it was used by another message while this one was handled";
+
+/// For a plan that answers a confirmation: marks the confirmation used, and says whether it
+/// was still unused (only then may the answer go out). True for every other plan.
+///
+/// # Errors
+/// The store cannot be written.
+pub fn confirmation_unused(
+    store: &mut Store,
+    plan: &Plan,
+    message_id: &str,
+) -> Result<bool, store::Error> {
+    match &plan.confirmation {
+        Some(ConfirmStep::Use(token)) => store.use_confirmation(token, message_id),
+        _ => Ok(true),
+    }
 }
 
 /// Logs a hand-off to people; an open breaker is an ERROR, since every automatic answer has

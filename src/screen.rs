@@ -17,7 +17,8 @@ pub enum Screen {
 pub enum SkipReason {
     /// `Auto-Submitted` with a value other than `no` (RFC 3834).
     AutoSubmitted,
-    /// `X-Autoreply`, `X-Autorespond` or `X-Auto-Response-Suppress: All/OOF`.
+    /// `X-Autoreply`, `X-Autorespond`, `X-Auto-Response-Suppress: All/OOF`, or an
+    /// autoresponder's subject ("Out of Office: ...", "Automatic reply: ...").
     AutoReply,
     /// `Precedence: bulk/junk/list/auto_reply`.
     Precedence,
@@ -74,7 +75,7 @@ type Check = fn(&Inbound, &ScreenRules) -> bool;
 /// vacation action (reliability-notes 1.5), with our bounce checks first because mailclerk
 /// never sees the envelope and a bounce must never be answered.
 pub fn screen(mail: &Inbound, rules: &ScreenRules) -> Screen {
-    let checks: [(Check, SkipReason); 10] = [
+    let checks: [(Check, SkipReason); 11] = [
         (|m, _| is_null_return_path(m), SkipReason::Bounce),
         (|m, _| is_report(m), SkipReason::Bounce),
         (|m, _| is_mailer_daemon(m), SkipReason::Bounce),
@@ -83,6 +84,7 @@ pub fn screen(mail: &Inbound, rules: &ScreenRules) -> Screen {
         (|m, _| is_list(m), SkipReason::List),
         (|m, _| is_auto_submitted(m), SkipReason::AutoSubmitted),
         (|m, _| is_auto_reply(m), SkipReason::AutoReply),
+        (|m, _| is_auto_reply_subject(m), SkipReason::AutoReply),
         (|m, _| is_bulk_precedence(m), SkipReason::Precedence),
         (|m, _| is_system_sender(m), SkipReason::SystemSender),
     ];
@@ -138,12 +140,69 @@ fn is_list(mail: &Inbound) -> bool {
 }
 
 /// Pigeonhole check 8 and RFC 3834 §5: every instance counts, and only `no` (ignoring
-/// parameters such as `no; reason=x`) allows an answer.
+/// parameters such as `no; reason=x` and comments such as `No (a person wrote this)`, both
+/// allowed by the grammar) allows an answer.
 fn is_auto_submitted(mail: &Inbound) -> bool {
     mail.auto.auto_submitted.iter().any(|value| {
+        let value = without_comments(value);
         let keyword = value.split(';').next().unwrap_or_default().trim();
         !keyword.eq_ignore_ascii_case("no")
     })
+}
+
+/// An RFC 5322 header value with its `(comments)` removed (nested ones too).
+fn without_comments(value: &str) -> String {
+    let mut depth = 0usize;
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' if depth > 0 => depth -= 1,
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Subject prefixes that autoresponders write, in the classifier's languages. An
+/// out-of-office answer to our reply does not always carry `Auto-Submitted` or any other
+/// marker, and its subject repeats the request's ("Automatic reply: Re: Refund please"): read
+/// as a request, it would be answered again.
+const AUTO_REPLY_SUBJECTS: [&str; 24] = [
+    "out of office",
+    "out of the office",
+    "automatic reply",
+    "auto reply",
+    "auto-reply",
+    "autoreply",
+    "auto response",
+    "auto-response",
+    "autoresponse",
+    "abwesenheitsnotiz",
+    "automatische antwort",
+    "abwesend",
+    "réponse automatique",
+    "reponse automatique",
+    "absence du bureau",
+    "respuesta automática",
+    "respuesta automatica",
+    "fuera de la oficina",
+    "risposta automatica",
+    "fuori sede",
+    "automatisch antwoord",
+    "afwezig",
+    "resposta automática",
+    "ausente do escritório",
+];
+
+/// A subject that starts with an autoresponder's prefix and a colon.
+fn is_auto_reply_subject(mail: &Inbound) -> bool {
+    let Some((prefix, _)) = mail.subject.split_once(':') else {
+        return false;
+    };
+    let prefix = prefix.trim().to_lowercase();
+    AUTO_REPLY_SUBJECTS.contains(&prefix.as_str())
 }
 
 /// Autoresponder markers, or Microsoft's `X-Auto-Response-Suppress` asking for no
@@ -338,6 +397,22 @@ mod tests {
             (
                 ann,
                 AutoHeaders {
+                    auto_submitted: strings(&["No (a person wrote this)", "(c) no (c2 (nested))"]),
+                    ..Default::default()
+                },
+                Screen::Answerable,
+            ),
+            (
+                ann,
+                AutoHeaders {
+                    auto_submitted: strings(&["(no) auto-replied"]),
+                    ..Default::default()
+                },
+                Screen::Skip(AutoSubmitted),
+            ),
+            (
+                ann,
+                AutoHeaders {
                     auto_submitted: strings(&["no", "auto-replied"]),
                     ..Default::default()
                 },
@@ -461,6 +536,31 @@ mod tests {
                 want,
                 "{from}"
             );
+        }
+    }
+
+    #[test]
+    fn autoresponder_subjects() {
+        for (subject, auto) in [
+            ("Out of Office: Re: Refund please", true),
+            ("Automatic reply: Re: Cancel", true),
+            ("AUTOREPLY : refund", true),
+            ("Abwesenheitsnotiz: Re: Kündigung", true),
+            ("Réponse automatique : Re: résiliation", true),
+            ("Refund please", false),
+            ("Re: Out of office: refund", false),
+            ("I was out of office: please refund", false),
+        ] {
+            let m = Inbound {
+                subject: subject.into(),
+                ..mail("ann@customer.example", AutoHeaders::default())
+            };
+            let want = if auto {
+                Screen::Skip(SkipReason::AutoReply)
+            } else {
+                Screen::Answerable
+            };
+            assert_eq!(screen(&m, &rules()), want, "{subject}");
         }
     }
 

@@ -144,7 +144,13 @@ pub fn to_message(reply: &Reply, date: SystemTime) -> Result<Message, Error> {
 }
 
 fn is_plain_id(id: &str) -> bool {
+    // An id of the reserved `.invalid` domain is one mailclerk made up for a request that had
+    // none (or an unusable one): no message carries it, so it threads nothing.
+    let made_up = id
+        .rsplit_once('@')
+        .is_some_and(|(_, domain)| domain.eq_ignore_ascii_case("mailclerk.invalid"));
     !id.is_empty()
+        && !made_up
         && id.len() <= 250
         && id
             .chars()
@@ -703,6 +709,17 @@ mod tests {
             String::from_utf8(to_message(&r, SystemTime::UNIX_EPOCH).unwrap().formatted()).unwrap();
         assert!(!text.contains("\r\nBcc:"), "{text}");
         assert!(!text.contains("In-Reply-To"), "{text}");
+    }
+
+    #[test]
+    fn a_made_up_id_threads_nothing() {
+        let mut r = reply();
+        r.in_reply_to = "generated-0123456789abcdef@mailclerk.invalid".into();
+        r.references = vec!["m0@example.com".into(), r.in_reply_to.clone()];
+        let text =
+            String::from_utf8(to_message(&r, SystemTime::UNIX_EPOCH).unwrap().formatted()).unwrap();
+        assert!(!text.contains("In-Reply-To"), "{text}");
+        assert!(text.contains("References: <m0@example.com>\r\n"), "{text}");
     }
 
     #[test]

@@ -15,6 +15,7 @@ const PURE: &[&str] = &[
     "src/policy/schema.rs",
     "src/render.rs",
     "src/plan.rs",
+    "src/confirm.rs",
 ];
 
 #[test]

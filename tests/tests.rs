@@ -4,9 +4,12 @@ mod architecture; // the pure core does no I/O: greps the stage files
 mod budget; // the per-sender reply budget and the hourly breaker, through `mailclerk run`
 mod cli; // the binary as a user runs it: exit statuses, reports, the demo twice
 mod config; // bad configuration and policy files: every error named by file, key and expectation
+mod confirm; // unverified = "confirm": the registered address confirms; forgeries go to people
 mod daemon; // the daemon end to end on the project's Dovecot + Postfix (scripts/mailstack up)
 mod fixtures; // .eml fixtures under tests/fixtures/{parse,screen,classify} with sidecar expectations
+mod hostile; // hostile and broken mail through the whole daemon (tests/fixtures/hostile/manifest.toml)
 mod imap; // the IMAP client against the project's Dovecot (scripts/mailstack up)
+mod loops; // mail loops, floods, the breaker, mail from the vendor itself (on the mail stack)
 mod oauth; // OAuth2 sign-in (XOAUTH2/OAUTHBEARER) against Dovecot passdb oauth2 and a local token endpoint
 mod pipeline; // every demo message through every stage, against config/demo/expected.toml
 mod policy; // the policy engine on the real policy files: tables per seed, and every scenario file

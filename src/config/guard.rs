@@ -16,6 +16,9 @@ pub struct RawGuard {
     pub trusted_authserv_id: Option<String>,
     pub max_replies_per_sender: Option<usize>,
     pub max_replies_per_hour: Option<usize>,
+    /// What becomes of a request that fails the sender check: `people` (the default) or
+    /// `confirm` (its account's registered address is asked to confirm it).
+    pub unverified: Option<String>,
 }
 
 /// The validated sender rule.
@@ -23,6 +26,8 @@ pub struct RawGuard {
 pub struct SenderRule {
     pub trusted_authserv_id: Option<String>,
     pub required: bool,
+    /// `unverified = "confirm"`.
+    pub confirm: bool,
 }
 
 impl SenderRule {
@@ -31,6 +36,7 @@ impl SenderRule {
         crate::plan::SenderCheck {
             trusted_authserv_id: self.trusted_authserv_id.as_deref(),
             required: self.required,
+            confirm: self.confirm,
         }
     }
 }
@@ -70,6 +76,27 @@ impl RawGuard {
             )),
             _ => {}
         }
+        let confirm = match self.unverified.as_deref() {
+            None | Some("people") => false,
+            Some("confirm") if self.require_authenticated_sender => true,
+            Some("confirm") => {
+                errors.push(ConfigError::new(
+                    file,
+                    format!("{key}.unverified"),
+                    "\"confirm\" needs require_authenticated_sender = true (without it no \
+                     sender is ever unverified)",
+                ));
+                false
+            }
+            Some(other) => {
+                errors.push(ConfigError::new(
+                    file,
+                    format!("{key}.unverified"),
+                    format!("expected \"people\" or \"confirm\", found {other:?}"),
+                ));
+                false
+            }
+        };
         let mut limit = |name: &str, value: Option<usize>, default: usize| match value {
             Some(0) => {
                 errors.push(ConfigError::new(
@@ -98,8 +125,44 @@ impl RawGuard {
             SenderRule {
                 trusted_authserv_id: id,
                 required: self.require_authenticated_sender,
+                confirm,
             },
             budget,
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolve(require: bool, unverified: &str) -> (SenderRule, Vec<String>) {
+        let mut errors = Vec::new();
+        let (rule, _) = RawGuard {
+            require_authenticated_sender: require,
+            trusted_authserv_id: Some("mx.vendor.example".into()),
+            unverified: Some(unverified.into()),
+            ..RawGuard::default()
+        }
+        .resolve(Path::new("m.toml"), "mailbox[0]", &mut errors);
+        (rule, errors.iter().map(|e| e.to_string()).collect())
+    }
+
+    #[test]
+    fn unverified_is_people_or_confirm_with_a_required_check() {
+        assert!(resolve(true, "confirm").0.confirm);
+        assert!(!resolve(true, "people").0.confirm);
+        let (rule, errors) = resolve(false, "confirm");
+        assert!(!rule.confirm);
+        assert!(
+            errors[0].contains("mailbox[0].unverified")
+                && errors[0].contains("require_authenticated_sender"),
+            "{errors:?}"
+        );
+        let (_, errors) = resolve(true, "ask");
+        assert!(
+            errors[0].contains("expected \"people\" or \"confirm\", found \"ask\""),
+            "{errors:?}"
+        );
     }
 }

@@ -122,6 +122,9 @@ struct RawMailbox {
     #[serde(default)]
     max_replies_per_hour: Option<usize>,
     oauth2: Option<oauth2::RawOAuth2>,
+    /// `people` (default) or `confirm`: see [`guard::RawGuard::unverified`].
+    #[serde(default)]
+    unverified: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -211,6 +214,19 @@ impl Config {
                         ),
                     ));
                 }
+            }
+        }
+        for m in mailboxes.iter().filter(|_| templates_loaded) {
+            let stem = crate::render::CONFIRM_TEMPLATE;
+            if m.sender_rule.confirm && !templates.has(stem) {
+                errors.push(ConfigError::new(
+                    &base.join(&raw.templates),
+                    format!("{stem}.txt.j2"),
+                    format!(
+                        "missing template: mailbox {:?} has unverified = \"confirm\"",
+                        m.name
+                    ),
+                ));
             }
         }
         if errors.is_empty() {
@@ -315,6 +331,7 @@ fn mailbox_from_raw(
         trusted_authserv_id: m.trusted_authserv_id,
         max_replies_per_sender: m.max_replies_per_sender,
         max_replies_per_hour: m.max_replies_per_hour,
+        unverified: m.unverified,
     }
     .resolve(file, key, errors);
     let policy = Policy::load(&base.join(&m.policy))

@@ -19,14 +19,16 @@ use crate::accounts::{Account, Payments, PlanKind, normalize_address};
 use crate::money::{Currency, Money};
 use crate::policy::History;
 
+mod confirm;
 mod lock;
 mod progress;
+pub use confirm::new_token;
 pub use lock::{LockError, StoreLock};
 pub use progress::Progress;
 
 /// Bumped with every schema change; a store written by a newer mailclerk is refused rather
 /// than misread.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS account (
@@ -72,6 +74,18 @@ CREATE INDEX IF NOT EXISTS ledger_by_received ON ledger(received);
 CREATE INDEX IF NOT EXISTS ledger_sent_by_reply_to ON ledger(reply_to, sent_at) WHERE state = 'sent';
 CREATE INDEX IF NOT EXISTS ledger_mailed_by_reply_to ON ledger(reply_to, sent_at) WHERE sent_at IS NOT NULL;
 CREATE INDEX IF NOT EXISTS ledger_mailed ON ledger(sent_at) WHERE sent_at IS NOT NULL;
+CREATE TABLE IF NOT EXISTS confirmation (
+    token TEXT PRIMARY KEY NOT NULL,
+    request_message_id TEXT NOT NULL,
+    account_id TEXT NOT NULL,
+    address TEXT NOT NULL,
+    intent TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    request_received TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    used_by TEXT,
+    used_at TEXT
+) STRICT;
 CREATE TABLE IF NOT EXISTS progress (
     folder TEXT PRIMARY KEY NOT NULL,
     uid_validity INTEGER NOT NULL,
@@ -289,7 +303,8 @@ impl std::fmt::Display for LedgerState {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
     pub state: LedgerState,
-    /// A short name of what was done, e.g. `refund_granted`, `to_human`, `skip:auto_submitted`.
+    /// A short name of what was done, e.g. `refund_granted`, `to_human:no_account` (with the
+    /// [`crate::plan::Why`] code), `skip:auto_submitted`.
     pub action: String,
     pub intent: Option<String>,
     pub account_id: Option<String>,

@@ -74,6 +74,12 @@ impl Desk {
     /// A NotOut CRM desk whose customer paid 5 days ago (a refund is due), with `handling`
     /// and `source_extra` lines added to the mailbox config.
     pub fn new(tag: &str, source_extra: &str, handling: &str) -> Desk {
+        Desk::with_keys(tag, "", source_extra, handling)
+    }
+
+    /// As [`Desk::new`], with `mailbox_extra` lines added to the `[[mailbox]]` table itself
+    /// (sender authentication, reply budget, ...).
+    pub fn with_keys(tag: &str, mailbox_extra: &str, source_extra: &str, handling: &str) -> Desk {
         let stack = Stack::from_env();
         let support = user(&format!("support-{tag}"));
         let customer = user(&format!("cust-{tag}"));
@@ -101,6 +107,7 @@ name = "desk"
 address = "{support}"
 policy = "{policy}"
 accounts_csv = "accounts.csv"
+{mailbox_extra}
 
 [mailbox.source]
 kind = "imap"
@@ -232,6 +239,14 @@ password_file = "password"
             );
             std::thread::sleep(Duration::from_millis(50));
         }
+    }
+
+    /// Every row of the desk's reply ledger, oldest first.
+    pub fn ledger(&self) -> Vec<mailclerk::store::LedgerRow> {
+        mailclerk::store::Store::open(&self.dir.path().join("state/desk.sqlite"))
+            .unwrap()
+            .ledger()
+            .unwrap()
     }
 
     pub fn log(&self) -> String {
