@@ -182,6 +182,12 @@ pub async fn run_mailbox(
         let link = Link {
             tokens: tokens.as_ref(),
         };
+        // Once per worker, not at every reconnection.
+        if mailbox.handling.mode == Mode::Send && !mailbox.sender_rule.required {
+            warn!(
+                "Answering without sender authentication (require_authenticated_sender = false): a forged From can act on an account."
+            );
+        }
         // Since when the relay has taken no reply; kept across reconnections.
         let mut relay_down_since = None;
         loop {
@@ -305,11 +311,6 @@ async fn session(
     })?;
     let mut session = connect(mailbox, source, link.tokens).await?;
     info!(idle = session.can_idle(), "Connected.");
-    if mailbox.handling.mode == Mode::Send && !mailbox.sender_rule.required {
-        warn!(
-            "Answering without sender authentication (require_authenticated_sender = false): a forged From can act on an account."
-        );
-    }
     // Filing folders that cannot exist would leave every answered message in place, to be
     // looked at again on every pass: better to take no mail and say why.
     if let Filing::Folders {
