@@ -71,7 +71,8 @@ CREATE TABLE IF NOT EXISTS ledger (
     sent_at TEXT
 ) STRICT;
 CREATE INDEX IF NOT EXISTS ledger_by_received ON ledger(received);
-CREATE INDEX IF NOT EXISTS ledger_sent_by_reply_to ON ledger(reply_to, sent_at) WHERE state = 'sent';
+-- Schema 2's index for answers only: the budget now counts acknowledgements too (below).
+DROP INDEX IF EXISTS ledger_sent_by_reply_to;
 CREATE INDEX IF NOT EXISTS ledger_mailed_by_reply_to ON ledger(reply_to, sent_at) WHERE sent_at IS NOT NULL;
 CREATE INDEX IF NOT EXISTS ledger_mailed ON ledger(sent_at) WHERE sent_at IS NOT NULL;
 CREATE TABLE IF NOT EXISTS confirmation (
