@@ -29,21 +29,10 @@ import tempfile
 import threading
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import daemon_config, env, percentile  # noqa: E402
+
 REPO = pathlib.Path(__file__).resolve().parent.parent
-
-
-def env(name):
-    value = os.environ.get(name)
-    if not value:
-        sys.exit(f"{name} is not set: run `scripts/mailstack up && eval \"$(scripts/mailstack env)\"`")
-    return value
-
-
-def percentile(values, p):
-    values = sorted(values)
-    k = (len(values) - 1) * p / 100
-    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
-    return values[lo] + (values[hi] - values[lo]) * (k - lo)
 
 
 def summary(name, ms):
@@ -94,41 +83,17 @@ def main():
     customers = [f"cust-lat-{run}-{i}@example.test" for i in range(args.requests)]
     paid = (datetime.date.today() - datetime.timedelta(days=5)).isoformat()
     work = pathlib.Path(tempfile.mkdtemp(prefix="mailclerk-latency-"))
-    (work / "password").write_text(password)
     with open(work / "accounts.csv", "w") as f:
         f.write("account_id,email,name,plan,signed_up_on,first_paid_on,first_payment,last_payment,currency\n")
         for i, c in enumerate(customers):
             f.write(f"A-{i},{c},Customer {i},monthly,{paid},{paid},49.00,49.00,USD\n")
-    (work / "mailclerk.toml").write_text(f'''templates = "{REPO / 'templates'}"
-state_dir = "{work / 'state'}"
-[[mailbox]]
-name = "desk"
-address = "{support}"
-policy = "{REPO / 'config/policies/notout.toml'}"
-accounts_csv = "accounts.csv"
-# The benchmark answers hundreds of customers in minutes: lift the hourly breaker above it.
-max_replies_per_hour = 100000
-[mailbox.source]
-kind = "imap"
-host = "{host}"
-port = {env("MAILCLERK_IMAPS_PORT")}
-ca_file = "{ca}"
-user = "{support}"
-password_file = "password"
-[mailbox.outbox]
-kind = "smtp"
-host = "{host}"
-port = {env("MAILCLERK_SUBMISSION_PORT")}
-security = "starttls"
-ca_file = "{ca}"
-user = "{support}"
-password_file = "password"
-''')
+    # Mail before the daemon's first start is old mail: only what is sent below is answered.
+    config = daemon_config(work, support, work / "accounts.csv", answer_all=False)
 
     floor = idle_floor(host, int(env("MAILCLERK_IMAPS_PORT")), ca, password, args.floor_samples)
 
     log = open(work / "daemon.log", "w")
-    daemon = subprocess.Popen([str(binary), "run", "--config", str(work / "mailclerk.toml")],
+    daemon = subprocess.Popen([str(binary), "run", "--config", str(config)],
                               stdout=subprocess.DEVNULL, stderr=log, env={**os.environ, "RUST_LOG": "mailclerk=info"})
     # Mail that arrives before the daemon's first start is old mail and never answered: wait
     # until it has taken its position.
