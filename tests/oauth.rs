@@ -13,7 +13,7 @@ use endpoint::{ClientSpec, endpoint};
 use mailclerk::intake::imap::{BearerMechanism, Credential, Error as ImapError, Session};
 use mailclerk::oauth::Secret;
 
-use crate::support::{Stack, WAIT, body, read_folder, smtp_send, user, wait_for};
+use crate::support::{Stack, WAIT, body, read_folder, smtp_send, terminate, user, wait_for};
 
 /// One mailbox of a test configuration.
 struct Desk {
@@ -233,19 +233,8 @@ scopes = ["mail"]
     }
 
     fn stop(&mut self) {
-        let mut child = self.child.take().expect("started");
-        Command::new("kill")
-            .args(["-TERM", &child.id().to_string()])
-            .status()
-            .unwrap();
-        let started = Instant::now();
-        while child.try_wait().unwrap().is_none() {
-            if started.elapsed() > Duration::from_secs(20) {
-                let _ = child.kill();
-                panic!("the daemon did not stop; log:\n{}", self.log());
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        let child = self.child.take().expect("started");
+        terminate(child, || self.log());
     }
 
     fn log(&self) -> String {

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::support::{Stack, smtp_send, user};
+use crate::support::{Stack, signal, smtp_send, terminate, user};
 
 /// What a request asks for, and so what must become of it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -431,19 +431,8 @@ password_file = "password"
 
     /// Sends SIGTERM; returns how long the daemon took to exit, and its status.
     pub fn terminate(&mut self) -> (Duration, std::process::ExitStatus) {
-        let mut child = self.child.take().expect("started");
-        let started = Instant::now();
-        signal(child.id(), "TERM");
-        loop {
-            if let Some(status) = child.try_wait().unwrap() {
-                return (started.elapsed(), status);
-            }
-            if started.elapsed() > Duration::from_secs(20) {
-                let _ = child.kill();
-                panic!("the daemon did not stop within 20 s; log:\n{}", self.log());
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
+        let child = self.child.take().expect("started");
+        terminate(child, || self.log())
     }
 
     /// Sends a signal (`TERM`, `HUP`, ...) to the daemon.
@@ -801,16 +790,6 @@ impl Drop for FaultDesk {
             );
         }
     }
-}
-
-pub fn signal(pid: u32, sig: &str) {
-    assert!(
-        Command::new("kill")
-            .args([&format!("-{sig}"), &pid.to_string()])
-            .status()
-            .unwrap()
-            .success()
-    );
 }
 
 /// The Maildir of `address` (its INBOX, or `folder` such as "mailclerk/people").

@@ -181,22 +181,8 @@ password_file = "password"
 
     /// Sends SIGTERM and returns how long the daemon took to exit, and its status.
     pub fn stop(&mut self) -> (Duration, std::process::ExitStatus) {
-        let mut child = self.child.take().expect("started");
-        let started = Instant::now();
-        Command::new("kill")
-            .args(["-TERM", &child.id().to_string()])
-            .status()
-            .unwrap();
-        loop {
-            if let Some(status) = child.try_wait().unwrap() {
-                return (started.elapsed(), status);
-            }
-            if started.elapsed() > Duration::from_secs(20) {
-                let _ = child.kill();
-                panic!("the daemon did not stop within 20 s; log:\n{}", self.log());
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        let child = self.child.take().expect("started");
+        terminate(child, || self.log())
     }
 
     /// Waits for the daemon to exit by itself (e.g. at a crash point).
@@ -218,14 +204,7 @@ password_file = "password"
 
     /// Sends a signal to the running daemon.
     pub fn signal(&self, sig: &str) {
-        let pid = self.child.as_ref().expect("started").id().to_string();
-        assert!(
-            Command::new("kill")
-                .args([&format!("-{sig}"), &pid])
-                .status()
-                .unwrap()
-                .success()
-        );
+        signal(self.child.as_ref().expect("started").id(), sig);
     }
 
     /// Waits until the daemon's log contains `text`.
@@ -371,4 +350,35 @@ pub fn mailstack(args: &[&str]) {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// Sends `sig` (`TERM`, `HUP`, `STOP`, ...) to process `pid`.
+pub fn signal(pid: u32, sig: &str) {
+    assert!(
+        Command::new("kill")
+            .args([&format!("-{sig}"), &pid.to_string()])
+            .status()
+            .unwrap()
+            .success()
+    );
+}
+
+/// Sends SIGTERM to a daemon and waits for it: how long it took to exit, and its status. Kills
+/// it and fails (with `log()`) if it is still running after 20 s.
+pub fn terminate(
+    mut child: Child,
+    log: impl Fn() -> String,
+) -> (Duration, std::process::ExitStatus) {
+    let started = Instant::now();
+    signal(child.id(), "TERM");
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return (started.elapsed(), status);
+        }
+        if started.elapsed() > Duration::from_secs(20) {
+            let _ = child.kill();
+            panic!("the daemon did not stop within 20 s; log:\n{}", log());
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
 }
