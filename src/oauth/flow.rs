@@ -9,9 +9,9 @@ use oauth2::basic::{BasicClient, BasicErrorResponse, BasicErrorResponseType, Bas
 use oauth2::{
     AuthType, AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken,
     DeviceAuthorizationUrl, DeviceCodeErrorResponse, DeviceCodeErrorResponseType, EndpointMaybeSet,
-    EndpointNotSet, HttpClientError, PkceCodeChallenge, RedirectUrl, RefreshToken,
-    RequestTokenError, Scope, StandardDeviceAuthorizationResponse, TokenResponse, TokenUrl,
-    reqwest,
+    EndpointNotSet, ErrorResponseType, HttpClientError, PkceCodeChallenge, RedirectUrl,
+    RefreshToken, RequestTokenError, Scope, StandardDeviceAuthorizationResponse,
+    StandardErrorResponse, TokenResponse, TokenUrl, reqwest,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -371,43 +371,19 @@ fn token_error(
     url: &str,
     e: RequestTokenError<HttpClientError<reqwest::Error>, BasicErrorResponse>,
 ) -> Error {
-    match e {
-        RequestTokenError::ServerResponse(r) => {
-            let detail = match r.error_description() {
-                Some(d) => format!("{}: {d}", r.error()),
-                None => r.error().to_string(),
-            };
-            match r.error() {
-                BasicErrorResponseType::InvalidGrant => Error::Revoked {
-                    mailbox: mailbox.to_string(),
-                    detail,
-                },
-                BasicErrorResponseType::InvalidClient
-                | BasicErrorResponseType::UnauthorizedClient
-                | BasicErrorResponseType::InvalidScope => Error::Client {
-                    mailbox: mailbox.to_string(),
-                    detail,
-                },
-                _ => Error::Protocol {
-                    url: url.to_string(),
-                    detail,
-                },
-            }
-        }
-        RequestTokenError::Request(e) => Error::Unreachable {
-            url: url.to_string(),
-            detail: http_detail(&e),
-        },
-        // The body is not quoted: it might hold a token.
-        RequestTokenError::Parse(e, _body) => Error::Protocol {
-            url: url.to_string(),
-            detail: format!("unreadable answer at {}", e.path()),
-        },
-        RequestTokenError::Other(text) => Error::Protocol {
-            url: url.to_string(),
-            detail: text,
-        },
-    }
+    request_error(url, e, |code, detail| match code {
+        BasicErrorResponseType::InvalidGrant => Ok(Error::Revoked {
+            mailbox: mailbox.to_string(),
+            detail,
+        }),
+        BasicErrorResponseType::InvalidClient
+        | BasicErrorResponseType::UnauthorizedClient
+        | BasicErrorResponseType::InvalidScope => Ok(Error::Client {
+            mailbox: mailbox.to_string(),
+            detail,
+        }),
+        _ => Err(detail),
+    })
 }
 
 fn device_error(
@@ -415,28 +391,41 @@ fn device_error(
     url: &str,
     e: RequestTokenError<HttpClientError<reqwest::Error>, DeviceCodeErrorResponse>,
 ) -> Error {
+    request_error(url, e, |code, detail| match code {
+        DeviceCodeErrorResponseType::AccessDenied | DeviceCodeErrorResponseType::ExpiredToken => {
+            Ok(Error::Login {
+                mailbox: mailbox.to_string(),
+                detail,
+            })
+        }
+        _ => Err(detail),
+    })
+}
+
+/// A failed request to the token endpoint. The server's own refusal (its error code and a
+/// one-line detail) is classified by `refusal`, which hands back the detail of a code it does
+/// not know (a protocol error); the transport and parse failures are the same for every grant.
+fn request_error<T: ErrorResponseType + std::fmt::Display>(
+    url: &str,
+    e: RequestTokenError<HttpClientError<reqwest::Error>, StandardErrorResponse<T>>,
+    refusal: impl FnOnce(&T, String) -> Result<Error, String>,
+) -> Error {
     match e {
         RequestTokenError::ServerResponse(r) => {
             let detail = match r.error_description() {
                 Some(d) => format!("{}: {d}", r.error()),
                 None => r.error().to_string(),
             };
-            match r.error() {
-                DeviceCodeErrorResponseType::AccessDenied
-                | DeviceCodeErrorResponseType::ExpiredToken => Error::Login {
-                    mailbox: mailbox.to_string(),
-                    detail,
-                },
-                _ => Error::Protocol {
-                    url: url.to_string(),
-                    detail,
-                },
-            }
+            refusal(r.error(), detail).unwrap_or_else(|detail| Error::Protocol {
+                url: url.to_string(),
+                detail,
+            })
         }
         RequestTokenError::Request(e) => Error::Unreachable {
             url: url.to_string(),
             detail: http_detail(&e),
         },
+        // The body is not quoted: it might hold a token.
         RequestTokenError::Parse(e, _body) => Error::Protocol {
             url: url.to_string(),
             detail: format!("unreadable answer at {}", e.path()),
