@@ -3,10 +3,13 @@
 //! with IDLE (or polls). Connections that drop are reopened with capped, jittered backoff; one
 //! bad message never stops the loop, and one failing mailbox never stops the others.
 //!
-//! Order per message, and why (reliability-notes §1): claim → send → append the copy to Sent →
-//! record → file. A crash after sending but before recording leaves the message `claimed`;
-//! the next start looks for our deterministic Message-ID in Sent: found means it was answered,
-//! not found means people decide. Nothing is ever sent twice.
+//! Order per batch, and why (reliability-notes §1, store/sending.rs): the batch is parsed and
+//! claimed in one durable write; then per message: decide → mark the attempt → send → record
+//! (with the reply's copy for Sent queued in the same commit); then the batch's copies are
+//! saved in Sent with one MULTIAPPEND and the batch is filed. A crash after sending but before
+//! recording leaves the message `claimed` and attempted: the next start looks for our
+//! deterministic Message-ID in Sent, and without it people decide. A claim never attempted
+//! is taken over by the next run on the same boot. Nothing is ever sent twice.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -23,9 +26,12 @@ use crate::intake::imap::{self, Fetched, FolderState, IdleOutcome, ImapSettings,
 use crate::parse::RawMail;
 use crate::plan::{Action, ConfirmStep};
 use crate::policy::Refund;
-use crate::run::{Examined, decision_json, examine, open_store};
+use crate::run::{Examined, Read, decision_json, examine_parsed, open_store};
 use crate::send::{self, Smtp, SmtpError};
-use crate::store::{self, Claim, LedgerState, Outcome, Progress, Store};
+use crate::store::{self, BatchItem, Claim, LedgerState, Outcome, Progress, SentCopy, Store};
+
+/// Queued Sent copies read from the store per round.
+const COPIES_PER_ROUND: usize = 200;
 
 /// Why a mailbox's session ended. Transient ones are retried after a backoff.
 #[derive(Debug, thiserror::Error)]
@@ -127,6 +133,14 @@ enum Handled {
     Deferred,
     /// The relay refused our OAuth2 sign-in: stop the pass; a person must act (the text).
     SignIn(String),
+}
+
+/// A fetched message of a batch: parsed unless older than the first start (`read` is then
+/// `None`), and claimed unless in a dry run.
+struct InHand {
+    fetched: Fetched,
+    read: Option<Read>,
+    claim: Option<Claim>,
 }
 
 /// How a pass ended.
@@ -486,6 +500,8 @@ impl Worker<'_> {
         };
         if !dry {
             block(|| self.store.set_progress(&folder, &progress))?;
+            // Copies a crash kept from reaching Sent (a few may be there already).
+            self.save_copies(true).await?;
         }
         let uids = self
             .session
@@ -497,9 +513,15 @@ impl Worker<'_> {
                 .fetch(chunk, self.cfg.max_message_bytes as u64)
                 .await?;
             crate::fault::point("after_fetch");
+            let batch = self.read_and_claim(fetched, progress.first_start, dry)?;
             let mut filing: Vec<(u32, Dest)> = Vec::new();
             let mut end = PassEnd::Done;
-            for f in fetched {
+            for InHand {
+                fetched: f,
+                read,
+                claim,
+            } in batch
+            {
                 // SIGTERM: the message in hand is finished, the next one waits.
                 if *shutdown.borrow() {
                     break;
@@ -509,7 +531,7 @@ impl Worker<'_> {
                     uid = f.uid,
                     message_id = tracing::field::Empty
                 );
-                let handled = self.handle(&f, progress.first_start).instrument(span).await;
+                let handled = self.handle(read, claim).instrument(span).await;
                 match handled {
                     Ok(Handled::Deferred) => {
                         end = PassEnd::Deferred;
@@ -533,6 +555,8 @@ impl Worker<'_> {
                 progress.last_uid = f.uid;
             }
             if !dry {
+                self.save_copies(false).await?;
+                crate::fault::point("after_sent_copy");
                 self.file(&filing).await?;
                 crate::fault::point("after_filing");
                 block(|| self.store.set_progress(&folder, &progress))?;
@@ -544,14 +568,64 @@ impl Worker<'_> {
         Ok(PassEnd::Done)
     }
 
-    async fn handle(&mut self, f: &Fetched, first_start: Timestamp) -> Result<Handled, Error> {
-        if f.internal_date < first_start {
-            return Ok(Handled::Leave);
+    /// Parses a fetched batch and claims, in one durable write, every message it may answer
+    /// (see [`Store::claim_batch`]). A message older than the first start gets no claim and no
+    /// reading: it is left alone. In a dry run nothing is claimed.
+    fn read_and_claim(
+        &mut self,
+        fetched: Vec<Fetched>,
+        first_start: Timestamp,
+        dry: bool,
+    ) -> Result<Vec<InHand>, store::Error> {
+        let mut batch: Vec<InHand> = fetched
+            .into_iter()
+            .map(|f| {
+                let read = (f.internal_date >= first_start).then(|| self.read(&f));
+                InHand {
+                    fetched: f,
+                    read,
+                    claim: None,
+                }
+            })
+            .collect();
+        if dry {
+            return Ok(batch);
         }
-        let origin = format!("imap:{}/{}", self.source.folder, f.uid);
-        let now = Timestamp::now();
-        let examined = match &f.bytes {
-            None => Examined::Unreadable {
+        let origins: Vec<String> = batch
+            .iter()
+            .map(|InHand { fetched: f, .. }| format!("imap:{}/{}", self.source.folder, f.uid))
+            .collect();
+        let items: Vec<BatchItem<'_>> = batch
+            .iter()
+            .zip(&origins)
+            .filter_map(
+                |(
+                    InHand {
+                        fetched: f, read, ..
+                    },
+                    origin,
+                )| {
+                    read.as_ref().map(|r| BatchItem {
+                        message_id: r.message_id(),
+                        origin,
+                        received: f.internal_date,
+                    })
+                },
+            )
+            .collect();
+        let claims = block(|| self.store.claim_batch(&items))?;
+        let mut claims = claims.into_iter();
+        for InHand { read, claim, .. } in &mut batch {
+            if read.is_some() {
+                *claim = claims.next();
+            }
+        }
+        Ok(batch)
+    }
+
+    fn read(&self, f: &Fetched) -> Read {
+        match &f.bytes {
+            None => Read::Unreadable {
                 message_id: format!("oversized-{}-{}@mailclerk.invalid", f.uid, f.size),
                 why: format!(
                     "message is {} bytes, over the {}-byte limit; not downloaded",
@@ -560,30 +634,84 @@ impl Worker<'_> {
             },
             Some(bytes) => {
                 let raw = RawMail {
-                    origin: origin.clone(),
+                    origin: format!("imap:{}/{}", self.source.folder, f.uid),
                     received: Some(f.internal_date),
                     bytes: bytes.clone(),
                 };
-                let (cfg, mailbox, store) = (self.cfg, self.mailbox, &*self.store);
-                block(|| examine(cfg, mailbox, store, &raw, now))?
+                block(|| crate::run::read(self.cfg, &raw))
+            }
+        }
+    }
+
+    /// Decides and acts on one message of a batch. `read` is `None` for a message older than
+    /// the first start; `claim` is `None` in a dry run.
+    async fn handle(&mut self, read: Option<Read>, claim: Option<Claim>) -> Result<Handled, Error> {
+        let Some(read) = read else {
+            return Ok(Handled::Leave);
+        };
+        let message_id = read.message_id().to_string();
+        tracing::Span::current().record("message_id", message_id.as_str());
+        let now = Timestamp::now();
+        let (cfg, mailbox, store) = (self.cfg, self.mailbox, &*self.store);
+        let examined = block(|| examine_parsed(cfg, mailbox, store, read, now))?;
+        crate::fault::point("after_decide");
+        let claim = match claim {
+            Some(claim) if self.mailbox.handling.mode != Mode::DryRun => claim,
+            _ => {
+                info!(plan = %describe(&examined), "Dry run: nothing sent, filed or recorded.");
+                return Ok(Handled::Leave);
             }
         };
-        let message_id = match &examined {
-            Examined::Planned { inbound, .. } => inbound.message_id.clone(),
-            Examined::Unreadable { message_id, .. } => message_id.clone(),
-        };
-        tracing::Span::current().record("message_id", message_id.as_str());
-        crate::fault::point("after_decide");
-        if self.mailbox.handling.mode == Mode::DryRun {
-            info!(plan = %describe(&examined), "Dry run: nothing sent, filed or recorded.");
-            return Ok(Handled::Leave);
-        }
-        match block(|| self.store.claim(&message_id, &origin, f.internal_date))? {
-            Claim::Seen(prior) => self.seen(&message_id, &examined, prior.state).await,
+        match claim {
+            Claim::Seen(prior) => {
+                // The state now, not at the batch's claim: the same id earlier in this batch
+                // (a redelivery) has been handled since.
+                let now = block(|| self.store.prior(&message_id))?.unwrap_or(prior);
+                self.seen(&message_id, &examined, now.state).await
+            }
             Claim::New => {
+                block(|| self.store.mark_attempt(&message_id))?;
                 crate::fault::point("after_claim");
                 self.act(&message_id, &examined).await
             }
+        }
+    }
+
+    /// Saves the queued reply copies in Sent (one `MULTIAPPEND` per folder and chunk) and
+    /// forgets them. `careful`: copies left by an interrupted run may be in Sent already, so
+    /// each is looked for first. A copy the server refuses is given up with a warning (the
+    /// reply went out; only its copy is missing); a connection failure stops the pass and
+    /// keeps them queued.
+    async fn save_copies(&mut self, careful: bool) -> Result<(), Error> {
+        loop {
+            let pending = block(|| self.store.pending_copies(COPIES_PER_ROUND))?;
+            if pending.is_empty() {
+                return Ok(());
+            }
+            let mut folders: Vec<&str> = pending.iter().map(|p| p.copy.folder.as_str()).collect();
+            folders.sort_unstable();
+            folders.dedup();
+            for folder in folders {
+                let mut bytes: Vec<&[u8]> = Vec::new();
+                for p in pending.iter().filter(|p| p.copy.folder == folder) {
+                    let there = match (&p.reply_message_id, careful) {
+                        (Some(id), true) => self.session.find_message_id(folder, id).await?,
+                        _ => false,
+                    };
+                    if !there {
+                        bytes.push(&p.copy.bytes);
+                    }
+                }
+                if let Err(e) = self.session.append_many(folder, &bytes, &["\\Seen"]).await {
+                    let e = Error::from(e);
+                    if e.stops_pass() {
+                        return Err(e);
+                    }
+                    warn!(folder, count = bytes.len(), err = %error_chain(&e), "Replies sent, but their copies could not be saved in Sent.");
+                }
+            }
+            let ids: Vec<&str> = pending.iter().map(|p| p.message_id.as_str()).collect();
+            block(|| self.store.drop_copies(&ids))?;
         }
     }
 
@@ -647,6 +775,7 @@ impl Worker<'_> {
 
     /// Does what the plan says for a newly claimed message, and records it.
     async fn act(&mut self, message_id: &str, examined: &Examined) -> Result<Handled, Error> {
+        let mut copy: Option<SentCopy> = None;
         let (inbound, plan) = match examined {
             Examined::Unreadable { why, .. } => {
                 warn!(%why, "Sent to people; no automatic answer.");
@@ -755,19 +884,22 @@ impl Worker<'_> {
                         Ok(()) => {
                             *self.relay_down_since = None;
                             crate::fault::point("after_send");
-                            // The copy in Sent comes before the record: after a crash between
-                            // the two, finding it there proves the reply went out.
-                            if let Some(sent_folder) = &self.mailbox.handling.sent_folder {
-                                let bytes = send::to_message(reply, SystemTime::now())
-                                    .map(|m| m.formatted());
-                                if let Ok(bytes) = bytes
-                                    && let Err(e) =
-                                        self.session.append(sent_folder, &bytes, &["\\Seen"]).await
-                                {
-                                    warn!(err = %error_chain(&e), "Reply sent, but its copy could not be saved in Sent.");
+                            // The copy for Sent is recorded with the answer and saved with
+                            // the batch's others (one MULTIAPPEND): the record, not the copy,
+                            // is what tells a restart the reply went out.
+                            if let Some(folder) = &self.mailbox.handling.sent_folder {
+                                match send::to_message(reply, SystemTime::now()) {
+                                    Ok(m) => {
+                                        copy = Some(SentCopy {
+                                            folder: folder.clone(),
+                                            bytes: m.formatted(),
+                                        });
+                                    }
+                                    Err(e) => {
+                                        warn!(err = %error_chain(&e), "Reply sent, but its copy for Sent could not be made.");
+                                    }
                                 }
                             }
-                            crate::fault::point("after_sent_copy");
                             info!(template = %reply.template, clauses = ?decision.clause_ids(), "Answered.");
                             if let (Some(Refund::PendingContact { .. }), Some(id)) =
                                 (&decision.refund, &account_id)
@@ -846,7 +978,10 @@ impl Worker<'_> {
                 }
             }
         };
-        block(|| self.store.record(message_id, &outcome))?;
+        block(|| {
+            self.store
+                .record_with_copy(message_id, &outcome, copy.as_ref())
+        })?;
         crate::fault::point("after_record");
         Ok(handled)
     }

@@ -165,13 +165,53 @@ pub fn examine(
     raw: &RawMail,
     now: Timestamp,
 ) -> Result<Examined, store::Error> {
-    let inbound = match parse::parse(raw, cfg.max_message_bytes) {
-        Ok(inbound) => inbound,
-        Err(why) => {
-            return Ok(Examined::Unreadable {
-                message_id: fallback_id(&raw.bytes),
-                why: why.to_string(),
-            });
+    examine_parsed(cfg, mailbox, store, read(cfg, raw), now)
+}
+
+/// A message parsed, or why it cannot be: the first half of [`examine`], which needs no store
+/// (so a batch's message ids are known before anything is decided).
+#[derive(Debug)]
+pub enum Read {
+    Mail(Box<Inbound>),
+    Unreadable { message_id: String, why: String },
+}
+
+impl Read {
+    /// The id the ledger keeps for it.
+    pub fn message_id(&self) -> &str {
+        match self {
+            Read::Mail(inbound) => &inbound.message_id,
+            Read::Unreadable { message_id, .. } => message_id,
+        }
+    }
+}
+
+/// Parses one message (the pure first half of [`examine`]).
+pub fn read(cfg: &Config, raw: &RawMail) -> Read {
+    match parse::parse(raw, cfg.max_message_bytes) {
+        Ok(inbound) => Read::Mail(Box::new(inbound)),
+        Err(why) => Read::Unreadable {
+            message_id: fallback_id(&raw.bytes),
+            why: why.to_string(),
+        },
+    }
+}
+
+/// The second half of [`examine`]: the store's facts and the plan for a parsed message.
+///
+/// # Errors
+/// A failed store query.
+pub fn examine_parsed(
+    cfg: &Config,
+    mailbox: &Mailbox,
+    store: &Store,
+    read: Read,
+    now: Timestamp,
+) -> Result<Examined, store::Error> {
+    let inbound = match read {
+        Read::Mail(inbound) => *inbound,
+        Read::Unreadable { message_id, why } => {
+            return Ok(Examined::Unreadable { message_id, why });
         }
     };
     let account = store.match_account(&inbound, &mailbox.matching)?;

@@ -22,13 +22,15 @@ use crate::policy::History;
 mod confirm;
 mod lock;
 mod progress;
+mod sending;
 pub use confirm::new_token;
 pub use lock::{LockError, StoreLock};
 pub use progress::Progress;
+pub use sending::{BatchItem, PendingCopy, SentCopy};
 
 /// Bumped with every schema change; a store written by a newer mailclerk is refused rather
 /// than misread.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS account (
@@ -68,7 +70,9 @@ CREATE TABLE IF NOT EXISTS ledger (
     reason TEXT,
     claimed_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
-    sent_at TEXT
+    sent_at TEXT,
+    claimant TEXT,
+    attempted_at TEXT
 ) STRICT;
 CREATE INDEX IF NOT EXISTS ledger_by_received ON ledger(received);
 -- Schema 2's index for answers only: the budget now counts acknowledgements too (below).
@@ -86,6 +90,12 @@ CREATE TABLE IF NOT EXISTS confirmation (
     created_at TEXT NOT NULL,
     used_by TEXT,
     used_at TEXT
+) STRICT;
+CREATE TABLE IF NOT EXISTS sent_copy (
+    message_id TEXT PRIMARY KEY NOT NULL,
+    folder TEXT NOT NULL,
+    bytes BLOB NOT NULL,
+    queued_at TEXT NOT NULL
 ) STRICT;
 CREATE TABLE IF NOT EXISTS progress (
     folder TEXT PRIMARY KEY NOT NULL,
@@ -184,6 +194,51 @@ impl Error {
     }
 }
 
+/// Claims one message in `tx`; true when it is ours to handle now: never seen, deferred
+/// (provably not sent), or claimed and never attempted by a claimant that may be taken over
+/// (see `sending`). `attempted`: the caller acts at once, so the claim is its attempt.
+fn claim_in(
+    tx: &Connection,
+    item: &BatchItem<'_>,
+    now: &str,
+    me: Option<&str>,
+    attempted: bool,
+) -> Result<bool, Error> {
+    let id = item.message_id;
+    let what = || format!("claiming <{id}>");
+    let attempted_at = attempted.then_some(now);
+    let inserted = tx
+        .execute(
+            "INSERT INTO ledger (message_id, origin, received, state, claimed_at, updated_at,
+                claimant, attempted_at)
+             VALUES (?1, ?2, ?3, 'claimed', ?4, ?4, ?5, ?6) ON CONFLICT (message_id) DO NOTHING",
+            params![id, item.origin, stamp(item.received), now, me, attempted_at],
+        )
+        .during(what)?;
+    if inserted == 1 {
+        return Ok(true);
+    }
+    let (state, unattempted, theirs): (String, bool, Option<String>) = tx
+        .query_row(
+            "SELECT state, attempted_at IS NULL, claimant FROM ledger WHERE message_id = ?1",
+            [id],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+        )
+        .during(what)?;
+    let ours = state == "deferred"
+        || (state == "claimed" && unattempted && sending::may_take_over(me, theirs.as_deref()));
+    if ours {
+        tx.execute(
+            "UPDATE ledger SET state = 'claimed', updated_at = ?2, claimant = ?3,
+                attempted_at = ?4
+             WHERE message_id = ?1",
+            params![id, now, me, attempted_at],
+        )
+        .during(what)?;
+    }
+    Ok(ours)
+}
+
 fn prior_in(conn: &Connection, message_id: &str) -> Result<Option<Prior>, Error> {
     let row: Option<(String, Option<String>, String)> = conn
         .query_row(
@@ -221,6 +276,9 @@ impl<T> During<T> for rusqlite::Result<T> {
 #[derive(Debug)]
 pub struct Store {
     conn: Connection,
+    /// This boot and process (`boot_id:pid:start`), kept with batch claims: see
+    /// [`Store::claim_batch`].
+    claimant: Option<String>,
 }
 
 /// What an import changed, for the operator's summary line.
@@ -418,12 +476,31 @@ impl Store {
             });
         }
         if found < SCHEMA_VERSION {
+            // Columns added since schema 1 (CREATE TABLE IF NOT EXISTS keeps an older table).
+            if found > 0 {
+                for (column, kind) in [("claimant", "TEXT"), ("attempted_at", "TEXT")] {
+                    let has: i64 = tx
+                        .query_row(
+                            "SELECT count(*) FROM pragma_table_info('ledger') WHERE name = ?1",
+                            [column],
+                            |row| row.get(0),
+                        )
+                        .map_err(open)?;
+                    if has == 0 {
+                        tx.execute_batch(&format!("ALTER TABLE ledger ADD COLUMN {column} {kind}"))
+                            .map_err(open)?;
+                    }
+                }
+            }
             tx.execute_batch(SCHEMA).map_err(open)?;
             tx.pragma_update(None, "user_version", SCHEMA_VERSION)
                 .map_err(open)?;
         }
         tx.commit().map_err(open)?;
-        Ok(Store { conn })
+        Ok(Store {
+            conn,
+            claimant: sending::claimant(),
+        })
     }
 
     /// Upserts accounts by id in one transaction: a re-import updates changed rows and
@@ -572,32 +649,19 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .during(what)?;
         let now = stamp(Timestamp::now());
-        let inserted = tx
-            .execute(
-                "INSERT INTO ledger (message_id, origin, received, state, claimed_at, updated_at)
-                 VALUES (?1, ?2, ?3, 'claimed', ?4, ?4) ON CONFLICT (message_id) DO NOTHING",
-                params![message_id, origin, stamp(received), now],
-            )
-            .during(what)?;
-        // A deferred message was provably not sent: it is ours to try again.
-        let reclaimed = inserted == 0
-            && tx
-                .execute(
-                    "UPDATE ledger SET state = 'claimed', updated_at = ?2
-                     WHERE message_id = ?1 AND state = 'deferred'",
-                    params![message_id, now],
-                )
-                .during(what)?
-                == 1;
-        let claim = if inserted == 1 || reclaimed {
+        let item = BatchItem {
+            message_id,
+            origin,
+            received,
+        };
+        let claim = if claim_in(&tx, &item, &now, self.claimant.as_deref(), true)? {
             Claim::New
         } else {
-            let prior = prior_in(&tx, message_id)?.ok_or_else(|| Error::Corrupt {
+            Claim::Seen(prior_in(&tx, message_id)?.ok_or_else(|| Error::Corrupt {
                 table: "ledger",
                 key: message_id.to_string(),
                 problem: "the row vanished while it was being claimed".into(),
-            })?;
-            Claim::Seen(prior)
+            })?)
         };
         tx.commit().during(what)?;
         Ok(claim)
@@ -628,19 +692,32 @@ impl Store {
         .transpose()
     }
 
-    /// What the ledger says about a message, if it has a row.
-    fn prior(&self, message_id: &str) -> Result<Option<Prior>, Error> {
+    /// What the ledger says about a message now, if it has a row.
+    ///
+    /// # Errors
+    /// A failed query or a corrupt row.
+    pub fn prior(&self, message_id: &str) -> Result<Option<Prior>, Error> {
         prior_in(&self.conn, message_id)
     }
 
-    /// Records what became of a claimed message. Durable when it returns (`synchronous=FULL`).
+    /// Records what became of a claimed message.
+    ///
+    /// Committed without waiting for the disk (`synchronous=NORMAL`): it survives the process
+    /// being killed at once, and the next durable write of this store (the next batch's
+    /// claims, the folder's progress) makes it durable against a power loss. A record that a
+    /// power loss rolls back leaves the message `claimed` from another boot, which is
+    /// reconciled against Sent and otherwise handed to people, never answered again: the
+    /// claim before the send is what must be on disk, and it is (`synchronous=FULL`).
     ///
     /// # Errors
     /// [`Error::NotClaimed`] if the message was never claimed, or a failed write.
     pub fn record(&mut self, message_id: &str, outcome: &Outcome) -> Result<(), Error> {
+        self.record_with_copy(message_id, outcome, None)
+    }
+
+    fn record_in(conn: &Connection, message_id: &str, outcome: &Outcome) -> Result<(), Error> {
         let reply_to = outcome.reply_to.as_deref().map(normalize_address);
-        let changed = self
-            .conn
+        let changed = conn
             .execute(
                 "UPDATE ledger SET state = ?2, action = ?3, intent = ?4, account_id = ?5,
                     decision_json = ?6, reply_message_id = ?7, reply_to = ?8, reason = ?9,
@@ -663,7 +740,7 @@ impl Store {
             )
             .during(|| format!("recording the outcome of <{message_id}>"))?;
         if changed == 0 {
-            return Err(match self.prior(message_id)? {
+            return Err(match prior_in(conn, message_id)? {
                 Some(prior) if prior.state == LedgerState::Sent => Error::AlreadySent {
                     message_id: message_id.to_string(),
                 },

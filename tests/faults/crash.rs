@@ -44,6 +44,7 @@ async fn crash_and_restart(name: &str, point: &str, uncertain: bool, expected: C
     let report = desk.settle(Duration::from_secs(30)).await;
     print_row(&report, &format!("kill -9 at {point}, {crashes} crashes"));
     report.assert(expected, &desk.log());
+    desk.assert_sent_copies();
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -169,6 +170,7 @@ async fn kill9_repeatedly_during_a_drain() {
         ),
     );
     report.assert_safe(&desk.log());
+    desk.assert_sent_copies();
     let c = report.counts;
     assert_eq!(
         (c.answered + c.people, c.skipped),

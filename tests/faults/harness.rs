@@ -640,6 +640,38 @@ password_file = "password"
         found
     }
 
+    /// Checks the copies in the support mailbox's Sent folder against the ledger: every
+    /// request the ledger has as `sent` has exactly one copy of its answer there, and no other
+    /// request has one. (Copies are queued with the record and saved per batch, so a crash
+    /// must neither lose nor repeat one.)
+    pub fn assert_sent_copies(&self) {
+        let mut copies: HashMap<String, usize> = HashMap::new();
+        for raw in maildir_messages(&maildir(&self.support, Some("Sent"))) {
+            let key = header(&raw, "In-Reply-To")
+                .map(|v| v.trim_matches(|ch| ch == '<' || ch == '>').to_string())
+                .unwrap_or_default();
+            *copies.entry(key).or_default() += 1;
+        }
+        let sent: HashSet<String> = self
+            .ledger()
+            .into_iter()
+            .filter(|(_, (state, _))| state == "sent")
+            .map(|(id, _)| id)
+            .collect();
+        for id in &sent {
+            assert_eq!(
+                copies.get(id),
+                Some(&1),
+                "copies in Sent of the answer to <{id}>: {copies:?}"
+            );
+        }
+        let strays: Vec<&String> = copies.keys().filter(|k| !sent.contains(*k)).collect();
+        assert!(
+            strays.is_empty(),
+            "copies in Sent for requests not recorded as sent: {strays:?}"
+        );
+    }
+
     /// The ledger, read-only: Message-ID → (state, reason).
     pub fn ledger(&self) -> HashMap<String, (String, Option<String>)> {
         use rusqlite::{Connection, OpenFlags};

@@ -37,7 +37,19 @@ async fn sigterm_mid_batch_finishes_the_message_in_hand() {
         "the message in hand was finished; log:\n{}",
         desk.log()
     );
-    assert_eq!(desk.ledger().len(), 2, "nothing after it was touched");
+    // The batch was claimed at once; nothing after the message in hand was acted on, and the
+    // restart below (another process, same boot) takes those claims over and answers them.
+    let acted_on = desk
+        .ledger()
+        .values()
+        .filter(|(state, _)| state != "claimed")
+        .count();
+    assert_eq!(
+        acted_on,
+        2,
+        "nothing after it was acted on: {:?}",
+        desk.ledger()
+    );
     let out = desk.once(&[]);
     assert!(out.status.success());
     let report = desk.settle(Duration::from_secs(30)).await;
