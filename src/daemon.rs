@@ -139,6 +139,8 @@ enum Handled {
 /// `None`), and claimed unless in a dry run.
 struct InHand {
     fetched: Fetched,
+    /// Where it came from, as the ledger keeps it.
+    origin: String,
     read: Option<Read>,
     claim: Option<Claim>,
 }
@@ -520,6 +522,7 @@ impl Worker<'_> {
                 fetched: f,
                 read,
                 claim,
+                ..
             } in batch
             {
                 // SIGTERM: the message in hand is finished, the next one waits.
@@ -580,9 +583,11 @@ impl Worker<'_> {
         let mut batch: Vec<InHand> = fetched
             .into_iter()
             .map(|f| {
-                let read = (f.internal_date >= first_start).then(|| self.read(&f));
+                let origin = format!("imap:{}/{}", self.source.folder, f.uid);
+                let read = (f.internal_date >= first_start).then(|| self.read(&f, &origin));
                 InHand {
                     fetched: f,
+                    origin,
                     read,
                     claim: None,
                 }
@@ -591,27 +596,15 @@ impl Worker<'_> {
         if dry {
             return Ok(batch);
         }
-        let origins: Vec<String> = batch
-            .iter()
-            .map(|InHand { fetched: f, .. }| format!("imap:{}/{}", self.source.folder, f.uid))
-            .collect();
         let items: Vec<BatchItem<'_>> = batch
             .iter()
-            .zip(&origins)
-            .filter_map(
-                |(
-                    InHand {
-                        fetched: f, read, ..
-                    },
-                    origin,
-                )| {
-                    read.as_ref().map(|r| BatchItem {
-                        message_id: r.message_id(),
-                        origin,
-                        received: f.internal_date,
-                    })
-                },
-            )
+            .filter_map(|h| {
+                h.read.as_ref().map(|r| BatchItem {
+                    message_id: r.message_id(),
+                    origin: &h.origin,
+                    received: h.fetched.internal_date,
+                })
+            })
             .collect();
         let claims = block(|| self.store.claim_batch(&items))?;
         let mut claims = claims.into_iter();
@@ -623,7 +616,7 @@ impl Worker<'_> {
         Ok(batch)
     }
 
-    fn read(&self, f: &Fetched) -> Read {
+    fn read(&self, f: &Fetched, origin: &str) -> Read {
         match &f.bytes {
             None => Read::Unreadable {
                 message_id: format!("oversized-{}-{}@mailclerk.invalid", f.uid, f.size),
@@ -634,7 +627,7 @@ impl Worker<'_> {
             },
             Some(bytes) => {
                 let raw = RawMail {
-                    origin: format!("imap:{}/{}", self.source.folder, f.uid),
+                    origin: origin.to_string(),
                     received: Some(f.internal_date),
                     bytes: bytes.clone(),
                 };

@@ -612,17 +612,27 @@ impl Session {
             check_flag("flag", flag, true)?;
         }
         self.ensure_folder(folder).await?;
-        match self.append_once(folder, &[message], flags).await {
+        self.append_chunk(folder, &[message], flags).await?;
+        debug!(folder, size = message.len(), "Appended.");
+        Ok(())
+    }
+
+    /// One `APPEND` command (several messages with `MULTIAPPEND`) to a folder known to exist.
+    async fn append_chunk(
+        &mut self,
+        folder: &str,
+        messages: &[&[u8]],
+        flags: &[&str],
+    ) -> Result<(), Error> {
+        match self.append_once(folder, messages, flags).await {
             // The folder was deleted since we last looked: create it again, once.
             Err(Error::Refused { detail, .. }) if names_missing_folder(&detail) => {
                 self.link.folders.remove(folder);
                 self.ensure_folder(folder).await?;
-                self.append_once(folder, &[message], flags).await?;
+                self.append_once(folder, messages, flags).await
             }
-            other => other?,
+            other => other,
         }
-        debug!(folder, size = message.len(), "Appended.");
-        Ok(())
     }
 
     async fn append_once(
@@ -678,14 +688,7 @@ impl Session {
         self.ensure_folder(folder).await?;
         // Bounded commands: a server may cap a command's size, and a failure costs one chunk.
         for chunk in multiappend_chunks(messages) {
-            match self.append_once(folder, chunk, flags).await {
-                Err(Error::Refused { detail, .. }) if names_missing_folder(&detail) => {
-                    self.link.folders.remove(folder);
-                    self.ensure_folder(folder).await?;
-                    self.append_once(folder, chunk, flags).await?;
-                }
-                other => other?,
-            }
+            self.append_chunk(folder, chunk, flags).await?;
         }
         debug!(folder, count = messages.len(), "Appended.");
         Ok(())
@@ -1196,12 +1199,7 @@ async fn append_literals(
     for (i, message) in messages.iter().enumerate() {
         if i > 0 {
             let next = format!(" ({flags}) {{{}}}\r\n", message.len());
-            within(t, async {
-                let stream = imap.get_mut();
-                stream.write_all(next.as_bytes()).await?;
-                stream.flush().await
-            })
-            .await?;
+            write_raw(imap, t, next.as_bytes()).await?;
         }
         loop {
             let Some(resp) = within(t, imap.read_response()).await? else {
@@ -1222,21 +1220,22 @@ async fn append_literals(
                 other => announced |= announces_mail(other),
             }
         }
-        within(t, async {
-            let stream = imap.get_mut();
-            stream.write_all(message).await?;
-            stream.flush().await
-        })
-        .await?;
+        write_raw(imap, t, message).await?;
     }
-    within(t, async {
-        let stream = imap.get_mut();
-        stream.write_all(b"\r\n").await?;
-        stream.flush().await
-    })
-    .await?;
+    write_raw(imap, t, b"\r\n").await?;
     finish(imap, &tag, t, &mut |r| announced |= announces_mail(r)).await?;
     Ok(announced)
+}
+
+/// Bytes written as they are (a literal, or the rest of a command line), past async-imap's
+/// command framing.
+async fn write_raw(imap: &mut Imap, t: Duration, bytes: &[u8]) -> Result<(), Failure> {
+    within(t, async {
+        let stream = imap.get_mut();
+        stream.write_all(bytes).await?;
+        stream.flush().await
+    })
+    .await
 }
 
 /// An untagged `EXISTS`: the selected folder has (or may have) new mail.

@@ -239,6 +239,16 @@ fn claim_in(
     Ok(ours)
 }
 
+/// [`Claim::Seen`] with the ledger's row for a message that was not ours to claim.
+fn seen_in(conn: &Connection, message_id: &str) -> Result<Claim, Error> {
+    let prior = prior_in(conn, message_id)?.ok_or_else(|| Error::Corrupt {
+        table: "ledger",
+        key: message_id.to_string(),
+        problem: "the row vanished while it was being claimed".into(),
+    })?;
+    Ok(Claim::Seen(prior))
+}
+
 fn prior_in(conn: &Connection, message_id: &str) -> Result<Option<Prior>, Error> {
     let row: Option<(String, Option<String>, String)> = conn
         .query_row(
@@ -657,11 +667,7 @@ impl Store {
         let claim = if claim_in(&tx, &item, &now, self.claimant.as_deref(), true)? {
             Claim::New
         } else {
-            Claim::Seen(prior_in(&tx, message_id)?.ok_or_else(|| Error::Corrupt {
-                table: "ledger",
-                key: message_id.to_string(),
-                problem: "the row vanished while it was being claimed".into(),
-            })?)
+            seen_in(&tx, message_id)?
         };
         tx.commit().during(what)?;
         Ok(claim)

@@ -13,9 +13,9 @@
 //! other process (two daemons on one store by mistake) is left to it.
 
 use jiff::Timestamp;
-use rusqlite::{OptionalExtension, TransactionBehavior, params};
+use rusqlite::{TransactionBehavior, params};
 
-use super::{Claim, During, Error, Outcome, Store, prior_in, stamp};
+use super::{Claim, During, Error, Outcome, Store, seen_in, stamp};
 
 /// One message of a batch to claim.
 #[derive(Debug, Clone, Copy)]
@@ -109,15 +109,7 @@ impl Store {
             let fresh = !seen_here.contains(&id)
                 && super::claim_in(&tx, item, &now, self.claimant.as_deref(), false)?;
             seen_here.push(id);
-            claims.push(if fresh {
-                Claim::New
-            } else {
-                Claim::Seen(prior_in(&tx, id)?.ok_or_else(|| Error::Corrupt {
-                    table: "ledger",
-                    key: id.to_string(),
-                    problem: "the row vanished while it was being claimed".into(),
-                })?)
-            });
+            claims.push(if fresh { Claim::New } else { seen_in(&tx, id)? });
         }
         tx.commit().during(what)?;
         Ok(claims)
@@ -219,11 +211,10 @@ impl Store {
         })
     }
 
-    /// Whether the message's claim has an attempt mark (for tests and reports).
-    ///
-    /// # Errors
-    /// A failed query.
-    pub fn attempted(&self, message_id: &str) -> Result<Option<bool>, Error> {
+    /// Whether the message's claim has an attempt mark.
+    #[cfg(test)]
+    fn attempted(&self, message_id: &str) -> Result<Option<bool>, Error> {
+        use rusqlite::OptionalExtension;
         self.conn
             .query_row(
                 "SELECT attempted_at IS NOT NULL FROM ledger WHERE message_id = ?1",
