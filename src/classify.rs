@@ -12,10 +12,17 @@
 //! answers `Unsure` whenever the evidence is weak or conflicting, and both `Unsure` and
 //! `Other` go to people.
 
+mod prefilter;
+
+use std::sync::{Arc, OnceLock};
+
 use regex::Regex;
 use serde::Serialize;
 
 use crate::parse::Inbound;
+use prefilter::Prefilter;
+
+pub use prefilter::parser as pattern_parser;
 
 /// What the customer asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
@@ -130,12 +137,38 @@ pub struct ClassifyRules {
     pub typos: Typos,
     /// An intent counts only at or above this confidence (0..1).
     pub min_confidence: f32,
+    /// Which patterns can match a text, built from `rules` on first use (so `rules` must not
+    /// change after the first message; patterns added later are simply always run).
+    prefilter: OnceLock<Arc<Prefilter>>,
 }
 
 impl ClassifyRules {
+    /// No rules yet; `min_confidence` until a rule file sets its own.
+    pub fn new(min_confidence: f32) -> ClassifyRules {
+        ClassifyRules {
+            rules: Vec::new(),
+            typos: Typos::default(),
+            min_confidence,
+            prefilter: OnceLock::new(),
+        }
+    }
+
     /// The shipped rules: `config/classify.toml`, compiled into the binary.
     pub fn defaults() -> ClassifyRules {
         crate::config::classify::builtin()
+    }
+
+    /// Builds the prefilter now rather than at the first message (clones share it).
+    pub fn prepare(&self) {
+        self.prefilter();
+    }
+
+    fn prefilter(&self) -> &Prefilter {
+        self.prefilter.get_or_init(|| {
+            Arc::new(Prefilter::new(
+                self.rules.iter().flat_map(|r| r.patterns.iter()),
+            ))
+        })
     }
 }
 
@@ -230,8 +263,14 @@ fn find_hits(
     sentence_base: usize,
     hits: &mut Vec<Hit>,
 ) {
+    let candidates = rules.prefilter().candidates(&norm.text);
+    let mut flat = 0;
     for (index, rule) in rules.rules.iter().enumerate() {
         for pattern in &rule.patterns {
+            flat += 1;
+            if !candidates.may_match(flat - 1) {
+                continue;
+            }
             for m in pattern.find_iter(&norm.text) {
                 let (start, end) = (m.start(), m.end());
                 if start == end
