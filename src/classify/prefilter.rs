@@ -359,18 +359,29 @@ impl Prefilter {
     }
 
     /// The text with every character folded as the literals were.
-    fn fold(&self, text: &str, out: &mut String) {
+    fn fold(&self, text: &str, out: &mut Vec<u8>) {
         out.clear();
         out.reserve(text.len());
-        for c in text.chars() {
-            if c.is_ascii() {
-                out.push(char::from(self.ascii[c as usize]));
-            } else {
-                match self.wide.binary_search_by_key(&c, |&(from, _)| from) {
-                    Ok(i) => out.push(self.wide[i].1),
-                    Err(_) => out.push(c),
-                }
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b.is_ascii() {
+                out.push(self.ascii[usize::from(b)]);
+                i += 1;
+                continue;
             }
+            // A character boundary: only ASCII bytes were stepped over one at a time.
+            let c = text[i..]
+                .chars()
+                .next()
+                .unwrap_or(char::REPLACEMENT_CHARACTER);
+            let folded = match self.wide.binary_search_by_key(&c, |&(from, _)| from) {
+                Ok(k) => self.wide[k].1,
+                Err(_) => c,
+            };
+            out.extend_from_slice(folded.encode_utf8(&mut [0; 4]).as_bytes());
+            i += c.len_utf8();
         }
     }
 
@@ -378,7 +389,7 @@ impl Prefilter {
     pub fn candidates(&self, text: &str) -> Candidates<'_> {
         let mut satisfied = vec![false; self.groups];
         if let Some(automaton) = &self.automaton {
-            let mut folded = String::new();
+            let mut folded = Vec::new();
             self.fold(text, &mut folded);
             let mut seen = vec![false; self.literal_groups.len()];
             for m in automaton.find_overlapping_iter(&folded) {
