@@ -12,10 +12,17 @@
 //! answers `Unsure` whenever the evidence is weak or conflicting, and both `Unsure` and
 //! `Other` go to people.
 
+mod prefilter;
+
+use std::sync::{Arc, OnceLock};
+
 use regex::Regex;
 use serde::Serialize;
 
 use crate::parse::Inbound;
+use prefilter::Prefilter;
+
+pub use prefilter::parser as pattern_parser;
 
 /// What the customer asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
@@ -130,12 +137,38 @@ pub struct ClassifyRules {
     pub typos: Typos,
     /// An intent counts only at or above this confidence (0..1).
     pub min_confidence: f32,
+    /// Which patterns can match a text, built from `rules` on first use (so `rules` must not
+    /// change after the first message; patterns added later are simply always run).
+    prefilter: OnceLock<Arc<Prefilter>>,
 }
 
 impl ClassifyRules {
+    /// No rules yet; `min_confidence` until a rule file sets its own.
+    pub fn new(min_confidence: f32) -> ClassifyRules {
+        ClassifyRules {
+            rules: Vec::new(),
+            typos: Typos::default(),
+            min_confidence,
+            prefilter: OnceLock::new(),
+        }
+    }
+
     /// The shipped rules: `config/classify.toml`, compiled into the binary.
     pub fn defaults() -> ClassifyRules {
         crate::config::classify::builtin()
+    }
+
+    /// Builds the prefilter now rather than at the first message (clones share it).
+    pub fn prepare(&self) {
+        self.prefilter();
+    }
+
+    fn prefilter(&self) -> &Prefilter {
+        self.prefilter.get_or_init(|| {
+            Arc::new(Prefilter::new(
+                self.rules.iter().flat_map(|r| r.patterns.iter()),
+            ))
+        })
     }
 }
 
@@ -230,8 +263,14 @@ fn find_hits(
     sentence_base: usize,
     hits: &mut Vec<Hit>,
 ) {
+    let candidates = rules.prefilter().candidates(&norm.text);
+    let mut flat = 0;
     for (index, rule) in rules.rules.iter().enumerate() {
         for pattern in &rule.patterns {
+            flat += 1;
+            if !candidates.may_match(flat - 1) {
+                continue;
+            }
             for m in pattern.find_iter(&norm.text) {
                 let (start, end) = (m.start(), m.end());
                 if start == end
@@ -471,6 +510,10 @@ fn normalize(text: &str, typos: &Typos) -> Normalized {
             let word = &text[at..end];
             match correction(word, typos) {
                 Some(fixed) => push(&mut out, &fixed, at),
+                None if word.is_ascii() => {
+                    out.text.push_str(word);
+                    out.origin.extend(at..end);
+                }
                 None => {
                     for (i, ch) in word.char_indices() {
                         push(&mut out, ch.encode_utf8(&mut [0; 4]), at + i);
@@ -506,29 +549,101 @@ fn push(out: &mut Normalized, piece: &str, at: usize) {
 /// The configured word this one is a near miss of, if any: same first letter, not a
 /// longer form of the word ("refunded"), at most one edit away (two for long words).
 fn correction(word: &str, typos: &Typos) -> Option<String> {
-    let lower = word.to_lowercase();
-    let len = lower.chars().count();
-    if !(5..=20).contains(&len) || typos.words.is_empty() {
+    if typos.words.is_empty() {
         return None;
     }
-    if typos.keep.contains(&lower) || typos.words.contains(&lower) {
+    // Every word of the text comes here: most are ASCII, and are lower-cased on the stack.
+    let mut buffer = [0u8; 20];
+    let owned;
+    let lower: &str = if word.is_ascii() {
+        if !(5..=20).contains(&word.len()) {
+            return None;
+        }
+        let buffer = &mut buffer[..word.len()];
+        buffer.copy_from_slice(word.as_bytes());
+        buffer.make_ascii_lowercase();
+        std::str::from_utf8(buffer).ok()?
+    } else {
+        // Lower-casing never shortens a word ("İ" even grows to two characters).
+        if word.chars().count() > 20 {
+            return None;
+        }
+        owned = word.to_lowercase();
+        &owned
+    };
+    let len = lower.chars().count();
+    if !(5..=20).contains(&len) {
+        return None;
+    }
+    if typos.keep.iter().any(|k| k == lower) || typos.words.iter().any(|w| w == lower) {
         return None;
     }
     let first = lower.chars().next()?;
-    typos
-        .words
-        .iter()
-        .filter(|w| w.starts_with(first) && !lower.starts_with(w.as_str()))
-        .filter(|w| {
-            let allowed = if w.chars().count() >= 10 { 2 } else { 1 };
-            w.chars().count().abs_diff(len) <= allowed && distance(&lower, w) <= allowed
-        })
-        .min_by_key(|w| distance(&lower, w))
-        .cloned()
+    let mut best: Option<(usize, &String)> = None;
+    for w in &typos.words {
+        if !w.starts_with(first) || lower.starts_with(w.as_str()) {
+            continue;
+        }
+        let w_len = w.chars().count();
+        let allowed = if w_len >= 10 { 2 } else { 1 };
+        if w_len.abs_diff(len) > allowed {
+            continue;
+        }
+        let d = distance(lower, w);
+        // The first of equally near words wins.
+        if d <= allowed && best.is_none_or(|(b, _)| d < b) {
+            best = Some((d, w));
+        }
+    }
+    best.map(|(_, w)| w.clone())
 }
 
 /// Optimal-string-alignment distance: insertions, deletions, substitutions, transpositions.
 fn distance(a: &str, b: &str) -> usize {
+    // Words reach here at most 22 characters long; three rolling rows on the stack.
+    const MAX: usize = 32;
+    let mut a_chars = ['\0'; MAX];
+    let mut b_chars = ['\0'; MAX];
+    let (mut n, mut m) = (0, 0);
+    for c in a.chars() {
+        if n == MAX {
+            return distance_long(a, b);
+        }
+        a_chars[n] = c;
+        n += 1;
+    }
+    for c in b.chars() {
+        if m == MAX {
+            return distance_long(a, b);
+        }
+        b_chars[m] = c;
+        m += 1;
+    }
+    let (a, b) = (&a_chars[..n], &b_chars[..m]);
+    // rows[i % 3] is row i of the full table.
+    let mut rows = [[0usize; MAX + 1]; 3];
+    for (j, cell) in rows[0].iter_mut().enumerate().take(m + 1) {
+        *cell = j;
+    }
+    for i in 1..=n {
+        let (cur, prev, prev2) = (i % 3, (i + 2) % 3, (i + 1) % 3);
+        rows[cur][0] = i;
+        for j in 1..=m {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (rows[prev][j] + 1)
+                .min(rows[cur][j - 1] + 1)
+                .min(rows[prev][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(rows[prev2][j - 2] + 1);
+            }
+            rows[cur][j] = best;
+        }
+    }
+    rows[n % 3][m]
+}
+
+/// [`distance`] for words too long for its stack rows.
+fn distance_long(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
     let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
@@ -810,6 +925,30 @@ mod tests {
             ("rcancel", None),
         ] {
             assert_eq!(correction(word, &typos).as_deref(), want, "{word}");
+        }
+    }
+
+    #[test]
+    fn stack_distance_equals_the_full_table() {
+        let words = [
+            "",
+            "a",
+            "refund",
+            "refudn",
+            "rfeund",
+            "cancellation",
+            "cancelation",
+            "kündigung",
+            "kuendigung",
+            "İstanbul",
+            "abcdefghijklmnopqrstuvwxyzabcdefghij",
+            "ab",
+            "ba",
+        ];
+        for a in words {
+            for b in words {
+                assert_eq!(distance(a, b), distance_long(a, b), "{a} {b}");
+            }
         }
     }
 

@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::error::{ConfigError, parse_toml};
 use crate::accounts::MatchRules;
-use crate::classify::{ClassifyRules, Role, Rule, Scope, Typos};
+use crate::classify::{ClassifyRules, Role, Rule, Scope};
 
 /// The shipped rule file, compiled into the binary.
 pub const BUILTIN: &str = include_str!("../../config/classify.toml");
@@ -102,15 +102,12 @@ fn compile_builtin() -> ClassifyRules {
         &mut errors,
     );
     assert!(errors.is_empty(), "built-in classify.toml: {errors:?}");
+    rules.prepare();
     rules
 }
 
 fn empty() -> ClassifyRules {
-    ClassifyRules {
-        rules: Vec::new(),
-        typos: Typos::default(),
-        min_confidence: 0.65,
-    }
+    ClassifyRules::new(0.65)
 }
 
 /// Builds the rules the main file's `[classify]` section asks for (paths relative to `base`).
@@ -168,6 +165,7 @@ pub fn load(
         check_confidence(main, "classify.min_confidence", min, errors);
         rules.min_confidence = min;
     }
+    rules.prepare();
     rules
 }
 
@@ -246,6 +244,7 @@ fn compile(
     let mut patterns = Vec::new();
     for (j, pattern) in rule.patterns.iter().enumerate() {
         let expanded = expand(pattern, vars);
+        // The same flags as `classify::pattern_parser`, which reads the patterns' literals.
         match RegexBuilder::new(&expanded)
             .case_insensitive(true)
             .multi_line(true)
