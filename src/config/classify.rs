@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::error::{ConfigError, parse_toml};
 use crate::accounts::MatchRules;
-use crate::classify::{ClassifyRules, Role, Rule, Scope, Typos};
+use crate::classify::{ClassifyRules, Pattern, Role, Rule, Scope, Typos};
 
 /// The shipped rule file, compiled into the binary.
 pub const BUILTIN: &str = include_str!("../../config/classify.toml");
@@ -246,12 +246,7 @@ fn compile(
     let mut patterns = Vec::new();
     for (j, pattern) in rule.patterns.iter().enumerate() {
         let expanded = expand(pattern, vars);
-        match RegexBuilder::new(&expanded)
-            .case_insensitive(true)
-            .multi_line(true)
-            .size_limit(1 << 22)
-            .build()
-        {
+        match Pattern::classifier(&expanded, 1 << 22) {
             Ok(re) => patterns.push(re),
             Err(e) => {
                 let (file, key) = key(j);
