@@ -16,12 +16,12 @@ mod prefilter;
 
 use std::sync::{Arc, OnceLock};
 
-use regex::Regex;
 use serde::Serialize;
 
 use crate::parse::Inbound;
 use prefilter::Prefilter;
 
+pub use crate::pattern::Pattern;
 pub use prefilter::parser as pattern_parser;
 
 /// What the customer asks for.
@@ -118,7 +118,7 @@ pub struct Rule {
     pub blocks_refund: bool,
     pub blocks_cancellation: bool,
     pub scope: Scope,
-    pub patterns: Vec<Regex>,
+    pub patterns: Vec<Pattern>,
 }
 
 /// Words whose near misses are read as the word ("acount" is "account").
@@ -271,14 +271,14 @@ fn find_hits(
             if !candidates.may_match(flat - 1) {
                 continue;
             }
-            for m in pattern.find_iter(&norm.text) {
-                let (start, end) = (m.start(), m.end());
+            pattern.each_match(&norm.text, |m| {
+                let (start, end) = (m.start, m.end);
                 if start == end
                     || hits
                         .iter()
                         .any(|h| h.rule == index && h.part == part && h.start == start)
                 {
-                    continue;
+                    return;
                 }
                 let sentence = sentences
                     .iter()
@@ -286,7 +286,7 @@ fn find_hits(
                     .unwrap_or(0);
                 let phrase = original
                     .get(norm.origin[start]..norm.origin[end])
-                    .unwrap_or(m.as_str())
+                    .unwrap_or(&norm.text[start..end])
                     .trim()
                     .to_string();
                 hits.push(Hit {
@@ -298,7 +298,7 @@ fn find_hits(
                     phrase,
                     blocked_by: None,
                 });
-            }
+            });
         }
     }
 }
@@ -979,6 +979,90 @@ mod tests {
         let end = at + "account".len();
         assert_eq!(&text[norm.origin[at]..norm.origin[end]], "acount");
         assert_eq!(norm.origin.len(), norm.text.len() + 1);
+    }
+
+    /// The texts the equivalence tests search: the labelled corpora's subjects and bodies,
+    /// normalised as `classify` does, and texts made to produce empty and non-ASCII matches.
+    fn corpus_texts() -> Vec<String> {
+        let rules = ClassifyRules::defaults();
+        let mut texts: Vec<String> = ["", "é", "x\n\n", "ÉÇ refund\u{301} résilier\n\nkündigen!"]
+            .map(String::from)
+            .into();
+        for file in ["bench/saas.jsonl", "bench/saas-holdout.jsonl"] {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
+            for line in std::fs::read_to_string(path).unwrap().lines() {
+                let v: serde_json::Value = serde_json::from_str(line).unwrap();
+                for key in ["subject", "body"] {
+                    let text = v[key].as_str().unwrap_or_default();
+                    texts.push(normalize(clip(text, MAX_TEXT_BYTES), &rules.typos).text);
+                }
+            }
+        }
+        texts
+    }
+
+    fn spans(p: &Pattern, text: &str) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        p.each_match(text, |m| out.push((m.start, m.end)));
+        out
+    }
+
+    #[test]
+    fn patterns_match_exactly_where_regex_crate_matches() {
+        // Pattern replaced `regex::Regex` built with these settings; what it finds must not
+        // change.
+        let texts = corpus_texts();
+        assert!(texts.len() > 100);
+        let rules = ClassifyRules::defaults();
+        let mut compared = 0;
+        for p in rules.rules.iter().flat_map(|r| &r.patterns) {
+            let old = regex::RegexBuilder::new(p.as_str())
+                .case_insensitive(true)
+                .multi_line(true)
+                .size_limit(1 << 22)
+                .build()
+                .unwrap();
+            for text in &texts {
+                let want: Vec<_> = old.find_iter(text).map(|m| (m.start(), m.end())).collect();
+                assert_eq!(spans(p, text), want, "pattern {:?} on {text:?}", p.as_str());
+                assert_eq!(p.is_match(text), !want.is_empty());
+                compared += want.len();
+            }
+        }
+        assert!(compared > 300, "only {compared} matches compared");
+        // The empty pattern matches between characters, never inside one (as `regex`).
+        let empty = Pattern::classifier("", 1 << 20).unwrap();
+        assert_eq!(spans(&empty, "aé"), [(0, 0), (1, 1), (3, 3)]);
+    }
+
+    #[test]
+    fn one_pattern_searched_from_many_threads_at_once_finds_the_same() {
+        let rules = ClassifyRules::defaults();
+        let texts = corpus_texts();
+        let want: Vec<Vec<_>> = texts
+            .iter()
+            .map(|t| {
+                rules.rules[0]
+                    .patterns
+                    .iter()
+                    .map(|p| spans(p, t))
+                    .collect()
+            })
+            .collect();
+        std::thread::scope(|s| {
+            for _ in 0..4 {
+                s.spawn(|| {
+                    for (text, want) in texts.iter().zip(&want) {
+                        let got: Vec<_> = rules.rules[0]
+                            .patterns
+                            .iter()
+                            .map(|p| spans(p, text))
+                            .collect();
+                        assert_eq!(&got, want);
+                    }
+                });
+            }
+        });
     }
 
     #[test]

@@ -36,6 +36,7 @@ pub mod intake;
 pub mod money;
 pub mod oauth;
 pub mod parse;
+pub mod pattern;
 pub mod plan;
 pub mod policy;
 pub mod render;

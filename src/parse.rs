@@ -10,6 +10,8 @@ use mail_parser::{Header, HeaderName, HeaderValue, Message, MessageParser};
 use regex::Regex;
 use sha2::{Digest, Sha256};
 
+use crate::pattern::Pattern;
+
 /// One message as the intake found it, before anything is understood of it.
 #[derive(Debug, Clone)]
 pub struct RawMail {
@@ -438,8 +440,8 @@ fn return_path(value: &str) -> String {
 }
 
 /// The separator line above an inline forward, in the languages mail clients write.
-static FORWARD_MARK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
+static FORWARD_MARK: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(concat!(
         r"(?i)^\s*(?:-{2,}\s*(?:forwarded message|weitergeleitete nachricht|mensaje reenviado",
         r"|message transf[ée]r[ée]|mensagem encaminhada|messaggio inoltrato|doorgestuurd bericht)\s*-{2,}",
         r"|begin forwarded message:|anfang der weitergeleiteten nachricht:",
@@ -449,8 +451,8 @@ static FORWARD_MARK: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// An original-message separator: a forward only when the subject says so (replies use it too).
-static ORIGINAL_MARK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
+static ORIGINAL_MARK: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(concat!(
         r"(?i)^\s*-{2,}\s*(?:original message|urspr[üu]ngliche nachricht|message d'origine",
         r"|mensaje original|messaggio originale|oorspronkelijk bericht|mensagem original)\s*-{2,}\s*$"
     ))
@@ -560,8 +562,8 @@ fn forwarded_address(value: &str) -> Option<Address> {
 
 /// Cuts a line and everything after it: attributions, forwarded or original-message
 /// separators, signature separators and mobile signatures. Case-insensitive.
-static CUT_FROM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
+static CUT_FROM: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(concat!(
         r"(?i)^\s*(?:",
         r"on\b.{0,200}\bwrote:|am\b.{0,200}\bschrieb\b.{0,100}:|el\b.{0,200}\bescribi[oó]:",
         r"|le\b.{0,200}\ba [ée]crit\s*:|em\b.{0,200}\bescreveu:|il\b.{0,200}\bha scritto:",
@@ -579,11 +581,11 @@ static CUT_FROM: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// The first line of an Outlook header block ("From: Ann" followed by "Sent: ...").
-static OUTLOOK_FROM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*\*?(?:from|von|de|da|van)\s*:\*?\s*\S").expect("static regex")
+static OUTLOOK_FROM: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"(?i)^\s*\*?(?:from|von|de|da|van)\s*:\*?\s*\S").expect("static regex")
 });
-static OUTLOOK_SENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*\*?(?:sent|gesendet|enviado|inviato|verzonden|envoy[ée]|date|datum|fecha|data)\s*:")
+static OUTLOOK_SENT: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"(?i)^\s*\*?(?:sent|gesendet|enviado|inviato|verzonden|envoy[ée]|date|datum|fecha|data)\s*:")
         .expect("static regex")
 });
 

@@ -16,8 +16,9 @@
 use std::collections::HashMap;
 
 use aho_corasick::{AhoCorasick, MatchKind};
-use regex::Regex;
 use regex_syntax::hir::{Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind};
+
+use crate::pattern::Pattern;
 
 /// The flags the rule patterns are compiled with (`config::classify`), so that the analysed
 /// HIR is the one the regex runs.
@@ -309,7 +310,7 @@ fn requirements(folder: &mut Folder, pattern: &str) -> Vec<Vec<String>> {
 
 impl Prefilter {
     /// Builds the prefilter of `patterns`, in the order they will be asked about.
-    pub fn new<'a>(patterns: impl IntoIterator<Item = &'a Regex>) -> Prefilter {
+    pub fn new<'a>(patterns: impl IntoIterator<Item = &'a Pattern>) -> Prefilter {
         let mut folder = Folder::default();
         let mut literals: Vec<String> = Vec::new();
         let mut ids: HashMap<String, u32> = HashMap::new();
@@ -427,9 +428,9 @@ mod tests {
         assert_eq!(sets(r"\brefund\b"), [["REFUND"]]);
         assert_eq!(sets(r"\bkündig(?:e|t)\b"), [["KÜNDIGE", "KÜNDIGT"]]);
         // The long s folds with s, the Kelvin sign with k.
-        let p = Prefilter::new([&Regex::new(r"(?i)subscription").unwrap()]);
+        let p = Prefilter::new([&Pattern::classifier(r"subscription", 1 << 22).unwrap()]);
         assert!(p.candidates("ſUBSCRIPTION").may_match(0));
-        let p = Prefilter::new([&Regex::new(r"(?i)kündigen").unwrap()]);
+        let p = Prefilter::new([&Pattern::classifier(r"kündigen", 1 << 22).unwrap()]);
         assert!(p.candidates("\u{212A}ÜNDIGEN").may_match(0));
         assert!(!p.candidates("kundigen").may_match(0));
     }
@@ -479,13 +480,13 @@ mod tests {
 
     #[test]
     fn a_pattern_runs_when_each_of_its_sets_occurs() {
-        let res: Vec<Regex> = [
+        let res: Vec<Pattern> = [
             r"(?i)\bcancel\s+my\s+(?:plan|account)\b",
             r"(?i)\bplease\b",
             r"\w",
         ]
         .iter()
-        .map(|p| Regex::new(p).unwrap())
+        .map(|p| Pattern::classifier(p, 1 << 22).unwrap())
         .collect();
         let p = Prefilter::new(&res);
         assert_eq!(p.unfiltered(), 1);

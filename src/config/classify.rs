@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::error::{ConfigError, parse_toml};
 use crate::accounts::MatchRules;
-use crate::classify::{ClassifyRules, Role, Rule, Scope};
+use crate::classify::{ClassifyRules, Pattern, Role, Rule, Scope};
 
 /// The shipped rule file, compiled into the binary.
 pub const BUILTIN: &str = include_str!("../../config/classify.toml");
@@ -245,12 +245,7 @@ fn compile(
     for (j, pattern) in rule.patterns.iter().enumerate() {
         let expanded = expand(pattern, vars);
         // The same flags as `classify::pattern_parser`, which reads the patterns' literals.
-        match RegexBuilder::new(&expanded)
-            .case_insensitive(true)
-            .multi_line(true)
-            .size_limit(1 << 22)
-            .build()
-        {
+        match Pattern::classifier(&expanded, 1 << 22) {
             Ok(re) => patterns.push(re),
             Err(e) => {
                 let (file, key) = key(j);
