@@ -6,7 +6,7 @@ use std::io::Read;
 
 use rusqlite::{OptionalExtension, params};
 
-use super::{During, Error, Store, parse_stamp, stamp};
+use super::{Cached, During, Error, Store, parse_stamp, stamp};
 use crate::classify::Intent;
 use crate::confirm::Pending;
 
@@ -18,7 +18,7 @@ impl Store {
     /// A failed write (a token used twice included).
     pub fn open_confirmation(&mut self, p: &Pending) -> Result<(), Error> {
         self.conn
-            .execute(
+            .cached_execute(
                 "INSERT INTO confirmation (token, request_message_id, account_id, address, intent,
                     subject, request_received, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -59,7 +59,7 @@ impl Store {
         );
         let row: Option<Row> = self
             .conn
-            .query_row(
+            .cached_row(
                 "SELECT request_message_id, account_id, address, intent, subject,
                         request_received, created_at, used_by
                  FROM confirmation WHERE token = ?1",
@@ -115,7 +115,7 @@ impl Store {
     pub fn use_confirmation(&mut self, token: &str, by: &str) -> Result<bool, Error> {
         let changed = self
             .conn
-            .execute(
+            .cached_execute(
                 "UPDATE confirmation SET used_by = ?2, used_at = ?3
                  WHERE token = ?1 AND (used_by IS NULL OR used_by = ?2)",
                 params![token, by, stamp(jiff::Timestamp::now())],

@@ -13,7 +13,9 @@ use std::path::{Path, PathBuf};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use rusqlite::types::FromSql;
-use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, params};
+use rusqlite::{
+    Connection, ErrorCode, OptionalExtension, Params, Row, TransactionBehavior, params,
+};
 
 use crate::accounts::{Account, Payments, PlanKind, normalize_address};
 use crate::money::{Currency, Money};
@@ -208,7 +210,7 @@ fn claim_in(
     let what = || format!("claiming <{id}>");
     let attempted_at = attempted.then_some(now);
     let inserted = tx
-        .execute(
+        .cached_execute(
             "INSERT INTO ledger (message_id, origin, received, state, claimed_at, updated_at,
                 claimant, attempted_at)
              VALUES (?1, ?2, ?3, 'claimed', ?4, ?4, ?5, ?6) ON CONFLICT (message_id) DO NOTHING",
@@ -219,7 +221,7 @@ fn claim_in(
         return Ok(true);
     }
     let (state, unattempted, theirs): (String, bool, Option<String>) = tx
-        .query_row(
+        .cached_row(
             "SELECT state, attempted_at IS NULL, claimant FROM ledger WHERE message_id = ?1",
             [id],
             |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
@@ -228,7 +230,7 @@ fn claim_in(
     let ours = state == "deferred"
         || (state == "claimed" && unattempted && sending::may_take_over(me, theirs.as_deref()));
     if ours {
-        tx.execute(
+        tx.cached_execute(
             "UPDATE ledger SET state = 'claimed', updated_at = ?2, claimant = ?3,
                 attempted_at = ?4
              WHERE message_id = ?1",
@@ -251,7 +253,7 @@ fn seen_in(conn: &Connection, message_id: &str) -> Result<Claim, Error> {
 
 fn prior_in(conn: &Connection, message_id: &str) -> Result<Option<Prior>, Error> {
     let row: Option<(String, Option<String>, String)> = conn
-        .query_row(
+        .cached_row(
             "SELECT state, action, updated_at FROM ledger WHERE message_id = ?1",
             [message_id],
             |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
@@ -266,6 +268,36 @@ fn prior_in(conn: &Connection, message_id: &str) -> Result<Option<Prior>, Error>
         })
     })
     .transpose()
+}
+
+/// Statements through the connection's cache of prepared statements: the daemon runs the same
+/// dozen statements for every message, and parsing one costs SQLite more than running it.
+trait Cached {
+    /// `Connection::query_row`, through the statement cache.
+    fn cached_row<T, P: Params, F: FnOnce(&Row<'_>) -> rusqlite::Result<T>>(
+        &self,
+        sql: &str,
+        params: P,
+        f: F,
+    ) -> rusqlite::Result<T>;
+
+    /// `Connection::execute`, through the statement cache.
+    fn cached_execute<P: Params>(&self, sql: &str, params: P) -> rusqlite::Result<usize>;
+}
+
+impl Cached for Connection {
+    fn cached_row<T, P: Params, F: FnOnce(&Row<'_>) -> rusqlite::Result<T>>(
+        &self,
+        sql: &str,
+        params: P,
+        f: F,
+    ) -> rusqlite::Result<T> {
+        self.prepare_cached(sql)?.query_row(params, f)
+    }
+
+    fn cached_execute<P: Params>(&self, sql: &str, params: P) -> rusqlite::Result<usize> {
+        self.prepare_cached(sql)?.execute(params)
+    }
 }
 
 /// Names the step a rusqlite call belonged to, so the error says what was being done.
@@ -471,6 +503,8 @@ impl Store {
             .map_err(open)?;
         conn.pragma_update(None, "foreign_keys", true)
             .map_err(open)?;
+        // Room for every statement the store runs (`Cached`), so none is parsed twice.
+        conn.set_prepared_statement_cache_capacity(64);
         // IMMEDIATE: two processes opening a fresh store must not both create the schema.
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -578,7 +612,7 @@ impl Store {
     pub fn account_count(&self) -> Result<usize, Error> {
         let n: i64 = self
             .conn
-            .query_row("SELECT count(*) FROM account", [], |row| row.get(0))
+            .cached_row("SELECT count(*) FROM account", [], |row| row.get(0))
             .during(|| "counting accounts".into())?;
         Ok(usize::try_from(n).unwrap_or(0))
     }
@@ -591,7 +625,7 @@ impl Store {
     pub fn history(&self, account_id: &str) -> Result<History, Error> {
         let latest: Option<String> = self
             .conn
-            .query_row(
+            .cached_row(
                 "SELECT max(on_day) FROM contact WHERE account_id = ?1",
                 [account_id],
                 |row| row.get(0),
@@ -614,7 +648,7 @@ impl Store {
         on: Date,
         message_id: &str,
     ) -> Result<(), Error> {
-        let result = self.conn.execute(
+        let result = self.conn.cached_execute(
             "INSERT INTO contact (account_id, message_id, on_day) VALUES (?1, ?2, ?3)
              ON CONFLICT (account_id, message_id) DO UPDATE SET on_day = excluded.on_day",
             params![account_id, message_id, on.to_string()],
@@ -681,7 +715,7 @@ impl Store {
     pub fn claimed_at(&self, message_id: &str) -> Result<Option<Timestamp>, Error> {
         let text: Option<String> = self
             .conn
-            .query_row(
+            .cached_row(
                 "SELECT claimed_at FROM ledger WHERE message_id = ?1",
                 [message_id],
                 |row| row.get(0),
@@ -724,7 +758,7 @@ impl Store {
     fn record_in(conn: &Connection, message_id: &str, outcome: &Outcome) -> Result<(), Error> {
         let reply_to = outcome.reply_to.as_deref().map(normalize_address);
         let changed = conn
-            .execute(
+            .cached_execute(
                 "UPDATE ledger SET state = ?2, action = ?3, intent = ?4, account_id = ?5,
                     decision_json = ?6, reply_message_id = ?7, reply_to = ?8, reason = ?9,
                     updated_at = ?10,
@@ -790,7 +824,7 @@ impl Store {
         let to = normalize_address(to);
         let n: i64 = self
             .conn
-            .query_row(
+            .cached_row(
                 "SELECT count(*) FROM ledger WHERE sent_at IS NOT NULL AND reply_to = ?1 AND sent_at >= ?2",
                 params![to, stamp(since)],
                 |row| row.get(0),
@@ -806,7 +840,7 @@ impl Store {
     pub fn mails_sent_since(&self, since: Timestamp) -> Result<usize, Error> {
         let n: i64 = self
             .conn
-            .query_row(
+            .cached_row(
                 "SELECT count(*) FROM ledger WHERE sent_at IS NOT NULL AND sent_at >= ?1",
                 params![stamp(since)],
                 |row| row.get(0),
@@ -856,7 +890,7 @@ fn canonical(account: &Account) -> Result<Account, Error> {
 
 fn write_account(conn: &Connection, a: &Account) -> Result<(), Error> {
     let what = || format!("writing account {:?}", a.id);
-    conn.execute(
+    conn.cached_execute(
         "INSERT INTO account (id, name, plan, signed_up_on, currency, first_paid_on,
                               first_payment_minor, last_payment_minor)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
@@ -877,7 +911,7 @@ fn write_account(conn: &Connection, a: &Account) -> Result<(), Error> {
         ],
     )
     .during(what)?;
-    conn.execute("DELETE FROM account_email WHERE account_id = ?1", [&a.id])
+    conn.cached_execute("DELETE FROM account_email WHERE account_id = ?1", [&a.id])
         .during(what)?;
     let mut insert = conn
         .prepare_cached(
@@ -1028,7 +1062,7 @@ impl Store {
         let what = || format!("looking up account {id:?}");
         let found: Option<String> = self
             .conn
-            .query_row(
+            .cached_row(
                 "SELECT id FROM account WHERE id = ?1 COLLATE NOCASE ORDER BY id LIMIT 1",
                 [id.trim()],
                 |row| row.get(0),

@@ -4,7 +4,7 @@
 use jiff::Timestamp;
 use rusqlite::{OptionalExtension, params};
 
-use super::{During, Error, Store, parse_stamp, stamp};
+use super::{Cached, During, Error, Store, parse_stamp, stamp};
 
 /// The durable reading position in one folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,7 +25,7 @@ impl Store {
     pub fn progress(&self, folder: &str) -> Result<Option<Progress>, Error> {
         let row: Option<(i64, i64, String)> = self
             .conn
-            .query_row(
+            .cached_row(
                 "SELECT uid_validity, last_uid, first_start FROM progress WHERE folder = ?1",
                 [folder],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
@@ -55,7 +55,7 @@ impl Store {
     /// The write fails.
     pub fn set_progress(&mut self, folder: &str, p: &Progress) -> Result<(), Error> {
         self.conn
-            .execute(
+            .cached_execute(
                 "INSERT INTO progress (folder, uid_validity, last_uid, first_start, updated_at)
                  VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT (folder) DO UPDATE SET uid_validity = ?2, last_uid = ?3,

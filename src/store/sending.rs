@@ -15,7 +15,7 @@
 use jiff::Timestamp;
 use rusqlite::{TransactionBehavior, params};
 
-use super::{Claim, During, Error, Outcome, Store, seen_in, stamp};
+use super::{Cached, Claim, During, Error, Outcome, Store, seen_in, stamp};
 
 /// One message of a batch to claim.
 #[derive(Debug, Clone, Copy)]
@@ -123,7 +123,7 @@ impl Store {
     pub fn mark_attempt(&mut self, message_id: &str) -> Result<(), Error> {
         let now = stamp(Timestamp::now());
         let changed = self.relaxed(|conn| {
-            conn.execute(
+            conn.cached_execute(
                 "UPDATE ledger SET attempted_at = coalesce(attempted_at, ?2)
                  WHERE message_id = ?1 AND state = 'claimed'",
                 params![message_id, now],
@@ -153,7 +153,7 @@ impl Store {
                 .during(|| format!("recording the outcome of <{message_id}>"))?;
             Store::record_in(&tx, message_id, outcome)?;
             if let Some(copy) = copy {
-                tx.execute(
+                tx.cached_execute(
                     "INSERT INTO sent_copy (message_id, folder, bytes, queued_at)
                      VALUES (?1, ?2, ?3, ?4)
                      ON CONFLICT (message_id) DO UPDATE SET folder = ?2, bytes = ?3",
@@ -204,7 +204,7 @@ impl Store {
             let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)
                 .during(|| "forgetting saved copies".to_string())?;
             for id in message_ids {
-                tx.execute("DELETE FROM sent_copy WHERE message_id = ?1", [id])
+                tx.cached_execute("DELETE FROM sent_copy WHERE message_id = ?1", [id])
                     .during(|| format!("forgetting the copy for <{id}>"))?;
             }
             tx.commit().during(|| "forgetting saved copies".to_string())
@@ -216,7 +216,7 @@ impl Store {
     fn attempted(&self, message_id: &str) -> Result<Option<bool>, Error> {
         use rusqlite::OptionalExtension;
         self.conn
-            .query_row(
+            .cached_row(
                 "SELECT attempted_at IS NOT NULL FROM ledger WHERE message_id = ?1",
                 [message_id],
                 |row| row.get(0),
