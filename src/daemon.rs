@@ -30,6 +30,8 @@ use crate::run::{Examined, Read, decision_json, examine_parsed, open_store};
 use crate::send::{self, Smtp, SmtpError};
 use crate::store::{self, BatchItem, Claim, LedgerState, Outcome, Progress, SentCopy, Store};
 
+mod copies;
+
 /// Queued Sent copies read from the store per round.
 const COPIES_PER_ROUND: usize = 200;
 
@@ -375,6 +377,7 @@ async fn session(
             smtp: smtp.as_ref(),
             stats,
             session: &mut session,
+            tokens: link.tokens,
             relay_down_since: &mut *relay_down_since,
             retry_window,
         };
@@ -439,6 +442,8 @@ struct Worker<'a> {
     smtp: Option<&'a Smtp>,
     stats: &'a Stats,
     session: &'a mut Session,
+    /// For opening the second connection that saves copies in Sent.
+    tokens: Option<&'a Arc<crate::oauth::TokenSource>>,
     relay_down_since: &'a mut Option<Timestamp>,
     /// How long the relay may defer before the replies it will not take go to people.
     retry_window: Duration,
@@ -451,6 +456,22 @@ impl Worker<'_> {
         &mut self,
         state: &FolderState,
         shutdown: &watch::Receiver<bool>,
+    ) -> Result<PassEnd, Error> {
+        let mut background = copies::Background::default();
+        let end = self.batches(state, shutdown, &mut background).await;
+        // The last batch's copies were saved in place; only an early end leaves one saving.
+        let finished = self.finish_copies(&mut background).await;
+        background.close().await;
+        let end = end?;
+        finished?;
+        Ok(end)
+    }
+
+    async fn batches(
+        &mut self,
+        state: &FolderState,
+        shutdown: &watch::Receiver<bool>,
+        background: &mut copies::Background,
     ) -> Result<PassEnd, Error> {
         let folder = self.source.folder.clone();
         let dry = self.mailbox.handling.mode == Mode::DryRun;
@@ -509,7 +530,8 @@ impl Worker<'_> {
             .session
             .uids_from(progress.last_uid.saturating_add(1))
             .await?;
-        for chunk in uids.chunks(self.source.batch) {
+        let batches = uids.chunks(self.source.batch).len();
+        for (index, chunk) in uids.chunks(self.source.batch).enumerate() {
             let fetched = self
                 .session
                 .fetch(chunk, self.cfg.max_message_bytes as u64)
@@ -558,11 +580,23 @@ impl Worker<'_> {
                 progress.last_uid = f.uid;
             }
             if !dry {
-                self.save_copies(false).await?;
-                crate::fault::point("after_sent_copy");
+                // The previous batch's copies, saved while this batch was sent.
+                self.finish_copies(background).await?;
+                let more = index + 1 < batches
+                    && matches!(end, PassEnd::Done)
+                    && !*shutdown.borrow()
+                    && background.available();
+                if !more {
+                    self.save_copies(false).await?;
+                    crate::fault::point("after_sent_copy");
+                }
                 self.file(&filing).await?;
                 crate::fault::point("after_filing");
+                // Also makes the batch's records and queued copies durable.
                 block(|| self.store.set_progress(&folder, &progress))?;
+                if more {
+                    self.start_copies(background).await?;
+                }
             }
             if !matches!(end, PassEnd::Done) || *shutdown.borrow() {
                 return Ok(end);
@@ -670,41 +704,63 @@ impl Worker<'_> {
         }
     }
 
-    /// Saves the queued reply copies in Sent (one `MULTIAPPEND` per folder and chunk) and
-    /// forgets them. `careful`: copies left by an interrupted run may be in Sent already, so
-    /// each is looked for first. A copy the server refuses is given up with a warning (the
-    /// reply went out; only its copy is missing); a connection failure stops the pass and
-    /// keeps them queued.
+    /// Saves the queued reply copies in Sent on the main connection (one `MULTIAPPEND` per
+    /// folder and chunk) and forgets them; see [`copies::append`]. A connection failure stops
+    /// the pass and keeps them queued.
     async fn save_copies(&mut self, careful: bool) -> Result<(), Error> {
         loop {
             let pending = block(|| self.store.pending_copies(COPIES_PER_ROUND))?;
             if pending.is_empty() {
                 return Ok(());
             }
-            let mut folders: Vec<&str> = pending.iter().map(|p| p.copy.folder.as_str()).collect();
-            folders.sort_unstable();
-            folders.dedup();
-            for folder in folders {
-                let mut bytes: Vec<&[u8]> = Vec::new();
-                for p in pending.iter().filter(|p| p.copy.folder == folder) {
-                    let there = match (&p.reply_message_id, careful) {
-                        (Some(id), true) => self.session.find_message_id(folder, id).await?,
-                        _ => false,
-                    };
-                    if !there {
-                        bytes.push(&p.copy.bytes);
-                    }
-                }
-                if let Err(e) = self.session.append_many(folder, &bytes, &["\\Seen"]).await {
-                    let e = Error::from(e);
-                    if e.stops_pass() {
-                        return Err(e);
-                    }
-                    warn!(folder, count = bytes.len(), err = %error_chain(&e), "Replies sent, but their copies could not be saved in Sent.");
-                }
-            }
+            copies::append(self.session, &pending, careful).await?;
             let ids: Vec<&str> = pending.iter().map(|p| p.message_id.as_str()).collect();
             block(|| self.store.drop_copies(&ids))?;
+        }
+    }
+
+    /// Starts saving the queued copies on the second connection (opened on first use), to
+    /// overlap with the next batch. Without a second connection they are saved here and now.
+    async fn start_copies(&mut self, background: &mut copies::Background) -> Result<(), Error> {
+        let pending = block(|| self.store.pending_copies(COPIES_PER_ROUND))?;
+        if pending.is_empty() {
+            return Ok(());
+        }
+        if pending.len() == COPIES_PER_ROUND {
+            // More than one round's worth (a batch over 200): no overlap, all of them now.
+            return self.save_copies(false).await;
+        }
+        let session = match background.take_session() {
+            Some(session) => session,
+            None => match connect(self.mailbox, self.source, self.tokens).await {
+                Ok(session) => {
+                    info!(
+                        "Saving copies in Sent on a second connection while the next batch is answered."
+                    );
+                    session
+                }
+                Err(e) => {
+                    warn!(err = %error_chain(&e), "No second IMAP connection for saving copies in Sent; saving them on the main one.");
+                    background.refuse();
+                    return self.save_copies(false).await;
+                }
+            },
+        };
+        background.start(session, pending);
+        Ok(())
+    }
+
+    /// Waits for the copies being saved in the background, and forgets them once saved.
+    async fn finish_copies(&mut self, background: &mut copies::Background) -> Result<(), Error> {
+        match background.finish().await {
+            copies::Finished::Nothing => Ok(()),
+            copies::Finished::Saved(ids) => {
+                let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+                block(|| self.store.drop_copies(&ids))?;
+                crate::fault::point("after_sent_copy");
+                Ok(())
+            }
+            copies::Finished::Failed(e) => Err(e),
         }
     }
 

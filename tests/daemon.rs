@@ -4,7 +4,9 @@
 use std::process::Command;
 use std::time::Duration;
 
-use crate::support::{Desk, WAIT, body, header, read_folder, wait_for};
+use mailclerk::intake::imap::Session;
+
+use crate::support::{Desk, WAIT, accounts, body, header, read_folder, request, user, wait_for};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn idle_answers_a_refund_request_once_with_threading_and_files_it() {
@@ -378,5 +380,63 @@ async fn a_configured_cut_off_answers_mail_received_since_then_on_first_start() 
         1,
         "{}",
         String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A backlog drained in several batches: each batch's copies in Sent are saved on a second
+/// connection while the next batch is answered. Every reply goes out once, has exactly one
+/// copy in Sent, and every request is filed.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_backlog_in_several_batches_has_one_copy_of_each_reply_in_sent() {
+    let since = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(1);
+    let desk = Desk::new(
+        "batches",
+        &format!("batch = 2\nanswer_since = \"{since}\""),
+        "",
+    );
+    let customers: Vec<String> = (0..7).map(|i| user(&format!("bat{i}"))).collect();
+    accounts(
+        &desk,
+        &customers.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    let mut imap = Session::connect(&desk.stack.imap(&desk.support))
+        .await
+        .unwrap();
+    for (i, c) in customers.iter().enumerate() {
+        let raw = request(c, &desk.support, &format!("bat-{i}@example.test"), "");
+        imap.append("INBOX", raw.as_bytes(), &[]).await.unwrap();
+    }
+    let _ = imap.logout().await;
+    let out = desk.once();
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{log}");
+    assert!(log.contains("second connection"), "{log}");
+    let mut reply_ids = Vec::new();
+    for c in &customers {
+        let got = read_folder(&desk.stack, c, "INBOX").await;
+        assert_eq!(got.len(), 1, "{c}: one answer; log:\n{log}");
+        reply_ids.push(header(&got[0], "Message-ID").unwrap());
+    }
+    let mut sent_ids: Vec<String> = read_folder(&desk.stack, &desk.support, "Sent")
+        .await
+        .iter()
+        .map(|m| header(m, "Message-ID").unwrap())
+        .collect();
+    sent_ids.sort();
+    reply_ids.sort();
+    assert_eq!(
+        sent_ids, reply_ids,
+        "exactly one copy of each reply in Sent"
+    );
+    assert_eq!(
+        read_folder(&desk.stack, &desk.support, "mailclerk/answered")
+            .await
+            .len(),
+        7
+    );
+    assert!(
+        read_folder(&desk.stack, &desk.support, "INBOX")
+            .await
+            .is_empty()
     );
 }

@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 use mailclerk::intake::imap::Session;
 use mailclerk::store::{LedgerRow, LedgerState};
 
-use crate::support::{Desk, WAIT, header, read_folder, smtp_send, user, wait_for};
+use crate::support::{
+    Desk, WAIT, accounts, header, read_folder, request, smtp_send, user, wait_for,
+};
 
 /// Makes the desk's vendor address its own support address (a copy of the NotOut policy), so
 /// that its answers come From the desk and answers to them come back to it.
@@ -28,29 +30,6 @@ fn answer_as_desk(desk: &Desk, vendor: &str) {
         .unwrap()
         .replace(&shipped.display().to_string(), &copy.display().to_string());
     std::fs::write(&desk.config, config).unwrap();
-}
-
-/// The accounts file: `customers` each have a monthly account paid 5 days ago.
-fn accounts(desk: &Desk, customers: &[&str]) {
-    let paid = jiff::Zoned::now()
-        .date()
-        .checked_sub(jiff::Span::new().days(5))
-        .unwrap();
-    let mut csv = String::from(
-        "account_id,email,name,plan,signed_up_on,first_paid_on,first_payment,last_payment,currency\n",
-    );
-    for (i, c) in customers.iter().enumerate() {
-        csv.push_str(&format!(
-            "A-{i},{c},Customer {i},monthly,{paid},{paid},49.00,49.00,USD\n"
-        ));
-    }
-    std::fs::write(desk.dir.path().join("accounts.csv"), csv).unwrap();
-}
-
-fn request(from: &str, to: &str, id: &str, extra: &str) -> String {
-    format!(
-        "From: {from}\r\nTo: {to}\r\nSubject: Refund please\r\nMessage-ID: <{id}>\r\nDate: Mon, 23 Nov 2026 10:00:00 +0000\r\nContent-Type: text/plain; charset=utf-8\r\n{extra}\r\nHello,\r\n\r\nI would like a refund please.\r\n"
-    )
 }
 
 fn count(rows: &[LedgerRow], state: LedgerState, action: &str) -> usize {

@@ -382,3 +382,27 @@ pub fn terminate(
         std::thread::sleep(Duration::from_millis(10));
     }
 }
+
+/// The accounts file: `customers` each have a monthly account paid 5 days ago.
+pub fn accounts(desk: &Desk, customers: &[&str]) {
+    let paid = jiff::Zoned::now()
+        .date()
+        .checked_sub(jiff::Span::new().days(5))
+        .unwrap();
+    let mut csv = String::from(
+        "account_id,email,name,plan,signed_up_on,first_paid_on,first_payment,last_payment,currency\n",
+    );
+    for (i, c) in customers.iter().enumerate() {
+        csv.push_str(&format!(
+            "A-{i},{c},Customer {i},monthly,{paid},{paid},49.00,49.00,USD\n"
+        ));
+    }
+    std::fs::write(desk.dir.path().join("accounts.csv"), csv).unwrap();
+}
+
+/// A refund request from `from` with Message-ID `id`, as raw mail.
+pub fn request(from: &str, to: &str, id: &str, extra: &str) -> String {
+    format!(
+        "From: {from}\r\nTo: {to}\r\nSubject: Refund please\r\nMessage-ID: <{id}>\r\nDate: Mon, 23 Nov 2026 10:00:00 +0000\r\nContent-Type: text/plain; charset=utf-8\r\n{extra}\r\nHello,\r\n\r\nI would like a refund please.\r\n"
+    )
+}
