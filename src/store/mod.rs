@@ -589,16 +589,21 @@ impl Store {
     pub fn accounts_for(&self, email: &str) -> Result<Vec<Account>, Error> {
         let wanted = normalize_address(email);
         let what = || format!("looking up accounts for {wanted:?}");
+        // Sorted and deduplicated here: see `load_account`.
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT DISTINCT account_id FROM account_email WHERE email = ?1 ORDER BY account_id")
+            .prepare_cached("SELECT account_id FROM account_email WHERE email = ?1")
             .during(what)?;
-        let ids = stmt
+        let mut ids = stmt
             .query_map([&wanted], |row| row.get::<_, String>(0))
+            .during(what)?
+            .collect::<rusqlite::Result<Vec<_>>>()
             .during(what)?;
+        ids.sort_unstable();
+        ids.dedup();
         let mut accounts = Vec::new();
         for id in ids {
-            if let Some(account) = load_account(&self.conn, &id.during(what)?)? {
+            if let Some(account) = load_account(&self.conn, &id)? {
                 accounts.push(account);
             }
         }
@@ -623,14 +628,18 @@ impl Store {
     /// # Errors
     /// A failed query or a stored day that is not a date.
     pub fn history(&self, account_id: &str) -> Result<History, Error> {
+        // The latest day found here, not by max(): see `load_account`.
+        let what = || format!("reading the history of account {account_id:?}");
         let latest: Option<String> = self
             .conn
-            .cached_row(
-                "SELECT max(on_day) FROM contact WHERE account_id = ?1",
-                [account_id],
-                |row| row.get(0),
-            )
-            .during(|| format!("reading the history of account {account_id:?}"))?;
+            .prepare_cached("SELECT on_day FROM contact WHERE account_id = ?1")
+            .during(what)?
+            .query_map([account_id], |row| row.get::<_, String>(0))
+            .during(what)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .during(what)?
+            .into_iter()
+            .max();
         let prior_contact_on = latest
             .map(|day| parse_date(&day, "contact", account_id))
             .transpose()?;
@@ -940,14 +949,18 @@ fn load_account(conn: &Connection, id: &str) -> Result<Option<Account>, Error> {
     };
     let row = AccountRow::read(row).map_err(|e| corrupt("account", id, e.to_string()))?;
     drop(rows);
+    // Ordered here, not by ORDER BY: this SQLite prepares a statement that sorts (or takes a
+    // min or max) again at every run, which costs more than the lookup itself (BENCHMARKS.md).
     let mut emails_stmt = conn
-        .prepare_cached("SELECT email FROM account_email WHERE account_id = ?1 ORDER BY position")
+        .prepare_cached("SELECT position, email FROM account_email WHERE account_id = ?1")
         .during(what)?;
-    let emails = emails_stmt
-        .query_map([id], |r| r.get::<_, String>(0))
+    let mut emails = emails_stmt
+        .query_map([id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
         .during(what)?
         .collect::<rusqlite::Result<Vec<_>>>()
         .map_err(|e| corrupt("account_email", id, e.to_string()))?;
+    emails.sort_unstable();
+    let emails = emails.into_iter().map(|(_, email)| email).collect();
     row.into_account(id, emails).map(Some)
 }
 
@@ -1060,15 +1073,17 @@ impl Store {
     /// A failed query or a corrupt account row.
     pub fn account_by_id(&self, id: &str) -> Result<Option<Account>, Error> {
         let what = || format!("looking up account {id:?}");
+        // The least id chosen here, not by SQL: see `load_account`.
         let found: Option<String> = self
             .conn
-            .cached_row(
-                "SELECT id FROM account WHERE id = ?1 COLLATE NOCASE ORDER BY id LIMIT 1",
-                [id.trim()],
-                |row| row.get(0),
-            )
-            .optional()
-            .during(what)?;
+            .prepare_cached("SELECT id FROM account WHERE id = ?1 COLLATE NOCASE")
+            .during(what)?
+            .query_map([id.trim()], |row| row.get::<_, String>(0))
+            .during(what)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .during(what)?
+            .into_iter()
+            .min();
         match found {
             Some(id) => load_account(&self.conn, &id),
             None => Ok(None),
@@ -1081,15 +1096,17 @@ impl Store {
     /// A failed query or a corrupt account row.
     pub fn accounts_named(&self, name: &str) -> Result<Vec<Account>, Error> {
         let what = || format!("looking up accounts named {name:?}");
+        // Sorted here: see `load_account`.
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT id FROM account WHERE name = ?1 COLLATE NOCASE ORDER BY id")
+            .prepare_cached("SELECT id FROM account WHERE name = ?1 COLLATE NOCASE")
             .during(what)?;
-        let ids = stmt
+        let mut ids = stmt
             .query_map([name.trim()], |row| row.get::<_, String>(0))
             .during(what)?
             .collect::<rusqlite::Result<Vec<_>>>()
             .during(what)?;
+        ids.sort_unstable();
         let mut accounts = Vec::new();
         for id in ids {
             accounts.extend(load_account(&self.conn, &id)?);
