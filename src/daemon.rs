@@ -6,10 +6,12 @@
 //! Order per batch, and why (reliability-notes §1, store/sending.rs): the batch is parsed and
 //! claimed in one durable write; then per message: decide → mark the attempt → send → record
 //! (with the reply's copy for Sent queued in the same commit); then the batch's copies are
-//! saved in Sent with one MULTIAPPEND and the batch is filed. A crash after sending but before
-//! recording leaves the message `claimed` and attempted: the next start looks for our
-//! deterministic Message-ID in Sent, and without it people decide. A claim never attempted
-//! is taken over by the next run on the same boot. Nothing is ever sent twice.
+//! saved in Sent with one MULTIAPPEND and the batch is filed (when more batches follow, the
+//! copies are saved on a second connection while the next batch is answered: `copies`). A
+//! crash after sending but before recording leaves the message `claimed` and attempted: the
+//! next start looks for our deterministic Message-ID in Sent, and without it people decide. A
+//! claim never attempted is taken over by the next run on the same boot. Nothing is ever sent
+//! twice.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -616,9 +618,9 @@ impl Worker<'_> {
     ) -> Result<Vec<InHand>, store::Error> {
         let mut batch: Vec<InHand> = fetched
             .into_iter()
-            .map(|f| {
+            .map(|mut f| {
                 let origin = format!("imap:{}/{}", self.source.folder, f.uid);
-                let read = (f.internal_date >= first_start).then(|| self.read(&f, &origin));
+                let read = (f.internal_date >= first_start).then(|| self.read(&mut f, &origin));
                 InHand {
                     fetched: f,
                     origin,
@@ -650,8 +652,9 @@ impl Worker<'_> {
         Ok(batch)
     }
 
-    fn read(&self, f: &Fetched, origin: &str) -> Read {
-        match &f.bytes {
+    /// Parses a fetched message; its bytes move into the parsed mail rather than being copied.
+    fn read(&self, f: &mut Fetched, origin: &str) -> Read {
+        match f.bytes.take() {
             None => Read::Unreadable {
                 message_id: format!("oversized-{}-{}@mailclerk.invalid", f.uid, f.size),
                 why: format!(
@@ -663,7 +666,7 @@ impl Worker<'_> {
                 let raw = RawMail {
                     origin: origin.to_string(),
                     received: Some(f.internal_date),
-                    bytes: bytes.clone(),
+                    bytes,
                 };
                 block(|| crate::run::read(self.cfg, &raw))
             }
