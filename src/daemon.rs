@@ -469,6 +469,7 @@ impl Worker<'_> {
         Ok(end)
     }
 
+    /// The pass itself; `background` saves a batch's copies while the next one is answered.
     async fn batches(
         &mut self,
         state: &FolderState,
@@ -652,7 +653,7 @@ impl Worker<'_> {
         Ok(batch)
     }
 
-    /// Parses a fetched message; its bytes move into the parsed mail rather than being copied.
+    /// Parses a fetched message; its bytes are moved to the parser, not copied.
     fn read(&self, f: &mut Fetched, origin: &str) -> Read {
         match f.bytes.take() {
             None => Read::Unreadable {

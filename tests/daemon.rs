@@ -4,9 +4,7 @@
 use std::process::Command;
 use std::time::Duration;
 
-use mailclerk::intake::imap::Session;
-
-use crate::support::{Desk, WAIT, accounts, body, header, read_folder, request, user, wait_for};
+use crate::support::{Desk, WAIT, body, header, read_folder, wait_for, waiting_requests};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn idle_answers_a_refund_request_once_with_threading_and_files_it() {
@@ -394,19 +392,7 @@ async fn a_backlog_in_several_batches_has_one_copy_of_each_reply_in_sent() {
         &format!("batch = 2\nanswer_since = \"{since}\""),
         "",
     );
-    let customers: Vec<String> = (0..7).map(|i| user(&format!("bat{i}"))).collect();
-    accounts(
-        &desk,
-        &customers.iter().map(String::as_str).collect::<Vec<_>>(),
-    );
-    let mut imap = Session::connect(&desk.stack.imap(&desk.support))
-        .await
-        .unwrap();
-    for (i, c) in customers.iter().enumerate() {
-        let raw = request(c, &desk.support, &format!("bat-{i}@example.test"), "");
-        imap.append("INBOX", raw.as_bytes(), &[]).await.unwrap();
-    }
-    let _ = imap.logout().await;
+    let customers = waiting_requests(&desk, "bat", 7).await;
     let out = desk.once();
     let log = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{log}");

@@ -8,7 +8,7 @@ use mailclerk::intake::imap::Session;
 use mailclerk::store::{LedgerRow, LedgerState};
 
 use crate::support::{
-    Desk, WAIT, accounts, header, read_folder, request, smtp_send, user, wait_for,
+    Desk, WAIT, accounts, header, read_folder, request, smtp_send, user, wait_for, waiting_requests,
 };
 
 /// Makes the desk's vendor address its own support address (a copy of the NotOut policy), so
@@ -235,19 +235,7 @@ async fn the_hourly_breaker_trips_and_logs_an_error() {
         &format!("answer_since = \"{since}\""),
         "",
     );
-    let customers: Vec<String> = (0..12).map(|i| user(&format!("brk{i}"))).collect();
-    accounts(
-        &desk,
-        &customers.iter().map(String::as_str).collect::<Vec<_>>(),
-    );
-    let mut imap = Session::connect(&desk.stack.imap(&desk.support))
-        .await
-        .unwrap();
-    for (i, c) in customers.iter().enumerate() {
-        let raw = request(c, &desk.support, &format!("brk-{i}@example.test"), "");
-        imap.append("INBOX", raw.as_bytes(), &[]).await.unwrap();
-    }
-    let _ = imap.logout().await;
+    let customers = waiting_requests(&desk, "brk", 12).await;
     let out = desk.once();
     let log = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{log}");

@@ -79,12 +79,12 @@ pub(super) enum Finished {
 }
 
 impl Background {
-    /// Whether a second connection may be tried (or is open).
+    /// Whether a second connection is open or may be tried.
     pub(super) fn available(&self) -> bool {
         !self.refused
     }
 
-    /// Whether a connection is open and idle, ready for [`Background::start`].
+    /// The second connection, if one is open and idle (for [`Background::start`]).
     pub(super) fn take_session(&mut self) -> Option<Session> {
         self.session.take()
     }

@@ -406,3 +406,22 @@ pub fn request(from: &str, to: &str, id: &str, extra: &str) -> String {
         "From: {from}\r\nTo: {to}\r\nSubject: Refund please\r\nMessage-ID: <{id}>\r\nDate: Mon, 23 Nov 2026 10:00:00 +0000\r\nContent-Type: text/plain; charset=utf-8\r\n{extra}\r\nHello,\r\n\r\nI would like a refund please.\r\n"
     )
 }
+
+/// `n` customers with accounts (`accounts`), each with one refund request waiting in the
+/// desk's INBOX (Message-ID `{tag}-{i}@example.test`); returns the customers' addresses.
+pub async fn waiting_requests(desk: &Desk, tag: &str, n: usize) -> Vec<String> {
+    let customers: Vec<String> = (0..n).map(|i| user(&format!("{tag}{i}"))).collect();
+    accounts(
+        desk,
+        &customers.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    let mut imap = Session::connect(&desk.stack.imap(&desk.support))
+        .await
+        .unwrap();
+    for (i, c) in customers.iter().enumerate() {
+        let raw = request(c, &desk.support, &format!("{tag}-{i}@example.test"), "");
+        imap.append("INBOX", raw.as_bytes(), &[]).await.unwrap();
+    }
+    let _ = imap.logout().await;
+    customers
+}
