@@ -877,7 +877,7 @@ impl Worker<'_> {
                     // answered.
                     block(|| self.store.open_confirmation(&ask.pending))?;
                     match smtp.send(&ask.mail, SystemTime::now()).await {
-                        Ok(()) => {
+                        Ok(_) => {
                             info!(to = %ask.mail.to, "Asked the account's registered address to confirm.");
                             action = crate::run::AWAITING_CONFIRMATION.into();
                             acknowledged = Some(ask.mail.to.clone());
@@ -886,7 +886,7 @@ impl Worker<'_> {
                     }
                 } else if let (Some(ack), Some(smtp), Mode::Send) = (ack, self.smtp, mode) {
                     match smtp.send(ack, SystemTime::now()).await {
-                        Ok(()) => acknowledged = Some(ack.to.clone()),
+                        Ok(_) => acknowledged = Some(ack.to.clone()),
                         Err(e) => warn!(err = %error_chain(&e), "Acknowledgement not sent."),
                     }
                 }
@@ -934,25 +934,21 @@ impl Worker<'_> {
                         .smtp
                         .expect("send mode has an SMTP outbox (checked at session start)");
                     match smtp.send(reply, SystemTime::now()).await {
-                        Ok(()) => {
+                        Ok(bytes) => {
                             *self.relay_down_since = None;
                             crate::fault::point("after_send");
                             // The copy for Sent is recorded with the answer and saved with
                             // the batch's others (one MULTIAPPEND): the record, not the copy,
                             // is what tells a restart the reply went out.
-                            if let Some(folder) = &self.mailbox.handling.sent_folder {
-                                match send::to_message(reply, SystemTime::now()) {
-                                    Ok(m) => {
-                                        copy = Some(SentCopy {
-                                            folder: folder.clone(),
-                                            bytes: m.formatted(),
-                                        });
-                                    }
-                                    Err(e) => {
-                                        warn!(err = %error_chain(&e), "Reply sent, but its copy for Sent could not be made.");
-                                    }
-                                }
-                            }
+                            copy =
+                                self.mailbox
+                                    .handling
+                                    .sent_folder
+                                    .as_ref()
+                                    .map(|folder| SentCopy {
+                                        folder: folder.clone(),
+                                        bytes,
+                                    });
                             info!(template = %reply.template, clauses = ?decision.clause_ids(), "Answered.");
                             if let (Some(Refund::PendingContact { .. }), Some(id)) =
                                 (&decision.refund, &account_id)

@@ -343,11 +343,12 @@ impl Smtp {
         })
     }
 
-    /// Offers one reply to the relay, dated `date`.
+    /// Offers one reply to the relay, dated `date`, and returns the message as it was sent
+    /// (for the copy in Sent, which is then the same to the byte).
     ///
     /// # Errors
     /// See [`SmtpError`]: only `Deferred` may be retried.
-    pub async fn send(&self, reply: &Reply, date: SystemTime) -> Result<(), SmtpError> {
+    pub async fn send(&self, reply: &Reply, date: SystemTime) -> Result<Vec<u8>, SmtpError> {
         let message = to_message(reply, date)?;
         let bytes = message.formatted();
         let envelope = message.envelope();
@@ -364,7 +365,7 @@ impl Smtp {
             match self.transaction(&mut conn, envelope, &bytes).await {
                 Ok(()) => {
                     *slot = Some(conn);
-                    return Ok(());
+                    return Ok(bytes);
                 }
                 Err(Step::Before(source)) => {
                     // Nothing was offered; after an error reply the session state is unknown,
