@@ -608,13 +608,7 @@ impl Session {
         message: &[u8],
         flags: &[&str],
     ) -> Result<(), Error> {
-        for flag in flags {
-            check_flag("flag", flag, true)?;
-        }
-        self.ensure_folder(folder).await?;
-        self.append_chunk(folder, &[message], flags).await?;
-        debug!(folder, size = message.len(), "Appended.");
-        Ok(())
+        self.append_many(folder, &[message], flags).await
     }
 
     /// One `APPEND` command (several messages with `MULTIAPPEND`) to a folder known to exist.
@@ -676,19 +670,21 @@ impl Session {
         messages: &[&[u8]],
         flags: &[&str],
     ) -> Result<(), Error> {
-        if !self.link.caps.multiappend {
-            for message in messages {
-                self.append(folder, message, flags).await?;
-            }
-            return Ok(());
-        }
         for flag in flags {
             check_flag("flag", flag, true)?;
         }
         self.ensure_folder(folder).await?;
-        // Bounded commands: a server may cap a command's size, and a failure costs one chunk.
-        for chunk in multiappend_chunks(messages) {
-            self.append_chunk(folder, chunk, flags).await?;
+        if self.link.caps.multiappend {
+            // Bounded commands: a server may cap a command's size, and a failure costs one
+            // chunk.
+            for chunk in multiappend_chunks(messages) {
+                self.append_chunk(folder, chunk, flags).await?;
+            }
+        } else {
+            for message in messages {
+                self.append_chunk(folder, std::slice::from_ref(message), flags)
+                    .await?;
+            }
         }
         debug!(folder, count = messages.len(), "Appended.");
         Ok(())
