@@ -1001,12 +1001,6 @@ mod tests {
         texts
     }
 
-    fn spans(p: &Pattern, text: &str) -> Vec<(usize, usize)> {
-        let mut out = Vec::new();
-        p.each_match(text, |m| out.push((m.start, m.end)));
-        out
-    }
-
     #[test]
     fn patterns_match_exactly_where_regex_crate_matches() {
         // Pattern replaced `regex::Regex` built with these settings; what it finds must not
@@ -1024,7 +1018,7 @@ mod tests {
                 .unwrap();
             for text in &texts {
                 let want: Vec<_> = old.find_iter(text).map(|m| (m.start(), m.end())).collect();
-                assert_eq!(spans(p, text), want, "pattern {:?} on {text:?}", p.as_str());
+                assert_eq!(p.spans(text), want, "pattern {:?} on {text:?}", p.as_str());
                 assert_eq!(p.is_match(text), !want.is_empty());
                 compared += want.len();
             }
@@ -1032,7 +1026,7 @@ mod tests {
         assert!(compared > 300, "only {compared} matches compared");
         // The empty pattern matches between characters, never inside one (as `regex`).
         let empty = Pattern::classifier("", 1 << 20).unwrap();
-        assert_eq!(spans(&empty, "aé"), [(0, 0), (1, 1), (3, 3)]);
+        assert_eq!(empty.spans("aé"), [(0, 0), (1, 1), (3, 3)]);
     }
 
     #[test]
@@ -1041,13 +1035,7 @@ mod tests {
         let texts = corpus_texts();
         let want: Vec<Vec<_>> = texts
             .iter()
-            .map(|t| {
-                rules.rules[0]
-                    .patterns
-                    .iter()
-                    .map(|p| spans(p, t))
-                    .collect()
-            })
+            .map(|t| rules.rules[0].patterns.iter().map(|p| p.spans(t)).collect())
             .collect();
         std::thread::scope(|s| {
             for _ in 0..4 {
@@ -1056,7 +1044,7 @@ mod tests {
                         let got: Vec<_> = rules.rules[0]
                             .patterns
                             .iter()
-                            .map(|p| spans(p, text))
+                            .map(|p| p.spans(text))
                             .collect();
                         assert_eq!(&got, want);
                     }

@@ -110,6 +110,14 @@ impl Pattern {
         });
     }
 
+    /// Every match as (start, end), for tests that compare patterns.
+    #[cfg(test)]
+    pub(crate) fn spans(&self, text: &str) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        self.each_match(text, |m| out.push((m.start, m.end)));
+        out
+    }
+
     fn with_cache<T>(&self, search: impl FnOnce(&mut Cache) -> T) -> T {
         match self.cache.try_lock() {
             Ok(mut slot) => search(slot.get_or_insert_with(|| self.regex.create_cache())),
@@ -139,12 +147,6 @@ impl Clone for Pattern {
 mod tests {
     use super::*;
 
-    fn spans(p: &Pattern, text: &str) -> Vec<(usize, usize)> {
-        let mut out = Vec::new();
-        p.each_match(text, |m| out.push((m.start, m.end)));
-        out
-    }
-
     #[test]
     fn finds_what_regex_finds_including_empty_matches() {
         let texts = [
@@ -168,7 +170,7 @@ mod tests {
                     .find_iter(text)
                     .map(|m| (m.start(), m.end()))
                     .collect();
-                assert_eq!(spans(&ours, text), want, "{pattern:?} on {text:?}");
+                assert_eq!(ours.spans(text), want, "{pattern:?} on {text:?}");
                 assert_eq!(ours.is_match(text), theirs.is_match(text));
             }
         }
@@ -178,9 +180,9 @@ mod tests {
     fn a_second_caller_at_the_same_time_gets_its_own_cache() {
         let p = Pattern::new("b+").unwrap();
         let held = p.cache.lock().unwrap();
-        assert_eq!(spans(&p, "abba b"), [(1, 3), (5, 6)]);
+        assert_eq!(p.spans("abba b"), [(1, 3), (5, 6)]);
         drop(held);
-        assert_eq!(spans(&p, "abba b"), [(1, 3), (5, 6)]);
+        assert_eq!(p.spans("abba b"), [(1, 3), (5, 6)]);
         assert!(
             p.cache.lock().unwrap().is_some(),
             "the cache is kept after a search"
