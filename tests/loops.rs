@@ -58,8 +58,8 @@ async fn two_mailclerks_answering_each_other_stop_after_one_exchange() {
     let mut b = Desk::new("loop-b", "", "");
     answer_as_desk(&a, "Desk A");
     answer_as_desk(&b, "Desk B");
-    accounts(&a, &[&b.support]);
-    accounts(&b, &[&a.support]);
+    accounts(a.dir.path(), &[&b.support]);
+    accounts(b.dir.path(), &[&a.support]);
     a.start(&[]);
     b.start(&[]);
     a.wait_log("First start on this folder", WAIT);

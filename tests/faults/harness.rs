@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::support::{Stack, signal, smtp_send, terminate, user};
+use crate::support::{Stack, accounts, signal, smtp_send, terminate, user};
 
 /// What a request asks for, and so what must become of it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -248,23 +248,11 @@ impl FaultDesk {
         let tag = &tag[..tag.len().min(24)];
         let support = user(&format!("desk-{tag}"));
         let dir = tempfile::tempdir().unwrap();
-        let paid = jiff::Zoned::now()
-            .date()
-            .checked_sub(jiff::Span::new().days(5))
-            .unwrap();
         let base = user(&format!("c-{tag}")).replace("@example.test", "");
         let customers: Vec<String> = (0..customers)
             .map(|i| format!("{base}-{i}@example.test"))
             .collect();
-        let mut csv = String::from(
-            "account_id,email,name,plan,signed_up_on,first_paid_on,first_payment,last_payment,currency\n",
-        );
-        for (i, c) in customers.iter().enumerate() {
-            csv.push_str(&format!(
-                "A-{i},{c},Customer {i},monthly,{paid},{paid},49.00,49.00,USD\n"
-            ));
-        }
-        std::fs::write(dir.path().join("accounts.csv"), csv).unwrap();
+        accounts(dir.path(), &customers);
         std::fs::write(dir.path().join("password"), &stack.password).unwrap();
         let state_dir = setup
             .state_dir

@@ -4,7 +4,7 @@
 //! run in parallel without seeing each other's mail.
 #![allow(dead_code)] // shared by two test binaries; each uses part of it
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -383,8 +383,9 @@ pub fn terminate(
     }
 }
 
-/// The accounts file: `customers` each have a monthly account paid 5 days ago.
-pub fn accounts(desk: &Desk, customers: &[&str]) {
+/// The accounts file (`accounts.csv` in `dir`): `customers` each have a monthly account paid
+/// 5 days ago (a refund is due), with ids `A-0`, `A-1`...
+pub fn accounts(dir: &Path, customers: &[impl AsRef<str>]) {
     let paid = jiff::Zoned::now()
         .date()
         .checked_sub(jiff::Span::new().days(5))
@@ -393,11 +394,12 @@ pub fn accounts(desk: &Desk, customers: &[&str]) {
         "account_id,email,name,plan,signed_up_on,first_paid_on,first_payment,last_payment,currency\n",
     );
     for (i, c) in customers.iter().enumerate() {
+        let c = c.as_ref();
         csv.push_str(&format!(
             "A-{i},{c},Customer {i},monthly,{paid},{paid},49.00,49.00,USD\n"
         ));
     }
-    std::fs::write(desk.dir.path().join("accounts.csv"), csv).unwrap();
+    std::fs::write(dir.join("accounts.csv"), csv).unwrap();
 }
 
 /// A refund request from `from` with Message-ID `id`, as raw mail.
@@ -411,10 +413,7 @@ pub fn request(from: &str, to: &str, id: &str, extra: &str) -> String {
 /// desk's INBOX (Message-ID `{tag}-{i}@example.test`); returns the customers' addresses.
 pub async fn waiting_requests(desk: &Desk, tag: &str, n: usize) -> Vec<String> {
     let customers: Vec<String> = (0..n).map(|i| user(&format!("{tag}{i}"))).collect();
-    accounts(
-        desk,
-        &customers.iter().map(String::as_str).collect::<Vec<_>>(),
-    );
+    accounts(desk.dir.path(), &customers);
     let mut imap = Session::connect(&desk.stack.imap(&desk.support))
         .await
         .unwrap();
