@@ -283,6 +283,9 @@ trait Cached {
 
     /// `Connection::execute`, through the statement cache.
     fn cached_execute<P: Params>(&self, sql: &str, params: P) -> rusqlite::Result<usize>;
+
+    /// The first column of every row, as text, through the statement cache.
+    fn cached_strings<P: Params>(&self, sql: &str, params: P) -> rusqlite::Result<Vec<String>>;
 }
 
 impl Cached for Connection {
@@ -297,6 +300,12 @@ impl Cached for Connection {
 
     fn cached_execute<P: Params>(&self, sql: &str, params: P) -> rusqlite::Result<usize> {
         self.prepare_cached(sql)?.execute(params)
+    }
+
+    fn cached_strings<P: Params>(&self, sql: &str, params: P) -> rusqlite::Result<Vec<String>> {
+        self.prepare_cached(sql)?
+            .query_map(params, |row| row.get(0))?
+            .collect()
     }
 }
 
@@ -590,24 +599,16 @@ impl Store {
         let wanted = normalize_address(email);
         let what = || format!("looking up accounts for {wanted:?}");
         // Sorted and deduplicated here: see `load_account`.
-        let mut stmt = self
+        let mut ids = self
             .conn
-            .prepare_cached("SELECT account_id FROM account_email WHERE email = ?1")
-            .during(what)?;
-        let mut ids = stmt
-            .query_map([&wanted], |row| row.get::<_, String>(0))
-            .during(what)?
-            .collect::<rusqlite::Result<Vec<_>>>()
+            .cached_strings(
+                "SELECT account_id FROM account_email WHERE email = ?1",
+                [&wanted],
+            )
             .during(what)?;
         ids.sort_unstable();
         ids.dedup();
-        let mut accounts = Vec::new();
-        for id in ids {
-            if let Some(account) = load_account(&self.conn, &id)? {
-                accounts.push(account);
-            }
-        }
-        Ok(accounts)
+        load_accounts(&self.conn, &ids)
     }
 
     /// How many accounts the store holds (for `accounts import` and the startup log).
@@ -630,13 +631,12 @@ impl Store {
     pub fn history(&self, account_id: &str) -> Result<History, Error> {
         // The latest day found here, not by max(): see `load_account`.
         let what = || format!("reading the history of account {account_id:?}");
-        let latest: Option<String> = self
+        let latest = self
             .conn
-            .prepare_cached("SELECT on_day FROM contact WHERE account_id = ?1")
-            .during(what)?
-            .query_map([account_id], |row| row.get::<_, String>(0))
-            .during(what)?
-            .collect::<rusqlite::Result<Vec<_>>>()
+            .cached_strings(
+                "SELECT on_day FROM contact WHERE account_id = ?1",
+                [account_id],
+            )
             .during(what)?
             .into_iter()
             .max();
@@ -935,6 +935,15 @@ fn write_account(conn: &Connection, a: &Account) -> Result<(), Error> {
     Ok(())
 }
 
+/// The accounts of `ids` that exist, in that order.
+fn load_accounts(conn: &Connection, ids: &[String]) -> Result<Vec<Account>, Error> {
+    let mut accounts = Vec::new();
+    for id in ids {
+        accounts.extend(load_account(conn, id)?);
+    }
+    Ok(accounts)
+}
+
 fn load_account(conn: &Connection, id: &str) -> Result<Option<Account>, Error> {
     let what = || format!("reading account {id:?}");
     let mut stmt = conn
@@ -1074,13 +1083,12 @@ impl Store {
     pub fn account_by_id(&self, id: &str) -> Result<Option<Account>, Error> {
         let what = || format!("looking up account {id:?}");
         // The least id chosen here, not by SQL: see `load_account`.
-        let found: Option<String> = self
+        let found = self
             .conn
-            .prepare_cached("SELECT id FROM account WHERE id = ?1 COLLATE NOCASE")
-            .during(what)?
-            .query_map([id.trim()], |row| row.get::<_, String>(0))
-            .during(what)?
-            .collect::<rusqlite::Result<Vec<_>>>()
+            .cached_strings(
+                "SELECT id FROM account WHERE id = ?1 COLLATE NOCASE",
+                [id.trim()],
+            )
             .during(what)?
             .into_iter()
             .min();
@@ -1097,21 +1105,15 @@ impl Store {
     pub fn accounts_named(&self, name: &str) -> Result<Vec<Account>, Error> {
         let what = || format!("looking up accounts named {name:?}");
         // Sorted here: see `load_account`.
-        let mut stmt = self
+        let mut ids = self
             .conn
-            .prepare_cached("SELECT id FROM account WHERE name = ?1 COLLATE NOCASE")
-            .during(what)?;
-        let mut ids = stmt
-            .query_map([name.trim()], |row| row.get::<_, String>(0))
-            .during(what)?
-            .collect::<rusqlite::Result<Vec<_>>>()
+            .cached_strings(
+                "SELECT id FROM account WHERE name = ?1 COLLATE NOCASE",
+                [name.trim()],
+            )
             .during(what)?;
         ids.sort_unstable();
-        let mut accounts = Vec::new();
-        for id in ids {
-            accounts.extend(load_account(&self.conn, &id)?);
-        }
-        Ok(accounts)
+        load_accounts(&self.conn, &ids)
     }
 
     /// Matches a message to one account by its sender (or forwarded customer), with

@@ -77,14 +77,11 @@ impl Store {
     /// # Errors
     /// The query fails.
     pub fn in_state(&self, state: super::LedgerState) -> Result<Vec<String>, Error> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT message_id FROM ledger WHERE state = ?1 ORDER BY received")
-            .during(|| "listing ledger rows by state".into())?;
-        let rows = stmt
-            .query_map([state.as_str()], |r| r.get::<_, String>(0))
-            .during(|| "listing ledger rows by state".into())?;
-        rows.collect::<Result<Vec<_>, _>>()
+        self.conn
+            .cached_strings(
+                "SELECT message_id FROM ledger WHERE state = ?1 ORDER BY received",
+                [state.as_str()],
+            )
             .during(|| "listing ledger rows by state".into())
     }
 }
