@@ -32,6 +32,8 @@ import random
 import sys
 from html.entities import codepoint2name
 
+sys.dont_write_bytecode = True  # keep the cores_*.py imports from leaving __pycache__ behind
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 PROVENANCE = "written by the mailclerk team (helper), 2026-12-07"
 LABELS = {"refund", "cancellation", "both", "refund_status", "policy_question", "withdrawal", "other"}
@@ -81,6 +83,7 @@ PACKS = {
         phone=["Sent from my iPhone", "Sent from my Android phone", "Sent from Outlook for iOS",
                "Get Outlook for Android"],
         months=["Oct", "Nov", "Dec"],
+        tel="+44",
         quote_hdr=["On {wd}, {d} {mon} 2026 at {hm}, {sender} <{addr}> wrote:",
                    "On {d} {mon} 2026, at {hm}, {sender} <{addr}> wrote:",
                    "OUTLOOK"],
@@ -113,7 +116,7 @@ PACKS = {
         companies=["Weber & Partner Steuerberatung", "Nordlicht Medien GmbH", "Hansen Logistik GmbH & Co. KG",
                    "Praxis Dr. Krüger", "Bergmann Immobilien GmbH", "Alpenblick Tourismus GmbH",
                    "Studio Fuchs", "Rheinwerk Elektrotechnik GmbH"],
-        titles=["Geschäftsführer", "Office Management", "Buchhaltung", "Vertriebsleitung", "Inhaberin",
+        titles=["Geschäftsführer", "Office Management", "Buchhaltung", "Vertriebsleitung", "Geschäftsleitung",
                 "IT-Administration", "Assistenz der Geschäftsführung"],
         legal=["{company}\nSitz der Gesellschaft: Hamburg | Registergericht: Amtsgericht Hamburg HRB {num}\n"
                "Geschäftsführer: Dr. Klaus Petersen | USt-IdNr.: DE{vat}",
@@ -125,6 +128,7 @@ PACKS = {
                "Steuernummer 99/{num}/0815"],
         phone=["Von meinem iPhone gesendet", "Gesendet von meinem Samsung Galaxy", "Von Outlook für iOS gesendet"],
         months=["Okt.", "Nov.", "Dez."],
+        tel="+49",
         quote_hdr=["Am {d}. {mon} 2026 um {hm} schrieb {sender} <{addr}>:",
                    "Am {wdl}, {d}. {monl} 2026 um {hm} schrieb {sender} <{addr}>:",
                    "OUTLOOK"],
@@ -166,6 +170,7 @@ PACKS = {
                "gedeponeerd bij de KvK onder nummer {num}."],
         phone=["Verzonden vanaf mijn iPhone", "Verstuurd vanaf mijn Samsung", "Verzonden met Outlook voor Android"],
         months=["okt.", "nov.", "dec."],
+        tel="+31",
         quote_hdr=["Op {d} {mon} 2026 om {hm} schreef {sender} <{addr}>:",
                    "Op {wdl} {d} {monl} 2026 {hm} schreef {sender} <{addr}>:",
                    "OUTLOOK"],
@@ -221,7 +226,7 @@ def signature(rng, pack, ctx, reg):
     if r < 0.82:
         return f"{name}\n{rng.choice(pack['phone'])}", False
     legal = fill(rng, rng.choice(pack["legal"]), ctx)
-    return f"{name}\n{rng.choice(pack['titles'])} | {ctx['company']}\nTel. +{rng.randint(30, 49)} {rng.randint(100, 999)} {rng.randint(100000, 999999)}\n\n{legal}", True
+    return f"{name}\n{rng.choice(pack['titles'])} | {ctx['company']}\nTel. {pack['tel']} {rng.randint(10, 99)} {rng.randint(100, 999)} {rng.randint(100000, 999999)}\n\n{legal}", True
 
 
 def dress(rng, pack, text, ctx, reg, mode):
@@ -231,7 +236,9 @@ def dress(rng, pack, text, ctx, reg, mode):
     if mode == "bare":
         return (text + ("\n\n" + ctx["me"].split()[0] if rng.random() < 0.4 else "")), False
     parts = []
-    if rng.random() < 0.85:
+    own_greeting = text.lower().startswith(("hi", "hello", "hey", "dear", "hallo", "guten", "sehr geehrte",
+                                              "moin", "hoi", "beste", "geachte", "goede"))
+    if not own_greeting and rng.random() < 0.85:
         parts.append(fill(rng, rng.choice(pack["greet"][reg]), ctx))
     parts.append(text)
     sig, rich = signature(rng, pack, ctx, reg)
@@ -291,8 +298,8 @@ def build(lang):
         vendor, vaddr = rng.choice(VENDORS)
         me = rng.choice(pack["names"])
         company = rng.choice(pack["companies"])
-        # A real working day between mid-October and the day before these files were written.
-        day = datetime.date(2026, 10, 15) + datetime.timedelta(days=rng.randrange(53))
+        # A real working day in the two weeks up to the day before these files were written.
+        day = datetime.date(2026, 11, 23) + datetime.timedelta(days=rng.randrange(14))
         while day.weekday() > 4:
             day += datetime.timedelta(days=1)
         mon = pack["months"][day.month - 10]
