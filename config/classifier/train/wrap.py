@@ -29,6 +29,7 @@ import html
 import json
 import os
 import random
+import re
 import sys
 from html.entities import codepoint2name
 
@@ -236,8 +237,8 @@ def dress(rng, pack, text, ctx, reg, mode):
     if mode == "bare":
         return (text + ("\n\n" + ctx["me"].split()[0] if rng.random() < 0.4 else "")), False
     parts = []
-    own_greeting = text.lower().startswith(("hi", "hello", "hey", "dear", "hallo", "guten", "sehr geehrte",
-                                              "moin", "hoi", "beste", "geachte", "goede"))
+    own_greeting = re.match(r"(hi|hello|hey|dear|hallo|guten (tag|morgen)|sehr geehrte|moin|hoi|beste|geachte|goede\w*)\b",
+                            text, re.IGNORECASE)
     if not own_greeting and rng.random() < 0.85:
         parts.append(fill(rng, rng.choice(pack["greet"][reg]), ctx))
     parts.append(text)
