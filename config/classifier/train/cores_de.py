@@ -192,3 +192,22 @@ ENTRIES = [
     E("other", "Zahlungslink", "ein Kunde von uns hat über den Zahlungslink, den wir in eurem Tool erstellt haben, doppelt bezahlt. Wie erstatte ich ihm das über mein Dashboard?", "refund_word", "howto", "feature", reg="i"),
     E("other", "Kündigungsbestätigung", "Danke. Eine letzte Frage noch: Kann ich meine Rechnungen nach Monatsende weiterhin herunterladen?", "ack", quote="cancelled", html=True),
 ]
+
+# Situationen nur auf Deutsch (nicht in en/nl gespiegelt).
+ENTRIES += [
+    E("refund", "Rücklastschrift vermeiden", "bevor ich die Lastschrift bei der Sparkasse zurückgehen lasse, frage ich lieber direkt: Könnt ihr mir die 34,90 € vom 1.12. zurücküberweisen? Das Abo läuft seit Oktober auf meinen alten Arbeitgeber, nicht mehr auf mich.", "native", reg="i"),
+    E("refund", "Gutschrift", "Die Schulung am 25.11. ist von Ihrer Seite ausgefallen, bezahlt hatten wir sie mit dem Paket. Wir bitten um Gutschrift bzw. Rückzahlung des Schulungsanteils von 250 €.", "native", reg="f"),
+    E("refund", "zu viel bezahlt", "Moin, ich zahl seit Januar den Vereinstarif, aber ihr bucht immer noch den normalen Preis ab, 15 € mehr im Monat. Den Unterschied hätte ich gern zurück.", "native", "billing_error", reason="billing_error"),
+    E("cancellation", "Vertrag läuft aus", "unser Vertrag soll nicht automatisch weiterlaufen. Bitte vermerken Sie, dass er mit Ablauf der Mindestlaufzeit endet.", "native", reg="f"),
+    E("cancellation", "Abo beenden wegen Umzug", "Ich ziehe zurück nach Polen und brauche das Tool nicht mehr. Bitte das Abo zum Monatsende auflösen. Danke schön.", "native", "non_native"),
+    E("cancellation", "Löschung nach DSGVO", "gemäß Art. 17 DSGVO verlange ich die Löschung meines Benutzerkontos samt aller personenbezogenen Daten. Bitte bestätigen Sie die Löschung.", "native", "formal", reg="f"),
+    E("both", "Sonderkündigungsrecht", "Nach Ihrer Preiserhöhung mache ich von meinem Sonderkündigungsrecht Gebrauch und kündige zum Wirksamwerden der Erhöhung. Den bereits zum neuen Preis abgebuchten Betrag bitte ich zu erstatten.", "native", reg="f"),
+    E("both", "reicht", "mir reicht's mit dem ständigen Ausfall. Abo weg, Kohle zurück.", "native", "informal", "angry", mode="bare"),
+    E("refund_status", "Gutschrift nicht erhalten", "Sie haben mir am 24.11. eine Gutschrift per Überweisung angekündigt. Auf unserem Geschäftskonto ist bisher nichts eingegangen. Mit welchem Verwendungszweck wurde überwiesen?", "native", reg="f"),
+    E("policy_question", "Mindestlaufzeit", "Wie lange ist die Mindestlaufzeit beim Team-Tarif, und verlängert er sich danach monatlich oder jährlich?", "native"),
+    E("withdrawal", "Widerruf nach Fernabsatz", "Ich habe den Vertrag am Telefon mit Ihrem Vertrieb abgeschlossen. Ich widerrufe diesen Vertrag innerhalb der gesetzlichen Frist.", "native", reg="f"),
+    E("other", "Kündigung erhalten", "Passt, danke für die schnelle Bestätigung!", "native", "ack", quote="cancelled", reg="i"),
+    E("other", "Lastschriftmandat", "Können wir statt Kreditkarte per SEPA-Lastschrift zahlen? Wenn ja, wo trage ich das Mandat ein?", "native", "card"),
+    E("other", "Kündigung Mitarbeiterin", "Eine Mitarbeiterin hat bei uns gekündigt. Wie übertrage ich ihre Kontakte und Aufgaben an einen Kollegen, bevor ich ihren Zugang lösche?", "native", "cancel_word", "feature"),
+    E("other", "Storno Rechnung", "Sie haben uns eine Rechnung mit falscher Anschrift geschickt. Bitte stornieren Sie die Rechnung RE-5512 und stellen Sie sie neu auf die richtige Adresse aus. Bezahlt ist sie bereits.", "native", "invoice", "other_object", reg="f"),
+]

@@ -192,3 +192,22 @@ ENTRIES = [
     E("other", "Refund for my customer", "A client of ours paid us twice via the payment link we created in your tool. How do I refund them from my dashboard?", "refund_word", "howto", "feature"),
     E("other", "Re: Cancellation confirmation", "Thanks. One last thing: can I still download my invoices after the end of the month?", "ack", quote="cancelled", html=True),
 ]
+
+# Situations written for English only (not mirrored in de/nl).
+ENTRIES += [
+    E("refund", "App Store purchase?", "I'm in Ohio and paid through your website, not the App Store, so Apple says they can't help. Can you refund the Pro upgrade from Tuesday? I meant to buy it for my work account, not my personal one.", "native"),
+    E("refund", "Seat charge", "Our admin left in October and nobody removed her seat, so we've been paying $18 a month for a ghost user. Any chance of getting October and November credited back to the card?", "native", reg="f"),
+    E("refund", "re: renewal", "bro you renewed me at the new price, $240 instead of $180, without a heads up. I'll stay but I want the $60 difference back", "native", "informal", reg="i"),
+    E("cancellation", "Offboarding Ridgeway", "Per our call yesterday, please go ahead and wind down the Ridgeway Property Management workspace. We won't be renewing past the current term. Can you also confirm what date access ends?", "native", reg="f"),
+    E("cancellation", "opt out of renewal", "Opting out of the auto-renew. Thanks.", "native", "curt", mode="bare"),
+    E("cancellation", "", "Hey, my daughter signed up for this on my card and I'd like it shut off. The account email is on the receipt I attached. She's 14 and didn't know it was a subscription.", "native"),
+    E("both", "Moving to monthly... actually no", "I was going to switch to monthly but honestly let's just end it. Close the account and send back whatever's left of the annual payment, prorated is fine.", "native", "chatty"),
+    E("both", "Charged after I closed the account", "I closed my account in September (you confirmed it in writing) and I was billed in October and November anyway. Refund both and make sure the account is really gone this time.", "native", "angry", reason=None),
+    E("refund_status", "Refund reference?", "Your colleague Jamie said the refund went out on Friday. Could you send me the transaction reference? My bank says they can't see anything pending.", "native"),
+    E("policy_question", "Nonprofit", "We're a registered charity. Before we sign up, can you tell us whether unused months are refunded if our grant funding ends mid-year?", "native", "presales"),
+    E("withdrawal", "Consumer rights", "I'm in Ireland and I'm cancelling under my statutory right to withdraw within 14 days of signing up (signed up on Wednesday). Please confirm and refund.", "native", "eu"),
+    E("other", "Re: Refund issued", "Perfect, that works. Sorry again for all the back-and-forth!", "native", "ack", quote="refunded", reg="i"),
+    E("other", "Cancelled card", "My old card was cancelled by the bank after a fraud alert, nothing to do with you. New card is in, please retry the failed payment.", "native", "card", "cancel_word"),
+    E("other", "Referral refund?", "A friend I referred says he got a refund from you. Does that mean I lose my referral credit? Just curious, not asking for anything else.", "native", "refund_word", "negation"),
+    E("other", "Webinar", "I need to cancel my registration for Thursday's webinar, can I get the recording instead?", "native", "other_object"),
+]

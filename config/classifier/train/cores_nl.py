@@ -192,3 +192,22 @@ ENTRIES = [
     E("other", "Betaallink", "Een klant van ons heeft via de betaallink die we in jullie tool hebben gemaakt dubbel betaald. Hoe stort ik dat via mijn dashboard terug?", "refund_word", "howto", "feature", reg="i"),
     E("other", "Bevestiging opzegging", "Dank. Nog één laatste vraag: kan ik mijn facturen na het einde van de maand nog downloaden?", "ack", quote="cancelled", html=True),
 ]
+
+# Situaties alleen in het Nederlands (niet gespiegeld in en/de).
+ENTRIES += [
+    E("refund", "Terugboeking", "Voordat ik de incasso via de bank laat terugboeken, vraag ik het liever netjes: kunnen jullie de € 34,90 van 1 december terugstorten? Het abonnement staat nog op mijn oude werkgever, niet meer op mij.", "native", reg="i"),
+    E("refund", "Creditnota", "De training van 25 november is door u geannuleerd, maar was wel onderdeel van het betaalde pakket. Wij verzoeken om een creditnota en terugbetaling van het trainingsdeel van € 250.", "native", reg="f"),
+    E("refund", "verkeerd tarief", "sinds januari zit ik op het verenigingstarief maar jullie schrijven nog steeds de normale prijs af, € 15 per maand meer. Dat verschil wil ik graag terug.", "native", "billing_error", reason="billing_error"),
+    E("cancellation", "Stilzwijgende verlenging", "Wij willen niet dat het contract stilzwijgend wordt verlengd. Wilt u noteren dat het eindigt na afloop van de huidige termijn?", "native", reg="f"),
+    E("cancellation", "verhuizing", "Ik ga terug naar Polen en heb de tool niet meer nodig. Graag abonnement stoppen eind van de maand. Dank u wel.", "native", "non_native"),
+    E("cancellation", "Verzoek tot verwijdering (AVG)", "Op grond van artikel 17 AVG verzoek ik u mijn gebruikersaccount en alle bijbehorende persoonsgegevens te wissen. Graag ontvang ik een bevestiging.", "native", "formal", reg="f"),
+    E("both", "Prijsverhoging", "Vanwege uw prijsverhoging zeg ik mijn abonnement op per de datum waarop de nieuwe prijs ingaat. Het bedrag dat al tegen het nieuwe tarief is afgeschreven, wil ik graag terug.", "native", reg="f"),
+    E("both", "klaar mee", "ben helemaal klaar met die storingen. abo eraf, poen terug.", "native", "informal", "angry", mode="bare"),
+    E("refund_status", "Creditering niet ontvangen", "Op 24 november kondigde u een terugbetaling per overboeking aan. Op onze zakelijke rekening is nog niets binnengekomen. Met welke omschrijving is het overgemaakt?", "native", reg="f"),
+    E("policy_question", "Minimale looptijd", "Wat is de minimale looptijd van het Team-abonnement, en wordt het daarna per maand of per jaar verlengd?", "native"),
+    E("withdrawal", "Telefonisch afgesloten", "Ik heb de overeenkomst telefonisch met uw verkoper gesloten. Binnen de wettelijke termijn herroep ik deze overeenkomst.", "native", reg="f"),
+    E("other", "Opzegging ontvangen", "Prima, bedankt voor de snelle bevestiging!", "native", "ack", quote="cancelled", reg="i"),
+    E("other", "Betalen via iDEAL", "Kunnen we in plaats van met creditcard ook via iDEAL of automatische incasso betalen? Waar stel ik dat in?", "native", "card"),
+    E("other", "Medewerker uit dienst", "Een medewerker gaat bij ons uit dienst. Hoe zet ik zijn contacten en taken over naar een collega voordat ik zijn toegang verwijder?", "native", "feature"),
+    E("other", "Factuur crediteren", "U heeft ons een factuur met een verkeerd adres gestuurd. Wilt u factuur F-5512 crediteren en opnieuw op het juiste adres uitschrijven? Hij is al betaald.", "native", "invoice", "other_object", reg="f"),
+]
