@@ -300,7 +300,7 @@ def build(lang):
         me = rng.choice(pack["names"])
         company = rng.choice(pack["companies"])
         # A real working day in the two weeks up to the day before these files were written.
-        day = datetime.date(2026, 11, 23) + datetime.timedelta(days=rng.randrange(14))
+        day = datetime.date(2026, 11, 23) + datetime.timedelta(days=rng.randrange(12))
         while day.weekday() > 4:
             day += datetime.timedelta(days=1)
         mon = pack["months"][day.month - 10]
@@ -310,7 +310,7 @@ def build(lang):
                                                         "yahoo.com", "icloud.com", "gmx.de", "kpnmail.nl"]),
                    company=company, num=str(rng.randint(10000, 99999999)), vat=str(rng.randint(100000000, 999999999)),
                    d=day.day, mon=mon, monl=pack["monl"][mon], wd=pack["wd"][wdi],
-                   wdl=pack["wdl"][wdi], hm=f"{rng.randint(7, 19)}:{rng.randint(0, 59):02d}",
+                   wdl=pack["wdl"][wdi], hm=f"{rng.randint(7, 19):02d}:{rng.randint(0, 59):02d}",
                    to=vaddr)
         tags = list(e["tags"])
         subj = e["subject"]
