@@ -149,6 +149,12 @@ ENV = {
 }
 
 OWN_GREETINGS = ("hola", "buenas", "buenos", "oye", "oigan", "estimad", "bonjour", "salut", "coucou", "hello", "olá", "ola ", "oi", "bom dia", "boa tarde", "boas", "ciao", "buongiorno", "buonasera", "salve", "chicos", "ragazzi")
+MAIL_DOMAINS = {
+    "es": ["gmail.com", "hotmail.es", "telefonica.net", "costabrava-inmo.es", "lumenarq.com"],
+    "fr": ["gmail.com", "orange.fr", "free.fr", "cabinet-girard.fr", "hexa-digital.fr"],
+    "pt": ["gmail.com", "uol.com.br", "sapo.pt", "horizonte-contab.com.br", "farmaciacentral.pt"],
+    "it": ["gmail.com", "libero.it", "tiscali.it", "studiobianchi.it", "tecnoimpianti.it"],
+}
 VENDOR_DOMAINS = ["tallyflow.io", "dialwise.com", "pixelboard.app", "crmora.com", "hostnimbus.eu", "planloop.io"]
 ENTITY = {"á": "&aacute;", "é": "&eacute;", "í": "&iacute;", "ó": "&oacute;", "ú": "&uacute;", "à": "&agrave;",
           "è": "&egrave;", "ì": "&igrave;", "ò": "&ograve;", "ù": "&ugrave;", "ç": "&ccedil;", "ñ": "&ntilde;",
@@ -226,7 +232,7 @@ def wrap(lang, e, rng):
     addr = f"{rng.choice(['support', 'help', 'billing', 'soporte' if lang == 'es' else 'support'])}@{vendor}"
     slots = {"wd": "", "wdl": "", "d": rng.randint(1, 28), "mm": rng.choice(["11", "12"]),
              "hm": f"{rng.randint(8, 19)}:{rng.randint(0, 59):02d}", "who": who, "addr": addr,
-             "me": name, "maddr": ascii_local(name) + "@" + rng.choice(["gmail.com", "outlook.com", "empresa.net", "libero.it", "orange.fr", "sapo.pt", "uol.com.br"]),
+             "me": name, "maddr": ascii_local(name) + "@" + rng.choice(MAIL_DOMAINS[lang]),
              "subj": e["subject"] or "(sem assunto)", "tk": rng.randint(10000, 99999)}
     i = rng.randrange(5)
     slots["wd"], slots["wdl"] = env["wd"][i], env["wdl"][i]
@@ -253,8 +259,8 @@ def wrap(lang, e, rng):
         # The forwarded mail is someone else's (a boss, a customer): it keeps its own words and
         # first name only; the greeting and signature belong to the colleague who forwards it.
         orig = rng.choice([n for n in env["names"] if n != name])
-        fwd_slots = dict(slots, me=orig, maddr=ascii_local(orig) + "@" + rng.choice(["gmail.com", "hotmail.com", "empresa.net"]),
-                         who=name, addr=ascii_local(name) + "@empresa.net")
+        fwd_slots = dict(slots, me=orig, maddr=ascii_local(orig) + "@" + rng.choice(MAIL_DOMAINS[lang]),
+                         who=name, addr=ascii_local(name) + "@" + rng.choice(MAIL_DOMAINS[lang]))
         forwarded_block = env["fwd_head"].format(**fwd_slots) + "\n\n" + text + "\n\n" + orig.split()[0]
         text = fwd_note
         greet = greet if rng.random() < 0.5 else None
