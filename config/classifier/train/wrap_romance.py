@@ -213,8 +213,43 @@ def to_html(greet, paras, sig, quoted_attr, quoted_text, rng):
     return "\n".join(out)
 
 
+PT_BR_MARKS = ("você", "vocês", "vcs", "R$", " pra ", "pix", "cnpj", "cpf", "boleto", "usuário", "cadê", "tô ", "estorno")
+PT_PT_MARKS = ("vós", "vossa", "vosso", "convosco", "v. exas", "utilizador", "subscrição", "€", "lda", "morada", "equipa", "nif", "contacto", "agradecia")
+VARIANTS = {
+    "pt_br": {
+        "greet_formal": ["Bom dia,", "Prezados,", "Boa tarde,", "Prezada equipe de suporte,", "Olá, equipe,"],
+        "greet_informal": ["Oi,", "Olá!", "Oi pessoal,", "E aí,", "Oi, tudo bem?"],
+        "close_formal": ["Atenciosamente,", "Cordialmente,", "Aguardo retorno.\nAtenciosamente,", "Obrigado desde já,"],
+        "close_informal": ["Valeu!", "Abraço,", "Obrigada!", "Bjs,", "Abs,"],
+        "names": ["Ana Beatriz Souza", "João Pedro Almeida", "Rafael Costa", "Mariana Oliveira", "Fernanda Lima", "Gustavo Ribeiro", "Camila Rocha", "Lucas Nascimento"],
+        "companies": ["Contabilidade Horizonte Ltda.", "Padaria Estrela do Norte", "Construtora Vale Verde Ltda.", "Agência Maré Digital"],
+        "phone": ["Tel.: (11) 3456-7890", "Cel.: +55 21 98765-4321", "WhatsApp (31) 99876-5432"],
+        "legal": ["Esta mensagem e seus anexos podem conter informações confidenciais ou privilegiadas. Se você não for o destinatário, fica notificado de que qualquer divulgação, cópia ou uso é proibido. Caso tenha recebido por engano, apague-a e avise o remetente.",
+                  "Em conformidade com a LGPD (Lei 13.709/2018), seus dados são tratados apenas para a finalidade desta comunicação."],
+    },
+    "pt_pt": {
+        "greet_formal": ["Bom dia,", "Exmos. Senhores,", "Boa tarde,", "Caros senhores,", "Exmo.(a) Senhor(a),"],
+        "greet_informal": ["Olá,", "Boas,", "Olá a todos,", "Viva,"],
+        "close_formal": ["Com os melhores cumprimentos,", "Melhores cumprimentos,", "Cumprimentos,", "Grato pela atenção.\nCumprimentos,"],
+        "close_informal": ["Obrigado,", "Abraço,", "Obrigada!", "Cumprimentos,"],
+        "names": ["Tiago Ferreira", "Inês Carvalho", "Rui Martins", "Catarina Sousa", "Luís Gonçalves", "Joana Pires", "Miguel Antunes", "Sofia Marques"],
+        "companies": ["Farmácia Central, Lda.", "Imobiliária Atlântico, Lda.", "Metalúrgica do Ave, S.A.", "Clínica Dentária Sorriso, Lda."],
+        "phone": ["Tel. +351 21 345 6789", "Telm. 912 345 678", "Tel. 22 608 1234"],
+        "legal": ["Aviso de confidencialidade: esta mensagem destina-se exclusivamente ao seu destinatário. Os dados pessoais são tratados nos termos do RGPD.",
+                  "Antes de imprimir este e-mail, pense no ambiente."],
+    },
+}
+
+
 def wrap(lang, e, rng):
     env = ENV[lang]
+    if lang == "pt":
+        # Brazilian and European Portuguese mail differ in greetings, names and footers too.
+        low = " " + e["text"].lower() + " "
+        if any(m in low for m in PT_PT_MARKS) or "ptpt" in e["tags"]:
+            env = dict(env, **VARIANTS["pt_pt"])
+        elif any(m.lower() in low for m in PT_BR_MARKS) or "br" in e["tags"]:
+            env = dict(env, **VARIANTS["pt_br"])
     tags = list(e["tags"])
     text = e["text"]
     fwd_note, own_quote = None, None
@@ -304,7 +339,7 @@ def wrap(lang, e, rng):
                 tags.append("forwarded")
     if "html" not in tags and "plain" not in tags:
         tags.insert(0, "plain")
-    tags = [t for t in tags if t not in ("raw", "outlook")]
+    tags = [t for t in tags if t not in ("raw", "outlook", "br", "ptpt")]
     rec = {"id": None, "lang": lang, "label": e["label"]}
     if e["reason"]:
         rec["reason"] = e["reason"]
