@@ -148,7 +148,7 @@ ENV = {
     },
 }
 
-OWN_GREETINGS = ("hola", "buenas", "buenos", "oye", "oigan", "estimad", "bonjour", "salut", "coucou", "hello", "olá", "ola ", "oi", "bom dia", "boa tarde", "boas", "ciao", "buongiorno", "buonasera", "salve", "chicos", "ragazzi")
+OWN_GREETINGS = ("hola", "buenas", "buenos", "oye", "oigan", "estimad", "a la atención", "bonjour", "bonsoir", "bjr", "salut", "coucou", "hello", "hey", "madame", "messieurs", "objet", "à l'attention", "olá", "ola ", "oi", "opa", "bom dia", "boa tarde", "boa noite", "boas", "prezad", "exmo", "a: ", "ciao", "buongiorno", "buonasera", "salve", "ehi", "gentil", "spett", "destinatario", "chicos", "ragazzi", "gente")
 MAIL_DOMAINS = {
     "es": ["gmail.com", "hotmail.es", "telefonica.net", "costabrava-inmo.es", "lumenarq.com"],
     "fr": ["gmail.com", "orange.fr", "free.fr", "cabinet-girard.fr", "hexa-digital.fr"],
