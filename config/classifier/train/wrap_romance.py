@@ -40,7 +40,7 @@ ENV = {
         "close_formal": ["Un saludo cordial,", "Atentamente,", "Saludos cordiales,", "Quedo a la espera de su respuesta.\nSaludos,", "Gracias de antemano.\nAtentamente,"],
         "close_informal": ["Gracias!", "Saludos", "Un abrazo,", "Gracias,", "Slds,"],
         "names": ["Lucía Fernández", "Javier Ortega", "María José Ruiz", "Carlos Medina", "Ainhoa Etxeberria", "Pablo Sánchez Gil", "Valentina Rojas", "Diego Herrera", "Marta Vidal", "Andrés Castillo", "Sofía Navarro", "Jordi Puig"],
-        "roles": ["Responsable de Operaciones", "Director Comercial", "Administración", "CEO", "Coordinadora de Marketing", "Departamento de Compras"],
+        "roles": ["Operaciones", "Dirección Comercial", "Administración", "CEO", "Dpto. de Marketing", "Departamento de Compras"],
         "companies": ["Inmobiliaria Costa Brava S.L.", "Distribuciones Hernández S.A.", "Clínica Dental Sonrisas", "Estudio Lumen Arquitectos", "Logística del Norte S.L.", "Agencia Nube Creativa"],
         "legal": [
             "AVISO LEGAL: Este mensaje y sus archivos adjuntos van dirigidos exclusivamente a su destinatario y pueden contener información confidencial. Si usted no es el destinatario, le rogamos que lo comunique al remitente y lo elimine.",
@@ -68,7 +68,7 @@ ENV = {
         "close_formal": ["Cordialement,", "Bien cordialement,", "Je vous prie d'agréer, Madame, Monsieur, l'expression de mes salutations distinguées.", "Dans l'attente de votre retour, je vous remercie.\nCordialement,", "Bien à vous,"],
         "close_informal": ["Merci !", "Bonne journée,", "A+", "Merci d'avance,", "Bises,"],
         "names": ["Camille Lefèvre", "Julien Moreau", "Sophie Girard", "Nicolas Bernard", "Élodie Fontaine", "Thomas Dubois", "Chloé Marchand", "Antoine Rousseau", "Léa Perrin", "Mehdi Benali", "Aurélie Lambert", "Yannick Le Goff"],
-        "roles": ["Responsable administratif et financier", "Gérant", "Assistante de direction", "Directrice marketing", "Office manager", "DSI"],
+        "roles": ["Direction administrative et financière", "Gérance", "Service comptabilité", "Direction marketing", "Office manager", "DSI"],
         "companies": ["Atelier Lumière SARL", "Cabinet Girard & Associés", "Transports Vallée SAS", "Boulangerie Pâtissière du Port", "Agence Hexa Digital", "Immobilière des Alpes"],
         "legal": [
             "Ce message et toutes les pièces jointes sont confidentiels et établis à l'intention exclusive de ses destinataires. Toute utilisation non conforme à sa destination est interdite. Si vous avez reçu ce message par erreur, merci d'en avertir immédiatement l'expéditeur.",
@@ -96,7 +96,7 @@ ENV = {
         "close_formal": ["Atenciosamente,", "Com os melhores cumprimentos,", "Cordialmente,", "Aguardo retorno.\nAtenciosamente,", "Melhores cumprimentos,"],
         "close_informal": ["Valeu!", "Obrigado,", "Abraço,", "Obrigada!", "Bjs,", "Cumprimentos,"],
         "names": ["Ana Beatriz Souza", "João Pedro Almeida", "Rafael Costa", "Mariana Oliveira", "Tiago Ferreira", "Inês Carvalho", "Rui Martins", "Fernanda Lima", "Gustavo Ribeiro", "Catarina Sousa", "Luís Gonçalves", "Camila Rocha"],
-        "roles": ["Gerente Administrativo", "Diretora Financeira", "Sócio-gerente", "Assistente Executiva", "Coordenador de TI", "Administração"],
+        "roles": ["Administração", "Direção Financeira", "Gerência", "Financeiro", "Departamento de TI", "Compras"],
         "companies": ["Contabilidade Horizonte Ltda.", "Padaria Estrela do Norte", "Construtora Vale Verde Ltda.", "Farmácia Central, Lda.", "Agência Maré Digital", "Imobiliária Atlântico, Lda."],
         "legal": [
             "Esta mensagem e seus anexos podem conter informações confidenciais ou privilegiadas. Se você não for o destinatário, fica notificado de que qualquer divulgação, cópia ou uso é proibido. Caso tenha recebido por engano, apague-a e avise o remetente.",
@@ -124,7 +124,7 @@ ENV = {
         "close_formal": ["Cordiali saluti,", "Distinti saluti,", "In attesa di un Vostro cortese riscontro, porgo distinti saluti.", "Grazie per l'attenzione.\nCordialmente,", "Resto in attesa.\nSaluti,"],
         "close_informal": ["Grazie!", "Ciao", "Un saluto,", "Grazie mille,", "A presto,"],
         "names": ["Giulia Bianchi", "Marco Rossi", "Francesca Romano", "Alessandro Conti", "Chiara Esposito", "Luca Ferrari", "Elena Galli", "Davide Marino", "Sara Greco", "Matteo Colombo", "Federica Ricci", "Paolo De Luca"],
-        "roles": ["Amministrazione", "Responsabile IT", "Titolare", "Ufficio Acquisti", "Office Manager", "Direttore Generale"],
+        "roles": ["Amministrazione", "Responsabile IT", "Ufficio Acquisti", "Office Manager", "Direzione Generale", "Ufficio Contabilità"],
         "companies": ["Studio Associato Bianchi & Partners", "Ferramenta Colombo S.r.l.", "Agenzia Viaggi Sole Mio", "Tecnoimpianti S.p.A.", "Pasticceria Ricci S.n.c.", "Officina Grafica Milano S.r.l."],
         "legal": [
             "Le informazioni contenute in questa e-mail e negli eventuali allegati sono riservate e destinate esclusivamente al destinatario. Ai sensi del Regolamento UE 2016/679 (GDPR), qualora abbiate ricevuto il messaggio per errore, siete pregati di cancellarlo e di darne notizia al mittente.",
@@ -213,7 +213,7 @@ def to_html(greet, paras, sig, quoted_attr, quoted_text, rng):
     return "\n".join(out)
 
 
-PT_BR_MARKS = ("você", "vocês", "vcs", "R$", " pra ", "pix", "cnpj", "cpf", "boleto", "usuário", "cadê", "tô ", "estorno")
+PT_BR_MARKS = ("você", "vocês", "vcs", "R$", " pra ", "pix", "cnpj", "cpf", "boleto", "usuário", "cadê", "tô ", " tá ", "estorno", "ônibus", "celular", "valeu", " né", "show")
 PT_PT_MARKS = ("vós", "vossa", "vosso", "convosco", "v. exas", "utilizador", "subscrição", "€", "lda", "morada", "equipa", "nif", "contacto", "agradecia")
 VARIANTS = {
     "pt_br": {
@@ -250,6 +250,8 @@ def wrap(lang, e, rng):
             env = dict(env, **VARIANTS["pt_pt"])
         elif any(m.lower() in low for m in PT_BR_MARKS) or "br" in e["tags"]:
             env = dict(env, **VARIANTS["pt_br"])
+        else:
+            env = dict(env, **VARIANTS[rng.choice(["pt_br", "pt_pt"])])
     tags = list(e["tags"])
     text = e["text"]
     fwd_note, own_quote = None, None
