@@ -22,6 +22,7 @@ signature).  Randomness is seeded per language, so the output is deterministic:
 Written by the mailclerk team on 2026-12-07; no text is drawn from any public dataset.
 """
 
+import datetime
 import html
 import json
 import random
@@ -53,7 +54,7 @@ ENV = {
         "fwd_head": "---------- Mensaje reenviado ---------\nDe: {me} <{maddr}>\nDate: {wd}, {d} {mon} 2026 a las {hm}\nSubject: {subj}\nTo: {who} <{addr}>",
         "fwd_prefix": ["Fwd: ", "RV: ", "Fw: "],
         "re": ["Re: ", "RE: "],
-        "wd": ["lun", "mar", "mié", "jue", "vie"], "wdl": ["lunes", "martes", "miércoles", "jueves", "viernes"],
+        "wd": ["lun", "mar", "mié", "jue", "vie", "sáb", "dom"], "wdl": ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"],
         "mon": ["nov", "dic"], "monl": ["noviembre", "diciembre"],
         "support": ["Soporte", "Equipo de Atención al Cliente", "Facturación"],
         "vendor_quotes": [
@@ -81,7 +82,7 @@ ENV = {
         "fwd_head": "---------- Forwarded message ---------\nDe : {me} <{maddr}>\nDate: {wd} {d} {mon} 2026 à {hm}\nSubject: {subj}\nTo: {who} <{addr}>",
         "fwd_prefix": ["TR: ", "Fwd: ", "Tr : "],
         "re": ["RE: ", "Re: ", "RE : "],
-        "wd": ["lun.", "mar.", "mer.", "jeu.", "ven."], "wdl": ["lundi", "mardi", "mercredi", "jeudi", "vendredi"],
+        "wd": ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."], "wdl": ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"],
         "mon": ["nov.", "déc."], "monl": ["novembre", "décembre"],
         "support": ["Support", "Service client", "L'équipe facturation"],
         "vendor_quotes": [
@@ -109,7 +110,7 @@ ENV = {
         "fwd_head": "---------- Forwarded message ---------\nDe: {me} <{maddr}>\nDate: {wd}, {d} de {mon} de 2026 às {hm}\nSubject: {subj}\nTo: {who} <{addr}>",
         "fwd_prefix": ["Fwd: ", "ENC: ", "Fw: "],
         "re": ["Re: ", "RE: ", "Res: "],
-        "wd": ["seg.", "ter.", "qua.", "qui.", "sex."], "wdl": ["segunda-feira", "terça-feira", "quarta-feira", "quinta-feira", "sexta-feira"],
+        "wd": ["seg.", "ter.", "qua.", "qui.", "sex.", "sáb.", "dom."], "wdl": ["segunda-feira", "terça-feira", "quarta-feira", "quinta-feira", "sexta-feira", "sábado", "domingo"],
         "mon": ["nov.", "dez."], "monl": ["novembro", "dezembro"],
         "support": ["Suporte", "Equipe de Atendimento", "Faturação"],
         "vendor_quotes": [
@@ -137,7 +138,7 @@ ENV = {
         "fwd_head": "---------- Forwarded message ---------\nDa: {me} <{maddr}>\nDate: {wd} {d} {mon} 2026 alle ore {hm}\nSubject: {subj}\nTo: {who} <{addr}>",
         "fwd_prefix": ["I: ", "Fwd: ", "Inoltro: "],
         "re": ["R: ", "Re: ", "RE: "],
-        "wd": ["lun", "mar", "mer", "gio", "ven"], "wdl": ["lunedì", "martedì", "mercoledì", "giovedì", "venerdì"],
+        "wd": ["lun", "mar", "mer", "gio", "ven", "sab", "dom"], "wdl": ["lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica"],
         "mon": ["nov", "dic"], "monl": ["novembre", "dicembre"],
         "support": ["Assistenza", "Servizio Clienti", "Ufficio Fatturazione"],
         "vendor_quotes": [
@@ -271,10 +272,14 @@ def wrap(lang, e, rng):
              "hm": f"{rng.randint(8, 19)}:{rng.randint(0, 59):02d}", "who": who, "addr": addr,
              "me": name, "maddr": ascii_local(name) + "@" + rng.choice(MAIL_DOMAINS[lang]),
              "subj": e["subject"] or "(sem assunto)", "tk": rng.randint(10000, 99999)}
-    i = rng.randrange(5)
-    slots["wd"], slots["wdl"] = env["wd"][i], env["wdl"][i]
     m = rng.randrange(2)
     slots["mon"], slots["monl"] = env["mon"][m], env["monl"][m]
+    # Quoted mail predates the message (written on 2026-12-07), and the weekday matches the date.
+    if m == 1:
+        slots["d"] = 1 + slots["d"] % 6
+    slots["mm"] = ["11", "12"][m]
+    i = datetime.date(2026, 11 + m, slots["d"]).weekday()
+    slots["wd"], slots["wdl"] = env["wd"][i], env["wdl"][i]
 
     greet = close = None
     sig_lines = []
@@ -303,6 +308,11 @@ def wrap(lang, e, rng):
         greet = greet if rng.random() < 0.5 else None
 
     quoted_attr = quoted_text = None
+    if own_quote is not None:
+        # A quote signed by a named vendor comes from that vendor's address.
+        for domain in VENDOR_DOMAINS:
+            if domain.split(".")[0] in own_quote.lower():
+                slots["addr"] = slots["addr"].split("@")[0] + "@" + domain
     if own_quote is not None or ("quoted" in tags and fwd_note is None):
         quoted_text = (own_quote if own_quote is not None else rng.choice(env["vendor_quotes"])).format(**slots)
         if "outlook" in tags:
