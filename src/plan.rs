@@ -34,6 +34,8 @@ pub struct Facts {
 #[derive(Debug, Clone, Copy)]
 pub struct Rules<'a> {
     pub policy: &'a Policy,
+    /// The mailbox's own address: every mail we write is From it.
+    pub from: &'a str,
     pub classify: &'a ClassifyRules,
     pub screen: &'a ScreenRules,
     pub templates: &'a Templates,
@@ -270,6 +272,7 @@ pub fn plan(mail: &Inbound, facts: &Facts, rules: &Rules<'_>, now: Timestamp) ->
                         &decision,
                         mail,
                         account,
+                        rules.from,
                     ) {
                         Ok(reply) => Action::Reply { decision, reply },
                         Err(e) => to_human(Why::Render(e)),
@@ -300,8 +303,16 @@ fn ask_owner(
 ) -> Option<Ask> {
     let address = account.emails.first()?;
     let question =
-        render::render_confirm(rules.templates, rules.policy, mail, account, address, token)
-            .ok()?;
+        render::render_confirm(
+        rules.templates,
+        rules.policy,
+        mail,
+        account,
+        address,
+        token,
+        rules.from,
+    )
+    .ok()?;
     Some(Ask {
         pending: Pending {
             token: token.to_string(),
@@ -366,7 +377,14 @@ fn confirmation_reply(
             ack: None,
         },
         Ok(decision) => {
-            match render::render(rules.templates, rules.policy, &decision, &original, account) {
+            match render::render(
+                rules.templates,
+                rules.policy,
+                &decision,
+                &original,
+                account,
+                rules.from,
+            ) {
                 Ok(reply) => Action::Reply { decision, reply },
                 Err(e) => Action::ToHuman {
                     why: Why::Render(e),
@@ -422,5 +440,5 @@ fn acknowledgement(mail: &Inbound, rules: &Rules<'_>, now: Timestamp) -> Option<
         return None;
     }
     // A failed acknowledgement is not worth more than a log line: people still get the message.
-    render::render_ack(rules.templates, rules.policy, mail, now).ok()
+    render::render_ack(rules.templates, rules.policy, mail, now, rules.from).ok()
 }

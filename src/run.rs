@@ -246,6 +246,7 @@ pub fn examine_parsed(
     };
     let rules = Rules {
         policy: &mailbox.policy,
+        from: &mailbox.address,
         classify: &cfg.classify,
         screen: &screen,
         templates: &cfg.templates,

@@ -12,6 +12,9 @@ use mailclerk::policy::schema::Policy;
 use mailclerk::policy::{self, History};
 use mailclerk::render::{self, Templates};
 
+/// The mailbox address every reply is From (docs/policy.md "From").
+const FROM: &str = "support@notoutcrm.com";
+
 fn templates() -> Templates {
     mailclerk::config::load_templates(Path::new("templates")).expect("templates load")
 }
@@ -62,11 +65,12 @@ fn reply_text(
     let policy = Policy::load_id(Path::new("config/policies"), vendor).unwrap();
     let history = History {
         prior_contact_on: contact.map(|c| c.parse().unwrap()),
+        ..History::default()
     };
     let decision =
         policy::decide(&policy, acct, intent, received.parse().unwrap(), &history).unwrap();
     let mail = inbound("Re: Re: my subscription", received);
-    let reply = render::render(&templates(), &policy, &decision, &mail, acct).unwrap();
+    let reply = render::render(&templates(), &policy, &decision, &mail, acct, FROM).unwrap();
     message_text(&reply)
 }
 
@@ -212,6 +216,7 @@ fn crm24_acknowledgement_names_the_next_opening() {
         &policy,
         &mail,
         "2026-11-19T09:40:00Z".parse().unwrap(),
+        FROM,
     )
     .unwrap();
     assert!(
@@ -244,7 +249,7 @@ fn customer_text_is_never_template_source_nor_a_header() {
         "2026-03-20T15:00:00Z",
     );
     mail.from.name = Some("Eve\r\nBcc: victim@example.org".into());
-    let reply = render::render(&templates(), &policy, &decision, &mail, &a).unwrap();
+    let reply = render::render(&templates(), &policy, &decision, &mail, &a, FROM).unwrap();
     assert!(
         reply.body.contains("Hello {{ vendor.email }}{% raw %},"),
         "{}",
@@ -287,6 +292,7 @@ fn a_template_with_an_undefined_variable_fails_instead_of_sending_blanks() {
         &decision,
         &inbound("x", "2026-03-20T15:00:00Z"),
         &a,
+        FROM,
     )
     .unwrap_err();
     assert_eq!(err.template, "refund_granted");
