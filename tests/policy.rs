@@ -585,7 +585,7 @@ fn crm24() {
             intent: Cancel,
             received: "2026-04-10T20:29:59Z",
             contact: None,
-            want: "cancel:2026-04-11 cancelled 0 [data_deleted]",
+            want: "cancel:2026-04-11 cancelled 0 [paid_use]",
         },
         Case {
             name: "00:00 in Tehran is the anniversary",
@@ -596,7 +596,7 @@ fn crm24() {
             intent: Cancel,
             received: "2026-04-10T20:30:00Z",
             contact: None,
-            want: "cancel:2026-05-11 cancelled 0 [data_deleted]",
+            want: "cancel:2026-05-11 cancelled 0 [paid_use]",
         },
         Case {
             name: "annual",
@@ -607,7 +607,7 @@ fn crm24() {
             intent: Both,
             received: "2026-09-20T08:00:00Z",
             contact: None,
-            want: "refund:denied [no_refund] + cancel:2027-03-11 cancelled 0 [data_deleted]",
+            want: "refund:denied [no_refund] + cancel:2027-03-11 cancelled 0 [paid_use]",
         },
     ]);
 }
