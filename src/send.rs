@@ -50,6 +50,9 @@ pub enum Error {
     },
 }
 
+/// The directory, inside a directory outbox, where replies held for approval are written.
+pub const DRAFTS_DIR: &str = "drafts";
+
 impl Outbox {
     /// An outbox writing `.eml` files into `path` (created if missing).
     ///
@@ -64,6 +67,16 @@ impl Outbox {
             path: path.to_path_buf(),
             transport: lettre::FileTransport::new(path),
         })
+    }
+
+    /// The outbox for replies a person must approve: `drafts/` inside a directory outbox.
+    ///
+    /// # Errors
+    /// The directory cannot be created.
+    pub fn drafts(&self) -> Result<Outbox, Error> {
+        match self {
+            Outbox::Dir { path, .. } => Outbox::dir(&path.join(DRAFTS_DIR)),
+        }
     }
 
     /// Sends one reply, dated `date`.
