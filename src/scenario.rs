@@ -184,7 +184,20 @@ pub fn check(policy: &Policy, scenario: &Scenario) -> Result<(), Vec<String>> {
         &history,
     ) {
         Ok(decision) => decision.fields(),
-        Err(why) => return Err(vec![format!("undecidable: {why}")]),
+        // A scenario may expect people to decide: `undecidable = "<code>"` and nothing else.
+        Err(why) => {
+            return match scenario.expect.get("undecidable") {
+                Some(want) if plain_toml(want) == why.code() && scenario.expect.len() == 1 => {
+                    Ok(())
+                }
+                Some(want) => Err(vec![format!(
+                    "undecidable: expected {}, got {:?} ({why})",
+                    toml_text(want),
+                    why.code()
+                )]),
+                None => Err(vec![format!("undecidable: {why}")]),
+            };
+        }
     };
     let mut problems = Vec::new();
     for (key, want) in &scenario.expect {

@@ -49,6 +49,21 @@ pub enum Undecidable {
     },
 }
 
+impl Undecidable {
+    /// A short stable name, for scenario files (`expect.undecidable`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Undecidable::NotARequest(_) => "not_a_request",
+            Undecidable::BeforeSignUp { .. } => "before_sign_up",
+            Undecidable::BeforeFirstPayment { .. } => "before_first_payment",
+            Undecidable::UnpaidWithoutTrial => "unpaid_without_trial",
+            Undecidable::AlreadyRefunded { .. } => "already_refunded",
+            Undecidable::AfterCancellation { .. } => "after_cancellation",
+            Undecidable::ContradictsEarlier { .. } => "contradicts_earlier",
+        }
+    }
+}
+
 /// Applies `policy` to a request with `intent` from `account`, received at `received`, in
 /// the light of the account's earlier answers (`history`): a repeated cancellation gets the
 /// answer it got before, and a request that would contradict an earlier answer is undecidable.
