@@ -12,8 +12,6 @@ use mailclerk::policy::schema::Policy;
 use mailclerk::policy::{self, History};
 use mailclerk::render::{self, Templates};
 
-/// The mailbox address every reply is From (docs/policy.md "From").
-const FROM: &str = "support@notoutcrm.com";
 
 fn templates() -> Templates {
     mailclerk::config::load_templates(Path::new("templates")).expect("templates load")
@@ -70,7 +68,7 @@ fn reply_text(
     let decision =
         policy::decide(&policy, acct, intent, received.parse().unwrap(), &history).unwrap();
     let mail = inbound("Re: Re: my subscription", received);
-    let reply = render::render(&templates(), &policy, &decision, &mail, acct, FROM).unwrap();
+    let reply = render::render(&templates(), &policy, &decision, &mail, acct, &policy.vendor.email).unwrap();
     message_text(&reply)
 }
 
@@ -108,6 +106,55 @@ fn notout_refund_denied_names_the_last_day() {
         "2026-04-01T15:00:00Z",
         None
     ));
+}
+
+#[test]
+fn notout_denial_months_later_names_the_guarantee_end_not_the_period_start() {
+    // Demo 05: first paid 2026-05-31; the guarantee ended 2026-06-30, not 2026-10-30.
+    let a = account(PlanKind::Monthly, Some(("2026-05-31", "49.00")), "USD");
+    let text = reply_text("notout", &a, Intent::Both, "2026-11-18T14:12:00Z", None);
+    assert!(text.contains("ended on 2026-06-30"), "{text}");
+    assert!(!text.contains("2026-10-30"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn notout_repeated_cancellation_refers_to_the_first_answer() {
+    let policy = Policy::load_id(Path::new("config/policies"), "notout").unwrap();
+    let a = account(PlanKind::Monthly, Some(("2026-03-01", "49.00")), "USD");
+    let first = "2026-03-10T15:00:00Z";
+    let history = History {
+        cancelled: Some(policy::Earlier {
+            received: first.parse().unwrap(),
+            intent: Intent::Both,
+            effective: Some("2026-03-10".parse().unwrap()),
+        }),
+        refunded: Some(policy::Earlier {
+            received: first.parse().unwrap(),
+            intent: Intent::Both,
+            effective: None,
+        }),
+        ..History::default()
+    };
+    let again = "2026-03-12T15:10:00Z";
+    let decision =
+        policy::decide(&policy, &a, Intent::Cancellation, again.parse().unwrap(), &history)
+            .unwrap();
+    let mail = inbound("cancel my account", again);
+    let reply = render::render(&templates(), &policy, &decision, &mail, &a, &policy.vendor.email)
+        .unwrap();
+    assert!(
+        reply.body.contains("We already confirmed your cancellation when you wrote on 2026-03-10"),
+        "{}",
+        reply.body
+    );
+    assert!(
+        reply.body.contains("Your subscription was cancelled on 2026-03-10"),
+        "{}",
+        reply.body
+    );
+    assert!(!reply.body.contains("today"), "{}", reply.body);
+    insta::assert_snapshot!(message_text(&reply));
 }
 
 #[test]
@@ -216,7 +263,7 @@ fn crm24_acknowledgement_names_the_next_opening() {
         &policy,
         &mail,
         "2026-11-19T09:40:00Z".parse().unwrap(),
-        FROM,
+        &policy.vendor.email,
     )
     .unwrap();
     assert!(
@@ -249,7 +296,7 @@ fn customer_text_is_never_template_source_nor_a_header() {
         "2026-03-20T15:00:00Z",
     );
     mail.from.name = Some("Eve\r\nBcc: victim@example.org".into());
-    let reply = render::render(&templates(), &policy, &decision, &mail, &a, FROM).unwrap();
+    let reply = render::render(&templates(), &policy, &decision, &mail, &a, &policy.vendor.email).unwrap();
     assert!(
         reply.body.contains("Hello {{ vendor.email }}{% raw %},"),
         "{}",
@@ -292,7 +339,7 @@ fn a_template_with_an_undefined_variable_fails_instead_of_sending_blanks() {
         &decision,
         &inbound("x", "2026-03-20T15:00:00Z"),
         &a,
-        FROM,
+        &policy.vendor.email,
     )
     .unwrap_err();
     assert_eq!(err.template, "refund_granted");
