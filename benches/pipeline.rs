@@ -168,7 +168,8 @@ fn benches(c: &mut Criterion) {
             account,
             rules.from,
         )
-        .is_ok() {
+        .is_ok()
+        {
             replies += 1;
         }
     }

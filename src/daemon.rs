@@ -897,12 +897,15 @@ impl Worker<'_> {
                             // The question is mail we sent like any answer: its copy goes to
                             // Sent the same way (queued with the record).
                             question_id = Some(ask.mail.message_id.clone());
-                            copy = self.mailbox.handling.sent_folder.as_ref().map(|folder| {
-                                SentCopy {
-                                    folder: folder.clone(),
-                                    bytes,
-                                }
-                            });
+                            copy =
+                                self.mailbox
+                                    .handling
+                                    .sent_folder
+                                    .as_ref()
+                                    .map(|folder| SentCopy {
+                                        folder: folder.clone(),
+                                        bytes,
+                                    });
                         }
                         Err(e) => warn!(err = %error_chain(&e), "Confirmation question not sent."),
                     }

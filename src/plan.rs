@@ -84,8 +84,11 @@ pub enum ConfirmStep {
 /// The one thing that happens.
 #[derive(Debug, Clone)]
 pub enum Action {
-    /// Answer automatically.
-    Reply { decision: Decision, reply: Reply },
+    /// Answer automatically. (The decision is boxed: it is the largest part by far.)
+    Reply {
+        decision: Box<Decision>,
+        reply: Reply,
+    },
     /// Leave it for people; perhaps tell the sender a person will answer.
     ToHuman { why: Why, ack: Option<Reply> },
     /// Never answer (auto-replies, bounces, lists, loops, our own mail).
@@ -274,7 +277,10 @@ pub fn plan(mail: &Inbound, facts: &Facts, rules: &Rules<'_>, now: Timestamp) ->
                         account,
                         rules.from,
                     ) {
-                        Ok(reply) => Action::Reply { decision, reply },
+                        Ok(reply) => Action::Reply {
+                            decision: Box::new(decision),
+                            reply,
+                        },
                         Err(e) => to_human(Why::Render(e)),
                     },
                 }
@@ -302,8 +308,7 @@ fn ask_owner(
     now: Timestamp,
 ) -> Option<Ask> {
     let address = account.emails.first()?;
-    let question =
-        render::render_confirm(
+    let question = render::render_confirm(
         rules.templates,
         rules.policy,
         mail,
@@ -385,7 +390,10 @@ fn confirmation_reply(
                 account,
                 rules.from,
             ) {
-                Ok(reply) => Action::Reply { decision, reply },
+                Ok(reply) => Action::Reply {
+                    decision: Box::new(decision),
+                    reply,
+                },
                 Err(e) => Action::ToHuman {
                     why: Why::Render(e),
                     ack: None,

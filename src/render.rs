@@ -133,7 +133,7 @@ pub fn render(
         request => decided_request_values(decision, mail),
         refund => decision.refund.as_ref().map(refund_values),
         cancellation => decision.cancellation.as_ref().map(cancellation_values),
-        earlier => decision.repeats.as_ref().map(|z| context! { received_on => z.date().to_string(), received_at => received_at(z) }),
+        earlier => decision.repeats_zoned().map(|z| context! { received_on => z.date().to_string(), received_at => received_at(&z) }),
     };
     finish(templates, policy, mail, stem, ctx, from)
 }
@@ -259,7 +259,11 @@ fn decided_request_values(decision: &Decision, mail: &Inbound) -> minijinja::Val
 
 /// A receipt time as a reply states it: `2026-11-05 14:22 (America/New_York)`.
 fn received_at(z: &jiff::Zoned) -> String {
-    format!("{} ({})", z.strftime("%Y-%m-%d %H:%M"), z.time_zone().iana_name().unwrap_or("UTC"))
+    format!(
+        "{} ({})",
+        z.strftime("%Y-%m-%d %H:%M"),
+        z.time_zone().iana_name().unwrap_or("UTC")
+    )
 }
 
 /// The request, for the acknowledgement and the confirmation question, which state no
@@ -472,12 +476,13 @@ pub fn rehearse(templates: &Templates, policy: &Policy) -> Result<(), Vec<Render
         cancel(Timing::LateNotice, true),
     ];
     let received = Timestamp::UNIX_EPOCH.to_zoned(policy.calendar.zone.clone());
-    let decision = |refund: Option<&Refund>, cancellation: Option<&Cancellation>, repeats| Decision {
-        received: received.clone(),
-        refund: refund.cloned(),
-        cancellation: cancellation.cloned(),
-        repeats,
-    };
+    let decision =
+        |refund: Option<&Refund>, cancellation: Option<&Cancellation>, repeats| Decision {
+            received: received.clone(),
+            refund: refund.cloned(),
+            cancellation: cancellation.cloned(),
+            repeats,
+        };
     let mut decisions = Vec::new();
     for r in &refunds {
         decisions.push(decision(Some(r), None, None));
@@ -487,7 +492,7 @@ pub fn rehearse(templates: &Templates, policy: &Policy) -> Result<(), Vec<Render
     }
     for c in &cancellations {
         decisions.push(decision(None, Some(c), None));
-        decisions.push(decision(None, Some(c), Some(received.clone())));
+        decisions.push(decision(None, Some(c), Some(received.timestamp())));
     }
     let from = "rehearsal@example.com";
     let mut errors: Vec<RenderError> = Vec::new();

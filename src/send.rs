@@ -724,7 +724,10 @@ mod tests {
         let (head, body) = text.split_once("\r\n\r\n").expect("a header block");
         let lines: Vec<&str> = head.split("\r\n").collect();
         assert_eq!(
-            lines.iter().filter(|l| l.starts_with("MIME-Version:")).count(),
+            lines
+                .iter()
+                .filter(|l| l.starts_with("MIME-Version:"))
+                .count(),
             1,
             "{head}"
         );

@@ -438,7 +438,10 @@ fn refunds_above_the_limit_are_drafts_for_approval_not_sent() {
     assert_eq!(drafts.len(), 2, "{}", stdout(&run));
     for d in &drafts {
         let text = std::fs::read_to_string(d).unwrap();
-        assert!(text.contains("From: \"NotOut CRM\" <support@notoutcrm.com>"), "{text}");
+        assert!(
+            text.contains("From: \"NotOut CRM\" <support@notoutcrm.com>"),
+            "{text}"
+        );
         assert!(text.contains("MIME-Version: 1.0"), "{text}");
     }
     let sent_directly = std::fs::read_dir(&notout)

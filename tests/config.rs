@@ -152,7 +152,10 @@ fn auto_refund_limit_is_validated_and_applied() {
     ];
     for (table, want) in cases {
         let got = errors(table);
-        assert!(got.contains(want), "{table:?}:\n  want {want}\n  got  {got}");
+        assert!(
+            got.contains(want),
+            "{table:?}:\n  want {want}\n  got  {got}"
+        );
         assert!(got.contains("bad.toml"), "names the file: {got}");
     }
 
@@ -160,7 +163,8 @@ fn auto_refund_limit_is_validated_and_applied() {
     use mailclerk::classify::Intent;
     use mailclerk::money::{Currency, Money};
     use mailclerk::policy::{self, History};
-    let policy = Policy::load(&with_limit("ok", "amount = \"100.00\"\ncurrency = \"USD\"")).unwrap();
+    let policy =
+        Policy::load(&with_limit("ok", "amount = \"100.00\"\ncurrency = \"USD\"")).unwrap();
     let decide = |amount: &str, currency: &str| {
         let c = Currency::from_code(currency).unwrap();
         let account = Account {

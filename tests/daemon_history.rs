@@ -50,9 +50,14 @@ async fn a_customer_writing_twice_gets_consistent_answers() {
     let first = wait_for(&desk.stack, &desk.customer, "INBOX", 1, WAIT).await;
     assert_eq!(first.len(), 1, "log:\n{}", desk.log());
     let first = body(&first[0]);
-    assert!(first.contains("Your refund of 49.00 USD has been approved."), "{first}");
     assert!(
-        first.contains(&format!("Your subscription has been cancelled today, {today}")),
+        first.contains("Your refund of 49.00 USD has been approved."),
+        "{first}"
+    );
+    assert!(
+        first.contains(&format!(
+            "Your subscription has been cancelled today, {today}"
+        )),
         "{first}"
     );
 
@@ -78,7 +83,10 @@ async fn a_customer_writing_twice_gets_consistent_answers() {
     );
     assert!(!second.contains("last day of service"), "{second}");
     for d in dates(&second) {
-        assert_eq!(d, today, "every date in the repeat is the first answer's: {second}");
+        assert_eq!(
+            d, today,
+            "every date in the repeat is the first answer's: {second}"
+        );
     }
 
     // 3. A refund asked again after it was granted: people decide; the customer gets no
@@ -88,7 +96,9 @@ async fn a_customer_writing_twice_gets_consistent_answers() {
     assert_eq!(people.len(), 1, "log:\n{}", desk.log());
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(
-        read_folder(&desk.stack, &desk.customer, "INBOX").await.len(),
+        read_folder(&desk.stack, &desk.customer, "INBOX")
+            .await
+            .len(),
         2,
         "no answer to the second refund request"
     );

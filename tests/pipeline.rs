@@ -148,7 +148,8 @@ fn every_date_and_amount_in_every_demo_reply_is_a_decision_fact() {
             bytes: std::fs::read(Path::new("config/demo").join(file)).unwrap(),
         };
         let now: Timestamp = "2026-11-21T12:00:00Z".parse().unwrap();
-        let Examined::Planned { plan, .. } = run::examine(&cfg, mailbox, &store, &raw, now).unwrap()
+        let Examined::Planned { plan, .. } =
+            run::examine(&cfg, mailbox, &store, &raw, now).unwrap()
         else {
             continue;
         };
@@ -168,14 +169,19 @@ fn every_date_and_amount_in_every_demo_reply_is_a_decision_fact() {
                 continue;
             };
             if wanted(k).as_deref() != Some(v) {
-                failures.push(format!("{file}: decision {k} = {v:?}, expected.toml {:?}", wanted(k)));
+                failures.push(format!(
+                    "{file}: decision {k} = {v:?}, expected.toml {:?}",
+                    wanted(k)
+                ));
             }
             fact_dates.push(d);
         }
         for d in dates_in(&reply.body) {
             dates_checked += 1;
             if !fact_dates.contains(&d) {
-                failures.push(format!("{file}: the reply states {d}, which is no decision field ({fact_dates:?})"));
+                failures.push(format!(
+                    "{file}: the reply states {d}, which is no decision field ({fact_dates:?})"
+                ));
             }
         }
         let mut fact_amounts = Vec::new();
@@ -185,14 +191,19 @@ fn every_date_and_amount_in_every_demo_reply_is_a_decision_fact() {
         ] {
             if let (Some(a), Some(c)) = (text(amount), text(currency)) {
                 if wanted(amount).as_deref() != Some(a.as_str()) {
-                    failures.push(format!("{file}: decision {amount} = {a}, expected.toml {:?}", wanted(amount)));
+                    failures.push(format!(
+                        "{file}: decision {amount} = {a}, expected.toml {:?}",
+                        wanted(amount)
+                    ));
                 }
                 fact_amounts.push(format!("{a} {c}"));
             }
         }
         for a in amounts_in(&reply.body) {
             if !fact_amounts.contains(&a) {
-                failures.push(format!("{file}: the reply states {a}, which is no decision field ({fact_amounts:?})"));
+                failures.push(format!(
+                    "{file}: the reply states {a}, which is no decision field ({fact_amounts:?})"
+                ));
             }
         }
         for a in &fact_amounts {
@@ -203,7 +214,10 @@ fn every_date_and_amount_in_every_demo_reply_is_a_decision_fact() {
         let must_state = [
             ("received_on", true),
             ("cancellation_effective", true),
-            ("refund_window_end", text("refund").as_deref() == Some("denied")),
+            (
+                "refund_window_end",
+                text("refund").as_deref() == Some("denied"),
+            ),
         ];
         for (k, applies) in must_state {
             if let (Some(v), true) = (text(k), applies)
@@ -213,7 +227,10 @@ fn every_date_and_amount_in_every_demo_reply_is_a_decision_fact() {
             }
         }
     }
-    assert!(replies >= 20, "the demo answers at least 20 messages, got {replies}");
+    assert!(
+        replies >= 20,
+        "the demo answers at least 20 messages, got {replies}"
+    );
     assert!(dates_checked >= 40, "only {dates_checked} dates checked");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -12,7 +12,6 @@ use mailclerk::policy::schema::Policy;
 use mailclerk::policy::{self, History};
 use mailclerk::render::{self, Templates};
 
-
 fn templates() -> Templates {
     mailclerk::config::load_templates(Path::new("templates")).expect("templates load")
 }
@@ -68,7 +67,15 @@ fn reply_text(
     let decision =
         policy::decide(&policy, acct, intent, received.parse().unwrap(), &history).unwrap();
     let mail = inbound("Re: Re: my subscription", received);
-    let reply = render::render(&templates(), &policy, &decision, &mail, acct, &policy.vendor.email).unwrap();
+    let reply = render::render(
+        &templates(),
+        &policy,
+        &decision,
+        &mail,
+        acct,
+        &policy.vendor.email,
+    )
+    .unwrap();
     message_text(&reply)
 }
 
@@ -137,19 +144,35 @@ fn notout_repeated_cancellation_refers_to_the_first_answer() {
         ..History::default()
     };
     let again = "2026-03-12T15:10:00Z";
-    let decision =
-        policy::decide(&policy, &a, Intent::Cancellation, again.parse().unwrap(), &history)
-            .unwrap();
+    let decision = policy::decide(
+        &policy,
+        &a,
+        Intent::Cancellation,
+        again.parse().unwrap(),
+        &history,
+    )
+    .unwrap();
     let mail = inbound("cancel my account", again);
-    let reply = render::render(&templates(), &policy, &decision, &mail, &a, &policy.vendor.email)
-        .unwrap();
+    let reply = render::render(
+        &templates(),
+        &policy,
+        &decision,
+        &mail,
+        &a,
+        &policy.vendor.email,
+    )
+    .unwrap();
     assert!(
-        reply.body.contains("We already confirmed your cancellation when you wrote on 2026-03-10"),
+        reply
+            .body
+            .contains("We already confirmed your cancellation when you wrote on 2026-03-10"),
         "{}",
         reply.body
     );
     assert!(
-        reply.body.contains("Your subscription was cancelled on 2026-03-10"),
+        reply
+            .body
+            .contains("Your subscription was cancelled on 2026-03-10"),
         "{}",
         reply.body
     );
@@ -296,7 +319,15 @@ fn customer_text_is_never_template_source_nor_a_header() {
         "2026-03-20T15:00:00Z",
     );
     mail.from.name = Some("Eve\r\nBcc: victim@example.org".into());
-    let reply = render::render(&templates(), &policy, &decision, &mail, &a, &policy.vendor.email).unwrap();
+    let reply = render::render(
+        &templates(),
+        &policy,
+        &decision,
+        &mail,
+        &a,
+        &policy.vendor.email,
+    )
+    .unwrap();
     assert!(
         reply.body.contains("Hello {{ vendor.email }}{% raw %},"),
         "{}",

@@ -28,7 +28,7 @@ pub struct Decision {
     pub cancellation: Option<Cancellation>,
     /// Set when this answer repeats an earlier one: the receipt time of the request that was
     /// first answered with this cancellation (history rule, docs/policy.md).
-    pub repeats: Option<Zoned>,
+    pub repeats: Option<jiff::Timestamp>,
 }
 
 /// The answer to a refund request.
@@ -238,14 +238,20 @@ impl Decision {
         let date = |d: Date| Value::from(d.to_string());
         map.insert("received_at".into(), Value::from(self.received.to_string()));
         map.insert("received_on".into(), date(self.received.date()));
-        if let Some(earlier) = &self.repeats {
-            map.insert("repeats_request_of".into(), Value::from(earlier.to_string()));
+        if let Some(earlier) = self.repeats_zoned() {
+            map.insert(
+                "repeats_request_of".into(),
+                Value::from(earlier.to_string()),
+            );
         }
         if let Some(refund) = &self.refund {
             map.insert("refund".into(), Value::from(refund.kind()));
             if let Refund::Granted { amount, .. } = refund {
                 map.insert("refund_amount".into(), Value::from(amount.to_string()));
-                map.insert("refund_currency".into(), Value::from(amount.currency().code()));
+                map.insert(
+                    "refund_currency".into(),
+                    Value::from(amount.currency().code()),
+                );
             }
             if let Some(end) = refund.window_end() {
                 map.insert("refund_window_end".into(), date(end));
@@ -282,6 +288,14 @@ impl Decision {
             }
         }
         map
+    }
+}
+
+impl Decision {
+    /// [`Decision::repeats`] in the vendor's zone (the zone of `received`).
+    pub fn repeats_zoned(&self) -> Option<Zoned> {
+        self.repeats
+            .map(|ts| ts.to_zoned(self.received.time_zone().clone()))
     }
 }
 

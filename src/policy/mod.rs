@@ -10,8 +10,8 @@ pub mod decision;
 mod past;
 pub mod schema;
 
-use jiff::{Timestamp, Zoned};
 use jiff::civil::Date;
+use jiff::{Timestamp, Zoned};
 
 use crate::accounts::{Account, Payments};
 use crate::classify::Intent;
@@ -222,9 +222,11 @@ fn decide_refund<'p>(
         // day before the current period.
         if rule.charges == Charges::First && period.index > 0 {
             let first_window = window_last_day(rule, paid.first_paid_on, account);
-            let open = rule.anchor == Anchor::FirstPayment && first_window.is_some_and(|l| today <= l);
+            let open =
+                rule.anchor == Anchor::FirstPayment && first_window.is_some_and(|l| today <= l);
             if !open {
-                let first_period_end = add_days(anniversary(paid.first_paid_on, account.plan, 1), -1);
+                let first_period_end =
+                    add_days(anniversary(paid.first_paid_on, account.plan, 1), -1);
                 closed_on = closed_on.or(Some(first_window.unwrap_or(first_period_end)));
                 continue;
             }

@@ -66,7 +66,7 @@ pub(super) fn consistent(
     }
     if let Some(now) = &decision.cancellation
         && now.effective != before.effective
-        && !(intent.wants_cancellation() && !intent.wants_refund())
+        && (intent.wants_refund() || !intent.wants_cancellation())
     {
         return Err(Undecidable::ContradictsEarlier {
             confirmed_on,
@@ -76,7 +76,7 @@ pub(super) fn consistent(
     }
     if intent.wants_cancellation() {
         decision.cancellation = Some(before);
-        decision.repeats = Some(earlier.received.to_zoned(policy.calendar.zone.clone()));
+        decision.repeats = Some(earlier.received);
     }
     Ok(decision)
 }

@@ -23,8 +23,8 @@ use crate::policy::History;
 
 mod confirm;
 mod lock;
-mod progress;
 mod past;
+mod progress;
 mod sending;
 pub use confirm::new_token;
 pub use lock::{LockError, StoreLock};

@@ -45,9 +45,8 @@ impl Store {
                 .and_then(|z| z.parse::<jiff::Zoned>().ok())
                 .map(|z| z.timestamp())
                 .or_else(|| parse_stamp(&received));
-            let intent = intent.and_then(|i| {
-                serde_json::from_value::<Intent>(serde_json::Value::from(i)).ok()
-            });
+            let intent = intent
+                .and_then(|i| serde_json::from_value::<Intent>(serde_json::Value::from(i)).ok());
             let (Some(received), Some(intent)) = (received, intent) else {
                 continue;
             };
