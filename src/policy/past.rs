@@ -6,10 +6,11 @@
 //!   must never be automatic);
 //! - a cancellation was already confirmed: a new cancellation request gets the same answer,
 //!   with the same dates, marked as a repeat; a refund request after the cancellation took
-//!   effect goes to people; any answer whose cancellation date would differ from the one
-//!   already given goes to people.
+//!   effect goes to people; a refund granted now that ends the subscription at once moves
+//!   the end earlier, as the policy says; an earlier answer that can no longer be rebuilt
+//!   from the account goes to people.
 
-use super::{Decision, History, Intent, Undecidable, decide_afresh};
+use super::{Decision, History, Intent, Refund, Timing, Undecidable, decide_afresh};
 use crate::accounts::Account;
 use crate::policy::schema::Policy;
 
@@ -34,8 +35,10 @@ pub(super) fn consistent(
     };
     let confirmed_on = local(earlier.received);
     // The earlier answer, decided again as of its own receipt: the same dates and clause.
+    // Only a contact from before that request counted then (its own offer of help is recorded
+    // on its own day).
     let only_contact = History {
-        prior_contact_on: history.prior_contact_on,
+        prior_contact_on: history.prior_contact_on.filter(|c| *c < confirmed_on),
         ..History::default()
     };
     let before = decide_afresh(
@@ -64,17 +67,15 @@ pub(super) fn consistent(
             effective: before.effective,
         });
     }
-    if let Some(now) = &decision.cancellation
-        && now.effective != before.effective
-        && (intent.wants_refund() || !intent.wants_cancellation())
-    {
-        return Err(Undecidable::ContradictsEarlier {
-            confirmed_on,
-            told: before.effective,
-            now: now.effective,
-        });
-    }
-    if intent.wants_cancellation() {
+    // A refund granted now that ends the subscription at once moves the confirmed end
+    // earlier: the policy says so (CRM RUNNER: "a refund granted later moves the
+    // cancellation to at once"; NotOut: a refunded period ends at once).
+    let moved_by_refund = matches!(decision.refund, Some(Refund::Granted { .. }))
+        && decision
+            .cancellation
+            .as_ref()
+            .is_some_and(|now| now.timing == Timing::AtOnce && now.effective < before.effective);
+    if !moved_by_refund && intent.wants_cancellation() {
         decision.cancellation = Some(before);
         decision.repeats = Some(earlier.received);
     }
