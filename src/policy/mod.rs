@@ -7,6 +7,7 @@
 
 pub mod calendar;
 pub mod decision;
+mod limit;
 mod past;
 pub mod schema;
 

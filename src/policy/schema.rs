@@ -12,7 +12,7 @@ use super::calendar::{Calendar, OpeningHours, Weekdays};
 use super::decision::{AccountState, Clause};
 use crate::accounts::PlanKind;
 use crate::config::error::{ConfigError, read_toml};
-use crate::money::{Currency, Money};
+use crate::money::Money;
 
 /// A vendor's policy, validated: every clause reference resolves, every plan can be cancelled.
 #[derive(Debug, Clone)]
@@ -188,9 +188,9 @@ struct RawPolicy {
 /// `[auto_refund_limit]`: `amount = "100.00"`, `currency = "USD"`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawLimit {
-    amount: String,
-    currency: String,
+pub(super) struct RawLimit {
+    pub(super) amount: String,
+    pub(super) currency: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -493,7 +493,7 @@ impl Policy {
 
         let auto_refund_limit = raw
             .auto_refund_limit
-            .and_then(|l| refund_limit(path, &l, &mut errors));
+            .and_then(|l| super::limit::from_raw(path, &l, &mut errors));
 
         if !errors.is_empty() {
             return Err(errors);
@@ -513,66 +513,12 @@ impl Policy {
         })
     }
 
-    /// Why a decision may not be sent automatically under `auto_refund_limit`: a granted
-    /// refund above the limit, or in a currency the limit does not speak of. `None` when it
-    /// may be sent.
-    pub fn needs_approval(&self, decision: &super::Decision) -> Option<String> {
-        let limit = self.auto_refund_limit?;
-        let Some(super::Refund::Granted { amount, .. }) = &decision.refund else {
-            return None;
-        };
-        if amount.currency() != limit.currency() {
-            Some(format!(
-                "a refund of {amount} {} is in another currency than auto_refund_limit ({limit} {})",
-                amount.currency(),
-                limit.currency()
-            ))
-        } else if amount.minor() > limit.minor() {
-            Some(format!(
-                "a refund of {amount} {} is above auto_refund_limit ({limit} {})",
-                amount.currency(),
-                limit.currency()
-            ))
-        } else {
-            None
-        }
-    }
-
     /// The cancellation rule for a plan (validation guarantees one exists).
     pub fn cancellation_rule(&self, plan: PlanKind) -> &CancellationRule {
         self.cancellation_rules
             .iter()
             .find(|r| r.plans.contains(&plan))
             .expect("validated: every plan has a cancellation rule")
-    }
-}
-
-fn refund_limit(path: &Path, raw: &RawLimit, errors: &mut Vec<ConfigError>) -> Option<Money> {
-    let Some(currency) = Currency::from_code(&raw.currency) else {
-        errors.push(ConfigError::new(
-            path,
-            "auto_refund_limit.currency",
-            format!(
-                "unknown currency {:?}; expected an ISO 4217 code such as \"USD\"",
-                raw.currency
-            ),
-        ));
-        return None;
-    };
-    match Money::parse(&raw.amount, currency) {
-        Ok(m) => Some(m),
-        Err(e) => {
-            errors.push(ConfigError::new(
-                path,
-                "auto_refund_limit.amount",
-                format!(
-                    "expected an amount in {} such as \"100.00\" (a plain number, the currency goes in auto_refund_limit.currency), found {:?}: {e}",
-                    currency.code(),
-                    raw.amount
-                ),
-            ));
-            None
-        }
     }
 }
 
