@@ -376,3 +376,85 @@ fn a_template_with_an_undefined_variable_fails_instead_of_sending_blanks() {
     assert_eq!(err.template, "refund_granted");
     assert!(err.problem.contains("undefined"), "{}", err.problem);
 }
+
+/// Every NotOut refund request over two years of first payments and a spread of request days,
+/// monthly and annual, decided and rendered: granted exactly while the request date is within
+/// 30 days of the first payment (amount: the first payment), and every denial states the
+/// guarantee's real end, first payment + 30 days, and no other date but the request date.
+#[test]
+fn notout_refund_window_over_two_years_of_first_payments() {
+    let policy = Policy::load_id(Path::new("config/policies"), "notout").unwrap();
+    let templates = templates();
+    let start: jiff::civil::Date = "2025-01-01".parse().unwrap();
+    let (mut grants, mut denials, mut wrong) = (0, 0, Vec::new());
+    for day in 0..730 {
+        let first = start.checked_add(jiff::Span::new().days(day)).unwrap();
+        for plan in [PlanKind::Monthly, PlanKind::Annual] {
+            for offset in [0, 27, 28, 29, 30, 31, 32, 45, 61, 200, 400] {
+                let on = first.checked_add(jiff::Span::new().days(offset)).unwrap();
+                // 15:00 UTC is 10:00 or 11:00 in New York: the same calendar day.
+                let received = format!("{on}T15:00:00Z");
+                let mut a = account(plan, Some((&first.to_string(), "49.00")), "USD");
+                a.signed_up_on = first;
+                if let Some(p) = a.paid.as_mut() {
+                    p.last_payment = Money::parse("59.00", a.currency).unwrap();
+                }
+                let d = policy::decide(
+                    &policy,
+                    &a,
+                    Intent::Refund,
+                    received.parse().unwrap(),
+                    &History::default(),
+                )
+                .unwrap();
+                let end = first.checked_add(jiff::Span::new().days(30)).unwrap();
+                let f = d.fields();
+                let kind = f["refund"].as_str().unwrap();
+                let window_end = f.get("refund_window_end").and_then(|v| v.as_str());
+                let ok = match (offset <= 30, kind) {
+                    (true, "granted") => {
+                        grants += 1;
+                        f["refund_amount"] == "49.00" && window_end == Some(&end.to_string())
+                    }
+                    (false, "denied") => {
+                        denials += 1;
+                        let mail = inbound("refund", &received);
+                        let reply = render::render(
+                            &templates,
+                            &policy,
+                            &d,
+                            &mail,
+                            &a,
+                            &policy.vendor.email,
+                        )
+                        .unwrap();
+                        let stated: Vec<&str> = reply
+                            .body
+                            .split(|c: char| !(c.is_ascii_digit() || c == '-'))
+                            .filter(|w| w.len() == 10 && w.as_bytes()[4] == b'-')
+                            .collect();
+                        window_end == Some(&end.to_string())
+                            && stated
+                                .iter()
+                                .all(|s| *s == end.to_string() || *s == on.to_string())
+                            && stated.contains(&end.to_string().as_str())
+                    }
+                    _ => false,
+                };
+                if !ok {
+                    wrong.push(format!("{plan:?} first paid {first}, request {on}: {f:?}"));
+                }
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} of {} wrong (first: {:?})",
+        wrong.len(),
+        grants + denials + wrong.len(),
+        &wrong[..wrong.len().min(5)]
+    );
+    assert_eq!(grants, 730 * 2 * 5);
+    assert_eq!(denials, 730 * 2 * 6);
+    println!("NotOut refund window: {grants} grants, {denials} denials, 0 wrong dates or amounts");
+}
