@@ -146,7 +146,9 @@ struct InHand {
     /// Where it came from, as the ledger keeps it.
     origin: String,
     read: Option<Read>,
-    claim: Option<Claim>,
+    /// The message's digest (`store::identity`), taken before the parser has its bytes.
+    digest: Option<String>,
+    claim: Option<store::Claimed>,
 }
 
 /// How a pass ended.
@@ -621,11 +623,13 @@ impl Worker<'_> {
             .into_iter()
             .map(|mut f| {
                 let origin = format!("imap:{}/{}", self.source.folder, f.uid);
+                let digest = f.bytes.as_deref().map(store::identity::digest);
                 let read = (f.internal_date >= first_start).then(|| self.read(&mut f, &origin));
                 InHand {
                     fetched: f,
                     origin,
                     read,
+                    digest,
                     claim: None,
                 }
             })
@@ -638,6 +642,7 @@ impl Worker<'_> {
             .filter_map(|h| {
                 h.read.as_ref().map(|r| BatchItem {
                     message_id: r.message_id(),
+                    digest: h.digest.as_deref(),
                     origin: &h.origin,
                     received: h.fetched.internal_date,
                 })
@@ -676,23 +681,42 @@ impl Worker<'_> {
 
     /// Decides and acts on one message of a batch. `read` is `None` for a message older than
     /// the first start; `claim` is `None` in a dry run.
-    async fn handle(&mut self, read: Option<Read>, claim: Option<Claim>) -> Result<Handled, Error> {
+    async fn handle(
+        &mut self,
+        read: Option<Read>,
+        claim: Option<store::Claimed>,
+    ) -> Result<Handled, Error> {
         let Some(read) = read else {
             return Ok(Handled::Leave);
         };
-        let message_id = read.message_id().to_string();
-        tracing::Span::current().record("message_id", message_id.as_str());
+        tracing::Span::current().record("message_id", read.message_id());
         let now = Timestamp::now();
         let (cfg, mailbox, store) = (self.cfg, self.mailbox, &*self.store);
-        let examined = block(|| examine_parsed(cfg, mailbox, store, read, now))?;
+        let mut examined = block(|| examine_parsed(cfg, mailbox, store, read, now))?;
         crate::fault::point("after_decide");
-        let claim = match claim {
+        let store::Claimed {
+            key: message_id,
+            id_taken,
+            claim,
+        } = match claim {
             Some(claim) if self.mailbox.handling.mode != Mode::DryRun => claim,
             _ => {
                 info!(plan = %describe(&examined), "Dry run: nothing sent, filed or recorded.");
                 return Ok(Handled::Leave);
             }
         };
+        if id_taken {
+            // Another message already holds this Message-ID in the ledger: this one is handled
+            // as the new message it is, under its own key, and its answer gets its own
+            // Message-ID (ours is derived from the key), so Sent tells the two apart.
+            warn!(ledger_key = %message_id, "Message-ID already used by a different message; handled as a new message.");
+            if let Examined::Planned { plan, .. } = &mut examined
+                && let Action::Reply { reply, .. } = &mut plan.action
+            {
+                reply.message_id =
+                    crate::render::reply_message_id(&message_id, &self.mailbox.policy.vendor.email);
+            }
+        }
         match claim {
             Claim::Seen(prior) => {
                 // The state now, not at the batch's claim: the same id earlier in this batch

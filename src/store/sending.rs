@@ -21,8 +21,22 @@ use super::{Cached, Claim, During, Error, Outcome, Store, seen_in, stamp};
 #[derive(Debug, Clone, Copy)]
 pub struct BatchItem<'a> {
     pub message_id: &'a str,
+    /// The message's [`super::identity::digest`]; `None` when its bytes are not at hand (an
+    /// oversized message not downloaded): then the Message-ID alone identifies it.
+    pub digest: Option<&'a str>,
     pub origin: &'a str,
     pub received: Timestamp,
+}
+
+/// A batch message's claim, and the key its ledger row has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claimed {
+    /// The Message-ID, or [`super::identity::variant_key`] when that id already belongs to a
+    /// different message: every later store call for this message uses this key.
+    pub key: String,
+    /// The Message-ID was already taken by a different message (this one is new).
+    pub id_taken: bool,
+    pub claim: Claim,
 }
 
 /// A reply's copy, kept in the store with the reply's record until it is saved in the mail
@@ -95,7 +109,7 @@ impl Store {
     ///
     /// # Errors
     /// A failed write: nothing of the batch is claimed, and none of it may be answered.
-    pub fn claim_batch(&mut self, items: &[BatchItem<'_>]) -> Result<Vec<Claim>, Error> {
+    pub fn claim_batch(&mut self, items: &[BatchItem<'_>]) -> Result<Vec<Claimed>, Error> {
         let what = || format!("claiming a batch of {} messages", items.len());
         let tx = self
             .conn
@@ -103,13 +117,22 @@ impl Store {
             .during(what)?;
         let now = stamp(Timestamp::now());
         let mut claims = Vec::with_capacity(items.len());
-        let mut seen_here: Vec<&str> = Vec::new();
+        let mut seen_here: Vec<String> = Vec::new();
         for item in items {
-            let id = item.message_id;
-            let fresh = !seen_here.contains(&id)
-                && super::claim_in(&tx, item, &now, self.claimant.as_deref(), false)?;
-            seen_here.push(id);
-            claims.push(if fresh { Claim::New } else { seen_in(&tx, id)? });
+            let (key, id_taken) = super::ledger_key(&tx, item)?;
+            let fresh = !seen_here.contains(&key)
+                && super::claim_in(&tx, &key, item, &now, self.claimant.as_deref(), false)?;
+            let claim = if fresh {
+                Claim::New
+            } else {
+                seen_in(&tx, &key)?
+            };
+            seen_here.push(key.clone());
+            claims.push(Claimed {
+                key,
+                id_taken,
+                claim,
+            });
         }
         tx.commit().during(what)?;
         Ok(claims)
@@ -246,9 +269,15 @@ mod tests {
     use super::*;
     use crate::store::LedgerState;
 
+    fn batch(store: &mut Store, items: &[BatchItem<'_>]) -> Vec<Claim> {
+        let claimed = store.claim_batch(items).unwrap();
+        claimed.into_iter().map(|c| c.claim).collect()
+    }
+
     fn item<'a>(id: &'a str) -> BatchItem<'a> {
         BatchItem {
             message_id: id,
+            digest: None,
             origin: "imap:INBOX/1",
             received: "2026-03-01T09:00:00Z".parse().unwrap(),
         }
@@ -265,11 +294,59 @@ mod tests {
     }
 
     #[test]
+    fn a_repeated_message_id_with_other_content_gets_its_own_row() {
+        let mut store = store_on_boot("b1");
+        let with = |digest| BatchItem {
+            digest: Some(digest),
+            ..item("m@x")
+        };
+        // Two messages with one id in one batch, and a redelivery of the first.
+        let claims = store
+            .claim_batch(&[with("d1"), with("d2"), with("d1")])
+            .unwrap();
+        let keys: Vec<(&str, bool, bool)> = claims
+            .iter()
+            .map(|c| (c.key.as_str(), c.id_taken, is_new(&c.claim)))
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                ("m@x", false, true),
+                ("m@x#d2", true, true),
+                ("m@x", false, false)
+            ]
+        );
+        // Later: each keeps its identity; a third content gets a third row.
+        store.mark_attempt("m@x").unwrap();
+        store.mark_attempt("m@x#d2").unwrap();
+        let again = store
+            .claim_batch(&[with("d2"), with("d1"), with("d3")])
+            .unwrap();
+        let keys: Vec<(&str, bool)> = again
+            .iter()
+            .map(|c| (c.key.as_str(), is_new(&c.claim)))
+            .collect();
+        assert_eq!(keys, [("m@x#d2", false), ("m@x", false), ("m@x#d3", true)]);
+        // A row from before digests (schema 5) adopts the first digest that claims it.
+        batch(&mut store, &[item("old@x")]);
+        store.mark_attempt("old@x").unwrap();
+        let old = |digest| BatchItem {
+            digest: Some(digest),
+            ..item("old@x")
+        };
+        let adopted = store.claim_batch(&[old("e1"), old("e2")]).unwrap();
+        assert_eq!(adopted[0].key, "old@x");
+        assert!(!is_new(&adopted[0].claim));
+        assert_eq!(
+            (adopted[1].key.as_str(), is_new(&adopted[1].claim)),
+            ("old@x#e2", true)
+        );
+    }
+
+    #[test]
     fn a_batch_claim_is_new_once_and_a_repeated_id_is_seen() {
         let mut store = store_on_boot("b1");
-        let claims = store
-            .claim_batch(&[item("a@x"), item("b@x"), item("a@x")])
-            .unwrap();
+        let claims = batch(&mut store, &[item("a@x"), item("b@x"), item("a@x")]);
         assert_eq!(
             claims.iter().map(is_new).collect::<Vec<_>>(),
             [true, true, false]
@@ -282,14 +359,14 @@ mod tests {
     #[test]
     fn an_unattempted_claim_is_new_again_only_on_the_same_boot() {
         let mut store = store_on_boot("b1");
-        store.claim_batch(&[item("a@x"), item("b@x")]).unwrap();
+        batch(&mut store, &[item("a@x"), item("b@x")]);
         store.mark_attempt("a@x").unwrap();
-        let again = store.claim_batch(&[item("a@x"), item("b@x")]).unwrap();
+        let again = batch(&mut store, &[item("a@x"), item("b@x")]);
         assert!(matches!(&again[0], Claim::Seen(p) if p.state == LedgerState::Claimed));
         assert!(is_new(&again[1]));
 
         store.claimant = Some("b2:1:1".into());
-        let rebooted = store.claim_batch(&[item("b@x")]).unwrap();
+        let rebooted = batch(&mut store, &[item("b@x")]);
         assert!(matches!(&rebooted[0], Claim::Seen(p) if p.state == LedgerState::Claimed));
         assert!(matches!(
             store.claim("b@x", "x", item("b@x").received).unwrap(),
@@ -299,8 +376,8 @@ mod tests {
         // No boot id known (not Linux): never trusted.
         let mut unknown = Store::open_in_memory().unwrap();
         unknown.claimant = None;
-        unknown.claim_batch(&[item("c@x")]).unwrap();
-        assert!(!is_new(&unknown.claim_batch(&[item("c@x")]).unwrap()[0]));
+        batch(&mut unknown, &[item("c@x")]);
+        assert!(!is_new(&batch(&mut unknown, &[item("c@x")])[0]));
     }
 
     #[test]
@@ -309,13 +386,13 @@ mod tests {
         let at = item("a@x").received;
         assert_eq!(store.claim("a@x", "x", at).unwrap(), Claim::New);
         assert_eq!(store.attempted("a@x").unwrap(), Some(true));
-        assert!(!is_new(&store.claim_batch(&[item("a@x")]).unwrap()[0]));
+        assert!(!is_new(&batch(&mut store, &[item("a@x")])[0]));
     }
 
     #[test]
     fn a_deferred_message_is_claimed_again_and_a_sent_one_never() {
         let mut store = store_on_boot("b1");
-        store.claim_batch(&[item("a@x"), item("b@x")]).unwrap();
+        batch(&mut store, &[item("a@x"), item("b@x")]);
         for id in ["a@x", "b@x"] {
             store.mark_attempt(id).unwrap();
         }
@@ -325,7 +402,7 @@ mod tests {
         store
             .record("b@x", &Outcome::new(LedgerState::Sent, "t"))
             .unwrap();
-        let again = store.claim_batch(&[item("a@x"), item("b@x")]).unwrap();
+        let again = batch(&mut store, &[item("a@x"), item("b@x")]);
         assert!(is_new(&again[0]));
         assert_eq!(store.attempted("a@x").unwrap(), Some(false));
         assert!(matches!(&again[1], Claim::Seen(p) if p.state == LedgerState::Sent));
@@ -343,7 +420,7 @@ mod tests {
     #[test]
     fn a_copy_is_queued_with_its_record_until_dropped() {
         let mut store = store_on_boot("b1");
-        store.claim_batch(&[item("a@x"), item("b@x")]).unwrap();
+        batch(&mut store, &[item("a@x"), item("b@x")]);
         store.mark_attempt("a@x").unwrap();
         let copy = SentCopy {
             folder: "Sent".into(),

