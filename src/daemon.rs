@@ -201,8 +201,15 @@ pub async fn run_mailbox(
             backoff: Backoff::new(retry, retry_max),
             floor: retry,
         };
+        // Taken before the first connection: on a first start, mail the server received from
+        // here on is new, however long the connection and the first SELECT take. INTERNALDATE
+        // has whole seconds, truncated: a message delivered in this very second must not look
+        // older than the start.
+        let started = Timestamp::from_second(Timestamp::now().as_second())
+            .unwrap_or(Timestamp::UNIX_EPOCH);
         let link = Link {
             tokens: tokens.as_ref(),
+            started,
         };
         // Once per worker, not at every reconnection.
         if mailbox.handling.mode == Mode::Send && !mailbox.sender_rule.required {
@@ -276,6 +283,8 @@ pub async fn run_mailbox(
 /// What a session needs beyond the configuration: the mailbox's OAuth2 tokens, if any.
 struct Link<'a> {
     tokens: Option<&'a Arc<crate::oauth::TokenSource>>,
+    /// When this worker started: the first start's cut-off.
+    started: Timestamp,
 }
 
 /// The back-off after a refused OAuth2 sign-in: never shorter than the configured minimum
@@ -333,6 +342,7 @@ async fn session(
     })?;
     let mut session = connect(mailbox, source, link.tokens).await?;
     info!(idle = session.can_idle(), "Connected.");
+    crate::fault::point("after_connect");
     // Filing folders that cannot exist would leave every answered message in place, to be
     // looked at again on every pass: better to take no mail and say why.
     if let Filing::Folders {
@@ -382,6 +392,7 @@ async fn session(
             stats,
             session: &mut session,
             tokens: link.tokens,
+            started: link.started,
             relay_down_since: &mut *relay_down_since,
             retry_window,
         };
@@ -448,6 +459,8 @@ struct Worker<'a> {
     session: &'a mut Session,
     /// For opening the second connection that saves copies in Sent.
     tokens: Option<&'a Arc<crate::oauth::TokenSource>>,
+    /// When the worker started (see [`Link::started`]).
+    started: Timestamp,
     relay_down_since: &'a mut Option<Timestamp>,
     /// How long the relay may defer before the replies it will not take go to people.
     retry_window: Duration,
@@ -508,20 +521,33 @@ impl Worker<'_> {
                         first_start: since,
                     }
                 }
-                // First start: what is already in the folder is left as it is, for people.
+                // First start: what the server received before this worker started is left as
+                // it is, for people. The position is not UIDNEXT as SELECT saw it: mail
+                // delivered between the start and the SELECT would fall below it unseen. It is
+                // just before the first message since the day before the start (SEARCH SINCE
+                // has whole days in the server's zone); those before the start are each left
+                // with a log line (`handle`).
                 None => {
+                    let first_start = self.started;
+                    let day = first_start
+                        .to_zoned(jiff::tz::TimeZone::UTC)
+                        .date()
+                        .yesterday()
+                        .unwrap_or(jiff::civil::Date::MIN);
+                    let recent = self.session.uids_since(day).await?;
+                    let last_uid = match recent.first() {
+                        Some(uid) => uid.saturating_sub(1),
+                        None => state.uid_next.saturating_sub(1),
+                    };
                     info!(
                         existing = state.exists,
-                        "First start on this folder; existing mail is left alone."
+                        %first_start,
+                        "First start on this folder; mail received before the start is left alone."
                     );
-                    // INTERNALDATE has whole seconds, truncated: a message delivered in the
-                    // same second as this start must not look older than it.
-                    let now = Timestamp::from_second(Timestamp::now().as_second())
-                        .unwrap_or(Timestamp::UNIX_EPOCH);
                     Progress {
                         uid_validity: state.uid_validity,
-                        last_uid: state.uid_next.saturating_sub(1),
-                        first_start: now,
+                        last_uid,
+                        first_start,
                     }
                 }
             },
@@ -687,6 +713,9 @@ impl Worker<'_> {
         claim: Option<store::Claimed>,
     ) -> Result<Handled, Error> {
         let Some(read) = read else {
+            info!(
+                "Received before the first start; left in the folder for people, no answer and no ledger row."
+            );
             return Ok(Handled::Leave);
         };
         tracing::Span::current().record("message_id", read.message_id());

@@ -95,3 +95,45 @@ async fn a_message_id_reused_by_another_message_is_answered_and_a_redelivery_is_
         "the redeliveries got no second answer"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_request_delivered_between_connecting_and_the_first_select_is_answered() {
+    let mut desk = Desk::new("race", "", "");
+    // Old mail, there before the daemon starts: never answered, each message logged.
+    let old = desk.send_request("Refund please", "I want a refund (old).", "");
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    desk.start(&[
+        ("MAILCLERK_PAUSE_AT", "after_connect"),
+        ("MAILCLERK_PAUSE_MS", "2500"),
+    ]);
+    desk.wait_log("pause point after_connect reached", WAIT);
+    // Signed in, not yet SELECTed: this one is new mail.
+    let new = desk.send_request("Refund please", "I want a refund (new).", "");
+    desk.wait_log("First start on this folder", WAIT);
+    let replies = wait_for(&desk.stack, &desk.customer, "INBOX", 1, WAIT).await;
+    assert_eq!(
+        replies.len(),
+        1,
+        "the new request is answered; log:\n{}",
+        desk.log()
+    );
+    assert_eq!(
+        header(&replies[0], "In-Reply-To").as_deref(),
+        Some(format!("<{new}>").as_str())
+    );
+    desk.stop();
+    let log = desk.log();
+    assert!(
+        log.contains("Received before the first start; left in the folder for people"),
+        "the old request is left with a log line:\n{log}"
+    );
+    let inbox = read_folder(&desk.stack, &desk.support, "INBOX").await;
+    assert_eq!(inbox.len(), 1, "the old request stays for people");
+    assert_eq!(
+        header(&inbox[0], "Message-ID").as_deref(),
+        Some(format!("<{old}>").as_str())
+    );
+    let rows = desk.ledger();
+    assert_eq!(rows.len(), 1, "{rows:#?}");
+    assert_eq!(rows[0].message_id, new);
+}
