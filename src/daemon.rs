@@ -257,8 +257,9 @@ pub async fn run_mailbox(
                     // operator must do, then keep trying slowly; other mailboxes go on.
                     let delay = match &e {
                         Error::Store(_) => {
-                            error!(err = %error_chain(&e), "The store cannot be used; no new mail is taken until it can. Retrying.");
-                            backoff.next_delay()
+                            let delay = backoff.next_delay();
+                            error!(err = %error_chain(&e), retry_in_ms = delay.as_millis() as u64, "The store cannot be used; no new mail is taken until it can. Retrying.");
+                            delay
                         }
                         e if e.is_transient() => {
                             warn!(err = %error_chain(e), "Connection lost; reconnecting.");
@@ -379,7 +380,9 @@ async fn session(
     let mut retry = Backoff::new(retry_first, retry_max);
     loop {
         let state = session.select(&source.folder).await?;
-        backoff.reset();
+        // The reconnection back-off is not reset here: a SELECT proves IMAP works, not the
+        // store, and a store that cannot be written fails only in the pass; resetting here
+        // made a fresh login every second while the disk was full. Reset after a pass.
         if source.auth == Auth::Xoauth2 {
             sign_in.backoff.reset();
         }
@@ -397,6 +400,7 @@ async fn session(
             retry_window,
         };
         let end = worker.pass(&state, shutdown).await?;
+        backoff.reset();
         if once || *shutdown.borrow() {
             let _ = session.logout().await;
             return Ok(());
