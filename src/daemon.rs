@@ -32,6 +32,7 @@ use crate::run::{Examined, Read, decision_json, examine_parsed, open_store};
 use crate::send::{self, Smtp, SmtpError};
 use crate::store::{self, BatchItem, Claim, LedgerState, Outcome, Progress, SentCopy, Store};
 
+mod bounce;
 mod copies;
 
 /// Queued Sent copies read from the store per round.
@@ -148,6 +149,8 @@ struct InHand {
     read: Option<Read>,
     /// The message's digest (`store::identity`), taken before the parser has its bytes.
     digest: Option<String>,
+    /// Our replies this message reports as bounced (`bounce`), read from its bytes.
+    bounced: Vec<String>,
     claim: Option<store::Claimed>,
 }
 
@@ -326,6 +329,8 @@ async fn session(
                 (Auth::Xoauth2, Some(tokens)) => Smtp::with_tokens(s, tokens.clone()),
                 _ => Smtp::new(s),
             };
+            // Bounces of our replies come back to the folder read here (`bounce`).
+            let smtp = smtp.map(|smtp| smtp.with_return_path(&mailbox.address));
             Some(smtp.map_err(|e| Error::Setup(mailbox.name.clone(), error_chain(&e)))?)
         }
         (_, Mode::Send) => {
@@ -579,6 +584,7 @@ impl Worker<'_> {
                 fetched: f,
                 read,
                 claim,
+                bounced,
                 ..
             } in batch
             {
@@ -591,7 +597,7 @@ impl Worker<'_> {
                     uid = f.uid,
                     message_id = tracing::field::Empty
                 );
-                let handled = self.handle(read, claim).instrument(span).await;
+                let handled = self.handle(read, claim, &bounced).instrument(span).await;
                 match handled {
                     Ok(Handled::Deferred) => {
                         end = PassEnd::Deferred;
@@ -654,12 +660,18 @@ impl Worker<'_> {
             .map(|mut f| {
                 let origin = format!("imap:{}/{}", self.source.folder, f.uid);
                 let digest = f.bytes.as_deref().map(store::identity::digest);
+                let bounced = f
+                    .bytes
+                    .as_deref()
+                    .map(bounce::failed_replies)
+                    .unwrap_or_default();
                 let read = (f.internal_date >= first_start).then(|| self.read(&mut f, &origin));
                 InHand {
                     fetched: f,
                     origin,
                     read,
                     digest,
+                    bounced,
                     claim: None,
                 }
             })
@@ -715,6 +727,7 @@ impl Worker<'_> {
         &mut self,
         read: Option<Read>,
         claim: Option<store::Claimed>,
+        bounced: &[String],
     ) -> Result<Handled, Error> {
         let Some(read) = read else {
             info!(
@@ -760,7 +773,7 @@ impl Worker<'_> {
             Claim::New => {
                 block(|| self.store.mark_attempt(&message_id))?;
                 crate::fault::point("after_claim");
-                self.act(&message_id, &examined).await
+                self.act(&message_id, &examined, bounced).await
             }
         }
     }
@@ -884,7 +897,12 @@ impl Worker<'_> {
     }
 
     /// Does what the plan says for a newly claimed message, and records it.
-    async fn act(&mut self, message_id: &str, examined: &Examined) -> Result<Handled, Error> {
+    async fn act(
+        &mut self,
+        message_id: &str,
+        examined: &Examined,
+        bounced: &[String],
+    ) -> Result<Handled, Error> {
         let mut copy: Option<SentCopy> = None;
         let (inbound, plan) = match examined {
             Examined::Unreadable { why, .. } => {
@@ -915,6 +933,39 @@ impl Worker<'_> {
             return Ok(Handled::File(Dest::People));
         }
         let (outcome, handled) = match &plan.action {
+            Action::Skip(reason) if !bounced.is_empty() => {
+                // A failure report about our own reply: the request goes to people.
+                let mut requests = Vec::new();
+                for id in bounced {
+                    let why = format!(
+                        "the answer bounced: our reply <{id}> could not be delivered (report <{message_id}>)"
+                    );
+                    if let Some(request) = block(|| self.store.answer_bounced(id, &why))? {
+                        requests.push(request);
+                    }
+                }
+                if requests.is_empty() {
+                    info!(%reason, "Skipped; no answer (a report about a reply the ledger does not know as sent).");
+                    self.stats.skipped.fetch_add(1, Ordering::Relaxed);
+                    (
+                        base(LedgerState::Skipped, &format!("skip:{reason}")),
+                        Handled::File(Dest::Skipped),
+                    )
+                } else {
+                    warn!(requests = ?requests, "The answer bounced; the request and the report go to people.");
+                    self.stats.people.fetch_add(1, Ordering::Relaxed);
+                    (
+                        Outcome {
+                            reason: Some(format!(
+                                "the answer bounced: the answer to <{}> could not be delivered",
+                                requests.join(">, <")
+                            )),
+                            ..base(LedgerState::Review, "to_human:answer_bounced")
+                        },
+                        Handled::File(Dest::People),
+                    )
+                }
+            }
             Action::Skip(reason) => {
                 info!(%reason, "Skipped; no answer.");
                 self.stats.skipped.fetch_add(1, Ordering::Relaxed);

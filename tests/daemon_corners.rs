@@ -137,3 +137,110 @@ async fn a_request_delivered_between_connecting_and_the_first_select_is_answered
     assert_eq!(rows.len(), 1, "{rows:#?}");
     assert_eq!(rows[0].message_id, new);
 }
+
+/// Postfix's log lines about `address`, waiting until one contains `text`.
+fn postfix_log(address: &str, text: &str) -> Vec<String> {
+    let path = std::path::Path::new(&std::env::var("MAILSTACK_DIR").unwrap_or_default())
+        .join("log/postfix.log");
+    let started = std::time::Instant::now();
+    loop {
+        let log = std::fs::read_to_string(&path).unwrap_or_default();
+        let lines: Vec<String> = log
+            .lines()
+            .filter(|l| l.contains(address))
+            .map(str::to_string)
+            .collect();
+        if lines.iter().any(|l| l.contains(text)) || started.elapsed() > WAIT {
+            return lines;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_international_address_is_offered_with_smtputf8_declared() {
+    let mut desk = Desk::new("utf8", "", "");
+    let jose = user("josé");
+    accounts(desk.dir.path(), &[&jose]);
+    desk.start(&[]);
+    desk.wait_log("First start on this folder", WAIT);
+    // The From header in UTF-8 (RFC 6532), the envelope sender in ASCII.
+    let id = format!(
+        "{}@customer.example.test",
+        user("utf8req").replace('@', ".")
+    );
+    let raw = request(&jose, &desk.support, &id, "MIME-Version: 1.0\r\n");
+    deliver(&desk, "jose-envelope@example.test", &raw);
+    // Postfix takes the reply as SMTPUTF8 mail. This stack's Dovecot LMTP does not offer
+    // SMTPUTF8, so Postfix then bounces it with 5.6.7 (and cannot deliver that SMTPUTF8
+    // bounce either); without SMTPUTF8 declared, Dovecot refused it as "501 Invalid TO".
+    let lines = postfix_log(&jose, "status=bounced");
+    desk.stop();
+    assert!(
+        lines.iter().any(|l| l.contains("SMTPUTF8 is required")),
+        "the reply was not offered as SMTPUTF8 mail:\n{}\ndaemon log:\n{}",
+        lines.join("\n"),
+        desk.log()
+    );
+    assert!(
+        !lines.iter().any(|l| l.contains("Invalid TO")),
+        "{}",
+        lines.join("\n")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_bounce_of_our_answer_hands_the_request_to_people() {
+    let mut desk = Desk::new("bounce", "", "");
+    desk.start(&[]);
+    desk.wait_log("First start on this folder", WAIT);
+    let id = desk.send_request("Refund please", "I would like a refund.", "");
+    let replies = wait_for(&desk.stack, &desk.customer, "INBOX", 1, WAIT).await;
+    assert_eq!(replies.len(), 1, "{}", desk.log());
+    let ours = header(&replies[0], "Message-ID").unwrap();
+    // The customer's server gives up on our answer later and reports it (RFC 3464), to the
+    // envelope sender: the desk.
+    let report = format!(
+        "From: MAILER-DAEMON@mx.customer.example.test (Mail Delivery System)\r\nTo: {desk}\r\nSubject: Undelivered Mail Returned to Sender\r\nMessage-ID: <dsn-{n}@mx.customer.example.test>\r\nAuto-Submitted: auto-replied\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status;\r\n\tboundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nYour message could not be delivered.\r\n--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.customer.example.test\r\n\r\nFinal-Recipient: rfc822; {cust}\r\nAction: failed\r\nStatus: 5.2.2\r\n--b\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: {ours}\r\nIn-Reply-To: <{id}>\r\nSubject: Re: Refund please\r\n--b--\r\n",
+        desk = desk.support,
+        cust = desk.customer,
+        n = user("n").replace('@', "."),
+    );
+    smtp_send(
+        &desk.stack.host,
+        desk.stack.smtp_port,
+        "",
+        &desk.support,
+        &report,
+    );
+    let people = wait_for(&desk.stack, &desk.support, "mailclerk/people", 1, WAIT).await;
+    assert_eq!(
+        people.len(),
+        1,
+        "the report goes to people; log:\n{}",
+        desk.log()
+    );
+    desk.stop();
+    let rows = desk.ledger();
+    let request = rows.iter().find(|r| r.message_id == id).unwrap();
+    assert_eq!(
+        (request.state.as_str(), request.action.as_deref()),
+        ("review", Some("to_human:answer_bounced")),
+        "{rows:#?}"
+    );
+    assert!(
+        request
+            .reason
+            .as_deref()
+            .unwrap_or_default()
+            .contains("the answer bounced")
+    );
+    assert!(desk.log().contains("The answer bounced"), "{}", desk.log());
+    assert_eq!(
+        read_folder(&desk.stack, &desk.customer, "INBOX")
+            .await
+            .len(),
+        1,
+        "nothing more went to the customer"
+    );
+}

@@ -84,6 +84,8 @@ CREATE INDEX IF NOT EXISTS ledger_by_received ON ledger(received);
 DROP INDEX IF EXISTS ledger_sent_by_reply_to;
 CREATE INDEX IF NOT EXISTS ledger_mailed_by_reply_to ON ledger(reply_to, sent_at) WHERE sent_at IS NOT NULL;
 CREATE INDEX IF NOT EXISTS ledger_mailed ON ledger(sent_at) WHERE sent_at IS NOT NULL;
+-- Schema 6: bounces of our replies are matched by the reply's Message-ID.
+CREATE INDEX IF NOT EXISTS ledger_by_reply ON ledger(reply_message_id) WHERE reply_message_id IS NOT NULL;
 CREATE TABLE IF NOT EXISTS confirmation (
     token TEXT PRIMARY KEY NOT NULL,
     request_message_id TEXT NOT NULL,

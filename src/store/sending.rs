@@ -234,6 +234,41 @@ impl Store {
         })
     }
 
+    /// A report says our reply `reply_message_id` bounced: the request it answered goes to
+    /// people (state `review`, action `to_human:answer_bounced`, `why` as the reason). The row
+    /// keeps its `sent_at`, so the budget still counts the reply. Returns the request's
+    /// ledger key, if a row sent that reply.
+    ///
+    /// # Errors
+    /// A failed write.
+    pub fn answer_bounced(
+        &mut self,
+        reply_message_id: &str,
+        why: &str,
+    ) -> Result<Option<String>, Error> {
+        use rusqlite::OptionalExtension;
+        let what = || format!("noting that the reply <{reply_message_id}> bounced");
+        let key: Option<String> = self
+            .conn
+            .cached_row(
+                "SELECT message_id FROM ledger WHERE reply_message_id = ?1 AND state = 'sent'",
+                [reply_message_id],
+                |row| row.get(0),
+            )
+            .optional()
+            .during(what)?;
+        if let Some(key) = &key {
+            self.conn
+                .cached_execute(
+                    "UPDATE ledger SET state = 'review', action = 'to_human:answer_bounced',
+                        reason = ?2, updated_at = ?3 WHERE message_id = ?1",
+                    params![key, why, stamp(Timestamp::now())],
+                )
+                .during(what)?;
+        }
+        Ok(key)
+    }
+
     /// Whether the message's claim has an attempt mark.
     #[cfg(test)]
     fn attempted(&self, message_id: &str) -> Result<Option<bool>, Error> {
