@@ -881,11 +881,19 @@ impl Worker<'_> {
                         ..Outcome::new(LedgerState::Sent, "reconciled")
                     }
                 } else {
+                    let kept = self.keep_for_people(message_id, reply.as_deref()).await?;
                     warn!(
+                        kept = kept.as_deref().unwrap_or("nowhere"),
                         "Interrupted while answering; whether the reply went out is unknown, so people take it."
                     );
+                    let reason = match (&kept, &reply) {
+                        (Some(folder), Some(id)) => format!(
+                            "interrupted while answering; not found in Sent; the exact reply that may have gone out (<{id}>) is in {folder}"
+                        ),
+                        _ => "interrupted while answering; not found in Sent".into(),
+                    };
                     Outcome {
-                        reason: Some("interrupted while answering; not found in Sent".into()),
+                        reason: Some(reason),
                         ..Outcome::new(LedgerState::Review, "interrupted")
                     }
                 };
@@ -894,6 +902,32 @@ impl Worker<'_> {
                 dest
             }
         }))
+    }
+
+    /// Saves the reply kept before an interrupted send (`Store::mark_sending`) next to the
+    /// request, in the people folder (the drafts folder with keyword filing), so a person sees
+    /// exactly what the customer may already have: once, even if this is interrupted too.
+    /// Returns the folder, or `None` when nothing was kept (the send never began).
+    async fn keep_for_people(
+        &mut self,
+        message_id: &str,
+        reply_id: Option<&str>,
+    ) -> Result<Option<String>, Error> {
+        let Some(bytes) = block(|| self.store.sending(message_id))? else {
+            return Ok(None);
+        };
+        let folder = match &self.mailbox.handling.filing {
+            Filing::Folders { to_people, .. } => to_people.clone(),
+            Filing::Keywords => self.mailbox.handling.drafts_folder.clone(),
+        };
+        let there = match reply_id {
+            Some(id) => self.session.find_message_id(&folder, id).await?,
+            None => false,
+        };
+        if !there {
+            self.session.append(&folder, &bytes, &["\\Flagged"]).await?;
+        }
+        Ok(Some(folder))
     }
 
     /// Does what the plan says for a newly claimed message, and records it.
@@ -1041,7 +1075,18 @@ impl Worker<'_> {
                     let smtp = self
                         .smtp
                         .expect("send mode has an SMTP outbox (checked at session start)");
-                    match smtp.send(reply, SystemTime::now()).await {
+                    // The exact reply is kept with the claim before it is offered: if the
+                    // process dies before the record, people get the very bytes that may
+                    // have gone out (`seen`).
+                    let offered = match send::to_message(reply, SystemTime::now()) {
+                        Ok(message) => {
+                            let bytes = message.formatted();
+                            block(|| self.store.mark_sending(message_id, &bytes))?;
+                            smtp.send_message(&message, &reply.in_reply_to).await
+                        }
+                        Err(e) => Err(SmtpError::Build(e)),
+                    };
+                    match offered {
                         Ok(bytes) => {
                             *self.relay_down_since = None;
                             crate::fault::point("after_send");

@@ -362,8 +362,21 @@ impl Smtp {
     /// See [`SmtpError`]: only `Deferred` may be retried.
     pub async fn send(&self, reply: &Reply, date: SystemTime) -> Result<Vec<u8>, SmtpError> {
         let message = to_message(reply, date)?;
+        self.send_message(&message, &reply.in_reply_to).await
+    }
+
+    /// [`Smtp::send`] for a message already built (whose bytes the caller may have kept
+    /// before the send); `request_id` names the request it answers, for errors.
+    ///
+    /// # Errors
+    /// See [`SmtpError`]: only `Deferred` may be retried.
+    pub async fn send_message(
+        &self,
+        message: &Message,
+        request_id: &str,
+    ) -> Result<Vec<u8>, SmtpError> {
         let bytes = message.formatted();
-        let message_id = reply.in_reply_to.clone();
+        let message_id = request_id.to_string();
         let envelope = match &self.return_path {
             Some(sender) => lettre::address::Envelope::new(
                 Some(sender.clone()),

@@ -244,3 +244,64 @@ async fn a_bounce_of_our_answer_hands_the_request_to_people() {
         "nothing more went to the customer"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_crash_mid_send_leaves_people_the_exact_reply_that_may_have_gone_out() {
+    let mut desk = Desk::new("midsend", "", "");
+    assert!(desk.once().status.success(), "first start");
+    let id = desk.send_request("Refund please", "I want a refund.", "");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // kill -9 once the relay has accepted the reply, before anything is recorded.
+    desk.start(&[("MAILCLERK_CRASH_AT", "after_send")]);
+    assert!(
+        !desk.wait_exit(WAIT).success(),
+        "aborted at the crash point"
+    );
+    let delivered = wait_for(&desk.stack, &desk.customer, "INBOX", 1, WAIT).await;
+    assert_eq!(delivered.len(), 1, "the reply went out");
+    let out = desk.once();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let people = read_folder(&desk.stack, &desk.support, "mailclerk/people").await;
+    assert_eq!(
+        people.len(),
+        2,
+        "the request and the reply; {}",
+        stderr(&out)
+    );
+    let reply_id = header(&delivered[0], "Message-ID").unwrap();
+    let kept = people
+        .iter()
+        .find(|m| header(m, "Message-ID").as_deref() == Some(reply_id.as_str()))
+        .unwrap_or_else(|| panic!("the exact reply is with people: {}", stderr(&out)));
+    // Byte for byte what the customer got, after the trace headers delivery added.
+    let text = String::from_utf8_lossy(kept).into_owned();
+    let got = String::from_utf8_lossy(&delivered[0]).into_owned();
+    assert!(
+        got.trim_end().ends_with(text.trim_end()),
+        "kept:\n{text}\ndelivered:\n{got}"
+    );
+    let rows = desk.ledger();
+    let row = rows.iter().find(|r| r.message_id == id).unwrap();
+    assert_eq!(row.state.as_str(), "review");
+    let reason = row.reason.clone().unwrap_or_default();
+    assert!(
+        reason.contains(&format!(
+            "the exact reply that may have gone out ({reply_id}) is in mailclerk/people"
+        )),
+        "{reason}"
+    );
+    // A second recovery pass keeps one copy, and the customer has one answer.
+    assert!(desk.once().status.success());
+    assert_eq!(
+        read_folder(&desk.stack, &desk.support, "mailclerk/people")
+            .await
+            .len(),
+        2
+    );
+    assert_eq!(
+        read_folder(&desk.stack, &desk.customer, "INBOX")
+            .await
+            .len(),
+        1
+    );
+}

@@ -77,7 +77,10 @@ CREATE TABLE IF NOT EXISTS ledger (
     claimant TEXT,
     attempted_at TEXT,
     -- Schema 6: the message's digest (`identity`); NULL for rows from before it.
-    digest TEXT
+    digest TEXT,
+    -- Schema 6: the exact reply being sent, kept from just before the send until the record,
+    -- so that an interrupted send leaves people the very bytes that may have gone out.
+    sending BLOB
 ) STRICT;
 CREATE INDEX IF NOT EXISTS ledger_by_received ON ledger(received);
 -- Schema 2's index for answers only: the budget now counts acknowledgements too (below).
@@ -575,6 +578,7 @@ impl Store {
                     ("claimant", "TEXT"),
                     ("attempted_at", "TEXT"),
                     ("digest", "TEXT"),
+                    ("sending", "BLOB"),
                 ] {
                     let has: i64 = tx
                         .query_row(
@@ -815,7 +819,7 @@ impl Store {
             .cached_execute(
                 "UPDATE ledger SET state = ?2, action = ?3, intent = ?4, account_id = ?5,
                     decision_json = ?6, reply_message_id = ?7, reply_to = ?8, reason = ?9,
-                    updated_at = ?10,
+                    updated_at = ?10, sending = NULL,
                     sent_at = CASE WHEN ?2 = 'sent' OR ?11 THEN coalesce(sent_at, ?10) ELSE sent_at END
                  WHERE message_id = ?1 AND (state <> 'sent' OR ?2 = 'sent')",
                 params![

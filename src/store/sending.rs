@@ -161,6 +161,48 @@ impl Store {
         Ok(())
     }
 
+    /// Keeps the exact reply about to be offered to the relay with the message's claim (a
+    /// commit without a sync: it is there for a restart after the process was killed). The
+    /// record clears it. Also marks the attempt, if not yet marked.
+    ///
+    /// # Errors
+    /// [`Error::NotClaimed`] if the message holds no claim, or a failed write.
+    pub fn mark_sending(&mut self, message_id: &str, reply: &[u8]) -> Result<(), Error> {
+        let now = stamp(Timestamp::now());
+        let changed = self.relaxed(|conn| {
+            conn.cached_execute(
+                "UPDATE ledger SET attempted_at = coalesce(attempted_at, ?2), sending = ?3
+                 WHERE message_id = ?1 AND state = 'claimed'",
+                params![message_id, now, reply],
+            )
+            .during(|| format!("keeping the reply to <{message_id}> before sending it"))
+        })?;
+        if changed == 0 {
+            return Err(Error::NotClaimed {
+                message_id: message_id.to_string(),
+            });
+        }
+        Ok(())
+    }
+
+    /// The reply kept by [`Store::mark_sending`] for a message whose send was interrupted.
+    ///
+    /// # Errors
+    /// A failed query.
+    pub fn sending(&self, message_id: &str) -> Result<Option<Vec<u8>>, Error> {
+        use rusqlite::OptionalExtension;
+        let found: Option<Option<Vec<u8>>> = self
+            .conn
+            .cached_row(
+                "SELECT sending FROM ledger WHERE message_id = ?1",
+                [message_id],
+                |row| row.get(0),
+            )
+            .optional()
+            .during(|| format!("reading the reply kept for <{message_id}>"))?;
+        Ok(found.flatten())
+    }
+
     /// [`Store::record`], and in the same transaction the reply's copy queued for Sent.
     ///
     /// # Errors
@@ -376,6 +418,26 @@ mod tests {
             (adopted[1].key.as_str(), is_new(&adopted[1].claim)),
             ("old@x#e2", true)
         );
+    }
+
+    #[test]
+    fn the_reply_being_sent_is_kept_until_the_record() {
+        let mut store = store_on_boot("b1");
+        batch(&mut store, &[item("a@x")]);
+        assert!(matches!(
+            store.mark_sending("b@x", b"x"),
+            Err(Error::NotClaimed { .. })
+        ));
+        store.mark_sending("a@x", b"the reply").unwrap();
+        assert_eq!(store.attempted("a@x").unwrap(), Some(true));
+        assert_eq!(
+            store.sending("a@x").unwrap().as_deref(),
+            Some(&b"the reply"[..])
+        );
+        store
+            .record("a@x", &Outcome::new(LedgerState::Sent, "refund_granted"))
+            .unwrap();
+        assert_eq!(store.sending("a@x").unwrap(), None);
     }
 
     #[test]
