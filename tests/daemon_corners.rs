@@ -35,7 +35,7 @@ async fn a_message_id_reused_by_another_message_is_answered_and_a_redelivery_is_
     let desk = Desk::new("mid", "", "");
     let c = customers(&desk, "mid", 3);
     assert!(desk.once().status.success(), "first start");
-    let shared = format!("{}", user("shared").replace('@', "."));
+    let shared = user("shared").replace('@', ".");
     let shared = format!("{shared}@reused.example.test");
     let first = request(&c[0], &desk.support, &shared, "");
     // One batch: the first request, another customer's request with the same Message-ID, and
