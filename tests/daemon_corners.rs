@@ -305,3 +305,105 @@ async fn a_crash_mid_send_leaves_people_the_exact_reply_that_may_have_gone_out()
         1
     );
 }
+
+/// A relay the test runs: plain SMTP with AUTH PLAIN, SMTPUTF8 offered or not; every command
+/// it receives is kept.
+fn relay(offers_smtputf8: bool) -> (u16, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { return };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut w = stream;
+            let _ = w.write_all(b"220 relay.test ESMTP\r\n");
+            let mut line = String::new();
+            while reader.read_line(&mut line).unwrap_or(0) > 0 {
+                let cmd = line.trim_end().to_string();
+                line.clear();
+                log.lock().unwrap().push(cmd.clone());
+                let upper = cmd.to_ascii_uppercase();
+                let answer = if upper.starts_with("EHLO") {
+                    let utf8 = if offers_smtputf8 {
+                        "250-SMTPUTF8\r\n"
+                    } else {
+                        ""
+                    };
+                    format!("250-relay.test\r\n{utf8}250-8BITMIME\r\n250 AUTH PLAIN\r\n")
+                } else if upper.starts_with("AUTH") {
+                    "235 2.7.0 ok\r\n".into()
+                } else if upper == "DATA" {
+                    let _ = w.write_all(b"354 go\r\n");
+                    let mut body = String::new();
+                    while reader.read_line(&mut body).unwrap_or(0) > 0
+                        && !body.ends_with("\r\n.\r\n")
+                    {}
+                    "250 2.0.0 queued\r\n".into()
+                } else if upper == "QUIT" {
+                    let _ = w.write_all(b"221 bye\r\n");
+                    break;
+                } else {
+                    "250 2.1.0 ok\r\n".into()
+                };
+                let _ = w.write_all(answer.as_bytes());
+            }
+        }
+    });
+    (port, seen)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_international_address_needs_smtputf8_from_the_relay_or_goes_to_people() {
+    use mailclerk::send::{Smtp, SmtpError, SmtpSettings};
+    let reply = mailclerk::render::Reply {
+        from_name: "NotOut CRM".into(),
+        from: "support@notoutcrm.com".into(),
+        to: "josé@example.test".into(),
+        subject: "Re: refund".into(),
+        message_id: "mailclerk.0123456789abcdef0123456789abcdef@notoutcrm.com".into(),
+        in_reply_to: "m1@example.test".into(),
+        references: vec!["m1@example.test".into()],
+        template: "refund_granted".into(),
+        body: "Hello\n".into(),
+    };
+    for offered in [true, false] {
+        let (port, seen) = relay(offered);
+        let settings = SmtpSettings {
+            host: "127.0.0.1".into(),
+            port,
+            security: mailclerk::config::mail::Security::Plain,
+            ca_file: None,
+            user: "desk@example.test".into(),
+            auth: mailclerk::config::mail::Auth::Password,
+            password: "secret".into(),
+            timeout: Duration::from_secs(5),
+            retry_first: Duration::from_secs(1),
+            retry_max: Duration::from_secs(1),
+            retry_window: Duration::from_secs(1),
+        };
+        let smtp = Smtp::new(&settings)
+            .unwrap()
+            .with_return_path("desk@example.test");
+        let result = smtp.send(&reply, std::time::SystemTime::now()).await;
+        let seen = seen.lock().unwrap().clone();
+        let mail: Vec<&String> = seen.iter().filter(|c| c.starts_with("MAIL FROM")).collect();
+        if offered {
+            assert!(result.is_ok(), "{result:?}");
+            assert_eq!(mail.len(), 1, "{seen:?}");
+            assert!(mail[0].contains("SMTPUTF8"), "{seen:?}");
+            assert!(
+                mail[0].contains("<desk@example.test>"),
+                "the desk is the envelope sender: {seen:?}"
+            );
+        } else {
+            let err = result.expect_err("a relay without SMTPUTF8 cannot take it");
+            assert!(matches!(err, SmtpError::Refused { .. }), "{err:?}");
+            let text = mailclerk::error_chain(&err);
+            assert!(text.contains("does not offer SMTPUTF8"), "{text}");
+            assert!(mail.is_empty(), "nothing was offered: {seen:?}");
+        }
+    }
+}
