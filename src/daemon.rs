@@ -1043,6 +1043,26 @@ impl Worker<'_> {
                     Handled::File(Dest::People),
                 )
             }
+            Action::Reply { reply, .. }
+                if let Some(earlier) = block(|| {
+                    self.store
+                        .answered_in_thread(&inbound.references, &reply.to)
+                })? =>
+            {
+                // An answer to our answer: a person reads it (a marker-less responder would
+                // otherwise get the whole reply budget).
+                warn!(earlier = %earlier, "A reply to our answer; handed to people.");
+                self.stats.people.fetch_add(1, Ordering::Relaxed);
+                (
+                    Outcome {
+                        reason: Some(format!(
+                            "a reply to our answer to <{earlier}>; people continue the thread"
+                        )),
+                        ..base(LedgerState::Review, "to_human:reply_to_our_answer")
+                    },
+                    Handled::File(Dest::People),
+                )
+            }
             Action::Reply { decision, reply } => {
                 let sent = |state| Outcome {
                     decision_json: Some(

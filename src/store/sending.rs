@@ -311,6 +311,36 @@ impl Store {
         Ok(key)
     }
 
+    /// The request whose sent answer is one of `ids` (a message's References), answered to
+    /// `to`, unless that answer invited a reply (a refund pending the customer's contact). A
+    /// message answering our answer then goes to people: a responder that strips every
+    /// auto-reply marker gets one answer, not the whole reply budget.
+    ///
+    /// # Errors
+    /// A failed query.
+    pub fn answered_in_thread(&self, ids: &[String], to: &str) -> Result<Option<String>, Error> {
+        use rusqlite::OptionalExtension;
+        let to = crate::accounts::normalize_address(to);
+        for id in ids {
+            let found: Option<(String, Option<String>)> = self
+                .conn
+                .cached_row(
+                    "SELECT message_id, decision_json FROM ledger
+                     WHERE reply_message_id = ?1 AND reply_to = ?2 AND sent_at IS NOT NULL",
+                    params![id, to],
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )
+                .optional()
+                .during(|| format!("looking for our answer <{id}>"))?;
+            if let Some((key, decision)) = found
+                && !decision.unwrap_or_default().contains("pending_contact")
+            {
+                return Ok(Some(key));
+            }
+        }
+        Ok(None)
+    }
+
     /// Whether the message's claim has an attempt mark.
     #[cfg(test)]
     fn attempted(&self, message_id: &str) -> Result<Option<bool>, Error> {
