@@ -10,6 +10,9 @@ use mailclerk::cli::{
 use mailclerk::config::Config;
 use mailclerk::{check, run, scenario};
 
+/// sysexits.h EX_USAGE: the command line was wrong (such as a `--mailbox` the configuration
+/// does not have).
+const EX_USAGE: u8 = 64;
 /// sysexits.h EX_DATAERR: the input data was wrong.
 const EX_DATAERR: u8 = 65;
 /// sysexits.h EX_CONFIG: the configuration is wrong; systemd's RestartPreventExitStatus=78.
@@ -68,6 +71,9 @@ fn main() -> ExitCode {
                     println!("{line}");
                     ExitCode::SUCCESS
                 }
+                Err(e @ (run::Error::NoSuchMailbox(_) | run::Error::WhichMailbox(_))) => {
+                    failed(&e, EX_USAGE)
+                }
                 Err(e) => failed(&e, EX_DATAERR),
             }
         }
@@ -90,6 +96,12 @@ fn main() -> ExitCode {
                 Ok(cfg) => cfg,
                 Err(errors) => return config_failed(&errors),
             };
+            if let Some(name) = mailbox.as_deref()
+                && cfg.mailbox(name).is_none()
+            {
+                let e = run::Error::NoSuchMailbox(name.into());
+                return failed(&e, EX_USAGE);
+            }
             let opts = check::Options {
                 mailbox,
                 received,
@@ -158,7 +170,7 @@ fn auth_login(config: &std::path::Path, mailbox: &str, wait_seconds: u64) -> Exi
             "error: no mailbox called {mailbox:?} in {}",
             config.display()
         );
-        return ExitCode::from(EX_CONFIG);
+        return ExitCode::from(EX_USAGE);
     };
     let Some(settings) = &m.oauth2 else {
         eprintln!(

@@ -40,10 +40,11 @@ fn policy_test_reports_each_failure_with_expected_and_actual() {
         "tests/fixtures/scenarios/bad-format.toml",
     ]);
     insta::assert_snapshot!(stdout(&o), @r#"
-ERROR tests/fixtures/scenarios/bad-format.toml:5: scenario[0].recieved: unknown field `recieved`, expected one of `id`, `policy`, `intent`, `received`, `account`, `history`, `expect`
+ERROR tests/fixtures/scenarios/bad-format.toml line 1, key scenario[0].received: missing: this key is required
+ERROR tests/fixtures/scenarios/bad-format.toml line 5, key scenario[0].recieved: unknown key; did you mean received? (keys here: id, policy, intent, received, account, history, expect)
 FAIL tests/fixtures/scenarios/failing.toml: wrong-amount-and-missing-cancellation: cancellation: expected "confirmed", got nothing; refund_amount: expected "39.00", got "49.00"
 FAIL tests/fixtures/scenarios/failing.toml: unknown-policy: policy "nosuchvendor" does not load: config/policies/nosuchvendor.toml: cannot read the file: No such file or directory (os error 2)
-1 passed, 3 failed
+1 passed, 4 failed
 "#);
     assert_eq!(o.status.code(), Some(1));
 }
@@ -336,6 +337,37 @@ fn accounts_import_reports_and_refuses_bad_files_whole() {
         "{}",
         stderr(&o)
     );
+    assert_eq!(o.status.code(), Some(64), "no mailbox named: a usage error");
+}
+
+/// A `--mailbox` the configuration does not have is a mistake on the command line (64,
+/// EX_USAGE), not bad data (65) nor a broken configuration (78, which systemd will not retry).
+#[test]
+fn a_wrong_mailbox_choice_exits_64() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cfg = demo_config(tmp.path());
+    let cfg = cfg.to_str().unwrap();
+    let eml = "config/demo/notout/inbox/01-refund-within-guarantee.eml";
+    for args in [
+        &[
+            "accounts",
+            "import",
+            "--config",
+            cfg,
+            "--mailbox",
+            "nope",
+            "tests/fixtures/csv/good.csv",
+        ][..],
+        &["check", "--config", cfg, "--mailbox", "nope", eml][..],
+    ] {
+        let o = mailclerk(args);
+        assert_eq!(o.status.code(), Some(64), "{args:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("no mailbox called \"nope\""),
+            "{}",
+            stderr(&o)
+        );
+    }
 }
 
 #[test]
@@ -355,5 +387,5 @@ fn production_example_checks_with_its_credentials_and_names_them_without() {
         .output()
         .unwrap();
     assert_eq!(missing.status.code(), Some(78));
-    assert!(stderr(&missing).contains("mailbox[0].source.password_credential: credential \"imap-password\" needs $CREDENTIALS_DIRECTORY"), "{}", stderr(&missing));
+    assert!(stderr(&missing).contains("key mailbox[0].source.password_credential: credential \"imap-password\" needs $CREDENTIALS_DIRECTORY"), "{}", stderr(&missing));
 }
