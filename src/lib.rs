@@ -35,6 +35,7 @@ pub mod fault;
 pub mod intake;
 pub mod money;
 pub mod oauth;
+pub mod ownership;
 pub mod parse;
 pub mod pattern;
 pub mod plan;

@@ -62,7 +62,8 @@ fn main() -> ExitCode {
                     csv,
                 },
         } => {
-            let cfg = match Config::load(&config) {
+            // Only the store is touched: no mail credentials needed (cron, a shell).
+            let cfg = match Config::load_without_secrets(&config) {
                 Ok(cfg) => cfg,
                 Err(errors) => return config_failed(&errors),
             };

@@ -8,6 +8,7 @@ pub mod error;
 pub mod guard;
 pub mod mail;
 pub mod oauth2;
+pub mod offline;
 pub mod read;
 
 use std::path::{Path, PathBuf};
@@ -282,6 +283,16 @@ impl Config {
             mailboxes,
         };
         (errors, Some(config))
+    }
+
+    /// Loads the configuration as [`Config::load`] does, but reads no password or client
+    /// secret (they are left empty): for commands that only use the stores, which must run
+    /// from a shell or cron without the service's credentials.
+    ///
+    /// # Errors
+    /// As [`Config::load`], less the secrets that could not be read.
+    pub fn load_without_secrets(file: &Path) -> Result<Config, ConfigErrors> {
+        offline::without_secrets(|| Config::load(file))
     }
 
     /// The mailbox called `name`.
