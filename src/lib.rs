@@ -24,6 +24,7 @@
 
 pub mod account_csv;
 pub mod accounts;
+pub mod backup;
 pub mod budget;
 pub mod check;
 pub mod classify;

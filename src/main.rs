@@ -86,6 +86,11 @@ fn main() -> ExitCode {
                     wait_seconds,
                 },
         } => auth_login(&config, &mailbox, wait_seconds),
+        Command::Backup {
+            config,
+            mailbox,
+            out,
+        } => backup(&config, mailbox.as_deref(), &out),
         Command::Check {
             config,
             mailbox,
@@ -196,6 +201,29 @@ fn auth_login(config: &std::path::Path, mailbox: &str, wait_seconds: u64) -> Exi
             );
             ExitCode::SUCCESS
         }
+        Err(e) => failed(&e, 1),
+    }
+}
+
+fn backup(config: &std::path::Path, mailbox: Option<&str>, out: &std::path::Path) -> ExitCode {
+    // Only the stores are read: no mail credentials needed (cron, a shell).
+    let cfg = match Config::load_without_secrets(config) {
+        Ok(cfg) => cfg,
+        Err(errors) => return config_failed(&errors),
+    };
+    match mailclerk::backup::backup_all(&cfg, mailbox, out) {
+        Ok(copies) => {
+            for c in copies {
+                println!(
+                    "mailbox {}: store copied to {} ({} bytes, integrity ok)",
+                    c.mailbox,
+                    c.to.display(),
+                    c.bytes
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e @ mailclerk::backup::Error::NoSuchMailbox(_)) => failed(&e, EX_USAGE),
         Err(e) => failed(&e, 1),
     }
 }
