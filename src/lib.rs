@@ -24,6 +24,7 @@
 
 pub mod account_csv;
 pub mod accounts;
+pub mod backup;
 pub mod budget;
 pub mod check;
 pub mod classify;
@@ -35,6 +36,7 @@ pub mod fault;
 pub mod intake;
 pub mod money;
 pub mod oauth;
+pub mod ownership;
 pub mod parse;
 pub mod pattern;
 pub mod plan;
