@@ -508,7 +508,7 @@ fn config_check_notes_a_vendor_email_that_is_not_the_mailbox_address() {
     let notes: Vec<&str> = out.lines().filter(|l| l.starts_with("note: ")).collect();
     assert_eq!(notes.len(), 1, "only the NotOut mailbox differs: {out}");
     for want in [
-        "demo.toml: mailbox[0].address: replies are sent From support@notoutcrm.com (this mailbox)",
+        "demo.toml, key mailbox[0].address: replies are sent From support@notoutcrm.com (this mailbox)",
         "vendor.email = \"help@notoutcrm.com\"",
         "never used as From or Reply-To",
     ] {

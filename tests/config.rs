@@ -151,10 +151,13 @@ fn auto_refund_limit_is_validated_and_applied() {
             "amount = \"-5\"\ncurrency = \"USD\"",
             "auto_refund_limit.amount: expected an amount in USD",
         ),
-        ("amount = \"100.00\"", "missing field `currency`"),
+        (
+            "amount = \"100.00\"",
+            "auto_refund_limit.currency: missing: this key is required",
+        ),
         (
             "amount = \"100.00\"\ncurrency = \"USD\"\nper = \"day\"",
-            "unknown field `per`",
+            "auto_refund_limit.per: unknown key; expected one of amount, currency",
         ),
     ];
     for (table, want) in cases {
