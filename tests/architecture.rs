@@ -3,6 +3,7 @@
 
 const PURE: &[&str] = &[
     "src/parse.rs",
+    "src/parse/quote.rs",
     "src/screen.rs",
     "src/sender_auth.rs",
     "src/budget.rs",
