@@ -4,7 +4,7 @@
 
 use jiff::Timestamp;
 use jiff::fmt::rfc2822::DateTimeParser;
-use mail_parser::{Header, HeaderName, HeaderValue, Message, MessageParser};
+use mail_parser::{Header, HeaderName, HeaderValue, Message, MessageParser, MimeHeaders};
 use sha2::{Digest, Sha256};
 
 use quote::{forwarded, new_text};
@@ -57,6 +57,15 @@ pub struct AutoHeaders {
     pub forwarded: Option<Box<Forwarded>>,
     /// Every `Authentication-Results` value, topmost first; judged by [`crate::sender_auth`].
     pub authentication_results: Vec<String>,
+    /// The `Sender` address (the agent that sent it for the From author), lower-cased.
+    pub sender: Option<String>,
+    /// Names of report headers present (`TLS-Report-Domain`, `TLS-Report-Submitter`).
+    pub report_headers: Vec<String>,
+    /// The content type of every MIME part, lower-cased, each once, in order (not those of a
+    /// message attached inside: a bounce's returned message is not the bounce).
+    pub part_types: Vec<String>,
+    /// Every attachment's file name, lower-cased.
+    pub attachment_names: Vec<String>,
 }
 
 /// The message inside a forward, as far as the forward shows it.
@@ -136,11 +145,48 @@ pub fn parse(raw: &RawMail, max_size: usize) -> Result<Inbound, Unparseable> {
             limit: max_size,
         });
     }
-    std::panic::catch_unwind(|| parse_message(raw)).unwrap_or(Err(Unparseable::NotMail))
+    let bytes = normalized_line_ends(&raw.bytes);
+    std::panic::catch_unwind(|| parse_message(&bytes, raw.received, size))
+        .unwrap_or(Err(Unparseable::NotMail))
 }
 
-fn parse_message(raw: &RawMail) -> Result<Inbound, Unparseable> {
-    let bytes = raw.bytes.as_slice();
+/// The message with every bare CR (old Mac line ends, or a CR that lost its LF on the way)
+/// made a CRLF, and a run of CRs before an LF made one CRLF: mail-parser splits lines on LF
+/// only, so a message written with bare CRs would otherwise be one long header line, and its
+/// From, Subject and screening headers would be lost. Borrowed unchanged when there is none.
+fn normalized_line_ends(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    let bare = |i: usize| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
+    if !(0..bytes.len()).any(bare) {
+        return std::borrow::Cow::Borrowed(bytes);
+    }
+    let mut out = Vec::with_capacity(bytes.len() + bytes.len() / 32);
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'\r' {
+            out.push(bytes[i]);
+            i += 1;
+            continue;
+        }
+        let run = bytes[i..].iter().take_while(|&&b| b == b'\r').count();
+        if bytes.get(i + run) == Some(&b'\n') {
+            // "\r\r\n" is one line end written twice over, not a blank line.
+            out.extend_from_slice(b"\r\n");
+            i += run + 1;
+        } else {
+            for _ in 0..run {
+                out.extend_from_slice(b"\r\n");
+            }
+            i += run;
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+fn parse_message(
+    bytes: &[u8],
+    given: Option<Timestamp>,
+    size: usize,
+) -> Result<Inbound, Unparseable> {
     let message = MessageParser::default()
         .parse(bytes)
         .ok_or(Unparseable::NotMail)?;
@@ -151,15 +197,20 @@ fn parse_message(raw: &RawMail) -> Result<Inbound, Unparseable> {
     {
         return Err(Unparseable::NotMail);
     }
-    let from = single_from(&message)?;
-    let received = match raw.received {
+    let subject = message.subject().map(one_line).unwrap_or_default();
+    let mut auto = auto_headers(&message, bytes);
+    let from = match single_from(&message) {
+        Err(Unparseable::NoFrom) if is_null_sender_bounce(&message, &auto, &subject, bytes) => {
+            null_sender(&message, bytes)
+        }
+        other => other?,
+    };
+    let received = match given {
         Some(at) => at,
         None => topmost_received(&message, bytes).ok_or(Unparseable::NoReceiptTime)?,
     };
     let reply_to = message.reply_to().and_then(|a| a.first()).map(to_address);
-    let subject = message.subject().map(one_line).unwrap_or_default();
     let body = message.body_text(0).unwrap_or_default();
-    let mut auto = auto_headers(&message, bytes);
     auto.forwarded = forwarded(&message, &subject, &body).map(Box::new);
     Ok(Inbound {
         message_id: message_id(&message).unwrap_or_else(|| generated_id(bytes)),
@@ -171,8 +222,52 @@ fn parse_message(raw: &RawMail) -> Result<Inbound, Unparseable> {
         subject,
         text: new_text(&body),
         auto,
-        size: bytes.len(),
+        size,
     })
+}
+
+/// A message without a usable From that is plainly a bounce: its reverse-path is null, it
+/// carries a delivery report, its From names the mailer daemon (`From: MAILER-DAEMON <>`), or
+/// its subject is a mail system's. Read with an empty sender, it is screened as a bounce
+/// (RFC 3464, RFC 3834 §2) rather than sent to people as "no From address".
+fn is_null_sender_bounce(
+    message: &Message<'_>,
+    auto: &AutoHeaders,
+    subject: &str,
+    bytes: &[u8],
+) -> bool {
+    let from_names_daemon = message
+        .headers()
+        .iter()
+        .filter(|h| h.name == HeaderName::From)
+        .any(|h| {
+            let value = raw_value(h, bytes).to_lowercase();
+            ["mailer-daemon", "postmaster", "mail delivery"]
+                .iter()
+                .any(|d| value.contains(d))
+        });
+    auto.return_path.as_deref() == Some("")
+        || auto.report_type.as_deref() == Some("delivery-status")
+        || auto
+            .part_types
+            .iter()
+            .any(|t| t == "message/delivery-status" || t == "message/global-delivery-status")
+        || from_names_daemon
+        || crate::screen::is_bounce_subject(subject)
+}
+
+/// The sender of a null-sender bounce: no address, the From's display text as its name.
+fn null_sender(message: &Message<'_>, bytes: &[u8]) -> Address {
+    let name = message
+        .headers()
+        .iter()
+        .find(|h| h.name == HeaderName::From)
+        .map(|h| one_line(&raw_value(h, bytes)))
+        .filter(|n| !n.is_empty());
+    Address {
+        name,
+        email: String::new(),
+    }
 }
 
 /// RFC 5322 ftext: printable ASCII except the colon. A "header" whose name is anything else
@@ -376,6 +471,8 @@ const LIST_HEADERS: [&str; 7] = [
     "List-Archive",
 ];
 const AUTOREPLY_MARKERS: [&str; 3] = ["X-Autoreply", "X-Autorespond", "X-Autoresponder"];
+/// SMTP TLS reports (RFC 8460 §5.3).
+const REPORT_HEADERS: [&str; 2] = ["TLS-Report-Domain", "TLS-Report-Submitter"];
 
 /// Screening's inputs, taken from the top-level header section only (a bounce carries the
 /// original message's headers inside it; those are not this message's).
@@ -397,6 +494,15 @@ fn auto_headers(message: &Message<'_>, bytes: &[u8]) -> AutoHeaders {
         } else if is_named(header, "Return-Path") {
             auto.return_path
                 .get_or_insert_with(|| return_path(&value()));
+        } else if is_named(header, "Sender") {
+            auto.sender = header
+                .value
+                .as_address()
+                .and_then(|a| a.first())
+                .and_then(|a| a.address.as_deref())
+                .map(|a| a.trim().to_lowercase());
+        } else if let Some(report) = REPORT_HEADERS.iter().find(|n| n.eq_ignore_ascii_case(name)) {
+            push_once(&mut auto.report_headers, report);
         } else if let Some(list) = LIST_HEADERS.iter().find(|n| n.eq_ignore_ascii_case(name)) {
             push_once(&mut auto.list_headers, list);
         } else if let Some(marker) = AUTOREPLY_MARKERS
@@ -418,6 +524,18 @@ fn auto_headers(message: &Message<'_>, bytes: &[u8]) -> AutoHeaders {
             auto.report_type = ct.attribute("report-type").map(str::to_lowercase);
         }
         None => auto.content_type = "text/plain".to_string(),
+    }
+    for part in &message.parts {
+        if let Some(ct) = part.content_type() {
+            let subtype = ct.subtype().unwrap_or_default();
+            push_once(
+                &mut auto.part_types,
+                &format!("{}/{}", ct.ctype(), subtype).to_lowercase(),
+            );
+        }
+        if let Some(name) = part.attachment_name() {
+            auto.attachment_names.push(name.to_lowercase());
+        }
     }
     auto
 }
@@ -578,6 +696,10 @@ mod tests {
                 "mx.vendor.example; dmarc=pass header.from=kunde.example".into(),
                 "other.example; none".into(),
             ],
+            sender: None,
+            report_headers: vec![],
+            part_types: vec!["multipart/report".into(), "text/plain".into()],
+            attachment_names: vec![],
         };
         assert_eq!(p.auto, want);
         assert_eq!(p.text, "bounce");
