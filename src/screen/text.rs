@@ -150,7 +150,7 @@ static AUTO_REPLY_OPENING: LazyLock<Pattern> = LazyLock::new(|| {
         r"|on (?:vacation|holiday|annual leave|leave|parental leave|maternity leave|sick leave|paternity leave)|out on leave)",
         // de
         r"|(?:dies ist|das ist|hierbei handelt es sich um) eine automatische (?:antwort|nachricht|e-?mail|benachrichtigung)",
-        r"|ich bin (?:\S+ ){0,6}?(?:nicht im (?:büro|buero|haus|office)|abwesend|im urlaub|au(?:ß|ss)er haus|nicht erreichbar)",
+        r"|ich bin (?:\S+ ){0,8}?(?:nicht im (?:büro|buero|haus|office)|abwesend|im urlaub|au(?:ß|ss)er haus|nicht erreichbar)",
         // fr
         r"|(?:ceci est|il s'agit d') ?(?:une|un) (?:réponse|reponse|message|courriel|e-?mail) automatique",
         r"|je (?:suis|serai) (?:\S+ ){0,4}?(?:absente?|en congés?|en vacances|hors du bureau|pas au bureau|en déplacement)",
@@ -165,7 +165,7 @@ static AUTO_REPLY_OPENING: LazyLock<Pattern> = LazyLock::new(|| {
         r"|(?:sono|sarò|saro) (?:\S+ ){0,4}?(?:fuori (?:ufficio|sede)|assente|in ferie|in vacanza)",
         // nl
         r"|dit is een automatisch(?: gegenereerd)? (?:antwoord|bericht)",
-        r"|ik ben (?:\S+ ){0,6}?(?:afwezig|niet op kantoor|niet aanwezig|met vakantie|op vakantie|buiten kantoor)",
+        r"|ik ben (?:\S+ ){0,8}?(?:afwezig|niet op kantoor|niet aanwezig|met vakantie|op vakantie|buiten kantoor)",
         r")"
     ))
     .expect("static regex")
