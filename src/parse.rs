@@ -7,7 +7,7 @@ use jiff::fmt::rfc2822::DateTimeParser;
 use mail_parser::{Header, HeaderName, HeaderValue, Message, MessageParser, MimeHeaders};
 use sha2::{Digest, Sha256};
 
-use quote::{forwarded, new_text};
+use quote::{body_text, forwarded, new_text};
 
 mod quote;
 
@@ -210,7 +210,7 @@ fn parse_message(
         None => topmost_received(&message, bytes).ok_or(Unparseable::NoReceiptTime)?,
     };
     let reply_to = message.reply_to().and_then(|a| a.first()).map(to_address);
-    let body = message.body_text(0).unwrap_or_default();
+    let body = body_text(&message);
     auto.forwarded = forwarded(&message, &subject, &body).map(Box::new);
     Ok(Inbound {
         message_id: message_id(&message).unwrap_or_else(|| generated_id(bytes)),

@@ -9,6 +9,33 @@ use regex::Regex;
 use super::{Address, Forwarded, is_addr_spec, one_line, to_address};
 use crate::pattern::Pattern;
 
+/// Block-level tags, before which an HTML body's text breaks its line.
+static BLOCK_TAG: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"(?i)</?(?:div|p|hr|blockquote|tr|li|table|h[1-6])\b").expect("static regex")
+});
+
+/// A message's preferred body as text. mail-parser's HTML conversion breaks lines only at
+/// `<br>` and `</p>`, so Outlook's reply header (`<div id="divRplyFwdMsg"><b>Von:</b> ...`)
+/// ran on from the customer's last sentence and was never seen as the start of the history:
+/// every block-level tag now starts a line.
+pub(super) fn body_text(message: &Message<'_>) -> String {
+    use mail_parser::PartType;
+    match message.text_part(0).map(|p| &p.body) {
+        Some(PartType::Html(html)) => {
+            let mut broken = String::with_capacity(html.len() + html.len() / 16);
+            let mut last = 0;
+            BLOCK_TAG.each_match(html, |span| {
+                broken.push_str(&html[last..span.start]);
+                broken.push_str("<br>");
+                last = span.start;
+            });
+            broken.push_str(&html[last..]);
+            mail_parser::decoders::html::html_to_text(&broken)
+        }
+        _ => message.body_text(0).map(|b| b.into_owned()).unwrap_or_default(),
+    }
+}
+
 /// The separator line above an inline forward, in the languages mail clients write.
 static FORWARD_MARK: LazyLock<Pattern> = LazyLock::new(|| {
     Pattern::new(concat!(
@@ -61,7 +88,7 @@ pub(super) fn forwarded(message: &Message<'_>, subject: &str, body: &str) -> Opt
         return Some(Forwarded {
             from,
             subject: inner.subject().map(one_line).unwrap_or_default(),
-            text: new_text(&inner.body_text(0).unwrap_or_default()),
+            text: new_text(&body_text(inner)),
         });
     }
     let body = body.replace("\r\n", "\n").replace('\r', "\n");
@@ -136,7 +163,7 @@ static CUT_FROM: LazyLock<Pattern> = LazyLock::new(|| {
     Pattern::new(concat!(
         r"(?i)^\s*(?:",
         r"on\b.{0,200}\bwrote:|am\b.{0,200}\bschrieb\b.{0,100}:|el\b.{0,200}\bescribi[oó]:",
-        r"|le\b.{0,200}\ba [ée]crit\s*:|em\b.{0,200}\bescreveu:|il\b.{0,200}\bha scritto:",
+        r"|le\b.{0,200}\ba\s+[ée]crit\s*:|em\b.{0,200}\bescreveu:|il\b.{0,200}\bha\s+scritto:",
         r"|op\b.{0,200}\bschreef\b.{0,100}:",
         r"|-{2,}\s*(?:original message|urspr[üu]ngliche nachricht|message d'origine|mensaje original",
         r"|messaggio originale|oorspronkelijk bericht|mensagem original|forwarded message)\s*-{2,}",
@@ -155,7 +182,7 @@ static OUTLOOK_FROM: LazyLock<Pattern> = LazyLock::new(|| {
     Pattern::new(r"(?i)^\s*\*?(?:from|von|de|da|van)\s*:\*?\s*\S").expect("static regex")
 });
 static OUTLOOK_SENT: LazyLock<Pattern> = LazyLock::new(|| {
-    Pattern::new(r"(?i)^\s*\*?(?:sent|gesendet|enviado|inviato|verzonden|envoy[ée]|date|datum|fecha|data)\s*:")
+    Pattern::new(r"(?i)^\s*\*?(?:sent|gesendet|enviad[oa](?:\s+(?:el|em))?|inviato|verzonden|envoy[ée]|date|datum|fecha|data)\s*:")
         .expect("static regex")
 });
 
@@ -165,7 +192,11 @@ static OUTLOOK_SENT: LazyLock<Pattern> = LazyLock::new(|| {
 /// Why: classification must not read the vendor's own earlier message quoted below
 /// ("...cancel, or request a refund, reply to this email").
 pub(super) fn new_text(body: &str) -> String {
-    let body = body.replace("\r\n", "\n").replace('\r', "\n");
+    // Gmail writes a no-break space in French attributions ("a\u{a0}écrit\u{a0}:").
+    let body = body
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .replace('\u{a0}', " ");
     let lines: Vec<&str> = body.lines().collect();
     let mut kept: Vec<&str> = Vec::new();
     for (i, line) in lines.iter().enumerate() {
@@ -189,7 +220,7 @@ pub(super) fn new_text(body: &str) -> String {
 
 fn starts_history(lines: &[&str], i: usize) -> bool {
     let line = lines[i];
-    if line == "-- " || line == "--" || CUT_FROM.is_match(line) {
+    if line == "-- " || line == "--" || CUT_FROM.is_match(line) || FORWARD_MARK.is_match(line) {
         return true;
     }
     let next = lines.get(i + 1).copied().unwrap_or_default();
