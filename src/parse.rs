@@ -707,6 +707,80 @@ mod tests {
     }
 
     #[test]
+    fn line_ends_parse_alike() {
+        let lines = [
+            "Received: from mx.example by mail.vendor.example; Tue, 3 Mar 2026 10:15:00 +0000",
+            "From: Ann Lee <ann@customer.example>",
+            "Subject: Refund",
+            "Auto-Submitted: no",
+            "List-Id: <l.example>",
+            "Content-Type: text/plain; charset=utf-8",
+            "",
+            "Please refund me.",
+            "",
+            "On Tue, 3 Mar 2026, Support <s@v.example> wrote:",
+            "> cancelled",
+        ];
+        let with = |end: &str| {
+            parse(&raw(&lines.join(end)), 10_000).unwrap_or_else(|e| panic!("{end:?}: {e}"))
+        };
+        let want = with("\r\n");
+        assert_eq!(want.text, "Please refund me.");
+        assert_eq!(want.auto.list_headers, ["List-Id"]);
+        for end in ["\n", "\r", "\r\r\n"] {
+            let got = with(end);
+            assert_eq!(
+                (&got.from, &got.subject, &got.text, &got.auto.auto_submitted),
+                (
+                    &want.from,
+                    &want.subject,
+                    &want.text,
+                    &want.auto.auto_submitted
+                ),
+                "{end:?}"
+            );
+            assert_eq!(got.auto.list_headers, want.auto.list_headers, "{end:?}");
+        }
+        // Mixed: CRLF, LF and bare CR in one message. (A bare CR right before an empty
+        // LF-ended line is read as one line end: that is what "\r\r\n" needs.)
+        let ends = [
+            "\r\n", "\r", "\n", "\r", "\r\n", "\r\n", "\n", "\n", "\r", "\r\n", "\n",
+        ];
+        let mixed: String = lines
+            .iter()
+            .zip(ends)
+            .map(|(l, e)| format!("{l}{e}"))
+            .collect();
+        let got = parse(&raw(&mixed), 10_000).unwrap();
+        assert_eq!(
+            (&got.from, &got.subject, &got.text),
+            (&want.from, &want.subject, &want.text)
+        );
+        assert_eq!(got.size, mixed.len(), "the size is the bytes as received");
+    }
+
+    #[test]
+    fn null_sender_bounces_are_read_with_an_empty_sender() {
+        let read =
+            |headers: &str| parse(&raw(&mail(headers, "It could not be delivered.")), 10_000);
+        for headers in [
+            "From: MAILER-DAEMON <>\nSubject: Undelivered Mail Returned to Sender",
+            "From: <>\nSubject: Warning\nReturn-Path: <>",
+            "Return-Path: <>\nSubject: failure notice",
+            "From: Mail Delivery System\nSubject: Notice",
+            "Subject: Delivery Status Notification (Failure)",
+            "From: <>\nContent-Type: multipart/report; report-type=delivery-status; boundary=b",
+        ] {
+            let got = read(headers).unwrap_or_else(|e| panic!("{headers:?}: {e}"));
+            assert_eq!(got.from.email, "", "{headers:?}");
+        }
+        // Without any sign of a bounce, a missing or empty From is still unreadable.
+        for headers in ["Subject: Refund please", "From: <>\nSubject: Refund please"] {
+            assert_eq!(read(headers), Err(Unparseable::NoFrom), "{headers:?}");
+        }
+    }
+
+    #[test]
     fn never_panics_on_odd_bytes() {
         let samples: [&[u8]; 6] = [
             b"\xff\xfe\x00",

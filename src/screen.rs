@@ -637,6 +637,192 @@ mod tests {
     }
 
     #[test]
+    fn reports_calendars_and_envelope_senders() {
+        use SkipReason::*;
+        let report = |t: &str, parts: &[&str]| AutoHeaders {
+            content_type: "multipart/report".into(),
+            report_type: (!t.is_empty()).then(|| t.to_string()),
+            part_types: strings(parts),
+            ..Default::default()
+        };
+        let parts = |parts: &[&str]| AutoHeaders {
+            content_type: "multipart/mixed".into(),
+            part_types: strings(parts),
+            ..Default::default()
+        };
+        let cases: Vec<(&str, AutoHeaders, Screen)> = vec![
+            ("", report("delivery-status", &[]), Screen::Skip(Bounce)),
+            (
+                "",
+                report("disposition-notification", &[]),
+                Screen::Skip(ReadReceipt),
+            ),
+            (
+                "",
+                report("feedback-report", &[]),
+                Screen::Skip(FeedbackReport),
+            ),
+            ("", report("tlsrpt", &[]), Screen::Skip(TlsReport)),
+            (
+                "",
+                report("", &["message/feedback-report"]),
+                Screen::Skip(FeedbackReport),
+            ),
+            ("", report("something-new", &[]), Screen::Skip(Bounce)),
+            (
+                "",
+                parts(&["message/delivery-status"]),
+                Screen::Skip(Bounce),
+            ),
+            (
+                "",
+                parts(&["message/disposition-notification"]),
+                Screen::Skip(ReadReceipt),
+            ),
+            (
+                "",
+                parts(&["message/feedback-report"]),
+                Screen::Skip(FeedbackReport),
+            ),
+            (
+                "",
+                AutoHeaders {
+                    report_headers: strings(&["TLS-Report-Domain"]),
+                    ..Default::default()
+                },
+                Screen::Skip(TlsReport),
+            ),
+            (
+                "",
+                parts(&["text/plain", "text/calendar"]),
+                Screen::Skip(Calendar),
+            ),
+            (
+                "",
+                AutoHeaders {
+                    content_type: "text/calendar".into(),
+                    ..Default::default()
+                },
+                Screen::Skip(Calendar),
+            ),
+            (
+                "",
+                AutoHeaders {
+                    attachment_names: strings(&["invite.ics"]),
+                    ..Default::default()
+                },
+                Screen::Skip(Calendar),
+            ),
+            (
+                "",
+                AutoHeaders {
+                    attachment_names: strings(&["invoice.pdf", "notes.xml.gz"]),
+                    ..Default::default()
+                },
+                Screen::Answerable,
+            ),
+            (
+                "",
+                AutoHeaders {
+                    attachment_names: strings(&[
+                        "rx.example!vendor.example!1772409600!1772495999.xml.gz",
+                    ]),
+                    ..Default::default()
+                },
+                Screen::Skip(DmarcReport),
+            ),
+            (
+                "Report Domain: vendor.example Submitter: rx.example Report-ID: <1>",
+                AutoHeaders::default(),
+                Screen::Skip(DmarcReport),
+            ),
+            (
+                "",
+                AutoHeaders {
+                    return_path: Some("owner-users@lists.example".into()),
+                    ..Default::default()
+                },
+                Screen::Skip(SystemSender),
+            ),
+            (
+                "",
+                AutoHeaders {
+                    return_path: Some("Users-Owner@lists.example".into()),
+                    ..Default::default()
+                },
+                Screen::Skip(SystemSender),
+            ),
+            (
+                "",
+                AutoHeaders {
+                    sender: Some("users-request@lists.example".into()),
+                    ..Default::default()
+                },
+                Screen::Skip(SystemSender),
+            ),
+            (
+                "",
+                AutoHeaders {
+                    return_path: Some("MAILER-DAEMON@mx.example".into()),
+                    ..Default::default()
+                },
+                Screen::Skip(Bounce),
+            ),
+            (
+                "",
+                AutoHeaders {
+                    return_path: Some("ann@customer.example".into()),
+                    sender: Some("assistant@customer.example".into()),
+                    ..Default::default()
+                },
+                Screen::Answerable,
+            ),
+        ];
+        for (subject, auto, want) in cases {
+            let m = Inbound {
+                subject: if subject.is_empty() {
+                    "Cancel".into()
+                } else {
+                    subject.into()
+                },
+                ..mail("ann@customer.example", auto.clone())
+            };
+            assert_eq!(screen(&m, &rules()), want, "{subject} {auto:?}");
+        }
+        let null = Inbound {
+            from: Address {
+                name: Some("MAILER-DAEMON".into()),
+                email: String::new(),
+            },
+            ..mail("x@y.example", AutoHeaders::default())
+        };
+        assert_eq!(screen(&null, &rules()), Screen::Skip(Bounce));
+    }
+
+    #[test]
+    fn every_reason_has_its_own_name() {
+        use SkipReason::*;
+        let all = [
+            AutoSubmitted,
+            AutoReply,
+            Precedence,
+            List,
+            Bounce,
+            ReadReceipt,
+            FeedbackReport,
+            DmarcReport,
+            TlsReport,
+            Calendar,
+            ChallengeResponse,
+            SystemSender,
+            Loop,
+            OwnAddress,
+        ];
+        let names: std::collections::BTreeSet<&str> = all.iter().map(SkipReason::as_str).collect();
+        assert_eq!(names.len(), all.len());
+    }
+
+    #[test]
     fn order_bounce_before_own_address_before_list() {
         let auto = AutoHeaders {
             return_path: Some(String::new()),

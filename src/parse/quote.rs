@@ -32,7 +32,10 @@ pub(super) fn body_text(message: &Message<'_>) -> String {
             broken.push_str(&html[last..]);
             mail_parser::decoders::html::html_to_text(&broken)
         }
-        _ => message.body_text(0).map(|b| b.into_owned()).unwrap_or_default(),
+        _ => message
+            .body_text(0)
+            .map(|b| b.into_owned())
+            .unwrap_or_default(),
     }
 }
 
