@@ -32,7 +32,8 @@ pub enum SkipReason {
     /// A delivery-status notification (RFC 3464), a null or mailer-daemon sender, or a mail
     /// system's non-delivery subject.
     Bounce,
-    /// A read receipt: a message disposition notification (RFC 8098).
+    /// A read receipt: a message disposition notification (RFC 8098), or a client's plain-text
+    /// receipt ("Read: ..." saying the message was read).
     ReadReceipt,
     /// An abuse or feedback report in the Abuse Reporting Format (RFC 5965).
     FeedbackReport,
@@ -103,11 +104,16 @@ pub fn screen(mail: &Inbound, rules: &ScreenRules) -> Screen {
     if let Some(reason) = report(mail) {
         return Screen::Skip(reason);
     }
-    let checks: [(Check, SkipReason); 15] = [
+    let checks: [(Check, SkipReason); 16] = [
         (|m, _| m.from.email.is_empty(), SkipReason::Bounce),
         (|m, _| is_null_return_path(m), SkipReason::Bounce),
         (|m, _| is_mailer_daemon(m), SkipReason::Bounce),
         (|m, _| is_bounce_subject(&m.subject), SkipReason::Bounce),
+        (|m, _| is_dmarc_report(m), SkipReason::DmarcReport),
+        (
+            |m, _| text::is_read_receipt_text(m),
+            SkipReason::ReadReceipt,
+        ),
         (is_own_address, SkipReason::OwnAddress),
         (is_loop, SkipReason::Loop),
         (|m, _| is_list(m), SkipReason::List),
@@ -118,7 +124,6 @@ pub fn screen(mail: &Inbound, rules: &ScreenRules) -> Screen {
         (|m, _| is_calendar(m), SkipReason::Calendar),
         (|m, _| text::is_challenge(m), SkipReason::ChallengeResponse),
         (|m, _| text::is_auto_reply_text(m), SkipReason::AutoReply),
-        (|m, _| is_dmarc_report(m), SkipReason::DmarcReport),
     ];
     match checks.into_iter().find(|(check, _)| check(mail, rules)) {
         Some((_, reason)) => Screen::Skip(reason),

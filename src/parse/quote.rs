@@ -11,13 +11,13 @@ use crate::pattern::Pattern;
 
 /// Block-level tags, before which an HTML body's text breaks its line.
 static BLOCK_TAG: LazyLock<Pattern> = LazyLock::new(|| {
-    Pattern::new(r"(?i)</?(?:div|p|hr|blockquote|tr|li|table|h[1-6])\b").expect("static regex")
+    Pattern::new(r"(?i)<(?:p|/?(?:div|hr|blockquote|tr|li|table|h[1-6]))\b").expect("static regex")
 });
 
 /// A message's preferred body as text. mail-parser's HTML conversion breaks lines only at
 /// `<br>` and `</p>`, so Outlook's reply header (`<div id="divRplyFwdMsg"><b>Von:</b> ...`)
 /// ran on from the customer's last sentence and was never seen as the start of the history:
-/// every block-level tag now starts a line.
+/// every block-level tag now starts a line (`</p>` already ends one).
 pub(super) fn body_text(message: &Message<'_>) -> String {
     use mail_parser::PartType;
     match message.text_part(0).map(|p| &p.body) {
@@ -318,5 +318,22 @@ mod tests {
         ] {
             assert_eq!(new_text(body), want, "{body:?}");
         }
+    }
+
+    #[test]
+    fn html_block_tags_start_lines() {
+        let html = |body: &str| {
+            let raw = format!("From: a@b.example\nContent-Type: text/html\n\n{body}");
+            let message = mail_parser::MessageParser::default()
+                .parse(raw.as_bytes())
+                .expect("parses");
+            body_text(&message)
+        };
+        let text =
+            html("<div>Refund please.</div><div id=x><b>From:</b> S<br><b>Sent:</b> Tue</div>");
+        assert_eq!(new_text(&text), "Refund please.");
+        // <pre>, <tr>ack and <table>-less text are not block starts of their own.
+        assert_eq!(html("<pre>a</pre>b"), "ab");
+        assert_eq!(new_text(&html("<p>One.</p><p>Two.</p>")), "One.\n\nTwo.");
     }
 }

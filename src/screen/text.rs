@@ -226,6 +226,44 @@ pub fn is_auto_reply_text(mail: &Inbound) -> bool {
     }
 }
 
+/// Subject prefixes of read receipts, in the seven languages ("Not read" is the receipt of a
+/// message deleted unread).
+const READ_SUBJECTS: [&str; 12] = [
+    "read",
+    "not read",
+    "gelesen",
+    "ungelesen",
+    "lu",
+    "non lu",
+    "leído",
+    "leido",
+    "lido",
+    "letto",
+    "gelezen",
+    "niet gelezen",
+];
+
+/// What a plain-text receipt says of our message.
+static READ_BODY: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(concat!(
+        r"\b(?:was read on|was deleted without being read|has been read|wurde am .{0,40}gelesen",
+        r"|wurde ungelesen gelöscht|a été lu|a été supprimé sans avoir été lu|fue leído|fue leido",
+        r"|foi lid[ao]|è stato letto|e stato letto|is gelezen op|werd gelezen op)"
+    ))
+    .expect("static regex")
+});
+
+/// A client's plain-text read receipt (Outlook sends these when it does not write RFC 8098
+/// notifications): a receipt subject and a text saying our message was read. Both are needed:
+/// "Read: my refund request" alone could be a person's.
+pub fn is_read_receipt_text(mail: &Inbound) -> bool {
+    let subject = normalized(&mail.subject);
+    let receipt_subject = subject
+        .split_once(':')
+        .is_some_and(|(prefix, _)| READ_SUBJECTS.contains(&prefix.trim()));
+    receipt_subject && READ_BODY.is_match(&normalized(&mail.text))
+}
+
 /// What challenge-response systems (BoxTrapper, SpamArrest, Mailblocks and their kind) write
 /// and a customer does not: named outright.
 static CHALLENGE_STRONG: LazyLock<Pattern> = LazyLock::new(|| {
