@@ -98,8 +98,9 @@ pub struct ScreenRules {
 type Check = fn(&Inbound, &ScreenRules) -> bool;
 
 /// Screens one message. The first check that fires decides; the order follows Pigeonhole's
-/// vacation action (reliability-notes 1.5), with our bounce checks first because mailclerk
-/// never sees the envelope and a bounce must never be answered.
+/// vacation action (reliability-notes 1.5), with our bounce and report checks first because
+/// mailclerk never sees the envelope and a bounce must never be answered; the checks that
+/// read the text (docs/screening.md) come after the header checks of the same kind.
 pub fn screen(mail: &Inbound, rules: &ScreenRules) -> Screen {
     if let Some(reason) = report(mail) {
         return Screen::Skip(reason);
@@ -119,11 +120,11 @@ pub fn screen(mail: &Inbound, rules: &ScreenRules) -> Screen {
         (|m, _| is_list(m), SkipReason::List),
         (|m, _| is_auto_submitted(m), SkipReason::AutoSubmitted),
         (|m, _| is_auto_reply(m), SkipReason::AutoReply),
+        (|m, _| text::is_auto_reply_text(m), SkipReason::AutoReply),
         (|m, _| is_bulk_precedence(m), SkipReason::Precedence),
         (|m, _| is_system_sender(m), SkipReason::SystemSender),
         (|m, _| is_calendar(m), SkipReason::Calendar),
         (|m, _| text::is_challenge(m), SkipReason::ChallengeResponse),
-        (|m, _| text::is_auto_reply_text(m), SkipReason::AutoReply),
     ];
     match checks.into_iter().find(|(check, _)| check(mail, rules)) {
         Some((_, reason)) => Screen::Skip(reason),
