@@ -379,4 +379,190 @@ mod tests {
             assert_eq!(has_request(text), request, "{text}");
         }
     }
+
+    fn mail(subject: &str, text: &str) -> Inbound {
+        Inbound {
+            message_id: "m@x".into(),
+            references: vec![],
+            received: "2026-03-03T10:00:00Z".parse().unwrap(),
+            from: crate::parse::Address {
+                name: None,
+                email: "ann@customer.example".into(),
+            },
+            reply_to: None,
+            recipients: vec![],
+            subject: subject.into(),
+            text: text.into(),
+            auto: Default::default(),
+            size: 100,
+        }
+    }
+
+    /// Out-of-office notices in the seven languages, and customers who only mention being
+    /// away, both ways.
+    #[test]
+    fn auto_reply_texts() {
+        for (subject, text, auto) in [
+            (
+                "Re: Refund",
+                "This is an automatic reply. I will be back on Monday.",
+                true,
+            ),
+            (
+                "Re: Refund",
+                "Thank you for your message.\nI'm currently out of the office and will return on 12 March.",
+                true,
+            ),
+            (
+                "Re: Refund",
+                "Hello,\nI am on annual leave until 12 March.\nFor urgent matters, contact pat@x.example.",
+                true,
+            ),
+            (
+                "AW: Erstattung",
+                "Dies ist eine automatische Antwort. Ich bin ab dem 12.03. wieder erreichbar.",
+                true,
+            ),
+            (
+                "AW: Kündigung",
+                "Ich bin vom 3. bis 12. März im Urlaub. Bei dringenden Kündigungen wenden Sie sich an Frau Roth.",
+                true,
+            ),
+            (
+                "RE: Résiliation",
+                "Ceci est une réponse automatique. Je suis en congés jusqu'au 12 mars.",
+                true,
+            ),
+            (
+                "RE: Reembolso",
+                "Este es un mensaje automático: estaré fuera de la oficina hasta el 12 de marzo.",
+                true,
+            ),
+            (
+                "RE: Reembolso",
+                "Estou fora do escritório até 12 de março.",
+                true,
+            ),
+            (
+                "R: Rimborso",
+                "Sono in ferie fino al 12 marzo. Per urgenze contattare il collega.",
+                true,
+            ),
+            (
+                "RE: Opzeggen",
+                "Dit is een automatisch antwoord. Ik ben met vakantie tot 12 maart.",
+                true,
+            ),
+            // People.
+            (
+                "Cancellation",
+                "Hi, I'm out of office next week, so please cancel before then.",
+                false,
+            ),
+            (
+                "Refund",
+                "I am on vacation and was charged again. Refund me please.",
+                false,
+            ),
+            (
+                "Kündigung",
+                "Ich bin ab Montag nicht im Büro, deshalb kündige ich jetzt.",
+                false,
+            ),
+            (
+                "Remboursement",
+                "Je suis absent depuis un mois et je veux être remboursé.",
+                false,
+            ),
+            (
+                "Reembolso",
+                "Estoy de vacaciones y quiero un reembolso del cargo.",
+                false,
+            ),
+            (
+                "Reembolso",
+                "Estou de férias e quero o reembolso da cobrança.",
+                false,
+            ),
+            (
+                "Disdetta",
+                "Sono in ferie, vorrei la disdetta dell'abbonamento.",
+                false,
+            ),
+            (
+                "Opzeggen",
+                "Ik ben afwezig volgende maand, graag mijn abonnement opzeggen.",
+                false,
+            ),
+            (
+                "Question",
+                "Hello, when I was out of the office last week the app stopped working.",
+                false,
+            ),
+            (
+                "Re: Refund",
+                "Thanks! Out of curiosity, is the office open on Sundays?",
+                false,
+            ),
+        ] {
+            assert_eq!(
+                is_auto_reply_text(&mail(subject, text)),
+                auto,
+                "{subject} | {text}"
+            );
+        }
+    }
+
+    #[test]
+    fn challenges() {
+        for (subject, text, challenge) in [
+            (
+                "Re: Refund",
+                "Please verify you are human by clicking the link below.",
+                true,
+            ),
+            (
+                "Verification",
+                "Your message was held by SpamArrest until you verify.",
+                true,
+            ),
+            (
+                "Re: Résiliation",
+                "Mon anti-spam retient votre message. Cliquez sur le lien pour le confirmer.",
+                true,
+            ),
+            (
+                "Re: Reembolso",
+                "Mi filtro antispam retuvo su mensaje. Haga clic en el enlace para confirmar.",
+                true,
+            ),
+            (
+                "Re: Opzeggen",
+                "Uw bericht is tegengehouden door mijn spamfilter. Klik op de link om te bevestigen.",
+                true,
+            ),
+            // People.
+            (
+                "Cancel",
+                "Your mails go to my spam folder. I clicked confirm but please cancel my plan.",
+                false,
+            ),
+            (
+                "Refund",
+                "I never confirmed this plan, click fraud? Refund me.",
+                false,
+            ),
+            (
+                "Help",
+                "How do I verify my email address? The link does nothing when I click.",
+                false,
+            ),
+        ] {
+            assert_eq!(
+                is_challenge(&mail(subject, text)),
+                challenge,
+                "{subject} | {text}"
+            );
+        }
+    }
 }
