@@ -212,8 +212,8 @@ fn opening(text: &str) -> String {
         .filter(|l| !l.is_empty())
         .take(3)
         .collect();
-    let joined = normalized(&lines.join(" "));
-    joined.chars().take(400).collect()
+    let joined: String = lines.join(" ").chars().take(800).collect();
+    normalized(&joined).chars().take(400).collect()
 }
 
 /// An out-of-office or automated notice without any header marker: by its subject, or by
@@ -299,7 +299,9 @@ static CHALLENGE_ACTION: LazyLock<Pattern> = LazyLock::new(|| {
 /// A challenge-response message: a spam filter holding our mail until someone proves to be
 /// a person. Answering it would confirm our address to the filter and answer no customer.
 pub fn is_challenge(mail: &Inbound) -> bool {
-    let head: String = normalized(&mail.text).chars().take(1200).collect();
+    // Cut before normalizing: the text may be a megabyte, the challenge is at its top.
+    let top: String = mail.text.chars().take(2400).collect();
+    let head: String = normalized(&top).chars().take(1200).collect();
     let subject = normalized(&mail.subject);
     if CHALLENGE_STRONG.is_match(&head) || CHALLENGE_STRONG.is_match(&subject) {
         return true;
