@@ -146,7 +146,7 @@ pub fn parse(raw: &RawMail, max_size: usize) -> Result<Inbound, Unparseable> {
         });
     }
     let bytes = normalized_line_ends(&raw.bytes);
-    std::panic::catch_unwind(|| parse_message(&bytes, raw.received, size))
+    std::panic::catch_unwind(|| parse_message(&bytes, &raw.bytes, raw.received))
         .unwrap_or(Err(Unparseable::NotMail))
 }
 
@@ -182,10 +182,12 @@ fn normalized_line_ends(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
     std::borrow::Cow::Owned(out)
 }
 
+/// `bytes` are the message with its line ends made CRLF; `original` as received (its size and
+/// the id generated for a message without one are of these, so a message keeps the id it had).
 fn parse_message(
     bytes: &[u8],
+    original: &[u8],
     given: Option<Timestamp>,
-    size: usize,
 ) -> Result<Inbound, Unparseable> {
     let message = MessageParser::default()
         .parse(bytes)
@@ -213,7 +215,7 @@ fn parse_message(
     let body = body_text(&message);
     auto.forwarded = forwarded(&message, &subject, &body).map(Box::new);
     Ok(Inbound {
-        message_id: message_id(&message).unwrap_or_else(|| generated_id(bytes)),
+        message_id: message_id(&message).unwrap_or_else(|| generated_id(original)),
         references: references(&message),
         received,
         from,
@@ -222,7 +224,7 @@ fn parse_message(
         subject,
         text: new_text(&body),
         auto,
-        size,
+        size: original.len(),
     })
 }
 
@@ -757,6 +759,11 @@ mod tests {
             (&want.from, &want.subject, &want.text)
         );
         assert_eq!(got.size, mixed.len(), "the size is the bytes as received");
+        assert_eq!(
+            got.message_id,
+            generated_id(mixed.as_bytes()),
+            "an id generated from the bytes as received, as before line ends were mended"
+        );
     }
 
     #[test]
