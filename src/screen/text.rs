@@ -567,4 +567,33 @@ mod tests {
             );
         }
     }
+
+    /// Every subject prefix the issue names, as an autoresponder writes it before our subject.
+    #[test]
+    fn every_named_auto_reply_subject() {
+        for prefix in [
+            "AUTO:",
+            "Auto:",
+            "Automatic reply:",
+            "Autoreply:",
+            "Out of office:",
+            "Out of the office:",
+            "Abwesenheitsnotiz:",
+            "Automatische Antwort:",
+            "Réponse automatique :",
+            "Absence :",
+            "Respuesta automática:",
+            "Fuera de la oficina:",
+            "Resposta automática:",
+            "Ausência:",
+            "Risposta automatica:",
+            "Fuori sede:",
+            "Automatisch antwoord:",
+            "Afwezig:",
+        ] {
+            let subject = format!("{prefix} Re: Please refund me");
+            let m = mail(&subject, "Please refund my last charge.");
+            assert!(is_auto_reply_text(&m), "{subject}");
+        }
+    }
 }
