@@ -155,8 +155,9 @@ pub fn parse(raw: &RawMail, max_size: usize) -> Result<Inbound, Unparseable> {
 /// only, so a message written with bare CRs would otherwise be one long header line, and its
 /// From, Subject and screening headers would be lost. Borrowed unchanged when there is none.
 fn normalized_line_ends(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
-    let bare = |i: usize| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
-    if !(0..bytes.len()).any(bare) {
+    // memchr: this runs on every message, megabyte attachments included.
+    let bare = |i: usize| bytes.get(i + 1) != Some(&b'\n');
+    if !memchr::memchr_iter(b'\r', bytes).any(bare) {
         return std::borrow::Cow::Borrowed(bytes);
     }
     let mut out = Vec::with_capacity(bytes.len() + bytes.len() / 32);
