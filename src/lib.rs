@@ -33,6 +33,8 @@ pub mod confirm;
 pub mod daemon;
 pub mod fault;
 pub mod intake;
+pub mod language;
+pub mod locale;
 pub mod money;
 pub mod oauth;
 pub mod parse;
