@@ -35,6 +35,7 @@ pub mod fault;
 pub mod intake;
 pub mod language;
 pub mod locale;
+pub mod localize;
 pub mod money;
 pub mod oauth;
 pub mod parse;

@@ -13,8 +13,9 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::accounts::Account;
+use crate::language::{self, Choice, Lang};
+use crate::localize::{self, clause_values, template_name};
 use crate::parse::Inbound;
-use crate::policy::calendar::Opening;
 use crate::policy::schema::Policy;
 use crate::policy::{Cancellation, Clause, Decision, DenyReason, Refund, Timing};
 
@@ -86,13 +87,41 @@ impl Templates {
             .build()
             .expect("the default delimiters are valid");
         env.set_syntax(syntax);
+        localize::register(&mut env);
         env
     }
 
-    /// Whether a template with this stem was loaded.
-    pub fn has(&self, stem: &str) -> bool {
-        self.stems.iter().any(|s| s == stem)
+    /// Whether a template with this name (`stem`, or `de/stem` for another language) was
+    /// loaded.
+    pub fn has(&self, name: &str) -> bool {
+        self.stems.iter().any(|s| s == name)
     }
+
+    /// The languages with at least one template: English for the top directory, the others
+    /// for their subdirectories.
+    pub fn languages(&self) -> Vec<Lang> {
+        Lang::ALL
+            .into_iter()
+            .filter(|&l| match l {
+                Lang::En => self.stems.iter().any(|s| !s.contains('/')),
+                l => self
+                    .stems
+                    .iter()
+                    .any(|s| s.starts_with(&format!("{}/", l.code()))),
+            })
+            .collect()
+    }
+
+    /// Whether the template `stem` exists in `lang`.
+    pub fn has_in(&self, lang: Lang, stem: &str) -> bool {
+        self.has(&template_name(lang, stem))
+    }
+}
+
+/// The language a reply to `mail` is written in: the customer's, when it can be told from
+/// their own new text and the mailbox writes it; else the mailbox's default.
+pub fn reply_language(policy: &Policy, mail: &Inbound) -> Choice {
+    language::choose(&policy.voice.languages, &mail.subject, &mail.text)
 }
 
 /// The outcome name of a decision, which picks its template (policy `[replies]`).
@@ -119,15 +148,29 @@ pub fn render(
     mail: &Inbound,
     account: &Account,
 ) -> Result<Reply, RenderError> {
+    let lang = reply_language(policy, mail).lang();
+    render_in(templates, policy, decision, mail, account, lang)
+}
+
+fn render_in(
+    templates: &Templates,
+    policy: &Policy,
+    decision: &Decision,
+    mail: &Inbound,
+    account: &Account,
+    lang: Lang,
+) -> Result<Reply, RenderError> {
     let stem = &policy.replies[outcome(decision)];
     let ctx = context! {
+        lang => lang.code(),
         vendor => vendor_values(policy),
+        disclosure => localize::disclosure_values(policy, lang),
         customer => context! { name => account.name.clone(), email => mail.from.email.clone(), account_id => account.id.clone(), plan => account.plan.as_str() },
         request => request_values(policy, mail),
-        refund => decision.refund.as_ref().map(|r| refund_values(r, account)),
-        cancellation => decision.cancellation.as_ref().map(cancellation_values),
+        refund => decision.refund.as_ref().map(|r| refund_values(policy, r, account, lang)),
+        cancellation => decision.cancellation.as_ref().map(|c| cancellation_values(policy, c, lang)),
     };
-    finish(templates, policy, mail, stem, ctx)
+    finish(templates, policy, mail, &template_name(lang, stem), ctx)
 }
 
 /// Renders the acknowledgement sent when a message goes to people: it names when a person
@@ -141,18 +184,31 @@ pub fn render_ack(
     mail: &Inbound,
     now: Timestamp,
 ) -> Result<Reply, RenderError> {
-    let stem = &policy.replies["ack_human"];
-    let (open_now, when) = match policy.calendar.next_opening(now) {
-        Some(Opening::OpenNow { until }) => (true, Some(until.strftime("%H:%M").to_string())),
-        Some(Opening::Next(at)) => (false, Some(at.strftime("%A %-d %B %Y, %H:%M").to_string())),
-        None => (false, None),
-    };
+    let lang = reply_language(policy, mail).lang();
+    render_ack_in(templates, policy, mail, now, lang)
+}
+
+fn render_ack_in(
+    templates: &Templates,
+    policy: &Policy,
+    mail: &Inbound,
+    now: Timestamp,
+    lang: Lang,
+) -> Result<Reply, RenderError> {
+    let name = template_name(lang, &policy.replies["ack_human"]);
+    let (open_now, when) = localize::opening_values(policy.calendar.next_opening(now), lang)
+        .map_err(|e| RenderError {
+            template: name.clone(),
+            problem: e.to_string(),
+        })?;
     let ctx = context! {
+        lang => lang.code(),
         vendor => vendor_values(policy),
+        disclosure => localize::disclosure_values(policy, lang),
         request => request_values(policy, mail),
         opening => context! { open_now, when, time_zone => policy.calendar.zone_name.clone() },
     };
-    finish(templates, policy, mail, stem, ctx)
+    finish(templates, policy, mail, &name, ctx)
 }
 
 /// The stem of the template that asks an account's owner to confirm an unverified request
@@ -173,33 +229,65 @@ pub fn render_confirm(
     to: &str,
     token: &str,
 ) -> Result<Reply, RenderError> {
+    let lang = reply_language(policy, mail).lang();
+    render_confirm_in(templates, policy, mail, account, (to, token), lang)
+}
+
+fn render_confirm_in(
+    templates: &Templates,
+    policy: &Policy,
+    mail: &Inbound,
+    account: &Account,
+    (to, token): (&str, &str),
+    lang: Lang,
+) -> Result<Reply, RenderError> {
+    let name = template_name(lang, CONFIRM_TEMPLATE);
     let fail = |problem: String| RenderError {
-        template: CONFIRM_TEMPLATE.to_string(),
+        template: name.clone(),
         problem,
     };
     let ctx = context! {
+        lang => lang.code(),
         vendor => vendor_values(policy),
+        disclosure => localize::disclosure_values(policy, lang),
         customer => context! { name => account.name.clone(), account_id => account.id.clone() },
         request => request_values(policy, mail),
         confirm => context! { valid_days => crate::confirm::VALID_DAYS },
     };
     let body = templates
         .env
-        .get_template(CONFIRM_TEMPLATE)
-        .and_then(|t| t.render(ctx))
+        .get_template(&name)
+        .and_then(|t| t.render(&ctx))
         .map_err(|e| fail(e.to_string()))?;
+    // The question's subject in the reply language, when the set has one; the token that
+    // recognises the answer stays the same in every language.
+    let subject_name = template_name(lang, CONFIRM_SUBJECT_TEMPLATE);
+    let subject = match templates.env.get_template(&subject_name) {
+        Ok(t) => {
+            let text = t.render(&ctx).map_err(|e| RenderError {
+                template: subject_name.clone(),
+                problem: e.to_string(),
+            })?;
+            format!("{} [confirm:{token}]", one_line(&text))
+        }
+        Err(_) => crate::confirm::subject(token),
+    };
     Ok(Reply {
         from_name: one_line(&policy.vendor.name),
         from: policy.vendor.email.clone(),
         to: to.to_string(),
-        subject: crate::confirm::subject(token),
+        subject,
         message_id: crate::confirm::message_id(token, &policy.vendor.email),
         in_reply_to: String::new(),
         references: Vec::new(),
-        template: CONFIRM_TEMPLATE.to_string(),
+        template: name,
         body,
     })
 }
+
+/// The stem of the one-line subject of the confirmation question, per language (optional:
+/// without it the English subject is used).
+pub const CONFIRM_SUBJECT_TEMPLATE: &str = "confirm_subject";
 
 fn finish(
     templates: &Templates,
@@ -237,9 +325,20 @@ fn finish(
 }
 
 fn request_values(policy: &Policy, mail: &Inbound) -> minijinja::Value {
+    // When the vendor's server received the request, in the vendor's zone, to the minute:
+    // what a cancellation confirmation must state (§312k BGB).
+    let received_at = mail
+        .received
+        .to_zoned(policy.calendar.zone.clone())
+        .datetime()
+        .round(jiff::Unit::Minute)
+        .unwrap_or_default();
     context! {
         subject => one_line(&mail.subject),
         received_on => policy.calendar.local_date(mail.received).to_string(),
+        received_at => received_at.to_string(),
+        received_time => received_at.strftime("%H:%M").to_string(),
+        time_zone => policy.calendar.zone_name.clone(),
         message_id => mail.message_id.clone(),
     }
 }
@@ -255,11 +354,7 @@ fn vendor_values(policy: &Policy) -> minijinja::Value {
     }
 }
 
-fn clause_values(c: &Clause) -> minijinja::Value {
-    context! { id => c.id.clone(), title => c.title.clone(), quote => c.quote.clone() }
-}
-
-fn refund_values(r: &Refund, account: &Account) -> minijinja::Value {
+fn refund_values(policy: &Policy, r: &Refund, account: &Account, lang: Lang) -> minijinja::Value {
     let amount = match r {
         Refund::Granted { amount, .. } => Some(format!("{amount} {}", amount.currency())),
         _ => None,
@@ -276,12 +371,12 @@ fn refund_values(r: &Refund, account: &Account) -> minijinja::Value {
         amount,
         window_closed_on,
         currency => account.currency.code(),
-        clause => clause_values(r.clause()),
+        clause => clause_values(policy, r.clause(), lang),
         note => r.note(),
     }
 }
 
-fn cancellation_values(c: &Cancellation) -> minijinja::Value {
+fn cancellation_values(policy: &Policy, c: &Cancellation, lang: Lang) -> minijinja::Value {
     let timing = match c.timing {
         Timing::AtOnce => "at_once",
         Timing::EndOfPeriod => "end_of_period",
@@ -295,7 +390,7 @@ fn cancellation_values(c: &Cancellation) -> minijinja::Value {
         late_for => c.late_for.map(|d| d.to_string()),
         notice_deadline => c.notice_deadline.map(|d| d.to_string()),
         account_state => c.account_state.as_str(),
-        clause => clause_values(&c.clause),
+        clause => clause_values(policy, &c.clause, lang),
         note => c.note.clone(),
     }
 }
@@ -445,27 +540,38 @@ pub fn rehearse(templates: &Templates, policy: &Policy) -> Result<(), Vec<Render
         });
     }
     let mut errors: Vec<RenderError> = Vec::new();
-    for d in &decisions {
-        if let Err(e) = render(templates, policy, d, &mail, &account)
-            && !errors.contains(&e)
-        {
+    let mut push = |e: RenderError| {
+        if !errors.contains(&e) {
             errors.push(e);
         }
-    }
-    if let Err(e) = render_ack(templates, policy, &mail, Timestamp::UNIX_EPOCH) {
-        errors.push(e);
-    }
-    if templates.has(CONFIRM_TEMPLATE)
-        && let Err(e) = render_confirm(
-            templates,
-            policy,
-            &mail,
-            &account,
-            "rehearsal@example.com",
-            "0123456789abcdef0123456789abcdef",
-        )
-    {
-        errors.push(e);
+    };
+    for &lang in &policy.voice.languages.enabled {
+        for d in &decisions {
+            if let Err(e) = render_in(templates, policy, d, &mail, &account, lang) {
+                push(e);
+            }
+        }
+        // Open now and closed now: each branch of the acknowledgement.
+        for now in [
+            Timestamp::UNIX_EPOCH,
+            Timestamp::UNIX_EPOCH + jiff::SignedDuration::from_hours(24 * 4 + 14),
+        ] {
+            if let Err(e) = render_ack_in(templates, policy, &mail, now, lang) {
+                push(e);
+            }
+        }
+        if templates.has(CONFIRM_TEMPLATE)
+            && let Err(e) = render_confirm_in(
+                templates,
+                policy,
+                &mail,
+                &account,
+                ("rehearsal@example.com", "0123456789abcdef0123456789abcdef"),
+                lang,
+            )
+        {
+            push(e);
+        }
     }
     if errors.is_empty() {
         Ok(())

@@ -12,6 +12,7 @@ use super::calendar::{Calendar, OpeningHours, Weekdays};
 use super::decision::{AccountState, Clause};
 use crate::accounts::PlanKind;
 use crate::config::error::{ConfigError, read_toml};
+use crate::language::{Lang, Voice};
 
 /// A vendor's policy, validated: every clause reference resolves, every plan can be cancelled.
 #[derive(Debug, Clone)]
@@ -30,6 +31,12 @@ pub struct Policy {
     pub replies: BTreeMap<String, String>,
     /// Whether mail handed to people gets an acknowledgement naming the next opening time.
     pub acknowledge_handoff: bool,
+    /// Clause id → reply language → a translation of the clause's quote, shown beside the
+    /// vendor's own words (`[clauses.<id>.quote]` as a table).
+    pub quote_translations: BTreeMap<String, BTreeMap<Lang, String>>,
+    /// The reply languages and the automatic-reply disclosure: the defaults here, the
+    /// mailbox's settings once a mailbox loads the policy.
+    pub voice: Voice,
 }
 
 /// Who the vendor is, for the replies.
@@ -297,7 +304,8 @@ struct RawCancellationRule {
 #[serde(deny_unknown_fields)]
 struct RawClause {
     title: String,
-    quote: String,
+    /// The vendor's words; or a table of `original` and translations by language code.
+    quote: toml::Value,
 }
 
 impl Policy {
@@ -326,16 +334,26 @@ impl Policy {
     fn from_raw(path: &Path, id: String, raw: RawPolicy) -> Result<Policy, Vec<ConfigError>> {
         let mut errors = Vec::new();
         let err = |key: String, problem: String| ConfigError::new(path, key, problem);
+        let mut quote_translations = BTreeMap::new();
         let clauses: BTreeMap<String, Clause> = raw
             .clauses
             .into_iter()
             .map(|(id, c)| {
+                let key = format!("clauses.{id}.quote");
+                let (quote, translations) = crate::language::quote_from_toml(c.quote)
+                    .unwrap_or_else(|(sub, problem)| {
+                        errors.push(err(format!("{key}{sub}"), problem));
+                        (String::new(), BTreeMap::new())
+                    });
+                if !translations.is_empty() {
+                    quote_translations.insert(id.clone(), translations);
+                }
                 (
                     id.clone(),
                     Clause {
                         id,
                         title: c.title,
-                        quote: c.quote,
+                        quote,
                     },
                 )
             })
@@ -491,6 +509,8 @@ impl Policy {
             cancellation_rules,
             replies,
             acknowledge_handoff: raw.handoff.acknowledge,
+            quote_translations,
+            voice: Voice::default(),
         })
     }
 
