@@ -274,3 +274,218 @@ fn every_template_in_every_language() {
         insta::assert_snapshot!(format!("{lang}_confirm_sender"), message_text(&reply));
     }
 }
+
+/// The demo configuration in `tmp`, with `extra` lines added to the notout mailbox and the
+/// templates copied to `tmp/templates` (so a test may break one).
+fn demo_with(tmp: &Path, extra: &str) -> std::path::PathBuf {
+    let cfg = crate::cli::demo_config(tmp);
+    let templates = tmp.join("templates");
+    copy_dir(Path::new("templates"), &templates);
+    let repo_templates = format!("{:?}", std::env::current_dir().unwrap().join("templates"));
+    let text = std::fs::read_to_string(&cfg)
+        .unwrap()
+        .replace(&repo_templates, &format!("{:?}", templates))
+        .replacen(
+            "name = \"notout\"\n",
+            &format!("name = \"notout\"\n{extra}\n"),
+            1,
+        );
+    std::fs::write(&cfg, text).unwrap();
+    cfg
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+fn check_json(cfg: &Path, file: &str) -> serde_json::Value {
+    let cfg = mailclerk::config::Config::load(cfg).unwrap_or_else(|e| panic!("{e}"));
+    let mut out = Vec::new();
+    let opts = mailclerk::check::Options {
+        json: true,
+        ..Default::default()
+    };
+    let failed = mailclerk::check::check_files(&cfg, &opts, &[file.into()], &mut out).unwrap();
+    assert_eq!(failed, 0);
+    serde_json::from_slice(&out).unwrap()
+}
+
+const GERMAN_DEMO: &str =
+    "config/demo/notout/inbox/04-kuendigung-rueckerstattung-german-late-evening.eml";
+
+#[test]
+fn an_english_only_mailbox_answers_german_in_english_with_its_own_disclosure() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cfg = demo_with(
+        tmp.path(),
+        "languages = [\"en\"]\ndisclosure = { human_contact = \"people@notoutcrm.com\", text = { en = \"Prepared automatically. A person answers at people@notoutcrm.com or +1 555 0100.\" } }",
+    );
+    let v = check_json(&cfg, GERMAN_DEMO);
+    assert_eq!(v["language"], "en", "{v}");
+    assert_eq!(v["language_choice"]["because"], "not_enabled");
+    assert_eq!(v["reply"]["template"], "refund_and_cancel");
+    let body = v["reply"]["body"].as_str().unwrap();
+    assert!(
+        body.contains("Prepared automatically. A person answers at people@notoutcrm.com"),
+        "{body}"
+    );
+    assert!(
+        !body.contains("This reply was prepared automatically"),
+        "{body}"
+    );
+}
+
+#[test]
+fn the_default_language_answers_what_cannot_be_told() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cfg = demo_with(tmp.path(), "default_language = \"de\"");
+    // Message 01 is English and long enough: English, though the default is German.
+    let v = check_json(
+        &cfg,
+        "config/demo/notout/inbox/01-refund-within-guarantee.eml",
+    );
+    assert_eq!(v["language"], "en", "{v}");
+    // The disclosure names the mailbox address when no human_contact is set.
+    let body = v["reply"]["body"].as_str().unwrap();
+    assert!(
+        body.contains("To reach a\nperson, write to support@notoutcrm.com."),
+        "{body}"
+    );
+}
+
+#[test]
+fn config_check_names_the_file_and_language_of_every_template_problem() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cfg = demo_with(
+        tmp.path(),
+        "languages = [\"en\", \"fr\", \"pl\", \"de\"]\ndefault_language = \"es\"",
+    );
+    std::fs::remove_file(tmp.path().join("templates/fr/refund_denied.txt.j2")).unwrap();
+    let err = mailclerk::config::Config::load(&cfg)
+        .unwrap_err()
+        .to_string();
+    let t = tmp.path().join("templates");
+    let c = cfg.display();
+    assert!(err.contains(&format!("{c}: mailbox[0].languages[2]: unknown language \"pl\"; expected one of [\"en\", \"de\", \"es\", \"fr\", \"pt\", \"it\", \"nl\"]")), "{err}");
+    assert!(err.contains(&format!("{c}: mailbox[0].default_language: \"es\" is not among languages = [\"en\", \"fr\", \"de\"]")), "{err}");
+
+    // With the settings right, the missing file is named with its language.
+    let cfg = demo_with(tmp.path(), "languages = [\"en\", \"fr\", \"de\"]");
+    std::fs::remove_file(tmp.path().join("templates/fr/refund_denied.txt.j2")).unwrap();
+    let err = mailclerk::config::Config::load(&cfg)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains(&format!("{}: fr/refund_denied.txt.j2: missing template for outcome \"refund_denied\" of policy \"notout\" in language fr; add the file or leave \"fr\" out of the mailbox's languages", t.display())), "{err}");
+
+    // A template that parses but fails for one language only: rendered in every language.
+    let cfg = demo_with(tmp.path(), "");
+    let broken = t.join("de/refund_granted.txt.j2");
+    let text = std::fs::read_to_string(&broken)
+        .unwrap()
+        .replace("refund.amount | money", "refund.amount | date");
+    std::fs::write(&broken, text).unwrap();
+    let err = mailclerk::config::Config::load(&cfg)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains(&format!("{}: does not render for policy \"notout\" (language de): invalid operation: date: expected a date such as 2026-06-30, found \"49.00 USD\"", broken.display())), "{err}");
+}
+
+#[test]
+fn without_a_languages_key_a_mailbox_writes_the_languages_its_templates_have() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cfg = demo_with(tmp.path(), "");
+    for lang in ["es", "fr", "pt", "it", "nl", "de"] {
+        std::fs::remove_dir_all(tmp.path().join("templates").join(lang)).unwrap();
+    }
+    // An English-only templates directory, as before languages existed: still valid, English.
+    let v = check_json(&cfg, GERMAN_DEMO);
+    assert_eq!(v["language"], "en", "{v}");
+    assert_eq!(v["reply"]["template"], "refund_and_cancel");
+}
+
+#[test]
+fn clause_translations_are_shown_beside_the_vendors_words() {
+    let tmp = tempfile::tempdir().unwrap();
+    let policies = tmp.path().join("policies");
+    std::fs::create_dir_all(&policies).unwrap();
+    let text = std::fs::read_to_string("config/policies/notout.toml").unwrap().replace(
+        "[clauses.guarantee]\ntitle = \"One-Month Full Refund Guarantee\"\nquote = ",
+        "[clauses.guarantee]\ntitle = \"One-Month Full Refund Guarantee\"\nquote.de = \"Bitte wenden Sie sich innerhalb von 30 Tagen nach dem Kauf Ihres ersten Abonnements an support@notoutcrm.com.\"\nquote.original = ",
+    );
+    assert!(
+        text.contains("quote.original"),
+        "the policy text changed: adapt this test"
+    );
+    std::fs::write(policies.join("notout.toml"), &text).unwrap();
+    let policy = Policy::load_id(&policies, "notout").unwrap();
+    let granted = &CASES[0];
+    let acct = account(granted.plan, granted.paid, granted.currency);
+    let decision = policy::decide(
+        &policy,
+        &acct,
+        granted.intent,
+        granted.received.parse().unwrap(),
+        &History::default(),
+    )
+    .unwrap();
+    let de = render::render(
+        &templates(),
+        &policy,
+        &decision,
+        &inbound(Lang::De, granted.received),
+        &acct,
+    )
+    .unwrap();
+    assert!(de.body.contains("  \"Please contact our support staff at support@notoutcrm.com within 30 days of purchasing your initial subscription.\"\nÜbersetzung (maßgeblich ist allein der Wortlaut oben):\n  „Bitte wenden Sie sich innerhalb von 30 Tagen"), "{}", de.body);
+    let fr = render::render(
+        &templates(),
+        &policy,
+        &decision,
+        &inbound(Lang::Fr, granted.received),
+        &acct,
+    )
+    .unwrap();
+    assert!(
+        !fr.body.contains("Traduction"),
+        "no French translation given: {}",
+        fr.body
+    );
+
+    let bad = text.replace("quote.de = ", "quote.pl = ");
+    std::fs::write(policies.join("notout.toml"), bad).unwrap();
+    let err = Policy::load_id(&policies, "notout").unwrap_err();
+    assert_eq!(err[0].key, "clauses.guarantee.quote.pl", "{err:?}");
+    assert!(
+        err[0]
+            .problem
+            .contains("expected `original` or a language code"),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn languages_settings_round_trip_through_choose() {
+    // The mailbox's settings decide; detection alone does not.
+    let english_only = Languages {
+        enabled: vec![Lang::En],
+        default: Lang::En,
+    };
+    let mail = inbound(Lang::De, "2026-03-20T15:00:00Z");
+    assert_eq!(
+        mailclerk::language::choose(&english_only, &mail.subject, &mail.text).lang(),
+        Lang::En
+    );
+    assert_eq!(
+        mailclerk::language::choose(&Languages::default(), &mail.subject, &mail.text).lang(),
+        Lang::De
+    );
+}
