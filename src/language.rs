@@ -141,6 +141,32 @@ pub struct Disclosure {
     pub text: BTreeMap<Lang, String>,
 }
 
+/// A policy text a customer reads (a clause's quote, a note): the vendor's own words, and
+/// their translations. In TOML a plain string, or a table with `original` and language codes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text {
+    pub original: String,
+    pub translations: BTreeMap<Lang, String>,
+}
+
+impl<'de> serde::Deserialize<'de> for Text {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Text, D::Error> {
+        let value = toml::Value::deserialize(d)?;
+        quote_from_toml(value)
+            .map(|(original, translations)| Text {
+                original,
+                translations,
+            })
+            .map_err(|(key, problem)| {
+                serde::de::Error::custom(if key.is_empty() {
+                    problem
+                } else {
+                    format!("{}: {problem}", key.trim_start_matches('.'))
+                })
+            })
+    }
+}
+
 /// A clause's `quote`: the vendor's words as a string, or a table with the words under
 /// `original` and translations under language codes.
 ///

@@ -86,6 +86,17 @@ pub fn clause_values(policy: &Policy, c: &Clause, lang: Lang) -> Value {
     context! { id => c.id.clone(), title => c.title.clone(), quote => c.quote.clone(), translation }
 }
 
+/// A vendor's note in the reply language when the policy translates it, else as written.
+/// Unlike a clause, a note is not quoted as authority, so the translation replaces it.
+pub fn note(policy: &Policy, original: &str, lang: Lang) -> String {
+    policy
+        .note_translations
+        .get(original)
+        .and_then(|t| t.get(&lang))
+        .cloned()
+        .unwrap_or_else(|| original.to_string())
+}
+
 /// The disclosure line's values: `text` (the mailbox's own wording in this language, if it
 /// has one) and `contact` (how to reach a person).
 pub fn disclosure_values(policy: &Policy, lang: Lang) -> Value {

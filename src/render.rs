@@ -372,7 +372,7 @@ fn refund_values(policy: &Policy, r: &Refund, account: &Account, lang: Lang) -> 
         window_closed_on,
         currency => account.currency.code(),
         clause => clause_values(policy, r.clause(), lang),
-        note => r.note(),
+        note => r.note().map(|n| localize::note(policy, n, lang)),
     }
 }
 
@@ -391,7 +391,7 @@ fn cancellation_values(policy: &Policy, c: &Cancellation, lang: Lang) -> minijin
         notice_deadline => c.notice_deadline.map(|d| d.to_string()),
         account_state => c.account_state.as_str(),
         clause => clause_values(policy, &c.clause, lang),
-        note => c.note.clone(),
+        note => c.note.as_deref().map(|n| localize::note(policy, n, lang)),
     }
 }
 

@@ -413,20 +413,9 @@ fn without_a_languages_key_a_mailbox_writes_the_languages_its_templates_have() {
 }
 
 #[test]
-fn clause_translations_are_shown_beside_the_vendors_words() {
-    let tmp = tempfile::tempdir().unwrap();
-    let policies = tmp.path().join("policies");
-    std::fs::create_dir_all(&policies).unwrap();
-    let text = std::fs::read_to_string("config/policies/notout.toml").unwrap().replace(
-        "[clauses.guarantee]\ntitle = \"One-Month Full Refund Guarantee\"\nquote = ",
-        "[clauses.guarantee]\ntitle = \"One-Month Full Refund Guarantee\"\nquote.de = \"Bitte wenden Sie sich innerhalb von 30 Tagen nach dem Kauf Ihres ersten Abonnements an support@notoutcrm.com.\"\nquote.original = ",
-    );
-    assert!(
-        text.contains("quote.original"),
-        "the policy text changed: adapt this test"
-    );
-    std::fs::write(policies.join("notout.toml"), &text).unwrap();
-    let policy = Policy::load_id(&policies, "notout").unwrap();
+fn clause_and_note_translations_are_used_where_the_policy_gives_them() {
+    // The shipped NotOut policy translates its clauses and notes.
+    let policy = Policy::load_id(Path::new("config/policies"), "notout").unwrap();
     let granted = &CASES[0];
     let acct = account(granted.plan, granted.paid, granted.currency);
     let decision = policy::decide(
@@ -437,15 +426,40 @@ fn clause_translations_are_shown_beside_the_vendors_words() {
         &History::default(),
     )
     .unwrap();
-    let de = render::render(
-        &templates(),
-        &policy,
-        &decision,
-        &inbound(Lang::De, granted.received),
-        &acct,
-    )
-    .unwrap();
-    assert!(de.body.contains("  \"Please contact our support staff at support@notoutcrm.com within 30 days of purchasing your initial subscription.\"\nÜbersetzung (maßgeblich ist allein der Wortlaut oben):\n  „Bitte wenden Sie sich innerhalb von 30 Tagen"), "{}", de.body);
+    let reply = |lang| {
+        render::render(
+            &templates(),
+            &policy,
+            &decision,
+            &inbound(lang, granted.received),
+            &acct,
+        )
+        .unwrap()
+        .body
+    };
+    let de = reply(Lang::De);
+    // The vendor's words first, then the translation, marked as such.
+    assert!(de.contains("  \"Please contact our support staff at support@notoutcrm.com within 30 days of purchasing your initial subscription.\"\nÜbersetzung (maßgeblich ist allein der Wortlaut oben):\n  „Bitte wenden Sie sich innerhalb von 30 Tagen"), "{de}");
+    // A note is not authority: its translation replaces it.
+    assert!(
+        de.contains("\nErstattungen erscheinen je nach Bank"),
+        "{de}"
+    );
+    assert!(!de.contains("Refunds usually take"), "{de}");
+    let en = reply(Lang::En);
+    assert!(
+        en.contains("Refunds usually take 5-7 business days"),
+        "{en}"
+    );
+    assert!(!en.contains("In English"), "the original is English: {en}");
+
+    // Without a French translation, the French reply quotes the vendor's words only.
+    let tmp = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string("config/policies/notout.toml").unwrap();
+    let no_french = text.replace("fr = \"Veuillez contacter", "# fr = \"Veuillez contacter");
+    assert_ne!(no_french, text, "the policy changed: adapt this test");
+    std::fs::write(tmp.path().join("notout.toml"), &no_french).unwrap();
+    let policy = Policy::load_id(tmp.path(), "notout").unwrap();
     let fr = render::render(
         &templates(),
         &policy,
@@ -453,21 +467,38 @@ fn clause_translations_are_shown_beside_the_vendors_words() {
         &inbound(Lang::Fr, granted.received),
         &acct,
     )
-    .unwrap();
+    .unwrap()
+    .body;
     assert!(
-        !fr.body.contains("Traduction"),
-        "no French translation given: {}",
-        fr.body
+        fr.contains("within 30 days of purchasing your initial subscription.\"\n\n"),
+        "{fr}"
     );
+    assert!(!fr.contains("Traduction"), "{fr}");
 
-    let bad = text.replace("quote.de = ", "quote.pl = ");
-    std::fs::write(policies.join("notout.toml"), bad).unwrap();
-    let err = Policy::load_id(&policies, "notout").unwrap_err();
+    // A language that does not exist is a config error naming the key.
+    std::fs::write(
+        tmp.path().join("notout.toml"),
+        text.replace("\nde = \"Bitte wenden", "\npl = \"Bitte wenden"),
+    )
+    .unwrap();
+    let err = Policy::load_id(tmp.path(), "notout").unwrap_err();
     assert_eq!(err[0].key, "clauses.guarantee.quote.pl", "{err:?}");
     assert!(
         err[0]
             .problem
             .contains("expected `original` or a language code"),
+        "{err:?}"
+    );
+    std::fs::write(
+        tmp.path().join("notout.toml"),
+        text.replace("note.de = \"Erstattungen", "note.xx = \"Erstattungen"),
+    )
+    .unwrap();
+    let err = Policy::load_id(tmp.path(), "notout").unwrap_err();
+    assert!(
+        err[0]
+            .to_string()
+            .contains("refund.rule[0].note: xx: expected `original` or a language code"),
         "{err:?}"
     );
 }

@@ -12,7 +12,7 @@ use super::calendar::{Calendar, OpeningHours, Weekdays};
 use super::decision::{AccountState, Clause};
 use crate::accounts::PlanKind;
 use crate::config::error::{ConfigError, read_toml};
-use crate::language::{Lang, Voice};
+use crate::language::{Lang, Text, Voice};
 
 /// A vendor's policy, validated: every clause reference resolves, every plan can be cancelled.
 #[derive(Debug, Clone)]
@@ -34,6 +34,9 @@ pub struct Policy {
     /// Clause id → reply language → a translation of the clause's quote, shown beside the
     /// vendor's own words (`[clauses.<id>.quote]` as a table).
     pub quote_translations: BTreeMap<String, BTreeMap<Lang, String>>,
+    /// A note's own words → reply language → the note in that language (a note written as
+    /// a table, like a quote).
+    pub note_translations: BTreeMap<String, BTreeMap<Lang, String>>,
     /// The reply languages and the automatic-reply disclosure: the defaults here, the
     /// mailbox's settings once a mailbox loads the policy.
     pub voice: Voice,
@@ -227,7 +230,7 @@ struct RawTrial {
     account_state: AccountState,
     clause: String,
     #[serde(default)]
-    note: Option<String>,
+    note: Option<Text>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -235,7 +238,7 @@ struct RawTrial {
 struct RawRefund {
     otherwise_clause: String,
     #[serde(default)]
-    otherwise_note: Option<String>,
+    otherwise_note: Option<Text>,
     #[serde(default)]
     rule: Vec<RawRefundRule>,
 }
@@ -260,9 +263,9 @@ struct RawRefundRule {
     ends_subscription: EndsSubscription,
     clause: String,
     #[serde(default)]
-    note: Option<String>,
+    note: Option<Text>,
     #[serde(default)]
-    pending_note: Option<String>,
+    pending_note: Option<Text>,
 }
 
 fn all_plans() -> Vec<PlanKind> {
@@ -297,7 +300,7 @@ struct RawCancellationRule {
     account_state: AccountState,
     clause: String,
     #[serde(default)]
-    note: Option<String>,
+    note: Option<Text>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -335,6 +338,7 @@ impl Policy {
         let mut errors = Vec::new();
         let err = |key: String, problem: String| ConfigError::new(path, key, problem);
         let mut quote_translations = BTreeMap::new();
+        let mut notes = NoteTranslations::default();
         let clauses: BTreeMap<String, Clause> = raw
             .clauses
             .into_iter()
@@ -392,7 +396,7 @@ impl Policy {
             days: t.days,
             account_state: t.account_state,
             clause: clause("trial.clause".into(), &t.clause, &mut errors),
-            note: t.note,
+            note: notes.keep(t.note),
         });
 
         let mut refund_rules = Vec::new();
@@ -420,8 +424,8 @@ impl Policy {
                 prior_contact_days: r.prior_contact_days,
                 ends_subscription: r.ends_subscription,
                 clause: clause(format!("{key}.clause"), &r.clause, &mut errors),
-                note: r.note,
-                pending_note: r.pending_note,
+                note: notes.keep(r.note),
+                pending_note: notes.keep(r.pending_note),
             });
         }
         let refund_otherwise = clause(
@@ -456,7 +460,7 @@ impl Policy {
                 notice,
                 account_state: r.account_state,
                 clause: clause(format!("{key}.clause"), &r.clause, &mut errors),
-                note: r.note,
+                note: notes.keep(r.note),
             });
         }
         for plan in [PlanKind::Monthly, PlanKind::Annual] {
@@ -505,7 +509,8 @@ impl Policy {
             trial,
             refund_rules,
             refund_otherwise,
-            refund_otherwise_note: raw.refund.otherwise_note,
+            refund_otherwise_note: notes.keep(raw.refund.otherwise_note),
+            note_translations: notes.0,
             cancellation_rules,
             replies,
             acknowledge_handoff: raw.handoff.acknowledge,
@@ -600,4 +605,18 @@ fn weekdays(path: &Path, key: &str, names: &[String], errors: &mut Vec<ConfigErr
         days.insert(day);
     }
     days
+}
+
+/// The translations of the notes, gathered while the rules keep only the original words.
+#[derive(Default)]
+struct NoteTranslations(BTreeMap<String, BTreeMap<Lang, String>>);
+
+impl NoteTranslations {
+    fn keep(&mut self, note: Option<Text>) -> Option<String> {
+        let note = note?;
+        if !note.translations.is_empty() {
+            self.0.insert(note.original.clone(), note.translations);
+        }
+        Some(note.original)
+    }
 }
