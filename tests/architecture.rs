@@ -14,6 +14,9 @@ const PURE: &[&str] = &[
     "src/policy/decision.rs",
     "src/policy/schema.rs",
     "src/render.rs",
+    "src/language.rs",
+    "src/locale.rs",
+    "src/localize.rs",
     "src/plan.rs",
     "src/confirm.rs",
 ];
