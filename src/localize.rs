@@ -28,6 +28,7 @@ pub fn template_name(lang: Lang, stem: &str) -> String {
 ///
 /// * `{{ cancellation.effective | date }}`: "30. Juni 2026"
 /// * `{{ request.received_at | datetime }}`: "30. Juni 2026 um 14:05"
+/// * `{{ request.received_at | zone }}`: "America/New_York"
 /// * `{{ refund.amount | money }}`: "49,00 USD"
 ///
 /// Each writes in the reply's language (the `lang` value every render sets).
@@ -35,6 +36,7 @@ pub fn register(env: &mut Environment<'static>) {
     env.add_filter("date", date_filter);
     env.add_filter("datetime", datetime_filter);
     env.add_filter("money", money_filter);
+    env.add_filter("zone", zone_filter);
     env.set_path_join_callback(|name, parent| match parent.split_once('/') {
         Some((dir, _)) if !name.contains('/') => format!("{dir}/{name}").into(),
         _ => name.into(),
@@ -61,13 +63,35 @@ fn date_filter(state: &State, value: &str) -> Result<String, Error> {
     locale::date(lang_of(state)?, d).map_err(|e| invalid(e.to_string()))
 }
 
-fn datetime_filter(state: &State, value: &str) -> Result<String, Error> {
-    let dt: civil::DateTime = value.parse().map_err(|_| {
+/// A receipt time as the decision writes it, `2026-06-30 14:05 (Europe/Berlin)`, or a plain
+/// civil date and time (`2026-06-30T14:05:00`): the local date and time, and the zone if named.
+fn split_datetime(value: &str) -> Result<(civil::DateTime, Option<&str>), Error> {
+    let bad = || {
         invalid(format!(
-            "datetime: expected a date and time such as 2026-06-30T14:05:00, found {value:?}"
+            "datetime: expected a date and time such as \"2026-06-30 14:05 (Europe/Berlin)\", found {value:?}"
         ))
-    })?;
+    };
+    let (local, zone) = match value.trim().split_once(" (") {
+        Some((local, rest)) => (local, Some(rest.strip_suffix(')').ok_or_else(bad)?)),
+        None => (value.trim(), None),
+    };
+    let dt = civil::DateTime::strptime("%Y-%m-%d %H:%M", local)
+        .or_else(|_| local.parse())
+        .map_err(|_| bad())?;
+    Ok((dt, zone))
+}
+
+fn datetime_filter(state: &State, value: &str) -> Result<String, Error> {
+    let (dt, _) = split_datetime(value)?;
     locale::date_time(lang_of(state)?, dt).map_err(|e| invalid(e.to_string()))
+}
+
+/// The time zone named in a receipt time (`Europe/Berlin`).
+fn zone_filter(value: &str) -> Result<String, Error> {
+    match split_datetime(value)? {
+        (_, Some(zone)) => Ok(zone.to_string()),
+        (_, None) => Err(invalid(format!("zone: no time zone in {value:?}"))),
+    }
 }
 
 fn money_filter(state: &State, value: &str) -> Result<String, Error> {
@@ -154,22 +178,21 @@ mod tests {
         env.add_template("de/signature", "DE").unwrap();
         env.add_template(
             "de/t",
-            "{{ d | date }} / {{ t | datetime }} / {{ m | money }} / {% include \"signature\" %}",
+            "{{ d | date }} / {{ t | datetime }} / {{ z | datetime }} ({{ z | zone }}) / {{ m | money }} / {% include \"signature\" %}",
         )
         .unwrap();
         let out = env
             .get_template("de/t")
             .unwrap()
-            .render(context! { lang => "de", d => "2026-06-30", t => "2026-06-30T14:05:00", m => "49.00 USD" })
+            .render(context! { lang => "de", d => "2026-06-30", t => "2026-06-30T14:05:00", z => "2026-11-14 22:40 (America/New_York)", m => "49.00 USD" })
             .unwrap();
         assert_eq!(
             out,
-            "30. Juni 2026 / 30. Juni 2026 um 14:05 / 49,00\u{a0}USD / DE"
+            "30. Juni 2026 / 30. Juni 2026 um 14:05 / 14. November 2026 um 22:40 (America/New_York) / 49,00\u{a0}USD / DE"
         );
-        let bad = env
-            .get_template("de/t")
-            .unwrap()
-            .render(context! { lang => "de", d => "30.06.2026", t => "x", m => "49.00 USD" });
+        let bad = env.get_template("de/t").unwrap().render(
+            context! { lang => "de", d => "30.06.2026", t => "x", z => "x", m => "49.00 USD" },
+        );
         assert!(bad.unwrap_err().to_string().contains("2026-06-30"));
     }
 }

@@ -216,7 +216,15 @@ fn render_case(case: &Case, lang: Lang) -> render::Reply {
     )
     .unwrap();
     let mail = inbound(lang, case.received);
-    render::render(&templates(), &policy, &decision, &mail, &acct).unwrap()
+    render::render(
+        &templates(),
+        &policy,
+        &decision,
+        &mail,
+        &acct,
+        &policy.vendor.email,
+    )
+    .unwrap()
 }
 
 #[test]
@@ -232,6 +240,41 @@ fn every_template_in_every_language() {
             );
             insta::assert_snapshot!(format!("{lang}_{}", case.name), message_text(&reply));
         }
+        // A repeated cancellation: the answer refers to the first (history from the ledger).
+        {
+            let policy = Policy::load_id(Path::new("config/policies"), "notout").unwrap();
+            let acct = account(PlanKind::Monthly, Some(("2026-03-01", "49.00")), "USD");
+            let first = "2026-03-10T15:00:00Z";
+            let earlier = |effective: Option<&str>| policy::Earlier {
+                received: first.parse().unwrap(),
+                intent: Intent::Both,
+                effective: effective.map(|d| d.parse().unwrap()),
+            };
+            let history = History {
+                cancelled: Some(earlier(Some("2026-03-10"))),
+                refunded: Some(earlier(None)),
+                ..History::default()
+            };
+            let again = "2026-03-12T15:10:00Z";
+            let decision = policy::decide(
+                &policy,
+                &acct,
+                Intent::Cancellation,
+                again.parse().unwrap(),
+                &history,
+            )
+            .unwrap();
+            let reply = render::render(
+                &templates(),
+                &policy,
+                &decision,
+                &inbound(lang, again),
+                &acct,
+                &policy.vendor.email,
+            )
+            .unwrap();
+            insta::assert_snapshot!(format!("{lang}_cancel_repeated"), message_text(&reply));
+        }
         // The acknowledgement, closed (Thursday after the close in Tehran) and open.
         let policy = Policy::load_id(Path::new("config/policies"), "crm24").unwrap();
         for (name, now) in [
@@ -239,8 +282,14 @@ fn every_template_in_every_language() {
             ("ack_open", "2026-11-21T06:00:00Z"),
         ] {
             let mail = inbound(lang, now);
-            let reply =
-                render::render_ack(&templates(), &policy, &mail, now.parse().unwrap()).unwrap();
+            let reply = render::render_ack(
+                &templates(),
+                &policy,
+                &mail,
+                now.parse().unwrap(),
+                &policy.vendor.email,
+            )
+            .unwrap();
             assert_eq!(
                 reply.template,
                 mailclerk::localize::template_name(lang, "ack_human")
@@ -259,6 +308,7 @@ fn every_template_in_every_language() {
             &acct,
             "ann@example.com",
             token,
+            &policy.vendor.email,
         )
         .unwrap();
         assert!(
@@ -433,6 +483,7 @@ fn clause_and_note_translations_are_used_where_the_policy_gives_them() {
             &decision,
             &inbound(lang, granted.received),
             &acct,
+            &policy.vendor.email,
         )
         .unwrap()
         .body
@@ -466,6 +517,7 @@ fn clause_and_note_translations_are_used_where_the_policy_gives_them() {
         &decision,
         &inbound(Lang::Fr, granted.received),
         &acct,
+        &policy.vendor.email,
     )
     .unwrap()
     .body;

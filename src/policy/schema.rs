@@ -13,6 +13,7 @@ use super::decision::{AccountState, Clause};
 use crate::accounts::PlanKind;
 use crate::config::error::{ConfigError, read_toml};
 use crate::language::{Lang, Text, Voice};
+use crate::money::Money;
 
 /// A vendor's policy, validated: every clause reference resolves, every plan can be cancelled.
 #[derive(Debug, Clone)]
@@ -40,6 +41,9 @@ pub struct Policy {
     /// The reply languages and the automatic-reply disclosure: the defaults here, the
     /// mailbox's settings once a mailbox loads the policy.
     pub voice: Voice,
+    /// Granted refunds above this (or in another currency) are prepared, not sent: a person
+    /// approves them (`auto_refund_limit`).
+    pub auto_refund_limit: Option<Money>,
 }
 
 /// Who the vendor is, for the replies.
@@ -187,6 +191,16 @@ struct RawPolicy {
     replies: BTreeMap<String, String>,
     #[serde(default)]
     handoff: RawHandoff,
+    #[serde(default)]
+    auto_refund_limit: Option<RawLimit>,
+}
+
+/// `[auto_refund_limit]`: `amount = "100.00"`, `currency = "USD"`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawLimit {
+    pub(super) amount: String,
+    pub(super) currency: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -499,6 +513,10 @@ impl Policy {
             }
         }
 
+        let auto_refund_limit = raw
+            .auto_refund_limit
+            .and_then(|l| super::limit::from_raw(path, &l, &mut errors));
+
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -516,6 +534,7 @@ impl Policy {
             acknowledge_handoff: raw.handoff.acknowledge,
             quote_translations,
             voice: Voice::default(),
+            auto_refund_limit,
         })
     }
 
