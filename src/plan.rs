@@ -384,6 +384,7 @@ fn confirmation_reply(
             intent: pending.intent,
             confidence: 1.0,
             evidence: Vec::new(),
+            learned: None,
         }),
         account: Some(facts.account.clone()),
         sender,
