@@ -33,6 +33,7 @@ pub mod confirm;
 pub mod daemon;
 pub mod fault;
 pub mod intake;
+pub mod learn;
 pub mod money;
 pub mod oauth;
 pub mod parse;

@@ -5,7 +5,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use mailclerk::cli::{
-    AccountsCommand, AuthCommand, Cli, Command, ConfigCommand, LogFormat, PolicyCommand,
+    AccountsCommand, AuthCommand, ClassifierCommand, Cli, Command, ConfigCommand, LogFormat,
+    PolicyCommand,
 };
 use mailclerk::config::Config;
 use mailclerk::{check, run, scenario};
@@ -29,6 +30,7 @@ fn main() -> ExitCode {
             .init(),
     }
     match cli.command {
+        Command::Classifier { command } => classifier(command),
         Command::Policy {
             command: PolicyCommand::Test { policies, files },
         } => policy_test(&policies, &files),
@@ -128,6 +130,48 @@ fn main() -> ExitCode {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => failed(&e, 1),
             }
+        }
+    }
+}
+
+fn classifier(command: ClassifierCommand) -> ExitCode {
+    let result = match command {
+        ClassifierCommand::Train { data, out, seed } => {
+            mailclerk::learn::train_command(&data, &out, seed)
+        }
+        ClassifierCommand::Eval {
+            files,
+            model,
+            cv,
+            compare,
+            threshold,
+            seed,
+        } => mailclerk::learn::eval_command(
+            &files,
+            &mailclerk::learn::EvalOptions {
+                model,
+                cv,
+                threshold,
+                compare,
+                seed,
+            },
+        ),
+        ClassifierCommand::AddExample {
+            message,
+            label,
+            reason,
+            lang,
+            to,
+        } => mailclerk::learn::add_example(&message, &label, reason.as_deref(), &lang, &to),
+    };
+    match result {
+        Ok(report) => {
+            println!("{}", report.trim_end());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(EX_DATAERR)
         }
     }
 }

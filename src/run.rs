@@ -247,6 +247,8 @@ pub fn examine_parsed(
     let rules = Rules {
         policy: &mailbox.policy,
         classify: &cfg.classify,
+        model: &cfg.model,
+        auto_answer_threshold: mailbox.auto_answer_threshold,
         screen: &screen,
         templates: &cfg.templates,
         sender_check: mailbox.sender_rule.check(),

@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use jiff::Timestamp;
 use mailclerk::accounts::{self, Account, AccountMatch, Found, MatchRules, PlanKind, Reference};
-use mailclerk::classify::{ClassifyRules, classify};
+use mailclerk::classify::{Classified, ClassifyRules, classify};
 use mailclerk::money::Currency;
 use mailclerk::parse::{Inbound, RawMail, Unparseable, parse};
 use mailclerk::plan::forwarded_request;
@@ -255,7 +255,19 @@ fn screen_fixtures() {
     });
 }
 
-/// `expect = "refund" | "cancellation" | "both" | "other" | "unsure"`.
+/// The production classifier: the built-in model guarded by `rules`, at the default threshold.
+fn decided(mail: &Inbound, rules: &ClassifyRules) -> Classified {
+    mailclerk::classify::decide::classify(
+        mail,
+        rules,
+        &mailclerk::config::classifier::builtin(),
+        mailclerk::classify::decide::DEFAULT_THRESHOLD,
+        &mailclerk::classify::decide::Options::DEFAULT,
+    )
+}
+
+/// `expect = "refund" | "cancellation" | "both" | "refund_status" | "policy_question" |
+/// "withdrawal" | "other" | "unsure"`.
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 struct ClassifySidecar {
@@ -279,7 +291,7 @@ fn classify_fixtures() {
             "{}",
             eml.display()
         );
-        let got = classify(&mail, &rules);
+        let got = decided(&mail, &rules);
         let phrases = got.phrases();
         let same = got.intent.as_str() == want.expect
             && want.evidence.iter().all(|e| phrases.contains(&e.as_str()));
@@ -389,7 +401,7 @@ fn match_fixtures() {
                         AccountMatch::Many(ids) => format!("many:{}", ids.join(",")),
                         AccountMatch::Mismatch(_) => "mismatch".into(),
                     };
-                    let intent = classify(&request, &rules).intent.as_str().to_string();
+                    let intent = decided(&request, &rules).intent.as_str().to_string();
                     (got, Some(intent))
                 }
             },

@@ -123,37 +123,107 @@ pub fn model_text(mail: &Inbound) -> String {
     }
 }
 
-/// The model's reading of a text with its sentence acts: the class and its probability.
-pub fn read(model: &Model, text: &str, opts: &Options) -> (Prediction, Class, f32) {
-    let whole = model.predict(text);
-    let (mut class, mut p) = whole.best();
-    if opts.acts == Acts::Sentences && matches!(class, Class::Refund | Class::Cancellation) {
-        let mut refund: f32 = 0.0;
-        let mut cancel: f32 = 0.0;
-        for (s, e) in super::sentences(text) {
-            let sentence = &text[s..e];
-            if !sentence.chars().any(char::is_alphabetic) {
-                continue;
-            }
-            let ps = model.predict(sentence);
-            match ps.best() {
-                (Class::Refund, q) => refund = refund.max(q),
-                (Class::Cancellation, q) => cancel = cancel.max(q),
-                (Class::Both, q) => {
-                    refund = refund.max(q);
-                    cancel = cancel.max(q);
-                }
-                _ => {}
-            }
+/// The model's probabilities for a text, after its sentence acts: when one sentence asks for
+/// a refund and another for a cancellation, `both` is at least as probable as the weaker act
+/// (and as all requests together).
+pub fn read(model: &Model, text: &str, opts: &Options) -> Prediction {
+    read_with(&|t: &str| model.predict(t), text, opts)
+}
+
+/// [`read`] with any scorer (cross-validation compares others).
+pub fn read_with(predict: &dyn Fn(&str) -> Prediction, text: &str, opts: &Options) -> Prediction {
+    let mut whole = predict(text);
+    let requests =
+        whole.prob(Class::Refund) + whole.prob(Class::Cancellation) + whole.prob(Class::Both);
+    if opts.acts == Acts::Whole || requests < 0.5 {
+        return whole;
+    }
+    let mut refund: f32 = 0.0;
+    let mut cancel: f32 = 0.0;
+    for (s, e) in super::sentences(text) {
+        let sentence = &text[s..e];
+        if !sentence.chars().any(char::is_alphabetic) {
+            continue;
         }
-        if refund >= opts.act_probability && cancel >= opts.act_probability {
-            let requests =
-                whole.prob(Class::Refund) + whole.prob(Class::Cancellation) + whole.prob(Class::Both);
-            class = Class::Both;
-            p = refund.min(cancel).min(requests);
+        match predict(sentence).best() {
+            (Class::Refund, q) => refund = refund.max(q),
+            (Class::Cancellation, q) => cancel = cancel.max(q),
+            (Class::Both, q) => {
+                refund = refund.max(q);
+                cancel = cancel.max(q);
+            }
+            _ => {}
         }
     }
-    (whole, class, p)
+    if refund >= opts.act_probability && cancel >= opts.act_probability {
+        let both = &mut whole.probs[Class::Both.index()];
+        *both = both.max(refund.min(cancel).min(requests));
+    }
+    whole
+}
+
+/// The three requests, each with its combined probability (the model's, the rules' agreement
+/// and veto, through the model's fitted stack) and its veto.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scored {
+    pub requests: [(Class, f32, Option<String>); 3],
+    /// The most probable non-request class and the model's probability of it.
+    pub other: (Class, f32),
+    pub billing_error: f32,
+}
+
+impl Scored {
+    /// The strongest request (the first of equals).
+    pub fn best_request(&self) -> &(Class, f32, Option<String>) {
+        let mut best = &self.requests[0];
+        for r in &self.requests[1..] {
+            if r.1 > best.1 {
+                best = r;
+            }
+        }
+        best
+    }
+
+    /// The reading and its probability: the strongest request when it is at least even, else
+    /// the likeliest other class.
+    pub fn reading(&self) -> (Class, f32) {
+        let (c, p, _) = self.best_request();
+        if *p >= 0.5 { (*c, *p) } else { self.other }
+    }
+}
+
+/// The stack's inputs for request `class`: the model's logit, the rules' agreement, the
+/// rules' veto.
+pub fn stack_inputs(p: &Prediction, class: Class, by_rules: &Classified) -> [f32; 3] {
+    let q = p.prob(class).clamp(1e-4, 1.0 - 1e-4);
+    let agree = by_rules.intent == Intent::from(class);
+    let vetoed = veto(by_rules, Intent::from(class), Veto::Conflict).is_some();
+    [(q / (1.0 - q)).ln(), f32::from(u8::from(agree)), f32::from(u8::from(vetoed))]
+}
+
+/// Scores the requests of a prediction against the rules' reading.
+pub fn score(p: &Prediction, by_rules: &Classified, stack: &[f32; 4], opts: &Options) -> Scored {
+    let request = |class: Class| {
+        let x = stack_inputs(p, class, by_rules);
+        let z = stack[0] * x[0] + stack[1] * x[1] + stack[2] * x[2] + stack[3];
+        let prob = 1.0 / (1.0 + (-z).exp());
+        (class, prob, veto(by_rules, Intent::from(class), opts.veto))
+    };
+    let mut other = (Class::Other, f32::MIN);
+    for c in Class::ALL.into_iter().filter(|c| !c.is_request()) {
+        if p.prob(c) > other.1 {
+            other = (c, p.prob(c));
+        }
+    }
+    Scored {
+        requests: [
+            request(Class::Refund),
+            request(Class::Cancellation),
+            request(Class::Both),
+        ],
+        other,
+        billing_error: p.billing_error,
+    }
 }
 
 /// Classifies `mail` with the model, guarded by the rules, at `threshold`.
@@ -166,26 +236,14 @@ pub fn classify(
 ) -> Classified {
     let by_rules = super::classify(mail, rules);
     let text = model_text(mail);
-    let (whole, class, p) = read(model, &text, opts);
-    let reading = Intent::from(class);
-    let reason = (class.is_request() && whole.billing_error >= opts.billing_probability)
-        .then_some(Reason::BillingError);
-    let veto = if class.is_request() {
-        veto(&by_rules, reading, opts.veto)
-    } else {
-        None
-    };
-    let intent = if class.is_request() {
-        if p < threshold || veto.is_some() {
-            Intent::Unsure
-        } else {
-            reading
-        }
-    } else if p < 0.5 {
-        Intent::Unsure
-    } else {
-        reading
-    };
+    let scored = score(&read(model, &text, opts), &by_rules, &model.stack, opts);
+    let (class, p) = scored.reading();
+    let (intent, reason) = settle(&scored, threshold, opts);
+    let veto = scored
+        .requests
+        .iter()
+        .find(|r| r.0 == class)
+        .and_then(|r| r.2.clone());
     let weighed = model
         .evidence(&text, class, WEIGHED)
         .into_iter()
@@ -199,13 +257,30 @@ pub fn classify(
         confidence: (p * 100.0).round() / 100.0,
         evidence: by_rules.evidence,
         learned: Some(Learned {
-            reading,
+            reading: Intent::from(class),
             probability: (p * 1000.0).round() / 1000.0,
             reason,
             veto,
             weighed,
         }),
     }
+}
+
+/// The intent: a request at or above `threshold` without a veto; another class when the model
+/// is at least even about it and no request is; else `unsure`. A refund the model reads as a
+/// billing error carries the reason.
+pub fn settle(scored: &Scored, threshold: f32, opts: &Options) -> (Intent, Option<Reason>) {
+    let (class, p, veto) = scored.best_request();
+    let intent = if *p >= threshold && veto.is_none() {
+        Intent::from(*class)
+    } else if *p < 0.5 && scored.other.1 >= 0.5 {
+        Intent::from(scored.other.0)
+    } else {
+        Intent::Unsure
+    };
+    let reason = (intent.wants_refund() && scored.billing_error >= opts.billing_probability)
+        .then_some(Reason::BillingError);
+    (intent, reason)
 }
 
 /// What in the rules' reading holds the model's request `reading` back, if anything.

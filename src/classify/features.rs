@@ -198,7 +198,57 @@ pub struct Vector {
 impl Vector {
     /// The hashed, normalised vector of `features`.
     pub fn of(features: &[Feature], spec: &FeatureSpec) -> Vector {
-        let mut buckets: Vec<u32> = features.iter().map(|f| bucket(f, spec)).collect();
+        Vector::from_buckets(features.iter().map(|f| bucket(f, spec)).collect())
+    }
+
+    /// The vector of a text: the buckets of [`features`], hashed without building them.
+    pub fn text(text: &str, spec: &FeatureSpec) -> Vector {
+        let words = words(text);
+        let mut buckets = Vec::with_capacity(words.len() * 24);
+        let mask = u64::from(spec.buckets - 1);
+        let to_bucket = |h: u64| ((h ^ (h >> 29)) & mask) as u32;
+        let mut chars: Vec<char> = Vec::with_capacity(MAX_WORD_CHARS + 2);
+        for (i, w) in words.iter().enumerate() {
+            let mut h = Fnv::new();
+            h.byte(b'w');
+            h.bytes(w.as_bytes());
+            buckets.push(to_bucket(h.0));
+            if spec.bigrams
+                && let Some(next) = words.get(i + 1)
+            {
+                let mut h = Fnv::new();
+                h.byte(b'p');
+                h.bytes(w.as_bytes());
+                h.byte(b' ');
+                h.bytes(next.as_bytes());
+                buckets.push(to_bucket(h.0));
+            }
+            chars.clear();
+            chars.push('<');
+            chars.extend(w.chars());
+            chars.push('>');
+            if spec.max_n == 0 || chars.len() > MAX_WORD_CHARS + 2 {
+                continue;
+            }
+            for n in usize::from(spec.min_n.max(1))..=usize::from(spec.max_n) {
+                if n >= chars.len() {
+                    break;
+                }
+                for gram in chars.windows(n) {
+                    let mut h = Fnv::new();
+                    h.byte(b'c');
+                    let mut utf8 = [0u8; 4];
+                    for c in gram {
+                        h.bytes(c.encode_utf8(&mut utf8).as_bytes());
+                    }
+                    buckets.push(to_bucket(h.0));
+                }
+            }
+        }
+        Vector::from_buckets(buckets)
+    }
+
+    fn from_buckets(mut buckets: Vec<u32>) -> Vector {
         buckets.sort_unstable();
         let mut entries: Vec<(u32, f32)> = Vec::new();
         for b in buckets {
@@ -214,11 +264,6 @@ impl Vector {
             }
         }
         Vector { entries }
-    }
-
-    /// The vector of a text.
-    pub fn text(text: &str, spec: &FeatureSpec) -> Vector {
-        Vector::of(&features(&words(text), spec), spec)
     }
 }
 
@@ -288,6 +333,24 @@ mod tests {
         // Pinned: a change of hashing would silently invalidate the shipped weights.
         assert_eq!(bucket(&Feature::Word("refund".into()), &spec), 104_020);
         assert_eq!(Vector::text("", &spec), Vector::default());
+    }
+
+    #[test]
+    fn hashing_in_place_equals_hashing_the_features() {
+        for spec in [
+            FeatureSpec::DEFAULT,
+            FeatureSpec {
+                buckets: 1 << 8,
+                min_n: 3,
+                max_n: 4,
+                bigrams: false,
+            },
+        ] {
+            for text in ["Kündigung zum 31.12., bitte!", "", "a", "x".repeat(40).as_str()] {
+                let slow = Vector::of(&features(&words(text), &spec), &spec);
+                assert_eq!(Vector::text(text, &spec), slow, "{text:?}");
+            }
+        }
     }
 
     #[test]

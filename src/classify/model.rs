@@ -4,7 +4,7 @@
 //!
 //! File format (little-endian), version 1:
 //! `MCLFMODL` · u32 version · u32 buckets · u8 min_n · u8 max_n · u8 bigrams · u8 columns ·
-//! f32 temperature · columns × f32 scale · columns × f32 bias · buckets × columns × i16 weight
+//! f32 temperature · 4 × f32 stack · columns × f32 scale · columns × f32 bias · buckets × columns × i16 weight
 //! · 32 bytes SHA-256 of everything before it.
 
 use sha2::{Digest, Sha256};
@@ -69,6 +69,8 @@ const COLUMNS: usize = CLASSES + 1;
 const BILLING: usize = CLASSES;
 const MAGIC: &[u8; 8] = b"MCLFMODL";
 const VERSION: u32 = 1;
+/// The model's probability alone: `sigmoid(1 · logit(p))`.
+pub const IDENTITY_STACK: [f32; 4] = [1.0, 0.0, 0.0, 0.0];
 
 /// Trained weights.
 #[derive(Debug, Clone, PartialEq)]
@@ -76,6 +78,9 @@ pub struct Model {
     pub spec: FeatureSpec,
     /// Logits are divided by this before the softmax (calibration; 1 = none).
     pub temperature: f32,
+    /// How the request probabilities and the rules' reading combine (see
+    /// [`super::decide::Stack`]), fitted on out-of-fold predictions.
+    pub stack: [f32; 4],
     scale: [f32; COLUMNS],
     bias: [f32; COLUMNS],
     /// `buckets × COLUMNS`, bucket-major.
@@ -144,10 +149,17 @@ impl Model {
         Model {
             spec,
             temperature,
+            stack: IDENTITY_STACK,
             scale,
             bias,
             weights,
         }
+    }
+
+    /// The same weights with another combination of model and rules.
+    pub fn with_stack(mut self, stack: [f32; 4]) -> Model {
+        self.stack = stack;
+        self
     }
 
     /// The same weights with another temperature.
@@ -232,6 +244,9 @@ impl Model {
         out.push(u8::from(self.spec.bigrams));
         out.push(COLUMNS as u8);
         out.extend_from_slice(&self.temperature.to_le_bytes());
+        for x in &self.stack {
+            out.extend_from_slice(&x.to_le_bytes());
+        }
         for x in self.scale.iter().chain(&self.bias) {
             out.extend_from_slice(&x.to_le_bytes());
         }
@@ -272,9 +287,10 @@ impl Model {
         if !(temperature.is_finite() && temperature > 0.0) {
             return Err(ModelError::Header(format!("temperature {temperature}")));
         }
+        let mut stack = [0f32; 4];
         let mut scale = [0f32; COLUMNS];
         let mut bias = [0f32; COLUMNS];
-        for x in scale.iter_mut().chain(bias.iter_mut()) {
+        for x in stack.iter_mut().chain(scale.iter_mut()).chain(bias.iter_mut()) {
             *x = r.f32()?;
             if !x.is_finite() {
                 return Err(ModelError::Header("a scale or bias is not finite".into()));
@@ -303,6 +319,7 @@ impl Model {
                 bigrams: bigrams == 1,
             },
             temperature,
+            stack,
             scale,
             bias,
             weights,

@@ -174,6 +174,66 @@ pub fn fit_temperature(logits: &[[f32; CLASSES]], classes: &[Class]) -> f32 {
     (best.0 * 1000.0).round() / 1000.0
 }
 
+/// Logistic regression of `targets` on `inputs` (plus an intercept, last), by Newton's method
+/// with a small L2 penalty: the stack that turns the model's logit, the rules' agreement and
+/// their veto into one calibrated probability (Platt scaling with two more inputs).
+pub fn fit_stack(inputs: &[[f32; 3]], targets: &[bool]) -> [f32; 4] {
+    const L2: f64 = 1e-2;
+    let mut w = [1.0f64, 0.0, 0.0, 0.0];
+    for _ in 0..30 {
+        let mut grad = [0f64; 4];
+        let mut hess = [[0f64; 4]; 4];
+        for (x, y) in inputs.iter().zip(targets) {
+            let x = [f64::from(x[0]), f64::from(x[1]), f64::from(x[2]), 1.0];
+            let z: f64 = (0..4).map(|i| w[i] * x[i]).sum();
+            let p = 1.0 / (1.0 + (-z).exp());
+            let r = p - f64::from(u8::from(*y));
+            for i in 0..4 {
+                grad[i] += r * x[i];
+                for j in 0..4 {
+                    hess[i][j] += p * (1.0 - p) * x[i] * x[j];
+                }
+            }
+        }
+        for i in 0..4 {
+            grad[i] += L2 * w[i];
+            hess[i][i] += L2;
+        }
+        let Some(step) = solve(hess, grad) else {
+            break;
+        };
+        for i in 0..4 {
+            w[i] -= step[i];
+        }
+    }
+    w.map(|x| ((x * 1e4).round() / 1e4) as f32)
+}
+
+/// Gaussian elimination with partial pivoting; `None` for a singular system.
+fn solve(mut a: [[f64; 4]; 4], mut b: [f64; 4]) -> Option<[f64; 4]> {
+    for col in 0..4 {
+        let pivot = (col..4).max_by(|&i, &j| a[i][col].abs().total_cmp(&a[j][col].abs()))?;
+        if a[pivot][col].abs() < 1e-12 {
+            return None;
+        }
+        a.swap(col, pivot);
+        b.swap(col, pivot);
+        for row in col + 1..4 {
+            let f = a[row][col] / a[col][col];
+            for k in col..4 {
+                a[row][k] -= f * a[col][k];
+            }
+            b[row] -= f * b[col];
+        }
+    }
+    let mut x = [0f64; 4];
+    for row in (0..4).rev() {
+        let s: f64 = (row + 1..4).map(|k| a[row][k] * x[k]).sum();
+        x[row] = (b[row] - s) / a[row][row];
+    }
+    Some(x)
+}
+
 /// Multinomial naive Bayes over the same vectors (Laplace smoothing `alpha`): the alternative
 /// the linear model was compared with.
 #[derive(Debug, Clone)]
@@ -326,6 +386,21 @@ mod tests {
             .collect();
         let classes = vec![Class::Refund; 20];
         assert!(fit_temperature(&logits, &classes) > 2.0);
+    }
+
+    #[test]
+    fn the_stack_learns_that_agreement_counts() {
+        // Right whenever the rules agree, whatever the model's logit; wrong otherwise.
+        let mut inputs = Vec::new();
+        let mut targets = Vec::new();
+        for i in 0..40 {
+            let agree = i % 2 == 0;
+            inputs.push([(i % 5) as f32 - 2.0, f32::from(u8::from(agree)), 0.0]);
+            targets.push(agree ^ (i % 10 == 0));
+        }
+        let w = fit_stack(&inputs, &targets);
+        assert!(w[1] > 2.0 && w[0].abs() < 1.0, "{w:?}");
+        assert_eq!(w, fit_stack(&inputs, &targets));
     }
 
     #[test]
