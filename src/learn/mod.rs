@@ -93,6 +93,8 @@ pub struct EvalOptions {
     /// Also compare the alternative models and combinations (with `cv`).
     pub compare: bool,
     pub seed: u64,
+    /// Training settings other than the shipped ones (tuning by cross-validation).
+    pub settings: Option<Settings>,
 }
 
 /// `classifier eval`: the report.
@@ -102,13 +104,18 @@ pub struct EvalOptions {
 pub fn eval_command(files: &[PathBuf], opts: &EvalOptions) -> Result<String, String> {
     let rows = read_rows(files)?;
     let prep = Prepared::new(rows, &ClassifyRules::defaults())?;
+    if std::env::var_os("MAILCLERK_DUMP_TEXTS").is_some() {
+        for (r, t) in prep.rows.iter().zip(&prep.texts) {
+            eprintln!("{} {} {:?}", r.id, r.class.as_str(), t);
+        }
+    }
     let mut out = String::new();
     let outcomes = match opts.cv {
         Some(k) if k >= 2 => {
-            let s = Settings {
+            let s = opts.settings.unwrap_or(Settings {
                 seed: opts.seed,
                 ..Settings::DEFAULT
-            };
+            });
             let (outcomes, t, stack) =
                 eval::cross_validate(&prep, k, Learner::Linear(s), &Options::DEFAULT, true);
             out.push_str(&format!(
