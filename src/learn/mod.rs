@@ -104,11 +104,6 @@ pub struct EvalOptions {
 pub fn eval_command(files: &[PathBuf], opts: &EvalOptions) -> Result<String, String> {
     let rows = read_rows(files)?;
     let prep = Prepared::new(rows, &ClassifyRules::defaults())?;
-    if std::env::var_os("MAILCLERK_DUMP_TEXTS").is_some() {
-        for (r, t) in prep.rows.iter().zip(&prep.texts) {
-            eprintln!("{} {} {:?}", r.id, r.class.as_str(), t);
-        }
-    }
     let mut out = String::new();
     let outcomes = match opts.cv {
         Some(k) if k >= 2 => {
@@ -191,7 +186,8 @@ pub fn add_example(
     let bytes = std::fs::read(eml).map_err(|e| format!("{}: cannot read: {e}", eml.display()))?;
     let raw = RawMail {
         origin: eml.display().to_string(),
-        received: None,
+        // Only the text matters here; a saved message often has no Received: header.
+        received: Some(jiff::Timestamp::UNIX_EPOCH),
         bytes,
     };
     let mail = parse::parse(&raw, 25 * 1024 * 1024).map_err(|e| format!("{}: {e}", eml.display()))?;
