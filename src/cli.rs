@@ -125,7 +125,11 @@ pub enum ClassifierCommand {
         /// The message's language (en, de, es, fr, pt, it, nl, ...).
         #[arg(long, default_value = "und")]
         lang: String,
-        #[arg(long, value_name = "FILE", default_value = "config/classifier/train/vendor.jsonl")]
+        #[arg(
+            long,
+            value_name = "FILE",
+            default_value = "config/classifier/train/vendor.jsonl"
+        )]
         to: PathBuf,
     },
 }

@@ -64,7 +64,12 @@ fn model_file_and_threshold_mistakes_name_their_key() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("broken.bin"), b"MCLFMODL\x01\x00").unwrap();
     let cases = [
-        ("classifier = \"nowhere.bin\"", "", "classifier", "cannot read"),
+        (
+            "classifier = \"nowhere.bin\"",
+            "",
+            "classifier",
+            "cannot read",
+        ),
         ("classifier = \"broken.bin\"", "", "classifier", "cut short"),
         (
             "",
@@ -76,7 +81,10 @@ fn model_file_and_threshold_mistakes_name_their_key() {
     for (top, mailbox, key, problem) in cases {
         let file = write_config(dir.path(), top, mailbox);
         let err = Config::load(&file).expect_err("rejected").to_string();
-        assert!(err.contains(key) && err.contains(problem), "{top}{mailbox}: {err}");
+        assert!(
+            err.contains(key) && err.contains(problem),
+            "{top}{mailbox}: {err}"
+        );
     }
     let file = write_config(
         dir.path(),
@@ -130,7 +138,10 @@ fn a_vendor_adds_an_example_and_eval_reads_it() {
     assert_eq!(row["reason"], "billing_error");
     assert_eq!(row["subject"], "Billing");
     assert!(row["body"].as_str().unwrap().contains("fee twice"));
-    assert!(!row["body"].as_str().unwrap().contains("renews"), "quotes are cut");
+    assert!(
+        !row["body"].as_str().unwrap().contains("renews"),
+        "quotes are cut"
+    );
     // The same message twice is refused; a wrong label is named.
     assert_eq!(run(&args).status.code(), Some(65));
     let mut bad = args;
@@ -141,7 +152,13 @@ fn a_vendor_adds_an_example_and_eval_reads_it() {
     let o = run(&["classifier", "eval", to.to_str().unwrap()]);
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    for part in ["1 messages", "confusion", "reliability", "thresholds", "en "] {
+    for part in [
+        "1 messages",
+        "confusion",
+        "reliability",
+        "thresholds",
+        "en ",
+    ] {
         assert!(out.contains(part), "{part}: {out}");
     }
 }

@@ -41,7 +41,10 @@ fn line(id: &str, mail: &Inbound, rules: &ClassifyRules) -> String {
         classify::decide::DEFAULT_THRESHOLD,
         &classify::decide::Options::DEFAULT,
     );
-    assert_eq!(got.evidence, by_rules.evidence, "{id}: the rules' evidence is kept");
+    assert_eq!(
+        got.evidence, by_rules.evidence,
+        "{id}: the rules' evidence is kept"
+    );
     let digest = Sha256::digest(format!("{}\n{}", mail.subject, mail.text).as_bytes());
     let mut sha = String::new();
     for b in &digest[..8] {

@@ -198,7 +198,11 @@ pub fn stack_inputs(p: &Prediction, class: Class, by_rules: &Classified) -> [f32
     let q = p.prob(class).clamp(1e-4, 1.0 - 1e-4);
     let agree = by_rules.intent == Intent::from(class);
     let vetoed = veto(by_rules, Intent::from(class), Veto::Conflict).is_some();
-    [(q / (1.0 - q)).ln(), f32::from(u8::from(agree)), f32::from(u8::from(vetoed))]
+    [
+        (q / (1.0 - q)).ln(),
+        f32::from(u8::from(agree)),
+        f32::from(u8::from(vetoed)),
+    ]
 }
 
 /// Scores the requests of a prediction against the rules' reading.
@@ -297,7 +301,10 @@ pub fn veto(by_rules: &Classified, reading: Intent, mode: Veto) -> Option<String
                 _ => false,
             };
             if other_request {
-                return Some(format!("the phrase rules read {}", by_rules.intent.as_str()));
+                return Some(format!(
+                    "the phrase rules read {}",
+                    by_rules.intent.as_str()
+                ));
             }
             by_rules
                 .evidence

@@ -346,7 +346,12 @@ mod tests {
                 bigrams: false,
             },
         ] {
-            for text in ["Kündigung zum 31.12., bitte!", "", "a", "x".repeat(40).as_str()] {
+            for text in [
+                "Kündigung zum 31.12., bitte!",
+                "",
+                "a",
+                "x".repeat(40).as_str(),
+            ] {
                 let slow = Vector::of(&features(&words(text), &spec), &spec);
                 assert_eq!(Vector::text(text, &spec), slow, "{text:?}");
             }

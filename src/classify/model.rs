@@ -223,7 +223,10 @@ impl Model {
             let x = v.entries[i].1;
             let row = &self.weights[b as usize * COLUMNS..(b as usize + 1) * COLUMNS];
             let w = |c: usize| f32::from(row[c]) * self.scale[c];
-            let others = (0..CLASSES).filter(|c| *c != class.index()).map(w).sum::<f32>()
+            let others = (0..CLASSES)
+                .filter(|c| *c != class.index())
+                .map(w)
+                .sum::<f32>()
                 / (CLASSES - 1) as f32;
             seen.push((label, (w(class.index()) - others) * x));
         }
@@ -290,7 +293,11 @@ impl Model {
         let mut stack = [0f32; 4];
         let mut scale = [0f32; COLUMNS];
         let mut bias = [0f32; COLUMNS];
-        for x in stack.iter_mut().chain(scale.iter_mut()).chain(bias.iter_mut()) {
+        for x in stack
+            .iter_mut()
+            .chain(scale.iter_mut())
+            .chain(bias.iter_mut())
+        {
             *x = r.f32()?;
             if !x.is_finite() {
                 return Err(ModelError::Header("a scale or bias is not finite".into()));
@@ -406,7 +413,10 @@ mod tests {
         assert_eq!(Model::from_bytes(&v2), Err(ModelError::Version(2)));
         let mut odd = bytes;
         odd[12] = 3;
-        assert!(matches!(Model::from_bytes(&odd), Err(ModelError::Header(_))));
+        assert!(matches!(
+            Model::from_bytes(&odd),
+            Err(ModelError::Header(_))
+        ));
     }
 
     #[test]

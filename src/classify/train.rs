@@ -304,13 +304,25 @@ mod tests {
         let rows = [
             ("please refund my last payment", Class::Refund, false),
             ("i want my money back", Class::Refund, false),
-            ("you charged me twice, refund the double charge", Class::Refund, true),
+            (
+                "you charged me twice, refund the double charge",
+                Class::Refund,
+                true,
+            ),
             ("please cancel my subscription", Class::Cancellation, false),
             ("close my account", Class::Cancellation, false),
             ("cancel the plan and refund me", Class::Both, false),
             ("when will my refund arrive", Class::RefundStatus, false),
-            ("where can i read your refund policy", Class::PolicyQuestion, false),
-            ("i withdraw from the contract, right of withdrawal", Class::Withdrawal, false),
+            (
+                "where can i read your refund policy",
+                Class::PolicyQuestion,
+                false,
+            ),
+            (
+                "i withdraw from the contract, right of withdrawal",
+                Class::Withdrawal,
+                false,
+            ),
             ("how do i add a user", Class::Other, false),
             ("thanks, refund received", Class::Other, false),
         ];
@@ -362,7 +374,13 @@ mod tests {
     #[test]
     fn folds_spread_each_class() {
         let classes: Vec<Class> = (0..50)
-            .map(|i| if i % 5 == 0 { Class::Both } else { Class::Other })
+            .map(|i| {
+                if i % 5 == 0 {
+                    Class::Both
+                } else {
+                    Class::Other
+                }
+            })
             .collect();
         let f = folds(&classes, 5, 1);
         for k in 0..5 {

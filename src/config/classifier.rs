@@ -17,7 +17,9 @@ pub const BUILTIN: &[u8] = include_bytes!("../../config/classifier/model.bin");
 /// Never in a released build: the shipped file is tested to load.
 pub fn builtin() -> Arc<Model> {
     static MODEL: LazyLock<Arc<Model>> = LazyLock::new(|| {
-        Arc::new(Model::from_bytes(BUILTIN).expect("the built-in config/classifier/model.bin loads"))
+        Arc::new(
+            Model::from_bytes(BUILTIN).expect("the built-in config/classifier/model.bin loads"),
+        )
     });
     MODEL.clone()
 }

@@ -70,9 +70,9 @@ fn parse_row(line: &str, n: usize) -> Result<Row, String> {
     })?;
     let reason = match v.get("reason").and_then(|x| x.as_str()) {
         None | Some("") => None,
-        Some(r) => Some(
-            Reason::parse(r).ok_or_else(|| format!("reason {r:?}: expected billing_error"))?,
-        ),
+        Some(r) => {
+            Some(Reason::parse(r).ok_or_else(|| format!("reason {r:?}: expected billing_error"))?)
+        }
     };
     let lang = [s("lang"), s("language")]
         .into_iter()
@@ -133,7 +133,8 @@ mod tests {
     #[test]
     fn both_formats_read_and_bad_labels_are_named() {
         let ours = r#"{"id":"tr-de-0001","lang":"de","label":"refund","reason":"billing_error","subject":"Doppelt","body":"<p>Bitte erstatten</p>","content_type":"text/html"}"#;
-        let dev = r#"{"id":"d1","label":"CANCELLATION","language":"en","subject":"","body":"cancel"}"#;
+        let dev =
+            r#"{"id":"d1","label":"CANCELLATION","language":"en","subject":"","body":"cancel"}"#;
         let a = parse_row(ours, 0).unwrap();
         assert_eq!(
             (a.class, a.reason, a.lang.as_str(), a.html),
@@ -142,7 +143,10 @@ mod tests {
         let b = parse_row(dev, 1).unwrap();
         assert_eq!((b.class, b.lang.as_str()), (Class::Cancellation, "en"));
         let err = parse_row(r#"{"label":"REFUNDS"}"#, 2).unwrap_err();
-        assert!(err.contains("REFUNDS") && err.contains("policy_question"), "{err}");
+        assert!(
+            err.contains("REFUNDS") && err.contains("policy_question"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -274,9 +274,15 @@ pub fn summary(outcomes: &[Outcome], threshold: f32) -> Summary {
     }
     Summary {
         messages: n,
-        coverage: pct(outcomes.iter().filter(|o| o.automatic(threshold)).count(), n),
+        coverage: pct(
+            outcomes.iter().filter(|o| o.automatic(threshold)).count(),
+            n,
+        ),
         wrong_automatic: pct(
-            outcomes.iter().filter(|o| o.wrong_automatic(threshold)).count(),
+            outcomes
+                .iter()
+                .filter(|o| o.wrong_automatic(threshold))
+                .count(),
             n,
         ),
         requests_right: pct(
@@ -399,7 +405,11 @@ pub fn report(outcomes: &[Outcome], threshold: f32) -> String {
         );
     }
     // Confusion matrix.
-    let _ = write!(out, "\nconfusion (rows: label; columns: decided)\n{:<16}", "");
+    let _ = write!(
+        out,
+        "\nconfusion (rows: label; columns: decided)\n{:<16}",
+        ""
+    );
     for p in PREDICTED {
         let _ = write!(out, " {:>8}", short(p));
     }
@@ -429,8 +439,8 @@ pub fn report(outcomes: &[Outcome], threshold: f32) -> String {
         if in_bin.is_empty() {
             continue;
         }
-        let mean = in_bin.iter().map(|o| f64::from(o.reading().1)).sum::<f64>()
-            / in_bin.len() as f64;
+        let mean =
+            in_bin.iter().map(|o| f64::from(o.reading().1)).sum::<f64>() / in_bin.len() as f64;
         let right = in_bin.iter().filter(|o| o.reading().0 == o.class).count();
         let _ = writeln!(
             out,
@@ -442,7 +452,9 @@ pub fn report(outcomes: &[Outcome], threshold: f32) -> String {
             pct(right, in_bin.len())
         );
     }
-    out.push_str("\nthresholds (answered automatically, wrong automatic intent, true requests right)\n");
+    out.push_str(
+        "\nthresholds (answered automatically, wrong automatic intent, true requests right)\n",
+    );
     for step in 0..10 {
         let t = 0.5 + 0.05 * step as f32;
         let s = summary(outcomes, t);

@@ -190,13 +190,17 @@ pub fn add_example(
         received: Some(jiff::Timestamp::UNIX_EPOCH),
         bytes,
     };
-    let mail = parse::parse(&raw, 25 * 1024 * 1024).map_err(|e| format!("{}: {e}", eml.display()))?;
+    let mail =
+        parse::parse(&raw, 25 * 1024 * 1024).map_err(|e| format!("{}: {e}", eml.display()))?;
     let id = format!(
         "vendor-{}",
         hex(&Sha256::digest(format!("{}\n{}", mail.subject, mail.text).as_bytes())[..6])
     );
     if std::fs::read_to_string(to).is_ok_and(|t| t.contains(&format!("\"id\":\"{id}\""))) {
-        return Err(format!("{id} (this message) is already in {}", to.display()));
+        return Err(format!(
+            "{id} (this message) is already in {}",
+            to.display()
+        ));
     }
     let mut row = serde_json::json!({
         "id": id,
