@@ -294,12 +294,12 @@ pub fn veto(by_rules: &Classified, reading: Intent, mode: Veto) -> Option<String
         Veto::Agree => (by_rules.intent != reading)
             .then(|| format!("the phrase rules read {}", by_rules.intent.as_str())),
         Veto::Conflict => {
-            let other_request = match (by_rules.intent, reading) {
+            let other_request = matches!(
+                (by_rules.intent, reading),
                 (Intent::Refund, Intent::Cancellation)
-                | (Intent::Cancellation, Intent::Refund)
-                | (Intent::Both, Intent::Refund | Intent::Cancellation) => true,
-                _ => false,
-            };
+                    | (Intent::Cancellation, Intent::Refund)
+                    | (Intent::Both, Intent::Refund | Intent::Cancellation)
+            );
             if other_request {
                 return Some(format!(
                     "the phrase rules read {}",
