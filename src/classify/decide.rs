@@ -240,6 +240,11 @@ pub fn classify(
 ) -> Classified {
     let by_rules = super::classify(mail, rules);
     let text = model_text(mail);
+    if !text.chars().any(char::is_alphanumeric) {
+        // No words at all (an attachment only, an undecodable body): nothing is asked, and
+        // the model's near-uniform guess would only say `unsure`.
+        return by_rules;
+    }
     let scored = score(&read(model, &text, opts), &by_rules, &model.stack, opts);
     let (class, p) = scored.reading();
     let (intent, reason) = settle(&scored, threshold, opts);
