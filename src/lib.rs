@@ -24,6 +24,8 @@
 
 pub mod account_csv;
 pub mod accounts;
+pub mod audit;
+pub mod billing;
 pub mod budget;
 pub mod check;
 pub mod classify;
@@ -31,6 +33,7 @@ pub mod cli;
 pub mod config;
 pub mod confirm;
 pub mod daemon;
+pub mod explain;
 pub mod fault;
 pub mod intake;
 pub mod money;
@@ -40,6 +43,7 @@ pub mod pattern;
 pub mod plan;
 pub mod policy;
 pub mod render;
+pub mod replay;
 pub mod run;
 pub mod scenario;
 pub mod screen;

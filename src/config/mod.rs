@@ -56,6 +56,10 @@ pub struct Mailbox {
     pub budget: crate::budget::ReplyBudget,
     /// OAuth2 sign-in, for a source or outbox with `auth = "xoauth2"`.
     pub oauth2: Option<oauth2::OAuth2>,
+    /// `[mailbox.billing]`: where decisions that change money or an account go first.
+    pub billing: Option<crate::billing::Settings>,
+    /// The SHA-256 of the policy file as loaded, for the audit trail and billing payloads.
+    pub policy_sha256: String,
 }
 
 /// Where a mailbox's mail comes from.
@@ -122,6 +126,8 @@ struct RawMailbox {
     #[serde(default)]
     max_replies_per_hour: Option<usize>,
     oauth2: Option<oauth2::RawOAuth2>,
+    #[serde(default)]
+    billing: Option<crate::billing::settings::RawBilling>,
     /// `people` (default) or `confirm`: see [`guard::RawGuard::unverified`].
     #[serde(default)]
     unverified: Option<String>,
@@ -337,6 +343,10 @@ fn mailbox_from_raw(
     let policy = Policy::load(&base.join(&m.policy))
         .map_err(|e| errors.extend(e))
         .ok();
+    let policy_sha256 = crate::billing::file_sha256(&base.join(&m.policy)).unwrap_or_default();
+    let billing = m
+        .billing
+        .and_then(|b| b.resolve(file, &format!("{key}.billing"), base, errors));
     let accounts_csv = m.accounts_csv.map(|p| base.join(p));
     if let Some(csv) = &accounts_csv
         && !csv.is_file()
@@ -402,6 +412,8 @@ fn mailbox_from_raw(
         sender_rule,
         budget,
         oauth2,
+        billing,
+        policy_sha256,
     })
 }
 
