@@ -35,7 +35,7 @@ pub fn trace(mailbox: &Mailbox, examined: &Examined, decided_at: Timestamp) -> V
             return json!({
                 "mailbox": mailbox.name,
                 "policy": policy,
-                "decided_at": decided_at.to_string(),
+                "decided_at": format!("{decided_at:.3}"),
                 "message": { "message_id": message_id },
                 "unreadable": why,
                 "action": "to_human:unreadable",
@@ -80,7 +80,7 @@ pub fn trace(mailbox: &Mailbox, examined: &Examined, decided_at: Timestamp) -> V
     let mut t = json!({
         "mailbox": mailbox.name,
         "policy": policy,
-        "decided_at": decided_at.to_string(),
+        "decided_at": format!("{decided_at:.3}"),
         "message": {
             "message_id": inbound.message_id,
             "from": inbound.from.email,

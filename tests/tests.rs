@@ -18,3 +18,4 @@ mod policy; // the policy engine on the real policy files: tables per seed, and 
 mod replies; // rendered replies, snapshot-tested through the real policies, templates and lettre
 mod store; // the SQLite store and `accounts import`, on temp files
 mod support; // the harness for daemon tests: desks, customers, folders
+mod trail; // `decisions`, `explain` and `replay` on the demo
