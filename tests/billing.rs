@@ -219,6 +219,31 @@ fn a_refusal_sends_the_message_to_people_without_a_reply() {
         assert!(reason.contains("Idempotency-Key mc1-"), "{reason}");
     }
     assert_eq!(desk.replies_to(DENIED_ID), 1);
+    let explained = Command::new(env!("CARGO_BIN_EXE_mailclerk"))
+        .args([
+            "explain",
+            "--config",
+            desk.config.to_str().unwrap(),
+            REFUND_ID,
+        ])
+        .output()
+        .unwrap();
+    let explained = String::from_utf8_lossy(&explained.stdout);
+    for want in [
+        format!(
+            "billing     webhook {} refused after 1 try under Idempotency-Key mc1-",
+            receiver.url
+        ),
+        "answer: HTTP 422".to_string(),
+        "action      to_human:billing_refused (billing did not accept the action".to_string(),
+        "reply       none".to_string(),
+        "billing refused ".to_string(),
+    ] {
+        assert!(
+            explained.contains(&want),
+            "missing {want:?} in:\n{explained}"
+        );
+    }
     // Refused is final: a later run calls nobody.
     desk.run_ok();
     assert_eq!(receiver.calls().len(), 2);

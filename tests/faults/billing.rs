@@ -72,6 +72,78 @@ async fn billing_accepted_then_answered() {
     once_and_check(&mut desk, Counts::clean(4, 2, 1, 1), "billing accepts").await;
     assert_one_key_each(&desk, &receiver);
     assert_eq!(receiver.calls().len(), 2);
+    trail_through_the_daemon(&desk, &receiver);
+}
+
+fn mailclerk(desk: &FaultDesk, args: &[&str]) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mailclerk"))
+        .args(args)
+        .args(["--config", desk.config.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// `explain`, `decisions` and `replay` on what the daemon handled: the billing call in the
+/// trace, its key in the export, and the filed folders read back over IMAP (EXAMINE).
+fn trail_through_the_daemon(desk: &FaultDesk, receiver: &Receiver) {
+    let refund = desk
+        .requests
+        .iter()
+        .find(|r| r.kind == Kind::Refund)
+        .unwrap();
+    let key = receiver
+        .calls()
+        .iter()
+        .find(|c| c.body["message_id"] == refund.id.as_str())
+        .unwrap()
+        .key
+        .clone();
+    let explained = mailclerk(desk, &["explain", &refund.id]);
+    for want in [
+        "classified  refund".to_string(),
+        format!(
+            "billing     webhook {} accepted after 1 try under Idempotency-Key {key}",
+            receiver.url
+        ),
+        "reply       sent to ".to_string(),
+        "filing      answered: moved to folder".to_string(),
+        "billing accepted ".to_string(),
+        "reply attempted ".to_string(),
+    ] {
+        assert!(
+            explained.contains(&want),
+            "missing {want:?} in:\n{explained}"
+        );
+    }
+    let json = mailclerk(
+        desk,
+        &["decisions", "--since", "2026-01-01", "--format", "json"],
+    );
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&json).unwrap();
+    assert_eq!(rows.len(), 2, "{json}");
+    let row = rows
+        .iter()
+        .find(|r| r["message_id"] == refund.id.as_str())
+        .unwrap();
+    assert_eq!(row["billing_state"], "accepted");
+    assert_eq!(row["billing_key"], key.as_str());
+    assert_eq!(row["refund_amount"], "49.00");
+    let replay = mailclerk(
+        desk,
+        &["replay", "--mailbox", "desk", "--since", "2026-01-01"],
+    );
+    assert!(
+        replay.contains("4 message(s) replayed: 4 unchanged, 0 changed"),
+        "{replay}"
+    );
+    // Read-only: the calls and the replies are as they were.
+    assert_eq!(receiver.calls().len(), 2);
 }
 
 #[tokio::test(flavor = "multi_thread")]
