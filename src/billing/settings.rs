@@ -182,3 +182,70 @@ impl RawBilling {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolve(toml_text: &str) -> (Option<Settings>, Vec<String>) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("secret"), "s3cret\n").unwrap();
+        std::fs::write(dir.path().join("empty"), "  \n").unwrap();
+        let raw: RawBilling = toml::from_str(toml_text).unwrap();
+        let mut errors = Vec::new();
+        let s = raw.resolve(
+            Path::new("mailclerk.toml"),
+            "mailbox[0].billing",
+            dir.path(),
+            &mut errors,
+        );
+        (s, errors.iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn good_sections_resolve_with_defaults() {
+        let (s, errors) =
+            resolve("kind = \"webhook\"\nurl = \"https://billing.example/hook\"\nsecret_file = \"secret\"");
+        assert!(errors.is_empty(), "{errors:?}");
+        let s = s.unwrap();
+        assert!(matches!(&s.target, Target::Webhook { secret, .. } if secret == b"s3cret"));
+        assert_eq!(
+            (s.timeout, s.retries, s.give_up_after),
+            (Duration::from_secs(10), 3, Duration::from_secs(21600))
+        );
+        let (s, errors) = resolve("kind = \"command\"\nargv = [\"/bin/true\"]\nretries = 0");
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(s.unwrap().retries, 0);
+    }
+
+    #[test]
+    fn mistakes_name_the_key_and_what_was_expected() {
+        for (text, key, want) in [
+            ("kind = \"ftp\"", "billing.kind", "expected \"webhook\" or \"command\""),
+            (
+                "kind = \"webhook\"\nurl = \"http://billing.example/\"\nsecret_file = \"secret\"",
+                "billing.url",
+                "plain http only to 127.0.0.1",
+            ),
+            ("kind = \"webhook\"\nurl = \"https://b.example/\"", "billing.secret_file", "expected a file"),
+            (
+                "kind = \"webhook\"\nurl = \"https://b.example/\"\nsecret_file = \"empty\"",
+                "billing.secret_file",
+                "is empty",
+            ),
+            ("kind = \"command\"\nargv = []", "billing.argv", "expected the command"),
+            (
+                "kind = \"command\"\nargv = [\"x\"]\ntimeout_seconds = 0",
+                "billing.timeout_seconds",
+                "more than 0",
+            ),
+        ] {
+            let (s, errors) = resolve(text);
+            assert!(s.is_none(), "{text}");
+            assert!(
+                errors.iter().any(|e| e.contains(key) && e.contains(want)),
+                "{text}: {errors:?}"
+            );
+        }
+    }
+}
