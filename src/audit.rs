@@ -192,10 +192,9 @@ pub const COLUMNS: [&str; 24] = [
 /// Why `decisions` failed.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("mailbox {mailbox}: cannot read the store {path}")]
+    #[error("mailbox {mailbox}: cannot read the store")]
     Store {
         mailbox: String,
-        path: String,
         source: store::Error,
     },
     #[error("no mailbox called {0:?} in the configuration")]
@@ -305,7 +304,6 @@ pub fn export(
         }
         let err = |source| Error::Store {
             mailbox: m.name.clone(),
-            path: m.store.display().to_string(),
             source,
         };
         let store = Store::open_read_only(&m.store).map_err(err)?;

@@ -123,10 +123,6 @@ outbox = {{ kind = "dir", path = {out:?} }}
             .find(|r| r.message_id == id)
             .unwrap_or_else(|| panic!("no ledger row for {id}"))
     }
-
-    pub fn dir(&self) -> &Path {
-        self.dir.path()
-    }
 }
 
 /// Each message called billing under exactly one key, every call signed.

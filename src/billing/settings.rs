@@ -204,8 +204,9 @@ mod tests {
 
     #[test]
     fn good_sections_resolve_with_defaults() {
-        let (s, errors) =
-            resolve("kind = \"webhook\"\nurl = \"https://billing.example/hook\"\nsecret_file = \"secret\"");
+        let (s, errors) = resolve(
+            "kind = \"webhook\"\nurl = \"https://billing.example/hook\"\nsecret_file = \"secret\"",
+        );
         assert!(errors.is_empty(), "{errors:?}");
         let s = s.unwrap();
         assert!(matches!(&s.target, Target::Webhook { secret, .. } if secret == b"s3cret"));
@@ -221,19 +222,31 @@ mod tests {
     #[test]
     fn mistakes_name_the_key_and_what_was_expected() {
         for (text, key, want) in [
-            ("kind = \"ftp\"", "billing.kind", "expected \"webhook\" or \"command\""),
+            (
+                "kind = \"ftp\"",
+                "billing.kind",
+                "expected \"webhook\" or \"command\"",
+            ),
             (
                 "kind = \"webhook\"\nurl = \"http://billing.example/\"\nsecret_file = \"secret\"",
                 "billing.url",
                 "plain http only to 127.0.0.1",
             ),
-            ("kind = \"webhook\"\nurl = \"https://b.example/\"", "billing.secret_file", "expected a file"),
+            (
+                "kind = \"webhook\"\nurl = \"https://b.example/\"",
+                "billing.secret_file",
+                "expected a file",
+            ),
             (
                 "kind = \"webhook\"\nurl = \"https://b.example/\"\nsecret_file = \"empty\"",
                 "billing.secret_file",
                 "is empty",
             ),
-            ("kind = \"command\"\nargv = []", "billing.argv", "expected the command"),
+            (
+                "kind = \"command\"\nargv = []",
+                "billing.argv",
+                "expected the command",
+            ),
             (
                 "kind = \"command\"\nargv = [\"x\"]\ntimeout_seconds = 0",
                 "billing.timeout_seconds",

@@ -5,7 +5,7 @@ use std::sync::atomic::Ordering;
 
 use tracing::warn;
 
-use super::{Dest, Error, Handled, Worker, block};
+use super::{Dest, Handled, Worker, block};
 use crate::billing::Gate;
 use crate::plan::Plan;
 use crate::render::Reply;
@@ -20,7 +20,7 @@ impl Worker<'_> {
         plan: &Plan,
         reply: &Reply,
         gate: Gate,
-    ) -> Result<Option<Handled>, Error> {
+    ) -> Result<Option<Handled>, crate::store::Error> {
         let base = |state, action: &str| crate::run::ledger_outcome(plan, state, action);
         let (outcome, handled) = match gate {
             Gate::Proceed => return Ok(None),
