@@ -240,6 +240,17 @@ pub fn write_text(out: &mut dyn Write, mailbox: &Mailbox, t: &Trail) -> std::io:
         line(out, "screen", s(&trace["screen"]))?;
     }
     let c = &trace["classifier"];
+    let mut langs: Vec<String> = c["evidence"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["lang"].as_str().map(str::to_string))
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    langs.retain(|l| seen.insert(l.clone()));
+    if !langs.is_empty() {
+        line(out, "language", format!("{} (of the evidence)", langs.join(", ")))?;
+    }
     if !c.is_null() {
         line(
             out,
