@@ -124,6 +124,7 @@ fn benches(c: &mut Criterion) {
     };
     let rules = Rules {
         policy: &mailbox.policy,
+        from: &mailbox.address,
         classify: &s.cfg.classify,
         screen: &screen_rules,
         templates: &s.cfg.templates,
@@ -159,7 +160,16 @@ fn benches(c: &mut Criterion) {
         let AccountMatch::One(account) = &facts[*i].account else {
             unreachable!()
         };
-        if render::render(rules.templates, rules.policy, d, &inbounds[*i], account).is_ok() {
+        if render::render(
+            rules.templates,
+            rules.policy,
+            d,
+            &inbounds[*i],
+            account,
+            rules.from,
+        )
+        .is_ok()
+        {
             replies += 1;
         }
     }
@@ -259,6 +269,7 @@ fn benches(c: &mut Criterion) {
                     d,
                     &inbounds[*i],
                     account,
+                    rules.from,
                 ));
             }
         })

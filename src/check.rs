@@ -105,6 +105,10 @@ fn check_file(cfg: &Config, opts: &Options, file: &PathBuf) -> Result<Value, Str
                 }
                 Action::Reply { decision, reply } => {
                     v["action"] = "reply".into();
+                    if let Some(why) = mailbox.policy.needs_approval(decision) {
+                        v["action"] = "draft".into();
+                        v["why"] = why.into();
+                    }
                     v["decision"] = Value::Object(decision_json(decision));
                     v["summary"] = decision_summary(decision).into();
                     v["reply"] = reply_json(reply);

@@ -852,7 +852,19 @@ impl Worker<'_> {
         };
         let account_id = crate::run::planned_account(plan);
         let base = |state, action: &str| crate::run::ledger_outcome(plan, state, action);
-        let mode = self.mailbox.handling.mode;
+        let mode = match &plan.action {
+            // Over the policy's auto_refund_limit: prepared as a draft for a person to approve.
+            Action::Reply { decision, .. } if self.mailbox.handling.mode == Mode::Send => {
+                match self.mailbox.policy.needs_approval(decision) {
+                    Some(why) => {
+                        info!(%why, "Refund held for approval.");
+                        Mode::Draft
+                    }
+                    None => self.mailbox.handling.mode,
+                }
+            }
+            _ => self.mailbox.handling.mode,
+        };
         if matches!(plan.action, Action::Reply { .. })
             && !block(|| crate::run::confirmation_unused(self.store, plan, message_id))?
         {
@@ -877,6 +889,7 @@ impl Worker<'_> {
             Action::ToHuman { why, ack } => {
                 crate::run::log_to_human(why);
                 let mut acknowledged = None;
+                let mut question_id = None;
                 let mut action = format!("to_human:{}", why.code());
                 if let (Some(ConfirmStep::Ask(ask)), Some(smtp), Mode::Send) =
                     (&plan.confirmation, self.smtp, mode)
@@ -885,10 +898,22 @@ impl Worker<'_> {
                     // answered.
                     block(|| self.store.open_confirmation(&ask.pending))?;
                     match smtp.send(&ask.mail, SystemTime::now()).await {
-                        Ok(_) => {
+                        Ok(bytes) => {
                             info!(to = %ask.mail.to, "Asked the account's registered address to confirm.");
                             action = crate::run::AWAITING_CONFIRMATION.into();
                             acknowledged = Some(ask.mail.to.clone());
+                            // The question is mail we sent like any answer: its copy goes to
+                            // Sent the same way (queued with the record).
+                            question_id = Some(ask.mail.message_id.clone());
+                            copy =
+                                self.mailbox
+                                    .handling
+                                    .sent_folder
+                                    .as_ref()
+                                    .map(|folder| SentCopy {
+                                        folder: folder.clone(),
+                                        bytes,
+                                    });
                         }
                         Err(e) => warn!(err = %error_chain(&e), "Confirmation question not sent."),
                     }
@@ -904,6 +929,7 @@ impl Worker<'_> {
                         reason: Some(why.to_string()),
                         acknowledged: acknowledged.is_some(),
                         reply_to: acknowledged,
+                        reply_message_id: question_id,
                         ..base(LedgerState::Review, &action)
                     },
                     Handled::File(Dest::People),

@@ -41,6 +41,9 @@ fn main() -> ExitCode {
                 if !missing.is_empty() {
                     return config_failed(&mailclerk::config::ConfigErrors(missing));
                 }
+                for note in &cfg.notes {
+                    println!("note: {note}");
+                }
                 println!(
                     "{}: OK, {} mailbox(es): {}",
                     config.display(),
@@ -142,6 +145,9 @@ fn main() -> ExitCode {
                 Ok(cfg) => cfg,
                 Err(errors) => return config_failed(&errors),
             };
+            for note in &cfg.notes {
+                tracing::info!(%note, "Configuration note.");
+            }
             // IMAP mailboxes make this the daemon; a configuration of directory inboxes only
             // (the demo) runs the simple synchronous loop and prints a report table.
             let daemon = cfg

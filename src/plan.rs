@@ -34,6 +34,8 @@ pub struct Facts {
 #[derive(Debug, Clone, Copy)]
 pub struct Rules<'a> {
     pub policy: &'a Policy,
+    /// The mailbox's own address: every mail we write is From it.
+    pub from: &'a str,
     pub classify: &'a ClassifyRules,
     pub screen: &'a ScreenRules,
     pub templates: &'a Templates,
@@ -82,8 +84,11 @@ pub enum ConfirmStep {
 /// The one thing that happens.
 #[derive(Debug, Clone)]
 pub enum Action {
-    /// Answer automatically.
-    Reply { decision: Decision, reply: Reply },
+    /// Answer automatically. (The decision is boxed: it is the largest part by far.)
+    Reply {
+        decision: Box<Decision>,
+        reply: Reply,
+    },
     /// Leave it for people; perhaps tell the sender a person will answer.
     ToHuman { why: Why, ack: Option<Reply> },
     /// Never answer (auto-replies, bounces, lists, loops, our own mail).
@@ -275,8 +280,12 @@ pub fn plan(mail: &Inbound, facts: &Facts, rules: &Rules<'_>, now: Timestamp) ->
                         &decision,
                         mail,
                         account,
+                        rules.from,
                     ) {
-                        Ok(reply) => Action::Reply { decision, reply },
+                        Ok(reply) => Action::Reply {
+                            decision: Box::new(decision),
+                            reply,
+                        },
                         Err(e) => to_human(Why::Render(e)),
                     },
                 }
@@ -304,9 +313,16 @@ fn ask_owner(
     now: Timestamp,
 ) -> Option<Ask> {
     let address = account.emails.first()?;
-    let question =
-        render::render_confirm(rules.templates, rules.policy, mail, account, address, token)
-            .ok()?;
+    let question = render::render_confirm(
+        rules.templates,
+        rules.policy,
+        mail,
+        account,
+        address,
+        token,
+        rules.from,
+    )
+    .ok()?;
     Some(Ask {
         pending: Pending {
             token: token.to_string(),
@@ -371,8 +387,18 @@ fn confirmation_reply(
             ack: None,
         },
         Ok(decision) => {
-            match render::render(rules.templates, rules.policy, &decision, &original, account) {
-                Ok(reply) => Action::Reply { decision, reply },
+            match render::render(
+                rules.templates,
+                rules.policy,
+                &decision,
+                &original,
+                account,
+                rules.from,
+            ) {
+                Ok(reply) => Action::Reply {
+                    decision: Box::new(decision),
+                    reply,
+                },
                 Err(e) => Action::ToHuman {
                     why: Why::Render(e),
                     ack: None,
@@ -427,5 +453,5 @@ fn acknowledgement(mail: &Inbound, rules: &Rules<'_>, now: Timestamp) -> Option<
         return None;
     }
     // A failed acknowledgement is not worth more than a log line: people still get the message.
-    render::render_ack(rules.templates, rules.policy, mail, now).ok()
+    render::render_ack(rules.templates, rules.policy, mail, now, rules.from).ok()
 }

@@ -28,7 +28,8 @@ pub struct Templates {
 /// A reply ready to send: plain values, nothing from lettre.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Reply {
-    /// The vendor's name and address.
+    /// The vendor's name, and the mailbox's own address (the one the mail is submitted as,
+    /// and the one a customer's answer must come back to; docs/policy.md "From").
     pub from_name: String,
     pub from: String,
     /// The bare address we answer; never the customer's display name.
@@ -108,7 +109,12 @@ pub fn outcome(decision: &Decision) -> &'static str {
     }
 }
 
-/// Renders the answer to `mail` for `account` under `policy`.
+/// Renders the answer to `mail` for `account` under `policy`, sent from the mailbox address
+/// `from`.
+///
+/// Every date and amount the template can print comes from `decision` (`request.received_*`,
+/// `refund.*`, `cancellation.*`, `earlier.*`): the context holds no other date or amount, and
+/// strict undefined makes a template that names anything else fail `config check`.
 ///
 /// # Errors
 /// A missing template or value: nothing is sent and the message goes to people.
@@ -118,16 +124,18 @@ pub fn render(
     decision: &Decision,
     mail: &Inbound,
     account: &Account,
+    from: &str,
 ) -> Result<Reply, RenderError> {
     let stem = &policy.replies[outcome(decision)];
     let ctx = context! {
         vendor => vendor_values(policy),
         customer => context! { name => account.name.clone(), email => mail.from.email.clone(), account_id => account.id.clone(), plan => account.plan.as_str() },
-        request => request_values(policy, mail),
-        refund => decision.refund.as_ref().map(|r| refund_values(r, account)),
+        request => decided_request_values(decision, mail),
+        refund => decision.refund.as_ref().map(refund_values),
         cancellation => decision.cancellation.as_ref().map(cancellation_values),
+        earlier => decision.repeats_zoned().map(|z| context! { received_on => z.date().to_string(), received_at => received_at(&z) }),
     };
-    finish(templates, policy, mail, stem, ctx)
+    finish(templates, policy, mail, stem, ctx, from)
 }
 
 /// Renders the acknowledgement sent when a message goes to people: it names when a person
@@ -140,6 +148,7 @@ pub fn render_ack(
     policy: &Policy,
     mail: &Inbound,
     now: Timestamp,
+    from: &str,
 ) -> Result<Reply, RenderError> {
     let stem = &policy.replies["ack_human"];
     let (open_now, when) = match policy.calendar.next_opening(now) {
@@ -152,7 +161,7 @@ pub fn render_ack(
         request => request_values(policy, mail),
         opening => context! { open_now, when, time_zone => policy.calendar.zone_name.clone() },
     };
-    finish(templates, policy, mail, stem, ctx)
+    finish(templates, policy, mail, stem, ctx, from)
 }
 
 /// The stem of the template that asks an account's owner to confirm an unverified request
@@ -172,6 +181,7 @@ pub fn render_confirm(
     account: &Account,
     to: &str,
     token: &str,
+    from: &str,
 ) -> Result<Reply, RenderError> {
     let fail = |problem: String| RenderError {
         template: CONFIRM_TEMPLATE.to_string(),
@@ -190,10 +200,10 @@ pub fn render_confirm(
         .map_err(|e| fail(e.to_string()))?;
     Ok(Reply {
         from_name: one_line(&policy.vendor.name),
-        from: policy.vendor.email.clone(),
+        from: from.to_string(),
         to: to.to_string(),
         subject: crate::confirm::subject(token),
-        message_id: crate::confirm::message_id(token, &policy.vendor.email),
+        message_id: crate::confirm::message_id(token, from),
         in_reply_to: String::new(),
         references: Vec::new(),
         template: CONFIRM_TEMPLATE.to_string(),
@@ -207,6 +217,7 @@ fn finish(
     mail: &Inbound,
     stem: &str,
     ctx: minijinja::Value,
+    from: &str,
 ) -> Result<Reply, RenderError> {
     let fail = |problem: String| RenderError {
         template: stem.to_string(),
@@ -223,12 +234,12 @@ fn finish(
     }
     Ok(Reply {
         from_name: one_line(&policy.vendor.name),
-        from: policy.vendor.email.clone(),
+        from: from.to_string(),
         // The From address, which matched the account: RFC 3834 §4 asks service responders
         // not to follow Reply-To, and an answer about an account goes to its owner.
         to: mail.from.email.clone(),
         subject: reply_subject(&mail.subject),
-        message_id: reply_message_id(&mail.message_id, &policy.vendor.email),
+        message_id: reply_message_id(&mail.message_id, from),
         in_reply_to: mail.message_id.clone(),
         references,
         template: stem.to_string(),
@@ -236,6 +247,27 @@ fn finish(
     })
 }
 
+/// The request as a decision saw it: its receipt date and time come from the decision.
+fn decided_request_values(decision: &Decision, mail: &Inbound) -> minijinja::Value {
+    context! {
+        subject => one_line(&mail.subject),
+        received_on => decision.received.date().to_string(),
+        received_at => received_at(&decision.received),
+        message_id => mail.message_id.clone(),
+    }
+}
+
+/// A receipt time as a reply states it: `2026-11-05 14:22 (America/New_York)`.
+fn received_at(z: &jiff::Zoned) -> String {
+    format!(
+        "{} ({})",
+        z.strftime("%Y-%m-%d %H:%M"),
+        z.time_zone().iana_name().unwrap_or("UTC")
+    )
+}
+
+/// The request, for the acknowledgement and the confirmation question, which state no
+/// decision.
 fn request_values(policy: &Policy, mail: &Inbound) -> minijinja::Value {
     context! {
         subject => one_line(&mail.subject),
@@ -259,10 +291,14 @@ fn clause_values(c: &Clause) -> minijinja::Value {
     context! { id => c.id.clone(), title => c.title.clone(), quote => c.quote.clone() }
 }
 
-fn refund_values(r: &Refund, account: &Account) -> minijinja::Value {
-    let amount = match r {
-        Refund::Granted { amount, .. } => Some(format!("{amount} {}", amount.currency())),
-        _ => None,
+fn refund_values(r: &Refund) -> minijinja::Value {
+    let (amount, value, currency) = match r {
+        Refund::Granted { amount, .. } => (
+            Some(format!("{amount} {}", amount.currency())),
+            Some(amount.to_string()),
+            Some(amount.currency().code()),
+        ),
+        _ => (None, None, None),
     };
     let window_closed_on = match r {
         Refund::Denied {
@@ -274,8 +310,10 @@ fn refund_values(r: &Refund, account: &Account) -> minijinja::Value {
     context! {
         kind => r.kind(),
         amount,
+        amount_value => value,
+        currency,
         window_closed_on,
-        currency => account.currency.code(),
+        window_end => r.window_end().map(|d| d.to_string()),
         clause => clause_values(r.clause()),
         note => r.note(),
     }
@@ -289,8 +327,9 @@ fn cancellation_values(c: &Cancellation) -> minijinja::Value {
     };
     context! {
         effective => c.effective.to_string(),
-        last_day => crate::policy::calendar::add_days(c.effective, -1).to_string(),
+        last_day => c.last_day().to_string(),
         timing,
+        charge_to_come => c.charge_to_come.map(|ch| context! { on => ch.on.to_string(), amount => format!("{} {}", ch.amount, ch.amount.currency()) }),
         charges_before_end => c.charges_before_end,
         late_for => c.late_for.map(|d| d.to_string()),
         notice_deadline => c.notice_deadline.map(|d| d.to_string()),
@@ -386,8 +425,15 @@ pub fn rehearse(templates: &Templates, policy: &Policy) -> Result<(), Vec<Render
     let refunds = [
         Refund::Granted {
             amount: Money::from_minor(4900, currency),
+            window_end: Some(date(2026, 1, 31)),
             clause: clause.clone(),
             note: note.clone(),
+        },
+        Refund::Granted {
+            amount: Money::from_minor(4900, currency),
+            window_end: None,
+            clause: clause.clone(),
+            note: None,
         },
         Refund::Denied {
             why: DenyReason::WindowClosed {
@@ -417,6 +463,10 @@ pub fn rehearse(templates: &Templates, policy: &Policy) -> Result<(), Vec<Render
         notice_deadline: late.then(|| date(2026, 1, 2)),
         account_state: AccountState::Cancelled,
         timing,
+        charge_to_come: late.then(|| crate::policy::Charge {
+            on: date(2026, 2, 1),
+            amount: Money::from_minor(4900, currency),
+        }),
         clause: clause.clone(),
         note: if late { None } else { note.clone() },
     };
@@ -425,34 +475,35 @@ pub fn rehearse(templates: &Templates, policy: &Policy) -> Result<(), Vec<Render
         cancel(Timing::EndOfPeriod, false),
         cancel(Timing::LateNotice, true),
     ];
+    let received = Timestamp::UNIX_EPOCH.to_zoned(policy.calendar.zone.clone());
+    let decision =
+        |refund: Option<&Refund>, cancellation: Option<&Cancellation>, repeats| Decision {
+            received: received.clone(),
+            refund: refund.cloned(),
+            cancellation: cancellation.cloned(),
+            repeats,
+        };
     let mut decisions = Vec::new();
     for r in &refunds {
-        decisions.push(Decision {
-            refund: Some(r.clone()),
-            cancellation: None,
-        });
+        decisions.push(decision(Some(r), None, None));
         for c in &cancellations {
-            decisions.push(Decision {
-                refund: Some(r.clone()),
-                cancellation: Some(c.clone()),
-            });
+            decisions.push(decision(Some(r), Some(c), None));
         }
     }
     for c in &cancellations {
-        decisions.push(Decision {
-            refund: None,
-            cancellation: Some(c.clone()),
-        });
+        decisions.push(decision(None, Some(c), None));
+        decisions.push(decision(None, Some(c), Some(received.timestamp())));
     }
+    let from = "rehearsal@example.com";
     let mut errors: Vec<RenderError> = Vec::new();
     for d in &decisions {
-        if let Err(e) = render(templates, policy, d, &mail, &account)
+        if let Err(e) = render(templates, policy, d, &mail, &account, from)
             && !errors.contains(&e)
         {
             errors.push(e);
         }
     }
-    if let Err(e) = render_ack(templates, policy, &mail, Timestamp::UNIX_EPOCH) {
+    if let Err(e) = render_ack(templates, policy, &mail, Timestamp::UNIX_EPOCH, from) {
         errors.push(e);
     }
     if templates.has(CONFIRM_TEMPLATE)
@@ -463,6 +514,7 @@ pub fn rehearse(templates: &Templates, policy: &Policy) -> Result<(), Vec<Render
             &account,
             "rehearsal@example.com",
             "0123456789abcdef0123456789abcdef",
+            from,
         )
     {
         errors.push(e);

@@ -246,6 +246,7 @@ pub fn examine_parsed(
     };
     let rules = Rules {
         policy: &mailbox.policy,
+        from: &mailbox.address,
         classify: &cfg.classify,
         screen: &screen,
         templates: &cfg.templates,
@@ -422,7 +423,10 @@ fn handle_file(
         Examined::Unreadable { message_id, .. } => (message_id.clone(), now),
     };
     tracing::Span::current().record("message_id", message_id.as_str());
-    let row = row(&mailbox.policy.vendor.name, &file.path, &examined);
+    let mut row = row(&mailbox.policy.vendor.name, &file.path, &examined);
+    if approval(&mailbox.policy, &examined).is_some() {
+        row.action = "draft".into();
+    }
     if opts.dry_run {
         return Ok(Some(row));
     }
@@ -451,9 +455,47 @@ fn handle_file(
         return Ok(Some(row));
     }
     let zone = &mailbox.policy.calendar.zone;
-    let outcome = act(store, outbox, &examined, zone)?;
+    let outcome = match approval(&mailbox.policy, &examined) {
+        Some(why) => hold_for_approval(outbox, &examined, &why)?,
+        None => act(store, outbox, &examined, zone)?,
+    };
     store.record(&message_id, &outcome)?;
     Ok(Some(row))
+}
+
+/// Why a planned reply must wait for a person (the policy's `auto_refund_limit`).
+pub fn approval(policy: &crate::policy::schema::Policy, examined: &Examined) -> Option<String> {
+    match examined {
+        Examined::Planned { plan, .. } => match &plan.action {
+            Action::Reply { decision, .. } => policy.needs_approval(decision),
+            _ => None,
+        },
+        Examined::Unreadable { .. } => None,
+    }
+}
+
+/// Writes a reply held for approval to the outbox's `drafts/` directory, with its decision
+/// in the ledger, instead of sending it.
+fn hold_for_approval(
+    outbox: &Outbox,
+    examined: &Examined,
+    why: &str,
+) -> Result<Outcome, Box<dyn std::error::Error>> {
+    let Examined::Planned { plan, .. } = examined else {
+        unreachable!("approval() is only for planned replies");
+    };
+    let Action::Reply { decision, reply } = &plan.action else {
+        unreachable!("approval() is only for planned replies");
+    };
+    outbox.drafts()?.send(reply, SystemTime::now())?;
+    info!(%why, "Refund held for approval: the reply is in drafts/.");
+    Ok(Outcome {
+        decision_json: Some(serde_json::Value::Object(decision_json(decision)).to_string()),
+        reply_message_id: Some(reply.message_id.clone()),
+        reply_to: Some(reply.to.clone()),
+        reason: Some(why.to_string()),
+        ..ledger_outcome(plan, LedgerState::Drafted, &reply.template)
+    })
 }
 
 /// Does what the plan says and returns what to record.

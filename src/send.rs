@@ -50,6 +50,9 @@ pub enum Error {
     },
 }
 
+/// The directory, inside a directory outbox, where replies held for approval are written.
+pub const DRAFTS_DIR: &str = "drafts";
+
 impl Outbox {
     /// An outbox writing `.eml` files into `path` (created if missing).
     ///
@@ -64,6 +67,16 @@ impl Outbox {
             path: path.to_path_buf(),
             transport: lettre::FileTransport::new(path),
         })
+    }
+
+    /// The outbox for replies a person must approve: `drafts/` inside a directory outbox.
+    ///
+    /// # Errors
+    /// The directory cannot be created.
+    pub fn drafts(&self) -> Result<Outbox, Error> {
+        match self {
+            Outbox::Dir { path, .. } => Outbox::dir(&path.join(DRAFTS_DIR)),
+        }
     }
 
     /// Sends one reply, dated `date`.
@@ -134,7 +147,10 @@ pub fn to_message(reply: &Reply, date: SystemTime) -> Result<Message, Error> {
             HeaderName::new_from_ascii(name.to_string()).expect("constant header names are valid");
         builder = builder.raw_header(HeaderValue::new(name, value.to_string()));
     }
+    // `body()` writes no MIME-Version (lettre adds it only for `singlepart`/`multipart`), yet
+    // the body goes out quoted-printable UTF-8, which RFC 2045 §4 says needs it.
     builder
+        .header(lettre::message::header::MIME_VERSION_1_0)
         .header(ContentType::TEXT_PLAIN)
         .body(reply.body.clone())
         .map_err(|source| Error::Build {
@@ -697,6 +713,34 @@ mod tests {
         ] {
             assert!(text.contains(want), "missing {want:?} in\n{text}");
         }
+    }
+
+    #[test]
+    fn every_reply_declares_mime_1_0_once_in_its_header_block() {
+        let mut r = reply();
+        r.body = "Hello Jürgen, your refund of 49.00 USD has been approved.\n".into();
+        let bytes = to_message(&r, SystemTime::UNIX_EPOCH).unwrap().formatted();
+        let text = String::from_utf8(bytes).unwrap();
+        let (head, body) = text.split_once("\r\n\r\n").expect("a header block");
+        let lines: Vec<&str> = head.split("\r\n").collect();
+        assert_eq!(
+            lines
+                .iter()
+                .filter(|l| l.starts_with("MIME-Version:"))
+                .count(),
+            1,
+            "{head}"
+        );
+        assert!(lines.contains(&"MIME-Version: 1.0"), "{head}");
+        assert!(
+            lines.contains(&"Content-Type: text/plain; charset=utf-8"),
+            "{head}"
+        );
+        assert!(
+            lines.contains(&"Content-Transfer-Encoding: quoted-printable"),
+            "{head}"
+        );
+        assert!(!body.contains("MIME-Version"), "{body}");
     }
 
     #[test]

@@ -66,8 +66,10 @@ fn run(cfg: &Path) -> Output {
 fn one_sender_gets_at_most_its_budget_of_answers() {
     let tmp = tempfile::tempdir().unwrap();
     let cfg = config(tmp.path(), "max_replies_per_sender = 2");
+    // The same cancellation four times: the history rule repeats the first answer (a repeated
+    // refund would go to people before the budget is reached), so the budget is what stops it.
     for n in 0..4 {
-        put(tmp.path(), "01-refund-within-guarantee.eml", n);
+        put(tmp.path(), "03-cancel-end-of-period-html-only.eml", n);
     }
     let out = run(&cfg);
     let report = String::from_utf8_lossy(&out.stdout);
@@ -83,7 +85,7 @@ fn one_sender_gets_at_most_its_budget_of_answers() {
         "{report}"
     );
     // A later run still counts the answers already sent: the budget lives in the ledger.
-    put(tmp.path(), "01-refund-within-guarantee.eml", 9);
+    put(tmp.path(), "03-cancel-end-of-period-html-only.eml", 9);
     let report = String::from_utf8_lossy(&run(&cfg).stdout).to_string();
     assert!(
         report.contains("1 new message(s): 0 answered, 1 for people"),

@@ -357,3 +357,99 @@ fn production_example_checks_with_its_credentials_and_names_them_without() {
     assert_eq!(missing.status.code(), Some(78));
     assert!(stderr(&missing).contains("mailbox[0].source.password_credential: credential \"imap-password\" needs $CREDENTIALS_DIRECTORY"), "{}", stderr(&missing));
 }
+
+/// The demo with a NotOut policy that publishes another contact address than the mailbox's
+/// and holds refunds above 40.00 USD for approval.
+fn demo_with_limit(tmp: &Path) -> PathBuf {
+    let cfg = demo_config(tmp);
+    let policy = std::fs::read_to_string("config/policies/notout.toml")
+        .unwrap()
+        .replace(
+            "email = \"support@notoutcrm.com\"",
+            "email = \"help@notoutcrm.com\"",
+        )
+        + "\n[auto_refund_limit]\namount = \"40.00\"\ncurrency = \"USD\"\n";
+    let copy = tmp.join("notout.toml");
+    std::fs::write(&copy, policy).unwrap();
+    let shipped = std::env::current_dir()
+        .unwrap()
+        .join("config/policies/notout.toml");
+    let text = std::fs::read_to_string(&cfg)
+        .unwrap()
+        .replace(&shipped.display().to_string(), &copy.display().to_string());
+    std::fs::write(&cfg, text).unwrap();
+    cfg
+}
+
+#[test]
+fn config_check_notes_a_vendor_email_that_is_not_the_mailbox_address() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cfg = demo_with_limit(tmp.path());
+    let o = mailclerk(&["config", "check", "--config", cfg.to_str().unwrap()]);
+    assert!(o.status.success(), "a note, not an error: {}", stderr(&o));
+    let out = stdout(&o);
+    let notes: Vec<&str> = out.lines().filter(|l| l.starts_with("note: ")).collect();
+    assert_eq!(notes.len(), 1, "only the NotOut mailbox differs: {out}");
+    for want in [
+        "demo.toml: mailbox[0].address: replies are sent From support@notoutcrm.com (this mailbox)",
+        "vendor.email = \"help@notoutcrm.com\"",
+        "never used as From or Reply-To",
+    ] {
+        assert!(notes[0].contains(want), "missing {want:?} in {out}");
+    }
+    let shipped = mailclerk(&["config", "check", "--config", "config/demo.toml"]);
+    assert!(!stdout(&shipped).contains("note:"), "{}", stdout(&shipped));
+}
+
+#[test]
+fn refunds_above_the_limit_are_drafts_for_approval_not_sent() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cfg = demo_with_limit(tmp.path());
+    let o = mailclerk(&[
+        "check",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--json",
+        "config/demo/notout/inbox/01-refund-within-guarantee.eml",
+        "config/demo/notout/inbox/03-cancel-end-of-period-html-only.eml",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let lines: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let (refund, cancel) = (&lines[0], &lines[1]);
+    assert_eq!(refund["action"], "draft", "{refund}");
+    assert_eq!(
+        refund["why"],
+        "a refund of 49.00 USD is above auto_refund_limit (40.00 USD)"
+    );
+    assert_eq!(refund["decision"]["refund_amount"], "49.00");
+    assert_eq!(refund["decision"]["refund_currency"], "USD");
+    assert_eq!(refund["decision"]["refund_window_end"], "2026-11-19");
+    assert_eq!(refund["decision"]["received_on"], "2026-11-05");
+    assert_eq!(cancel["action"], "reply", "no refund, nothing to approve");
+
+    let run = mailclerk(&["run", "--config", cfg.to_str().unwrap(), "--once"]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let notout = tmp.path().join("out/notout");
+    let drafts = walk(&notout.join("drafts"));
+    // 01 (refund) and 04 (refund and cancellation) grant 49.00 USD each.
+    assert_eq!(drafts.len(), 2, "{}", stdout(&run));
+    for d in &drafts {
+        let text = std::fs::read_to_string(d).unwrap();
+        assert!(
+            text.contains("From: \"NotOut CRM\" <support@notoutcrm.com>"),
+            "{text}"
+        );
+        assert!(text.contains("MIME-Version: 1.0"), "{text}");
+    }
+    let sent_directly = std::fs::read_dir(&notout)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+        .count();
+    assert_eq!(sent_directly, 4, "the other NotOut answers go out");
+    let report = stdout(&run);
+    assert_eq!(report.matches(" draft").count(), 2, "{report}");
+}

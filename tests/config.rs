@@ -107,3 +107,96 @@ tests/fixtures/config/bad/templates-typo/refund_granted.txt.j2: does not render 
 1 error; nothing started.
 "#);
 }
+
+/// `auto_refund_limit`: every mistake names the key and what was expected; a valid limit
+/// holds back exactly the refunds above it, or in another currency.
+#[test]
+fn auto_refund_limit_is_validated_and_applied() {
+    let dir = tempfile::tempdir().unwrap();
+    let shipped = std::fs::read_to_string("config/policies/notout.toml").unwrap();
+    let with_limit = |name: &str, table: &str| {
+        let path = dir.path().join(format!("{name}.toml"));
+        std::fs::write(&path, format!("{shipped}\n[auto_refund_limit]\n{table}\n")).unwrap();
+        path
+    };
+    let errors = |table: &str| -> String {
+        Policy::load(&with_limit("bad", table))
+            .expect_err("rejected")
+            .iter()
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let cases = [
+        (
+            "amount = \"100.00\"\ncurrency = \"XYZ\"",
+            "auto_refund_limit.currency: unknown currency \"XYZ\"; expected an ISO 4217 code such as \"USD\"",
+        ),
+        (
+            "amount = \"100 USD\"\ncurrency = \"USD\"",
+            "auto_refund_limit.amount: expected an amount in USD such as \"100.00\" (a plain number, the currency goes in auto_refund_limit.currency), found \"100 USD\"",
+        ),
+        (
+            "amount = \"100.001\"\ncurrency = \"USD\"",
+            "auto_refund_limit.amount: expected an amount in USD such as \"100.00\"",
+        ),
+        (
+            "amount = \"-5\"\ncurrency = \"USD\"",
+            "auto_refund_limit.amount: expected an amount in USD",
+        ),
+        ("amount = \"100.00\"", "missing field `currency`"),
+        (
+            "amount = \"100.00\"\ncurrency = \"USD\"\nper = \"day\"",
+            "unknown field `per`",
+        ),
+    ];
+    for (table, want) in cases {
+        let got = errors(table);
+        assert!(
+            got.contains(want),
+            "{table:?}:\n  want {want}\n  got  {got}"
+        );
+        assert!(got.contains("bad.toml"), "names the file: {got}");
+    }
+
+    use mailclerk::accounts::{Account, Payments, PlanKind};
+    use mailclerk::classify::Intent;
+    use mailclerk::money::{Currency, Money};
+    use mailclerk::policy::{self, History};
+    let policy =
+        Policy::load(&with_limit("ok", "amount = \"100.00\"\ncurrency = \"USD\"")).unwrap();
+    let decide = |amount: &str, currency: &str| {
+        let c = Currency::from_code(currency).unwrap();
+        let account = Account {
+            id: "A-1".into(),
+            name: "Ann".into(),
+            emails: vec![],
+            plan: PlanKind::Annual,
+            signed_up_on: "2026-03-01".parse().unwrap(),
+            paid: Some(Payments {
+                first_paid_on: "2026-03-01".parse().unwrap(),
+                first_payment: Money::parse(amount, c).unwrap(),
+                last_payment: Money::parse(amount, c).unwrap(),
+            }),
+            currency: c,
+        };
+        let d = policy::decide(
+            &policy,
+            &account,
+            Intent::Refund,
+            "2026-03-10T15:00:00Z".parse().unwrap(),
+            &History::default(),
+        )
+        .unwrap();
+        policy.needs_approval(&d)
+    };
+    assert_eq!(decide("100.00", "USD"), None, "at the limit: sent");
+    assert_eq!(
+        decide("100.01", "USD").as_deref(),
+        Some("a refund of 100.01 USD is above auto_refund_limit (100.00 USD)")
+    );
+    assert_eq!(
+        decide("90.00", "EUR").as_deref(),
+        Some("a refund of 90.00 EUR is in another currency than auto_refund_limit (100.00 USD)")
+    );
+}

@@ -131,6 +131,20 @@ async fn an_unverified_request_is_confirmed_by_the_registered_address_only() {
         read_folder(stack, &alias, "INBOX").await.is_empty(),
         "the sender is told nothing"
     );
+    // From the mailbox (whose address the owner's answer must come back to), not the policy's
+    // vendor address; and copied to Sent like every other mail we write.
+    assert!(
+        header(question, "From").is_some_and(|f| f.contains(&desk.support)),
+        "{:?}",
+        header(question, "From")
+    );
+    let sent = wait_for(stack, &desk.support, "Sent", 1, WAIT).await;
+    assert!(
+        sent.iter()
+            .any(|m| header(m, "Message-ID").as_deref() == Some(question_id.as_str())),
+        "the question is in Sent; log:\n{}",
+        desk.log()
+    );
 
     // 2. Forged confirmations: the right token from another sender, a made-up token from the
     //    owner's address. Both to people; nobody gets an answer.

@@ -32,6 +32,16 @@ fn answer_as_desk(desk: &Desk, vendor: &str) {
     std::fs::write(&desk.config, config).unwrap();
 }
 
+/// A cancellation request (the support harness's `request` asks for a refund).
+fn cancellation(from: &str, to: &str, id: &str, extra: &str) -> String {
+    request(from, to, id, extra)
+        .replace("Subject: Refund please", "Subject: Cancel please")
+        .replace(
+            "I would like a refund please.",
+            "Please cancel my subscription.",
+        )
+}
+
 fn count(rows: &[LedgerRow], state: LedgerState, action: &str) -> usize {
     rows.iter()
         .filter(|r| r.state == state && r.action.as_deref() == Some(action))
@@ -119,7 +129,9 @@ async fn a_responder_without_markers_is_stopped_by_the_reply_budget() {
         stack.smtp_port,
         &bot,
         &desk.support,
-        &request(&bot, &desk.support, "bot-0@example.test", ""),
+        // Cancellations: the history rule repeats the first answer, where a repeated refund
+        // would go to people; the budget is what must stop the loop.
+        &cancellation(&bot, &desk.support, "bot-0@example.test", ""),
     );
     let mut answered = 0;
     let started = Instant::now();
@@ -140,7 +152,11 @@ async fn a_responder_without_markers_is_stopped_by_the_reply_budget() {
                     &format!("bot-{}@example.test", n + 1),
                     &extra,
                 )
-                .replace("Subject: Refund please", "Subject: Re: Refund please"),
+                .replace("Subject: Refund please", "Subject: Re: Cancel please")
+                .replace(
+                    "I would like a refund please.",
+                    "Please cancel my subscription.",
+                ),
             );
             quiet_since = Instant::now();
         }
@@ -152,7 +168,7 @@ async fn a_responder_without_markers_is_stopped_by_the_reply_budget() {
     }
     let rows = desk.ledger();
     assert_eq!(answered, 3, "the budget: {rows:?}\n{}", desk.log());
-    assert_eq!(count(&rows, LedgerState::Sent, "refund_granted"), 3);
+    assert_eq!(count(&rows, LedgerState::Sent, "cancel_confirmed"), 3);
     assert_eq!(
         count(&rows, LedgerState::Review, "to_human:reply_budget"),
         1,
@@ -177,7 +193,7 @@ async fn a_flood_from_one_sender_gets_at_most_its_budget() {
         .unwrap();
     let started = Instant::now();
     for n in 0..500 {
-        let raw = request(
+        let raw = cancellation(
             &desk.customer,
             &desk.support,
             &format!("flood-{n}@customer.example.test"),
@@ -204,7 +220,7 @@ async fn a_flood_from_one_sender_gets_at_most_its_budget() {
     let rows = desk.ledger();
     let replies = read_folder(&desk.stack, &desk.customer, "INBOX").await;
     assert_eq!(replies.len(), 3, "the per-sender budget");
-    assert_eq!(count(&rows, LedgerState::Sent, "refund_granted"), 3);
+    assert_eq!(count(&rows, LedgerState::Sent, "cancel_confirmed"), 3);
     assert_eq!(
         count(&rows, LedgerState::Review, "to_human:reply_budget"),
         497

@@ -89,3 +89,160 @@ fn demo_messages_get_their_expected_outcomes() {
         failures.join("\n")
     );
 }
+
+/// Every date (`YYYY-MM-DD`) in a text.
+fn dates_in(text: &str) -> Vec<String> {
+    let b = text.as_bytes();
+    let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
+    let mut found = Vec::new();
+    for i in 0..b.len().saturating_sub(9) {
+        let shape = [0, 1, 2, 3, 5, 6, 8, 9].iter().all(|&k| digit(i + k))
+            && b[i + 4] == b'-'
+            && b[i + 7] == b'-';
+        let bounded = (i == 0 || !digit(i - 1)) && !digit(i + 10);
+        if shape && bounded {
+            found.push(text[i..i + 10].to_string());
+        }
+    }
+    found
+}
+
+/// Every amount written `<number> <ISO code>` in a text.
+fn amounts_in(text: &str) -> Vec<String> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    words
+        .windows(2)
+        .filter_map(|w| {
+            let number = w[0].trim_start_matches(['(', '"']);
+            let code = w[1].trim_end_matches(|c: char| !c.is_ascii_alphabetic());
+            let is_number = !number.is_empty()
+                && number.bytes().all(|c| c.is_ascii_digit() || c == b'.')
+                && number.bytes().any(|c| c.is_ascii_digit());
+            (is_number && mailclerk::money::Currency::from_code(code).is_some() && code.len() == 3)
+                .then(|| format!("{number} {code}"))
+        })
+        .collect()
+}
+
+/// The demo's replies state only facts of their decision, and state the ones that matter:
+/// every date and amount in every reply body is a decision field with the value
+/// config/demo/expected.toml gives, and the refund window end, effective date and refund
+/// amount are all stated where the decision has them.
+#[test]
+fn every_date_and_amount_in_every_demo_reply_is_a_decision_fact() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cfg = Config::load(&crate::cli::demo_config(tmp.path())).unwrap();
+    let expected: toml::Table =
+        toml::from_str(&std::fs::read_to_string("config/demo/expected.toml").unwrap()).unwrap();
+    let mut failures = Vec::new();
+    let mut replies = 0;
+    let mut dates_checked = 0;
+    for m in expected["message"].as_array().unwrap() {
+        let file = m["file"].as_str().unwrap();
+        let want = m.as_table().unwrap();
+        let mailbox = cfg.mailbox(file.split('/').next().unwrap()).unwrap();
+        let store = run::open_store(mailbox).unwrap();
+        let raw = RawMail {
+            origin: file.into(),
+            received: None,
+            bytes: std::fs::read(Path::new("config/demo").join(file)).unwrap(),
+        };
+        let now: Timestamp = "2026-11-21T12:00:00Z".parse().unwrap();
+        let Examined::Planned { plan, .. } =
+            run::examine(&cfg, mailbox, &store, &raw, now).unwrap()
+        else {
+            continue;
+        };
+        let Action::Reply { decision, reply } = &plan.action else {
+            continue;
+        };
+        replies += 1;
+        assert_eq!(reply.from, mailbox.address, "{file}: From is the mailbox");
+        let fields = decision.fields();
+        let text = |k: &str| fields.get(k).and_then(|v| v.as_str()).map(String::from);
+        let wanted = |k: &str| want.get(k).and_then(|v| v.as_str()).map(String::from);
+        // The decision's dates, each checked against expected.toml.
+        let mut fact_dates = Vec::new();
+        for (k, v) in &fields {
+            let Some(v) = v.as_str() else { continue };
+            let Some(d) = dates_in(v).into_iter().next() else {
+                continue;
+            };
+            if wanted(k).as_deref() != Some(v) {
+                failures.push(format!(
+                    "{file}: decision {k} = {v:?}, expected.toml {:?}",
+                    wanted(k)
+                ));
+            }
+            fact_dates.push(d);
+        }
+        for d in dates_in(&reply.body) {
+            dates_checked += 1;
+            if !fact_dates.contains(&d) {
+                failures.push(format!(
+                    "{file}: the reply states {d}, which is no decision field ({fact_dates:?})"
+                ));
+            }
+        }
+        let mut fact_amounts = Vec::new();
+        for (amount, currency) in [
+            ("refund_amount", "refund_currency"),
+            ("charge_to_come_amount", "charge_to_come_currency"),
+        ] {
+            if let (Some(a), Some(c)) = (text(amount), text(currency)) {
+                if wanted(amount).as_deref() != Some(a.as_str()) {
+                    failures.push(format!(
+                        "{file}: decision {amount} = {a}, expected.toml {:?}",
+                        wanted(amount)
+                    ));
+                }
+                fact_amounts.push(format!("{a} {c}"));
+            }
+        }
+        for a in amounts_in(&reply.body) {
+            if !fact_amounts.contains(&a) {
+                failures.push(format!(
+                    "{file}: the reply states {a}, which is no decision field ({fact_amounts:?})"
+                ));
+            }
+        }
+        for a in &fact_amounts {
+            if !reply.body.contains(a.as_str()) {
+                failures.push(format!("{file}: the reply does not state {a}"));
+            }
+        }
+        let must_state = [
+            ("received_on", true),
+            ("cancellation_effective", true),
+            (
+                "refund_window_end",
+                text("refund").as_deref() == Some("denied"),
+            ),
+        ];
+        for (k, applies) in must_state {
+            if let (Some(v), true) = (text(k), applies)
+                && !reply.body.contains(v.as_str())
+            {
+                failures.push(format!("{file}: the reply does not state {k} = {v}"));
+            }
+        }
+    }
+    assert!(
+        replies >= 20,
+        "the demo answers at least 20 messages, got {replies}"
+    );
+    assert!(dates_checked >= 40, "only {dates_checked} dates checked");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn the_fact_scanners_find_what_they_should() {
+    assert_eq!(
+        dates_in("on 2026-06-30, not 2026-10-30x or 12026-01-01"),
+        ["2026-06-30", "2026-10-30"]
+    );
+    assert_eq!(
+        amounts_in("refund of 49.00 USD. (15000000 IRR) and 3 apples"),
+        ["49.00 USD", "15000000 IRR"]
+    );
+}

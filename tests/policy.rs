@@ -76,6 +76,7 @@ fn run(cases: &[Case]) {
         let acct = account(c.plan, c.signed, c.paid, currency);
         let history = History {
             prior_contact_on: c.contact.map(|d| d.parse().unwrap()),
+            ..History::default()
         };
         let got = match policy::decide(
             &policy(c.policy),
@@ -162,15 +163,50 @@ fn notout() {
             want: "refund:denied [guarantee]",
         },
         Case {
-            name: "renewal charged inside 30 days: initial subscription only",
+            // policy-spec: granted while the request date is within 30 days of the first
+            // payment, also once a short February has renewed; the amount is the first payment.
+            name: "renewal charged inside 30 days: still the guarantee, first payment",
             policy: "notout",
             plan: M,
             signed: "2026-02-01",
-            paid: Some(("2026-02-01", "49.00", "49.00")),
+            paid: Some(("2026-02-01", "49.00", "59.00")),
             intent: Ref,
-            received: "2026-03-02T15:00:00Z",
+            received: "2026-03-03T15:00:00Z",
+            contact: None,
+            want: "refund:granted 49.00 [guarantee]",
+        },
+        Case {
+            name: "and the day after day 30 it is a renewal's refund: denied",
+            policy: "notout",
+            plan: M,
+            signed: "2026-02-01",
+            paid: Some(("2026-02-01", "49.00", "59.00")),
+            intent: Ref,
+            received: "2026-03-04T15:00:00Z",
             contact: None,
             want: "refund:denied [guarantee]",
+        },
+        Case {
+            name: "day 30 on the first renewal date (April has 30 days): granted",
+            policy: "notout",
+            plan: M,
+            signed: "2026-04-01",
+            paid: Some(("2026-04-01", "49.00", "49.00")),
+            intent: Ref,
+            received: "2026-05-01T15:00:00Z",
+            contact: None,
+            want: "refund:granted 49.00 [guarantee]",
+        },
+        Case {
+            name: "day 30 on the renewal date, with a cancellation: at once",
+            policy: "notout",
+            plan: M,
+            signed: "2026-04-01",
+            paid: Some(("2026-04-01", "49.00", "49.00")),
+            intent: Both,
+            received: "2026-05-01T15:00:00Z",
+            contact: None,
+            want: "refund:granted 49.00 [guarantee] + cancel:2026-05-01 cancelled 0 [guarantee]",
         },
         Case {
             name: "the day before that renewal",
@@ -549,7 +585,7 @@ fn crm24() {
             intent: Cancel,
             received: "2026-04-10T20:29:59Z",
             contact: None,
-            want: "cancel:2026-04-11 cancelled 0 [data_deleted]",
+            want: "cancel:2026-04-11 cancelled 0 [paid_use]",
         },
         Case {
             name: "00:00 in Tehran is the anniversary",
@@ -560,7 +596,7 @@ fn crm24() {
             intent: Cancel,
             received: "2026-04-10T20:30:00Z",
             contact: None,
-            want: "cancel:2026-05-11 cancelled 0 [data_deleted]",
+            want: "cancel:2026-05-11 cancelled 0 [paid_use]",
         },
         Case {
             name: "annual",
@@ -571,7 +607,7 @@ fn crm24() {
             intent: Both,
             received: "2026-09-20T08:00:00Z",
             contact: None,
-            want: "refund:denied [no_refund] + cancel:2027-03-11 cancelled 0 [data_deleted]",
+            want: "refund:denied [no_refund] + cancel:2027-03-11 cancelled 0 [paid_use]",
         },
     ]);
 }

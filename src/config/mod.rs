@@ -29,6 +29,9 @@ pub struct Config {
     /// Messages above this size go to people unread.
     pub max_message_bytes: usize,
     pub mailboxes: Vec<Mailbox>,
+    /// Things worth knowing that are not errors (`config check` prints them, `run` logs
+    /// them): a policy's vendor address that is not the mailbox's.
+    pub notes: Vec<ConfigError>,
 }
 
 /// One support mailbox: one vendor, one policy, one store.
@@ -257,12 +260,18 @@ impl Config {
         if !errors.is_empty() {
             return Err(ConfigErrors(errors));
         }
+        let notes = mailboxes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, m)| from_note(file, i, m))
+            .collect();
         Ok(Config {
             file: file.to_path_buf(),
             templates,
             classify,
             max_message_bytes,
             mailboxes,
+            notes,
         })
     }
 
@@ -414,6 +423,24 @@ fn mailbox_from_raw(
         oauth2,
         billing,
         policy_sha256,
+    })
+}
+
+/// Every mail is From the mailbox address (the one it is submitted as, and the one answers to
+/// a confirmation question must reach). A policy whose `[vendor] email` differs is allowed, since
+/// a vendor may publish a contact address that people read, but `config check` says plainly
+/// that it is only printed in replies (docs/policy.md "From").
+fn from_note(file: &Path, i: usize, m: &Mailbox) -> Option<ConfigError> {
+    let vendor = m.policy.vendor.email.trim().to_lowercase();
+    (vendor != m.address).then(|| {
+        ConfigError::new(
+            file,
+            format!("mailbox[{i}].address"),
+            format!(
+                "replies are sent From {} (this mailbox); the policy {:?} gives vendor.email = {:?}, which replies only print as the vendor's contact address and which is never used as From or Reply-To. Set vendor.email to {} if customers should write to the mailbox.",
+                m.address, m.policy.id, m.policy.vendor.email, m.address
+            ),
+        )
     })
 }
 

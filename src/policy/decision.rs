@@ -1,6 +1,7 @@
 //! The outcome of applying a policy: what happens to the refund and to the subscription, each
 //! with the clause it rests on.
 
+use jiff::Zoned;
 use jiff::civil::Date;
 
 use crate::money::Money;
@@ -20,8 +21,14 @@ pub struct Clause {
 /// `None` means "not asked, and not implied": acceptance scenarios expect it absent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decision {
+    /// When the vendor's mail server received the request, in the vendor's time zone
+    /// (policy-spec "request date" is its date).
+    pub received: Zoned,
     pub refund: Option<Refund>,
     pub cancellation: Option<Cancellation>,
+    /// Set when this answer repeats an earlier one: the receipt time of the request that was
+    /// first answered with this cancellation (history rule, docs/policy.md).
+    pub repeats: Option<jiff::Timestamp>,
 }
 
 /// The answer to a refund request.
@@ -29,6 +36,8 @@ pub struct Decision {
 pub enum Refund {
     Granted {
         amount: Money,
+        /// The last day of the refund window the grant rests on, when the rule has one.
+        window_end: Option<Date>,
         clause: Clause,
         note: Option<String>,
     },
@@ -71,8 +80,28 @@ pub struct Cancellation {
     pub notice_deadline: Option<Date>,
     pub account_state: AccountState,
     pub timing: Timing,
+    /// A renewal still charged before the end (late notice): its date and amount.
+    pub charge_to_come: Option<Charge>,
     pub clause: Clause,
     pub note: Option<String>,
+}
+
+/// A charge still to come, as the customer will see it on their statement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Charge {
+    pub on: Date,
+    pub amount: Money,
+}
+
+impl Cancellation {
+    /// The last day of service: the request date itself for a cancellation at once, else
+    /// the day before `effective`.
+    pub fn last_day(&self) -> Date {
+        match self.timing {
+            Timing::AtOnce => self.effective,
+            _ => crate::policy::calendar::add_days(self.effective, -1),
+        }
+    }
 }
 
 /// When a cancellation takes effect, and why then.
@@ -115,6 +144,23 @@ impl AccountState {
 pub struct History {
     /// The latest day we answered a refund request with an offer of help (`pending_contact`).
     pub prior_contact_on: Option<Date>,
+    /// The earliest answered request that confirmed a cancellation: when it was received and
+    /// the effective date we told the customer.
+    pub cancelled: Option<Earlier>,
+    /// The latest answered request that granted a refund: when it was received.
+    pub refunded: Option<Earlier>,
+}
+
+/// An earlier answer to this account, as the ledger recorded it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Earlier {
+    /// The receipt time of the request that was answered.
+    pub received: jiff::Timestamp,
+    /// What that request asked for (a refund granted with a cancellation can end the
+    /// subscription at once, which a cancellation alone would not).
+    pub intent: crate::classify::Intent,
+    /// The cancellation's effective date the answer stated, if it confirmed one.
+    pub effective: Option<Date>,
 }
 
 impl Refund {
@@ -135,6 +181,19 @@ impl Refund {
             | Refund::Denied { clause, .. }
             | Refund::NotApplicable { clause, .. }
             | Refund::PendingContact { clause, .. } => clause,
+        }
+    }
+
+    /// The last day of the refund window, for a grant under a windowed rule or a denial
+    /// because the window closed.
+    pub fn window_end(&self) -> Option<Date> {
+        match self {
+            Refund::Granted { window_end, .. } => *window_end,
+            Refund::Denied {
+                why: DenyReason::WindowClosed { last_day },
+                ..
+            } => Some(*last_day),
+            _ => None,
         }
     }
 
@@ -165,24 +224,43 @@ impl Decision {
 }
 
 impl Decision {
-    /// The decision as the flat fields of a scenario's `expect` table (policy-spec names):
-    /// `refund`, `refund_amount`, `cancellation`, `cancellation_effective`, `account_state`,
-    /// `charges_before_end`. A part that was not decided has no fields at all.
+    /// The decision as the flat fields of a scenario's `expect` table and of `check --json`.
+    ///
+    /// Outcome fields (policy-spec names; [`OUTCOME_FIELDS`]): `refund`, `refund_amount`,
+    /// `cancellation`, `cancellation_effective`, `account_state`, `charges_before_end`.
+    /// Fact fields, every other date and amount a reply states: `received_at`, `received_on`,
+    /// `refund_currency`, `refund_window_end`, `last_day_of_service`, `charge_to_come_on`,
+    /// `charge_to_come_amount`, `late_notice_for`, `notice_deadline`, `repeats_request_of`.
+    /// A part that was not decided has no fields at all.
     pub fn fields(&self) -> serde_json::Map<String, serde_json::Value> {
         use serde_json::Value;
         let mut map = serde_json::Map::new();
+        let date = |d: Date| Value::from(d.to_string());
+        map.insert("received_at".into(), Value::from(self.received.to_string()));
+        map.insert("received_on".into(), date(self.received.date()));
+        if let Some(earlier) = self.repeats_zoned() {
+            map.insert(
+                "repeats_request_of".into(),
+                Value::from(earlier.to_string()),
+            );
+        }
         if let Some(refund) = &self.refund {
             map.insert("refund".into(), Value::from(refund.kind()));
             if let Refund::Granted { amount, .. } = refund {
                 map.insert("refund_amount".into(), Value::from(amount.to_string()));
+                map.insert(
+                    "refund_currency".into(),
+                    Value::from(amount.currency().code()),
+                );
+            }
+            if let Some(end) = refund.window_end() {
+                map.insert("refund_window_end".into(), date(end));
             }
         }
         if let Some(c) = &self.cancellation {
             map.insert("cancellation".into(), Value::from("confirmed"));
-            map.insert(
-                "cancellation_effective".into(),
-                Value::from(c.effective.to_string()),
-            );
+            map.insert("cancellation_effective".into(), date(c.effective));
+            map.insert("last_day_of_service".into(), date(c.last_day()));
             map.insert(
                 "account_state".into(),
                 Value::from(c.account_state.as_str()),
@@ -191,7 +269,43 @@ impl Decision {
                 "charges_before_end".into(),
                 Value::from(c.charges_before_end),
             );
+            if let Some(charge) = &c.charge_to_come {
+                map.insert("charge_to_come_on".into(), date(charge.on));
+                map.insert(
+                    "charge_to_come_amount".into(),
+                    Value::from(charge.amount.to_string()),
+                );
+                map.insert(
+                    "charge_to_come_currency".into(),
+                    Value::from(charge.amount.currency().code()),
+                );
+            }
+            if let Some(d) = c.late_for {
+                map.insert("late_notice_for".into(), date(d));
+            }
+            if let Some(d) = c.notice_deadline {
+                map.insert("notice_deadline".into(), date(d));
+            }
         }
         map
     }
 }
+
+impl Decision {
+    /// [`Decision::repeats`] in the vendor's zone (the zone of `received`).
+    pub fn repeats_zoned(&self) -> Option<Zoned> {
+        self.repeats
+            .map(|ts| ts.to_zoned(self.received.time_zone().clone()))
+    }
+}
+
+/// The fields a scenario must list whenever the decision has them (the shared acceptance
+/// scenarios' vocabulary). Fact fields are compared only when a scenario names them.
+pub const OUTCOME_FIELDS: &[&str] = &[
+    "refund",
+    "refund_amount",
+    "cancellation",
+    "cancellation_effective",
+    "account_state",
+    "charges_before_end",
+];

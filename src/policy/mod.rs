@@ -7,16 +7,19 @@
 
 pub mod calendar;
 pub mod decision;
+mod limit;
+mod past;
 pub mod schema;
 
-use jiff::Timestamp;
 use jiff::civil::Date;
+use jiff::{Timestamp, Zoned};
 
 use crate::accounts::{Account, Payments};
 use crate::classify::Intent;
 use calendar::{Period, add_days, anniversary, current_period, days_between};
 pub use decision::{
-    AccountState, Cancellation, Clause, Decision, DenyReason, History, Refund, Timing,
+    AccountState, Cancellation, Charge, Clause, Decision, DenyReason, Earlier, History,
+    OUTCOME_FIELDS, Refund, Timing,
 };
 use schema::{Amount, Anchor, Charges, DayKind, Effective, EndsSubscription, Policy, RefundRule};
 
@@ -31,13 +34,57 @@ pub enum Undecidable {
     BeforeFirstPayment { request: Date, first_paid: Date },
     #[error("the account has never paid and the policy has no free trial")]
     UnpaidWithoutTrial,
+    #[error("a refund was already granted for the request received on {on}")]
+    AlreadyRefunded { on: Date },
+    #[error(
+        "the subscription was already cancelled (confirmed for the request received on {confirmed_on}, effective {effective}); a refund now needs a person"
+    )]
+    AfterCancellation { confirmed_on: Date, effective: Date },
+    #[error(
+        "this answer would contradict the cancellation confirmed for the request received on {confirmed_on} (effective {told}); now it would be {now}"
+    )]
+    ContradictsEarlier {
+        confirmed_on: Date,
+        told: Date,
+        now: Date,
+    },
 }
 
-/// Applies `policy` to a request with `intent` from `account`, received at `received`.
+impl Undecidable {
+    /// A short stable name, for scenario files (`expect.undecidable`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Undecidable::NotARequest(_) => "not_a_request",
+            Undecidable::BeforeSignUp { .. } => "before_sign_up",
+            Undecidable::BeforeFirstPayment { .. } => "before_first_payment",
+            Undecidable::UnpaidWithoutTrial => "unpaid_without_trial",
+            Undecidable::AlreadyRefunded { .. } => "already_refunded",
+            Undecidable::AfterCancellation { .. } => "after_cancellation",
+            Undecidable::ContradictsEarlier { .. } => "contradicts_earlier",
+        }
+    }
+}
+
+/// Applies `policy` to a request with `intent` from `account`, received at `received`, in
+/// the light of the account's earlier answers (`history`): a repeated cancellation gets the
+/// answer it got before, and a request that would contradict an earlier answer is undecidable.
 ///
 /// # Errors
-/// [`Undecidable`] when the facts do not fit the policy; the message goes to people.
+/// [`Undecidable`] when the facts do not fit the policy or the past; the message goes to people.
 pub fn decide(
+    policy: &Policy,
+    account: &Account,
+    intent: Intent,
+    received: Timestamp,
+    history: &History,
+) -> Result<Decision, Undecidable> {
+    let decision = decide_afresh(policy, account, intent, received, history)?;
+    past::consistent(policy, account, intent, history, decision)
+}
+
+/// The decision as if this were the account's first request (only the "prior contact"
+/// history counts).
+fn decide_afresh(
     policy: &Policy,
     account: &Account,
     intent: Intent,
@@ -47,22 +94,32 @@ pub fn decide(
     if !intent.wants_refund() && !intent.wants_cancellation() {
         return Err(Undecidable::NotARequest(intent));
     }
-    let today = policy.calendar.local_date(received);
+    let received: Zoned = received.to_zoned(policy.calendar.zone.clone());
+    let today = received.date();
     if today < account.signed_up_on {
         return Err(Undecidable::BeforeSignUp {
             request: today,
             signed_up: account.signed_up_on,
         });
     }
-    match &account.paid {
-        None => decide_unpaid(policy, intent, today),
-        Some(paid) => decide_paid(policy, account, paid, intent, today, history),
-    }
+    let (refund, cancellation) = match &account.paid {
+        None => decide_unpaid(policy, intent, today)?,
+        Some(paid) => decide_paid(policy, account, paid, intent, today, history)?,
+    };
+    Ok(Decision {
+        received,
+        refund,
+        cancellation,
+        repeats: None,
+    })
 }
+
+/// The two parts of a decision.
+type Parts = (Option<Refund>, Option<Cancellation>);
 
 /// policy-spec "free trial": an account with no first payment is in trial; nothing was
 /// charged, and a cancellation takes effect at once.
-fn decide_unpaid(policy: &Policy, intent: Intent, today: Date) -> Result<Decision, Undecidable> {
+fn decide_unpaid(policy: &Policy, intent: Intent, today: Date) -> Result<Parts, Undecidable> {
     let trial = policy
         .trial
         .as_ref()
@@ -78,13 +135,11 @@ fn decide_unpaid(policy: &Policy, intent: Intent, today: Date) -> Result<Decisio
         notice_deadline: None,
         account_state: trial.account_state,
         timing: Timing::AtOnce,
+        charge_to_come: None,
         clause: trial.clause.clone(),
         note: trial.note.clone(),
     });
-    Ok(Decision {
-        refund,
-        cancellation,
-    })
+    Ok((refund, cancellation))
 }
 
 fn decide_paid(
@@ -94,17 +149,14 @@ fn decide_paid(
     intent: Intent,
     today: Date,
     history: &History,
-) -> Result<Decision, Undecidable> {
+) -> Result<Parts, Undecidable> {
     let period = current_period(paid.first_paid_on, account.plan, today).ok_or(
         Undecidable::BeforeFirstPayment {
             request: today,
             first_paid: paid.first_paid_on,
         },
     )?;
-    let mut decision = Decision {
-        refund: None,
-        cancellation: None,
-    };
+    let mut refund_part = None;
     let mut ends_now = None;
     if intent.wants_refund() {
         let (refund, rule) = decide_refund(policy, account, paid, &period, today, history);
@@ -118,9 +170,9 @@ fn decide_paid(
                 ends_now = Some(rule.clause.clone());
             }
         }
-        decision.refund = Some(refund);
+        refund_part = Some(refund);
     }
-    decision.cancellation = match ends_now {
+    let cancellation = match ends_now {
         // A granted refund of the period ends the subscription on the request date, in the
         // state the plan's cancellation rule names, citing the refund clause that says so.
         Some(clause) => Some(Cancellation {
@@ -130,6 +182,7 @@ fn decide_paid(
             notice_deadline: None,
             account_state: policy.cancellation_rule(account.plan).account_state,
             timing: Timing::AtOnce,
+            charge_to_come: None,
             clause,
             // The plan's own note speaks of the end of the period; the refund's note says it.
             note: None,
@@ -139,7 +192,7 @@ fn decide_paid(
         }
         None => None,
     };
-    Ok(decision)
+    Ok((refund_part, cancellation))
 }
 
 /// Refund rules in order; the first whose plan, charge and window fit decides. The rule is
@@ -158,17 +211,28 @@ fn decide_refund<'p>(
         .iter()
         .filter(|r| r.plans.contains(&account.plan))
     {
-        // "The guarantee covers the initial subscription only": once anniversary 1 has been
-        // charged, a first-charge rule no longer applies.
-        if rule.charges == Charges::First && period.index > 0 {
-            closed_on = closed_on.or(Some(add_days(period.start, -1)));
-            continue;
-        }
         let anchor = match rule.anchor {
             Anchor::FirstPayment => paid.first_paid_on,
             Anchor::LatestCharge | Anchor::PeriodStart => period.start,
         };
-        if let Some(last_day) = window_last_day(rule, anchor, account)
+        let window_end = window_last_day(rule, anchor, account);
+        // "The guarantee covers the initial subscription only": once anniversary 1 has been
+        // charged, a first-charge rule applies only while its own window, counted from the
+        // first payment, is still open (policy-spec: day 30 is inside, also when it is the
+        // first renewal date). The end named to the customer is that window's end, never the
+        // day before the current period.
+        if rule.charges == Charges::First && period.index > 0 {
+            let first_window = window_last_day(rule, paid.first_paid_on, account);
+            let open =
+                rule.anchor == Anchor::FirstPayment && first_window.is_some_and(|l| today <= l);
+            if !open {
+                let first_period_end =
+                    add_days(anniversary(paid.first_paid_on, account.plan, 1), -1);
+                closed_on = closed_on.or(Some(first_window.unwrap_or(first_period_end)));
+                continue;
+            }
+        }
+        if let Some(last_day) = window_end
             && today > last_day
         {
             closed_on = closed_on.or(Some(last_day));
@@ -218,6 +282,7 @@ fn decide_refund<'p>(
         return (
             Refund::Granted {
                 amount,
+                window_end,
                 clause: rule.clause.clone(),
                 note: rule.note.clone(),
             },
@@ -267,6 +332,7 @@ fn decide_cancellation(
         notice_deadline: None,
         account_state: rule.account_state,
         timing: Timing::AtOnce,
+        charge_to_come: None,
         clause: rule.clause.clone(),
         note: rule.note.clone(),
     };
@@ -287,6 +353,11 @@ fn decide_cancellation(
             c.charges_before_end = 1;
             c.late_for = Some(r1);
             c.timing = Timing::LateNotice;
+            // The renewal at R1 is charged at the account's latest price.
+            c.charge_to_come = Some(Charge {
+                on: r1,
+                amount: paid.last_payment,
+            });
         }
     }
     c

@@ -12,6 +12,7 @@ use super::calendar::{Calendar, OpeningHours, Weekdays};
 use super::decision::{AccountState, Clause};
 use crate::accounts::PlanKind;
 use crate::config::error::{ConfigError, read_toml};
+use crate::money::Money;
 
 /// A vendor's policy, validated: every clause reference resolves, every plan can be cancelled.
 #[derive(Debug, Clone)]
@@ -30,6 +31,9 @@ pub struct Policy {
     pub replies: BTreeMap<String, String>,
     /// Whether mail handed to people gets an acknowledgement naming the next opening time.
     pub acknowledge_handoff: bool,
+    /// Granted refunds above this (or in another currency) are prepared, not sent: a person
+    /// approves them (`auto_refund_limit`).
+    pub auto_refund_limit: Option<Money>,
 }
 
 /// Who the vendor is, for the replies.
@@ -177,6 +181,16 @@ struct RawPolicy {
     replies: BTreeMap<String, String>,
     #[serde(default)]
     handoff: RawHandoff,
+    #[serde(default)]
+    auto_refund_limit: Option<RawLimit>,
+}
+
+/// `[auto_refund_limit]`: `amount = "100.00"`, `currency = "USD"`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawLimit {
+    pub(super) amount: String,
+    pub(super) currency: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -477,6 +491,10 @@ impl Policy {
             }
         }
 
+        let auto_refund_limit = raw
+            .auto_refund_limit
+            .and_then(|l| super::limit::from_raw(path, &l, &mut errors));
+
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -491,6 +509,7 @@ impl Policy {
             cancellation_rules,
             replies,
             acknowledge_handoff: raw.handoff.acknowledge,
+            auto_refund_limit,
         })
     }
 

@@ -24,6 +24,7 @@ use crate::policy::History;
 mod billing;
 mod confirm;
 mod lock;
+mod past;
 mod progress;
 mod sending;
 pub use billing::{BillingRow, BillingState, NewBilling, Trail};
@@ -627,8 +628,9 @@ impl Store {
         Ok(usize::try_from(n).unwrap_or(0))
     }
 
-    /// The latest recorded contact with the account; the policy's "after communicating with
-    /// us" clauses depend on it.
+    /// The latest recorded contact with the account, on which the policy's "after
+    /// communicating with us" clauses depend, and the earlier answers the history rule
+    /// holds a new decision against (`past.rs`).
     ///
     /// # Errors
     /// A failed query or a stored day that is not a date.
@@ -647,7 +649,12 @@ impl Store {
         let prior_contact_on = latest
             .map(|day| parse_date(&day, "contact", account_id))
             .transpose()?;
-        Ok(History { prior_contact_on })
+        let (cancelled, refunded) = self.earlier_answers(account_id)?;
+        Ok(History {
+            prior_contact_on,
+            cancelled,
+            refunded,
+        })
     }
 
     /// Records that we answered `message_id` for this account on day `on`. Recording the same
