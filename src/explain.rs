@@ -249,7 +249,11 @@ pub fn write_text(out: &mut dyn Write, mailbox: &Mailbox, t: &Trail) -> std::io:
     let mut seen = std::collections::HashSet::new();
     langs.retain(|l| seen.insert(l.clone()));
     if !langs.is_empty() {
-        line(out, "language", format!("{} (of the evidence)", langs.join(", ")))?;
+        line(
+            out,
+            "language",
+            format!("{} (of the evidence)", langs.join(", ")),
+        )?;
     }
     if !c.is_null() {
         line(

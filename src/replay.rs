@@ -167,8 +167,19 @@ pub fn now(
         }
     };
     let account = store.match_account(&inbound, &mailbox.matching)?;
+    // The account's history as it stood when the message came: its own answer, and
+    // anything answered after it, left out (the latest refund is all the store keeps: an
+    // earlier one hidden behind a later one is not seen).
     let history = match &account {
-        AccountMatch::One(a) => store.history(&a.id)?,
+        AccountMatch::One(a) => {
+            let h = store.history(&a.id)?;
+            let day = policy.calendar.local_date(inbound.received);
+            History {
+                prior_contact_on: h.prior_contact_on.filter(|d| *d < day),
+                cancelled: h.cancelled.filter(|e| e.received < inbound.received),
+                refunded: h.refunded.filter(|e| e.received < inbound.received),
+            }
+        }
         _ => History::default(),
     };
     let screen = ScreenRules {
@@ -178,6 +189,7 @@ pub fn now(
     };
     let rules = Rules {
         policy,
+        from: &mailbox.address,
         classify: &cfg.classify,
         screen: &screen,
         templates: &cfg.templates,

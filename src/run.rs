@@ -448,8 +448,10 @@ fn handle_file(
     }
     let outbox = outbox.expect("an outbox exists unless dry-run");
     crate::audit::keep(store, mailbox, &message_id, &examined);
-    if let Some((outcome, row)) =
-        crate::billing::gate::held(store, mailbox, &message_id, &examined, row.clone())?
+    // A reply held for a person's approval is not billed: the person acts.
+    if approval(&mailbox.policy, &examined).is_none()
+        && let Some((outcome, row)) =
+            crate::billing::gate::held(store, mailbox, &message_id, &examined, row.clone())?
     {
         store.record(&message_id, &outcome)?;
         return Ok(Some(row));

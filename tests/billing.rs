@@ -30,9 +30,22 @@ pub struct DirDesk {
 
 impl DirDesk {
     pub fn new(files: &[&str], billing: &str) -> DirDesk {
+        DirDesk::with_policy(files, billing, None)
+    }
+
+    /// With the NotOut policy's text replaced by `policy`.
+    pub fn with_policy(files: &[&str], billing: &str, policy: Option<&str>) -> DirDesk {
         let dir = tempfile::tempdir().unwrap();
         let tmp = dir.path();
         let repo = std::env::current_dir().unwrap();
+        let policy_file = match policy {
+            Some(text) => {
+                std::fs::create_dir_all(tmp.join("policies")).unwrap();
+                std::fs::write(tmp.join("policies/notout.toml"), text).unwrap();
+                tmp.join("policies/notout.toml")
+            }
+            None => repo.join("config/policies/notout.toml"),
+        };
         std::fs::create_dir_all(tmp.join("inbox")).unwrap();
         for f in files {
             std::fs::copy(
@@ -57,7 +70,7 @@ outbox = {{ kind = "dir", path = {out:?} }}
 "#,
             templates = repo.join("templates"),
             state = tmp.join("state"),
-            policy = repo.join("config/policies/notout.toml"),
+            policy = policy_file,
             csv = repo.join("config/demo/notout/accounts.csv"),
             inbox = tmp.join("inbox"),
             out = tmp.join("out"),
@@ -91,7 +104,11 @@ outbox = {{ kind = "dir", path = {out:?} }}
     pub fn replies(&self) -> Vec<(String, String)> {
         let out = self.dir.path().join("out");
         let mut replies = Vec::new();
+        // Files only: replies held for approval are under drafts/.
         for e in std::fs::read_dir(&out).into_iter().flatten().flatten() {
+            if !e.path().is_file() {
+                continue;
+            }
             let text = std::fs::read_to_string(e.path()).unwrap();
             let to = text
                 .lines()
@@ -407,4 +424,23 @@ fn a_command_accepts_with_exit_0_and_refuses_with_another_status() {
     assert_eq!(desk.replies_to(CANCEL_ID), 0);
     let reason = desk.row(CANCEL_ID).reason.unwrap();
     assert!(reason.contains("exit 3 plan locked by finance"), "{reason}");
+}
+
+/// A refund over the policy's `auto_refund_limit` waits for a person's approval: billing is
+/// not called for it (the person acts); the cancellation beside it is billed as usual.
+#[test]
+fn a_refund_held_for_approval_is_not_billed() {
+    let receiver = Receiver::start(|_, _| Answer::now(200));
+    let tmp = tempfile::tempdir().unwrap();
+    let policy = std::fs::read_to_string("config/policies/notout.toml").unwrap()
+        + "\n[auto_refund_limit]\namount = \"10.00\"\ncurrency = \"USD\"\n";
+    let desk = DirDesk::with_policy(
+        &[REFUND, CANCEL],
+        &receiver.config(tmp.path(), ""),
+        Some(&policy),
+    );
+    desk.run_ok();
+    assert_one_key_each(&receiver, &[CANCEL_ID]);
+    assert_eq!(desk.row(REFUND_ID).state, LedgerState::Drafted);
+    assert_eq!(desk.replies_to(CANCEL_ID), 1);
 }
