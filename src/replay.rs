@@ -402,3 +402,76 @@ fn write_report(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn trail(
+        state: &str,
+        action: Option<&str>,
+        decision: Option<&str>,
+        trace: Option<&str>,
+    ) -> Trail {
+        Trail {
+            message_id: "m@x".into(),
+            origin: "o".into(),
+            received: Timestamp::UNIX_EPOCH,
+            state: state.into(),
+            action: action.map(str::to_string),
+            intent: None,
+            account_id: None,
+            decision_json: decision.map(str::to_string),
+            reply_message_id: None,
+            reply_to: None,
+            reason: None,
+            claimed_at: String::new(),
+            attempted_at: None,
+            sent_at: None,
+            updated_at: String::new(),
+            trace: trace.map(str::to_string),
+            billing: None,
+        }
+    }
+
+    #[test]
+    fn then_reads_the_trace_first_and_the_ledger_otherwise() {
+        let granted = r#"{"refund":"granted","refund_amount":"49.00","clauses":["g"]}"#;
+        let cancel = r#"{"cancellation":"confirmed","cancellation_effective":"2026-12-01","account_state":"cancelled","clauses":["c"]}"#;
+        for (t, want) in [
+            (None, "not in the ledger".to_string()),
+            (
+                Some(trail("sent", Some("refund_granted"), Some(granted), None)),
+                "reply refund granted 49.00 [clauses g]".into(),
+            ),
+            (
+                Some(trail("sent", Some("cancel"), Some(cancel), None)),
+                "reply cancel from 2026-12-01 (cancelled) [clauses c]".into(),
+            ),
+            (
+                Some(trail("review", Some("to_human:no_account"), None, None)),
+                "people: no_account".into(),
+            ),
+            (
+                Some(trail("skipped", Some("skip:auto_submitted"), None, None)),
+                "skip: auto_submitted".into(),
+            ),
+            // Billing refused it afterwards: the decision then is still the policy's.
+            (
+                Some(trail(
+                    "review",
+                    Some("to_human:billing_refused"),
+                    None,
+                    Some(&format!(r#"{{"action":"reply","decision":{granted}}}"#)),
+                )),
+                "reply refund granted 49.00 [clauses g]".into(),
+            ),
+            (
+                Some(trail("claimed", None, None, None)),
+                "interrupted (claimed, never recorded)".into(),
+            ),
+        ] {
+            assert_eq!(then(t.as_ref()), want);
+        }
+    }
+}
