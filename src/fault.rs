@@ -11,8 +11,9 @@
 //! `before_billing` (the hand-off's key and body are in the ledger, not yet sent),
 //! `after_billing_call` (billing answered; the answer not yet recorded),
 //! `after_billing_accepted` (recorded; the reply not yet attempted), `after_send`,
-//! `after_sent_copy`, `after_record`, `after_filing` (once per batch filed). The billing
-//! points are reached only for decisions handed to `[mailbox.billing]`.
+//! `after_sent_copy`, `after_record`, `after_filing` (once per batch filed);
+//! `after_connect` (each IMAP session, after sign-in and before the first SELECT). The
+//! billing points are reached only for decisions handed to `[mailbox.billing]`.
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
