@@ -116,6 +116,17 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
     },
+    /// Copy every mailbox's store into a directory, consistently, while the daemon runs.
+    Backup {
+        #[arg(long, value_name = "FILE")]
+        config: PathBuf,
+        /// Only this mailbox's store.
+        #[arg(long, value_name = "NAME")]
+        mailbox: Option<String>,
+        /// Where the copies go, as `<mailbox>.sqlite` (replacing older copies there).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
 }
 
 /// `--since`: a day (from its start in UTC) or an RFC 3339 time.

@@ -25,6 +25,7 @@
 pub mod account_csv;
 pub mod accounts;
 pub mod audit;
+pub mod backup;
 pub mod billing;
 pub mod budget;
 pub mod check;
@@ -38,6 +39,7 @@ pub mod fault;
 pub mod intake;
 pub mod money;
 pub mod oauth;
+pub mod ownership;
 pub mod parse;
 pub mod pattern;
 pub mod plan;

@@ -1,6 +1,7 @@
 //! The one integration test binary. One line per module.
 
 mod architecture; // the pure core does no I/O: greps the stage files
+mod backup; // `mailclerk backup`: consistent copies while another connection writes
 mod billing; // the billing hand-off through `mailclerk run`, against a real HTTP receiver and a command
 mod budget; // the per-sender reply budget and the hourly breaker, through `mailclerk run`
 mod classify_golden; // the classifier's decisions on every corpus, against tests/golden/classify

@@ -325,8 +325,11 @@ impl Store {
             let found: Option<(String, Option<String>)> = self
                 .conn
                 .cached_row(
+                    // Only automatic answers (state 'sent'): a confirmation question sits on a
+                    // row for people and asks for exactly such a reply.
                     "SELECT message_id, decision_json FROM ledger
-                     WHERE reply_message_id = ?1 AND reply_to = ?2 AND sent_at IS NOT NULL",
+                     WHERE reply_message_id = ?1 AND reply_to = ?2 AND sent_at IS NOT NULL
+                       AND state = 'sent'",
                     params![id, to],
                     |row| Ok((row.get(0)?, row.get(1)?)),
                 )
