@@ -1,5 +1,5 @@
 //! The command line: `run`, `check`, `config check`, `accounts import`, `policy test`,
-//! `auth login`, `classifier train | eval | add-example`.
+//! `auth login`, `classifier train | eval | add-example`, `decisions`, `explain`, `replay`.
 
 use std::path::PathBuf;
 
@@ -74,6 +74,48 @@ pub enum Command {
         #[command(subcommand)]
         command: AuthCommand,
     },
+    /// Export the decisions made since a date, for finance (CSV with a header row, or JSON).
+    Decisions {
+        #[arg(long, value_name = "FILE")]
+        config: PathBuf,
+        /// A day (`2026-11-01`, from its start in UTC) or an RFC 3339 time.
+        #[arg(long, value_name = "DATE", value_parser = parse_since)]
+        since: Timestamp,
+        #[arg(long, value_name = "NAME")]
+        mailbox: Option<String>,
+        #[arg(long, value_enum, default_value_t = crate::audit::Format::Csv)]
+        format: crate::audit::Format,
+    },
+    /// Print the whole trace of one handled message from the ledger.
+    Explain {
+        #[arg(long, value_name = "FILE")]
+        config: PathBuf,
+        #[arg(long, value_name = "NAME")]
+        mailbox: Option<String>,
+        /// The trace as one JSON object.
+        #[arg(long)]
+        json: bool,
+        /// A Message-ID (angle brackets optional) or a message file.
+        #[arg(value_name = "MESSAGE-ID|FILE.eml")]
+        message: String,
+    },
+    /// Decide handled mail again with the current (or a new) policy, read-only, and show
+    /// what would change.
+    Replay {
+        #[arg(long, value_name = "FILE")]
+        config: PathBuf,
+        #[arg(long, value_name = "NAME")]
+        mailbox: String,
+        /// A day (`2026-11-01`, from its start in UTC) or an RFC 3339 time.
+        #[arg(long, value_name = "DATE", value_parser = parse_since)]
+        since: Timestamp,
+        /// The policy file to try instead of the mailbox's.
+        #[arg(long, value_name = "NEW.toml")]
+        policy: Option<PathBuf>,
+        /// Read this directory of .eml files instead of the mailbox's mail.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
     /// Copy every mailbox's store into a directory, consistently, while the daemon runs.
     Backup {
         #[arg(long, value_name = "FILE")]
@@ -143,6 +185,19 @@ pub enum ClassifierCommand {
         )]
         to: PathBuf,
     },
+}
+
+/// `--since`: a day (from its start in UTC) or an RFC 3339 time.
+fn parse_since(text: &str) -> Result<Timestamp, String> {
+    if let Ok(day) = text.parse::<jiff::civil::Date>() {
+        return day
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .map(|z| z.timestamp())
+            .map_err(|e| e.to_string());
+    }
+    text.parse::<Timestamp>().map_err(|_| {
+        format!("expected a day such as 2026-11-01 or an RFC 3339 time, found {text:?}")
+    })
 }
 
 /// `mailclerk auth ...`

@@ -32,6 +32,7 @@ use crate::run::{Examined, Read, decision_json, examine_parsed, open_store};
 use crate::send::{self, Smtp, SmtpError};
 use crate::store::{self, BatchItem, Claim, LedgerState, Outcome, Progress, SentCopy, Store};
 
+mod billing;
 mod bounce;
 mod copies;
 
@@ -846,6 +847,12 @@ impl Worker<'_> {
         examined: &Examined,
         state: LedgerState,
     ) -> Result<Handled, Error> {
+        if state == LedgerState::Claimed && block(|| self.store.billing_resumable(message_id))? {
+            info!(
+                "Interrupted before the reply was sent; resuming at the billing step, under the same key."
+            );
+            return self.act(message_id, examined, &[]).await;
+        }
         Ok(Handled::File(match state {
             LedgerState::Sent | LedgerState::Drafted => Dest::Answered,
             LedgerState::Skipped => Dest::Skipped,
@@ -938,6 +945,7 @@ impl Worker<'_> {
         bounced: &[String],
     ) -> Result<Handled, Error> {
         let mut copy: Option<SentCopy> = None;
+        block(|| crate::audit::keep(self.store, self.mailbox, message_id, examined));
         let (inbound, plan) = match examined {
             Examined::Unreadable { why, .. } => {
                 warn!(%why, "Sent to people; no automatic answer.");
@@ -1118,6 +1126,13 @@ impl Worker<'_> {
                         ),
                     }
                 } else {
+                    // Billing first: no reply announces what billing has not accepted.
+                    let gate =
+                        crate::billing::gate(self.store, self.mailbox, message_id, inbound, plan)
+                            .await?;
+                    if let Some(handled) = self.not_billed(message_id, plan, reply, gate)? {
+                        return Ok(handled);
+                    }
                     let smtp = self
                         .smtp
                         .expect("send mode has an SMTP outbox (checked at session start)");

@@ -8,8 +8,12 @@
 //!
 //! Points, in the order a message meets them: `after_fetch` (once per fetched batch),
 //! `after_decide` (once per message, before the ledger is touched), `after_claim`,
-//! `after_send`, `after_sent_copy`, `after_record`, `after_filing` (once per batch filed);
-//! `after_connect` (each IMAP session, after sign-in and before the first SELECT).
+//! `before_billing` (the hand-off's key and body are in the ledger, not yet sent),
+//! `after_billing_call` (billing answered; the answer not yet recorded),
+//! `after_billing_accepted` (recorded; the reply not yet attempted), `after_send`,
+//! `after_sent_copy`, `after_record`, `after_filing` (once per batch filed);
+//! `after_connect` (each IMAP session, after sign-in and before the first SELECT). The
+//! billing points are reached only for decisions handed to `[mailbox.billing]`.
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};

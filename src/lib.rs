@@ -24,7 +24,9 @@
 
 pub mod account_csv;
 pub mod accounts;
+pub mod audit;
 pub mod backup;
+pub mod billing;
 pub mod budget;
 pub mod check;
 pub mod classify;
@@ -32,6 +34,7 @@ pub mod cli;
 pub mod config;
 pub mod confirm;
 pub mod daemon;
+pub mod explain;
 pub mod fault;
 pub mod intake;
 pub mod language;
@@ -46,6 +49,7 @@ pub mod pattern;
 pub mod plan;
 pub mod policy;
 pub mod render;
+pub mod replay;
 pub mod run;
 pub mod scenario;
 pub mod screen;

@@ -125,6 +125,37 @@ fn main() -> ExitCode {
                 Err(e) => failed(&e, 1),
             }
         }
+        Command::Decisions {
+            config,
+            since,
+            mailbox,
+            format,
+        } => with_config(&config, |cfg, out| {
+            mailclerk::audit::export(cfg, mailbox.as_deref(), since, format, out).map(drop)
+        }),
+        Command::Explain {
+            config,
+            mailbox,
+            json,
+            message,
+        } => with_config(&config, |cfg, out| {
+            mailclerk::explain::explain(cfg, mailbox.as_deref(), &message, json, out)
+        }),
+        Command::Replay {
+            config,
+            mailbox,
+            since,
+            policy,
+            dir,
+        } => with_config(&config, |cfg, out| {
+            let opts = mailclerk::replay::Options {
+                mailbox,
+                since,
+                policy,
+                dir,
+            };
+            mailclerk::replay::replay(cfg, &opts, out).map(drop)
+        }),
         Command::Run {
             config,
             once,
@@ -267,6 +298,21 @@ fn auth_login(config: &std::path::Path, mailbox: &str, wait_seconds: u64) -> Exi
             );
             ExitCode::SUCCESS
         }
+        Err(e) => failed(&e, 1),
+    }
+}
+
+/// Loads the configuration and runs a read-only command that writes to stdout.
+fn with_config<E: std::error::Error>(
+    config: &std::path::Path,
+    f: impl FnOnce(&Config, &mut dyn std::io::Write) -> Result<(), E>,
+) -> ExitCode {
+    let cfg = match Config::load(config) {
+        Ok(cfg) => cfg,
+        Err(errors) => return config_failed(&errors),
+    };
+    match f(&cfg, &mut std::io::stdout().lock()) {
+        Ok(()) => ExitCode::SUCCESS,
         Err(e) => failed(&e, 1),
     }
 }

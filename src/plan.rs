@@ -128,6 +128,10 @@ pub enum Why {
     OverBudget(Exceeded),
     #[error("not a valid confirmation: {0}")]
     Confirmation(Rejected),
+    /// The billing side refused the action (or gave no answer within its window): no reply
+    /// may promise it.
+    #[error("billing did not accept the action (Idempotency-Key {key}): {answer}")]
+    BillingRefused { key: String, answer: String },
 }
 
 impl Why {
@@ -152,6 +156,7 @@ impl Why {
             Why::OverBudget(Exceeded::Sender { .. }) => "reply_budget",
             Why::OverBudget(Exceeded::Breaker { .. }) => "breaker",
             Why::Confirmation(_) => "confirmation_rejected",
+            Why::BillingRefused { .. } => "billing_refused",
         }
     }
 }

@@ -448,15 +448,32 @@ fn handle_file(
     if opts.dry_run {
         return Ok(Some(row));
     }
-    if let Claim::Seen(prior) = store.claim(&message_id, &origin, received)? {
-        if prior.state == LedgerState::Claimed {
-            // Claimed by a pass that stopped before recording: it may have been sent. Never
-            // resend; people look at it.
-            warn!("Claimed earlier but never recorded; left for people.");
+    match store.claim(&message_id, &origin, received)? {
+        Claim::New => {}
+        Claim::Seen(prior)
+            if prior.state == LedgerState::Claimed && store.billing_resumable(&message_id)? =>
+        {
+            info!("Interrupted before the reply was sent; resuming at the billing step.");
         }
-        return Ok(None);
+        Claim::Seen(prior) => {
+            if prior.state == LedgerState::Claimed {
+                // Claimed by a pass that stopped before recording: it may have been sent.
+                // Never resend; people look at it.
+                warn!("Claimed earlier but never recorded; left for people.");
+            }
+            return Ok(None);
+        }
     }
     let outbox = outbox.expect("an outbox exists unless dry-run");
+    crate::audit::keep(store, mailbox, &message_id, &examined);
+    // A reply held for a person's approval is not billed: the person acts.
+    if approval(&mailbox.policy, &examined).is_none()
+        && let Some((outcome, row)) =
+            crate::billing::gate::held(store, mailbox, &message_id, &examined, row.clone())?
+    {
+        store.record(&message_id, &outcome)?;
+        return Ok(Some(row));
+    }
     let zone = &mailbox.policy.calendar.zone;
     let outcome = match approval(&mailbox.policy, &examined) {
         Some(why) => hold_for_approval(outbox, &examined, &why)?,

@@ -11,6 +11,8 @@
 #[path = "support/mod.rs"]
 mod support;
 
+#[path = "faults/billing.rs"]
+mod billing;
 #[path = "faults/crash.rs"]
 mod crash;
 #[path = "faults/folders.rs"]

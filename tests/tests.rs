@@ -2,6 +2,7 @@
 
 mod architecture; // the pure core does no I/O: greps the stage files
 mod backup; // `mailclerk backup`: consistent copies while another connection writes
+mod billing; // the billing hand-off through `mailclerk run`, against a real HTTP receiver and a command
 mod budget; // the per-sender reply budget and the hourly breaker, through `mailclerk run`
 mod classifier; // the shipped model is what training makes of the committed data; config keys; add-example
 mod classify_golden; // the classifier's decisions on every corpus, against tests/golden/classify
@@ -22,3 +23,4 @@ mod policy; // the policy engine on the real policy files: tables per seed, and 
 mod replies; // rendered replies, snapshot-tested through the real policies, templates and lettre
 mod store; // the SQLite store and `accounts import`, on temp files
 mod support; // the harness for daemon tests: desks, customers, folders
+mod trail; // `decisions`, `explain` and `replay` on the demo

@@ -67,6 +67,10 @@ pub struct Mailbox {
     pub oauth2: Option<oauth2::OAuth2>,
     /// A request is answered automatically only at or above this calibrated probability.
     pub auto_answer_threshold: f32,
+    /// `[mailbox.billing]`: where decisions that change money or an account go first.
+    pub billing: Option<crate::billing::Settings>,
+    /// The SHA-256 of the policy file as loaded, for the audit trail and billing payloads.
+    pub policy_sha256: String,
 }
 
 /// Where a mailbox's mail comes from.
@@ -136,6 +140,8 @@ struct RawMailbox {
     #[serde(default)]
     max_replies_per_hour: Option<usize>,
     oauth2: Option<oauth2::RawOAuth2>,
+    #[serde(default)]
+    billing: Option<crate::billing::settings::RawBilling>,
     /// `people` (default) or `confirm`: see [`guard::RawGuard::unverified`].
     #[serde(default)]
     unverified: Option<String>,
@@ -398,6 +404,10 @@ fn mailbox_from_raw(
             .map_err(|e| errors.extend(e))
             .ok()
     };
+    let policy_sha256 = crate::billing::file_sha256(&base.join(&m.policy)).unwrap_or_default();
+    let billing = m
+        .billing
+        .and_then(|b| b.resolve(file, &format!("{key}.billing"), base, errors));
     let accounts_csv = m.accounts_csv.map(|p| base.join(p));
     if let Some(csv) = &accounts_csv
         && !csv.is_file()
@@ -471,6 +481,8 @@ fn mailbox_from_raw(
         budget,
         oauth2,
         auto_answer_threshold,
+        billing,
+        policy_sha256,
     })
 }
 

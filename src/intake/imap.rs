@@ -429,6 +429,14 @@ impl Session {
         Ok(state)
     }
 
+    /// Opens `folder` read-only (`EXAMINE`): nothing done in it changes a flag (`replay`).
+    ///
+    /// # Errors
+    /// [`Error::NoSuchFolder`], or any connection error.
+    pub async fn examine(&mut self, folder: &str) -> Result<FolderState, Error> {
+        self.open(folder, true).await
+    }
+
     /// UIDs of the selected folder from `first_uid` on, ascending. IMAP answers `n:*` with the
     /// last message even when `n` is above every UID, so the result is filtered to `>= first_uid`.
     ///

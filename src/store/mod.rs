@@ -21,12 +21,14 @@ use crate::accounts::{Account, Payments, PlanKind, normalize_address};
 use crate::money::{Currency, Money};
 use crate::policy::History;
 
+mod billing;
 mod confirm;
 pub mod identity;
 mod lock;
 mod past;
 mod progress;
 mod sending;
+pub use billing::{BillingRow, BillingState, NewBilling, Trail};
 pub use confirm::new_token;
 pub use lock::{LockError, StoreLock};
 pub use progress::Progress;
@@ -598,6 +600,8 @@ impl Store {
             tx.pragma_update(None, "user_version", SCHEMA_VERSION)
                 .map_err(open)?;
         }
+        // The billing and audit tables: created when missing, whatever the version.
+        tx.execute_batch(billing::SCHEMA).map_err(open)?;
         tx.commit().map_err(open)?;
         Ok(Store {
             conn,

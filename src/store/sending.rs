@@ -359,7 +359,7 @@ impl Store {
     }
 
     /// Runs `f` with commits that do not wait for the disk, then restores `synchronous=FULL`.
-    fn relaxed<T>(
+    pub(super) fn relaxed<T>(
         &mut self,
         f: impl FnOnce(&rusqlite::Connection) -> Result<T, Error>,
     ) -> Result<T, Error> {

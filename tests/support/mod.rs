@@ -4,6 +4,8 @@
 //! run in parallel without seeing each other's mail.
 #![allow(dead_code)] // shared by two test binaries; each uses part of it
 
+pub mod receiver;
+
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
