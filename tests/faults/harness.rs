@@ -299,6 +299,9 @@ name = "desk"
 address = "{support}"
 policy = "{policy}"
 accounts_csv = "accounts.csv"
+# Delivery under faults, not classification: a plain request must be answered whatever the
+# shipped model's calibration (docs/classifier.md has the classifier's own figures).
+auto_answer_threshold = 0.5
 {mailbox}
 
 [mailbox.source]
