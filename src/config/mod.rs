@@ -7,6 +7,7 @@ pub mod classify;
 pub mod error;
 pub mod guard;
 pub mod mail;
+pub mod metrics;
 pub mod oauth2;
 
 use std::path::{Path, PathBuf};
@@ -32,6 +33,8 @@ pub struct Config {
     /// Things worth knowing that are not errors (`config check` prints them, `run` logs
     /// them): a policy's vendor address that is not the mailbox's.
     pub notes: Vec<ConfigError>,
+    /// Where the Prometheus endpoint listens (`[metrics] listen`); none when off.
+    pub metrics: Option<std::net::SocketAddr>,
 }
 
 /// One support mailbox: one vendor, one policy, one store.
@@ -88,6 +91,8 @@ struct RawConfig {
     max_message_bytes: Option<usize>,
     #[serde(default)]
     classify: Option<classify::RawClassify>,
+    #[serde(default)]
+    metrics: Option<metrics::RawMetrics>,
     mailbox: Vec<RawMailbox>,
 }
 
@@ -167,6 +172,10 @@ impl Config {
         };
         let classify: ClassifyRules =
             classify::load(file, base, raw.classify.as_ref(), &mut errors);
+        let metrics = raw
+            .metrics
+            .as_ref()
+            .and_then(|m| m.resolve(file, &mut errors));
         let max_message_bytes = raw.max_message_bytes.unwrap_or(DEFAULT_MAX_MESSAGE_BYTES);
         if max_message_bytes < 1024 {
             errors.push(ConfigError::new(
@@ -266,6 +275,7 @@ impl Config {
             max_message_bytes,
             mailboxes,
             notes,
+            metrics,
         })
     }
 

@@ -204,6 +204,7 @@ impl TokenSource {
             expires_at = ?fresh.expires_at.map(|t| t.to_string()),
             "OAuth2 access token renewed."
         );
+        crate::metrics::token_expiry(&self.mailbox, fresh.expires_at);
         let token = fresh.access_token.clone();
         *cached = Some(fresh);
         Ok(token)

@@ -25,10 +25,12 @@ mod confirm;
 mod lock;
 mod past;
 mod progress;
+mod report;
 mod sending;
 pub use confirm::new_token;
 pub use lock::{LockError, StoreLock};
 pub use progress::Progress;
+pub use report::{Gauges, ReportRow};
 pub use sending::{BatchItem, PendingCopy, SentCopy};
 
 /// Bumped with every schema change; a store written by a newer mailclerk is refused rather
