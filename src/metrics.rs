@@ -1,6 +1,6 @@
 //! The Prometheus endpoint: what the daemon did and how its connections stand, as counters
-//! and gauges on a local address (`[metrics] listen`), served as OpenMetrics text on
-//! `GET /metrics`. I/O edge: the daemon's hooks only touch in-memory values; the store's
+//! and gauges on a local address (`[metrics] listen`), served on
+//! `GET /metrics`, in Prometheus' text format. I/O edge: the daemon's hooks only touch in-memory values; the store's
 //! gauges (deferred replies, pending confirmations, the breaker's count) are refreshed by the
 //! daemon after each pass, never read at scrape time.
 //!
@@ -331,12 +331,46 @@ pub fn pass_done(name: &str, gauges: StoreGauges, breaker_limit: usize, at: Time
         .set(i64::from(gauges.mails_last_hour >= breaker_limit));
 }
 
-/// Every metric as OpenMetrics text.
+/// Every metric in Prometheus' text format (0.0.4).
 pub fn render() -> String {
     let mut out = String::new();
     // Writing into a String cannot fail; an encoder error would be a bug in a label type.
     if let Err(e) = prometheus_client::encoding::text::encode(&mut out, &METRICS.registry) {
         warn!(err = %e, "Metrics could not be encoded.");
+    }
+    prometheus_text(&out)
+}
+
+/// OpenMetrics text (what prometheus-client writes) as Prometheus' older text format, which
+/// every Prometheus and the `promtool` of Debian stable read without complaint: a counter's
+/// HELP and TYPE name its `_total` samples, and the `# UNIT` and `# EOF` lines go.
+fn prometheus_text(open_metrics: &str) -> String {
+    let mut out = String::with_capacity(open_metrics.len());
+    let mut help: Option<&str> = None;
+    for line in open_metrics.lines() {
+        if line.starts_with("# UNIT ") || line == "# EOF" {
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix("# HELP ") {
+            help = Some(rest);
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix("# TYPE ") {
+            let (name, kind) = rest.split_once(' ').unwrap_or((rest, "untyped"));
+            let shown = if kind == "counter" && !name.ends_with("_total") {
+                format!("{name}_total")
+            } else {
+                name.to_string()
+            };
+            if let Some(h) = help.take() {
+                let text = h.split_once(' ').map_or("", |(_, t)| t);
+                out.push_str(&format!("# HELP {shown} {text}\n"));
+            }
+            out.push_str(&format!("# TYPE {shown} {kind}\n"));
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
     }
     out
 }
@@ -421,7 +455,7 @@ fn respond(head: &[u8]) -> (&'static str, &'static str, String) {
     match (method, path) {
         ("GET", "/metrics") => (
             "200 OK",
-            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+            "text/plain; version=0.0.4; charset=utf-8",
             render(),
         ),
         ("GET", _) => (
@@ -483,6 +517,15 @@ mod tests {
                 r#"mailclerk_answer_latency_seconds_bucket{le="2.0",mailbox="unit-desk"} 0"#
             ),
             "{text}"
+        );
+    }
+
+    #[test]
+    fn open_metrics_text_becomes_prometheus_text() {
+        let open = "# HELP m_messages Messages.\n# TYPE m_messages counter\nm_messages_total{a=\"1\"} 2\n# HELP m_lat Latency.\n# TYPE m_lat histogram\n# UNIT m_lat seconds\nm_lat_count 1\n# EOF\n";
+        assert_eq!(
+            prometheus_text(open),
+            "# HELP m_messages_total Messages.\n# TYPE m_messages_total counter\nm_messages_total{a=\"1\"} 2\n# HELP m_lat Latency.\n# TYPE m_lat histogram\nm_lat_count 1\n"
         );
     }
 
