@@ -64,21 +64,73 @@ fn promtool_check_metrics(text: &str) -> std::process::Output {
     child.wait_with_output().unwrap()
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_scrape_during_a_daemon_run_counts_the_answer_and_passes_promtool() {
-    let mut desk = Desk::new("metrics", "", "");
+/// Starts the desk's daemon with `[metrics] listen` on a free port; returns `host:port`.
+fn start_with_metrics(desk: &mut Desk) -> String {
     let mut config = std::fs::read_to_string(&desk.config).unwrap();
     config.push_str("\n[metrics]\nlisten = \"127.0.0.1:0\"\n");
     std::fs::write(&desk.config, config).unwrap();
     desk.start(&[]);
-    desk.wait_log("First start on this folder", WAIT);
+    desk.wait_log("Metrics served on http://", WAIT);
     let log = desk.log();
-    let addr = log
-        .split("Metrics served on http://")
+    log.split("Metrics served on http://")
         .nth(1)
         .and_then(|rest| rest.split("/metrics").next())
         .unwrap_or_else(|| panic!("no metrics address in the log:\n{log}"))
-        .to_string();
+        .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_imap_password_shows_as_a_sign_in_failure_and_no_session() {
+    let mut desk = Desk::new("metrics-pw", "", "");
+    std::fs::write(desk.dir.path().join("password"), "not-the-password").unwrap();
+    let addr = start_with_metrics(&mut desk);
+    let started = Instant::now();
+    let text = loop {
+        let (_, text) = get(&addr, "/metrics");
+        if sample(
+            &text,
+            r#"mailclerk_sign_in_failures_total{mailbox="desk",service="imap"}"#,
+        )
+        .is_some_and(|n| n >= 1.0)
+        {
+            break text;
+        }
+        assert!(
+            started.elapsed() < WAIT,
+            "no sign-in failure counted:\n{text}\nlog:\n{}",
+            desk.log()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(
+        sample(&text, r#"mailclerk_imap_connected{mailbox="desk"}"#),
+        Some(0.0),
+        "{text}"
+    );
+    assert!(
+        sample(&text, r#"mailclerk_imap_reconnects_total{mailbox="desk"}"#)
+            .is_some_and(|n| n >= 1.0),
+        "{text}"
+    );
+    assert!(
+        !text.contains("mailclerk_last_pass_success_timestamp_seconds{"),
+        "no pass was made:\n{text}"
+    );
+    let checked = promtool_check_metrics(&text);
+    assert!(
+        checked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&checked.stdout)
+    );
+    let (_, status) = desk.stop();
+    assert!(status.success(), "log:\n{}", desk.log());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_scrape_during_a_daemon_run_counts_the_answer_and_passes_promtool() {
+    let mut desk = Desk::new("metrics", "", "");
+    let addr = start_with_metrics(&mut desk);
+    desk.wait_log("First start on this folder", WAIT);
 
     // Before any mail: the families are there, the session is up.
     let (status, before) = get(&addr, "/metrics");
