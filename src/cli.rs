@@ -89,6 +89,17 @@ pub enum Command {
         #[command(subcommand)]
         command: AuthCommand,
     },
+    /// Copy every mailbox's store into a directory, consistently, while the daemon runs.
+    Backup {
+        #[arg(long, value_name = "FILE")]
+        config: PathBuf,
+        /// Only this mailbox's store.
+        #[arg(long, value_name = "NAME")]
+        mailbox: Option<String>,
+        /// Where the copies go, as `<mailbox>.sqlite` (replacing older copies there).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
 }
 
 /// `mailclerk auth ...`

@@ -32,6 +32,7 @@ use crate::run::{Examined, Read, decision_json, examine_parsed, open_store};
 use crate::send::{self, Smtp, SmtpError};
 use crate::store::{self, BatchItem, Claim, LedgerState, Outcome, Progress, SentCopy, Store};
 
+mod bounce;
 mod copies;
 
 /// Queued Sent copies read from the store per round.
@@ -162,7 +163,11 @@ struct InHand {
     /// Where it came from, as the ledger keeps it.
     origin: String,
     read: Option<Read>,
-    claim: Option<Claim>,
+    /// The message's digest (`store::identity`), taken before the parser has its bytes.
+    digest: Option<String>,
+    /// Our replies this message reports as bounced (`bounce`), read from its bytes.
+    bounced: Vec<String>,
+    claim: Option<store::Claimed>,
 }
 
 /// How a pass ended.
@@ -215,8 +220,15 @@ pub async fn run_mailbox(
             backoff: Backoff::new(retry, retry_max),
             floor: retry,
         };
+        // Taken before the first connection: on a first start, mail the server received from
+        // here on is new, however long the connection and the first SELECT take. INTERNALDATE
+        // has whole seconds, truncated: a message delivered in this very second must not look
+        // older than the start.
+        let started = Timestamp::from_second(Timestamp::now().as_second())
+            .unwrap_or(Timestamp::UNIX_EPOCH);
         let link = Link {
             tokens: tokens.as_ref(),
+            started,
         };
         // Once per worker, not at every reconnection.
         if mailbox.handling.mode == Mode::Send && !mailbox.sender_rule.required {
@@ -271,8 +283,9 @@ pub async fn run_mailbox(
                     // operator must do, then keep trying slowly; other mailboxes go on.
                     let delay = match &e {
                         Error::Store(_) => {
-                            error!(err = %error_chain(&e), "The store cannot be used; no new mail is taken until it can. Retrying.");
-                            backoff.next_delay()
+                            let delay = backoff.next_delay();
+                            error!(err = %error_chain(&e), retry_in_ms = delay.as_millis() as u64, "The store cannot be used; no new mail is taken until it can. Retrying.");
+                            delay
                         }
                         e if e.is_transient() => {
                             warn!(err = %error_chain(e), "Connection lost; reconnecting.");
@@ -297,6 +310,8 @@ pub async fn run_mailbox(
 /// What a session needs beyond the configuration: the mailbox's OAuth2 tokens, if any.
 struct Link<'a> {
     tokens: Option<&'a Arc<crate::oauth::TokenSource>>,
+    /// When this worker started: the first start's cut-off.
+    started: Timestamp,
 }
 
 /// The back-off after a refused OAuth2 sign-in: never shorter than the configured minimum
@@ -337,6 +352,8 @@ async fn session(
                 (Auth::Xoauth2, Some(tokens)) => Smtp::with_tokens(s, tokens.clone()),
                 _ => Smtp::new(s),
             };
+            // Bounces of our replies come back to the folder read here (`bounce`).
+            let smtp = smtp.map(|smtp| smtp.with_return_path(&mailbox.address));
             Some(smtp.map_err(|e| Error::Setup(mailbox.name.clone(), error_chain(&e)))?)
         }
         (_, Mode::Send) => {
@@ -355,6 +372,7 @@ async fn session(
     let mut session = connect(mailbox, source, link.tokens).await?;
     info!(idle = session.can_idle(), "Connected.");
     crate::metrics::imap_connected(&mailbox.name, true);
+    crate::fault::point("after_connect");
     // Filing folders that cannot exist would leave every answered message in place, to be
     // looked at again on every pass: better to take no mail and say why.
     if let Filing::Folders {
@@ -391,7 +409,9 @@ async fn session(
     let mut retry = Backoff::new(retry_first, retry_max);
     loop {
         let state = session.select(&source.folder).await?;
-        backoff.reset();
+        // The reconnection back-off is not reset here: a SELECT proves IMAP works, not the
+        // store, and a store that cannot be written fails only in the pass; resetting here
+        // made a fresh login every second while the disk was full. Reset after a pass.
         if source.auth == Auth::Xoauth2 {
             sign_in.backoff.reset();
         }
@@ -404,10 +424,12 @@ async fn session(
             stats,
             session: &mut session,
             tokens: link.tokens,
+            started: link.started,
             relay_down_since: &mut *relay_down_since,
             retry_window,
         };
         let end = worker.pass(&state, shutdown).await?;
+        backoff.reset();
         if matches!(end, PassEnd::Done) {
             pass_metrics(mailbox, &store);
         }
@@ -473,6 +495,8 @@ struct Worker<'a> {
     session: &'a mut Session,
     /// For opening the second connection that saves copies in Sent.
     tokens: Option<&'a Arc<crate::oauth::TokenSource>>,
+    /// When the worker started (see [`Link::started`]).
+    started: Timestamp,
     relay_down_since: &'a mut Option<Timestamp>,
     /// How long the relay may defer before the replies it will not take go to people.
     retry_window: Duration,
@@ -533,20 +557,33 @@ impl Worker<'_> {
                         first_start: since,
                     }
                 }
-                // First start: what is already in the folder is left as it is, for people.
+                // First start: what the server received before this worker started is left as
+                // it is, for people. The position is not UIDNEXT as SELECT saw it: mail
+                // delivered between the start and the SELECT would fall below it unseen. It is
+                // just before the first message since the day before the start (SEARCH SINCE
+                // has whole days in the server's zone); those before the start are each left
+                // with a log line (`handle`).
                 None => {
+                    let first_start = self.started;
+                    let day = first_start
+                        .to_zoned(jiff::tz::TimeZone::UTC)
+                        .date()
+                        .yesterday()
+                        .unwrap_or(jiff::civil::Date::MIN);
+                    let recent = self.session.uids_since(day).await?;
+                    let last_uid = match recent.first() {
+                        Some(uid) => uid.saturating_sub(1),
+                        None => state.uid_next.saturating_sub(1),
+                    };
                     info!(
                         existing = state.exists,
-                        "First start on this folder; existing mail is left alone."
+                        %first_start,
+                        "First start on this folder; mail received before the start is left alone."
                     );
-                    // INTERNALDATE has whole seconds, truncated: a message delivered in the
-                    // same second as this start must not look older than it.
-                    let now = Timestamp::from_second(Timestamp::now().as_second())
-                        .unwrap_or(Timestamp::UNIX_EPOCH);
                     Progress {
                         uid_validity: state.uid_validity,
-                        last_uid: state.uid_next.saturating_sub(1),
-                        first_start: now,
+                        last_uid,
+                        first_start,
                     }
                 }
             },
@@ -574,6 +611,7 @@ impl Worker<'_> {
                 fetched: f,
                 read,
                 claim,
+                bounced,
                 ..
             } in batch
             {
@@ -586,7 +624,7 @@ impl Worker<'_> {
                     uid = f.uid,
                     message_id = tracing::field::Empty
                 );
-                let handled = self.handle(read, claim).instrument(span).await;
+                let handled = self.handle(read, claim, &bounced).instrument(span).await;
                 match handled {
                     Ok(Handled::Deferred) => {
                         end = PassEnd::Deferred;
@@ -648,11 +686,19 @@ impl Worker<'_> {
             .into_iter()
             .map(|mut f| {
                 let origin = format!("imap:{}/{}", self.source.folder, f.uid);
+                let digest = f.bytes.as_deref().map(store::identity::digest);
+                let bounced = f
+                    .bytes
+                    .as_deref()
+                    .map(bounce::failed_replies)
+                    .unwrap_or_default();
                 let read = (f.internal_date >= first_start).then(|| self.read(&mut f, &origin));
                 InHand {
                     fetched: f,
                     origin,
                     read,
+                    digest,
+                    bounced,
                     claim: None,
                 }
             })
@@ -665,6 +711,7 @@ impl Worker<'_> {
             .filter_map(|h| {
                 h.read.as_ref().map(|r| BatchItem {
                     message_id: r.message_id(),
+                    digest: h.digest.as_deref(),
                     origin: &h.origin,
                     received: h.fetched.internal_date,
                 })
@@ -703,23 +750,46 @@ impl Worker<'_> {
 
     /// Decides and acts on one message of a batch. `read` is `None` for a message older than
     /// the first start; `claim` is `None` in a dry run.
-    async fn handle(&mut self, read: Option<Read>, claim: Option<Claim>) -> Result<Handled, Error> {
+    async fn handle(
+        &mut self,
+        read: Option<Read>,
+        claim: Option<store::Claimed>,
+        bounced: &[String],
+    ) -> Result<Handled, Error> {
         let Some(read) = read else {
+            info!(
+                "Received before the first start; left in the folder for people, no answer and no ledger row."
+            );
             return Ok(Handled::Leave);
         };
-        let message_id = read.message_id().to_string();
-        tracing::Span::current().record("message_id", message_id.as_str());
+        tracing::Span::current().record("message_id", read.message_id());
         let now = Timestamp::now();
         let (cfg, mailbox, store) = (self.cfg, self.mailbox, &*self.store);
-        let examined = block(|| examine_parsed(cfg, mailbox, store, read, now))?;
+        let mut examined = block(|| examine_parsed(cfg, mailbox, store, read, now))?;
         crate::fault::point("after_decide");
-        let claim = match claim {
+        let store::Claimed {
+            key: message_id,
+            id_taken,
+            claim,
+        } = match claim {
             Some(claim) if self.mailbox.handling.mode != Mode::DryRun => claim,
             _ => {
                 info!(plan = %describe(&examined), "Dry run: nothing sent, filed or recorded.");
                 return Ok(Handled::Leave);
             }
         };
+        if id_taken {
+            // Another message already holds this Message-ID in the ledger: this one is handled
+            // as the new message it is, under its own key, and its answer gets its own
+            // Message-ID (ours is derived from the key), so Sent tells the two apart.
+            warn!(ledger_key = %message_id, "Message-ID already used by a different message; handled as a new message.");
+            if let Examined::Planned { plan, .. } = &mut examined
+                && let Action::Reply { reply, .. } = &mut plan.action
+            {
+                reply.message_id =
+                    crate::render::reply_message_id(&message_id, &self.mailbox.policy.vendor.email);
+            }
+        }
         match claim {
             Claim::Seen(prior) => {
                 // The state now, not at the batch's claim: the same id earlier in this batch
@@ -730,7 +800,7 @@ impl Worker<'_> {
             Claim::New => {
                 block(|| self.store.mark_attempt(&message_id))?;
                 crate::fault::point("after_claim");
-                self.act(&message_id, &examined).await
+                self.act(&message_id, &examined, bounced).await
             }
         }
     }
@@ -838,11 +908,19 @@ impl Worker<'_> {
                         ..Outcome::new(LedgerState::Sent, "reconciled")
                     }
                 } else {
+                    let kept = self.keep_for_people(message_id, reply.as_deref()).await?;
                     warn!(
+                        kept = kept.as_deref().unwrap_or("nowhere"),
                         "Interrupted while answering; whether the reply went out is unknown, so people take it."
                     );
+                    let reason = match (&kept, &reply) {
+                        (Some(folder), Some(id)) => format!(
+                            "interrupted while answering; not found in Sent; the exact reply that may have gone out (<{id}>) is in {folder}"
+                        ),
+                        _ => "interrupted while answering; not found in Sent".into(),
+                    };
                     Outcome {
-                        reason: Some("interrupted while answering; not found in Sent".into()),
+                        reason: Some(reason),
                         ..Outcome::new(LedgerState::Review, "interrupted")
                     }
                 };
@@ -854,8 +932,39 @@ impl Worker<'_> {
         }))
     }
 
+    /// Saves the reply kept before an interrupted send (`Store::mark_sending`) next to the
+    /// request, in the people folder (the drafts folder with keyword filing), so a person sees
+    /// exactly what the customer may already have: once, even if this is interrupted too.
+    /// Returns the folder, or `None` when nothing was kept (the send never began).
+    async fn keep_for_people(
+        &mut self,
+        message_id: &str,
+        reply_id: Option<&str>,
+    ) -> Result<Option<String>, Error> {
+        let Some(bytes) = block(|| self.store.sending(message_id))? else {
+            return Ok(None);
+        };
+        let folder = match &self.mailbox.handling.filing {
+            Filing::Folders { to_people, .. } => to_people.clone(),
+            Filing::Keywords => self.mailbox.handling.drafts_folder.clone(),
+        };
+        let there = match reply_id {
+            Some(id) => self.session.find_message_id(&folder, id).await?,
+            None => false,
+        };
+        if !there {
+            self.session.append(&folder, &bytes, &["\\Flagged"]).await?;
+        }
+        Ok(Some(folder))
+    }
+
     /// Does what the plan says for a newly claimed message, and records it.
-    async fn act(&mut self, message_id: &str, examined: &Examined) -> Result<Handled, Error> {
+    async fn act(
+        &mut self,
+        message_id: &str,
+        examined: &Examined,
+        bounced: &[String],
+    ) -> Result<Handled, Error> {
         let mut copy: Option<SentCopy> = None;
         let (inbound, plan) = match examined {
             Examined::Unreadable { why, .. } => {
@@ -900,6 +1009,39 @@ impl Worker<'_> {
             return Ok(Handled::File(Dest::People));
         }
         let (outcome, handled) = match &plan.action {
+            Action::Skip(reason) if !bounced.is_empty() => {
+                // A failure report about our own reply: the request goes to people.
+                let mut requests = Vec::new();
+                for id in bounced {
+                    let why = format!(
+                        "the answer bounced: our reply <{id}> could not be delivered (report <{message_id}>)"
+                    );
+                    if let Some(request) = block(|| self.store.answer_bounced(id, &why))? {
+                        requests.push(request);
+                    }
+                }
+                if requests.is_empty() {
+                    info!(%reason, "Skipped; no answer (a report about a reply the ledger does not know as sent).");
+                    self.stats.skipped.fetch_add(1, Ordering::Relaxed);
+                    (
+                        base(LedgerState::Skipped, &format!("skip:{reason}")),
+                        Handled::File(Dest::Skipped),
+                    )
+                } else {
+                    warn!(requests = ?requests, "The answer bounced; the request and the report go to people.");
+                    self.stats.people.fetch_add(1, Ordering::Relaxed);
+                    (
+                        Outcome {
+                            reason: Some(format!(
+                                "the answer bounced: the answer to <{}> could not be delivered",
+                                requests.join(">, <")
+                            )),
+                            ..base(LedgerState::Review, "to_human:answer_bounced")
+                        },
+                        Handled::File(Dest::People),
+                    )
+                }
+            }
             Action::Skip(reason) => {
                 info!(%reason, "Skipped; no answer.");
                 self.stats.skipped.fetch_add(1, Ordering::Relaxed);
@@ -957,6 +1099,26 @@ impl Worker<'_> {
                     Handled::File(Dest::People),
                 )
             }
+            Action::Reply { reply, .. }
+                if let Some(earlier) = block(|| {
+                    self.store
+                        .answered_in_thread(&inbound.references, &reply.to)
+                })? =>
+            {
+                // An answer to our answer: a person reads it (a marker-less responder would
+                // otherwise get the whole reply budget).
+                warn!(earlier = %earlier, "A reply to our answer; handed to people.");
+                self.stats.people.fetch_add(1, Ordering::Relaxed);
+                (
+                    Outcome {
+                        reason: Some(format!(
+                            "a reply to our answer to <{earlier}>; people continue the thread"
+                        )),
+                        ..base(LedgerState::Review, "to_human:reply_to_our_answer")
+                    },
+                    Handled::File(Dest::People),
+                )
+            }
             Action::Reply { decision, reply } => {
                 let sent = |state| Outcome {
                     decision_json: Some(
@@ -989,7 +1151,18 @@ impl Worker<'_> {
                     let smtp = self
                         .smtp
                         .expect("send mode has an SMTP outbox (checked at session start)");
-                    match smtp.send(reply, SystemTime::now()).await {
+                    // The exact reply is kept with the claim before it is offered: if the
+                    // process dies before the record, people get the very bytes that may
+                    // have gone out (`seen`).
+                    let offered = match send::to_message(reply, SystemTime::now()) {
+                        Ok(message) => {
+                            let bytes = message.formatted();
+                            block(|| self.store.mark_sending(message_id, &bytes))?;
+                            smtp.send_message(&message, &reply.in_reply_to).await
+                        }
+                        Err(e) => Err(SmtpError::Build(e)),
+                    };
+                    match offered {
                         Ok(bytes) => {
                             crate::metrics::smtp_ok(&self.mailbox.name);
                             *self.relay_down_since = None;

@@ -8,7 +8,8 @@
 //!
 //! Points, in the order a message meets them: `after_fetch` (once per fetched batch),
 //! `after_decide` (once per message, before the ledger is touched), `after_claim`,
-//! `after_send`, `after_sent_copy`, `after_record`, `after_filing` (once per batch filed).
+//! `after_send`, `after_sent_copy`, `after_record`, `after_filing` (once per batch filed);
+//! `after_connect` (each IMAP session, after sign-in and before the first SELECT).
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};

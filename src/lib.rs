@@ -24,6 +24,7 @@
 
 pub mod account_csv;
 pub mod accounts;
+pub mod backup;
 pub mod budget;
 pub mod check;
 pub mod classify;
@@ -36,6 +37,7 @@ pub mod intake;
 pub mod metrics;
 pub mod money;
 pub mod oauth;
+pub mod ownership;
 pub mod parse;
 pub mod pattern;
 pub mod plan;

@@ -10,6 +10,9 @@ use mailclerk::cli::{
 use mailclerk::config::Config;
 use mailclerk::{check, run, scenario};
 
+/// sysexits.h EX_USAGE: the command line was wrong (such as a `--mailbox` the configuration
+/// does not have).
+const EX_USAGE: u8 = 64;
 /// sysexits.h EX_DATAERR: the input data was wrong.
 const EX_DATAERR: u8 = 65;
 /// sysexits.h EX_CONFIG: the configuration is wrong; systemd's RestartPreventExitStatus=78.
@@ -62,7 +65,8 @@ fn main() -> ExitCode {
                     csv,
                 },
         } => {
-            let cfg = match Config::load(&config) {
+            // Only the store is touched: no mail credentials needed (cron, a shell).
+            let cfg = match Config::load_without_secrets(&config) {
                 Ok(cfg) => cfg,
                 Err(errors) => return config_failed(&errors),
             };
@@ -70,6 +74,9 @@ fn main() -> ExitCode {
                 Ok(line) => {
                     println!("{line}");
                     ExitCode::SUCCESS
+                }
+                Err(e @ (run::Error::NoSuchMailbox(_) | run::Error::WhichMailbox(_))) => {
+                    failed(&e, EX_USAGE)
                 }
                 Err(e) => failed(&e, EX_DATAERR),
             }
@@ -88,6 +95,11 @@ fn main() -> ExitCode {
             since,
             out,
         } => report(&config, mailbox.as_deref(), &since, &out),
+        Command::Backup {
+            config,
+            mailbox,
+            out,
+        } => backup(&config, mailbox.as_deref(), &out),
         Command::Check {
             config,
             mailbox,
@@ -99,6 +111,12 @@ fn main() -> ExitCode {
                 Ok(cfg) => cfg,
                 Err(errors) => return config_failed(&errors),
             };
+            if let Some(name) = mailbox.as_deref()
+                && cfg.mailbox(name).is_none()
+            {
+                let e = run::Error::NoSuchMailbox(name.into());
+                return failed(&e, EX_USAGE);
+            }
             let opts = check::Options {
                 mailbox,
                 received,
@@ -160,16 +178,14 @@ fn policy_test(policies: &std::path::Path, files: &[std::path::PathBuf]) -> Exit
     }
 }
 
-/// sysexits.h EX_USAGE: the command line was wrong.
-const EX_USAGE: u8 = 64;
-
 fn report(
     config: &std::path::Path,
     mailbox: Option<&str>,
     since: &str,
     out: &std::path::Path,
 ) -> ExitCode {
-    let cfg = match Config::load(config) {
+    // Only the stores are read: no mail credentials needed (cron, a shell).
+    let cfg = match Config::load_without_secrets(config) {
         Ok(cfg) => cfg,
         Err(errors) => return config_failed(&errors),
     };
@@ -201,7 +217,7 @@ fn auth_login(config: &std::path::Path, mailbox: &str, wait_seconds: u64) -> Exi
             "error: no mailbox called {mailbox:?} in {}",
             config.display()
         );
-        return ExitCode::from(EX_CONFIG);
+        return ExitCode::from(EX_USAGE);
     };
     let Some(settings) = &m.oauth2 else {
         eprintln!(
@@ -226,6 +242,29 @@ fn auth_login(config: &std::path::Path, mailbox: &str, wait_seconds: u64) -> Exi
             );
             ExitCode::SUCCESS
         }
+        Err(e) => failed(&e, 1),
+    }
+}
+
+fn backup(config: &std::path::Path, mailbox: Option<&str>, out: &std::path::Path) -> ExitCode {
+    // Only the stores are read: no mail credentials needed (cron, a shell).
+    let cfg = match Config::load_without_secrets(config) {
+        Ok(cfg) => cfg,
+        Err(errors) => return config_failed(&errors),
+    };
+    match mailclerk::backup::backup_all(&cfg, mailbox, out) {
+        Ok(copies) => {
+            for c in copies {
+                println!(
+                    "mailbox {}: store copied to {} ({} bytes, integrity ok)",
+                    c.mailbox,
+                    c.to.display(),
+                    c.bytes
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e @ mailclerk::backup::Error::NoSuchMailbox(_)) => failed(&e, EX_USAGE),
         Err(e) => failed(&e, 1),
     }
 }

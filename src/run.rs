@@ -66,6 +66,12 @@ pub enum Error {
     WhichMailbox(String),
     #[error("no mailbox called {0:?} in the configuration")]
     NoSuchMailbox(String),
+    #[error("mailbox {mailbox}: cannot keep the store's owner and mode ({})", path.display())]
+    Ownership {
+        mailbox: String,
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
     #[error("cannot write the report")]
     Report(#[from] std::io::Error),
 }
@@ -113,6 +119,14 @@ pub fn import_accounts(cfg: &Config, mailbox: Option<&str>, csv: &Path) -> Resul
         mailbox: mailbox.name.clone(),
         source,
     })?;
+    // Run by root (a shell, cron), the store keeps the service user's owner and mode.
+    let ownership = |source| Error::Ownership {
+        mailbox: mailbox.name.clone(),
+        path: mailbox.store.clone(),
+        source,
+    };
+    let owner = crate::ownership::intended(&mailbox.store).map_err(ownership)?;
+    crate::ownership::prepare(&mailbox.store, owner).map_err(ownership)?;
     let mut store = Store::open(&mailbox.store).map_err(|source| Error::Store {
         mailbox: mailbox.name.clone(),
         source,
@@ -123,6 +137,8 @@ pub fn import_accounts(cfg: &Config, mailbox: Option<&str>, csv: &Path) -> Resul
             mailbox: mailbox.name.clone(),
             source,
         })?;
+    drop(store);
+    crate::ownership::restore(&mailbox.store, owner).map_err(ownership)?;
     Ok(format!(
         "{}: imported {} account(s) into mailbox {}: {} new, {} updated, {} unchanged",
         csv.display(),

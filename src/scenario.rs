@@ -132,7 +132,7 @@ pub fn run_files(policies: &Path, files: &[PathBuf]) -> Report {
         let parsed: ScenarioFile = match read_toml(file) {
             Ok(parsed) => parsed,
             Err(e) => {
-                report.errors.push(e);
+                report.errors.extend(e);
                 continue;
             }
         };

@@ -223,6 +223,9 @@ pub struct Smtp {
     implicit: Option<std::sync::Arc<rustls::ClientConfig>>,
     conn: tokio::sync::Mutex<Option<lettre::transport::smtp::client::AsyncSmtpConnection>>,
     signin: SignIn,
+    /// The envelope sender (`MAIL FROM`) when set; otherwise the From address. The desk's own
+    /// address, so that bounces of our replies come back to the folder the daemon reads.
+    return_path: Option<lettre::Address>,
 }
 
 /// How the relay is signed in to.
@@ -342,6 +345,7 @@ impl Smtp {
             implicit,
             conn: tokio::sync::Mutex::new(None),
             signin: SignIn::Password,
+            return_path: None,
         })
     }
 
@@ -359,6 +363,14 @@ impl Smtp {
         })
     }
 
+    /// The envelope sender for every reply from now on (an unparseable address is ignored:
+    /// the From address stays the envelope sender).
+    #[must_use]
+    pub fn with_return_path(mut self, address: &str) -> Smtp {
+        self.return_path = address.parse().ok();
+        self
+    }
+
     /// Offers one reply to the relay, dated `date`, and returns the message as it was sent
     /// (for the copy in Sent, which is then the same to the byte).
     ///
@@ -366,9 +378,34 @@ impl Smtp {
     /// See [`SmtpError`]: only `Deferred` may be retried.
     pub async fn send(&self, reply: &Reply, date: SystemTime) -> Result<Vec<u8>, SmtpError> {
         let message = to_message(reply, date)?;
+        self.send_message(&message, &reply.in_reply_to).await
+    }
+
+    /// [`Smtp::send`] for a message already built (whose bytes the caller may have kept
+    /// before the send); `request_id` names the request it answers, for errors.
+    ///
+    /// # Errors
+    /// See [`SmtpError`]: only `Deferred` may be retried.
+    pub async fn send_message(
+        &self,
+        message: &Message,
+        request_id: &str,
+    ) -> Result<Vec<u8>, SmtpError> {
         let bytes = message.formatted();
-        let envelope = message.envelope();
-        let message_id = reply.in_reply_to.clone();
+        let message_id = request_id.to_string();
+        let envelope = match &self.return_path {
+            Some(sender) => lettre::address::Envelope::new(
+                Some(sender.clone()),
+                message.envelope().to().to_vec(),
+            )
+            .map_err(|_| Error::Address {
+                message_id: message_id.clone(),
+                field: "envelope",
+                address: sender.to_string(),
+            })?,
+            None => message.envelope().clone(),
+        };
+        let envelope = &envelope;
         let mut slot = self.conn.lock().await;
         // A kept connection the server has since closed fails at MAIL FROM, before anything is
         // offered: open a fresh one and go on. A fresh connection gets no second chance.
@@ -441,6 +478,22 @@ impl Smtp {
         let mut params = Vec::new();
         if !bytes.is_ascii() && conn.server_info().supports_feature(Extension::EightBitMime) {
             params.push(MailParameter::Body(MailBodyParameter::EightBitMime));
+        }
+        // An address with a non-ASCII local part (RFC 6531) may only be offered with SMTPUTF8
+        // declared; without it a relay may take the reply and fail it later, out of sight.
+        let international = envelope
+            .from()
+            .into_iter()
+            .chain(envelope.to())
+            .find(|a| !AsRef::<str>::as_ref(*a).is_ascii());
+        if let Some(address) = international {
+            if conn.server_info().supports_feature(Extension::SmtpUtfEight) {
+                params.push(MailParameter::SmtpUtfEight);
+            } else {
+                return Err(Step::Before(Failed::NoSmtpUtf8 {
+                    address: address.to_string(),
+                }));
+            }
         }
         within(t, conn.command(Mail::new(envelope.from().cloned(), params)))
             .await
@@ -603,6 +656,9 @@ enum Failed {
     Smtp(lettre::transport::smtp::Error),
     #[error("the relay did not answer in time")]
     Timeout,
+    /// Not sent at all: the relay would have to carry an address it cannot.
+    #[error("the relay does not offer SMTPUTF8, which the international address <{address}> needs")]
+    NoSmtpUtf8 { address: String },
 }
 
 impl Failed {
@@ -614,6 +670,7 @@ impl Failed {
     /// A 5xx reply.
     fn is_permanent(&self) -> bool {
         matches!(self, Failed::Smtp(e) if e.is_permanent())
+            || matches!(self, Failed::NoSmtpUtf8 { .. })
     }
 }
 

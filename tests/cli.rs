@@ -40,10 +40,11 @@ fn policy_test_reports_each_failure_with_expected_and_actual() {
         "tests/fixtures/scenarios/bad-format.toml",
     ]);
     insta::assert_snapshot!(stdout(&o), @r#"
-ERROR tests/fixtures/scenarios/bad-format.toml:5: scenario[0].recieved: unknown field `recieved`, expected one of `id`, `policy`, `intent`, `received`, `account`, `history`, `expect`
+ERROR tests/fixtures/scenarios/bad-format.toml line 1, key scenario[0].received: missing: this key is required
+ERROR tests/fixtures/scenarios/bad-format.toml line 5, key scenario[0].recieved: unknown key; did you mean received? (keys here: id, policy, intent, received, account, history, expect)
 FAIL tests/fixtures/scenarios/failing.toml: wrong-amount-and-missing-cancellation: cancellation: expected "confirmed", got nothing; refund_amount: expected "39.00", got "49.00"
 FAIL tests/fixtures/scenarios/failing.toml: unknown-policy: policy "nosuchvendor" does not load: config/policies/nosuchvendor.toml: cannot read the file: No such file or directory (os error 2)
-1 passed, 3 failed
+1 passed, 4 failed
 "#);
     assert_eq!(o.status.code(), Some(1));
 }
@@ -336,6 +337,37 @@ fn accounts_import_reports_and_refuses_bad_files_whole() {
         "{}",
         stderr(&o)
     );
+    assert_eq!(o.status.code(), Some(64), "no mailbox named: a usage error");
+}
+
+/// A `--mailbox` the configuration does not have is a mistake on the command line (64,
+/// EX_USAGE), not bad data (65) nor a broken configuration (78, which systemd will not retry).
+#[test]
+fn a_wrong_mailbox_choice_exits_64() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cfg = demo_config(tmp.path());
+    let cfg = cfg.to_str().unwrap();
+    let eml = "config/demo/notout/inbox/01-refund-within-guarantee.eml";
+    for args in [
+        &[
+            "accounts",
+            "import",
+            "--config",
+            cfg,
+            "--mailbox",
+            "nope",
+            "tests/fixtures/csv/good.csv",
+        ][..],
+        &["check", "--config", cfg, "--mailbox", "nope", eml][..],
+    ] {
+        let o = mailclerk(args);
+        assert_eq!(o.status.code(), Some(64), "{args:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("no mailbox called \"nope\""),
+            "{}",
+            stderr(&o)
+        );
+    }
 }
 
 #[test]
@@ -355,7 +387,92 @@ fn production_example_checks_with_its_credentials_and_names_them_without() {
         .output()
         .unwrap();
     assert_eq!(missing.status.code(), Some(78));
-    assert!(stderr(&missing).contains("mailbox[0].source.password_credential: credential \"imap-password\" needs $CREDENTIALS_DIRECTORY"), "{}", stderr(&missing));
+    assert!(stderr(&missing).contains("key mailbox[0].source.password_credential: credential \"imap-password\" needs $CREDENTIALS_DIRECTORY"), "{}", stderr(&missing));
+}
+
+/// The production example, with its state in `state`: IMAP and SMTP passwords come from systemd
+/// credentials that a shell or cron job does not have.
+fn production_config(tmp: &Path, state: &Path) -> PathBuf {
+    let repo = std::env::current_dir().unwrap();
+    let text = std::fs::read_to_string("config/mailclerk.toml")
+        .unwrap()
+        .replace("\"../templates\"", &format!("{:?}", repo.join("templates")))
+        .replace("\"/var/lib/mailclerk\"", &format!("{state:?}"))
+        .replace(
+            "\"policies/",
+            &format!("\"{}/", repo.join("config/policies").display()),
+        );
+    let file = tmp.join("mailclerk.toml");
+    std::fs::write(&file, text).unwrap();
+    file
+}
+
+/// `accounts import` needs the store only: it runs without the service's mail credentials, and
+/// run as root it leaves the store with the state directory's owner (the service user) and mode
+/// 0600, both for a new store and for one it updates.
+#[test]
+fn accounts_import_needs_no_mail_credentials_and_keeps_the_stores_owner() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let tmp = tempfile::tempdir().unwrap();
+    let state = tmp.path().join("state");
+    std::fs::create_dir(&state).unwrap();
+    std::fs::set_permissions(&state, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let root = std::fs::metadata(tmp.path()).unwrap().uid() == 0;
+    // As root, the state directory belongs to a service user (nobody, 65534), as systemd's
+    // StateDirectory= makes it.
+    let service = if root {
+        65534
+    } else {
+        std::fs::metadata(&state).unwrap().uid()
+    };
+    if root {
+        std::os::unix::fs::chown(&state, Some(service), Some(service)).unwrap();
+    }
+    let cfg = production_config(tmp.path(), &state);
+    let cfg = cfg.to_str().unwrap();
+    let import = || {
+        Command::new(env!("CARGO_BIN_EXE_mailclerk"))
+            .args([
+                "accounts",
+                "import",
+                "--config",
+                cfg,
+                "tests/fixtures/csv/good.csv",
+            ])
+            .env_remove("CREDENTIALS_DIRECTORY")
+            .output()
+            .unwrap()
+    };
+    let store = state.join("support.sqlite");
+    for round in ["new store", "existing store"] {
+        let o = import();
+        assert!(o.status.success(), "{round}: {}", stderr(&o));
+        assert!(
+            stdout(&o).contains("into mailbox support"),
+            "{}",
+            stdout(&o)
+        );
+        for file in std::fs::read_dir(&state).unwrap() {
+            let file = file.unwrap().path();
+            let meta = std::fs::metadata(&file).unwrap();
+            assert_eq!(meta.uid(), service, "{round}: {} owner", file.display());
+            assert_eq!(meta.gid(), service, "{round}: {} group", file.display());
+            assert_eq!(
+                meta.mode() & 0o777,
+                0o600,
+                "{round}: {} mode",
+                file.display()
+            );
+        }
+        assert!(store.is_file(), "{round}");
+    }
+    // The full load still wants the credentials: only the store-only commands go without.
+    let check = Command::new(env!("CARGO_BIN_EXE_mailclerk"))
+        .args(["config", "check", "--config", cfg])
+        .env_remove("CREDENTIALS_DIRECTORY")
+        .output()
+        .unwrap();
+    assert_eq!(check.status.code(), Some(78), "{}", stderr(&check));
 }
 
 /// The demo with a NotOut policy that publishes another contact address than the mailbox's
@@ -391,7 +508,7 @@ fn config_check_notes_a_vendor_email_that_is_not_the_mailbox_address() {
     let notes: Vec<&str> = out.lines().filter(|l| l.starts_with("note: ")).collect();
     assert_eq!(notes.len(), 1, "only the NotOut mailbox differs: {out}");
     for want in [
-        "demo.toml: mailbox[0].address: replies are sent From support@notoutcrm.com (this mailbox)",
+        "demo.toml, key mailbox[0].address: replies are sent From support@notoutcrm.com (this mailbox)",
         "vendor.email = \"help@notoutcrm.com\"",
         "never used as From or Reply-To",
     ] {

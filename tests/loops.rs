@@ -117,7 +117,7 @@ async fn two_mailclerks_answering_each_other_stop_after_one_exchange() {
 /// A responder that strips every auto-reply marker and repeats the request: the only wall is
 /// the per-sender budget, which stops the loop after `max_replies_per_sender` answers.
 #[tokio::test(flavor = "multi_thread")]
-async fn a_responder_without_markers_is_stopped_by_the_reply_budget() {
+async fn a_responder_without_markers_is_stopped_after_one_answer() {
     let mut desk = Desk::new("loop-bot", "", "");
     answer_as_desk(&desk, "Desk");
     let bot = desk.customer.clone();
@@ -130,7 +130,7 @@ async fn a_responder_without_markers_is_stopped_by_the_reply_budget() {
         &bot,
         &desk.support,
         // Cancellations: the history rule repeats the first answer, where a repeated refund
-        // would go to people; the budget is what must stop the loop.
+        // would go to people for that reason; here the reply to our answer must stop the loop.
         &cancellation(&bot, &desk.support, "bot-0@example.test", ""),
     );
     let mut answered = 0;
@@ -167,15 +167,17 @@ async fn a_responder_without_markers_is_stopped_by_the_reply_budget() {
         tokio::time::sleep(Duration::from_millis(300)).await;
     }
     let rows = desk.ledger();
-    assert_eq!(answered, 3, "the budget: {rows:?}\n{}", desk.log());
-    assert_eq!(count(&rows, LedgerState::Sent, "cancel_confirmed"), 3);
+    // Issue 16: its answer to our answer goes to people, so one answer, not the budget of 3.
+    assert_eq!(answered, 1, "one answer: {rows:?}\n{}", desk.log());
+    assert_eq!(count(&rows, LedgerState::Sent, "cancel_confirmed"), 1);
     assert_eq!(
-        count(&rows, LedgerState::Review, "to_human:reply_budget"),
+        count(&rows, LedgerState::Review, "to_human:reply_to_our_answer"),
         1,
         "{rows:?}"
     );
+    assert_eq!(rows.len(), 2, "{rows:?}");
     println!(
-        "loop, marker-less responder: {} requests, {answered} answered, 1 to people (reply_budget), then quiet",
+        "loop, marker-less responder: {} requests, {answered} answered, 1 to people (reply_to_our_answer), then quiet",
         rows.len()
     );
     desk.stop();

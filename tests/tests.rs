@@ -1,12 +1,14 @@
 //! The one integration test binary. One line per module.
 
 mod architecture; // the pure core does no I/O: greps the stage files
+mod backup; // `mailclerk backup`: consistent copies while another connection writes
 mod budget; // the per-sender reply budget and the hourly breaker, through `mailclerk run`
 mod classify_golden; // the classifier's decisions on every corpus, against tests/golden/classify
 mod cli; // the binary as a user runs it: exit statuses, reports, the demo twice
 mod config; // bad configuration and policy files: every error named by file, key and expectation
 mod confirm; // unverified = "confirm": the registered address confirms; forgeries go to people
 mod daemon; // the daemon end to end on the project's Dovecot + Postfix (scripts/mailstack up)
+mod daemon_corners; // issue 16: shared Message-IDs, first start, store back-off, SMTPUTF8, crash mid-send
 mod daemon_history; // a customer writing twice gets consistent answers; refunds over the limit wait as drafts
 mod fixtures; // .eml fixtures under tests/fixtures/{parse,screen,classify} with sidecar expectations
 mod hostile; // hostile and broken mail through the whole daemon (tests/fixtures/hostile/manifest.toml)

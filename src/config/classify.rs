@@ -185,7 +185,7 @@ fn read_file(rules: &mut ClassifyRules, path: &Path, errors: &mut Vec<ConfigErro
 fn add_file(rules: &mut ClassifyRules, path: &Path, text: &str, errors: &mut Vec<ConfigError>) {
     let raw: RawRuleFile = match parse_toml(path, text) {
         Ok(raw) => raw,
-        Err(e) => return errors.push(e),
+        Err(e) => return errors.extend(e),
     };
     if let Some(min) = raw.min_confidence {
         check_confidence(path, "min_confidence", min, errors);
@@ -415,12 +415,13 @@ patterns = ['y']
         let lines: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
         assert_eq!(lines.len(), 3, "{lines:?}");
         assert!(
-            lines[0].starts_with("x.toml: min_confidence: expected"),
+            lines[0].starts_with("x.toml, key min_confidence: expected"),
             "{lines:?}"
         );
         assert!(
-            lines[1]
-                .starts_with("x.toml: rule[0].patterns[1]: invalid regular expression \"(broken\""),
+            lines[1].starts_with(
+                "x.toml, key rule[0].patterns[1]: invalid regular expression \"(broken\""
+            ),
             "{lines:?}"
         );
         assert!(
@@ -459,12 +460,15 @@ patterns = ['y']
         );
         let lines: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
         assert_eq!(lines.len(), 3, "{lines:?}");
-        assert!(lines[0].starts_with("m.toml: mailbox[0].account_refs[1]: expected a named group"));
         assert!(
-            lines[1].starts_with("m.toml: mailbox[0].account_refs[2]: invalid regular expression")
+            lines[0].starts_with("m.toml, key mailbox[0].account_refs[1]: expected a named group")
         );
         assert!(
-            lines[2].starts_with("m.toml: mailbox[0].forwarders[1]: expected an email address")
+            lines[1]
+                .starts_with("m.toml, key mailbox[0].account_refs[2]: invalid regular expression")
+        );
+        assert!(
+            lines[2].starts_with("m.toml, key mailbox[0].forwarders[1]: expected an email address")
         );
     }
 

@@ -29,14 +29,13 @@ impl ConfigError {
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.file)?;
-        if let Some(line) = self.line {
-            write!(f, ":{line}")?;
+        match (self.line, self.key.is_empty()) {
+            (Some(line), true) => write!(f, " line {line}")?,
+            (Some(line), false) => write!(f, " line {line}, key {}", self.key)?,
+            (None, true) => {}
+            (None, false) => write!(f, ", key {}", self.key)?,
         }
-        if self.key.is_empty() {
-            write!(f, ": {}", self.problem)
-        } else {
-            write!(f, ": {}: {}", self.key, self.problem)
-        }
+        write!(f, ": {}", self.problem)
     }
 }
 
@@ -60,36 +59,16 @@ impl fmt::Display for ConfigErrors {
 
 impl std::error::Error for ConfigErrors {}
 
-/// Reads `path` and deserializes it strictly, turning a failure into a [`ConfigError`] with the
-/// key path (from serde_path_to_error) and the line (from the TOML span).
-pub fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, ConfigError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| ConfigError::new(path, "", format!("cannot read the file: {e}")))?;
-    parse_toml(path, &text)
+/// Reads `path` and deserializes it strictly: every mistake in the file, in file order, each
+/// with its key, line and what was expected (see [`super::read`]).
+pub fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, Vec<ConfigError>> {
+    super::read::read(path).ok()
 }
 
 /// Deserializes TOML `text` that came from `path` (see [`read_toml`]).
 pub fn parse_toml<T: serde::de::DeserializeOwned>(
     path: &Path,
     text: &str,
-) -> Result<T, ConfigError> {
-    let line_of = |span: Option<std::ops::Range<usize>>| {
-        span.map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1)
-    };
-    let de = toml::Deserializer::parse(text).map_err(|e| ConfigError {
-        line: line_of(e.span()),
-        ..ConfigError::new(path, "", format!("not valid TOML: {}", e.message()))
-    })?;
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let key = e.path().to_string();
-        let inner = e.into_inner();
-        ConfigError {
-            line: line_of(inner.span()),
-            ..ConfigError::new(
-                path,
-                if key == "." { String::new() } else { key },
-                inner.message().to_string(),
-            )
-        }
-    })
+) -> Result<T, Vec<ConfigError>> {
+    super::read::parse(path, text).ok()
 }

@@ -308,6 +308,9 @@ fn password(
         ));
         return String::new();
     }
+    if !super::offline::secrets_wanted() {
+        return String::new();
+    }
     let read =
         |path: &Path, k: &str, errors: &mut Vec<ConfigError>| match std::fs::read_to_string(path) {
             Ok(text) => text.trim_end_matches(['\r', '\n']).to_string(),

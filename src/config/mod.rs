@@ -9,6 +9,8 @@ pub mod guard;
 pub mod mail;
 pub mod metrics;
 pub mod oauth2;
+pub mod offline;
+pub mod read;
 
 use std::path::{Path, PathBuf};
 
@@ -135,15 +137,17 @@ struct RawMailbox {
     unverified: Option<String>,
 }
 
+// `kind = "..."` names the variant: config::read takes a table's `kind` as its variant (serde's
+// internally tagged enums would buffer the section and hide its keys' mistakes).
 #[derive(Debug, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(rename_all = "snake_case")]
 enum RawSource {
     Dir { path: PathBuf },
     Imap(Box<mail::RawImap>),
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(rename_all = "snake_case")]
 enum RawOutbox {
     Dir { path: PathBuf },
     Smtp(mail::RawSmtp),
@@ -159,9 +163,29 @@ impl Config {
     /// # Errors
     /// Every mistake found, each naming its file and key.
     pub fn load(file: &Path) -> Result<Config, ConfigErrors> {
-        let raw: RawConfig = error::read_toml(file).map_err(|e| ConfigErrors(vec![e]))?;
+        let mut read = read::read::<RawConfig>(file);
+        let Some(raw) = read.take() else {
+            return Err(ConfigErrors(read.finish(Vec::new())));
+        };
+        let (errors, config) = Config::from_raw(file, raw);
+        let errors = read.finish(errors);
+        match config {
+            Some(config) if errors.is_empty() => Ok(config),
+            _ => Err(ConfigErrors(errors)),
+        }
+    }
+
+    /// Checks the raw configuration; the mistakes found and, if none, the configuration.
+    fn from_raw(file: &Path, raw: RawConfig) -> (Vec<ConfigError>, Option<Config>) {
         let base = file.parent().unwrap_or(Path::new("."));
         let mut errors = Vec::new();
+        if raw.templates.as_os_str().is_empty() {
+            errors.push(ConfigError::new(
+                file,
+                "templates",
+                "expected the directory of reply templates",
+            ));
+        }
 
         let (templates, templates_loaded) = match load_templates(&base.join(&raw.templates)) {
             Ok(t) => (t, true),
@@ -261,14 +285,14 @@ impl Config {
             }
         }
         if !errors.is_empty() {
-            return Err(ConfigErrors(errors));
+            return (errors, None);
         }
         let notes = mailboxes
             .iter()
             .enumerate()
             .filter_map(|(i, m)| from_note(file, i, m))
             .collect();
-        Ok(Config {
+        let config = Config {
             file: file.to_path_buf(),
             templates,
             classify,
@@ -276,7 +300,18 @@ impl Config {
             mailboxes,
             notes,
             metrics,
-        })
+        };
+        (errors, Some(config))
+    }
+
+    /// Loads the configuration as [`Config::load`] does, but reads no password or client
+    /// secret (they are left empty): for commands that only use the stores, which must run
+    /// from a shell or cron without the service's credentials.
+    ///
+    /// # Errors
+    /// As [`Config::load`], less the secrets that could not be read.
+    pub fn load_without_secrets(file: &Path) -> Result<Config, ConfigErrors> {
+        offline::without_secrets(|| Config::load(file))
     }
 
     /// The mailbox called `name`.
@@ -353,9 +388,19 @@ fn mailbox_from_raw(
         unverified: m.unverified,
     }
     .resolve(file, key, errors);
-    let policy = Policy::load(&base.join(&m.policy))
-        .map_err(|e| errors.extend(e))
-        .ok();
+    // Empty when the key is missing or wrong (already reported); base itself is no policy.
+    let policy = if m.policy.as_os_str().is_empty() {
+        errors.push(ConfigError::new(
+            file,
+            format!("{key}.policy"),
+            "expected the path of a policy file",
+        ));
+        None
+    } else {
+        Policy::load(&base.join(&m.policy))
+            .map_err(|e| errors.extend(e))
+            .ok()
+    };
     let accounts_csv = m.accounts_csv.map(|p| base.join(p));
     if let Some(csv) = &accounts_csv
         && !csv.is_file()

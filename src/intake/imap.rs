@@ -451,6 +451,32 @@ impl Session {
         Ok(uids)
     }
 
+    /// UIDs of the selected folder's messages whose INTERNALDATE falls on `day` or later (IMAP
+    /// `SEARCH SINCE`, which compares dates only, in the server's time zone), ascending.
+    ///
+    /// # Errors
+    /// [`Error::NotSelected`], or any connection error.
+    pub async fn uids_since(&mut self, day: jiff::civil::Date) -> Result<Vec<u32>, Error> {
+        self.require_selected("UID SEARCH")?;
+        const MONTHS: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        let month = MONTHS[usize::try_from(day.month() - 1).unwrap_or(0)];
+        let mut uids = Vec::new();
+        self.exchange(
+            &format!("UID SEARCH SINCE {}-{month}-{}", day.day(), day.year()),
+            |r| {
+                if let Response::MailboxData(MailboxDatum::Search(found)) = r {
+                    uids.extend(found.iter().copied());
+                }
+            },
+        )
+        .await?;
+        uids.sort_unstable();
+        uids.dedup();
+        Ok(uids)
+    }
+
     /// Size and INTERNALDATE of each of `uids`, and the full message for those of at most
     /// `max_size` bytes, sorted by UID. Uses `BODY.PEEK[]`, so `\Seen` is never set: a message
     /// we fail to answer still looks unread to the people who will. UIDs that no longer exist

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use super::calendar::{Calendar, OpeningHours, Weekdays};
 use super::decision::{AccountState, Clause};
 use crate::accounts::PlanKind;
-use crate::config::error::{ConfigError, read_toml};
+use crate::config::error::ConfigError;
 use crate::money::Money;
 
 /// A vendor's policy, validated: every clause reference resolves, every plan can be cancelled.
@@ -325,8 +325,16 @@ impl Policy {
             .and_then(|s| s.to_str())
             .unwrap_or_default()
             .to_string();
-        let raw: RawPolicy = read_toml(path).map_err(|e| vec![e])?;
-        Policy::from_raw(path, id, raw)
+        let mut read = crate::config::read::read::<RawPolicy>(path);
+        let Some(raw) = read.take() else {
+            return Err(read.finish(Vec::new()));
+        };
+        let checked = Policy::from_raw(path, id, raw);
+        let errors = read.finish(checked.as_ref().err().cloned().unwrap_or_default());
+        match checked {
+            Ok(policy) if errors.is_empty() => Ok(policy),
+            _ => Err(errors),
+        }
     }
 
     /// Loads `dir/<id>.toml`.

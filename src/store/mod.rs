@@ -22,6 +22,7 @@ use crate::money::{Currency, Money};
 use crate::policy::History;
 
 mod confirm;
+pub mod identity;
 mod lock;
 mod past;
 mod progress;
@@ -31,11 +32,11 @@ pub use confirm::new_token;
 pub use lock::{LockError, StoreLock};
 pub use progress::Progress;
 pub use report::{Gauges, ReportRow};
-pub use sending::{BatchItem, PendingCopy, SentCopy};
+pub use sending::{BatchItem, Claimed, PendingCopy, SentCopy};
 
 /// Bumped with every schema change; a store written by a newer mailclerk is refused rather
 /// than misread.
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS account (
@@ -77,13 +78,20 @@ CREATE TABLE IF NOT EXISTS ledger (
     updated_at TEXT NOT NULL,
     sent_at TEXT,
     claimant TEXT,
-    attempted_at TEXT
+    attempted_at TEXT,
+    -- Schema 6: the message's digest (`identity`); NULL for rows from before it.
+    digest TEXT,
+    -- Schema 6: the exact reply being sent, kept from just before the send until the record,
+    -- so that an interrupted send leaves people the very bytes that may have gone out.
+    sending BLOB
 ) STRICT;
 CREATE INDEX IF NOT EXISTS ledger_by_received ON ledger(received);
 -- Schema 2's index for answers only: the budget now counts acknowledgements too (below).
 DROP INDEX IF EXISTS ledger_sent_by_reply_to;
 CREATE INDEX IF NOT EXISTS ledger_mailed_by_reply_to ON ledger(reply_to, sent_at) WHERE sent_at IS NOT NULL;
 CREATE INDEX IF NOT EXISTS ledger_mailed ON ledger(sent_at) WHERE sent_at IS NOT NULL;
+-- Schema 6: bounces of our replies are matched by the reply's Message-ID.
+CREATE INDEX IF NOT EXISTS ledger_by_reply ON ledger(reply_message_id) WHERE reply_message_id IS NOT NULL;
 CREATE TABLE IF NOT EXISTS confirmation (
     token TEXT PRIMARY KEY NOT NULL,
     request_message_id TEXT NOT NULL,
@@ -199,25 +207,60 @@ impl Error {
     }
 }
 
-/// Claims one message in `tx`; true when it is ours to handle now: never seen, deferred
-/// (provably not sent), or claimed and never attempted by a claimant that may be taken over
-/// (see `sending`). `attempted`: the caller acts at once, so the claim is its attempt.
+/// The ledger key of a message: its Message-ID, unless a row with that id holds a different
+/// message (another digest), in which case [`identity::variant_key`]. A row from before
+/// digests were kept (schema 5) adopts the first digest that claims it: which of two such
+/// messages it was cannot be told any more. Also says whether the id was taken.
+fn ledger_key(tx: &Connection, item: &BatchItem<'_>) -> Result<(String, bool), Error> {
+    let id = item.message_id;
+    let Some(digest) = item.digest else {
+        return Ok((id.to_string(), false));
+    };
+    let what = || format!("looking up the ledger identity of <{id}>");
+    let held: Option<Option<String>> = tx
+        .cached_row(
+            "SELECT digest FROM ledger WHERE message_id = ?1",
+            [id],
+            |row| row.get(0),
+        )
+        .optional()
+        .during(what)?;
+    match held {
+        None => Ok((id.to_string(), false)),
+        Some(Some(d)) if d == digest => Ok((id.to_string(), false)),
+        Some(None) => {
+            tx.cached_execute(
+                "UPDATE ledger SET digest = ?2 WHERE message_id = ?1 AND digest IS NULL",
+                params![id, digest],
+            )
+            .during(what)?;
+            Ok((id.to_string(), false))
+        }
+        Some(Some(_)) => Ok((identity::variant_key(id, digest), true)),
+    }
+}
+
+/// Claims one message in `tx` under `key`; true when it is ours to handle now: never seen,
+/// deferred (provably not sent), or claimed and never attempted by a claimant that may be
+/// taken over (see `sending`). `attempted`: the caller acts at once, so the claim is its
+/// attempt.
 fn claim_in(
     tx: &Connection,
+    key: &str,
     item: &BatchItem<'_>,
     now: &str,
     me: Option<&str>,
     attempted: bool,
 ) -> Result<bool, Error> {
-    let id = item.message_id;
+    let id = key;
     let what = || format!("claiming <{id}>");
     let attempted_at = attempted.then_some(now);
     let inserted = tx
         .cached_execute(
             "INSERT INTO ledger (message_id, origin, received, state, claimed_at, updated_at,
-                claimant, attempted_at)
-             VALUES (?1, ?2, ?3, 'claimed', ?4, ?4, ?5, ?6) ON CONFLICT (message_id) DO NOTHING",
-            params![id, item.origin, stamp(item.received), now, me, attempted_at],
+                claimant, attempted_at, digest)
+             VALUES (?1, ?2, ?3, 'claimed', ?4, ?4, ?5, ?6, ?7) ON CONFLICT (message_id) DO NOTHING",
+            params![id, item.origin, stamp(item.received), now, me, attempted_at, item.digest],
         )
         .during(what)?;
     if inserted == 1 {
@@ -534,7 +577,12 @@ impl Store {
         if found < SCHEMA_VERSION {
             // Columns added since schema 1 (CREATE TABLE IF NOT EXISTS keeps an older table).
             if found > 0 {
-                for (column, kind) in [("claimant", "TEXT"), ("attempted_at", "TEXT")] {
+                for (column, kind) in [
+                    ("claimant", "TEXT"),
+                    ("attempted_at", "TEXT"),
+                    ("digest", "TEXT"),
+                    ("sending", "BLOB"),
+                ] {
                     let has: i64 = tx
                         .query_row(
                             "SELECT count(*) FROM pragma_table_info('ledger') WHERE name = ?1",
@@ -713,10 +761,11 @@ impl Store {
         let now = stamp(Timestamp::now());
         let item = BatchItem {
             message_id,
+            digest: None,
             origin,
             received,
         };
-        let claim = if claim_in(&tx, &item, &now, self.claimant.as_deref(), true)? {
+        let claim = if claim_in(&tx, message_id, &item, &now, self.claimant.as_deref(), true)? {
             Claim::New
         } else {
             seen_in(&tx, message_id)?
@@ -779,7 +828,7 @@ impl Store {
             .cached_execute(
                 "UPDATE ledger SET state = ?2, action = ?3, intent = ?4, account_id = ?5,
                     decision_json = ?6, reply_message_id = ?7, reply_to = ?8, reason = ?9,
-                    updated_at = ?10,
+                    updated_at = ?10, sending = NULL,
                     sent_at = CASE WHEN ?2 = 'sent' OR ?11 THEN coalesce(sent_at, ?10) ELSE sent_at END
                  WHERE message_id = ?1 AND (state <> 'sent' OR ?2 = 'sent')",
                 params![
@@ -1199,6 +1248,42 @@ mod tests {
         );
         let memory = Store::open_in_memory().unwrap();
         assert_eq!(pragma(&memory, "synchronous"), "Integer(2)");
+    }
+
+    #[test]
+    fn a_schema_5_store_gains_the_digest_column_at_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.sqlite");
+        {
+            let mut store = Store::open(&path).unwrap();
+            store
+                .claim("m1@x", "imap:INBOX/1", Timestamp::UNIX_EPOCH)
+                .unwrap();
+            store
+                .conn
+                .execute_batch("ALTER TABLE ledger DROP COLUMN digest; PRAGMA user_version = 5;")
+                .unwrap();
+        }
+        let mut store = Store::open(&path).unwrap();
+        assert_eq!(pragma(&store, "user_version"), "Integer(6)");
+        let item = BatchItem {
+            message_id: "m1@x",
+            digest: Some("d1"),
+            origin: "imap:INBOX/1",
+            received: Timestamp::UNIX_EPOCH,
+        };
+        let claimed = store.claim_batch(&[item]).unwrap();
+        assert_eq!(claimed[0].key, "m1@x", "the old row is this message");
+        assert!(matches!(claimed[0].claim, Claim::Seen(_)));
+        let digest: Option<String> = store
+            .conn
+            .query_row(
+                "SELECT digest FROM ledger WHERE message_id = 'm1@x'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(digest.as_deref(), Some("d1"));
     }
 
     #[test]

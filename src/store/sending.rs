@@ -21,8 +21,22 @@ use super::{Cached, Claim, During, Error, Outcome, Store, seen_in, stamp};
 #[derive(Debug, Clone, Copy)]
 pub struct BatchItem<'a> {
     pub message_id: &'a str,
+    /// The message's [`super::identity::digest`]; `None` when its bytes are not at hand (an
+    /// oversized message not downloaded): then the Message-ID alone identifies it.
+    pub digest: Option<&'a str>,
     pub origin: &'a str,
     pub received: Timestamp,
+}
+
+/// A batch message's claim, and the key its ledger row has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claimed {
+    /// The Message-ID, or [`super::identity::variant_key`] when that id already belongs to a
+    /// different message: every later store call for this message uses this key.
+    pub key: String,
+    /// The Message-ID was already taken by a different message (this one is new).
+    pub id_taken: bool,
+    pub claim: Claim,
 }
 
 /// A reply's copy, kept in the store with the reply's record until it is saved in the mail
@@ -95,7 +109,7 @@ impl Store {
     ///
     /// # Errors
     /// A failed write: nothing of the batch is claimed, and none of it may be answered.
-    pub fn claim_batch(&mut self, items: &[BatchItem<'_>]) -> Result<Vec<Claim>, Error> {
+    pub fn claim_batch(&mut self, items: &[BatchItem<'_>]) -> Result<Vec<Claimed>, Error> {
         let what = || format!("claiming a batch of {} messages", items.len());
         let tx = self
             .conn
@@ -103,13 +117,22 @@ impl Store {
             .during(what)?;
         let now = stamp(Timestamp::now());
         let mut claims = Vec::with_capacity(items.len());
-        let mut seen_here: Vec<&str> = Vec::new();
+        let mut seen_here: Vec<String> = Vec::new();
         for item in items {
-            let id = item.message_id;
-            let fresh = !seen_here.contains(&id)
-                && super::claim_in(&tx, item, &now, self.claimant.as_deref(), false)?;
-            seen_here.push(id);
-            claims.push(if fresh { Claim::New } else { seen_in(&tx, id)? });
+            let (key, id_taken) = super::ledger_key(&tx, item)?;
+            let fresh = !seen_here.contains(&key)
+                && super::claim_in(&tx, &key, item, &now, self.claimant.as_deref(), false)?;
+            let claim = if fresh {
+                Claim::New
+            } else {
+                seen_in(&tx, &key)?
+            };
+            seen_here.push(key.clone());
+            claims.push(Claimed {
+                key,
+                id_taken,
+                claim,
+            });
         }
         tx.commit().during(what)?;
         Ok(claims)
@@ -136,6 +159,48 @@ impl Store {
             });
         }
         Ok(())
+    }
+
+    /// Keeps the exact reply about to be offered to the relay with the message's claim (a
+    /// commit without a sync: it is there for a restart after the process was killed). The
+    /// record clears it. Also marks the attempt, if not yet marked.
+    ///
+    /// # Errors
+    /// [`Error::NotClaimed`] if the message holds no claim, or a failed write.
+    pub fn mark_sending(&mut self, message_id: &str, reply: &[u8]) -> Result<(), Error> {
+        let now = stamp(Timestamp::now());
+        let changed = self.relaxed(|conn| {
+            conn.cached_execute(
+                "UPDATE ledger SET attempted_at = coalesce(attempted_at, ?2), sending = ?3
+                 WHERE message_id = ?1 AND state = 'claimed'",
+                params![message_id, now, reply],
+            )
+            .during(|| format!("keeping the reply to <{message_id}> before sending it"))
+        })?;
+        if changed == 0 {
+            return Err(Error::NotClaimed {
+                message_id: message_id.to_string(),
+            });
+        }
+        Ok(())
+    }
+
+    /// The reply kept by [`Store::mark_sending`] for a message whose send was interrupted.
+    ///
+    /// # Errors
+    /// A failed query.
+    pub fn sending(&self, message_id: &str) -> Result<Option<Vec<u8>>, Error> {
+        use rusqlite::OptionalExtension;
+        let found: Option<Option<Vec<u8>>> = self
+            .conn
+            .cached_row(
+                "SELECT sending FROM ledger WHERE message_id = ?1",
+                [message_id],
+                |row| row.get(0),
+            )
+            .optional()
+            .during(|| format!("reading the reply kept for <{message_id}>"))?;
+        Ok(found.flatten())
     }
 
     /// [`Store::record`], and in the same transaction the reply's copy queued for Sent.
@@ -211,6 +276,74 @@ impl Store {
         })
     }
 
+    /// A report says our reply `reply_message_id` bounced: the request it answered goes to
+    /// people (state `review`, action `to_human:answer_bounced`, `why` as the reason). The row
+    /// keeps its `sent_at`, so the budget still counts the reply. Returns the request's
+    /// ledger key, if a row sent that reply.
+    ///
+    /// # Errors
+    /// A failed write.
+    pub fn answer_bounced(
+        &mut self,
+        reply_message_id: &str,
+        why: &str,
+    ) -> Result<Option<String>, Error> {
+        use rusqlite::OptionalExtension;
+        let what = || format!("noting that the reply <{reply_message_id}> bounced");
+        let key: Option<String> = self
+            .conn
+            .cached_row(
+                "SELECT message_id FROM ledger WHERE reply_message_id = ?1 AND state = 'sent'",
+                [reply_message_id],
+                |row| row.get(0),
+            )
+            .optional()
+            .during(what)?;
+        if let Some(key) = &key {
+            self.conn
+                .cached_execute(
+                    "UPDATE ledger SET state = 'review', action = 'to_human:answer_bounced',
+                        reason = ?2, updated_at = ?3 WHERE message_id = ?1",
+                    params![key, why, stamp(Timestamp::now())],
+                )
+                .during(what)?;
+        }
+        Ok(key)
+    }
+
+    /// The request whose sent answer is one of `ids` (a message's References), answered to
+    /// `to`, unless that answer invited a reply (a refund pending the customer's contact). A
+    /// message answering our answer then goes to people: a responder that strips every
+    /// auto-reply marker gets one answer, not the whole reply budget.
+    ///
+    /// # Errors
+    /// A failed query.
+    pub fn answered_in_thread(&self, ids: &[String], to: &str) -> Result<Option<String>, Error> {
+        use rusqlite::OptionalExtension;
+        let to = crate::accounts::normalize_address(to);
+        for id in ids {
+            let found: Option<(String, Option<String>)> = self
+                .conn
+                .cached_row(
+                    // Only automatic answers (state 'sent'): a confirmation question sits on a
+                    // row for people and asks for exactly such a reply.
+                    "SELECT message_id, decision_json FROM ledger
+                     WHERE reply_message_id = ?1 AND reply_to = ?2 AND sent_at IS NOT NULL
+                       AND state = 'sent'",
+                    params![id, to],
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )
+                .optional()
+                .during(|| format!("looking for our answer <{id}>"))?;
+            if let Some((key, decision)) = found
+                && !decision.unwrap_or_default().contains("pending_contact")
+            {
+                return Ok(Some(key));
+            }
+        }
+        Ok(None)
+    }
+
     /// Whether the message's claim has an attempt mark.
     #[cfg(test)]
     fn attempted(&self, message_id: &str) -> Result<Option<bool>, Error> {
@@ -246,9 +379,15 @@ mod tests {
     use super::*;
     use crate::store::LedgerState;
 
+    fn batch(store: &mut Store, items: &[BatchItem<'_>]) -> Vec<Claim> {
+        let claimed = store.claim_batch(items).unwrap();
+        claimed.into_iter().map(|c| c.claim).collect()
+    }
+
     fn item<'a>(id: &'a str) -> BatchItem<'a> {
         BatchItem {
             message_id: id,
+            digest: None,
             origin: "imap:INBOX/1",
             received: "2026-03-01T09:00:00Z".parse().unwrap(),
         }
@@ -265,11 +404,79 @@ mod tests {
     }
 
     #[test]
+    fn a_repeated_message_id_with_other_content_gets_its_own_row() {
+        let mut store = store_on_boot("b1");
+        let with = |digest| BatchItem {
+            digest: Some(digest),
+            ..item("m@x")
+        };
+        // Two messages with one id in one batch, and a redelivery of the first.
+        let claims = store
+            .claim_batch(&[with("d1"), with("d2"), with("d1")])
+            .unwrap();
+        let keys: Vec<(&str, bool, bool)> = claims
+            .iter()
+            .map(|c| (c.key.as_str(), c.id_taken, is_new(&c.claim)))
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                ("m@x", false, true),
+                ("m@x#d2", true, true),
+                ("m@x", false, false)
+            ]
+        );
+        // Later: each keeps its identity; a third content gets a third row.
+        store.mark_attempt("m@x").unwrap();
+        store.mark_attempt("m@x#d2").unwrap();
+        let again = store
+            .claim_batch(&[with("d2"), with("d1"), with("d3")])
+            .unwrap();
+        let keys: Vec<(&str, bool)> = again
+            .iter()
+            .map(|c| (c.key.as_str(), is_new(&c.claim)))
+            .collect();
+        assert_eq!(keys, [("m@x#d2", false), ("m@x", false), ("m@x#d3", true)]);
+        // A row from before digests (schema 5) adopts the first digest that claims it.
+        batch(&mut store, &[item("old@x")]);
+        store.mark_attempt("old@x").unwrap();
+        let old = |digest| BatchItem {
+            digest: Some(digest),
+            ..item("old@x")
+        };
+        let adopted = store.claim_batch(&[old("e1"), old("e2")]).unwrap();
+        assert_eq!(adopted[0].key, "old@x");
+        assert!(!is_new(&adopted[0].claim));
+        assert_eq!(
+            (adopted[1].key.as_str(), is_new(&adopted[1].claim)),
+            ("old@x#e2", true)
+        );
+    }
+
+    #[test]
+    fn the_reply_being_sent_is_kept_until_the_record() {
+        let mut store = store_on_boot("b1");
+        batch(&mut store, &[item("a@x")]);
+        assert!(matches!(
+            store.mark_sending("b@x", b"x"),
+            Err(Error::NotClaimed { .. })
+        ));
+        store.mark_sending("a@x", b"the reply").unwrap();
+        assert_eq!(store.attempted("a@x").unwrap(), Some(true));
+        assert_eq!(
+            store.sending("a@x").unwrap().as_deref(),
+            Some(&b"the reply"[..])
+        );
+        store
+            .record("a@x", &Outcome::new(LedgerState::Sent, "refund_granted"))
+            .unwrap();
+        assert_eq!(store.sending("a@x").unwrap(), None);
+    }
+
+    #[test]
     fn a_batch_claim_is_new_once_and_a_repeated_id_is_seen() {
         let mut store = store_on_boot("b1");
-        let claims = store
-            .claim_batch(&[item("a@x"), item("b@x"), item("a@x")])
-            .unwrap();
+        let claims = batch(&mut store, &[item("a@x"), item("b@x"), item("a@x")]);
         assert_eq!(
             claims.iter().map(is_new).collect::<Vec<_>>(),
             [true, true, false]
@@ -282,14 +489,14 @@ mod tests {
     #[test]
     fn an_unattempted_claim_is_new_again_only_on_the_same_boot() {
         let mut store = store_on_boot("b1");
-        store.claim_batch(&[item("a@x"), item("b@x")]).unwrap();
+        batch(&mut store, &[item("a@x"), item("b@x")]);
         store.mark_attempt("a@x").unwrap();
-        let again = store.claim_batch(&[item("a@x"), item("b@x")]).unwrap();
+        let again = batch(&mut store, &[item("a@x"), item("b@x")]);
         assert!(matches!(&again[0], Claim::Seen(p) if p.state == LedgerState::Claimed));
         assert!(is_new(&again[1]));
 
         store.claimant = Some("b2:1:1".into());
-        let rebooted = store.claim_batch(&[item("b@x")]).unwrap();
+        let rebooted = batch(&mut store, &[item("b@x")]);
         assert!(matches!(&rebooted[0], Claim::Seen(p) if p.state == LedgerState::Claimed));
         assert!(matches!(
             store.claim("b@x", "x", item("b@x").received).unwrap(),
@@ -299,8 +506,8 @@ mod tests {
         // No boot id known (not Linux): never trusted.
         let mut unknown = Store::open_in_memory().unwrap();
         unknown.claimant = None;
-        unknown.claim_batch(&[item("c@x")]).unwrap();
-        assert!(!is_new(&unknown.claim_batch(&[item("c@x")]).unwrap()[0]));
+        batch(&mut unknown, &[item("c@x")]);
+        assert!(!is_new(&batch(&mut unknown, &[item("c@x")])[0]));
     }
 
     #[test]
@@ -309,13 +516,13 @@ mod tests {
         let at = item("a@x").received;
         assert_eq!(store.claim("a@x", "x", at).unwrap(), Claim::New);
         assert_eq!(store.attempted("a@x").unwrap(), Some(true));
-        assert!(!is_new(&store.claim_batch(&[item("a@x")]).unwrap()[0]));
+        assert!(!is_new(&batch(&mut store, &[item("a@x")])[0]));
     }
 
     #[test]
     fn a_deferred_message_is_claimed_again_and_a_sent_one_never() {
         let mut store = store_on_boot("b1");
-        store.claim_batch(&[item("a@x"), item("b@x")]).unwrap();
+        batch(&mut store, &[item("a@x"), item("b@x")]);
         for id in ["a@x", "b@x"] {
             store.mark_attempt(id).unwrap();
         }
@@ -325,7 +532,7 @@ mod tests {
         store
             .record("b@x", &Outcome::new(LedgerState::Sent, "t"))
             .unwrap();
-        let again = store.claim_batch(&[item("a@x"), item("b@x")]).unwrap();
+        let again = batch(&mut store, &[item("a@x"), item("b@x")]);
         assert!(is_new(&again[0]));
         assert_eq!(store.attempted("a@x").unwrap(), Some(false));
         assert!(matches!(&again[1], Claim::Seen(p) if p.state == LedgerState::Sent));
@@ -343,7 +550,7 @@ mod tests {
     #[test]
     fn a_copy_is_queued_with_its_record_until_dropped() {
         let mut store = store_on_boot("b1");
-        store.claim_batch(&[item("a@x"), item("b@x")]).unwrap();
+        batch(&mut store, &[item("a@x"), item("b@x")]);
         store.mark_attempt("a@x").unwrap();
         let copy = SentCopy {
             folder: "Sent".into(),

@@ -197,3 +197,51 @@ async fn disk_full() {
         .unwrap();
     assert_eq!(ok, "ok");
 }
+
+/// Issue 16: with the disk full, each reconnection used to reset the back-off at SELECT, before
+/// the store write failed, so the daemon signed in to IMAP about once a second for as long as
+/// the disk stayed full. The back-off now grows until a pass succeeds.
+#[tokio::test(flavor = "multi_thread")]
+async fn disk_full_backs_off_without_a_login_storm() {
+    let _shared = SERVERS.read().await;
+    let fs = Tmpfs::mount("8m");
+    // The suite's cap of 2 s would hide the growth; a deployment's default is 60 s.
+    let setup = Setup {
+        state_dir: Some(fs.path().join("state")),
+        source: "catch_up_seconds = 10\ntimeout_seconds = 5\nreconnect_max_seconds = 30\n".into(),
+        ..Setup::default()
+    };
+    let mut desk = FaultDesk::new("disk_full_backoff", 4, setup);
+    desk.start(&[]);
+    desk.wait_log("First start on this folder", WAIT);
+    let filler = fill(fs.path());
+    desk.send_mix(4);
+    desk.wait_delivered(WAIT);
+    desk.wait_log("The store cannot be used", WAIT);
+    let before = desk.log().matches("Connected.").count();
+    let window = Duration::from_secs(14);
+    tokio::time::sleep(window).await;
+    let log = desk.log();
+    let logins = log.matches("Connected.").count() - before;
+    let errors = log.matches("The store cannot be used").count();
+    std::fs::remove_file(&filler).unwrap();
+    let released = Instant::now();
+    wait_handled(&desk, 4, Duration::from_secs(60));
+    let resumed = released.elapsed();
+    let report = desk.settle(Duration::from_secs(40)).await;
+    let (_, status) = desk.terminate();
+    assert!(status.success());
+    print_row(
+        &report,
+        &format!(
+            "disk full 14 s: {logins} IMAP logins, {errors} store errors; all handled {:.1} s after space came back",
+            resumed.as_secs_f64()
+        ),
+    );
+    // 1, 2, 4, 8 s (less jitter): at most 4 logins in 14 s; a reset at every SELECT gave ~10.
+    assert!(
+        logins <= 4,
+        "{logins} IMAP logins in {window:?} with the store unwritable:\n{log}"
+    );
+    report.assert(Counts::clean(4, 2, 1, 1), &desk.log());
+}
