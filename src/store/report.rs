@@ -161,6 +161,7 @@ mod tests {
             let mut store = Store::open(&path).unwrap();
             let item = BatchItem {
                 message_id: "a@x",
+                digest: None,
                 origin: "INBOX",
                 received,
             };
