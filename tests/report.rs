@@ -134,9 +134,13 @@ fn the_report_of_a_demo_run_renders_in_chromium_with_its_charts() {
     // Bars were drawn (filled rectangles), and the demo's hand-off reasons are labelled.
     assert!(dom.matches("<rect").count() > 10);
     assert!(dom.contains("no account"), "the no_account hand-off");
-    let lower = dom.to_lowercase();
-    for bad in ["error", "panicked", "nan", "undefined"] {
-        assert!(!lower.contains(bad), "{bad:?} on the page");
+    // No error text, and no number that failed to compute (whole words: "NaN" in a label).
+    assert!(!dom.to_lowercase().contains("error"), "error text on the page");
+    for bad in ["NaN", "inf", "undefined", "panicked"] {
+        let found = dom
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|w| w == bad);
+        assert!(!found, "{bad:?} on the page");
     }
 }
 
