@@ -2,15 +2,14 @@
 //!
 //! This is the only module that sees mail-parser's types.
 
-use std::sync::LazyLock;
-
 use jiff::Timestamp;
 use jiff::fmt::rfc2822::DateTimeParser;
-use mail_parser::{Header, HeaderName, HeaderValue, Message, MessageParser};
-use regex::Regex;
+use mail_parser::{Header, HeaderName, HeaderValue, Message, MessageParser, MimeHeaders};
 use sha2::{Digest, Sha256};
 
-use crate::pattern::Pattern;
+use quote::{body_text, forwarded, new_text};
+
+mod quote;
 
 /// One message as the intake found it, before anything is understood of it.
 #[derive(Debug, Clone)]
@@ -58,6 +57,15 @@ pub struct AutoHeaders {
     pub forwarded: Option<Box<Forwarded>>,
     /// Every `Authentication-Results` value, topmost first; judged by [`crate::sender_auth`].
     pub authentication_results: Vec<String>,
+    /// The `Sender` address (the agent that sent it for the From author), lower-cased.
+    pub sender: Option<String>,
+    /// Names of report headers present (`TLS-Report-Domain`, `TLS-Report-Submitter`).
+    pub report_headers: Vec<String>,
+    /// The content type of every MIME part, lower-cased, each once, in order (not those of a
+    /// message attached inside: a bounce's returned message is not the bounce).
+    pub part_types: Vec<String>,
+    /// Every attachment's file name, lower-cased.
+    pub attachment_names: Vec<String>,
 }
 
 /// The message inside a forward, as far as the forward shows it.
@@ -137,11 +145,51 @@ pub fn parse(raw: &RawMail, max_size: usize) -> Result<Inbound, Unparseable> {
             limit: max_size,
         });
     }
-    std::panic::catch_unwind(|| parse_message(raw)).unwrap_or(Err(Unparseable::NotMail))
+    let bytes = normalized_line_ends(&raw.bytes);
+    std::panic::catch_unwind(|| parse_message(&bytes, &raw.bytes, raw.received))
+        .unwrap_or(Err(Unparseable::NotMail))
 }
 
-fn parse_message(raw: &RawMail) -> Result<Inbound, Unparseable> {
-    let bytes = raw.bytes.as_slice();
+/// The message with every bare CR (old Mac line ends, or a CR that lost its LF on the way)
+/// made a CRLF, and a run of CRs before an LF made one CRLF: mail-parser splits lines on LF
+/// only, so a message written with bare CRs would otherwise be one long header line, and its
+/// From, Subject and screening headers would be lost. Borrowed unchanged when there is none.
+fn normalized_line_ends(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    // memchr: this runs on every message, megabyte attachments included.
+    let bare = |i: usize| bytes.get(i + 1) != Some(&b'\n');
+    if !memchr::memchr_iter(b'\r', bytes).any(bare) {
+        return std::borrow::Cow::Borrowed(bytes);
+    }
+    let mut out = Vec::with_capacity(bytes.len() + bytes.len() / 32);
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'\r' {
+            out.push(bytes[i]);
+            i += 1;
+            continue;
+        }
+        let run = bytes[i..].iter().take_while(|&&b| b == b'\r').count();
+        if bytes.get(i + run) == Some(&b'\n') {
+            // "\r\r\n" is one line end written twice over, not a blank line.
+            out.extend_from_slice(b"\r\n");
+            i += run + 1;
+        } else {
+            for _ in 0..run {
+                out.extend_from_slice(b"\r\n");
+            }
+            i += run;
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// `bytes` are the message with its line ends made CRLF; `original` as received (its size and
+/// the id generated for a message without one are of these, so a message keeps the id it had).
+fn parse_message(
+    bytes: &[u8],
+    original: &[u8],
+    given: Option<Timestamp>,
+) -> Result<Inbound, Unparseable> {
     let message = MessageParser::default()
         .parse(bytes)
         .ok_or(Unparseable::NotMail)?;
@@ -152,18 +200,23 @@ fn parse_message(raw: &RawMail) -> Result<Inbound, Unparseable> {
     {
         return Err(Unparseable::NotMail);
     }
-    let from = single_from(&message)?;
-    let received = match raw.received {
+    let subject = message.subject().map(one_line).unwrap_or_default();
+    let mut auto = auto_headers(&message, bytes);
+    let from = match single_from(&message) {
+        Err(Unparseable::NoFrom) if is_null_sender_bounce(&message, &auto, &subject, bytes) => {
+            null_sender(&message, bytes)
+        }
+        other => other?,
+    };
+    let received = match given {
         Some(at) => at,
         None => topmost_received(&message, bytes).ok_or(Unparseable::NoReceiptTime)?,
     };
     let reply_to = message.reply_to().and_then(|a| a.first()).map(to_address);
-    let subject = message.subject().map(one_line).unwrap_or_default();
-    let body = message.body_text(0).unwrap_or_default();
-    let mut auto = auto_headers(&message, bytes);
+    let body = body_text(&message);
     auto.forwarded = forwarded(&message, &subject, &body).map(Box::new);
     Ok(Inbound {
-        message_id: message_id(&message).unwrap_or_else(|| generated_id(bytes)),
+        message_id: message_id(&message).unwrap_or_else(|| generated_id(original)),
         references: references(&message),
         received,
         from,
@@ -172,8 +225,52 @@ fn parse_message(raw: &RawMail) -> Result<Inbound, Unparseable> {
         subject,
         text: new_text(&body),
         auto,
-        size: bytes.len(),
+        size: original.len(),
     })
+}
+
+/// A message without a usable From that is plainly a bounce: its reverse-path is null, it
+/// carries a delivery report, its From names the mailer daemon (`From: MAILER-DAEMON <>`), or
+/// its subject is a mail system's. Read with an empty sender, it is screened as a bounce
+/// (RFC 3464, RFC 3834 §2) rather than sent to people as "no From address".
+fn is_null_sender_bounce(
+    message: &Message<'_>,
+    auto: &AutoHeaders,
+    subject: &str,
+    bytes: &[u8],
+) -> bool {
+    let from_names_daemon = message
+        .headers()
+        .iter()
+        .filter(|h| h.name == HeaderName::From)
+        .any(|h| {
+            let value = raw_value(h, bytes).to_lowercase();
+            ["mailer-daemon", "postmaster", "mail delivery"]
+                .iter()
+                .any(|d| value.contains(d))
+        });
+    auto.return_path.as_deref() == Some("")
+        || auto.report_type.as_deref() == Some("delivery-status")
+        || auto
+            .part_types
+            .iter()
+            .any(|t| t == "message/delivery-status" || t == "message/global-delivery-status")
+        || from_names_daemon
+        || crate::screen::is_bounce_subject(subject)
+}
+
+/// The sender of a null-sender bounce: no address, the From's display text as its name.
+fn null_sender(message: &Message<'_>, bytes: &[u8]) -> Address {
+    let name = message
+        .headers()
+        .iter()
+        .find(|h| h.name == HeaderName::From)
+        .map(|h| one_line(&raw_value(h, bytes)))
+        .filter(|n| !n.is_empty());
+    Address {
+        name,
+        email: String::new(),
+    }
 }
 
 /// RFC 5322 ftext: printable ASCII except the colon. A "header" whose name is anything else
@@ -377,6 +474,8 @@ const LIST_HEADERS: [&str; 7] = [
     "List-Archive",
 ];
 const AUTOREPLY_MARKERS: [&str; 3] = ["X-Autoreply", "X-Autorespond", "X-Autoresponder"];
+/// SMTP TLS reports (RFC 8460 §5.3).
+const REPORT_HEADERS: [&str; 2] = ["TLS-Report-Domain", "TLS-Report-Submitter"];
 
 /// Screening's inputs, taken from the top-level header section only (a bounce carries the
 /// original message's headers inside it; those are not this message's).
@@ -398,6 +497,15 @@ fn auto_headers(message: &Message<'_>, bytes: &[u8]) -> AutoHeaders {
         } else if is_named(header, "Return-Path") {
             auto.return_path
                 .get_or_insert_with(|| return_path(&value()));
+        } else if is_named(header, "Sender") {
+            auto.sender = header
+                .value
+                .as_address()
+                .and_then(|a| a.first())
+                .and_then(|a| a.address.as_deref())
+                .map(|a| a.trim().to_lowercase());
+        } else if let Some(report) = REPORT_HEADERS.iter().find(|n| n.eq_ignore_ascii_case(name)) {
+            push_once(&mut auto.report_headers, report);
         } else if let Some(list) = LIST_HEADERS.iter().find(|n| n.eq_ignore_ascii_case(name)) {
             push_once(&mut auto.list_headers, list);
         } else if let Some(marker) = AUTOREPLY_MARKERS
@@ -420,6 +528,18 @@ fn auto_headers(message: &Message<'_>, bytes: &[u8]) -> AutoHeaders {
         }
         None => auto.content_type = "text/plain".to_string(),
     }
+    for part in &message.parts {
+        if let Some(ct) = part.content_type() {
+            let subtype = ct.subtype().unwrap_or_default();
+            push_once(
+                &mut auto.part_types,
+                &format!("{}/{}", ct.ctype(), subtype).to_lowercase(),
+            );
+        }
+        if let Some(name) = part.attachment_name() {
+            auto.attachment_names.push(name.to_lowercase());
+        }
+    }
     auto
 }
 
@@ -437,206 +557,6 @@ fn return_path(value: &str) -> String {
         .trim_end_matches('>')
         .trim()
         .to_string()
-}
-
-/// The separator line above an inline forward, in the languages mail clients write.
-static FORWARD_MARK: LazyLock<Pattern> = LazyLock::new(|| {
-    Pattern::new(concat!(
-        r"(?i)^\s*(?:-{2,}\s*(?:forwarded message|weitergeleitete nachricht|mensaje reenviado",
-        r"|message transf[ée]r[ée]|mensagem encaminhada|messaggio inoltrato|doorgestuurd bericht)\s*-{2,}",
-        r"|begin forwarded message:|anfang der weitergeleiteten nachricht:",
-        r"|d[ée]but du message r[ée]exp[ée]di[ée]\s?:|inicio del mensaje reenviado:)\s*$"
-    ))
-    .expect("static regex")
-});
-
-/// An original-message separator: a forward only when the subject says so (replies use it too).
-static ORIGINAL_MARK: LazyLock<Pattern> = LazyLock::new(|| {
-    Pattern::new(concat!(
-        r"(?i)^\s*-{2,}\s*(?:original message|urspr[üu]ngliche nachricht|message d'origine",
-        r"|mensaje original|messaggio originale|oorspronkelijk bericht|mensagem original)\s*-{2,}\s*$"
-    ))
-    .expect("static regex")
-});
-
-static FORWARD_HEADER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r"(?i)^\s*\*?(from|von|de|da|van|subject|betreff|asunto|objet|assunto|oggetto|onderwerp",
-        r"|date|datum|fecha|data|sent|gesendet|enviado|envoy[ée]|inviato|verzonden|to|an|para|à|a|aan|cc)\s*:\*?\s*(.*)$"
-    ))
-    .expect("static regex")
-});
-
-/// Whether the subject marks a forward: `Fwd:`, `FW:`, `WG:`, `TR:`, `RV:`, `ENC:`, `I:`...
-fn is_forward_subject(subject: &str) -> bool {
-    let prefix = subject
-        .split_once(':')
-        .map(|(p, _)| p.trim().to_lowercase());
-    let forwards = [
-        "fw", "fwd", "wg", "tr", "rv", "enc", "i", "doorst", "fwd[1]", "fw[1]",
-    ];
-    prefix.is_some_and(|p| forwards.contains(&p.as_str()))
-}
-
-/// The forwarded message: attached whole (`message/rfc822`), or inline below a forward
-/// separator. `None` when the message is not a forward.
-fn forwarded(message: &Message<'_>, subject: &str, body: &str) -> Option<Forwarded> {
-    let is_fwd_subject = is_forward_subject(subject);
-    if is_fwd_subject && let Some(inner) = message.attachments().find_map(|a| a.message()) {
-        let from = inner
-            .from()
-            .and_then(|a| a.first())
-            .map(to_address)
-            .filter(|a| is_addr_spec(&a.email));
-        return Some(Forwarded {
-            from,
-            subject: inner.subject().map(one_line).unwrap_or_default(),
-            text: new_text(&inner.body_text(0).unwrap_or_default()),
-        });
-    }
-    let body = body.replace("\r\n", "\n").replace('\r', "\n");
-    let lines: Vec<&str> = body.lines().collect();
-    let outlook_block = |i: usize| {
-        OUTLOOK_FROM.is_match(lines[i])
-            && lines
-                .iter()
-                .skip(i + 1)
-                .take(3)
-                .any(|l| OUTLOOK_SENT.is_match(l))
-    };
-    let start = lines.iter().enumerate().position(|(i, l)| {
-        FORWARD_MARK.is_match(l)
-            || (is_fwd_subject && (ORIGINAL_MARK.is_match(l) || outlook_block(i)))
-    })?;
-    let mut rest = &lines[start..];
-    if FORWARD_MARK.is_match(rest[0]) || ORIGINAL_MARK.is_match(rest[0]) {
-        rest = &rest[1..];
-    }
-    Some(inline_forward(rest))
-}
-
-/// Reads the forwarded header block (until the first blank line) and the text below it.
-fn inline_forward(lines: &[&str]) -> Forwarded {
-    let mut found = Forwarded::default();
-    let mut i = 0;
-    while i < lines.len() && lines[i].trim().is_empty() {
-        i += 1;
-    }
-    while i < lines.len() && !lines[i].trim().is_empty() {
-        if let Some(caps) = FORWARD_HEADER.captures(lines[i]) {
-            let value = caps[2].trim();
-            match caps[1].to_lowercase().as_str() {
-                "from" | "von" | "de" | "da" | "van" if found.from.is_none() => {
-                    found.from = forwarded_address(value);
-                }
-                "subject" | "betreff" | "asunto" | "objet" | "assunto" | "oggetto"
-                | "onderwerp" => found.subject = one_line(value),
-                _ => {}
-            }
-        }
-        i += 1;
-    }
-    found.text = new_text(&lines.get(i..).unwrap_or_default().join("\n"));
-    found
-}
-
-/// `Ann Lee <ann@x.example>`, `"Lee, Ann" <ann@x.example>`, `ann@x.example` or
-/// `Ann Lee [mailto:ann@x.example]`.
-fn forwarded_address(value: &str) -> Option<Address> {
-    let value = value.trim();
-    let (name, email) = match value.rfind(['<', '[']) {
-        Some(open) => {
-            let inner = &value[open + 1..];
-            let inner = inner.trim_end_matches(['>', ']']).trim();
-            let inner = inner.strip_prefix("mailto:").unwrap_or(inner);
-            let name = value[..open].trim().trim_matches('"').trim();
-            (
-                (!name.is_empty()).then(|| name.to_string()),
-                inner.to_string(),
-            )
-        }
-        None => (None, value.to_string()),
-    };
-    is_addr_spec(&email).then_some(Address { name, email })
-}
-
-/// Cuts a line and everything after it: attributions, forwarded or original-message
-/// separators, signature separators and mobile signatures. Case-insensitive.
-static CUT_FROM: LazyLock<Pattern> = LazyLock::new(|| {
-    Pattern::new(concat!(
-        r"(?i)^\s*(?:",
-        r"on\b.{0,200}\bwrote:|am\b.{0,200}\bschrieb\b.{0,100}:|el\b.{0,200}\bescribi[oó]:",
-        r"|le\b.{0,200}\ba [ée]crit\s*:|em\b.{0,200}\bescreveu:|il\b.{0,200}\bha scritto:",
-        r"|op\b.{0,200}\bschreef\b.{0,100}:",
-        r"|-{2,}\s*(?:original message|urspr[üu]ngliche nachricht|message d'origine|mensaje original",
-        r"|messaggio originale|oorspronkelijk bericht|mensagem original|forwarded message)\s*-{2,}",
-        r"|begin forwarded message:",
-        r"|sent from my(?:\s+\S+){1,4}|sent from (?:outlook|mail|yahoo mail)(?:\s+\S+){0,4}",
-        r"|get outlook for(?:\s+\S+){1,3}|von meinem(?:\s+\S+){1,4}\s+gesendet",
-        r"|enviado desde mi(?:\s+\S+){1,4}|envoy[ée] de mon(?:\s+\S+){1,4}|enviado do meu(?:\s+\S+){1,4}",
-        r"|inviato da(?:l mio)?(?:\s+\S+){1,4}|verzonden (?:vanaf|met)(?:\s+\S+){1,4}",
-        r")\s*$"
-    ))
-    .expect("static regex")
-});
-
-/// The first line of an Outlook header block ("From: Ann" followed by "Sent: ...").
-static OUTLOOK_FROM: LazyLock<Pattern> = LazyLock::new(|| {
-    Pattern::new(r"(?i)^\s*\*?(?:from|von|de|da|van)\s*:\*?\s*\S").expect("static regex")
-});
-static OUTLOOK_SENT: LazyLock<Pattern> = LazyLock::new(|| {
-    Pattern::new(r"(?i)^\s*\*?(?:sent|gesendet|enviado|inviato|verzonden|envoy[ée]|date|datum|fecha|data)\s*:")
-        .expect("static regex")
-});
-
-/// The customer's own new words: quoted lines dropped, and everything from the first
-/// attribution, Outlook header block, signature or mobile signature onward cut.
-///
-/// Why: classification must not read the vendor's own earlier message quoted below
-/// ("...cancel, or request a refund, reply to this email").
-fn new_text(body: &str) -> String {
-    let body = body.replace("\r\n", "\n").replace('\r', "\n");
-    let lines: Vec<&str> = body.lines().collect();
-    let mut kept: Vec<&str> = Vec::new();
-    for (i, line) in lines.iter().enumerate() {
-        if line.trim_start().starts_with('>') {
-            continue;
-        }
-        if starts_history(&lines, i) {
-            break;
-        }
-        kept.push(line);
-    }
-    // Outlook draws a rule of underscores above its header block; it belongs to the history.
-    while kept
-        .last()
-        .is_some_and(|l| l.trim().is_empty() || l.trim().chars().all(|c| c == '_'))
-    {
-        kept.pop();
-    }
-    kept.join("\n").trim().to_string()
-}
-
-fn starts_history(lines: &[&str], i: usize) -> bool {
-    let line = lines[i];
-    if line == "-- " || line == "--" || CUT_FROM.is_match(line) {
-        return true;
-    }
-    let next = lines.get(i + 1).copied().unwrap_or_default();
-    // Gmail wraps a long attribution: "On Tue, ... Support <" / "support@x> wrote:".
-    if !next.trim().is_empty()
-        && CUT_FROM.is_match(&format!("{} {}", line.trim_end(), next.trim_start()))
-    {
-        let lower = line.trim_start().to_lowercase();
-        let openers = ["on ", "am ", "el ", "le ", "em ", "il ", "op "];
-        return openers.iter().any(|o| lower.starts_with(o));
-    }
-    OUTLOOK_FROM.is_match(line)
-        && lines
-            .iter()
-            .skip(i + 1)
-            .take(3)
-            .any(|l| OUTLOOK_SENT.is_match(l))
 }
 
 #[cfg(test)]
@@ -779,6 +699,10 @@ mod tests {
                 "mx.vendor.example; dmarc=pass header.from=kunde.example".into(),
                 "other.example; none".into(),
             ],
+            sender: None,
+            report_headers: vec![],
+            part_types: vec!["multipart/report".into(), "text/plain".into()],
+            attachment_names: vec![],
         };
         assert_eq!(p.auto, want);
         assert_eq!(p.text, "bounce");
@@ -786,75 +710,81 @@ mod tests {
     }
 
     #[test]
-    fn new_text_cuts_history_and_signatures() {
-        for (body, want) in [
-            (
-                "Refund please.\n\nOn Tue, 3 Mar 2026, Support <s@v.example> wrote:\n> cancel",
-                "Refund please.",
-            ),
-            (
-                "Refund please.\nOn Tue, 3 Mar 2026 at 10:00 Support <\ns@v.example> wrote:\n> x",
-                "Refund please.",
-            ),
-            (
-                "Bitte kündigen.\n\nAm 03.03.2026 um 10:00 schrieb Support <s@v>:\n> x",
-                "Bitte kündigen.",
-            ),
-            (
-                "Quiero un reembolso.\n\nEl mar, 3 mar 2026, Soporte escribió:\n> x",
-                "Quiero un reembolso.",
-            ),
-            (
-                "Je veux résilier.\n\nLe mar. 3 mars 2026, Support a écrit :\n> x",
-                "Je veux résilier.",
-            ),
-            (
-                "Quero cancelar.\nEm ter., 3 de mar. de 2026, Suporte escreveu:\n",
-                "Quero cancelar.",
-            ),
-            (
-                "Disdetta.\nIl giorno mar 3 mar 2026, Supporto ha scritto:\n",
-                "Disdetta.",
-            ),
-            (
-                "Opzeggen.\nOp di 3 mrt 2026 schreef Support <s@v>:\n",
-                "Opzeggen.",
-            ),
-            (
-                "Cancel.\n-----Original Message-----\nFrom: s\nrefund",
-                "Cancel.",
-            ),
-            (
-                "Kündigen.\n-----Ursprüngliche Nachricht-----\nVon: s",
-                "Kündigen.",
-            ),
-            (
-                "Cancel.\n________________________________\nFrom: Support <s@v>\nSent: Tuesday\nTo: me\n\nrefund",
-                "Cancel.",
-            ),
-            (
-                "Cancel.\n\nVon: Support\nGesendet: Dienstag\nAn: ich\n",
-                "Cancel.",
-            ),
-            ("Cancel.\n\nDe: Soporte\nEnviado: martes\n", "Cancel."),
-            ("Cancel.\n\nDa: Supporto\nInviato: martedì\n", "Cancel."),
-            ("Cancel.\n\nVan: Support\nVerzonden: dinsdag\n", "Cancel."),
-            ("Cancel.\n-- \nAnn, CEO\nrefund", "Cancel."),
-            ("Cancel.\n--\nAnn", "Cancel."),
-            ("Cancel.\n\nSent from my iPhone\n", "Cancel."),
-            ("Cancel.\n\nGet Outlook for iOS\n", "Cancel."),
-            ("Top.\n> quoted refund\nMiddle.", "Top.\nMiddle."),
-            (
-                "From: my point of view, cancel.",
-                "From: my point of view, cancel.",
-            ),
-            (
-                "On Monday I decided to cancel.\nThanks.",
-                "On Monday I decided to cancel.\nThanks.",
-            ),
-            ("  \r\nWindows\r\nlines\r\n", "Windows\nlines"),
+    fn line_ends_parse_alike() {
+        let lines = [
+            "Received: from mx.example by mail.vendor.example; Tue, 3 Mar 2026 10:15:00 +0000",
+            "From: Ann Lee <ann@customer.example>",
+            "Subject: Refund",
+            "Auto-Submitted: no",
+            "List-Id: <l.example>",
+            "Content-Type: text/plain; charset=utf-8",
+            "",
+            "Please refund me.",
+            "",
+            "On Tue, 3 Mar 2026, Support <s@v.example> wrote:",
+            "> cancelled",
+        ];
+        let with = |end: &str| {
+            parse(&raw(&lines.join(end)), 10_000).unwrap_or_else(|e| panic!("{end:?}: {e}"))
+        };
+        let want = with("\r\n");
+        assert_eq!(want.text, "Please refund me.");
+        assert_eq!(want.auto.list_headers, ["List-Id"]);
+        for end in ["\n", "\r", "\r\r\n"] {
+            let got = with(end);
+            assert_eq!(
+                (&got.from, &got.subject, &got.text, &got.auto.auto_submitted),
+                (
+                    &want.from,
+                    &want.subject,
+                    &want.text,
+                    &want.auto.auto_submitted
+                ),
+                "{end:?}"
+            );
+            assert_eq!(got.auto.list_headers, want.auto.list_headers, "{end:?}");
+        }
+        // Mixed: CRLF, LF and bare CR in one message. (A bare CR right before an empty
+        // LF-ended line is read as one line end: that is what "\r\r\n" needs.)
+        let ends = [
+            "\r\n", "\r", "\n", "\r", "\r\n", "\r\n", "\n", "\n", "\r", "\r\n", "\n",
+        ];
+        let mixed: String = lines
+            .iter()
+            .zip(ends)
+            .map(|(l, e)| format!("{l}{e}"))
+            .collect();
+        let got = parse(&raw(&mixed), 10_000).unwrap();
+        assert_eq!(
+            (&got.from, &got.subject, &got.text),
+            (&want.from, &want.subject, &want.text)
+        );
+        assert_eq!(got.size, mixed.len(), "the size is the bytes as received");
+        assert_eq!(
+            got.message_id,
+            generated_id(mixed.as_bytes()),
+            "an id generated from the bytes as received, as before line ends were mended"
+        );
+    }
+
+    #[test]
+    fn null_sender_bounces_are_read_with_an_empty_sender() {
+        let read =
+            |headers: &str| parse(&raw(&mail(headers, "It could not be delivered.")), 10_000);
+        for headers in [
+            "From: MAILER-DAEMON <>\nSubject: Undelivered Mail Returned to Sender",
+            "From: <>\nSubject: Warning\nReturn-Path: <>",
+            "Return-Path: <>\nSubject: failure notice",
+            "From: Mail Delivery System\nSubject: Notice",
+            "Subject: Delivery Status Notification (Failure)",
+            "From: <>\nContent-Type: multipart/report; report-type=delivery-status; boundary=b",
         ] {
-            assert_eq!(new_text(body), want, "{body:?}");
+            let got = read(headers).unwrap_or_else(|e| panic!("{headers:?}: {e}"));
+            assert_eq!(got.from.email, "", "{headers:?}");
+        }
+        // Without any sign of a bounce, a missing or empty From is still unreadable.
+        for headers in ["Subject: Refund please", "From: <>\nSubject: Refund please"] {
+            assert_eq!(read(headers), Err(Unparseable::NoFrom), "{headers:?}");
         }
     }
 

@@ -2,6 +2,10 @@
 
 use crate::parse::Inbound;
 
+pub use text::is_bounce_subject;
+
+mod text;
+
 /// What screening decided.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Screen {
@@ -17,16 +21,32 @@ pub enum Screen {
 pub enum SkipReason {
     /// `Auto-Submitted` with a value other than `no` (RFC 3834).
     AutoSubmitted,
-    /// `X-Autoreply`, `X-Autorespond`, `X-Auto-Response-Suppress: All/OOF`, or an
-    /// autoresponder's subject ("Out of Office: ...", "Automatic reply: ...").
+    /// `X-Autoreply`, `X-Autorespond`, `X-Auto-Response-Suppress: All/OOF`, an
+    /// autoresponder's subject ("Out of Office: ...", "Automatic reply: ...", "AUTO: ..."), or
+    /// an out-of-office notice's opening words with no request beside them.
     AutoReply,
     /// `Precedence: bulk/junk/list/auto_reply`.
     Precedence,
     /// A `List-*` header: mailing-list or newsletter traffic.
     List,
-    /// A delivery-status notification or a null / mailer-daemon sender.
+    /// A delivery-status notification (RFC 3464), a null or mailer-daemon sender, or a mail
+    /// system's non-delivery subject.
     Bounce,
-    /// postmaster, noreply, owner-*, *-request and similar system senders.
+    /// A read receipt: a message disposition notification (RFC 8098), or a client's plain-text
+    /// receipt ("Read: ..." saying the message was read).
+    ReadReceipt,
+    /// An abuse or feedback report in the Abuse Reporting Format (RFC 5965).
+    FeedbackReport,
+    /// A DMARC aggregate report (RFC 7489 §7.2).
+    DmarcReport,
+    /// An SMTP TLS report (RFC 8460).
+    TlsReport,
+    /// A calendar invitation, reply, cancellation or counter-proposal (RFC 5545, RFC 5546).
+    Calendar,
+    /// A challenge-response spam filter asking the sender to prove it is a person.
+    ChallengeResponse,
+    /// postmaster, noreply, owner-*, *-request and similar system senders, in From, Sender
+    /// or Return-Path (RFC 3834 §2, RFC 5230 §4.6).
     SystemSender,
     /// `X-Loop` names us.
     Loop,
@@ -43,6 +63,12 @@ impl SkipReason {
             SkipReason::Precedence => "precedence",
             SkipReason::List => "list",
             SkipReason::Bounce => "bounce",
+            SkipReason::ReadReceipt => "read_receipt",
+            SkipReason::FeedbackReport => "feedback_report",
+            SkipReason::DmarcReport => "dmarc_report",
+            SkipReason::TlsReport => "tls_report",
+            SkipReason::Calendar => "calendar",
+            SkipReason::ChallengeResponse => "challenge_response",
             SkipReason::SystemSender => "system_sender",
             SkipReason::Loop => "loop",
             SkipReason::OwnAddress => "own_address",
@@ -72,26 +98,110 @@ pub struct ScreenRules {
 type Check = fn(&Inbound, &ScreenRules) -> bool;
 
 /// Screens one message. The first check that fires decides; the order follows Pigeonhole's
-/// vacation action (reliability-notes 1.5), with our bounce checks first because mailclerk
-/// never sees the envelope and a bounce must never be answered.
+/// vacation action (reliability-notes 1.5), with our bounce and report checks first because
+/// mailclerk never sees the envelope and a bounce must never be answered; the checks that
+/// read the text (docs/screening.md) come after the header checks of the same kind.
 pub fn screen(mail: &Inbound, rules: &ScreenRules) -> Screen {
-    let checks: [(Check, SkipReason); 11] = [
+    if let Some(reason) = report(mail) {
+        return Screen::Skip(reason);
+    }
+    let checks: [(Check, SkipReason); 16] = [
+        (|m, _| m.from.email.is_empty(), SkipReason::Bounce),
         (|m, _| is_null_return_path(m), SkipReason::Bounce),
-        (|m, _| is_report(m), SkipReason::Bounce),
         (|m, _| is_mailer_daemon(m), SkipReason::Bounce),
+        (|m, _| is_bounce_subject(&m.subject), SkipReason::Bounce),
+        (|m, _| is_dmarc_report(m), SkipReason::DmarcReport),
+        (
+            |m, _| text::is_read_receipt_text(m),
+            SkipReason::ReadReceipt,
+        ),
         (is_own_address, SkipReason::OwnAddress),
         (is_loop, SkipReason::Loop),
         (|m, _| is_list(m), SkipReason::List),
         (|m, _| is_auto_submitted(m), SkipReason::AutoSubmitted),
         (|m, _| is_auto_reply(m), SkipReason::AutoReply),
-        (|m, _| is_auto_reply_subject(m), SkipReason::AutoReply),
+        (|m, _| text::is_auto_reply_text(m), SkipReason::AutoReply),
         (|m, _| is_bulk_precedence(m), SkipReason::Precedence),
         (|m, _| is_system_sender(m), SkipReason::SystemSender),
+        (|m, _| is_calendar(m), SkipReason::Calendar),
+        (|m, _| text::is_challenge(m), SkipReason::ChallengeResponse),
     ];
     match checks.into_iter().find(|(check, _)| check(mail, rules)) {
         Some((_, reason)) => Screen::Skip(reason),
         None => Screen::Answerable,
     }
+}
+
+/// A machine report by its MIME structure: a `multipart/report` (RFC 6522) by its
+/// `report-type`, or a report part anywhere in the message. Any other `multipart/report` is
+/// a bounce, as before: none is a customer's request.
+fn report(mail: &Inbound) -> Option<SkipReason> {
+    let by_type = |t: &str| match t {
+        "delivery-status" | "global-delivery-status" => Some(SkipReason::Bounce),
+        "disposition-notification" | "global-disposition-notification" => {
+            Some(SkipReason::ReadReceipt)
+        }
+        "feedback-report" => Some(SkipReason::FeedbackReport),
+        "tlsrpt" => Some(SkipReason::TlsReport),
+        _ => None,
+    };
+    let by_part = |t: &str| match t {
+        "message/delivery-status" | "message/global-delivery-status" => Some(SkipReason::Bounce),
+        "message/disposition-notification" | "message/global-disposition-notification" => {
+            Some(SkipReason::ReadReceipt)
+        }
+        "message/feedback-report" => Some(SkipReason::FeedbackReport),
+        "application/tlsrpt+json" | "application/tlsrpt+gzip" => Some(SkipReason::TlsReport),
+        _ => None,
+    };
+    let auto = &mail.auto;
+    if auto.content_type == "multipart/report" {
+        return Some(
+            auto.report_type
+                .as_deref()
+                .and_then(by_type)
+                .or_else(|| auto.part_types.iter().find_map(|t| by_part(t)))
+                .unwrap_or(SkipReason::Bounce),
+        );
+    }
+    if !auto.report_headers.is_empty() {
+        return Some(SkipReason::TlsReport);
+    }
+    auto.part_types.iter().find_map(|t| by_part(t))
+}
+
+/// An iCalendar object (RFC 5545) anywhere in the message: the `text/calendar` part of an
+/// invitation, reply, cancellation or counter-proposal (RFC 5546 `method=`), inside
+/// `multipart/alternative` or `mixed`, or attached as an `.ics` file.
+fn is_calendar(mail: &Inbound) -> bool {
+    let auto = &mail.auto;
+    let calendar_type = |t: &str| t == "text/calendar" || t == "application/ics";
+    calendar_type(&auto.content_type)
+        || auto.part_types.iter().any(|t| calendar_type(t))
+        || auto
+            .attachment_names
+            .iter()
+            .any(|n| n.ends_with(".ics") || n.ends_with(".vcs"))
+}
+
+/// A DMARC aggregate report (RFC 7489 §7.2.1.1): its subject ("Report Domain: ...
+/// Submitter: ...") or its attachment, named `receiver!domain!begin!end[!id].xml[.gz|.zip]`.
+fn is_dmarc_report(mail: &Inbound) -> bool {
+    let subject = mail.subject.trim_start().to_lowercase();
+    let is_report_file = |name: &str| {
+        let stem = [".xml.gz", ".xml.zip", ".zip", ".gz", ".xml"]
+            .iter()
+            .find_map(|ext| name.strip_suffix(ext));
+        stem.is_some_and(|s| {
+            let fields: Vec<&str> = s.split('!').collect();
+            fields.len() >= 4
+                && fields[2].chars().all(|c| c.is_ascii_digit())
+                && fields[3].chars().all(|c| c.is_ascii_digit())
+        })
+    };
+    subject.starts_with("report domain:")
+        || subject.starts_with("report-domain:")
+        || mail.auto.attachment_names.iter().any(|n| is_report_file(n))
 }
 
 /// `Return-Path: <>`: the reverse-path of bounces and auto-replies (RFC 3834 §4, Pigeonhole
@@ -103,16 +213,10 @@ fn is_null_return_path(mail: &Inbound) -> bool {
         .is_some_and(|p| p.trim().is_empty())
 }
 
-/// Any `multipart/report` (RFC 6522): delivery-status notifications, read receipts and
-/// feedback reports are all machine-made, and none is a customer's request.
-fn is_report(mail: &Inbound) -> bool {
-    mail.auto
-        .content_type
-        .eq_ignore_ascii_case("multipart/report")
-}
-
+/// From, or the envelope's Return-Path, is the mailer daemon.
 fn is_mailer_daemon(mail: &Inbound) -> bool {
-    local_part(&mail.from.email).eq_ignore_ascii_case("mailer-daemon")
+    let daemon = |a: &str| local_part(a.trim()).eq_ignore_ascii_case("mailer-daemon");
+    daemon(&mail.from.email) || mail.auto.return_path.as_deref().is_some_and(daemon)
 }
 
 /// Pigeonhole checks 4 and 5: never answer ourselves. A forward from one of the vendor's
@@ -165,46 +269,6 @@ fn without_comments(value: &str) -> String {
     out
 }
 
-/// Subject prefixes that autoresponders write, in the classifier's languages. An
-/// out-of-office answer to our reply does not always carry `Auto-Submitted` or any other
-/// marker, and its subject repeats the request's ("Automatic reply: Re: Refund please"): read
-/// as a request, it would be answered again.
-const AUTO_REPLY_SUBJECTS: [&str; 24] = [
-    "out of office",
-    "out of the office",
-    "automatic reply",
-    "auto reply",
-    "auto-reply",
-    "autoreply",
-    "auto response",
-    "auto-response",
-    "autoresponse",
-    "abwesenheitsnotiz",
-    "automatische antwort",
-    "abwesend",
-    "réponse automatique",
-    "reponse automatique",
-    "absence du bureau",
-    "respuesta automática",
-    "respuesta automatica",
-    "fuera de la oficina",
-    "risposta automatica",
-    "fuori sede",
-    "automatisch antwoord",
-    "afwezig",
-    "resposta automática",
-    "ausente do escritório",
-];
-
-/// A subject that starts with an autoresponder's prefix and a colon.
-fn is_auto_reply_subject(mail: &Inbound) -> bool {
-    let Some((prefix, _)) = mail.subject.split_once(':') else {
-        return false;
-    };
-    let prefix = prefix.trim().to_lowercase();
-    AUTO_REPLY_SUBJECTS.contains(&prefix.as_str())
-}
-
 /// Autoresponder markers, or Microsoft's `X-Auto-Response-Suppress` asking for no
 /// out-of-office answers (Pigeonhole check 10: a comma-separated flag `All` or `OOF`).
 fn is_auto_reply(mail: &Inbound) -> bool {
@@ -230,11 +294,23 @@ fn is_bulk_precedence(mail: &Inbound) -> bool {
         .any(|p| bulk.iter().any(|b| p.trim().eq_ignore_ascii_case(b)))
 }
 
-/// Pigeonhole check 11, extended with the no-reply senders of SaaS notifications.
-/// Case-insensitive throughout (Pigeonhole matches `-request` case-sensitively; being
-/// stricter only sends more mail to people).
+/// Pigeonhole check 11, extended with the no-reply senders of SaaS notifications, and read
+/// in From, Sender and the envelope's Return-Path (RFC 3834 §2: the responder should look at
+/// the envelope sender too; RFC 5230 §4.6 names `owner-*`, `*-request`, `LISTSERV`,
+/// `MAILER-DAEMON` and `majordomo`). Case-insensitive throughout (Pigeonhole matches
+/// `-request` case-sensitively; being stricter only sends more mail to people).
 fn is_system_sender(mail: &Inbound) -> bool {
-    let local = local_part(&mail.from.email).to_lowercase();
+    let envelope = [
+        mail.auto.sender.as_deref(),
+        mail.auto.return_path.as_deref(),
+    ];
+    std::iter::once(mail.from.email.as_str())
+        .chain(envelope.into_iter().flatten())
+        .any(is_system_address)
+}
+
+fn is_system_address(address: &str) -> bool {
+    let local = local_part(address.trim()).to_lowercase();
     let local = local.split('+').next().unwrap_or_default();
     let exact = ["postmaster", "listserv", "majordomo", "mailer-daemon"];
     let prefixes = [
@@ -246,8 +322,10 @@ fn is_system_sender(mail: &Inbound) -> bool {
         "do_not_reply",
         "owner-",
     ];
+    let suffixes = ["-owner", "-bounces"];
     exact.contains(&local)
         || prefixes.iter().any(|p| local.starts_with(p))
+        || suffixes.iter().any(|p| local.ends_with(p))
         || local.contains("-request")
 }
 
@@ -562,6 +640,192 @@ mod tests {
             };
             assert_eq!(screen(&m, &rules()), want, "{subject}");
         }
+    }
+
+    #[test]
+    fn reports_calendars_and_envelope_senders() {
+        use SkipReason::*;
+        let report = |t: &str, parts: &[&str]| AutoHeaders {
+            content_type: "multipart/report".into(),
+            report_type: (!t.is_empty()).then(|| t.to_string()),
+            part_types: strings(parts),
+            ..Default::default()
+        };
+        let parts = |parts: &[&str]| AutoHeaders {
+            content_type: "multipart/mixed".into(),
+            part_types: strings(parts),
+            ..Default::default()
+        };
+        let cases: Vec<(&str, AutoHeaders, Screen)> = vec![
+            ("", report("delivery-status", &[]), Screen::Skip(Bounce)),
+            (
+                "",
+                report("disposition-notification", &[]),
+                Screen::Skip(ReadReceipt),
+            ),
+            (
+                "",
+                report("feedback-report", &[]),
+                Screen::Skip(FeedbackReport),
+            ),
+            ("", report("tlsrpt", &[]), Screen::Skip(TlsReport)),
+            (
+                "",
+                report("", &["message/feedback-report"]),
+                Screen::Skip(FeedbackReport),
+            ),
+            ("", report("something-new", &[]), Screen::Skip(Bounce)),
+            (
+                "",
+                parts(&["message/delivery-status"]),
+                Screen::Skip(Bounce),
+            ),
+            (
+                "",
+                parts(&["message/disposition-notification"]),
+                Screen::Skip(ReadReceipt),
+            ),
+            (
+                "",
+                parts(&["message/feedback-report"]),
+                Screen::Skip(FeedbackReport),
+            ),
+            (
+                "",
+                AutoHeaders {
+                    report_headers: strings(&["TLS-Report-Domain"]),
+                    ..Default::default()
+                },
+                Screen::Skip(TlsReport),
+            ),
+            (
+                "",
+                parts(&["text/plain", "text/calendar"]),
+                Screen::Skip(Calendar),
+            ),
+            (
+                "",
+                AutoHeaders {
+                    content_type: "text/calendar".into(),
+                    ..Default::default()
+                },
+                Screen::Skip(Calendar),
+            ),
+            (
+                "",
+                AutoHeaders {
+                    attachment_names: strings(&["invite.ics"]),
+                    ..Default::default()
+                },
+                Screen::Skip(Calendar),
+            ),
+            (
+                "",
+                AutoHeaders {
+                    attachment_names: strings(&["invoice.pdf", "notes.xml.gz"]),
+                    ..Default::default()
+                },
+                Screen::Answerable,
+            ),
+            (
+                "",
+                AutoHeaders {
+                    attachment_names: strings(&[
+                        "rx.example!vendor.example!1772409600!1772495999.xml.gz",
+                    ]),
+                    ..Default::default()
+                },
+                Screen::Skip(DmarcReport),
+            ),
+            (
+                "Report Domain: vendor.example Submitter: rx.example Report-ID: <1>",
+                AutoHeaders::default(),
+                Screen::Skip(DmarcReport),
+            ),
+            (
+                "",
+                AutoHeaders {
+                    return_path: Some("owner-users@lists.example".into()),
+                    ..Default::default()
+                },
+                Screen::Skip(SystemSender),
+            ),
+            (
+                "",
+                AutoHeaders {
+                    return_path: Some("Users-Owner@lists.example".into()),
+                    ..Default::default()
+                },
+                Screen::Skip(SystemSender),
+            ),
+            (
+                "",
+                AutoHeaders {
+                    sender: Some("users-request@lists.example".into()),
+                    ..Default::default()
+                },
+                Screen::Skip(SystemSender),
+            ),
+            (
+                "",
+                AutoHeaders {
+                    return_path: Some("MAILER-DAEMON@mx.example".into()),
+                    ..Default::default()
+                },
+                Screen::Skip(Bounce),
+            ),
+            (
+                "",
+                AutoHeaders {
+                    return_path: Some("ann@customer.example".into()),
+                    sender: Some("assistant@customer.example".into()),
+                    ..Default::default()
+                },
+                Screen::Answerable,
+            ),
+        ];
+        for (subject, auto, want) in cases {
+            let m = Inbound {
+                subject: if subject.is_empty() {
+                    "Cancel".into()
+                } else {
+                    subject.into()
+                },
+                ..mail("ann@customer.example", auto.clone())
+            };
+            assert_eq!(screen(&m, &rules()), want, "{subject} {auto:?}");
+        }
+        let null = Inbound {
+            from: Address {
+                name: Some("MAILER-DAEMON".into()),
+                email: String::new(),
+            },
+            ..mail("x@y.example", AutoHeaders::default())
+        };
+        assert_eq!(screen(&null, &rules()), Screen::Skip(Bounce));
+    }
+
+    #[test]
+    fn every_reason_has_its_own_name() {
+        use SkipReason::*;
+        let all = [
+            AutoSubmitted,
+            AutoReply,
+            Precedence,
+            List,
+            Bounce,
+            ReadReceipt,
+            FeedbackReport,
+            DmarcReport,
+            TlsReport,
+            Calendar,
+            ChallengeResponse,
+            SystemSender,
+            Loop,
+            OwnAddress,
+        ];
+        let names: std::collections::BTreeSet<&str> = all.iter().map(SkipReason::as_str).collect();
+        assert_eq!(names.len(), all.len());
     }
 
     #[test]

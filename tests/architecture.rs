@@ -3,7 +3,9 @@
 
 const PURE: &[&str] = &[
     "src/parse.rs",
+    "src/parse/quote.rs",
     "src/screen.rs",
+    "src/screen/text.rs",
     "src/sender_auth.rs",
     "src/budget.rs",
     "src/classify.rs",

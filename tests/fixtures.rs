@@ -133,6 +133,8 @@ struct ParseSidecar {
     forwarded_subject: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     forwarded_text_contains: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    forwarded_text_excludes: Option<Vec<String>>,
 }
 
 fn error_name(err: &Unparseable) -> &'static str {
@@ -211,6 +213,9 @@ fn actual_parse(want: &ParseSidecar, result: &Result<Inbound, Unparseable>) -> P
             .map(|_| fwd.map(|f| f.subject.clone()).unwrap_or_default()),
         forwarded_text_contains: keep(&want.forwarded_text_contains, &|s| {
             fwd.is_some_and(|f| f.text.contains(s))
+        }),
+        forwarded_text_excludes: keep(&want.forwarded_text_excludes, &|s| {
+            fwd.is_some_and(|f| !f.text.contains(s))
         }),
     }
 }

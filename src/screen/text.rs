@@ -1,0 +1,599 @@
+//! Screening by what a message says, for machine mail that carries no header marker at all:
+//! out-of-office notices, bounces that are not reports, challenge-response requests. Pure.
+//!
+//! Each rule looks only where such software writes (the subject's start, the first lines of
+//! the new text), and the body rules yield to a customer's request: "I'm out of office next
+//! week, so please cancel before then" is a customer, not an autoresponder.
+
+use std::sync::LazyLock;
+
+use crate::parse::Inbound;
+use crate::pattern::Pattern;
+
+/// Lower-cased, typographic apostrophes made plain, whitespace runs made one space.
+fn normalized(text: &str) -> String {
+    text.to_lowercase()
+        .replace(['\u{2019}', '\u{2018}', '`'], "'")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Subjects mail systems give a non-delivery notice that is not a `multipart/report`
+/// (RFC 3464 describes the report; many servers still send plain text), in the seven
+/// languages. Matched at the subject's start: "Re: Undeliverable..." is a person's.
+const BOUNCE_SUBJECTS: [&str; 30] = [
+    "undelivered mail returned to sender",
+    "undelivered mail",
+    "undeliverable:",
+    "undeliverable mail",
+    "undeliverable message",
+    "delivery status notification",
+    "mail delivery failed",
+    "mail delivery failure",
+    "delivery has failed",
+    "delivery failure:",
+    "returned mail:",
+    "failure notice",
+    "message not delivered",
+    "unzustellbar",
+    "nicht zustellbar",
+    "unzustellbare nachricht",
+    "non remis",
+    "message non remis",
+    "non distribuable",
+    "échec de la remise",
+    "no se puede entregar",
+    "mensaje no entregado",
+    "não é possível entregar",
+    "mensagem não entregue",
+    "recapito non riuscito",
+    "non recapitabile",
+    "impossibile recapitare",
+    "onbestelbaar",
+    "kan niet worden bezorgd",
+    "niet afgeleverd",
+];
+
+/// Whether a subject is a mail system's non-delivery notice.
+pub fn is_bounce_subject(subject: &str) -> bool {
+    let subject = normalized(subject);
+    BOUNCE_SUBJECTS.iter().any(|s| subject.starts_with(s))
+}
+
+/// Subject prefixes that autoresponders write, in the seven languages: Outlook's "Automatic
+/// reply:", Notes' "AUTO:", Exchange's translations, and the common hand-set ones.
+const AUTO_REPLY_SUBJECTS: [&str; 46] = [
+    "auto",
+    "out of office",
+    "out of the office",
+    "out-of-office",
+    "out of office reply",
+    "out of office autoreply",
+    "ooo",
+    "automatic reply",
+    "automated reply",
+    "automatic response",
+    "automated response",
+    "auto reply",
+    "auto-reply",
+    "autoreply",
+    "auto response",
+    "auto-response",
+    "autoresponse",
+    "absence",
+    "abwesenheitsnotiz",
+    "abwesenheit",
+    "automatische antwort",
+    "abwesend",
+    "réponse automatique",
+    "reponse automatique",
+    "absence du bureau",
+    "absent",
+    "absente",
+    "respuesta automática",
+    "respuesta automatica",
+    "fuera de la oficina",
+    "ausencia",
+    "fuera de oficina",
+    "risposta automatica",
+    "fuori sede",
+    "fuori ufficio",
+    "assente",
+    "automatisch antwoord",
+    "afwezig",
+    "afwezigheid",
+    "afwezigheidsmelding",
+    "resposta automática",
+    "resposta automatica",
+    "ausência",
+    "ausencia do escritório",
+    "ausente do escritório",
+    "fora do escritório",
+];
+
+/// An autoresponder's subject: `Automatic reply: Re: ...`, `[Auto-Reply] ...`, or one that
+/// starts with such words. `strict` is whether it holds even beside a request: a prefix with
+/// a colon or in brackets is what the software writes; a subject that merely starts with
+/// "Out of office" could be a person's.
+fn auto_reply_subject(subject: &str) -> Option<bool> {
+    let subject = normalized(subject);
+    if let Some(inner) = subject.strip_prefix('[')
+        && let Some((tag, _)) = inner.split_once(']')
+        && AUTO_REPLY_SUBJECTS.contains(&tag.trim())
+    {
+        return Some(true);
+    }
+    if let Some((prefix, _)) = subject.split_once(':')
+        && AUTO_REPLY_SUBJECTS.contains(&prefix.trim())
+    {
+        return Some(true);
+    }
+    AUTO_REPLY_SUBJECTS
+        .iter()
+        .filter(|s| s.len() > 4)
+        .any(|s| {
+            subject
+                .strip_prefix(s)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '(', ',']))
+        })
+        .then_some(false)
+}
+
+/// The first words of an out-of-office or automated notice, in the seven languages.
+static AUTO_REPLY_OPENING: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(concat!(
+        r"(?:^|[\s.,!:])(?:",
+        // en
+        r"this is an? (?:automated|automatic|auto-generated|automatically generated) (?:response|reply|message|e-?mail|notification)",
+        r"|(?:i am|i'm|i will be|i'll be) (?:currently |now |presently )?(?:out of (?:the )?office|away from (?:the |my )?(?:office|desk)",
+        r"|on (?:vacation|holiday|annual leave|leave|parental leave|maternity leave|sick leave|paternity leave)|out on leave)",
+        // de
+        r"|(?:dies ist|das ist|hierbei handelt es sich um) eine automatische (?:antwort|nachricht|e-?mail|benachrichtigung)",
+        r"|ich bin (?:\S+ ){0,8}?(?:nicht im (?:büro|buero|haus|office)|abwesend|im urlaub|au(?:ß|ss)er haus|nicht erreichbar)",
+        // fr
+        r"|(?:ceci est|il s'agit d') ?(?:une|un) (?:réponse|reponse|message|courriel|e-?mail) automatique",
+        r"|je (?:suis|serai) (?:\S+ ){0,4}?(?:absente?|en congés?|en vacances|hors du bureau|pas au bureau|en déplacement)",
+        // es
+        r"|(?:este|esta|ésta|éste) es (?:un|una) (?:mensaje|respuesta|correo) automátic[oa]",
+        r"|(?:estoy|estaré|me encuentro|estaremos) (?:\S+ ){0,4}?(?:fuera de (?:la )?oficina|de vacaciones|ausente)",
+        // pt
+        r"|(?:esta|este) é (?:uma|um) (?:resposta|mensagem|e-?mail) automátic[oa]",
+        r"|(?:estou|estarei|encontro-me|me encontro) (?:\S+ ){0,4}?(?:fora do escritório|ausente|de férias|de licença)",
+        // it
+        r"|(?:questa è una risposta|questo è un messaggio|questa è una e-?mail) automatic[ao]",
+        r"|(?:sono|sarò|saro) (?:\S+ ){0,4}?(?:fuori (?:ufficio|sede)|assente|in ferie|in vacanza)",
+        // nl
+        r"|dit is een automatisch(?: gegenereerd)? (?:antwoord|bericht)",
+        r"|ik ben (?:\S+ ){0,8}?(?:afwezig|niet op kantoor|niet aanwezig|met vakantie|op vakantie|buiten kantoor)",
+        r")"
+    ))
+    .expect("static regex")
+});
+
+/// Words of a refund or cancellation request, in the seven languages (stems, so that
+/// inflections count).
+static REQUEST_WORD: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(concat!(
+        r"\b(?:refund|money back|cancel|terminate|close my account|delete my account",
+        r"|erstatt|kündig|kuendig|storn|geld zurück|rückzahl",
+        r"|rembours|résili|resili|annul",
+        r"|reembols|devoluci|darme de baja|dar de baja|devolu",
+        r"|rimbors|disdett|disdir|recesso",
+        r"|terugbetal|opzeg|annuleer|stopzet|geld terug)"
+    ))
+    .expect("static regex")
+});
+
+/// A sentence that sends the reader elsewhere ("for cancellations, please contact Bob"):
+/// autoresponders write these; a request does not.
+static REDIRECT_WORD: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(concat!(
+        r"\b(?:contact|reach|urgent|kontakt|wenden sie sich|dringend|contactez|joindre",
+        r"|contacte|contacta|urgente|contatt|urgenti|neem contact|spoed)"
+    ))
+    .expect("static regex")
+});
+
+/// Whether any sentence of `text` asks for a refund or cancellation, other than one that
+/// only says whom to contact.
+fn has_request(text: &str) -> bool {
+    normalized(text)
+        .split(['.', '!', '?', ';', '\n'])
+        .any(|s| REQUEST_WORD.is_match(s) && !REDIRECT_WORD.is_match(s))
+}
+
+/// The start of the new text where an autoresponder writes its notice: the first three
+/// non-empty lines, at most 400 characters.
+fn opening(text: &str) -> String {
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .take(3)
+        .collect();
+    let joined: String = lines.join(" ").chars().take(800).collect();
+    normalized(&joined).chars().take(400).collect()
+}
+
+/// An out-of-office or automated notice without any header marker: by its subject, or by
+/// its opening words when no sentence asks for a refund or cancellation.
+pub fn is_auto_reply_text(mail: &Inbound) -> bool {
+    match auto_reply_subject(&mail.subject) {
+        Some(true) => true,
+        Some(false) => !has_request(&mail.text),
+        None => AUTO_REPLY_OPENING.is_match(&opening(&mail.text)) && !has_request(&mail.text),
+    }
+}
+
+/// Subject prefixes of read receipts, in the seven languages ("Not read" is the receipt of a
+/// message deleted unread).
+const READ_SUBJECTS: [&str; 12] = [
+    "read",
+    "not read",
+    "gelesen",
+    "ungelesen",
+    "lu",
+    "non lu",
+    "leído",
+    "leido",
+    "lido",
+    "letto",
+    "gelezen",
+    "niet gelezen",
+];
+
+/// What a plain-text receipt says of our message.
+static READ_BODY: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(concat!(
+        r"\b(?:was read on|was deleted without being read|has been read|wurde am .{0,40}gelesen",
+        r"|wurde ungelesen gelöscht|a été lu|a été supprimé sans avoir été lu|fue leído|fue leido",
+        r"|foi lid[ao]|è stato letto|e stato letto|is gelezen op|werd gelezen op)"
+    ))
+    .expect("static regex")
+});
+
+/// A client's plain-text read receipt (Outlook sends these when it does not write RFC 8098
+/// notifications): a receipt subject and a text saying our message was read. Both are needed:
+/// "Read: my refund request" alone could be a person's.
+pub fn is_read_receipt_text(mail: &Inbound) -> bool {
+    let subject = normalized(&mail.subject);
+    let receipt_subject = subject
+        .split_once(':')
+        .is_some_and(|(prefix, _)| READ_SUBJECTS.contains(&prefix.trim()));
+    receipt_subject && READ_BODY.is_match(&normalized(&mail.text))
+}
+
+/// What challenge-response systems (BoxTrapper, SpamArrest, Mailblocks and their kind) write
+/// and a customer does not: named outright.
+static CHALLENGE_STRONG: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(concat!(
+        r"\b(?:boxtrapper|spam ?arrest|mailblocks|challenge[- ]response|sender verification request",
+        r"|(?:verify|prove|confirm) (?:that )?you(?: are|'re) (?:a )?(?:human|real person|not a (?:robot|spammer|machine))",
+        r"|approved senders? list|whitelist request|allowlist request",
+        r"|bestätigen sie,? dass sie (?:ein mensch|kein roboter)",
+        r"|confirmer que vous (?:êtes un humain|n'êtes pas un robot)",
+        r"|(?:confirmar|verificar) que (?:usted )?(?:es (?:humano|una persona)|no es un robot)",
+        r"|(?:confirmar|verificar) que (?:você )?(?:é humano|não é um robô)",
+        r"|(?:confermare|verificare) che (?:sei|è) (?:un essere umano|una persona)|non sei un robot",
+        r"|bevestig(?:en)? dat u (?:een mens|geen robot) bent)"
+    ))
+    .expect("static regex")
+});
+
+/// The three parts of a challenge described in other words: a spam filter or protection,
+/// a request to verify or confirm, and a link to click or a reply to send.
+static CHALLENGE_FILTER: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"\b(?:spam|anti-?spam|junk|spamschutz|spamfilter|protected by|geschützt durch|protégée? par|protegid[oa] por|protett[oa] da|beschermd door)")
+        .expect("static regex")
+});
+static CHALLENGE_VERIFY: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"\b(?:verif|confirm|bestätig|valid|authentif|bevestig|conferm)")
+        .expect("static regex")
+});
+static CHALLENGE_ACTION: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"\b(?:click|klick|cliqu|clic|haga clic|clique|fare clic|klik|follow the link|link below|reply to this|antworten sie|répondez|responda|rispondi|beantwoord)")
+        .expect("static regex")
+});
+
+/// A challenge-response message: a spam filter holding our mail until someone proves to be
+/// a person. Answering it would confirm our address to the filter and answer no customer.
+pub fn is_challenge(mail: &Inbound) -> bool {
+    // Cut before normalizing: the text may be a megabyte, the challenge is at its top.
+    let top: String = mail.text.chars().take(2400).collect();
+    let head: String = normalized(&top).chars().take(1200).collect();
+    let subject = normalized(&mail.subject);
+    if CHALLENGE_STRONG.is_match(&head) || CHALLENGE_STRONG.is_match(&subject) {
+        return true;
+    }
+    CHALLENGE_FILTER.is_match(&head)
+        && CHALLENGE_VERIFY.is_match(&head)
+        && CHALLENGE_ACTION.is_match(&head)
+        && !has_request(&mail.text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounce_subjects() {
+        for (subject, bounce) in [
+            ("Undelivered Mail Returned to Sender", true),
+            ("Delivery Status Notification (Failure)", true),
+            ("Mail delivery failed: returning message to sender", true),
+            ("Unzustellbar: Kündigung", true),
+            ("Non remis : Remboursement", true),
+            ("No se puede entregar: Reembolso", true),
+            ("Onbestelbaar: Opzeggen", true),
+            ("Re: Undelivered Mail Returned to Sender", false),
+            ("Refund for undelivered service", false),
+            ("Delivery of my invoice", false),
+        ] {
+            assert_eq!(is_bounce_subject(subject), bounce, "{subject}");
+        }
+    }
+
+    #[test]
+    fn auto_reply_subjects() {
+        for (subject, want) in [
+            (
+                "AUTO: Ann Lee is out of the office (returning 10/03/2026)",
+                Some(true),
+            ),
+            ("Auto: Re: Refund", Some(true)),
+            ("[Auto-Reply] Re: Refund", Some(true)),
+            ("Absence: Re: résiliation", Some(true)),
+            ("Ausência: Re: cancelamento", Some(true)),
+            ("Out of the office", Some(false)),
+            ("Out of office until Monday", Some(false)),
+            ("Abwesenheitsnotiz", Some(false)),
+            ("Automobile refund", None),
+            ("Absent-minded: please cancel", None),
+            ("Refund please", None),
+            ("Re: Out of office: refund", None),
+        ] {
+            assert_eq!(auto_reply_subject(subject), want, "{subject}");
+        }
+    }
+
+    #[test]
+    fn requests_beside_redirects() {
+        for (text, request) in [
+            (
+                "I'm out of office next week, so please cancel before then.",
+                true,
+            ),
+            (
+                "For cancellations please contact billing@customer.example.",
+                false,
+            ),
+            (
+                "Bei dringenden Kündigungen wenden Sie sich an Herrn Roth.",
+                false,
+            ),
+            (
+                "Ich bin bis 10.03. nicht im Büro. Bitte kündigen Sie mein Abo.",
+                true,
+            ),
+            ("I will read your message when I return.", false),
+        ] {
+            assert_eq!(has_request(text), request, "{text}");
+        }
+    }
+
+    fn mail(subject: &str, text: &str) -> Inbound {
+        Inbound {
+            message_id: "m@x".into(),
+            references: vec![],
+            received: "2026-03-03T10:00:00Z".parse().unwrap(),
+            from: crate::parse::Address {
+                name: None,
+                email: "ann@customer.example".into(),
+            },
+            reply_to: None,
+            recipients: vec![],
+            subject: subject.into(),
+            text: text.into(),
+            auto: Default::default(),
+            size: 100,
+        }
+    }
+
+    /// Out-of-office notices in the seven languages, and customers who only mention being
+    /// away, both ways.
+    #[test]
+    fn auto_reply_texts() {
+        for (subject, text, auto) in [
+            (
+                "Re: Refund",
+                "This is an automatic reply. I will be back on Monday.",
+                true,
+            ),
+            (
+                "Re: Refund",
+                "Thank you for your message.\nI'm currently out of the office and will return on 12 March.",
+                true,
+            ),
+            (
+                "Re: Refund",
+                "Hello,\nI am on annual leave until 12 March.\nFor urgent matters, contact pat@x.example.",
+                true,
+            ),
+            (
+                "AW: Erstattung",
+                "Dies ist eine automatische Antwort. Ich bin ab dem 12.03. wieder erreichbar.",
+                true,
+            ),
+            (
+                "AW: Kündigung",
+                "Ich bin vom 3. bis 12. März im Urlaub. Bei dringenden Kündigungen wenden Sie sich an Frau Roth.",
+                true,
+            ),
+            (
+                "RE: Résiliation",
+                "Ceci est une réponse automatique. Je suis en congés jusqu'au 12 mars.",
+                true,
+            ),
+            (
+                "RE: Reembolso",
+                "Este es un mensaje automático: estaré fuera de la oficina hasta el 12 de marzo.",
+                true,
+            ),
+            (
+                "RE: Reembolso",
+                "Estou fora do escritório até 12 de março.",
+                true,
+            ),
+            (
+                "R: Rimborso",
+                "Sono in ferie fino al 12 marzo. Per urgenze contattare il collega.",
+                true,
+            ),
+            (
+                "RE: Opzeggen",
+                "Dit is een automatisch antwoord. Ik ben met vakantie tot 12 maart.",
+                true,
+            ),
+            // People.
+            (
+                "Cancellation",
+                "Hi, I'm out of office next week, so please cancel before then.",
+                false,
+            ),
+            (
+                "Refund",
+                "I am on vacation and was charged again. Refund me please.",
+                false,
+            ),
+            (
+                "Kündigung",
+                "Ich bin ab Montag nicht im Büro, deshalb kündige ich jetzt.",
+                false,
+            ),
+            (
+                "Remboursement",
+                "Je suis absent depuis un mois et je veux être remboursé.",
+                false,
+            ),
+            (
+                "Reembolso",
+                "Estoy de vacaciones y quiero un reembolso del cargo.",
+                false,
+            ),
+            (
+                "Reembolso",
+                "Estou de férias e quero o reembolso da cobrança.",
+                false,
+            ),
+            (
+                "Disdetta",
+                "Sono in ferie, vorrei la disdetta dell'abbonamento.",
+                false,
+            ),
+            (
+                "Opzeggen",
+                "Ik ben afwezig volgende maand, graag mijn abonnement opzeggen.",
+                false,
+            ),
+            (
+                "Question",
+                "Hello, when I was out of the office last week the app stopped working.",
+                false,
+            ),
+            (
+                "Re: Refund",
+                "Thanks! Out of curiosity, is the office open on Sundays?",
+                false,
+            ),
+        ] {
+            assert_eq!(
+                is_auto_reply_text(&mail(subject, text)),
+                auto,
+                "{subject} | {text}"
+            );
+        }
+    }
+
+    #[test]
+    fn challenges() {
+        for (subject, text, challenge) in [
+            (
+                "Re: Refund",
+                "Please verify you are human by clicking the link below.",
+                true,
+            ),
+            (
+                "Verification",
+                "Your message was held by SpamArrest until you verify.",
+                true,
+            ),
+            (
+                "Re: Résiliation",
+                "Mon anti-spam retient votre message. Cliquez sur le lien pour le confirmer.",
+                true,
+            ),
+            (
+                "Re: Reembolso",
+                "Mi filtro antispam retuvo su mensaje. Haga clic en el enlace para confirmar.",
+                true,
+            ),
+            (
+                "Re: Opzeggen",
+                "Uw bericht is tegengehouden door mijn spamfilter. Klik op de link om te bevestigen.",
+                true,
+            ),
+            // People.
+            (
+                "Cancel",
+                "Your mails go to my spam folder. I clicked confirm but please cancel my plan.",
+                false,
+            ),
+            (
+                "Refund",
+                "I never confirmed this plan, click fraud? Refund me.",
+                false,
+            ),
+            (
+                "Help",
+                "How do I verify my email address? The link does nothing when I click.",
+                false,
+            ),
+        ] {
+            assert_eq!(
+                is_challenge(&mail(subject, text)),
+                challenge,
+                "{subject} | {text}"
+            );
+        }
+    }
+
+    /// Every subject prefix the issue names, as an autoresponder writes it before our subject.
+    #[test]
+    fn every_named_auto_reply_subject() {
+        for prefix in [
+            "AUTO:",
+            "Auto:",
+            "Automatic reply:",
+            "Autoreply:",
+            "Out of office:",
+            "Out of the office:",
+            "Abwesenheitsnotiz:",
+            "Automatische Antwort:",
+            "Réponse automatique :",
+            "Absence :",
+            "Respuesta automática:",
+            "Fuera de la oficina:",
+            "Resposta automática:",
+            "Ausência:",
+            "Risposta automatica:",
+            "Fuori sede:",
+            "Automatisch antwoord:",
+            "Afwezig:",
+        ] {
+            let subject = format!("{prefix} Re: Please refund me");
+            let m = mail(&subject, "Please refund my last charge.");
+            assert!(is_auto_reply_text(&m), "{subject}");
+        }
+    }
+}
