@@ -9,8 +9,8 @@
 //! few atomic increments. docs/monitoring.md lists every metric.
 
 use std::net::SocketAddr;
-use std::sync::LazyLock;
 use std::sync::atomic::AtomicU64;
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use jiff::Timestamp;
@@ -22,7 +22,7 @@ use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::{Registry, Unit};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::watch;
+use tokio::sync::{Semaphore, watch};
 use tracing::{debug, info, warn};
 
 use crate::store::{LedgerState, Outcome};
@@ -35,6 +35,9 @@ const LATENCY_BUCKETS: [f64; 14] = [
 
 /// A request line and headers larger than this are refused: the endpoint answers one path.
 const MAX_REQUEST_BYTES: usize = 8192;
+
+/// Connections answered at once; Prometheus opens one per scrape.
+const MAX_CONNECTIONS: usize = 16;
 
 /// How long a scraper may take to send its request.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
@@ -393,14 +396,22 @@ pub async fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
 
 /// Answers scrapes on `listener` until `stop` turns true.
 pub async fn serve(listener: TcpListener, mut stop: watch::Receiver<bool>) {
+    let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
     loop {
         tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, peer)) => {
+                    // A client that opens connections and sends nothing must not pile up
+                    // tasks: past the limit, new connections are closed at once.
+                    let Ok(slot) = slots.clone().try_acquire_owned() else {
+                        debug!(%peer, "Metrics connection refused: too many open.");
+                        continue;
+                    };
                     tokio::spawn(async move {
                         if let Err(e) = answer(stream).await {
                             debug!(%peer, err = %e, "Metrics request failed.");
                         }
+                        drop(slot);
                     });
                 }
                 Err(e) => {

@@ -135,7 +135,10 @@ fn the_report_of_a_demo_run_renders_in_chromium_with_its_charts() {
     assert!(dom.matches("<rect").count() > 10);
     assert!(dom.contains("no account"), "the no_account hand-off");
     // No error text, and no number that failed to compute (whole words: "NaN" in a label).
-    assert!(!dom.to_lowercase().contains("error"), "error text on the page");
+    assert!(
+        !dom.to_lowercase().contains("error"),
+        "error text on the page"
+    );
     for bad in ["NaN", "inf", "undefined", "panicked"] {
         let found = dom
             .split(|c: char| !c.is_ascii_alphanumeric())
