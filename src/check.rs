@@ -93,6 +93,10 @@ fn check_file(cfg: &Config, opts: &Options, file: &PathBuf) -> Result<Value, Str
                 "decision": Value::Null,
                 "reply": Value::Null,
             });
+            // The language any reply to this message is written in, and how it was chosen.
+            let language = crate::render::reply_language(&mailbox.policy, &inbound);
+            v["language"] = language.lang().code().into();
+            v["language_choice"] = serde_json::to_value(language).unwrap_or_default();
             match &plan.action {
                 Action::Skip(_) => v["action"] = "skip".into(),
                 Action::ToHuman { why, ack } => {

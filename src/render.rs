@@ -5,6 +5,10 @@
 //! values, so `{{ }}` in a subject is printed, not evaluated. Headers are built from the bare
 //! address and a subject with CR/LF removed (reliability-notes §2.4).
 
+mod rehearse;
+
+pub use rehearse::rehearse;
+
 use std::collections::BTreeMap;
 
 use jiff::Timestamp;
@@ -13,10 +17,11 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::accounts::Account;
+use crate::language::{self, Choice, Lang};
+use crate::localize::{self, clause_values, template_name};
 use crate::parse::Inbound;
-use crate::policy::calendar::Opening;
 use crate::policy::schema::Policy;
-use crate::policy::{Cancellation, Clause, Decision, DenyReason, Refund, Timing};
+use crate::policy::{Cancellation, Decision, DenyReason, Refund, Timing};
 
 /// The reply templates, `<stem>.txt.j2` files from one directory, parsed once at start.
 #[derive(Debug)]
@@ -87,13 +92,41 @@ impl Templates {
             .build()
             .expect("the default delimiters are valid");
         env.set_syntax(syntax);
+        localize::register(&mut env);
         env
     }
 
-    /// Whether a template with this stem was loaded.
-    pub fn has(&self, stem: &str) -> bool {
-        self.stems.iter().any(|s| s == stem)
+    /// Whether a template with this name (`stem`, or `de/stem` for another language) was
+    /// loaded.
+    pub fn has(&self, name: &str) -> bool {
+        self.stems.iter().any(|s| s == name)
     }
+
+    /// The languages with at least one template: English for the top directory, the others
+    /// for their subdirectories.
+    pub fn languages(&self) -> Vec<Lang> {
+        Lang::ALL
+            .into_iter()
+            .filter(|&l| match l {
+                Lang::En => self.stems.iter().any(|s| !s.contains('/')),
+                l => self
+                    .stems
+                    .iter()
+                    .any(|s| s.starts_with(&format!("{}/", l.code()))),
+            })
+            .collect()
+    }
+
+    /// Whether the template `stem` exists in `lang`.
+    pub fn has_in(&self, lang: Lang, stem: &str) -> bool {
+        self.has(&template_name(lang, stem))
+    }
+}
+
+/// The language a reply to `mail` is written in: the customer's, when it can be told from
+/// their own new text and the mailbox writes it; else the mailbox's default.
+pub fn reply_language(policy: &Policy, mail: &Inbound) -> Choice {
+    language::choose(&policy.voice.languages, &mail.subject, &mail.text)
 }
 
 /// The outcome name of a decision, which picks its template (policy `[replies]`).
@@ -126,16 +159,38 @@ pub fn render(
     account: &Account,
     from: &str,
 ) -> Result<Reply, RenderError> {
+    let lang = reply_language(policy, mail).lang();
+    render_in(templates, policy, decision, mail, account, from, lang)
+}
+
+fn render_in(
+    templates: &Templates,
+    policy: &Policy,
+    decision: &Decision,
+    mail: &Inbound,
+    account: &Account,
+    from: &str,
+    lang: Lang,
+) -> Result<Reply, RenderError> {
     let stem = &policy.replies[outcome(decision)];
     let ctx = context! {
+        lang => lang.code(),
         vendor => vendor_values(policy),
+        disclosure => localize::disclosure_values(policy, lang),
         customer => context! { name => account.name.clone(), email => mail.from.email.clone(), account_id => account.id.clone(), plan => account.plan.as_str() },
         request => decided_request_values(decision, mail),
-        refund => decision.refund.as_ref().map(refund_values),
-        cancellation => decision.cancellation.as_ref().map(cancellation_values),
+        refund => decision.refund.as_ref().map(|r| refund_values(policy, r, lang)),
+        cancellation => decision.cancellation.as_ref().map(|c| cancellation_values(policy, c, lang)),
         earlier => decision.repeats_zoned().map(|z| context! { received_on => z.date().to_string(), received_at => received_at(&z) }),
     };
-    finish(templates, policy, mail, stem, ctx, from)
+    finish(
+        templates,
+        policy,
+        mail,
+        &template_name(lang, stem),
+        ctx,
+        from,
+    )
 }
 
 /// Renders the acknowledgement sent when a message goes to people: it names when a person
@@ -150,18 +205,32 @@ pub fn render_ack(
     now: Timestamp,
     from: &str,
 ) -> Result<Reply, RenderError> {
-    let stem = &policy.replies["ack_human"];
-    let (open_now, when) = match policy.calendar.next_opening(now) {
-        Some(Opening::OpenNow { until }) => (true, Some(until.strftime("%H:%M").to_string())),
-        Some(Opening::Next(at)) => (false, Some(at.strftime("%A %-d %B %Y, %H:%M").to_string())),
-        None => (false, None),
-    };
+    let lang = reply_language(policy, mail).lang();
+    render_ack_in(templates, policy, mail, now, from, lang)
+}
+
+fn render_ack_in(
+    templates: &Templates,
+    policy: &Policy,
+    mail: &Inbound,
+    now: Timestamp,
+    from: &str,
+    lang: Lang,
+) -> Result<Reply, RenderError> {
+    let name = template_name(lang, &policy.replies["ack_human"]);
+    let (open_now, when) = localize::opening_values(policy.calendar.next_opening(now), lang)
+        .map_err(|e| RenderError {
+            template: name.clone(),
+            problem: e.to_string(),
+        })?;
     let ctx = context! {
+        lang => lang.code(),
         vendor => vendor_values(policy),
+        disclosure => localize::disclosure_values(policy, lang),
         request => request_values(policy, mail),
         opening => context! { open_now, when, time_zone => policy.calendar.zone_name.clone() },
     };
-    finish(templates, policy, mail, stem, ctx, from)
+    finish(templates, policy, mail, &name, ctx, from)
 }
 
 /// The stem of the template that asks an account's owner to confirm an unverified request
@@ -183,33 +252,65 @@ pub fn render_confirm(
     token: &str,
     from: &str,
 ) -> Result<Reply, RenderError> {
+    let lang = reply_language(policy, mail).lang();
+    render_confirm_in(templates, policy, mail, account, (to, token, from), lang)
+}
+
+fn render_confirm_in(
+    templates: &Templates,
+    policy: &Policy,
+    mail: &Inbound,
+    account: &Account,
+    (to, token, from): (&str, &str, &str),
+    lang: Lang,
+) -> Result<Reply, RenderError> {
+    let name = template_name(lang, CONFIRM_TEMPLATE);
     let fail = |problem: String| RenderError {
-        template: CONFIRM_TEMPLATE.to_string(),
+        template: name.clone(),
         problem,
     };
     let ctx = context! {
+        lang => lang.code(),
         vendor => vendor_values(policy),
+        disclosure => localize::disclosure_values(policy, lang),
         customer => context! { name => account.name.clone(), account_id => account.id.clone() },
         request => request_values(policy, mail),
         confirm => context! { valid_days => crate::confirm::VALID_DAYS },
     };
     let body = templates
         .env
-        .get_template(CONFIRM_TEMPLATE)
-        .and_then(|t| t.render(ctx))
+        .get_template(&name)
+        .and_then(|t| t.render(&ctx))
         .map_err(|e| fail(e.to_string()))?;
+    // The question's subject in the reply language, when the set has one; the token that
+    // recognises the answer stays the same in every language.
+    let subject_name = template_name(lang, CONFIRM_SUBJECT_TEMPLATE);
+    let subject = match templates.env.get_template(&subject_name) {
+        Ok(t) => {
+            let text = t.render(&ctx).map_err(|e| RenderError {
+                template: subject_name.clone(),
+                problem: e.to_string(),
+            })?;
+            format!("{} [confirm:{token}]", one_line(&text))
+        }
+        Err(_) => crate::confirm::subject(token),
+    };
     Ok(Reply {
         from_name: one_line(&policy.vendor.name),
         from: from.to_string(),
         to: to.to_string(),
-        subject: crate::confirm::subject(token),
+        subject,
         message_id: crate::confirm::message_id(token, from),
         in_reply_to: String::new(),
         references: Vec::new(),
-        template: CONFIRM_TEMPLATE.to_string(),
+        template: name,
         body,
     })
 }
+
+/// The stem of the one-line subject of the confirmation question, per language (optional:
+/// without it the English subject is used).
+pub const CONFIRM_SUBJECT_TEMPLATE: &str = "confirm_subject";
 
 fn finish(
     templates: &Templates,
@@ -287,11 +388,7 @@ fn vendor_values(policy: &Policy) -> minijinja::Value {
     }
 }
 
-fn clause_values(c: &Clause) -> minijinja::Value {
-    context! { id => c.id.clone(), title => c.title.clone(), quote => c.quote.clone() }
-}
-
-fn refund_values(r: &Refund) -> minijinja::Value {
+fn refund_values(policy: &Policy, r: &Refund, lang: Lang) -> minijinja::Value {
     let (amount, value, currency) = match r {
         Refund::Granted { amount, .. } => (
             Some(format!("{amount} {}", amount.currency())),
@@ -314,12 +411,12 @@ fn refund_values(r: &Refund) -> minijinja::Value {
         currency,
         window_closed_on,
         window_end => r.window_end().map(|d| d.to_string()),
-        clause => clause_values(r.clause()),
-        note => r.note(),
+        clause => clause_values(policy, r.clause(), lang),
+        note => r.note().map(|n| localize::note(policy, n, lang)),
     }
 }
 
-fn cancellation_values(c: &Cancellation) -> minijinja::Value {
+fn cancellation_values(policy: &Policy, c: &Cancellation, lang: Lang) -> minijinja::Value {
     let timing = match c.timing {
         Timing::AtOnce => "at_once",
         Timing::EndOfPeriod => "end_of_period",
@@ -334,8 +431,8 @@ fn cancellation_values(c: &Cancellation) -> minijinja::Value {
         late_for => c.late_for.map(|d| d.to_string()),
         notice_deadline => c.notice_deadline.map(|d| d.to_string()),
         account_state => c.account_state.as_str(),
-        clause => clause_values(&c.clause),
-        note => c.note.clone(),
+        clause => clause_values(policy, &c.clause, lang),
+        note => c.note.as_deref().map(|n| localize::note(policy, n, lang)),
     }
 }
 
@@ -376,152 +473,4 @@ fn one_line(text: &str) -> String {
         .filter(|w| !w.is_empty())
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// Renders every outcome's template of `policy` once with made-up values, so that a template
-/// naming a variable that does not exist is found by `config check` at start-up rather than
-/// on a customer's message.
-///
-/// # Errors
-/// Every outcome whose template fails, with the reason.
-pub fn rehearse(templates: &Templates, policy: &Policy) -> Result<(), Vec<RenderError>> {
-    use crate::accounts::{Account, PlanKind};
-    use crate::money::{Currency, Money};
-    use crate::parse::{Address, AutoHeaders};
-    use crate::policy::{AccountState, DenyReason};
-    use jiff::civil::date;
-
-    let currency = Currency::from_code("USD").expect("USD is known");
-    let clause = Clause {
-        id: "rehearsal".into(),
-        title: "Rehearsal".into(),
-        quote: "Rehearsal.".into(),
-    };
-    let account = Account {
-        id: "rehearsal".into(),
-        name: "Rehearsal".into(),
-        emails: vec!["rehearsal@example.com".into()],
-        plan: PlanKind::Monthly,
-        signed_up_on: date(2026, 1, 1),
-        paid: None,
-        currency,
-    };
-    let mail = Inbound {
-        message_id: "rehearsal@example.com".into(),
-        references: vec![],
-        received: Timestamp::UNIX_EPOCH,
-        from: Address {
-            name: None,
-            email: "rehearsal@example.com".into(),
-        },
-        reply_to: None,
-        recipients: vec![],
-        subject: "Rehearsal".into(),
-        text: String::new(),
-        auto: AutoHeaders::default(),
-        size: 0,
-    };
-    let note = Some("Note.".to_string());
-    let refunds = [
-        Refund::Granted {
-            amount: Money::from_minor(4900, currency),
-            window_end: Some(date(2026, 1, 31)),
-            clause: clause.clone(),
-            note: note.clone(),
-        },
-        Refund::Granted {
-            amount: Money::from_minor(4900, currency),
-            window_end: None,
-            clause: clause.clone(),
-            note: None,
-        },
-        Refund::Denied {
-            why: DenyReason::WindowClosed {
-                last_day: date(2026, 1, 31),
-            },
-            clause: clause.clone(),
-            note: None,
-        },
-        Refund::Denied {
-            why: DenyReason::NotRefundable,
-            clause: clause.clone(),
-            note: note.clone(),
-        },
-        Refund::NotApplicable {
-            clause: clause.clone(),
-            note: None,
-        },
-        Refund::PendingContact {
-            clause: clause.clone(),
-            note: note.clone(),
-        },
-    ];
-    let cancel = |timing, late: bool| Cancellation {
-        effective: date(2026, 3, 1),
-        charges_before_end: u32::from(late),
-        late_for: late.then(|| date(2026, 2, 1)),
-        notice_deadline: late.then(|| date(2026, 1, 2)),
-        account_state: AccountState::Cancelled,
-        timing,
-        charge_to_come: late.then(|| crate::policy::Charge {
-            on: date(2026, 2, 1),
-            amount: Money::from_minor(4900, currency),
-        }),
-        clause: clause.clone(),
-        note: if late { None } else { note.clone() },
-    };
-    let cancellations = [
-        cancel(Timing::AtOnce, false),
-        cancel(Timing::EndOfPeriod, false),
-        cancel(Timing::LateNotice, true),
-    ];
-    let received = Timestamp::UNIX_EPOCH.to_zoned(policy.calendar.zone.clone());
-    let decision =
-        |refund: Option<&Refund>, cancellation: Option<&Cancellation>, repeats| Decision {
-            received: received.clone(),
-            refund: refund.cloned(),
-            cancellation: cancellation.cloned(),
-            repeats,
-        };
-    let mut decisions = Vec::new();
-    for r in &refunds {
-        decisions.push(decision(Some(r), None, None));
-        for c in &cancellations {
-            decisions.push(decision(Some(r), Some(c), None));
-        }
-    }
-    for c in &cancellations {
-        decisions.push(decision(None, Some(c), None));
-        decisions.push(decision(None, Some(c), Some(received.timestamp())));
-    }
-    let from = "rehearsal@example.com";
-    let mut errors: Vec<RenderError> = Vec::new();
-    for d in &decisions {
-        if let Err(e) = render(templates, policy, d, &mail, &account, from)
-            && !errors.contains(&e)
-        {
-            errors.push(e);
-        }
-    }
-    if let Err(e) = render_ack(templates, policy, &mail, Timestamp::UNIX_EPOCH, from) {
-        errors.push(e);
-    }
-    if templates.has(CONFIRM_TEMPLATE)
-        && let Err(e) = render_confirm(
-            templates,
-            policy,
-            &mail,
-            &account,
-            "rehearsal@example.com",
-            "0123456789abcdef0123456789abcdef",
-            from,
-        )
-    {
-        errors.push(e);
-    }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(errors)
-    }
 }

@@ -16,6 +16,10 @@ const PURE: &[&str] = &[
     "src/policy/decision.rs",
     "src/policy/schema.rs",
     "src/render.rs",
+    "src/render/rehearse.rs",
+    "src/language.rs",
+    "src/locale.rs",
+    "src/localize.rs",
     "src/plan.rs",
     "src/confirm.rs",
 ];

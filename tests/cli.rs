@@ -570,3 +570,46 @@ fn refunds_above_the_limit_are_drafts_for_approval_not_sent() {
     let report = stdout(&run);
     assert_eq!(report.matches(" draft").count(), 2, "{report}");
 }
+
+#[test]
+fn a_german_request_gets_a_german_reply_with_german_dates_and_money() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cfg = demo_config(tmp.path());
+    let o = mailclerk(&[
+        "check",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--json",
+        "config/demo/notout/inbox/04-kuendigung-rueckerstattung-german-late-evening.eml",
+        "config/demo/notout/inbox/01-refund-within-guarantee.eml",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let lines: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let german = &lines[0];
+    assert_eq!(german["language"], "de", "{german}");
+    assert_eq!(german["language_choice"]["how"], "detected");
+    assert_eq!(german["reply"]["template"], "de/refund_and_cancel");
+    let body = german["reply"]["body"].as_str().unwrap();
+    // The decision's fields, as German writes them.
+    assert_eq!(german["decision"]["refund_amount"], "49.00");
+    assert_eq!(german["decision"]["cancellation_effective"], "2026-11-14");
+    for want in [
+        "Guten Tag Jürgen Weiß,",
+        "Ihre Erstattung über 49,00\u{a0}USD wurde genehmigt.",
+        "14. November 2026",
+        "Eingegangen am: 14. November 2026 um 22:40 Uhr (America/New_York)",
+        "Diese Antwort wurde automatisch",
+    ] {
+        assert!(body.contains(want), "{want:?} not in:\n{body}");
+    }
+    assert!(
+        !body.contains("2026-11-14"),
+        "no ISO dates in German:\n{body}"
+    );
+    let english = &lines[1];
+    assert_eq!(english["language"], "en", "{english}");
+    assert_eq!(english["reply"]["template"], "refund_granted");
+}

@@ -110,7 +110,7 @@ fn no_message_speaks_rust() {
 #[test]
 fn a_template_typo_is_found_at_start_up() {
     insta::assert_snapshot!(config_errors("tests/fixtures/config/bad/template-typo.toml"), @r#"
-tests/fixtures/config/bad/templates-typo/refund_granted.txt.j2: does not render for policy "notout": undefined value: `refund.amout` is undefined (in refund_granted:5)
+tests/fixtures/config/bad/templates-typo/refund_granted.txt.j2: does not render for policy "notout" (language en): undefined value: `refund.amout` is undefined (in refund_granted:5)
 1 error; nothing started.
 "#);
 }

@@ -13,6 +13,7 @@ mod daemon_history; // a customer writing twice gets consistent answers; refunds
 mod fixtures; // .eml fixtures under tests/fixtures/{parse,screen,classify} with sidecar expectations
 mod hostile; // hostile and broken mail through the whole daemon (tests/fixtures/hostile/manifest.toml)
 mod imap; // the IMAP client against the project's Dovecot (scripts/mailstack up)
+mod languages; // replies in seven languages: every template snapshot-tested, detection, languages off
 mod loops; // mail loops, floods, the breaker, mail from the vendor itself (on the mail stack)
 mod metrics; // the Prometheus endpoint scraped during a daemon run, checked by promtool; the alert rules
 mod oauth; // OAuth2 sign-in (XOAUTH2/OAUTHBEARER) against Dovecot passdb oauth2 and a local token endpoint

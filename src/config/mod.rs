@@ -6,6 +6,7 @@
 pub mod classify;
 pub mod error;
 pub mod guard;
+pub mod language;
 pub mod mail;
 pub mod metrics;
 pub mod oauth2;
@@ -135,6 +136,14 @@ struct RawMailbox {
     /// `people` (default) or `confirm`: see [`guard::RawGuard::unverified`].
     #[serde(default)]
     unverified: Option<String>,
+    /// Reply languages (codes); default: all seven.
+    #[serde(default)]
+    languages: Option<Vec<String>>,
+    /// The reply language when the customer's cannot be told or is not enabled; default "en".
+    #[serde(default)]
+    default_language: Option<String>,
+    #[serde(default)]
+    disclosure: Option<language::RawDisclosure>,
 }
 
 // `kind = "..."` names the variant: config::read takes a table's `kind` as its variant (serde's
@@ -219,8 +228,9 @@ impl Config {
         let mut mailboxes = Vec::new();
         for (i, m) in raw.mailbox.into_iter().enumerate() {
             let key = format!("mailbox[{i}]");
+            let langs = templates.languages();
             if let Some(mailbox) =
-                mailbox_from_raw(file, base, &raw.state_dir, &key, m, &mut errors)
+                mailbox_from_raw(file, base, &raw.state_dir, &key, m, &langs, &mut errors)
             {
                 if mailboxes
                     .iter()
@@ -239,31 +249,7 @@ impl Config {
             }
         }
         for m in mailboxes.iter().filter(|_| templates_loaded) {
-            for (outcome, stem) in &m.policy.replies {
-                if !templates.has(stem) {
-                    errors.push(ConfigError::new(
-                        &base.join(&raw.templates),
-                        format!("{stem}.txt.j2"),
-                        format!(
-                            "missing template for outcome {outcome:?} of policy {:?}",
-                            m.policy.id
-                        ),
-                    ));
-                }
-            }
-        }
-        for m in mailboxes.iter().filter(|_| templates_loaded) {
-            let stem = crate::render::CONFIRM_TEMPLATE;
-            if m.sender_rule.confirm && !templates.has(stem) {
-                errors.push(ConfigError::new(
-                    &base.join(&raw.templates),
-                    format!("{stem}.txt.j2"),
-                    format!(
-                        "missing template: mailbox {:?} has unverified = \"confirm\"",
-                        m.name
-                    ),
-                ));
-            }
+            language::missing_templates(&base.join(&raw.templates), &templates, m, &mut errors);
         }
         if errors.is_empty() {
             let dir = base.join(&raw.templates);
@@ -276,8 +262,9 @@ impl Config {
                         &dir.join(format!("{}.txt.j2", e.template)),
                         "",
                         format!(
-                            "does not render for policy {:?}: {}",
+                            "does not render for policy {:?} (language {}): {}",
                             m.policy.id,
+                            e.template.split_once('/').map_or("en", |(code, _)| code),
                             one_line(&e.problem)
                         ),
                     ));
@@ -338,6 +325,7 @@ fn mailbox_from_raw(
     state_dir: &Path,
     key: &str,
     m: RawMailbox,
+    template_langs: &[crate::language::Lang],
     errors: &mut Vec<ConfigError>,
 ) -> Option<Mailbox> {
     let before = errors.len();
@@ -388,6 +376,12 @@ fn mailbox_from_raw(
         unverified: m.unverified,
     }
     .resolve(file, key, errors);
+    let voice = language::RawVoice {
+        languages: m.languages,
+        default_language: m.default_language,
+        disclosure: m.disclosure,
+    }
+    .resolve(file, key, &address, template_langs, errors);
     // Empty when the key is missing or wrong (already reported); base itself is no policy.
     let policy = if m.policy.as_os_str().is_empty() {
         errors.push(ConfigError::new(
@@ -446,7 +440,8 @@ fn mailbox_from_raw(
     if errors.len() > before {
         return None;
     }
-    let policy = policy?;
+    let mut policy = policy?;
+    policy.voice = voice;
     if !policy.vendor.email.eq_ignore_ascii_case(&address)
         && !own_addresses.contains(&policy.vendor.email.to_lowercase())
     {
@@ -538,26 +533,17 @@ fn one_line(text: &str) -> String {
         .join(" ")
 }
 
-fn looks_like_address(a: &str) -> bool {
-    matches!(a.split_once('@'), Some((l, d)) if !l.is_empty() && d.contains('.') && !a.contains(char::is_whitespace))
-}
-
-/// Loads every `*.txt.j2` file in `dir` as a template named by its stem.
-///
-/// # Errors
-/// An unreadable directory or file, or a template that does not parse.
-pub fn load_templates(dir: &Path) -> Result<Templates, Vec<ConfigError>> {
-    let entries = std::fs::read_dir(dir).map_err(|e| {
-        vec![ConfigError::new(
-            dir,
-            "",
-            format!("cannot read the templates directory: {e}"),
-        )]
-    })?;
-    let mut files: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+fn read_template_dir(
+    dir: &Path,
+    prefix: &str,
+    sources: &mut std::collections::BTreeMap<String, String>,
+    errors: &mut Vec<ConfigError>,
+) -> std::io::Result<()> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .collect();
     files.sort();
-    let mut sources = std::collections::BTreeMap::new();
-    let mut errors = Vec::new();
     for path in files {
         let Some(stem) = path
             .file_name()
@@ -568,9 +554,48 @@ pub fn load_templates(dir: &Path) -> Result<Templates, Vec<ConfigError>> {
         };
         match std::fs::read_to_string(&path) {
             Ok(text) => {
-                sources.insert(stem.to_string(), text);
+                sources.insert(format!("{prefix}{stem}"), text);
             }
             Err(e) => errors.push(ConfigError::new(&path, "", format!("cannot read: {e}"))),
+        }
+    }
+    Ok(())
+}
+
+fn looks_like_address(a: &str) -> bool {
+    matches!(a.split_once('@'), Some((l, d)) if !l.is_empty() && d.contains('.') && !a.contains(char::is_whitespace))
+}
+
+/// Loads every `*.txt.j2` file in `dir` as a template named by its stem (the English set),
+/// and those in `dir/<language code>/` as `<code>/<stem>` (docs/languages.md).
+///
+/// # Errors
+/// An unreadable directory or file, or a template that does not parse.
+pub fn load_templates(dir: &Path) -> Result<Templates, Vec<ConfigError>> {
+    let mut sources = std::collections::BTreeMap::new();
+    let mut errors = Vec::new();
+    read_template_dir(dir, "", &mut sources, &mut errors).map_err(|e| {
+        vec![ConfigError::new(
+            dir,
+            "",
+            format!("cannot read the templates directory: {e}"),
+        )]
+    })?;
+    for lang in crate::language::Lang::ALL.iter().skip(1) {
+        let sub = dir.join(lang.code());
+        if sub.is_dir()
+            && let Err(e) = read_template_dir(
+                &sub,
+                &format!("{}/", lang.code()),
+                &mut sources,
+                &mut errors,
+            )
+        {
+            errors.push(ConfigError::new(
+                &sub,
+                "",
+                format!("cannot read the templates directory: {e}"),
+            ));
         }
     }
     match Templates::from_sources(sources) {

@@ -12,6 +12,7 @@ use super::calendar::{Calendar, OpeningHours, Weekdays};
 use super::decision::{AccountState, Clause};
 use crate::accounts::PlanKind;
 use crate::config::error::ConfigError;
+use crate::language::{Lang, Text, Voice};
 use crate::money::Money;
 
 /// A vendor's policy, validated: every clause reference resolves, every plan can be cancelled.
@@ -31,6 +32,15 @@ pub struct Policy {
     pub replies: BTreeMap<String, String>,
     /// Whether mail handed to people gets an acknowledgement naming the next opening time.
     pub acknowledge_handoff: bool,
+    /// Clause id → reply language → a translation of the clause's quote, shown beside the
+    /// vendor's own words (`[clauses.<id>.quote]` as a table).
+    pub quote_translations: BTreeMap<String, BTreeMap<Lang, String>>,
+    /// A note's own words → reply language → the note in that language (a note written as
+    /// a table, like a quote).
+    pub note_translations: BTreeMap<String, BTreeMap<Lang, String>>,
+    /// The reply languages and the automatic-reply disclosure: the defaults here, the
+    /// mailbox's settings once a mailbox loads the policy.
+    pub voice: Voice,
     /// Granted refunds above this (or in another currency) are prepared, not sent: a person
     /// approves them (`auto_refund_limit`).
     pub auto_refund_limit: Option<Money>,
@@ -234,7 +244,7 @@ struct RawTrial {
     account_state: AccountState,
     clause: String,
     #[serde(default)]
-    note: Option<String>,
+    note: Option<Text>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -242,7 +252,7 @@ struct RawTrial {
 struct RawRefund {
     otherwise_clause: String,
     #[serde(default)]
-    otherwise_note: Option<String>,
+    otherwise_note: Option<Text>,
     #[serde(default)]
     rule: Vec<RawRefundRule>,
 }
@@ -267,9 +277,9 @@ struct RawRefundRule {
     ends_subscription: EndsSubscription,
     clause: String,
     #[serde(default)]
-    note: Option<String>,
+    note: Option<Text>,
     #[serde(default)]
-    pending_note: Option<String>,
+    pending_note: Option<Text>,
 }
 
 fn all_plans() -> Vec<PlanKind> {
@@ -304,14 +314,15 @@ struct RawCancellationRule {
     account_state: AccountState,
     clause: String,
     #[serde(default)]
-    note: Option<String>,
+    note: Option<Text>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawClause {
     title: String,
-    quote: String,
+    /// The vendor's words; or a table of `original` and translations by language code.
+    quote: toml::Value,
 }
 
 impl Policy {
@@ -348,16 +359,27 @@ impl Policy {
     fn from_raw(path: &Path, id: String, raw: RawPolicy) -> Result<Policy, Vec<ConfigError>> {
         let mut errors = Vec::new();
         let err = |key: String, problem: String| ConfigError::new(path, key, problem);
+        let mut quote_translations = BTreeMap::new();
+        let mut notes = NoteTranslations::default();
         let clauses: BTreeMap<String, Clause> = raw
             .clauses
             .into_iter()
             .map(|(id, c)| {
+                let key = format!("clauses.{id}.quote");
+                let (quote, translations) = crate::language::quote_from_toml(c.quote)
+                    .unwrap_or_else(|(sub, problem)| {
+                        errors.push(err(format!("{key}{sub}"), problem));
+                        (String::new(), BTreeMap::new())
+                    });
+                if !translations.is_empty() {
+                    quote_translations.insert(id.clone(), translations);
+                }
                 (
                     id.clone(),
                     Clause {
                         id,
                         title: c.title,
-                        quote: c.quote,
+                        quote,
                     },
                 )
             })
@@ -396,7 +418,7 @@ impl Policy {
             days: t.days,
             account_state: t.account_state,
             clause: clause("trial.clause".into(), &t.clause, &mut errors),
-            note: t.note,
+            note: notes.keep(t.note),
         });
 
         let mut refund_rules = Vec::new();
@@ -424,8 +446,8 @@ impl Policy {
                 prior_contact_days: r.prior_contact_days,
                 ends_subscription: r.ends_subscription,
                 clause: clause(format!("{key}.clause"), &r.clause, &mut errors),
-                note: r.note,
-                pending_note: r.pending_note,
+                note: notes.keep(r.note),
+                pending_note: notes.keep(r.pending_note),
             });
         }
         let refund_otherwise = clause(
@@ -460,7 +482,7 @@ impl Policy {
                 notice,
                 account_state: r.account_state,
                 clause: clause(format!("{key}.clause"), &r.clause, &mut errors),
-                note: r.note,
+                note: notes.keep(r.note),
             });
         }
         for plan in [PlanKind::Monthly, PlanKind::Annual] {
@@ -513,10 +535,13 @@ impl Policy {
             trial,
             refund_rules,
             refund_otherwise,
-            refund_otherwise_note: raw.refund.otherwise_note,
+            refund_otherwise_note: notes.keep(raw.refund.otherwise_note),
+            note_translations: notes.0,
             cancellation_rules,
             replies,
             acknowledge_handoff: raw.handoff.acknowledge,
+            quote_translations,
+            voice: Voice::default(),
             auto_refund_limit,
         })
     }
@@ -607,4 +632,18 @@ fn weekdays(path: &Path, key: &str, names: &[String], errors: &mut Vec<ConfigErr
         days.insert(day);
     }
     days
+}
+
+/// The translations of the notes, gathered while the rules keep only the original words.
+#[derive(Default)]
+struct NoteTranslations(BTreeMap<String, BTreeMap<Lang, String>>);
+
+impl NoteTranslations {
+    fn keep(&mut self, note: Option<Text>) -> Option<String> {
+        let note = note?;
+        if !note.translations.is_empty() {
+            self.0.insert(note.original.clone(), note.translations);
+        }
+        Some(note.original)
+    }
 }
