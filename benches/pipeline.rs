@@ -126,6 +126,8 @@ fn benches(c: &mut Criterion) {
         policy: &mailbox.policy,
         from: &mailbox.address,
         classify: &s.cfg.classify,
+        model: &s.cfg.model,
+        auto_answer_threshold: mailbox.auto_answer_threshold,
         screen: &screen_rules,
         templates: &s.cfg.templates,
         sender_check: mailbox.sender_rule.check(),

@@ -12,7 +12,11 @@
 //! answers `Unsure` whenever the evidence is weak or conflicting, and both `Unsure` and
 //! `Other` go to people.
 
+pub mod decide;
+pub mod features;
+pub mod model;
 mod prefilter;
+pub mod train;
 
 use std::sync::{Arc, OnceLock};
 
@@ -22,6 +26,8 @@ use crate::parse::Inbound;
 use prefilter::Prefilter;
 
 pub use crate::pattern::Pattern;
+pub use decide::{Learned, Reason, Weighed};
+pub use model::Model;
 pub use prefilter::parser as pattern_parser;
 
 /// What the customer asks for.
@@ -31,6 +37,12 @@ pub enum Intent {
     Refund,
     Cancellation,
     Both,
+    /// Asks when or whether a refund already asked for arrives: people answer it.
+    RefundStatus,
+    /// Asks what the refund or cancellation policy says: people answer it.
+    PolicyQuestion,
+    /// Invokes the EU right of withdrawal: people answer it.
+    Withdrawal,
     /// Not a refund or cancellation request: people answer it.
     Other,
     /// Weak or conflicting signals: people answer it.
@@ -44,6 +56,9 @@ impl Intent {
             Intent::Refund => "refund",
             Intent::Cancellation => "cancellation",
             Intent::Both => "both",
+            Intent::RefundStatus => "refund_status",
+            Intent::PolicyQuestion => "policy_question",
+            Intent::Withdrawal => "withdrawal",
             Intent::Other => "other",
             Intent::Unsure => "unsure",
         }
@@ -197,9 +212,16 @@ pub struct Classified {
     pub confidence: f32,
     /// Subject first, then body, each in text order.
     pub evidence: Vec<Evidence>,
+    /// The learned model's part, when it took part.
+    pub learned: Option<Learned>,
 }
 
 impl Classified {
+    /// Why a request goes to people although it is one (`billing_error`).
+    pub fn reason(&self) -> Option<Reason> {
+        self.learned.as_ref().and_then(|l| l.reason)
+    }
+
     /// The phrases of the evidence, in order (for tests and logs).
     pub fn phrases(&self) -> Vec<&str> {
         self.evidence.iter().map(|e| e.phrase.as_str()).collect()
@@ -411,6 +433,7 @@ fn decide(rules: &ClassifyRules, hits: Vec<Hit>) -> Classified {
         intent,
         confidence: (confidence * 100.0).round() / 100.0,
         evidence: evidence(rules, hits),
+        learned: None,
     }
 }
 

@@ -1,5 +1,5 @@
 //! The command line: `run`, `check`, `config check`, `accounts import`, `policy test`,
-//! `auth login`, `report`.
+//! `auth login`, `classifier train | eval | add-example`, `report`.
 
 use std::path::PathBuf;
 
@@ -99,6 +99,64 @@ pub enum Command {
         /// Where the copies go, as `<mailbox>.sqlite` (replacing older copies there).
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
+    },
+    /// The learned classifier: train it, measure it, teach it (docs/classifier.md).
+    Classifier {
+        #[command(subcommand)]
+        command: ClassifierCommand,
+    },
+}
+
+/// `mailclerk classifier ...`
+#[derive(Debug, Subcommand)]
+pub enum ClassifierCommand {
+    /// Train the model on every *.jsonl file of a directory, deterministically.
+    Train {
+        #[arg(long, value_name = "DIR", default_value = crate::learn::DEFAULT_DATA)]
+        data: PathBuf,
+        #[arg(long, value_name = "FILE", default_value = crate::learn::DEFAULT_MODEL)]
+        out: PathBuf,
+        #[arg(long, value_name = "N", default_value_t = crate::classify::train::Settings::DEFAULT.seed)]
+        seed: u64,
+    },
+    /// Score labelled messages: per class, per language, confusion matrix, reliability curve
+    /// and what each threshold costs.
+    Eval {
+        #[arg(required = true, value_name = "FILE.jsonl")]
+        files: Vec<PathBuf>,
+        /// A model file; default: the built-in model.
+        #[arg(long, value_name = "FILE")]
+        model: Option<PathBuf>,
+        /// Cross-validate on the files (K folds) instead of using a trained model.
+        #[arg(long, value_name = "K")]
+        cv: Option<usize>,
+        /// With --cv: also compare the alternative models and combinations.
+        #[arg(long)]
+        compare: bool,
+        #[arg(long, value_name = "P", default_value_t = crate::classify::decide::DEFAULT_THRESHOLD)]
+        threshold: f32,
+        #[arg(long, value_name = "N", default_value_t = crate::classify::train::Settings::DEFAULT.seed)]
+        seed: u64,
+    },
+    /// Append a message, labelled, to the vendor's training file (then retrain).
+    AddExample {
+        #[arg(value_name = "FILE.eml")]
+        message: PathBuf,
+        /// refund, cancellation, both, refund_status, policy_question, withdrawal or other.
+        #[arg(long)]
+        label: String,
+        /// billing_error (with refund or both).
+        #[arg(long)]
+        reason: Option<String>,
+        /// The message's language (en, de, es, fr, pt, it, nl, ...).
+        #[arg(long, default_value = "und")]
+        lang: String,
+        #[arg(
+            long,
+            value_name = "FILE",
+            default_value = "config/classifier/train/vendor.jsonl"
+        )]
+        to: PathBuf,
     },
 }
 

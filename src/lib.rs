@@ -35,6 +35,7 @@ pub mod daemon;
 pub mod fault;
 pub mod intake;
 pub mod language;
+pub mod learn;
 pub mod locale;
 pub mod localize;
 pub mod metrics;

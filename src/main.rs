@@ -5,7 +5,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use mailclerk::cli::{
-    AccountsCommand, AuthCommand, Cli, Command, ConfigCommand, LogFormat, PolicyCommand,
+    AccountsCommand, AuthCommand, ClassifierCommand, Cli, Command, ConfigCommand, LogFormat,
+    PolicyCommand,
 };
 use mailclerk::config::Config;
 use mailclerk::{check, run, scenario};
@@ -32,6 +33,7 @@ fn main() -> ExitCode {
             .init(),
     }
     match cli.command {
+        Command::Classifier { command } => classifier(command),
         Command::Policy {
             command: PolicyCommand::Test { policies, files },
         } => policy_test(&policies, &files),
@@ -160,6 +162,64 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+fn classifier(command: ClassifierCommand) -> ExitCode {
+    let result = match command {
+        ClassifierCommand::Train { data, out, seed } => {
+            mailclerk::learn::train_command(&data, &out, seed)
+        }
+        ClassifierCommand::Eval {
+            files,
+            model,
+            cv,
+            compare,
+            threshold,
+            seed,
+        } => mailclerk::learn::eval_command(
+            &files,
+            &mailclerk::learn::EvalOptions {
+                model,
+                cv,
+                threshold,
+                compare,
+                seed,
+                settings: tuning(seed),
+            },
+        ),
+        ClassifierCommand::AddExample {
+            message,
+            label,
+            reason,
+            lang,
+            to,
+        } => mailclerk::learn::add_example(&message, &label, reason.as_deref(), &lang, &to),
+    };
+    match result {
+        Ok(report) => {
+            println!("{}", report.trim_end());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(EX_DATAERR)
+        }
+    }
+}
+
+/// `MAILCLERK_TUNE="epochs rate l2"`: train with other settings in `classifier eval --cv`
+/// (how the shipped settings were chosen, docs/classifier.md).
+fn tuning(seed: u64) -> Option<mailclerk::classify::train::Settings> {
+    let v = std::env::var("MAILCLERK_TUNE").ok()?;
+    let mut it = v.split_whitespace();
+    let d = mailclerk::classify::train::Settings::DEFAULT;
+    Some(mailclerk::classify::train::Settings {
+        epochs: it.next()?.parse().ok()?,
+        rate: it.next()?.parse().ok()?,
+        l2: it.next()?.parse().ok()?,
+        seed,
+        ..d
+    })
 }
 
 fn policy_test(policies: &std::path::Path, files: &[std::path::PathBuf]) -> ExitCode {

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 
 use crate::accounts::{AccountMatch, Mismatch, normalize_address};
 use crate::budget::{Exceeded, RecentReplies, ReplyBudget};
-use crate::classify::{self, Classified, ClassifyRules, Intent};
+use crate::classify::{self, Classified, ClassifyRules, Intent, Model, Reason};
 use crate::confirm::{self, Ask, Lookup, Pending, Rejected};
 use crate::parse::{AutoHeaders, Inbound};
 use crate::policy::schema::Policy;
@@ -37,6 +37,10 @@ pub struct Rules<'a> {
     /// The mailbox's own address: every mail we write is From it.
     pub from: &'a str,
     pub classify: &'a ClassifyRules,
+    /// The learned classifier, guarded by `classify`.
+    pub model: &'a Model,
+    /// The mailbox's `auto_answer_threshold`.
+    pub auto_answer_threshold: f32,
     pub screen: &'a ScreenRules,
     pub templates: &'a Templates,
     /// Whose `Authentication-Results` to read, and whether a sender must pass them before an
@@ -100,6 +104,8 @@ pub enum Action {
 pub enum Why {
     #[error("not a refund or cancellation request ({})", .0.as_str())]
     NotARequest(Intent),
+    #[error("a {} request that people must check ({})", .0.as_str(), .1.as_str())]
+    Reason(Intent, Reason),
     #[error("no account has the sender's address")]
     NoAccount,
     #[error("several accounts have the sender's address: {}", .0.join(", "))]
@@ -128,7 +134,12 @@ impl Why {
     /// A short stable name for the ledger and `check --json`.
     pub fn code(&self) -> &'static str {
         match self {
+            Why::NotARequest(Intent::Unsure) => "unsure",
+            Why::NotARequest(Intent::RefundStatus) => "refund_status",
+            Why::NotARequest(Intent::PolicyQuestion) => "policy_question",
+            Why::NotARequest(Intent::Withdrawal) => "withdrawal",
             Why::NotARequest(_) => "not_a_request",
+            Why::Reason(_, Reason::BillingError) => "billing_error",
             Why::NoAccount => "no_account",
             Why::SeveralAccounts(_) => "several_accounts",
             Why::AccountMismatch(_) => "account_mismatch",
@@ -188,6 +199,17 @@ fn skip(screened: Screen, reason: SkipReason) -> Plan {
     }
 }
 
+/// The model's reading guarded by the rules, at the mailbox's threshold.
+fn classified(mail: &Inbound, rules: &Rules<'_>) -> Classified {
+    classify::decide::classify(
+        mail,
+        rules.classify,
+        rules.model,
+        rules.auto_answer_threshold,
+        &classify::decide::Options::DEFAULT,
+    )
+}
+
 /// Plans the handling of one message.
 pub fn plan(mail: &Inbound, facts: &Facts, rules: &Rules<'_>, now: Timestamp) -> Plan {
     let screened = screen::screen(mail, rules.screen);
@@ -220,7 +242,7 @@ pub fn plan(mail: &Inbound, facts: &Facts, rules: &Rules<'_>, now: Timestamp) ->
             };
             return Plan {
                 screen: screened,
-                classified: Some(classify::classify(mail, rules.classify)),
+                classified: Some(classified(mail, rules)),
                 account: None,
                 sender,
                 action: within_budget(action, rules.budget, &facts.recent),
@@ -229,7 +251,7 @@ pub fn plan(mail: &Inbound, facts: &Facts, rules: &Rules<'_>, now: Timestamp) ->
         }
     };
     let mail = mail.as_ref();
-    let classified = classify::classify(mail, rules.classify);
+    let classified = classified(mail, rules);
     let intent = classified.intent;
     let to_human = |why: Why| Action::ToHuman {
         why,
@@ -253,6 +275,8 @@ pub fn plan(mail: &Inbound, facts: &Facts, rules: &Rules<'_>, now: Timestamp) ->
     };
     let action = if !intent.wants_refund() && !intent.wants_cancellation() {
         to_human(Why::NotARequest(intent))
+    } else if let Some(reason) = classified.reason() {
+        to_human(Why::Reason(intent, reason))
     } else {
         match &facts.account {
             AccountMatch::None => to_human(Why::NoAccount),
@@ -410,6 +434,7 @@ fn confirmation_reply(
             intent: pending.intent,
             confidence: 1.0,
             evidence: Vec::new(),
+            learned: None,
         }),
         account: Some(facts.account.clone()),
         sender,

@@ -264,6 +264,8 @@ pub fn examine_parsed(
         policy: &mailbox.policy,
         from: &mailbox.address,
         classify: &cfg.classify,
+        model: &cfg.model,
+        auto_answer_threshold: mailbox.auto_answer_threshold,
         screen: &screen,
         templates: &cfg.templates,
         sender_check: mailbox.sender_rule.check(),

@@ -1,12 +1,13 @@
-//! The classifier's decisions, pinned: every message of the labelled corpora
+//! The classifier's decisions (the learned model guarded by the phrase rules, at the default
+//! threshold, and the rules' own reading and evidence), pinned: every message of the labelled corpora
 //! (../shared/corpus/*.jsonl when present, bench/*.jsonl), the demo inboxes, every
 //! tests/fixtures .eml, a few hundred messages of the benchmark corpus (bench/corpus.rs) and a
 //! list of awkward Unicode texts are parsed and classified, and intent, confidence and the whole
 //! evidence list must equal tests/golden/classify/<set>.jsonl byte for byte.
 //!
-//! The golden files were written by the classifier as it was before its speed work, so any
-//! change of a decision, a phrase or an offset shows here. A deliberate change of the rules
-//! rewrites them: `MAILCLERK_UPDATE_GOLDEN=1 cargo test --test integration classify_golden`,
+//! The rules' part was written by the classifier as it was before its speed work, so any
+//! change of a decision, a phrase or an offset shows here; the learned part changes with every
+//! retrained model. A deliberate change of the rules or the model rewrites them: `MAILCLERK_UPDATE_GOLDEN=1 cargo test --test integration classify_golden`,
 //! then read the diff.
 
 #[path = "../bench/corpus.rs"]
@@ -32,7 +33,18 @@ fn now() -> Timestamp {
 /// One line of a golden file: what the classifier made of one message. The text's hash pins
 /// what parsing handed over, so that a change of parsing shows as such.
 fn line(id: &str, mail: &Inbound, rules: &ClassifyRules) -> String {
-    let got = classify::classify(mail, rules);
+    let by_rules = classify::classify(mail, rules);
+    let got = classify::decide::classify(
+        mail,
+        rules,
+        &mailclerk::config::classifier::builtin(),
+        classify::decide::DEFAULT_THRESHOLD,
+        &classify::decide::Options::DEFAULT,
+    );
+    assert_eq!(
+        got.evidence, by_rules.evidence,
+        "{id}: the rules' evidence is kept"
+    );
     let digest = Sha256::digest(format!("{}\n{}", mail.subject, mail.text).as_bytes());
     let mut sha = String::new();
     for b in &digest[..8] {
@@ -43,7 +55,9 @@ fn line(id: &str, mail: &Inbound, rules: &ClassifyRules) -> String {
         "intent": got.intent.as_str(),
         "confidence": got.confidence,
         "text": sha,
+        "rules": { "intent": by_rules.intent.as_str(), "confidence": by_rules.confidence },
         "evidence": got.evidence,
+        "learned": got.learned,
     })
     .to_string()
 }

@@ -3,6 +3,7 @@
 mod architecture; // the pure core does no I/O: greps the stage files
 mod backup; // `mailclerk backup`: consistent copies while another connection writes
 mod budget; // the per-sender reply budget and the hourly breaker, through `mailclerk run`
+mod classifier; // the shipped model is what training makes of the committed data; config keys; add-example
 mod classify_golden; // the classifier's decisions on every corpus, against tests/golden/classify
 mod cli; // the binary as a user runs it: exit statuses, reports, the demo twice
 mod config; // bad configuration and policy files: every error named by file, key and expectation

@@ -3,6 +3,7 @@
 //! Two levels, as everywhere in mailclerk: raw serde structs that reject unknown keys, then a
 //! validated [`Config`]. Every mistake found is collected, so one `config check` lists them all.
 
+pub mod classifier;
 pub mod classify;
 pub mod error;
 pub mod guard;
@@ -17,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::classify::ClassifyRules;
+use crate::classify::{ClassifyRules, Model};
 use crate::policy::schema::Policy;
 use crate::render::Templates;
 pub use error::{ConfigError, ConfigErrors};
@@ -30,6 +31,8 @@ pub struct Config {
     pub file: PathBuf,
     pub templates: Templates,
     pub classify: ClassifyRules,
+    /// The learned classifier (the `classifier` key, or the built-in model).
+    pub model: std::sync::Arc<Model>,
     /// Messages above this size go to people unread.
     pub max_message_bytes: usize,
     pub mailboxes: Vec<Mailbox>,
@@ -65,6 +68,8 @@ pub struct Mailbox {
     pub budget: crate::budget::ReplyBudget,
     /// OAuth2 sign-in, for a source or outbox with `auth = "xoauth2"`.
     pub oauth2: Option<oauth2::OAuth2>,
+    /// A request is answered automatically only at or above this calibrated probability.
+    pub auto_answer_threshold: f32,
 }
 
 /// Where a mailbox's mail comes from.
@@ -96,6 +101,9 @@ struct RawConfig {
     classify: Option<classify::RawClassify>,
     #[serde(default)]
     metrics: Option<metrics::RawMetrics>,
+    /// The learned classifier's model file; the built-in model when absent.
+    #[serde(default)]
+    classifier: Option<PathBuf>,
     mailbox: Vec<RawMailbox>,
 }
 
@@ -144,6 +152,9 @@ struct RawMailbox {
     default_language: Option<String>,
     #[serde(default)]
     disclosure: Option<language::RawDisclosure>,
+    /// The calibrated probability a request needs for an automatic answer.
+    #[serde(default)]
+    auto_answer_threshold: Option<f32>,
 }
 
 // `kind = "..."` names the variant: config::read takes a table's `kind` as its variant (serde's
@@ -209,6 +220,7 @@ impl Config {
             .metrics
             .as_ref()
             .and_then(|m| m.resolve(file, &mut errors));
+        let model = classifier::load(file, base, raw.classifier.as_deref(), &mut errors);
         let max_message_bytes = raw.max_message_bytes.unwrap_or(DEFAULT_MAX_MESSAGE_BYTES);
         if max_message_bytes < 1024 {
             errors.push(ConfigError::new(
@@ -283,6 +295,7 @@ impl Config {
             file: file.to_path_buf(),
             templates,
             classify,
+            model,
             max_message_bytes,
             mailboxes,
             notes,
@@ -437,6 +450,12 @@ fn mailbox_from_raw(
     let oauth2 = oauth2_from_raw(
         file, base, state_dir, key, &m.name, m.oauth2, &source, &outbox, errors,
     );
+    let auto_answer_threshold = classifier::threshold(
+        file,
+        &format!("{key}.auto_answer_threshold"),
+        m.auto_answer_threshold,
+        errors,
+    );
     if errors.len() > before {
         return None;
     }
@@ -461,6 +480,7 @@ fn mailbox_from_raw(
         sender_rule,
         budget,
         oauth2,
+        auto_answer_threshold,
     })
 }
 

@@ -107,6 +107,9 @@ name = "desk"
 address = "{support}"
 policy = "{policy}"
 accounts_csv = "accounts.csv"
+# These tests are about delivery, not classification: a plain request must be answered, whatever
+# the shipped model's calibration (docs/classifier.md has the classifier's own figures).
+auto_answer_threshold = 0.5
 {mailbox_extra}
 
 [mailbox.source]

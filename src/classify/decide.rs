@@ -1,0 +1,334 @@
+//! The learned model and the phrase rules together: the model reads the whole new text and
+//! each of its sentences (acts), the rules guard it (a negation, question, other object or
+//! the opposite request they find vetoes an automatic answer), and an answer is automatic only
+//! at or above the mailbox's threshold of calibrated probability. Pure.
+
+use serde::Serialize;
+
+use super::model::{Class, Model, Prediction};
+use super::{Classified, ClassifyRules, Intent, Role};
+use crate::parse::Inbound;
+
+/// Why a refund request goes to people although it is one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    /// A double, wrong or unauthorised charge: people check the billing, never a policy denial.
+    BillingError,
+}
+
+impl Reason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::BillingError => "billing_error",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Reason> {
+        (s.trim() == "billing_error").then_some(Reason::BillingError)
+    }
+}
+
+/// What the model added to a decision, for `check --json` and the ledger's logs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Learned {
+    /// The model's reading (after the sentence acts), even when it was held back.
+    pub reading: Intent,
+    /// Its calibrated probability.
+    pub probability: f32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Reason>,
+    /// The rule evidence that vetoed an automatic answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub veto: Option<String>,
+    /// The words and word pairs that weighed most for the reading.
+    pub weighed: Vec<Weighed>,
+}
+
+/// One feature and how much it weighed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Weighed {
+    pub feature: String,
+    pub weight: f64,
+}
+
+/// How sentences count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Acts {
+    /// The whole text only.
+    Whole,
+    /// The whole text, and `both` when one sentence asks for a refund and another for a
+    /// cancellation.
+    Sentences,
+}
+
+/// How the rules guard the model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Veto {
+    /// They do not.
+    None,
+    /// Rule evidence for a request cancelled by a negation, question, hypothetical or other
+    /// object, or a different request found by the rules, holds an automatic answer back.
+    Conflict,
+    /// Only an intent the rules find too is answered.
+    Agree,
+}
+
+/// How the two are combined (chosen by cross-validation, docs/classifier.md).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Options {
+    pub acts: Acts,
+    pub veto: Veto,
+    /// A sentence counts as a request act at this probability.
+    pub act_probability: f32,
+    /// A refund request is a billing error at this probability.
+    pub billing_probability: f32,
+}
+
+impl Options {
+    pub const DEFAULT: Options = Options {
+        acts: Acts::Sentences,
+        veto: Veto::Conflict,
+        act_probability: 0.6,
+        billing_probability: 0.5,
+    };
+}
+
+/// The default `auto_answer_threshold` of a mailbox (chosen by cross-validation).
+pub const DEFAULT_THRESHOLD: f32 = 0.8;
+const WEIGHED: usize = 6;
+
+impl From<Class> for Intent {
+    fn from(c: Class) -> Intent {
+        match c {
+            Class::Refund => Intent::Refund,
+            Class::Cancellation => Intent::Cancellation,
+            Class::Both => Intent::Both,
+            Class::RefundStatus => Intent::RefundStatus,
+            Class::PolicyQuestion => Intent::PolicyQuestion,
+            Class::Withdrawal => Intent::Withdrawal,
+            Class::Other => Intent::Other,
+        }
+    }
+}
+
+/// The text the model reads: the subject when it is the customer's own, then the new text.
+pub fn model_text(mail: &Inbound) -> String {
+    let subject = super::new_subject(&mail.subject, &mail.text);
+    let text = super::clip(&mail.text, super::MAX_TEXT_BYTES);
+    if subject.trim().is_empty() {
+        text.to_string()
+    } else {
+        format!("{subject}\n\n{text}")
+    }
+}
+
+/// The model's probabilities for a text, after its sentence acts: when one sentence asks for
+/// a refund and another for a cancellation, `both` is at least as probable as the weaker act
+/// (and as all requests together).
+pub fn read(model: &Model, text: &str, opts: &Options) -> Prediction {
+    read_with(&|t: &str| model.predict(t), text, opts)
+}
+
+/// [`read`] with any scorer (cross-validation compares others).
+pub fn read_with(predict: &dyn Fn(&str) -> Prediction, text: &str, opts: &Options) -> Prediction {
+    let mut whole = predict(text);
+    let requests =
+        whole.prob(Class::Refund) + whole.prob(Class::Cancellation) + whole.prob(Class::Both);
+    if opts.acts == Acts::Whole || requests < 0.5 {
+        return whole;
+    }
+    let mut refund: f32 = 0.0;
+    let mut cancel: f32 = 0.0;
+    for (s, e) in super::sentences(text) {
+        let sentence = &text[s..e];
+        if !sentence.chars().any(char::is_alphabetic) {
+            continue;
+        }
+        match predict(sentence).best() {
+            (Class::Refund, q) => refund = refund.max(q),
+            (Class::Cancellation, q) => cancel = cancel.max(q),
+            (Class::Both, q) => {
+                refund = refund.max(q);
+                cancel = cancel.max(q);
+            }
+            _ => {}
+        }
+    }
+    if refund >= opts.act_probability && cancel >= opts.act_probability {
+        let both = &mut whole.probs[Class::Both.index()];
+        *both = both.max(refund.min(cancel).min(requests));
+    }
+    whole
+}
+
+/// The three requests, each with its combined probability (the model's, the rules' agreement
+/// and veto, through the model's fitted stack) and its veto.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scored {
+    pub requests: [(Class, f32, Option<String>); 3],
+    /// The most probable non-request class and the model's probability of it.
+    pub other: (Class, f32),
+    pub billing_error: f32,
+}
+
+impl Scored {
+    /// The strongest request (the first of equals).
+    pub fn best_request(&self) -> &(Class, f32, Option<String>) {
+        let mut best = &self.requests[0];
+        for r in &self.requests[1..] {
+            if r.1 > best.1 {
+                best = r;
+            }
+        }
+        best
+    }
+
+    /// The reading and its probability: the strongest request when it is at least even, else
+    /// the likeliest other class.
+    pub fn reading(&self) -> (Class, f32) {
+        let (c, p, _) = self.best_request();
+        if *p >= 0.5 { (*c, *p) } else { self.other }
+    }
+}
+
+/// The stack's inputs for request `class`: the model's logit, the rules' agreement, the
+/// rules' veto.
+pub fn stack_inputs(p: &Prediction, class: Class, by_rules: &Classified) -> [f32; 3] {
+    let q = p.prob(class).clamp(1e-4, 1.0 - 1e-4);
+    let agree = by_rules.intent == Intent::from(class);
+    let vetoed = veto(by_rules, Intent::from(class), Veto::Conflict).is_some();
+    [
+        (q / (1.0 - q)).ln(),
+        f32::from(u8::from(agree)),
+        f32::from(u8::from(vetoed)),
+    ]
+}
+
+/// Scores the requests of a prediction against the rules' reading.
+pub fn score(p: &Prediction, by_rules: &Classified, stack: &[f32; 4], opts: &Options) -> Scored {
+    let request = |class: Class| {
+        let x = stack_inputs(p, class, by_rules);
+        let z = stack[0] * x[0] + stack[1] * x[1] + stack[2] * x[2] + stack[3];
+        let prob = 1.0 / (1.0 + (-z).exp());
+        (class, prob, veto(by_rules, Intent::from(class), opts.veto))
+    };
+    let mut other = (Class::Other, f32::MIN);
+    for c in Class::ALL.into_iter().filter(|c| !c.is_request()) {
+        if p.prob(c) > other.1 {
+            other = (c, p.prob(c));
+        }
+    }
+    Scored {
+        requests: [
+            request(Class::Refund),
+            request(Class::Cancellation),
+            request(Class::Both),
+        ],
+        other,
+        billing_error: p.billing_error,
+    }
+}
+
+/// Classifies `mail` with the model, guarded by the rules, at `threshold`.
+pub fn classify(
+    mail: &Inbound,
+    rules: &ClassifyRules,
+    model: &Model,
+    threshold: f32,
+    opts: &Options,
+) -> Classified {
+    let by_rules = super::classify(mail, rules);
+    let text = model_text(mail);
+    if !text.chars().any(char::is_alphanumeric) {
+        // No words at all (an attachment only, an undecodable body): nothing is asked, and
+        // the model's near-uniform guess would only say `unsure`.
+        return by_rules;
+    }
+    let scored = score(&read(model, &text, opts), &by_rules, &model.stack, opts);
+    let (class, p) = scored.reading();
+    let (intent, reason) = settle(&scored, threshold, opts);
+    let veto = scored
+        .requests
+        .iter()
+        .find(|r| r.0 == class)
+        .and_then(|r| r.2.clone());
+    let weighed = model
+        .evidence(&text, class, WEIGHED)
+        .into_iter()
+        .map(|(feature, w)| Weighed {
+            feature,
+            weight: (f64::from(w) * 100.0).round() / 100.0,
+        })
+        .collect();
+    Classified {
+        intent,
+        confidence: (p * 100.0).round() / 100.0,
+        evidence: by_rules.evidence,
+        learned: Some(Learned {
+            reading: Intent::from(class),
+            probability: (p * 1000.0).round() / 1000.0,
+            reason,
+            veto,
+            weighed,
+        }),
+    }
+}
+
+/// The intent: a request at or above `threshold` without a veto; another class when the model
+/// is at least even about it and no request is; else `unsure`. A refund the model reads as a
+/// billing error carries the reason.
+pub fn settle(scored: &Scored, threshold: f32, opts: &Options) -> (Intent, Option<Reason>) {
+    let (class, p, veto) = scored.best_request();
+    let intent = if *p >= threshold && veto.is_none() {
+        Intent::from(*class)
+    } else if *p < 0.5 && scored.other.1 >= 0.5 {
+        Intent::from(scored.other.0)
+    } else {
+        Intent::Unsure
+    };
+    let reason = (intent.wants_refund() && scored.billing_error >= opts.billing_probability)
+        .then_some(Reason::BillingError);
+    (intent, reason)
+}
+
+/// What in the rules' reading holds the model's request `reading` back, if anything.
+pub fn veto(by_rules: &Classified, reading: Intent, mode: Veto) -> Option<String> {
+    match mode {
+        Veto::None => None,
+        Veto::Agree => (by_rules.intent != reading)
+            .then(|| format!("the phrase rules read {}", by_rules.intent.as_str())),
+        Veto::Conflict => {
+            let other_request = matches!(
+                (by_rules.intent, reading),
+                (Intent::Refund, Intent::Cancellation)
+                    | (Intent::Cancellation, Intent::Refund)
+                    | (Intent::Both, Intent::Refund | Intent::Cancellation)
+            );
+            if other_request {
+                return Some(format!(
+                    "the phrase rules read {}",
+                    by_rules.intent.as_str()
+                ));
+            }
+            by_rules
+                .evidence
+                .iter()
+                .find(|e| {
+                    let wanted = match e.role {
+                        Role::Refund => reading.wants_refund(),
+                        Role::Cancellation => reading.wants_cancellation(),
+                        _ => false,
+                    };
+                    wanted && e.blocked_by.is_some()
+                })
+                .map(|e| {
+                    format!(
+                        "{:?} is cancelled by rule {}",
+                        e.phrase,
+                        e.blocked_by.as_deref().unwrap_or("?")
+                    )
+                })
+        }
+    }
+}

@@ -1,0 +1,562 @@
+//! Scoring a labelled set: each row's reading through the production path (parse, then the
+//! model and the rules as [`crate::classify::decide`] combines them), cross-validation, and
+//! the report: per class, per language, confusion matrix, wrong automatic intent, true
+//! requests right, reliability curve and the cost of each threshold.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use crate::classify::decide::{self, Options, Scored, Veto};
+use crate::classify::features::{FeatureSpec, Vector};
+use crate::classify::model::{CLASSES, Class, IDENTITY_STACK, Model, Prediction};
+use crate::classify::train::{self, Example, NaiveBayes, Settings};
+use crate::classify::{self, Classified, ClassifyRules, Intent, Reason};
+
+use super::data::Row;
+
+/// Rows parsed once: the model's text and the rules' reading of each.
+pub struct Prepared {
+    pub rows: Vec<Row>,
+    pub texts: Vec<String>,
+    pub rules: Vec<Classified>,
+}
+
+impl Prepared {
+    /// Parses every row (a row the parser rejects is an error: labelled data must be mail).
+    ///
+    /// # Errors
+    /// The first row that does not parse.
+    pub fn new(rows: Vec<Row>, rules: &ClassifyRules) -> Result<Prepared, String> {
+        let mut texts = Vec::with_capacity(rows.len());
+        let mut read = Vec::with_capacity(rows.len());
+        for (n, row) in rows.iter().enumerate() {
+            let mail = super::data::inbound(row, n)?;
+            texts.push(decide::model_text(&mail));
+            read.push(classify::classify(&mail, rules));
+        }
+        Ok(Prepared {
+            rows,
+            texts,
+            rules: read,
+        })
+    }
+
+    /// The training examples of these rows.
+    pub fn examples(&self, spec: &FeatureSpec) -> Vec<Example> {
+        self.rows
+            .iter()
+            .zip(&self.texts)
+            .map(|(row, text)| Example {
+                vector: Vector::text(text, spec),
+                class: row.class,
+                billing_error: row.reason == Some(Reason::BillingError),
+            })
+            .collect()
+    }
+}
+
+/// One row's reading, from which its intent at any threshold follows.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub class: Class,
+    pub reason: Option<Reason>,
+    pub lang: String,
+    pub scored: Scored,
+    pub opts: Options,
+}
+
+impl Outcome {
+    /// The intent and reason at `threshold`.
+    pub fn decided(&self, threshold: f32) -> (Intent, Option<Reason>) {
+        decide::settle(&self.scored, threshold, &self.opts)
+    }
+
+    /// Answered automatically (a request without a reason for people).
+    pub fn automatic(&self, threshold: f32) -> bool {
+        let (intent, reason) = self.decided(threshold);
+        matches!(intent, Intent::Refund | Intent::Cancellation | Intent::Both) && reason.is_none()
+    }
+
+    /// Exactly what the label says (intent and reason).
+    pub fn right(&self, threshold: f32) -> bool {
+        self.decided(threshold) == (Intent::from(self.class), self.reason)
+    }
+
+    /// Answered automatically with a wrong intent (or a billing error answered by policy).
+    pub fn wrong_automatic(&self, threshold: f32) -> bool {
+        self.automatic(threshold) && !self.right(threshold)
+    }
+
+    /// The reading before threshold and veto, and its probability.
+    pub fn reading(&self) -> (Class, f32) {
+        self.scored.reading()
+    }
+}
+
+/// Row `i`'s outcome from its (acts-adjusted) prediction.
+fn outcome(prep: &Prepared, i: usize, p: &Prediction, stack: &[f32; 4], opts: &Options) -> Outcome {
+    let row = &prep.rows[i];
+    Outcome {
+        class: row.class,
+        reason: row.reason,
+        lang: row.lang.clone(),
+        scored: decide::score(p, &prep.rules[i], stack, opts),
+        opts: *opts,
+    }
+}
+
+/// The stack fitted on these predictions (one input row per message and request class).
+pub fn fit_stack(prep: &Prepared, predictions: &[Prediction]) -> [f32; 4] {
+    let mut inputs = Vec::new();
+    let mut targets = Vec::new();
+    for (i, p) in predictions.iter().enumerate() {
+        for c in [Class::Refund, Class::Cancellation, Class::Both] {
+            inputs.push(decide::stack_inputs(p, c, &prep.rules[i]));
+            targets.push(prep.rows[i].class == c);
+        }
+    }
+    train::fit_stack(&inputs, &targets)
+}
+
+/// Every row read by one model.
+pub fn with_model(prep: &Prepared, model: &Model, opts: &Options) -> Vec<Outcome> {
+    (0..prep.rows.len())
+        .map(|i| {
+            let p = decide::read(model, &prep.texts[i], opts);
+            outcome(prep, i, &p, &model.stack, opts)
+        })
+        .collect()
+}
+
+/// Every row read by the phrase rules alone (the classifier before the model): the rules'
+/// intent is certain, `unsure` is a request held back, `other` is certain.
+pub fn rules_only(prep: &Prepared) -> Vec<Outcome> {
+    prep.rows
+        .iter()
+        .zip(&prep.rules)
+        .map(|(row, got)| {
+            let mut requests = [Class::Refund, Class::Cancellation, Class::Both]
+                .map(|c| (c, f32::from(u8::from(got.intent == Intent::from(c))), None));
+            if got.intent == Intent::Unsure {
+                requests[0].1 = 0.5;
+            }
+            Outcome {
+                class: row.class,
+                reason: row.reason,
+                lang: row.lang.clone(),
+                scored: Scored {
+                    requests,
+                    other: (Class::Other, 1.0),
+                    billing_error: 0.0,
+                },
+                opts: Options::DEFAULT,
+            }
+        })
+        .collect()
+}
+
+/// Which model a cross-validation trains.
+#[derive(Debug, Clone, Copy)]
+pub enum Learner {
+    Linear(Settings),
+    NaiveBayes(FeatureSpec),
+}
+
+/// Out-of-fold readings of every row (k folds), and the temperature fitted on the
+/// out-of-fold logits.
+pub fn cross_validate(
+    prep: &Prepared,
+    k: usize,
+    learner: Learner,
+    opts: &Options,
+    stacked: bool,
+) -> (Vec<Outcome>, f32, [f32; 4]) {
+    let temperature;
+    let (spec, seed) = match learner {
+        Learner::Linear(s) => (s.spec, s.seed),
+        Learner::NaiveBayes(spec) => (spec, 0),
+    };
+    let examples = prep.examples(&spec);
+    let classes: Vec<Class> = examples.iter().map(|e| e.class).collect();
+    let fold = train::folds(&classes, k, seed);
+    let train_on = |f: usize| -> Vec<Example> {
+        examples
+            .iter()
+            .zip(&fold)
+            .filter(|(_, g)| **g != f)
+            .map(|(e, _)| e.clone())
+            .collect()
+    };
+    let predictions: Vec<Prediction> = match learner {
+        Learner::Linear(s) => {
+            let models: Vec<Model> = (0..k).map(|f| train::train(&train_on(f), &s)).collect();
+            let logits: Vec<[f32; CLASSES]> = examples
+                .iter()
+                .zip(&fold)
+                .map(|(e, f)| first(&models[*f].logits(&e.vector)))
+                .collect();
+            let t = train::fit_temperature(&logits, &classes);
+            temperature = t;
+            let models: Vec<Model> = models.into_iter().map(|m| m.with_temperature(t)).collect();
+            (0..prep.rows.len())
+                .map(|i| decide::read(&models[fold[i]], &prep.texts[i], opts))
+                .collect()
+        }
+        Learner::NaiveBayes(spec) => {
+            let models: Vec<NaiveBayes> = (0..k)
+                .map(|f| NaiveBayes::train(&train_on(f), &spec, 0.1))
+                .collect();
+            let logits: Vec<[f32; CLASSES]> = examples
+                .iter()
+                .zip(&fold)
+                .map(|(e, f)| models[*f].logits(&e.vector))
+                .collect();
+            let t = train::fit_temperature(&logits, &classes);
+            temperature = t;
+            (0..prep.rows.len())
+                .map(|i| {
+                    let m = &models[fold[i]];
+                    let predict = |x: &str| m.predict(&Vector::text(x, &spec), t);
+                    decide::read_with(&predict, &prep.texts[i], opts)
+                })
+                .collect()
+        }
+    };
+    let stack = if stacked {
+        fit_stack(prep, &predictions)
+    } else {
+        IDENTITY_STACK
+    };
+    let outcomes = predictions
+        .iter()
+        .enumerate()
+        .map(|(i, p)| outcome(prep, i, p, &stack, opts))
+        .collect();
+    (outcomes, temperature, stack)
+}
+
+fn first(z: &[f32]) -> [f32; CLASSES] {
+    let mut out = [0f32; CLASSES];
+    out.copy_from_slice(&z[..CLASSES]);
+    out
+}
+
+/// The headline figures at one threshold.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Summary {
+    pub messages: usize,
+    /// Share of all messages answered automatically.
+    pub coverage: f64,
+    /// Share of all messages answered automatically with a wrong intent.
+    pub wrong_automatic: f64,
+    /// Share of refund/cancellation/both rows exactly right.
+    pub requests_right: f64,
+    /// The lowest per-language share of requests right (languages with requests).
+    pub worst_language: f64,
+}
+
+fn pct(n: usize, of: usize) -> f64 {
+    if of == 0 {
+        0.0
+    } else {
+        100.0 * n as f64 / of as f64
+    }
+}
+
+pub fn summary(outcomes: &[Outcome], threshold: f32) -> Summary {
+    let n = outcomes.len();
+    let requests: Vec<&Outcome> = outcomes.iter().filter(|o| o.class.is_request()).collect();
+    let mut langs: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for o in &requests {
+        let e = langs.entry(o.lang.as_str()).or_default();
+        e.0 += usize::from(o.right(threshold));
+        e.1 += 1;
+    }
+    Summary {
+        messages: n,
+        coverage: pct(
+            outcomes.iter().filter(|o| o.automatic(threshold)).count(),
+            n,
+        ),
+        wrong_automatic: pct(
+            outcomes
+                .iter()
+                .filter(|o| o.wrong_automatic(threshold))
+                .count(),
+            n,
+        ),
+        requests_right: pct(
+            requests.iter().filter(|o| o.right(threshold)).count(),
+            requests.len(),
+        ),
+        worst_language: langs
+            .values()
+            .map(|(r, t)| pct(*r, *t))
+            .fold(100.0, f64::min),
+    }
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} messages: wrong automatic intent {:.2}%, true requests right {:.1}%, worst language {:.1}%, answered automatically {:.1}%",
+            self.messages,
+            self.wrong_automatic,
+            self.requests_right,
+            self.worst_language,
+            self.coverage
+        )
+    }
+}
+
+/// The columns of the confusion matrix.
+const PREDICTED: [&str; 9] = [
+    "refund",
+    "cancellation",
+    "both",
+    "refund_status",
+    "policy_question",
+    "withdrawal",
+    "other",
+    "unsure",
+    "billing_error",
+];
+
+fn predicted_column(o: &Outcome, threshold: f32) -> &'static str {
+    match o.decided(threshold) {
+        (_, Some(Reason::BillingError)) => "billing_error",
+        (intent, None) => intent.as_str(),
+    }
+}
+
+/// The whole report at `threshold`.
+pub fn report(outcomes: &[Outcome], threshold: f32) -> String {
+    let mut out = String::new();
+    let s = summary(outcomes, threshold);
+    let _ = writeln!(out, "At threshold {threshold:.2}: {s}\n");
+    // Per class.
+    let _ = writeln!(
+        out,
+        "{:<16} {:>5} {:>7} {:>7} {:>10} {:>10}",
+        "label", "rows", "right", "recall", "precision", "auto-wrong"
+    );
+    for c in Class::ALL {
+        let rows: Vec<&Outcome> = outcomes.iter().filter(|o| o.class == c).collect();
+        let right = rows.iter().filter(|o| o.right(threshold)).count();
+        let said = outcomes
+            .iter()
+            .filter(|o| o.decided(threshold).0 == Intent::from(c))
+            .count();
+        let said_right = outcomes
+            .iter()
+            .filter(|o| o.decided(threshold).0 == Intent::from(c) && o.class == c)
+            .count();
+        let wrong = rows.iter().filter(|o| o.wrong_automatic(threshold)).count();
+        let _ = writeln!(
+            out,
+            "{:<16} {:>5} {:>7} {:>6.1}% {:>9.1}% {:>10}",
+            c.as_str(),
+            rows.len(),
+            right,
+            pct(right, rows.len()),
+            pct(said_right, said),
+            wrong
+        );
+    }
+    let billing: Vec<&Outcome> = outcomes.iter().filter(|o| o.reason.is_some()).collect();
+    let _ = writeln!(
+        out,
+        "{:<16} {:>5} {:>7} {:>6.1}%   (reason on refund/both rows)",
+        "billing_error",
+        billing.len(),
+        billing.iter().filter(|o| o.right(threshold)).count(),
+        pct(
+            billing.iter().filter(|o| o.right(threshold)).count(),
+            billing.len()
+        )
+    );
+    // Per language.
+    let _ = writeln!(
+        out,
+        "\n{:<6} {:>5} {:>9} {:>15} {:>10} {:>10}",
+        "lang", "rows", "requests", "requests right", "auto-wrong", "all right"
+    );
+    let mut langs: Vec<&str> = outcomes.iter().map(|o| o.lang.as_str()).collect();
+    langs.sort_unstable();
+    langs.dedup();
+    for lang in langs {
+        let rows: Vec<&Outcome> = outcomes.iter().filter(|o| o.lang == lang).collect();
+        let req: Vec<&&Outcome> = rows.iter().filter(|o| o.class.is_request()).collect();
+        let req_right = req.iter().filter(|o| o.right(threshold)).count();
+        let _ = writeln!(
+            out,
+            "{:<6} {:>5} {:>9} {:>8} {:>5.1}% {:>10} {:>9.1}%",
+            lang,
+            rows.len(),
+            req.len(),
+            req_right,
+            pct(req_right, req.len()),
+            rows.iter().filter(|o| o.wrong_automatic(threshold)).count(),
+            pct(
+                rows.iter().filter(|o| o.right(threshold)).count(),
+                rows.len()
+            )
+        );
+    }
+    // Confusion matrix.
+    let _ = write!(
+        out,
+        "\nconfusion (rows: label; columns: decided)\n{:<16}",
+        ""
+    );
+    for p in PREDICTED {
+        let _ = write!(out, " {:>8}", short(p));
+    }
+    out.push('\n');
+    for c in Class::ALL {
+        let _ = write!(out, "{:<16}", c.as_str());
+        for p in PREDICTED {
+            let n = outcomes
+                .iter()
+                .filter(|o| o.class == c && predicted_column(o, threshold) == p)
+                .count();
+            let _ = write!(out, " {n:>8}");
+        }
+        out.push('\n');
+    }
+    // Reliability of the reading's probability (before threshold and veto).
+    let _ = writeln!(
+        out,
+        "\nreliability (the model's reading: probability bin, rows, mean probability, share right)"
+    );
+    let bins = [0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.001];
+    for w in bins.windows(2) {
+        let in_bin: Vec<&Outcome> = outcomes
+            .iter()
+            .filter(|o| f64::from(o.reading().1) >= w[0] && f64::from(o.reading().1) < w[1])
+            .collect();
+        if in_bin.is_empty() {
+            continue;
+        }
+        let mean =
+            in_bin.iter().map(|o| f64::from(o.reading().1)).sum::<f64>() / in_bin.len() as f64;
+        let right = in_bin.iter().filter(|o| o.reading().0 == o.class).count();
+        let _ = writeln!(
+            out,
+            "  {:.2}..{:.2} {:>5} {:>6.3} {:>6.1}%",
+            w[0],
+            w[1].min(1.0),
+            in_bin.len(),
+            mean,
+            pct(right, in_bin.len())
+        );
+    }
+    out.push_str(
+        "\nthresholds (answered automatically, wrong automatic intent, true requests right)\n",
+    );
+    for step in 0..10 {
+        let t = 0.5 + 0.05 * step as f32;
+        let s = summary(outcomes, t);
+        let _ = writeln!(
+            out,
+            "  {t:.2} {:>6.1}% {:>6.2}% {:>6.1}%  worst language {:.1}%",
+            s.coverage, s.wrong_automatic, s.requests_right, s.worst_language
+        );
+    }
+    out
+}
+
+fn short(p: &str) -> &str {
+    match p {
+        "cancellation" => "cancel",
+        "refund_status" => "status",
+        "policy_question" => "policy",
+        "withdrawal" => "withdraw",
+        "billing_error" => "billing",
+        p => p,
+    }
+}
+
+/// The variants compared in cross-validation (docs/classifier.md, "Why this model").
+pub fn compare(prep: &Prepared, k: usize, threshold: f32) -> String {
+    let base = Settings::DEFAULT;
+    let opts = Options::DEFAULT;
+    let word_only = FeatureSpec {
+        min_n: 0,
+        max_n: 0,
+        bigrams: false,
+        ..base.spec
+    };
+    let variants: Vec<(&str, Learner, Options, bool)> = vec![
+        (
+            "linear, words+pairs+char 2-5, acts, stacked with the rules, hard veto (shipped)",
+            Learner::Linear(base),
+            opts,
+            true,
+        ),
+        (
+            "linear, words only",
+            Learner::Linear(Settings {
+                spec: word_only,
+                ..base
+            }),
+            opts,
+            true,
+        ),
+        (
+            "linear, whole text only (no sentence acts)",
+            Learner::Linear(base),
+            Options {
+                acts: decide::Acts::Whole,
+                ..opts
+            },
+            true,
+        ),
+        (
+            "linear, model probability alone (no stack), hard veto",
+            Learner::Linear(base),
+            opts,
+            false,
+        ),
+        (
+            "linear, stacked, no hard veto",
+            Learner::Linear(base),
+            Options {
+                veto: Veto::None,
+                ..opts
+            },
+            true,
+        ),
+        (
+            "linear, stacked, rules must agree",
+            Learner::Linear(base),
+            Options {
+                veto: Veto::Agree,
+                ..opts
+            },
+            true,
+        ),
+        (
+            "naive Bayes, same features, acts, stacked, hard veto",
+            Learner::NaiveBayes(base.spec),
+            opts,
+            true,
+        ),
+    ];
+    let mut out = String::new();
+    for (name, learner, o, stacked) in variants {
+        let (outcomes, t, stack) = cross_validate(prep, k, learner, &o, stacked);
+        let _ = writeln!(
+            out,
+            "{name} (temperature {t:.2}, stack {stack:?}):\n  {}",
+            summary(&outcomes, threshold)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "phrase rules alone (config/classify.toml):\n  {}",
+        summary(&rules_only(prep), threshold)
+    );
+    out
+}
