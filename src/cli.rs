@@ -1,5 +1,6 @@
 //! The command line: `run`, `check`, `config check`, `accounts import`, `policy test`,
-//! `auth login`, `classifier train | eval | add-example`, `decisions`, `explain`, `replay`.
+//! `auth login`, `classifier train | eval | add-example`, `decisions`, `explain`, `replay`,
+//! `report`.
 
 use std::path::PathBuf;
 
@@ -68,6 +69,21 @@ pub enum Command {
     Policy {
         #[command(subcommand)]
         command: PolicyCommand,
+    },
+    /// Write an HTML page with charts of what was handled: answers per day by outcome,
+    /// hand-offs by reason, latency percentiles, refunds by amount. Reads the stores only.
+    Report {
+        #[arg(long, value_name = "FILE")]
+        config: PathBuf,
+        /// Only this mailbox; default: every mailbox.
+        #[arg(long, value_name = "NAME")]
+        mailbox: Option<String>,
+        /// The period: a span back from now (7d, 36h, 90m) or a UTC date (2026-11-30).
+        #[arg(long, value_name = "SPAN|DATE", default_value = "7d")]
+        since: String,
+        /// Where the page is written.
+        #[arg(long, value_name = "FILE.html", default_value = "report.html")]
+        out: PathBuf,
     },
     /// OAuth2 sign-in commands.
     Auth {

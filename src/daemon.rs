@@ -85,6 +85,22 @@ impl Error {
         }
     }
 
+    /// The service whose sign-in failed, for the metrics.
+    fn service(&self) -> &'static str {
+        match self {
+            Error::Token { .. } => "oauth",
+            _ => "imap",
+        }
+    }
+
+    /// A password the IMAP server refused.
+    fn refused_sign_in(&self) -> bool {
+        matches!(
+            self,
+            Error::Imap(imap::Error::Login { .. } | imap::Error::TokenRefused { .. })
+        )
+    }
+
     /// Whether the error is about the connection or the store rather than one message: the
     /// pass stops and the message in hand is tried again later, never skipped.
     fn stops_pass(&self) -> bool {
@@ -239,6 +255,13 @@ pub async fn run_mailbox(
                 &mut relay_down_since,
             )
             .await;
+            crate::metrics::imap_connected(&mailbox.name, false);
+            if let Err(e) = &ended {
+                crate::metrics::imap_reconnect(&mailbox.name);
+                if e.sign_in_action().is_some() || e.refused_sign_in() {
+                    crate::metrics::sign_in_failed(&mailbox.name, e.service());
+                }
+            }
             match ended {
                 Ok(()) => return Ok(()),
                 Err(e) if once => return Err(e),
@@ -349,6 +372,7 @@ async fn session(
     })?;
     let mut session = connect(mailbox, source, link.tokens).await?;
     info!(idle = session.can_idle(), "Connected.");
+    crate::metrics::imap_connected(&mailbox.name, true);
     crate::fault::point("after_connect");
     // Filing folders that cannot exist would leave every answered message in place, to be
     // looked at again on every pass: better to take no mail and say why.
@@ -407,6 +431,9 @@ async fn session(
         };
         let end = worker.pass(&state, shutdown).await?;
         backoff.reset();
+        if matches!(end, PassEnd::Done) {
+            pass_metrics(mailbox, &store);
+        }
         if once || *shutdown.borrow() {
             let _ = session.logout().await;
             return Ok(());
@@ -906,6 +933,7 @@ impl Worker<'_> {
                 };
                 let dest = if found { Dest::Answered } else { Dest::People };
                 block(|| self.store.record(message_id, &outcome))?;
+                crate::metrics::message(&self.mailbox.name, &outcome, None);
                 dest
             }
         }))
@@ -954,6 +982,7 @@ impl Worker<'_> {
                     ..Outcome::new(LedgerState::Review, "to_human:unreadable")
                 };
                 block(|| self.store.record(message_id, &outcome))?;
+                crate::metrics::message(&self.mailbox.name, &outcome, None);
                 self.stats.people.fetch_add(1, Ordering::Relaxed);
                 return Ok(Handled::File(Dest::People));
             }
@@ -983,6 +1012,7 @@ impl Worker<'_> {
                 ..base(LedgerState::Review, "to_human:confirmation_rejected")
             };
             block(|| self.store.record(message_id, &outcome))?;
+            crate::metrics::message(&self.mailbox.name, &outcome, Some(inbound.received));
             self.stats.people.fetch_add(1, Ordering::Relaxed);
             return Ok(Handled::File(Dest::People));
         }
@@ -1149,6 +1179,7 @@ impl Worker<'_> {
                     };
                     match offered {
                         Ok(bytes) => {
+                            crate::metrics::smtp_ok(&self.mailbox.name);
                             *self.relay_down_since = None;
                             crate::fault::point("after_send");
                             // The copy for Sent is recorded with the answer and saved with
@@ -1177,6 +1208,7 @@ impl Worker<'_> {
                             (sent(LedgerState::Sent), Handled::File(Dest::Answered))
                         }
                         Err(SmtpError::SignIn { action, source, .. }) => {
+                            crate::metrics::smtp_failed(&self.mailbox.name, "sign_in");
                             // Nothing was offered: the reply waits, like a deferred one, but
                             // a person must act first.
                             (
@@ -1191,6 +1223,7 @@ impl Worker<'_> {
                             )
                         }
                         Err(e @ SmtpError::Deferred { .. }) => {
+                            crate::metrics::smtp_failed(&self.mailbox.name, "deferred");
                             // The outage began at this message's first attempt at the latest
                             // (its claim time survives restarts).
                             let now = Timestamp::now();
@@ -1227,6 +1260,7 @@ impl Worker<'_> {
                             }
                         }
                         Err(e) => {
+                            crate::metrics::smtp_failed(&self.mailbox.name, smtp_kind(&e));
                             warn!(err = %error_chain(&e), "Reply not sent; handed to people.");
                             self.stats.people.fetch_add(1, Ordering::Relaxed);
                             (
@@ -1246,6 +1280,7 @@ impl Worker<'_> {
                 .record_with_copy(message_id, &outcome, copy.as_ref())
         })?;
         crate::fault::point("after_record");
+        crate::metrics::message(&self.mailbox.name, &outcome, Some(inbound.received));
         Ok(handled)
     }
 
@@ -1285,6 +1320,36 @@ impl Worker<'_> {
             }
         }
         Ok(())
+    }
+}
+
+/// The gauges read from the store after a complete pass; a store that cannot be read now
+/// leaves them as they were (the next pass tries again).
+fn pass_metrics(mailbox: &Mailbox, store: &Store) {
+    let now = Timestamp::now();
+    match store.gauges(now) {
+        Ok(g) => crate::metrics::pass_done(
+            &mailbox.name,
+            crate::metrics::StoreGauges {
+                deferred: g.deferred,
+                pending_confirmations: g.pending_confirmations,
+                mails_last_hour: g.mails_last_hour,
+            },
+            mailbox.budget.per_hour,
+            now,
+        ),
+        Err(e) => warn!(err = %error_chain(&e), "Metrics: the store's counts could not be read."),
+    }
+}
+
+/// The `kind` label of a mail the relay did not take.
+fn smtp_kind(e: &SmtpError) -> &'static str {
+    match e {
+        SmtpError::Deferred { .. } => "deferred",
+        SmtpError::Refused { .. } => "refused",
+        SmtpError::Uncertain { .. } => "uncertain",
+        SmtpError::SignIn { .. } => "sign_in",
+        _ => "other",
     }
 }
 

@@ -91,6 +91,12 @@ fn main() -> ExitCode {
                     wait_seconds,
                 },
         } => auth_login(&config, &mailbox, wait_seconds),
+        Command::Report {
+            config,
+            mailbox,
+            since,
+            out,
+        } => report(&config, mailbox.as_deref(), &since, &out),
         Command::Backup {
             config,
             mailbox,
@@ -260,6 +266,35 @@ fn policy_test(policies: &std::path::Path, files: &[std::path::PathBuf]) -> Exit
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
+    }
+}
+
+fn report(
+    config: &std::path::Path,
+    mailbox: Option<&str>,
+    since: &str,
+    out: &std::path::Path,
+) -> ExitCode {
+    // Only the stores are read: no mail credentials needed (cron, a shell).
+    let cfg = match Config::load_without_secrets(config) {
+        Ok(cfg) => cfg,
+        Err(errors) => return config_failed(&errors),
+    };
+    let now = jiff::Timestamp::now();
+    let since = match mailclerk::report::parse_since(since, now) {
+        Ok(t) => t,
+        Err(problem) => {
+            eprintln!("error: --since: {problem}");
+            return ExitCode::from(EX_USAGE);
+        }
+    };
+    match mailclerk::report::write(&cfg, mailbox, since, now, out) {
+        Ok(line) => {
+            println!("{line}");
+            ExitCode::SUCCESS
+        }
+        Err(e @ mailclerk::report::Error::NoMailbox(_)) => failed(&e, EX_USAGE),
+        Err(e) => failed(&e, 1),
     }
 }
 

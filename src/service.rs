@@ -37,6 +37,12 @@ pub enum Error {
         #[source]
         source: LockError,
     },
+    #[error("the metrics address {addr} cannot be listened on ([metrics] listen)")]
+    Metrics {
+        addr: std::net::SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("mailbox {mailbox}: a directory inbox cannot be served here")]
     Dir {
         mailbox: String,
@@ -63,7 +69,26 @@ pub fn run(path: &Path, cfg: Config, once: bool, dry_run: bool) -> Result<(), Er
         .enable_all()
         .build()
         .map_err(Error::Runtime)?;
-    runtime.block_on(serve(path.to_path_buf(), cfg, once, dry_run, locks))
+    runtime.block_on(async {
+        // Bound before any mailbox starts (a taken port stops the start, named), and kept
+        // across reloads: `[metrics] listen` takes effect at a restart.
+        let (stop_metrics, metrics_rx) = watch::channel(false);
+        let metrics = match cfg.metrics {
+            Some(addr) => {
+                let listener = crate::metrics::bind(addr)
+                    .await
+                    .map_err(|source| Error::Metrics { addr, source })?;
+                Some(tokio::spawn(crate::metrics::serve(listener, metrics_rx)))
+            }
+            None => None,
+        };
+        let result = serve(path.to_path_buf(), cfg, once, dry_run, locks).await;
+        let _ = stop_metrics.send(true);
+        if let Some(task) = metrics {
+            let _ = task.await;
+        }
+        result
+    })
 }
 
 /// Takes the lock of every mailbox's store not yet held in `locks`.

@@ -17,10 +17,12 @@ mod hostile; // hostile and broken mail through the whole daemon (tests/fixtures
 mod imap; // the IMAP client against the project's Dovecot (scripts/mailstack up)
 mod languages; // replies in seven languages: every template snapshot-tested, detection, languages off
 mod loops; // mail loops, floods, the breaker, mail from the vendor itself (on the mail stack)
+mod metrics; // the Prometheus endpoint scraped during a daemon run, checked by promtool; the alert rules
 mod oauth; // OAuth2 sign-in (XOAUTH2/OAUTHBEARER) against Dovecot passdb oauth2 and a local token endpoint
 mod pipeline; // every demo message through every stage, against config/demo/expected.toml
 mod policy; // the policy engine on the real policy files: tables per seed, and every scenario file
 mod replies; // rendered replies, snapshot-tested through the real policies, templates and lettre
+mod report; // `mailclerk report` on a demo run's stores, rendered in headless Chromium
 mod store; // the SQLite store and `accounts import`, on temp files
 mod support; // the harness for daemon tests: desks, customers, folders
 mod trail; // `decisions`, `explain` and `replay` on the demo

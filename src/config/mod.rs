@@ -9,6 +9,7 @@ pub mod error;
 pub mod guard;
 pub mod language;
 pub mod mail;
+pub mod metrics;
 pub mod oauth2;
 pub mod offline;
 pub mod read;
@@ -38,6 +39,8 @@ pub struct Config {
     /// Things worth knowing that are not errors (`config check` prints them, `run` logs
     /// them): a policy's vendor address that is not the mailbox's.
     pub notes: Vec<ConfigError>,
+    /// Where the Prometheus endpoint listens (`[metrics] listen`); none when off.
+    pub metrics: Option<std::net::SocketAddr>,
 }
 
 /// One support mailbox: one vendor, one policy, one store.
@@ -100,6 +103,8 @@ struct RawConfig {
     max_message_bytes: Option<usize>,
     #[serde(default)]
     classify: Option<classify::RawClassify>,
+    #[serde(default)]
+    metrics: Option<metrics::RawMetrics>,
     /// The learned classifier's model file; the built-in model when absent.
     #[serde(default)]
     classifier: Option<PathBuf>,
@@ -217,6 +222,10 @@ impl Config {
         };
         let classify: ClassifyRules =
             classify::load(file, base, raw.classify.as_ref(), &mut errors);
+        let metrics = raw
+            .metrics
+            .as_ref()
+            .and_then(|m| m.resolve(file, &mut errors));
         let model = classifier::load(file, base, raw.classifier.as_deref(), &mut errors);
         let max_message_bytes = raw.max_message_bytes.unwrap_or(DEFAULT_MAX_MESSAGE_BYTES);
         if max_message_bytes < 1024 {
@@ -296,6 +305,7 @@ impl Config {
             max_message_bytes,
             mailboxes,
             notes,
+            metrics,
         };
         (errors, Some(config))
     }

@@ -145,6 +145,9 @@ impl TokenSource {
         let mut cached = self.cached.lock().await;
         if cached.is_none() {
             *cached = store::load(&self.settings.token_store)?;
+            if let Some(t) = cached.as_ref() {
+                crate::metrics::token_expiry(&self.mailbox, t.expires_at);
+            }
         }
         if let Some(t) = cached.as_ref()
             && !t.access_token.expose().is_empty()
@@ -204,6 +207,7 @@ impl TokenSource {
             expires_at = ?fresh.expires_at.map(|t| t.to_string()),
             "OAuth2 access token renewed."
         );
+        crate::metrics::token_expiry(&self.mailbox, fresh.expires_at);
         let token = fresh.access_token.clone();
         *cached = Some(fresh);
         Ok(token)

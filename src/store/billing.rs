@@ -7,7 +7,7 @@
 //! reply is sent (so a restart knows whether it may send it).
 
 use jiff::Timestamp;
-use rusqlite::{OpenFlags, OptionalExtension, params};
+use rusqlite::{OptionalExtension, params};
 
 use super::{Cached, During, Error, Store, sending, stamp};
 
@@ -144,31 +144,6 @@ fn billing_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(BillingRow, String)
 }
 
 impl Store {
-    /// Opens an existing store for reading only (`replay`, `explain`, `decisions`): nothing is
-    /// created, migrated or written.
-    ///
-    /// # Errors
-    /// The file does not exist or is not a mailclerk store.
-    pub fn open_read_only(path: &std::path::Path) -> Result<Store, Error> {
-        let conn = rusqlite::Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(|source| Error::Open {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        conn.query_row("SELECT count(*) FROM ledger", [], |r| r.get::<_, i64>(0))
-            .map_err(|source| Error::Open {
-                path: path.to_path_buf(),
-                source,
-            })?;
-        Ok(Store {
-            conn,
-            claimant: None,
-        })
-    }
-
     /// Writes the hand-off's key and body before the first try, unless the message already
     /// has one; returns the hand-off as stored (the earlier one, if any: its key and bytes are
     /// the ones every try must use).

@@ -27,11 +27,13 @@ pub mod identity;
 mod lock;
 mod past;
 mod progress;
+mod report;
 mod sending;
 pub use billing::{BillingRow, BillingState, NewBilling, Trail};
 pub use confirm::new_token;
 pub use lock::{LockError, StoreLock};
 pub use progress::Progress;
+pub use report::{Gauges, ReportRow};
 pub use sending::{BatchItem, Claimed, PendingCopy, SentCopy};
 
 /// Bumped with every schema change; a store written by a newer mailclerk is refused rather
