@@ -131,6 +131,10 @@ pub enum Command {
         /// Read this directory of .eml files instead of the mailbox's mail.
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
+        /// A classifier model (`mailclerk classifier train --out FILE`) to try instead of the
+        /// configured one.
+        #[arg(long, value_name = "MODEL")]
+        classifier: Option<PathBuf>,
     },
     /// Copy every mailbox's store into a directory, consistently, while the daemon runs.
     Backup {

@@ -153,12 +153,14 @@ fn main() -> ExitCode {
             since,
             policy,
             dir,
+            classifier,
         } => with_config(&config, |cfg, out| {
             let opts = mailclerk::replay::Options {
                 mailbox,
                 since,
                 policy,
                 dir,
+                classifier,
             };
             mailclerk::replay::replay(cfg, &opts, out).map(drop)
         }),

@@ -16,6 +16,7 @@ use serde_json::Value;
 
 use crate::accounts::AccountMatch;
 use crate::budget::RecentReplies;
+use crate::classify::model::Model;
 use crate::config::{Config, ConfigErrors, Filing, Mailbox, Source};
 use crate::parse::RawMail;
 use crate::plan::{self, Action, Facts, Rules};
@@ -33,6 +34,9 @@ pub struct Options {
     pub policy: Option<PathBuf>,
     /// A directory of `.eml` files to read instead of the mailbox's own mail.
     pub dir: Option<PathBuf>,
+    /// A classifier model file (`mailclerk classifier train`) to decide with instead of the
+    /// configured one.
+    pub classifier: Option<PathBuf>,
 }
 
 /// Why a replay could not run.
@@ -57,6 +61,8 @@ pub enum Error {
     Runtime(#[source] std::io::Error),
     #[error("cannot write the report")]
     Write(#[from] std::io::Error),
+    #[error("the classifier to try cannot be used: {0}")]
+    Classifier(String),
 }
 
 /// A message to replay, and where it was found.
@@ -152,6 +158,7 @@ pub fn now(
     cfg: &Config,
     mailbox: &Mailbox,
     policy: &Policy,
+    model: &Model,
     store: &Store,
     item: &Item,
 ) -> Result<(String, String), store::Error> {
@@ -191,7 +198,7 @@ pub fn now(
         policy,
         from: &mailbox.address,
         classify: &cfg.classify,
-        model: &cfg.model,
+        model,
         auto_answer_threshold: mailbox.auto_answer_threshold,
         screen: &screen,
         templates: &cfg.templates,
@@ -295,6 +302,14 @@ pub fn replay(cfg: &Config, opts: &Options, out: &mut dyn Write) -> Result<Vec<R
         }
         None => &mailbox.policy,
     };
+    let model = match &opts.classifier {
+        Some(path) => std::fs::read(path)
+            .map_err(|e| format!("{}: {e}", path.display()))
+            .and_then(|b| Model::from_bytes(&b).map_err(|e| format!("{}: {e}", path.display())))
+            .map(std::sync::Arc::new)
+            .map_err(Error::Classifier)?,
+        None => cfg.model.clone(),
+    };
     let items = match (&opts.dir, &mailbox.source) {
         (Some(dir), _) => from_dir(dir)?,
         (None, Source::Dir { path }) => from_dir(path)?,
@@ -324,7 +339,7 @@ pub fn replay(cfg: &Config, opts: &Options, out: &mut dyn Write) -> Result<Vec<R
                 .into_iter()
                 .next())
         };
-        let (id, verdict) = now(cfg, mailbox, policy, &store, item).map_err(store_err)?;
+        let (id, verdict) = now(cfg, mailbox, policy, &model, &store, item).map_err(store_err)?;
         let trail = trail_of(&id)?;
         let received = trail
             .as_ref()

@@ -401,6 +401,10 @@ fn production_config(tmp: &Path, state: &Path) -> PathBuf {
         .replace(
             "\"policies/",
             &format!("\"{}/", repo.join("config/policies").display()),
+        )
+        .replace(
+            "\"classifier/",
+            &format!("\"{}/", repo.join("config/classifier").display()),
         );
     let file = tmp.join("mailclerk.toml");
     std::fs::write(&file, text).unwrap();

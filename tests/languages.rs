@@ -425,8 +425,8 @@ fn config_check_names_the_file_and_language_of_every_template_problem() {
         .to_string();
     let t = tmp.path().join("templates");
     let c = cfg.display();
-    assert!(err.contains(&format!("{c} line 16, key mailbox[0].languages[2]: unknown language \"pl\"; expected one of [\"en\", \"de\", \"es\", \"fr\", \"pt\", \"it\", \"nl\"]")), "{err}");
-    assert!(err.contains(&format!("{c} line 17, key mailbox[0].default_language: \"es\" is not among languages = [\"en\", \"fr\", \"de\"]")), "{err}");
+    assert!(err.contains(&format!("{c} line 19, key mailbox[0].languages[2]: unknown language \"pl\"; expected one of [\"en\", \"de\", \"es\", \"fr\", \"pt\", \"it\", \"nl\"]")), "{err}");
+    assert!(err.contains(&format!("{c} line 20, key mailbox[0].default_language: \"es\" is not among languages = [\"en\", \"fr\", \"de\"]")), "{err}");
 
     // With the settings right, the missing file is named with its language.
     let cfg = demo_with(tmp.path(), "languages = [\"en\", \"fr\", \"de\"]");

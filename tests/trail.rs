@@ -261,3 +261,41 @@ fn replay_shows_what_a_policy_edit_would_change() {
         "the store is unchanged"
     );
 }
+
+/// `replay --classifier` decides with another model file: the shipped one gives the same
+/// decisions as the configured (built-in) one, and a file that is not a model is refused
+/// plainly, before anything is read.
+#[test]
+fn replay_tries_another_classifier_model() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cfg = demo(tmp.path());
+    let args = |model: &str| {
+        mailclerk(&[
+            "replay",
+            "--config",
+            &cfg,
+            "--mailbox",
+            "notout",
+            "--since",
+            "2026-01-01",
+            "--classifier",
+            model,
+        ])
+    };
+    let same = args("config/classifier/model.bin");
+    let text = String::from_utf8_lossy(&same.stdout);
+    assert!(same.status.success(), "{text}");
+    assert!(
+        text.contains("8 message(s) replayed: 8 unchanged, 0 changed"),
+        "{text}"
+    );
+    let junk = tmp.path().join("junk.bin");
+    std::fs::write(&junk, b"not a model").unwrap();
+    let refused = args(junk.to_str().unwrap());
+    assert!(!refused.status.success());
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        err.contains("the classifier to try cannot be used") && err.contains("junk.bin"),
+        "{err}"
+    );
+}
