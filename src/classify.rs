@@ -12,6 +12,7 @@
 //! answers `Unsure` whenever the evidence is weak or conflicting, and both `Unsure` and
 //! `Other` go to people.
 
+pub mod courtesy;
 pub mod decide;
 pub mod features;
 pub mod model;

@@ -246,12 +246,23 @@ fn tuning(seed: u64) -> Option<mailclerk::classify::train::Settings> {
     let v = std::env::var("MAILCLERK_TUNE").ok()?;
     let mut it = v.split_whitespace();
     let d = mailclerk::classify::train::Settings::DEFAULT;
+    let epochs = it.next()?.parse().ok()?;
+    let rate = it.next()?.parse().ok()?;
+    let l2 = it.next()?.parse().ok()?;
+    let mut spec = d.spec;
+    if let (Some(a), Some(b)) = (it.next(), it.next()) {
+        spec.min_n = a.parse().ok()?;
+        spec.max_n = b.parse().ok()?;
+    }
+    if let Some(bits) = it.next() {
+        spec.buckets = 1 << bits.parse::<u32>().ok()?;
+    }
     Some(mailclerk::classify::train::Settings {
-        epochs: it.next()?.parse().ok()?,
-        rate: it.next()?.parse().ok()?,
-        l2: it.next()?.parse().ok()?,
+        epochs,
+        rate,
+        l2,
         seed,
-        ..d
+        spec,
     })
 }
 

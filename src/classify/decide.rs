@@ -116,6 +116,8 @@ impl From<Class> for Intent {
 pub fn model_text(mail: &Inbound) -> String {
     let subject = super::new_subject(&mail.subject, &mail.text);
     let text = super::clip(&mail.text, super::MAX_TEXT_BYTES);
+    // Greeting, sign-off, signature and disclaimer out: they outweighed short requests.
+    let text = super::courtesy::strip(text);
     if subject.trim().is_empty() {
         text.to_string()
     } else {

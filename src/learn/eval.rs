@@ -63,6 +63,8 @@ pub struct Outcome {
     pub lang: String,
     pub scored: Scored,
     pub opts: Options,
+    /// The model's own argmax (after the sentence acts), before rules and calibration.
+    pub model: Option<Class>,
 }
 
 impl Outcome {
@@ -102,6 +104,7 @@ fn outcome(prep: &Prepared, i: usize, p: &Prediction, stack: &[f32; 4], opts: &O
         lang: row.lang.clone(),
         scored: decide::score(p, &prep.rules[i], stack, opts),
         opts: *opts,
+        model: Some(p.best().0),
     }
 }
 
@@ -150,9 +153,34 @@ pub fn rules_only(prep: &Prepared) -> Vec<Outcome> {
                     billing_error: 0.0,
                 },
                 opts: Options::DEFAULT,
+                model: None,
             }
         })
         .collect()
+}
+
+/// The model's own argmax against the labels, overall and per class (`None` without a model).
+pub fn model_alone(outcomes: &[Outcome]) -> Option<String> {
+    let read: Vec<(Class, Class)> = outcomes
+        .iter()
+        .filter_map(|o| o.model.map(|m| (o.class, m)))
+        .collect();
+    if read.is_empty() {
+        return None;
+    }
+    let right = read.iter().filter(|(c, m)| c == m).count();
+    let mut out = format!(
+        "model alone (argmax, no rules, no threshold): {right}/{} right ({:.1}%);",
+        read.len(),
+        pct(right, read.len())
+    );
+    for c in Class::ALL {
+        let n = read.iter().filter(|(l, _)| *l == c).count();
+        let r = read.iter().filter(|(l, m)| *l == c && m == l).count();
+        let _ = write!(out, " {} {:.1}%", c.as_str(), pct(r, n));
+    }
+    out.push('\n');
+    Some(out)
 }
 
 /// Which model a cross-validation trains.

@@ -140,6 +140,9 @@ pub fn eval_command(files: &[PathBuf], opts: &EvalOptions) -> Result<String, Str
             eval::with_model(&prep, &model, &Options::DEFAULT)
         }
     };
+    if let Some(line) = eval::model_alone(&outcomes) {
+        out.push_str(&line);
+    }
     out.push_str(&eval::report(&outcomes, opts.threshold));
     let rules = eval::rules_only(&prep);
     out.push_str(&format!(
