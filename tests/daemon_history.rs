@@ -91,7 +91,7 @@ async fn a_customer_writing_twice_gets_consistent_answers() {
 
     // 3. A refund asked again after it was granted: people decide; the customer gets no
     //    third automatic answer.
-    let third = desk.send_request("Refund", "I want a refund of my subscription.", "");
+    let third = desk.send_request("Refund please", "I would like a refund please.", "");
     let people = wait_for(&desk.stack, &desk.support, "mailclerk/people", 1, WAIT).await;
     assert_eq!(people.len(), 1, "log:\n{}", desk.log());
     tokio::time::sleep(Duration::from_millis(500)).await;
