@@ -19,7 +19,7 @@ use crate::sender_auth::SenderAuth;
 use crate::store::{self, Store, Trail};
 
 /// The classifier that decided, as the trail names it: the rule engine of this release.
-pub const CLASSIFIER: &str = concat!("rules/", env!("CARGO_PKG_VERSION"));
+pub const CLASSIFIER: &str = concat!("rules+model/", env!("CARGO_PKG_VERSION"));
 
 /// The trace of one decision: the policy (id, file SHA-256), the screen, the classification
 /// with its evidence, the account and the facts used, the sender check, the rules and clauses,
@@ -53,6 +53,8 @@ pub fn trace(mailbox: &Mailbox, examined: &Examined, decided_at: Timestamp) -> V
             "intent": c.intent.as_str(),
             "confidence": (f64::from(c.confidence) * 1000.0).round() / 1000.0,
             "evidence": c.evidence,
+            // The learned model's reading, calibrated probability, veto and weightiest features.
+            "learned": c.learned,
         })
     });
     let account = plan.account.as_ref().map(|m| match m {

@@ -69,7 +69,12 @@ fn decisions_export_every_decision_for_finance() {
         assert_eq!(refund[k], v, "{k}: {refund}");
     }
     assert!(refund["confidence"].as_f64().unwrap() > 0.5);
-    assert!(refund["classifier"].as_str().unwrap().starts_with("rules/"));
+    assert!(
+        refund["classifier"]
+            .as_str()
+            .unwrap()
+            .starts_with("rules+model/")
+    );
     assert!(refund["decided_at"].as_str().is_some() && refund["sent_at"].as_str().is_some());
 
     let csv = ok(&["decisions", "--config", &cfg, "--since", "2026-01-01"]);
