@@ -319,7 +319,11 @@ async fn hostile_mail_through_the_whole_daemon() {
     let since = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(1);
     let desk = Desk::with_keys(
         "hostile",
-        "require_authenticated_sender = true\ntrusted_authserv_id = \"mx.example.test\"",
+        // Hostile mail is judged at the production threshold: garbage must never be answered.
+        &format!(
+            "require_authenticated_sender = true\ntrusted_authserv_id = \"mx.example.test\"\nauto_answer_threshold = {}",
+            mailclerk::classify::decide::DEFAULT_THRESHOLD
+        ),
         &format!("answer_since = \"{since}\"\ntimeout_seconds = 60"),
         &format!(
             "filing = {{ answered = {ANSWERED:?}, to_people = {PEOPLE:?}, skipped = {SKIPPED:?} }}"

@@ -87,6 +87,15 @@ impl Desk {
         let customer = user(&format!("cust-{tag}"));
         let dir = tempfile::tempdir().unwrap();
         let repo = std::env::current_dir().unwrap();
+        // Most desks test delivery, not classification: a plain request must be answered
+        // whatever the shipped model's calibration (docs/classifier.md has its own figures). A
+        // desk that names its own `auto_answer_threshold` (the hostile run uses the production
+        // default) keeps it.
+        let threshold = if mailbox_extra.contains("auto_answer_threshold") {
+            ""
+        } else {
+            "auto_answer_threshold = 0.5\n"
+        };
         let paid = jiff::Zoned::now()
             .date()
             .checked_sub(jiff::Span::new().days(5))
@@ -109,10 +118,7 @@ name = "desk"
 address = "{support}"
 policy = "{policy}"
 accounts_csv = "accounts.csv"
-# These tests are about delivery, not classification: a plain request must be answered, whatever
-# the shipped model's calibration (docs/classifier.md has the classifier's own figures).
-auto_answer_threshold = 0.5
-{mailbox_extra}
+{threshold}{mailbox_extra}
 
 [mailbox.source]
 kind = "imap"
