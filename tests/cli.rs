@@ -15,6 +15,14 @@ fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
+/// `check --json` output: one JSON object per line.
+fn json_lines(o: &Output) -> Vec<serde_json::Value> {
+    stdout(o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
@@ -209,10 +217,7 @@ fn check_json_prints_every_field_and_survives_bad_files() {
         "config/demo/crm24/inbox/06-newsletter-list.eml",
     ]);
     assert_eq!(o.status.code(), Some(1), "some files could not be checked");
-    let lines: Vec<serde_json::Value> = stdout(&o)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = json_lines(&o);
     assert_eq!(lines.len(), 5);
     let ok = &lines[0];
     for key in [
@@ -264,10 +269,7 @@ fn check_json_shows_the_sender_check() {
         "config/demo/notout/inbox/01-refund-within-guarantee.eml",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let lines: Vec<serde_json::Value> = stdout(&o)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = json_lines(&o);
     assert_eq!(lines[0]["sender"]["verified"], true);
     assert_eq!(
         lines[0]["sender"]["detail"],
@@ -536,10 +538,7 @@ fn refunds_above_the_limit_are_drafts_for_approval_not_sent() {
         "config/demo/notout/inbox/03-cancel-end-of-period-html-only.eml",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let lines: Vec<serde_json::Value> = stdout(&o)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = json_lines(&o);
     let (refund, cancel) = (&lines[0], &lines[1]);
     assert_eq!(refund["action"], "draft", "{refund}");
     assert_eq!(
@@ -589,10 +588,7 @@ fn a_german_request_gets_a_german_reply_with_german_dates_and_money() {
         "config/demo/notout/inbox/01-refund-within-guarantee.eml",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let lines: Vec<serde_json::Value> = stdout(&o)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = json_lines(&o);
     let german = &lines[0];
     assert_eq!(german["language"], "de", "{german}");
     assert_eq!(german["language_choice"]["how"], "detected");
