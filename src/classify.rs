@@ -169,11 +169,6 @@ impl ClassifyRules {
         }
     }
 
-    /// The shipped rules: `config/classify.toml`, compiled into the binary.
-    pub fn defaults() -> ClassifyRules {
-        crate::config::classify::builtin()
-    }
-
     /// Builds the prefilter now rather than at the first message (clones share it).
     pub fn prepare(&self) {
         self.prefilter();
@@ -747,7 +742,7 @@ mod tests {
     }
 
     fn intent(subject: &str, text: &str) -> Intent {
-        classify(&mail(subject, text), &ClassifyRules::defaults()).intent
+        classify(&mail(subject, text), &crate::config::classify::builtin()).intent
     }
 
     #[test]
@@ -874,7 +869,7 @@ mod tests {
 
     #[test]
     fn confidence_grows_with_evidence() {
-        let rules = ClassifyRules::defaults();
+        let rules = crate::config::classify::builtin();
         let weak = classify(&mail("", "cancel my subscription"), &rules);
         let strong = classify(
             &mail(
@@ -896,7 +891,7 @@ mod tests {
                 "Refund policy",
                 "Please cancel my subscription. I don’t want a refund.",
             ),
-            &ClassifyRules::defaults(),
+            &crate::config::classify::builtin(),
         );
         assert_eq!(got.intent, Intent::Cancellation, "{got:?}");
         let find = |phrase: &str| {
@@ -927,7 +922,7 @@ mod tests {
                 "I would like to cancel...",
                 "I would like to cancel my previous transaction",
             ),
-            &ClassifyRules::defaults(),
+            &crate::config::classify::builtin(),
         );
         assert_eq!(got.intent, Intent::Other, "{:?}", got.phrases());
         assert!(got.evidence.iter().all(|e| e.part == Part::Body));
@@ -935,7 +930,7 @@ mod tests {
 
     #[test]
     fn typo_correction_keeps_real_words_and_inflections() {
-        let typos = ClassifyRules::defaults().typos;
+        let typos = crate::config::classify::builtin().typos;
         for (word, want) in [
             ("acount", Some("account")),
             ("cancle", Some("cancel")),
@@ -997,7 +992,7 @@ mod tests {
     #[test]
     fn normalized_offsets_map_back_to_the_original() {
         let text = "I don’t want my acount — ok";
-        let norm = normalize(text, &ClassifyRules::defaults().typos);
+        let norm = normalize(text, &crate::config::classify::builtin().typos);
         assert_eq!(norm.text, "I don't want my account — ok");
         let at = norm.text.find("account").unwrap();
         let end = at + "account".len();
@@ -1008,7 +1003,7 @@ mod tests {
     /// The texts the equivalence tests search: the labelled corpora's subjects and bodies,
     /// normalised as `classify` does, and texts made to produce empty and non-ASCII matches.
     fn corpus_texts() -> Vec<String> {
-        let rules = ClassifyRules::defaults();
+        let rules = crate::config::classify::builtin();
         let mut texts: Vec<String> = ["", "é", "x\n\n", "ÉÇ refund\u{301} résilier\n\nkündigen!"]
             .map(String::from)
             .into();
@@ -1031,7 +1026,7 @@ mod tests {
         // change.
         let texts = corpus_texts();
         assert!(texts.len() > 100);
-        let rules = ClassifyRules::defaults();
+        let rules = crate::config::classify::builtin();
         let mut compared = 0;
         for p in rules.rules.iter().flat_map(|r| &r.patterns) {
             let old = regex::RegexBuilder::new(p.as_str())
@@ -1055,7 +1050,7 @@ mod tests {
 
     #[test]
     fn one_pattern_searched_from_many_threads_at_once_finds_the_same() {
-        let rules = ClassifyRules::defaults();
+        let rules = crate::config::classify::builtin();
         let texts = corpus_texts();
         let want: Vec<Vec<_>> = texts
             .iter()
@@ -1081,7 +1076,7 @@ mod tests {
     fn long_texts_are_clipped_on_a_character_boundary() {
         let text = "é".repeat(MAX_TEXT_BYTES);
         assert!(clip(&text, MAX_TEXT_BYTES).len() <= MAX_TEXT_BYTES);
-        let got = classify(&mail("", &text), &ClassifyRules::defaults());
+        let got = classify(&mail("", &text), &crate::config::classify::builtin());
         assert_eq!(got.intent, Intent::Other);
     }
 }

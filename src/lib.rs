@@ -32,6 +32,7 @@ pub mod check;
 pub mod classify;
 pub mod cli;
 pub mod config;
+pub mod config_error;
 pub mod confirm;
 pub mod daemon;
 pub mod explain;

@@ -179,34 +179,7 @@ fn single_line(text: &str) -> String {
         .collect()
 }
 
-/// SMTP relay settings, resolved (password read).
-#[derive(Clone)]
-pub struct SmtpSettings {
-    pub host: String,
-    pub port: u16,
-    pub security: crate::config::mail::Security,
-    pub ca_file: Option<PathBuf>,
-    pub user: String,
-    pub auth: crate::config::mail::Auth,
-    /// Empty with `auth = "xoauth2"`.
-    pub password: String,
-    pub timeout: std::time::Duration,
-    /// The first pause after the relay deferred a reply; it doubles up to `retry_max`.
-    pub retry_first: std::time::Duration,
-    pub retry_max: std::time::Duration,
-    /// How long the relay may keep refusing before the replies it will not take go to people.
-    pub retry_window: std::time::Duration,
-}
-
-impl std::fmt::Debug for SmtpSettings {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "SmtpSettings {{ {}:{} {:?} user {} }}",
-            self.host, self.port, self.security, self.user
-        )
-    }
-}
+pub use crate::config::mail::SmtpSettings;
 
 /// An SMTP relay over one kept-open connection (lettre's protocol client, tokio, rustls),
 /// opened on first use and again after it breaks.

@@ -291,7 +291,7 @@ fn check(set: &str, lines: Vec<String>, failures: &mut Vec<String>) {
 
 #[test]
 fn classify_golden_decisions_are_unchanged() {
-    let rules = ClassifyRules::defaults();
+    let rules = mailclerk::config::classify::builtin();
     let mut failures = Vec::new();
     let shared = Path::new("../shared/corpus/dev.jsonl");
     if shared.exists() {

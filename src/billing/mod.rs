@@ -15,7 +15,8 @@
 
 pub mod command;
 pub mod gate;
-pub mod settings;
+pub use crate::config::billing as settings;
+pub use settings::file_sha256;
 pub mod webhook;
 
 use std::time::Duration;
@@ -200,11 +201,6 @@ pub fn excerpt(text: &str) -> String {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// The SHA-256 of a file's bytes, hex (the policy file's, for the audit trail and the payload).
-pub fn file_sha256(path: &std::path::Path) -> std::io::Result<String> {
-    Ok(hex(&Sha256::digest(std::fs::read(path)?)))
 }
 
 #[cfg(test)]

@@ -454,7 +454,7 @@ mod tests {
 
     #[test]
     fn nearly_every_shipped_pattern_has_a_requirement() {
-        let rules = crate::classify::ClassifyRules::defaults();
+        let rules = crate::config::classify::builtin();
         let mut folder = Folder::default();
         let mut open = Vec::new();
         let mut total = 0;

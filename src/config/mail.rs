@@ -7,7 +7,6 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use super::error::ConfigError;
-use crate::send::SmtpSettings;
 
 /// How a connection is protected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -482,6 +481,35 @@ impl RawHandling {
             sent_folder: Some(self.sent_folder).filter(|s| !s.is_empty()),
             drafts_folder: self.drafts_folder,
         }
+    }
+}
+
+/// SMTP relay settings, resolved (password read).
+#[derive(Clone)]
+pub struct SmtpSettings {
+    pub host: String,
+    pub port: u16,
+    pub security: Security,
+    pub ca_file: Option<PathBuf>,
+    pub user: String,
+    pub auth: Auth,
+    /// Empty with `auth = "xoauth2"`.
+    pub password: String,
+    pub timeout: std::time::Duration,
+    /// The first pause after the relay deferred a reply; it doubles up to `retry_max`.
+    pub retry_first: std::time::Duration,
+    pub retry_max: std::time::Duration,
+    /// How long the relay may keep refusing before the replies it will not take go to people.
+    pub retry_window: std::time::Duration,
+}
+
+impl std::fmt::Debug for SmtpSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "SmtpSettings {{ {}:{} {:?} user {} }}",
+            self.host, self.port, self.security, self.user
+        )
     }
 }
 

@@ -3,15 +3,22 @@
 //! Two levels, as everywhere in mailclerk: raw serde structs that reject unknown keys, then a
 //! validated [`Config`]. Every mistake found is collected, so one `config check` lists them all.
 
+pub mod billing;
 pub mod classifier;
 pub mod classify;
-pub mod error;
+/// Configuration errors: the type lives below the core (policies validate into it); the
+/// strict TOML readers that produce it live in [`read`].
+pub mod error {
+    pub use super::read::{parse_toml, read_toml};
+    pub use crate::config_error::*;
+}
 pub mod guard;
 pub mod language;
 pub mod mail;
 pub mod metrics;
 pub mod oauth2;
 pub mod offline;
+pub mod policy;
 pub mod read;
 
 use std::path::{Path, PathBuf};
@@ -71,7 +78,7 @@ pub struct Mailbox {
     /// A request is answered automatically only at or above this calibrated probability.
     pub auto_answer_threshold: f32,
     /// `[mailbox.billing]`: where decisions that change money or an account go first.
-    pub billing: Option<crate::billing::Settings>,
+    pub billing: Option<billing::Settings>,
     /// The SHA-256 of the policy file as loaded, for the audit trail and billing payloads.
     pub policy_sha256: String,
 }
@@ -91,7 +98,7 @@ pub enum Outbox {
     /// Replies are written as `.eml` files (lettre's file transport).
     Dir { path: PathBuf },
     /// An SMTP relay.
-    Smtp(crate::send::SmtpSettings),
+    Smtp(mail::SmtpSettings),
 }
 
 #[derive(Debug, Deserialize)]
@@ -146,7 +153,7 @@ struct RawMailbox {
     max_replies_per_hour: Option<usize>,
     oauth2: Option<oauth2::RawOAuth2>,
     #[serde(default)]
-    billing: Option<crate::billing::settings::RawBilling>,
+    billing: Option<billing::RawBilling>,
     /// `people` (default) or `confirm`: see [`guard::RawGuard::unverified`].
     #[serde(default)]
     unverified: Option<String>,
@@ -414,7 +421,7 @@ fn mailbox_from_raw(
             .map_err(|e| errors.extend(e))
             .ok()
     };
-    let policy_sha256 = crate::billing::file_sha256(&base.join(&m.policy)).unwrap_or_default();
+    let policy_sha256 = billing::file_sha256(&base.join(&m.policy)).unwrap_or_default();
     let billing = m
         .billing
         .and_then(|b| b.resolve(file, &format!("{key}.billing"), base, errors));

@@ -8,7 +8,28 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use super::error::ConfigError;
-use crate::oauth::Secret;
+
+/// A token or client secret. `Debug` and `Display` never show it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(value: String) -> Secret {
+        Secret(value)
+    }
+
+    /// The value, for the one place that must send it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
 
 /// Who issues the tokens. The provider fixes the endpoints and the default scopes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

@@ -281,6 +281,20 @@ impl de::Error for Error {
     }
 }
 
+/// Reads `path` and deserializes it strictly: every mistake in the file, in file order, each
+/// with its key, line and what was expected .
+pub fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, Vec<ConfigError>> {
+    read(path).ok()
+}
+
+/// Deserializes TOML `text` that came from `path` (see [`read_toml`]).
+pub fn parse_toml<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    text: &str,
+) -> Result<T, Vec<ConfigError>> {
+    parse(path, text).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,10 +10,10 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+use crate::classify::Reason;
 use crate::classify::decide::{self, Options};
 use crate::classify::model::{Class, Model};
 use crate::classify::train::{self, Settings};
-use crate::classify::{ClassifyRules, Reason};
 use crate::parse::{self, RawMail};
 use eval::{Learner, Prepared};
 
@@ -63,7 +63,7 @@ pub fn train_command(data_dir: &Path, out: &Path, seed: u64) -> Result<String, S
     let files = data::files_in(data_dir)?;
     let rows = read_rows(&files)?;
     let n = rows.len();
-    let prep = Prepared::new(rows, &ClassifyRules::defaults())?;
+    let prep = Prepared::new(rows, &crate::config::classify::builtin())?;
     let model = fit(&prep, seed);
     let bytes = model.to_bytes();
     if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -103,7 +103,7 @@ pub struct EvalOptions {
 /// Unreadable data or model.
 pub fn eval_command(files: &[PathBuf], opts: &EvalOptions) -> Result<String, String> {
     let rows = read_rows(files)?;
-    let prep = Prepared::new(rows, &ClassifyRules::defaults())?;
+    let prep = Prepared::new(rows, &crate::config::classify::builtin())?;
     let mut out = String::new();
     let outcomes = match opts.cv {
         Some(k) if k >= 2 => {

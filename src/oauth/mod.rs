@@ -18,27 +18,7 @@ use tokio::sync::Mutex;
 use crate::config::ConfigError;
 use crate::config::oauth2::{Flow, OAuth2};
 
-/// A token or client secret. `Debug` and `Display` never show it.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    /// Wraps a secret value.
-    pub fn new(value: String) -> Secret {
-        Secret(value)
-    }
-
-    /// The value, for the one place that must send it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("<redacted>")
-    }
-}
+pub use crate::config::oauth2::Secret;
 
 /// Why no access token could be had. [`Error::operator_action`] says what a person must do.
 #[derive(Debug, thiserror::Error)]

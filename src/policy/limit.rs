@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::schema::{Policy, RawLimit};
 use super::{Decision, Refund};
-use crate::config::error::ConfigError;
+use crate::config_error::ConfigError;
 use crate::money::{Currency, Money};
 
 /// The validated limit, or `None` with the problems added to `errors`.

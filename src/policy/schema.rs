@@ -11,7 +11,7 @@ use serde::Deserialize;
 use super::calendar::{Calendar, OpeningHours, Weekdays};
 use super::decision::{AccountState, Clause};
 use crate::accounts::PlanKind;
-use crate::config::error::ConfigError;
+use crate::config_error::ConfigError;
 use crate::language::{Lang, Text, Voice};
 use crate::money::Money;
 
@@ -179,7 +179,7 @@ pub const OUTCOMES: &[&str] = &[
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawPolicy {
+pub(crate) struct RawPolicy {
     vendor: Vendor,
     calendar: RawCalendar,
     #[serde(default)]
@@ -326,37 +326,12 @@ struct RawClause {
 }
 
 impl Policy {
-    /// Loads and validates `path`; the vendor id is the file stem.
-    ///
-    /// # Errors
-    /// Every problem found, each naming the file and the key.
-    pub fn load(path: &Path) -> Result<Policy, Vec<ConfigError>> {
-        let id = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or_default()
-            .to_string();
-        let mut read = crate::config::read::read::<RawPolicy>(path);
-        let Some(raw) = read.take() else {
-            return Err(read.finish(Vec::new()));
-        };
-        let checked = Policy::from_raw(path, id, raw);
-        let errors = read.finish(checked.as_ref().err().cloned().unwrap_or_default());
-        match checked {
-            Ok(policy) if errors.is_empty() => Ok(policy),
-            _ => Err(errors),
-        }
-    }
-
-    /// Loads `dir/<id>.toml`.
-    ///
-    /// # Errors
-    /// As [`Policy::load`].
-    pub fn load_id(dir: &Path, id: &str) -> Result<Policy, Vec<ConfigError>> {
-        Policy::load(&dir.join(format!("{id}.toml")))
-    }
-
-    fn from_raw(path: &Path, id: String, raw: RawPolicy) -> Result<Policy, Vec<ConfigError>> {
+    /// Validates a policy read from `path` (`Policy::load`, in `config`, reads the file).
+    pub(crate) fn from_raw(
+        path: &Path,
+        id: String,
+        raw: RawPolicy,
+    ) -> Result<Policy, Vec<ConfigError>> {
         let mut errors = Vec::new();
         let err = |key: String, problem: String| ConfigError::new(path, key, problem);
         let mut quote_translations = BTreeMap::new();

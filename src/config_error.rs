@@ -58,17 +58,3 @@ impl fmt::Display for ConfigErrors {
 }
 
 impl std::error::Error for ConfigErrors {}
-
-/// Reads `path` and deserializes it strictly: every mistake in the file, in file order, each
-/// with its key, line and what was expected (see [`super::read`]).
-pub fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, Vec<ConfigError>> {
-    super::read::read(path).ok()
-}
-
-/// Deserializes TOML `text` that came from `path` (see [`read_toml`]).
-pub fn parse_toml<T: serde::de::DeserializeOwned>(
-    path: &Path,
-    text: &str,
-) -> Result<T, Vec<ConfigError>> {
-    super::read::parse(path, text).ok()
-}

@@ -5,8 +5,15 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::Deserialize;
+use sha2::{Digest, Sha256};
 
 use crate::config::ConfigError;
+
+/// The SHA-256 of a file's bytes, hex (the policy file's, for the audit trail and the payload).
+pub fn file_sha256(path: &Path) -> std::io::Result<String> {
+    let digest = Sha256::digest(std::fs::read(path)?);
+    Ok(digest.iter().map(|b| format!("{b:02x}")).collect())
+}
 
 /// The validated billing hand-off of one mailbox.
 #[derive(Debug, Clone)]
