@@ -21,6 +21,7 @@ use jiff::Timestamp;
 use mailclerk::accounts::AccountMatch;
 use mailclerk::classify;
 use mailclerk::config::Config;
+use mailclerk::customer::Customer;
 use mailclerk::parse::{self, Inbound, RawMail};
 use mailclerk::plan::{self, Facts, Rules};
 use mailclerk::policy::{self, Decision, History};
@@ -135,12 +136,20 @@ fn benches(c: &mut Criterion) {
     };
     let facts: Vec<Facts> = inbounds
         .iter()
-        .map(|m| Facts {
-            account: s.store.match_account(m, &mailbox.matching).unwrap(),
-            history: History::default(),
-            recent: Default::default(),
-            confirmation: None,
-            fresh_token: None,
+        .map(|m| {
+            let customer = Customer::resolve(m, &mailbox.matching.forwarders);
+            let account = match customer.request(m) {
+                Some(request) => s.store.match_account(request, &mailbox.matching).unwrap(),
+                None => AccountMatch::None,
+            };
+            Facts {
+                customer,
+                account,
+                history: History::default(),
+                recent: Default::default(),
+                confirmation: None,
+                fresh_token: None,
+            }
         })
         .collect();
     let decided: Vec<(usize, Decision)> = inbounds

@@ -9,6 +9,7 @@
 use jiff::civil::Date;
 use regex::Regex;
 
+pub use crate::customer::normalize_address;
 use crate::money::{Currency, Money};
 use crate::parse::Inbound;
 
@@ -252,8 +253,9 @@ pub fn decide(lookups: &Lookups, found: &Found) -> AccountMatch {
     }
 }
 
-/// Matches a whole message, given a way to ask the store. The store-backed caller is
-/// `Store::match_account`; tests pass a closure over rows.
+/// Matches a customer's request, given a way to ask the store. `mail` is the request
+/// [`Customer::request`](crate::customer::Customer::request) gives: for a forward, the original.
+/// The store-backed caller is `Store::match_account`; tests pass a closure over rows.
 ///
 /// # Errors
 /// Whatever `ask` returns.
@@ -262,16 +264,7 @@ pub fn match_message<E>(
     rules: &MatchRules,
     mut ask: impl FnMut(&Lookups) -> Result<Found, E>,
 ) -> Result<AccountMatch, E> {
-    let (sender, subject, text) = match crate::plan::forwarded_request(mail, &rules.forwarders) {
-        Some(Ok(original)) => (original.from.email, original.subject, original.text),
-        Some(Err(_)) => return Ok(AccountMatch::None),
-        None => (
-            mail.from.email.clone(),
-            mail.subject.clone(),
-            mail.text.clone(),
-        ),
-    };
-    let lookups = lookups(&sender, &subject, &text, rules);
+    let lookups = lookups(&mail.from.email, &mail.subject, &mail.text, rules);
     let found = ask(&lookups)?;
     Ok(decide(&lookups, &found))
 }
@@ -281,13 +274,6 @@ fn ids(accounts: &[Account]) -> Vec<String> {
     ids.sort();
     ids.dedup();
     ids
-}
-
-/// Normalises an address for comparison: trimmed and lower-cased as a whole. Local parts are
-/// case-sensitive in theory, but no mail provider a customer uses treats them so, and the
-/// billing system stores whatever case the customer typed.
-pub fn normalize_address(address: &str) -> String {
-    address.trim().to_lowercase()
 }
 
 /// Matches `sender` against candidate rows (those the store found for the address, or all).

@@ -13,10 +13,9 @@
 
 use jiff::{SignedDuration, Timestamp};
 
-use crate::accounts::normalize_address;
 use crate::classify::Intent;
+use crate::customer::normalize_address;
 use crate::parse::Inbound;
-use crate::render::Reply;
 
 /// How long a confirmation may take.
 pub const VALID_DAYS: i64 = 7;
@@ -42,13 +41,6 @@ pub struct Pending {
     pub created: Timestamp,
     /// The message that used the token, once one has.
     pub used_by: Option<String>,
-}
-
-/// The question, ready to send, and what to keep until the answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Ask {
-    pub pending: Pending,
-    pub mail: Reply,
 }
 
 /// What the store knows of the token a message carries.

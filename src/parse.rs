@@ -9,7 +9,11 @@ use sha2::{Digest, Sha256};
 
 use quote::{body_text, forwarded, new_text};
 
+mod bounce;
 mod quote;
+
+pub use bounce::is_bounce_subject;
+pub(crate) use bounce::normalized;
 
 /// One message as the intake found it, before anything is understood of it.
 #[derive(Debug, Clone)]
@@ -256,7 +260,7 @@ fn is_null_sender_bounce(
             .iter()
             .any(|t| t == "message/delivery-status" || t == "message/global-delivery-status")
         || from_names_daemon
-        || crate::screen::is_bounce_subject(subject)
+        || is_bounce_subject(subject)
 }
 
 /// The sender of a null-sender bounce: no address, the From's display text as its name.

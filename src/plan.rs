@@ -3,13 +3,12 @@
 
 use jiff::Timestamp;
 
-use std::borrow::Cow;
-
-use crate::accounts::{AccountMatch, Mismatch, normalize_address};
+use crate::accounts::{AccountMatch, Mismatch};
 use crate::budget::{Exceeded, RecentReplies, ReplyBudget};
 use crate::classify::{self, Classified, ClassifyRules, Intent, Model, Reason};
-use crate::confirm::{self, Ask, Lookup, Pending, Rejected};
-use crate::parse::{AutoHeaders, Inbound};
+use crate::confirm::{self, Lookup, Pending, Rejected};
+use crate::customer::{Customer, ForwardProblem};
+use crate::parse::Inbound;
 use crate::policy::schema::Policy;
 use crate::policy::{self, Decision, History, Undecidable};
 use crate::render::{self, RenderError, Reply, Templates};
@@ -19,6 +18,8 @@ use crate::sender_auth::{self, SenderAuth};
 /// What the store knows that bears on this message, read before planning.
 #[derive(Debug, Clone)]
 pub struct Facts {
+    /// Whose request this is (a forward resolved), worked out once before the store was asked.
+    pub customer: Customer,
     pub account: AccountMatch,
     pub history: History,
     /// Automatic mails that already went out, for the reply budget.
@@ -85,6 +86,13 @@ pub enum ConfirmStep {
     Use(String),
 }
 
+/// A confirmation question, ready to send, and what to keep until the answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ask {
+    pub pending: Pending,
+    pub mail: Reply,
+}
+
 /// The one thing that happens.
 #[derive(Debug, Clone)]
 pub enum Action {
@@ -113,7 +121,7 @@ pub enum Why {
     #[error("{0}")]
     AccountMismatch(Mismatch),
     #[error("a forwarded message: {0}")]
-    Forwarded(String),
+    Forwarded(ForwardProblem),
     #[error("the policy cannot decide: {0}")]
     Undecidable(Undecidable),
     #[error("the reply could not be rendered: {0}")]
@@ -161,38 +169,6 @@ impl Why {
     }
 }
 
-/// For a forwarded message, the forwarded customer's request as a message of its own (when one
-/// of `forwarders` sent it and the original sender can be read), or why people must look.
-/// `None` for a message that is not a forward.
-///
-/// The original keeps the outer message's id, receipt time and headers: it is the outer
-/// message that is claimed, answered and recorded; the answer goes to the original sender.
-pub fn forwarded_request(mail: &Inbound, forwarders: &[String]) -> Option<Result<Inbound, Why>> {
-    let forwarded = mail.auto.forwarded.as_ref()?;
-    let forwarder = normalize_address(&mail.from.email);
-    if !forwarders.contains(&forwarder) {
-        return Some(Err(Why::Forwarded(format!(
-            "{forwarder} is not one of the vendor's forwarding addresses"
-        ))));
-    }
-    let Some(from) = &forwarded.from else {
-        return Some(Err(Why::Forwarded(
-            "the original sender cannot be read from the forwarded part".into(),
-        )));
-    };
-    Some(Ok(Inbound {
-        from: from.clone(),
-        reply_to: None,
-        subject: forwarded.subject.clone(),
-        text: forwarded.text.clone(),
-        auto: AutoHeaders {
-            forwarded: None,
-            ..mail.auto.clone()
-        },
-        ..mail.clone()
-    }))
-}
-
 fn skip(screened: Screen, reason: SkipReason) -> Plan {
     Plan {
         screen: screened,
@@ -231,18 +207,18 @@ pub fn plan(mail: &Inbound, facts: &Facts, rules: &Rules<'_>, now: Timestamp) ->
     if let Some(lookup) = &facts.confirmation {
         return confirmation_reply(mail, lookup, facts, rules, screened, sender);
     }
-    let mail: Cow<'_, Inbound> = match forwarded_request(mail, &rules.screen.forwarders) {
-        None => Cow::Borrowed(mail),
-        Some(Ok(original)) => {
+    let mail: &Inbound = match &facts.customer {
+        Customer::Sender => mail,
+        Customer::Forwarded(original) => {
             // The original sender is screened too: a forwarded bounce or our own notice.
-            if let Screen::Skip(reason) = screen::screen(&original, rules.screen) {
+            if let Screen::Skip(reason) = screen::screen(original, rules.screen) {
                 return skip(Screen::Skip(reason.clone()), reason);
             }
-            Cow::Owned(original)
+            original
         }
-        Some(Err(why)) => {
+        Customer::Unresolved(problem) => {
             let action = Action::ToHuman {
-                why,
+                why: Why::Forwarded(problem.clone()),
                 ack: acknowledgement(mail, rules, now),
             };
             return Plan {
@@ -255,7 +231,6 @@ pub fn plan(mail: &Inbound, facts: &Facts, rules: &Rules<'_>, now: Timestamp) ->
             };
         }
     };
-    let mail = mail.as_ref();
     let classified = classified(mail, rules);
     let intent = classified.intent;
     let to_human = |why: Why| Action::ToHuman {
@@ -445,15 +420,6 @@ fn confirmation_reply(
         sender,
         action,
         confirmation,
-    }
-}
-
-/// The address an answer to `mail` would go to: the original sender of a forward from one of
-/// `forwarders`, else the sender. The reply budget is counted per this address.
-pub fn answer_address(mail: &Inbound, forwarders: &[String]) -> String {
-    match forwarded_request(mail, forwarders) {
-        Some(Ok(original)) => normalize_address(&original.from.email),
-        _ => normalize_address(&mail.from.email),
     }
 }
 

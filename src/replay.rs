@@ -173,7 +173,11 @@ pub fn now(
             return Ok((message_id, "people: unreadable".into()));
         }
     };
-    let account = store.match_account(&inbound, &mailbox.matching)?;
+    let customer = crate::customer::Customer::resolve(&inbound, &mailbox.matching.forwarders);
+    let account = match customer.request(&inbound) {
+        Some(request) => store.match_account(request, &mailbox.matching)?,
+        None => AccountMatch::None,
+    };
     // The account's history as it stood when the message came: its own answer, and
     // anything answered after it, left out (the latest refund is all the store keeps: an
     // earlier one hidden behind a later one is not seen).
@@ -206,6 +210,7 @@ pub fn now(
         budget: mailbox.budget,
     };
     let facts = Facts {
+        customer,
         account,
         history,
         recent: RecentReplies::default(),

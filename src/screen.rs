@@ -2,7 +2,7 @@
 
 use crate::parse::Inbound;
 
-pub use text::is_bounce_subject;
+pub use crate::parse::is_bounce_subject;
 
 mod text;
 

@@ -8,9 +8,10 @@ use std::sync::LazyLock;
 use jiff::Timestamp;
 use mailclerk::accounts::{self, Account, AccountMatch, Found, MatchRules, PlanKind, Reference};
 use mailclerk::classify::{Classified, ClassifyRules, classify};
+use mailclerk::customer::Customer;
 use mailclerk::money::Currency;
 use mailclerk::parse::{Inbound, RawMail, Unparseable, parse};
-use mailclerk::plan::forwarded_request;
+use mailclerk::plan::Why;
 use mailclerk::screen::{Screen, ScreenRules, screen};
 use proptest::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -289,7 +290,7 @@ struct ClassifySidecar {
 
 #[test]
 fn classify_fixtures() {
-    let rules = ClassifyRules::defaults();
+    let rules = mailclerk::config::classify::builtin();
     run_stage("classify", |eml, sidecar| {
         let want: ClassifySidecar =
             toml::from_str(sidecar).unwrap_or_else(|e| panic!("{}: {e}", eml.display()));
@@ -387,7 +388,7 @@ fn found(rows: &[Account], l: &accounts::Lookups) -> Found {
 
 #[test]
 fn match_fixtures() {
-    let rules = ClassifyRules::defaults();
+    let rules = mailclerk::config::classify::builtin();
     run_stage("match", |eml, sidecar| {
         let want: MatchSidecar =
             toml::from_str(sidecar).unwrap_or_else(|e| panic!("{}: {e}", eml.display()));
@@ -407,20 +408,24 @@ fn match_fixtures() {
         let rows: Vec<Account> = want.accounts.iter().map(account).collect();
         let (got, intent) = match screen(&mail, &screen_rules) {
             Screen::Skip(reason) => (format!("skip:{reason}"), None),
-            Screen::Answerable => match forwarded_request(&mail, &want.forwarders) {
-                Some(Err(why)) => (format!("to_people:{}", why.code()), None),
-                forwarded => {
-                    let request = forwarded.and_then(Result::ok).unwrap_or(mail.clone());
-                    let matched =
-                        accounts::match_message(&mail, &matching, |l| Ok::<_, ()>(found(&rows, l)))
-                            .expect("no store errors");
+            Screen::Answerable => match Customer::resolve(&mail, &want.forwarders) {
+                Customer::Unresolved(problem) => (
+                    format!("to_people:{}", Why::Forwarded(problem).code()),
+                    None,
+                ),
+                customer => {
+                    let request = customer.request(&mail).expect("a resolved customer");
+                    let matched = accounts::match_message(request, &matching, |l| {
+                        Ok::<_, ()>(found(&rows, l))
+                    })
+                    .expect("no store errors");
                     let got = match matched {
                         AccountMatch::One(a) => format!("one:{}", a.id),
                         AccountMatch::None => "none".into(),
                         AccountMatch::Many(ids) => format!("many:{}", ids.join(",")),
                         AccountMatch::Mismatch(_) => "mismatch".into(),
                     };
-                    let intent = decided(&request, &rules).intent.as_str().to_string();
+                    let intent = decided(request, &rules).intent.as_str().to_string();
                     (got, Some(intent))
                 }
             },
@@ -526,7 +531,7 @@ fn apply(mut bytes: Vec<u8>, edits: &[Edit]) -> Vec<u8> {
     bytes
 }
 
-static RULES: LazyLock<ClassifyRules> = LazyLock::new(ClassifyRules::defaults);
+static RULES: LazyLock<ClassifyRules> = LazyLock::new(mailclerk::config::classify::builtin);
 static FIXTURE_BYTES: LazyLock<Vec<Vec<u8>>> = LazyLock::new(all_fixture_bytes);
 
 proptest! {
