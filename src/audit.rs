@@ -11,9 +11,9 @@ use serde_json::{Value, json};
 
 use crate::accounts::AccountMatch;
 use crate::config::{Config, Mailbox};
+use crate::examine::Examined;
 use crate::plan::{Action, Why};
 use crate::policy::{Refund, Timing};
-use crate::run::Examined;
 use crate::screen::Screen;
 use crate::sender_auth::SenderAuth;
 use crate::store::{self, Store, Trail};
@@ -130,7 +130,7 @@ pub fn trace(mailbox: &Mailbox, examined: &Examined, decided_at: Timestamp) -> V
             t["action"] = json!("reply");
             t["rules"] = json!(rules);
             t["clauses"] = json!(clauses);
-            t["decision"] = Value::Object(crate::run::decision_json(decision));
+            t["decision"] = Value::Object(crate::examine::decision_json(decision));
             t["changes_account"] = json!(crate::billing::changes_account(decision));
             t["reply"] = json!({
                 "to": reply.to,

@@ -138,11 +138,11 @@ pub fn held(
     store: &mut Store,
     mailbox: &Mailbox,
     ledger_id: &str,
-    examined: &crate::run::Examined,
-    mut row: crate::run::Row,
-) -> Result<Option<(crate::store::Outcome, crate::run::Row)>, store::Error> {
+    examined: &crate::examine::Examined,
+    mut row: crate::examine::Row,
+) -> Result<Option<(crate::store::Outcome, crate::examine::Row)>, store::Error> {
     use crate::store::{LedgerState, Outcome};
-    let crate::run::Examined::Planned { inbound, plan } = examined else {
+    let crate::examine::Examined::Planned { inbound, plan } = examined else {
         return Ok(None);
     };
     if mailbox.billing.is_none() || !matches!(plan.action, Action::Reply { .. }) {
@@ -159,7 +159,7 @@ pub fn held(
         Action::Reply { reply, .. } => reply.template.clone(),
         _ => String::new(),
     };
-    let base = |state, action: &str| crate::run::ledger_outcome(plan, state, action);
+    let base = |state, action: &str| crate::examine::ledger_outcome(plan, state, action);
     Ok(match gated {
         Gate::Proceed => None,
         Gate::ToPeople(why) => {

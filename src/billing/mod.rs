@@ -73,7 +73,7 @@ pub struct Prepared {
 
 /// The SHA-256 of the decision's fields and clauses, in their canonical JSON (sorted keys).
 pub fn decision_digest(decision: &Decision) -> String {
-    let fields = serde_json::Value::Object(crate::run::decision_json(decision)).to_string();
+    let fields = serde_json::Value::Object(crate::examine::decision_json(decision)).to_string();
     hex(&Sha256::digest(fields.as_bytes()))
 }
 
@@ -138,7 +138,7 @@ pub fn prepare(s: &Subject<'_>) -> Prepared {
             "last_payment": a.paid.map(|p| p.last_payment.to_string()),
         },
         "actions": actions,
-        "decision": Value::Object(crate::run::decision_json(s.decision)),
+        "decision": Value::Object(crate::examine::decision_json(s.decision)),
         "decision_sha256": digest,
     });
     Prepared {
