@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use crate::accounts::AccountMatch;
 use crate::config::{Config, Mailbox};
 use crate::examine::Examined;
-use crate::plan::{Action, Why};
+use crate::plan::{Action, HandOff, LedgerAction, Why};
 use crate::policy::{Refund, Timing};
 use crate::screen::Screen;
 use crate::sender_auth::SenderAuth;
@@ -38,7 +38,7 @@ pub fn trace(mailbox: &Mailbox, examined: &Examined, decided_at: Timestamp) -> V
                 "decided_at": format!("{decided_at:.3}"),
                 "message": { "message_id": message_id },
                 "unreadable": why,
-                "action": "to_human:unreadable",
+                "action": LedgerAction::ToHuman(HandOff::Unreadable).to_string(),
             });
         }
         Examined::Planned { inbound, plan } => (inbound, plan),
@@ -96,9 +96,9 @@ pub fn trace(mailbox: &Mailbox, examined: &Examined, decided_at: Timestamp) -> V
         "budget": "within",
     });
     match &plan.action {
-        Action::Skip(reason) => t["action"] = json!(format!("skip:{reason}")),
+        Action::Skip(reason) => t["action"] = json!(LedgerAction::Skip(reason.clone()).to_string()),
         Action::ToHuman { why, .. } => {
-            t["action"] = json!(format!("to_human:{}", why.code()));
+            t["action"] = json!(LedgerAction::to_human(why).to_string());
             t["why"] = json!(why.to_string());
             if let Why::OverBudget(e) = why {
                 t["budget"] = json!(e.to_string());

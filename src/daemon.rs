@@ -27,6 +27,7 @@ use crate::error_chain;
 use crate::intake::imap::{self, Fetched, FolderState, IdleOutcome, ImapSettings, Session};
 use crate::parse::RawMail;
 use crate::plan::{Action, ConfirmStep};
+use crate::plan::{HandOff, LedgerAction};
 use crate::policy::Refund;
 use crate::run::{Examined, Read, decision_json, examine_parsed, open_store};
 use crate::send::{self, Smtp, SmtpError};
@@ -889,7 +890,7 @@ impl Worker<'_> {
                 let outcome = crate::run::ledger_outcome(
                     plan,
                     LedgerState::Skipped,
-                    &format!("skip:{reason}"),
+                    LedgerAction::Skip(reason.clone()),
                 );
                 block(|| self.store.record(message_id, &outcome))?;
                 Dest::Skipped
@@ -912,7 +913,7 @@ impl Worker<'_> {
                     );
                     Outcome {
                         reply_message_id: reply,
-                        ..Outcome::new(LedgerState::Sent, "reconciled")
+                        ..Outcome::new(LedgerState::Sent, LedgerAction::Reconciled)
                     }
                 } else {
                     let kept = self.keep_for_people(message_id, reply.as_deref()).await?;
@@ -928,7 +929,7 @@ impl Worker<'_> {
                     };
                     Outcome {
                         reason: Some(reason),
-                        ..Outcome::new(LedgerState::Review, "interrupted")
+                        ..Outcome::new(LedgerState::Review, LedgerAction::Interrupted)
                     }
                 };
                 let dest = if found { Dest::Answered } else { Dest::People };
@@ -979,7 +980,10 @@ impl Worker<'_> {
                 warn!(%why, "Sent to people; no automatic answer.");
                 let outcome = Outcome {
                     reason: Some(why.clone()),
-                    ..Outcome::new(LedgerState::Review, "to_human:unreadable")
+                    ..Outcome::new(
+                        LedgerState::Review,
+                        LedgerAction::ToHuman(HandOff::Unreadable),
+                    )
                 };
                 block(|| self.store.record(message_id, &outcome))?;
                 crate::metrics::message(&self.mailbox.name, &outcome, None);
@@ -989,7 +993,7 @@ impl Worker<'_> {
             Examined::Planned { inbound, plan } => (inbound, plan),
         };
         let account_id = crate::run::planned_account(plan);
-        let base = |state, action: &str| crate::run::ledger_outcome(plan, state, action);
+        let base = |state, action: LedgerAction| crate::run::ledger_outcome(plan, state, action);
         let mode = match &plan.action {
             // Over the policy's auto_refund_limit: prepared as a draft for a person to approve.
             Action::Reply { decision, .. } if self.mailbox.handling.mode == Mode::Send => {
@@ -1009,7 +1013,10 @@ impl Worker<'_> {
             warn!("The confirmation was already used; handed to people.");
             let outcome = Outcome {
                 reason: Some(crate::run::CONFIRMATION_USED.into()),
-                ..base(LedgerState::Review, "to_human:confirmation_rejected")
+                ..base(
+                    LedgerState::Review,
+                    LedgerAction::ToHuman(HandOff::ConfirmationRejected),
+                )
             };
             block(|| self.store.record(message_id, &outcome))?;
             crate::metrics::message(&self.mailbox.name, &outcome, Some(inbound.received));
@@ -1032,7 +1039,7 @@ impl Worker<'_> {
                     info!(%reason, "Skipped; no answer (a report about a reply the ledger does not know as sent).");
                     self.stats.skipped.fetch_add(1, Ordering::Relaxed);
                     (
-                        base(LedgerState::Skipped, &format!("skip:{reason}")),
+                        base(LedgerState::Skipped, LedgerAction::Skip(reason.clone())),
                         Handled::File(Dest::Skipped),
                     )
                 } else {
@@ -1044,7 +1051,10 @@ impl Worker<'_> {
                                 "the answer bounced: the answer to <{}> could not be delivered",
                                 requests.join(">, <")
                             )),
-                            ..base(LedgerState::Review, "to_human:answer_bounced")
+                            ..base(
+                                LedgerState::Review,
+                                LedgerAction::ToHuman(HandOff::AnswerBounced),
+                            )
                         },
                         Handled::File(Dest::People),
                     )
@@ -1054,7 +1064,7 @@ impl Worker<'_> {
                 info!(%reason, "Skipped; no answer.");
                 self.stats.skipped.fetch_add(1, Ordering::Relaxed);
                 (
-                    base(LedgerState::Skipped, &format!("skip:{reason}")),
+                    base(LedgerState::Skipped, LedgerAction::Skip(reason.clone())),
                     Handled::File(Dest::Skipped),
                 )
             }
@@ -1062,7 +1072,7 @@ impl Worker<'_> {
                 crate::run::log_to_human(why);
                 let mut acknowledged = None;
                 let mut question_id = None;
-                let mut action = format!("to_human:{}", why.code());
+                let mut action = LedgerAction::to_human(why);
                 if let (Some(ConfirmStep::Ask(ask)), Some(smtp), Mode::Send) =
                     (&plan.confirmation, self.smtp, mode)
                 {
@@ -1072,7 +1082,7 @@ impl Worker<'_> {
                     match smtp.send(&ask.mail, SystemTime::now()).await {
                         Ok(bytes) => {
                             info!(to = %ask.mail.to, "Asked the account's registered address to confirm.");
-                            action = crate::run::AWAITING_CONFIRMATION.into();
+                            action = crate::run::AWAITING_CONFIRMATION;
                             acknowledged = Some(ask.mail.to.clone());
                             // The question is mail we sent like any answer: its copy goes to
                             // Sent the same way (queued with the record).
@@ -1102,7 +1112,7 @@ impl Worker<'_> {
                         acknowledged: acknowledged.is_some(),
                         reply_to: acknowledged,
                         reply_message_id: question_id,
-                        ..base(LedgerState::Review, &action)
+                        ..base(LedgerState::Review, action)
                     },
                     Handled::File(Dest::People),
                 )
@@ -1122,7 +1132,10 @@ impl Worker<'_> {
                         reason: Some(format!(
                             "a reply to our answer to <{earlier}>; people continue the thread"
                         )),
-                        ..base(LedgerState::Review, "to_human:reply_to_our_answer")
+                        ..base(
+                            LedgerState::Review,
+                            LedgerAction::ToHuman(HandOff::ReplyToOurAnswer),
+                        )
                     },
                     Handled::File(Dest::People),
                 )
@@ -1134,7 +1147,7 @@ impl Worker<'_> {
                     ),
                     reply_message_id: Some(reply.message_id.clone()),
                     reply_to: Some(reply.to.clone()),
-                    ..base(state, &reply.template)
+                    ..base(state, LedgerAction::answer(reply))
                 };
                 if mode == Mode::Draft {
                     let bytes = send::to_message(reply, SystemTime::now()).map(|m| m.formatted());
@@ -1150,7 +1163,7 @@ impl Worker<'_> {
                         Err(e) => (
                             Outcome {
                                 reason: Some(e.to_string()),
-                                ..base(LedgerState::Failed, &reply.template)
+                                ..base(LedgerState::Failed, LedgerAction::answer(reply))
                             },
                             Handled::File(Dest::People),
                         ),
@@ -1217,7 +1230,7 @@ impl Worker<'_> {
                                         "OAuth2 sign-in refused: {}",
                                         error_chain(&*source)
                                     )),
-                                    ..base(LedgerState::Deferred, &reply.template)
+                                    ..base(LedgerState::Deferred, LedgerAction::answer(reply))
                                 },
                                 Handled::SignIn(action),
                             )
@@ -1244,7 +1257,7 @@ impl Worker<'_> {
                                 (
                                     Outcome {
                                         reason: Some(why),
-                                        ..base(LedgerState::Failed, &reply.template)
+                                        ..base(LedgerState::Failed, LedgerAction::answer(reply))
                                     },
                                     Handled::File(Dest::People),
                                 )
@@ -1253,7 +1266,7 @@ impl Worker<'_> {
                                 (
                                     Outcome {
                                         reason: Some(error_chain(&e)),
-                                        ..base(LedgerState::Deferred, &reply.template)
+                                        ..base(LedgerState::Deferred, LedgerAction::answer(reply))
                                     },
                                     Handled::Deferred,
                                 )
@@ -1266,7 +1279,7 @@ impl Worker<'_> {
                             (
                                 Outcome {
                                     reason: Some(error_chain(&e)),
-                                    ..base(LedgerState::Failed, &reply.template)
+                                    ..base(LedgerState::Failed, LedgerAction::answer(reply))
                                 },
                                 Handled::File(Dest::People),
                             )

@@ -14,7 +14,7 @@ use crate::config::{Config, Mailbox};
 use crate::confirm::{self, Lookup};
 use crate::customer::Customer;
 use crate::parse::{self, Inbound, RawMail};
-use crate::plan::{self, Action, ConfirmStep, Facts, Plan, Rules, Why};
+use crate::plan::{self, Action, ConfirmStep, Facts, HandOff, LedgerAction, Plan, Rules, Why};
 use crate::policy::{Decision, History, Refund, Timing};
 use crate::screen::ScreenRules;
 use crate::store::{self, LedgerState, Outcome, Store};
@@ -204,7 +204,8 @@ pub fn approval(policy: &crate::policy::schema::Policy, examined: &Examined) -> 
 }
 
 /// The ledger action of an unverified request whose account owner was asked to confirm it.
-pub const AWAITING_CONFIRMATION: &str = "to_human:awaiting_confirmation";
+pub const AWAITING_CONFIRMATION: LedgerAction =
+    LedgerAction::ToHuman(HandOff::AwaitingConfirmation);
 
 /// The ledger reason of a confirming reply whose confirmation was used meanwhile.
 pub const CONFIRMATION_USED: &str =
@@ -246,7 +247,7 @@ pub fn planned_account(plan: &Plan) -> Option<String> {
 
 /// A ledger outcome for a planned message: the state and action, with the intent and the
 /// matched account filled in from the plan.
-pub fn ledger_outcome(plan: &Plan, state: LedgerState, action: &str) -> Outcome {
+pub fn ledger_outcome(plan: &Plan, state: LedgerState, action: LedgerAction) -> Outcome {
     Outcome {
         intent: plan
             .classified

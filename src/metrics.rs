@@ -216,10 +216,7 @@ fn mailbox(name: &str) -> MailboxLabel {
 
 /// A recorded outcome; `received` is the message's receipt, for the latency of answers sent.
 pub fn message(name: &str, outcome: &Outcome, received: Option<Timestamp>) {
-    let (action, reason) = outcome
-        .action
-        .split_once(':')
-        .unwrap_or((outcome.action.as_str(), ""));
+    let (action, reason) = (outcome.action.kind(), outcome.action.detail());
     METRICS
         .messages
         .get_or_create(&MessageLabels {
@@ -485,6 +482,7 @@ fn respond(head: &[u8]) -> (&'static str, &'static str, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::{HandOff, LedgerAction};
 
     #[test]
     fn requests_are_answered_by_path_and_method() {
@@ -503,10 +501,16 @@ mod tests {
     fn an_outcome_is_counted_with_its_action_split_into_action_and_reason() {
         let outcome = Outcome {
             intent: Some("refund".into()),
-            ..Outcome::new(LedgerState::Review, "to_human:no_account")
+            ..Outcome::new(
+                LedgerState::Review,
+                LedgerAction::ToHuman(HandOff::NoAccount),
+            )
         };
         message("unit-desk", &outcome, None);
-        let sent = Outcome::new(LedgerState::Sent, "refund_granted");
+        let sent = Outcome::new(
+            LedgerState::Sent,
+            LedgerAction::Answer("refund_granted".into()),
+        );
         message(
             "unit-desk",
             &sent,

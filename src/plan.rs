@@ -15,6 +15,10 @@ use crate::render::{self, RenderError, Reply, Templates};
 use crate::screen::{self, Screen, ScreenRules, SkipReason};
 use crate::sender_auth::{self, SenderAuth};
 
+mod ledger;
+
+pub use ledger::{HandOff, LedgerAction, UnknownAction};
+
 /// What the store knows that bears on this message, read before planning.
 #[derive(Debug, Clone)]
 pub struct Facts {
@@ -145,26 +149,31 @@ pub enum Why {
 impl Why {
     /// A short stable name for the ledger and `check --json`.
     pub fn code(&self) -> &'static str {
+        self.hand_off().as_str()
+    }
+
+    /// The hand-off the ledger records for it.
+    pub fn hand_off(&self) -> HandOff {
         match self {
-            Why::NotARequest(Intent::Unsure) => "unsure",
-            Why::NotARequest(Intent::RefundStatus) => "refund_status",
-            Why::NotARequest(Intent::PolicyQuestion) => "policy_question",
-            Why::NotARequest(Intent::Withdrawal) => "withdrawal",
-            Why::NotARequest(_) => "not_a_request",
-            Why::Reason(_, Reason::BillingError) => "billing_error",
-            Why::NoAccount => "no_account",
-            Why::SeveralAccounts(_) => "several_accounts",
-            Why::AccountMismatch(_) => "account_mismatch",
-            Why::Forwarded(_) => "forwarded",
-            Why::Undecidable(_) => "undecidable",
-            Why::Render(_) => "render_failed",
-            Why::Unreadable(_) => "unreadable",
-            Why::NoMailbox => "no_mailbox",
-            Why::Unauthenticated(_) => "unauthenticated",
-            Why::OverBudget(Exceeded::Sender { .. }) => "reply_budget",
-            Why::OverBudget(Exceeded::Breaker { .. }) => "breaker",
-            Why::Confirmation(_) => "confirmation_rejected",
-            Why::BillingRefused { .. } => "billing_refused",
+            Why::NotARequest(Intent::Unsure) => HandOff::Unsure,
+            Why::NotARequest(Intent::RefundStatus) => HandOff::RefundStatus,
+            Why::NotARequest(Intent::PolicyQuestion) => HandOff::PolicyQuestion,
+            Why::NotARequest(Intent::Withdrawal) => HandOff::Withdrawal,
+            Why::NotARequest(_) => HandOff::NotARequest,
+            Why::Reason(_, Reason::BillingError) => HandOff::BillingError,
+            Why::NoAccount => HandOff::NoAccount,
+            Why::SeveralAccounts(_) => HandOff::SeveralAccounts,
+            Why::AccountMismatch(_) => HandOff::AccountMismatch,
+            Why::Forwarded(_) => HandOff::Forwarded,
+            Why::Undecidable(_) => HandOff::Undecidable,
+            Why::Render(_) => HandOff::RenderFailed,
+            Why::Unreadable(_) => HandOff::Unreadable,
+            Why::NoMailbox => HandOff::NoMailbox,
+            Why::Unauthenticated(_) => HandOff::Unauthenticated,
+            Why::OverBudget(Exceeded::Sender { .. }) => HandOff::ReplyBudget,
+            Why::OverBudget(Exceeded::Breaker { .. }) => HandOff::Breaker,
+            Why::Confirmation(_) => HandOff::ConfirmationRejected,
+            Why::BillingRefused { .. } => HandOff::BillingRefused,
         }
     }
 }

@@ -19,7 +19,7 @@ use crate::budget::RecentReplies;
 use crate::classify::model::Model;
 use crate::config::{Config, ConfigErrors, Filing, Mailbox, Source};
 use crate::parse::RawMail;
-use crate::plan::{self, Action, Facts, Rules};
+use crate::plan::{self, Action, Facts, LedgerAction, Rules};
 use crate::policy::History;
 use crate::policy::schema::Policy;
 use crate::screen::ScreenRules;
@@ -137,11 +137,10 @@ pub fn then(trail: Option<&Trail>) -> String {
             .and_then(|d| serde_json::from_str::<Value>(d).ok())
             .and_then(|v| v.as_object().cloned())
     });
-    if let Some(code) = action.strip_prefix("to_human:") {
-        return format!("people: {code}");
-    }
-    if let Some(reason) = action.strip_prefix("skip:") {
-        return format!("skip: {reason}");
+    match action.parse() {
+        Ok(LedgerAction::ToHuman(code)) => return format!("people: {code}"),
+        Ok(LedgerAction::Skip(reason)) => return format!("skip: {reason}"),
+        _ => {}
     }
     match decision {
         Some(d) => format!("reply {}", summarize(&d)),

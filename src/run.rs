@@ -12,6 +12,7 @@ use tracing::{error, info, warn};
 use crate::config::{Config, Mailbox, Outbox as OutboxConfig, Source};
 use crate::parse::RawMail;
 use crate::plan::{Action, ConfirmStep};
+use crate::plan::{HandOff, LedgerAction};
 use crate::policy::Refund;
 use crate::send::{self, Outbox};
 use crate::store::{self, Claim, LedgerState, Outcome, Store};
@@ -337,7 +338,7 @@ fn hold_for_approval(
         reply_message_id: Some(reply.message_id.clone()),
         reply_to: Some(reply.to.clone()),
         reason: Some(why.to_string()),
-        ..ledger_outcome(plan, LedgerState::Drafted, &reply.template)
+        ..ledger_outcome(plan, LedgerState::Drafted, LedgerAction::answer(reply))
     })
 }
 
@@ -353,28 +354,31 @@ fn act(
             warn!(%why, "Sent to people; no automatic answer.");
             return Ok(Outcome {
                 reason: Some(why.clone()),
-                ..Outcome::new(LedgerState::Review, "to_human:unreadable")
+                ..Outcome::new(
+                    LedgerState::Review,
+                    LedgerAction::ToHuman(HandOff::Unreadable),
+                )
             });
         }
         Examined::Planned { inbound, plan } => (inbound, plan),
     };
     let account_id = planned_account(plan);
-    let base = |state, action: &str| ledger_outcome(plan, state, action);
+    let base = |state, action: LedgerAction| ledger_outcome(plan, state, action);
     Ok(match &plan.action {
         Action::Skip(reason) => {
             info!(%reason, "Skipped; no answer.");
-            base(LedgerState::Skipped, &format!("skip:{reason}"))
+            base(LedgerState::Skipped, LedgerAction::Skip(reason.clone()))
         }
         Action::ToHuman { why, ack } => {
             log_to_human(why);
-            let mut action = format!("to_human:{}", why.code());
+            let mut action = LedgerAction::to_human(why);
             let acknowledged = if let Some(ConfirmStep::Ask(ask)) = &plan.confirmation {
                 // Kept before it is sent: a question the store forgot could never be answered.
                 store.open_confirmation(&ask.pending)?;
                 match outbox.send(&ask.mail, SystemTime::now()) {
                     Ok(()) => {
                         info!(to = %ask.mail.to, "Asked the account's registered address to confirm.");
-                        action = AWAITING_CONFIRMATION.into();
+                        action = AWAITING_CONFIRMATION;
                         Some(ask.mail.to.clone())
                     }
                     Err(err) => {
@@ -396,14 +400,17 @@ fn act(
                 reason: Some(why.to_string()),
                 acknowledged: acknowledged.is_some(),
                 reply_to: acknowledged,
-                ..base(LedgerState::Review, &action)
+                ..base(LedgerState::Review, action)
             }
         }
         Action::Reply { .. } if !confirmation_unused(store, plan, &inbound.message_id)? => {
             warn!("The confirmation was already used; handed to people.");
             Outcome {
                 reason: Some(CONFIRMATION_USED.into()),
-                ..base(LedgerState::Review, "to_human:confirmation_rejected")
+                ..base(
+                    LedgerState::Review,
+                    LedgerAction::ToHuman(HandOff::ConfirmationRejected),
+                )
             }
         }
         Action::Reply { decision, reply } => match outbox.send(reply, SystemTime::now()) {
@@ -411,7 +418,7 @@ fn act(
                 warn!(%err, "Reply not sent; handed to people.");
                 Outcome {
                     reason: Some(err.to_string()),
-                    ..base(LedgerState::Failed, &reply.template)
+                    ..base(LedgerState::Failed, LedgerAction::answer(reply))
                 }
             }
             Ok(()) => {
@@ -429,7 +436,7 @@ fn act(
                     ),
                     reply_message_id: Some(reply.message_id.clone()),
                     reply_to: Some(reply.to.clone()),
-                    ..base(LedgerState::Sent, &reply.template)
+                    ..base(LedgerState::Sent, LedgerAction::answer(reply))
                 }
             }
         },

@@ -55,6 +55,24 @@ pub enum SkipReason {
 }
 
 impl SkipReason {
+    /// Every reason (the ledger reads its strings back with these).
+    pub const ALL: [SkipReason; 14] = [
+        SkipReason::AutoSubmitted,
+        SkipReason::AutoReply,
+        SkipReason::Precedence,
+        SkipReason::List,
+        SkipReason::Bounce,
+        SkipReason::ReadReceipt,
+        SkipReason::FeedbackReport,
+        SkipReason::DmarcReport,
+        SkipReason::TlsReport,
+        SkipReason::Calendar,
+        SkipReason::ChallengeResponse,
+        SkipReason::SystemSender,
+        SkipReason::Loop,
+        SkipReason::OwnAddress,
+    ];
+
     /// The stable snake_case name of the reason.
     pub fn as_str(&self) -> &'static str {
         match self {

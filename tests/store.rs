@@ -7,7 +7,10 @@ use jiff::{SignedDuration, Timestamp, civil::date};
 use mailclerk::account_csv;
 use mailclerk::accounts::{Account, PlanKind};
 use mailclerk::money::{Currency, Money};
-use mailclerk::store::{Claim, Error, ImportReport, LedgerState, Outcome, Store};
+use mailclerk::screen::SkipReason;
+use mailclerk::store::{
+    Claim, Error, HandOff, ImportReport, LedgerAction, LedgerState, Outcome, Store,
+};
 
 const RECEIVED: &str = "2026-03-02T09:15:00Z";
 
@@ -207,7 +210,10 @@ fn record_then_claim_is_seen_as_sent() {
         decision_json: Some(r#"{"refund":"granted"}"#.into()),
         reply_message_id: Some("<reply-m1@mailclerk.example>".into()),
         reply_to: Some("Ann@Example.com".into()),
-        ..Outcome::new(LedgerState::Sent, "refund_granted")
+        ..Outcome::new(
+            LedgerState::Sent,
+            LedgerAction::Answer("refund_granted".into()),
+        )
     };
     store.record("m1@example.com", &sent).unwrap();
 
@@ -275,7 +281,7 @@ fn recording_an_unclaimed_message_is_an_error() {
     let err = store
         .record(
             "never@example.com",
-            &Outcome::new(LedgerState::Skipped, "skip"),
+            &Outcome::new(LedgerState::Skipped, LedgerAction::Skip(SkipReason::List)),
         )
         .unwrap_err();
     assert!(matches!(err, Error::NotClaimed { .. }), "{err:?}");
@@ -297,7 +303,10 @@ fn everything_survives_reopening_the_file() {
         store
             .record(
                 "m1@example.com",
-                &Outcome::new(LedgerState::Review, "to_human"),
+                &Outcome::new(
+                    LedgerState::Review,
+                    LedgerAction::ToHuman(HandOff::NoAccount),
+                ),
             )
             .unwrap();
         store
@@ -421,10 +430,22 @@ fn a_sent_record_is_never_overwritten() {
     let at: jiff::Timestamp = "2026-03-01T12:00:00Z".parse().unwrap();
     assert_eq!(store.claim("m1@x", "file", at).unwrap(), Claim::New);
     store
-        .record("m1@x", &Outcome::new(LedgerState::Sent, "refund_granted"))
+        .record(
+            "m1@x",
+            &Outcome::new(
+                LedgerState::Sent,
+                LedgerAction::Answer("refund_granted".into()),
+            ),
+        )
         .unwrap();
     let err = store
-        .record("m1@x", &Outcome::new(LedgerState::Failed, "refund_granted"))
+        .record(
+            "m1@x",
+            &Outcome::new(
+                LedgerState::Failed,
+                LedgerAction::Answer("refund_granted".into()),
+            ),
+        )
         .unwrap_err();
     assert!(matches!(err, Error::AlreadySent { .. }), "{err}");
     assert!(
@@ -432,7 +453,10 @@ fn a_sent_record_is_never_overwritten() {
     );
     assert!(matches!(
         store
-            .record("nope@x", &Outcome::new(LedgerState::Sent, "x"))
+            .record(
+                "nope@x",
+                &Outcome::new(LedgerState::Sent, LedgerAction::Answer("x".into()))
+            )
             .unwrap_err(),
         Error::NotClaimed { .. }
     ));

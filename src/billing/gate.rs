@@ -141,6 +141,7 @@ pub fn held(
     examined: &crate::examine::Examined,
     mut row: crate::examine::Row,
 ) -> Result<Option<(crate::store::Outcome, crate::examine::Row)>, store::Error> {
+    use crate::plan::LedgerAction;
     use crate::store::{LedgerState, Outcome};
     let crate::examine::Examined::Planned { inbound, plan } = examined else {
         return Ok(None);
@@ -159,7 +160,7 @@ pub fn held(
         Action::Reply { reply, .. } => reply.template.clone(),
         _ => String::new(),
     };
-    let base = |state, action: &str| crate::examine::ledger_outcome(plan, state, action);
+    let base = |state, action: LedgerAction| crate::examine::ledger_outcome(plan, state, action);
     Ok(match gated {
         Gate::Proceed => None,
         Gate::ToPeople(why) => {
@@ -168,7 +169,7 @@ pub fn held(
             Some((
                 Outcome {
                     reason: Some(why.to_string()),
-                    ..base(LedgerState::Review, &format!("to_human:{}", why.code()))
+                    ..base(LedgerState::Review, LedgerAction::to_human(&why))
                 },
                 row,
             ))
@@ -179,7 +180,7 @@ pub fn held(
             Some((
                 Outcome {
                     reason: Some(format!("billing unavailable: {answer}")),
-                    ..base(LedgerState::Deferred, &template)
+                    ..base(LedgerState::Deferred, LedgerAction::Answer(template))
                 },
                 row,
             ))

@@ -7,6 +7,7 @@ use tracing::warn;
 
 use super::{Dest, Handled, Worker, block};
 use crate::billing::Gate;
+use crate::plan::LedgerAction;
 use crate::plan::Plan;
 use crate::render::Reply;
 use crate::store::{LedgerState, Outcome};
@@ -21,7 +22,7 @@ impl Worker<'_> {
         reply: &Reply,
         gate: Gate,
     ) -> Result<Option<Handled>, crate::store::Error> {
-        let base = |state, action: &str| crate::run::ledger_outcome(plan, state, action);
+        let base = |state, action: LedgerAction| crate::run::ledger_outcome(plan, state, action);
         let (outcome, handled) = match gate {
             Gate::Proceed => return Ok(None),
             Gate::ToPeople(why) => {
@@ -29,7 +30,7 @@ impl Worker<'_> {
                 (
                     Outcome {
                         reason: Some(why.to_string()),
-                        ..base(LedgerState::Review, &format!("to_human:{}", why.code()))
+                        ..base(LedgerState::Review, LedgerAction::to_human(&why))
                     },
                     Handled::File(Dest::People),
                 )
@@ -39,7 +40,7 @@ impl Worker<'_> {
                 (
                     Outcome {
                         reason: Some(format!("billing unavailable: {answer}")),
-                        ..base(LedgerState::Deferred, &reply.template)
+                        ..base(LedgerState::Deferred, LedgerAction::answer(reply))
                     },
                     Handled::Deferred,
                 )

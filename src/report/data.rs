@@ -7,6 +7,7 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 
+use crate::plan::LedgerAction;
 use crate::store::{LedgerState, ReportRow};
 
 /// The outcome groups of the daily chart, in drawing order.
@@ -155,8 +156,9 @@ pub fn summarize(rows: &[ReportRow], since: Timestamp, until: Timestamp) -> Summ
 /// The reason code of a hand-off: the ledger action's code after `to_human:`, or what the
 /// state says for a reply that could not be sent.
 fn handoff_reason(row: &ReportRow) -> String {
+    let action = row.action.as_deref().map(str::parse::<LedgerAction>);
     match (row.state, row.action.as_deref()) {
-        (_, Some(a)) if a.starts_with("to_human:") => a["to_human:".len()..].to_string(),
+        _ if let Some(Ok(LedgerAction::ToHuman(code))) = action => code.to_string(),
         (LedgerState::Failed, _) => "not_sent".into(),
         (_, Some(a)) if !a.is_empty() => a.to_string(),
         _ => "unknown".into(),

@@ -393,6 +393,7 @@ impl Store {
 mod tests {
     use super::*;
     use crate::store::{Claim, LedgerState, Outcome};
+    use crate::store::{HandOff, LedgerAction};
 
     fn new<'a>(id: &'a str, key: &'a str, body: &'a [u8]) -> NewBilling<'a> {
         NewBilling {
@@ -457,7 +458,10 @@ mod tests {
         store
             .record(
                 "b@x",
-                &Outcome::new(LedgerState::Review, "to_human:billing_refused"),
+                &Outcome::new(
+                    LedgerState::Review,
+                    LedgerAction::ToHuman(HandOff::BillingRefused),
+                ),
             )
             .unwrap();
         assert!(!store.billing_resumable("b@x").unwrap(), "recorded");

@@ -19,6 +19,7 @@ use rusqlite::{
 
 use crate::accounts::{Account, Payments, PlanKind, normalize_address};
 use crate::money::{Currency, Money};
+pub use crate::plan::{HandOff, LedgerAction};
 use crate::policy::History;
 
 mod billing;
@@ -461,9 +462,9 @@ impl std::fmt::Display for LedgerState {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
     pub state: LedgerState,
-    /// A short name of what was done, e.g. `refund_granted`, `to_human:no_account` (with the
-    /// [`crate::plan::Why`] code), `skip:auto_submitted`.
-    pub action: String,
+    /// What was done; stored as its string (`refund_granted`, `to_human:no_account`,
+    /// `skip:auto_submitted`).
+    pub action: LedgerAction,
     pub intent: Option<String>,
     pub account_id: Option<String>,
     pub decision_json: Option<String>,
@@ -478,10 +479,10 @@ pub struct Outcome {
 
 impl Outcome {
     /// An outcome with only a state and an action; set the other fields as they apply.
-    pub fn new(state: LedgerState, action: impl Into<String>) -> Outcome {
+    pub fn new(state: LedgerState, action: LedgerAction) -> Outcome {
         Outcome {
             state,
-            action: action.into(),
+            action,
             intent: None,
             account_id: None,
             decision_json: None,
@@ -838,7 +839,7 @@ impl Store {
                 params![
                     message_id,
                     outcome.state.as_str(),
-                    outcome.action,
+                    outcome.action.to_string(),
                     outcome.intent,
                     outcome.account_id,
                     outcome.decision_json,

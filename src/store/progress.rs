@@ -89,6 +89,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::LedgerAction;
 
     #[test]
     fn progress_round_trips_and_updates() {
@@ -117,7 +118,10 @@ mod tests {
         store
             .record(
                 "m@x",
-                &Outcome::new(LedgerState::Deferred, "refund_granted"),
+                &Outcome::new(
+                    LedgerState::Deferred,
+                    LedgerAction::Answer("refund_granted".into()),
+                ),
             )
             .unwrap();
         assert_eq!(

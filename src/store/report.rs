@@ -152,6 +152,7 @@ impl Store {
 mod tests {
     use super::*;
     use crate::store::{BatchItem, Outcome};
+    use crate::store::{HandOff, LedgerAction};
 
     #[test]
     fn a_read_only_store_reads_rows_and_refuses_a_fresh_file() {
@@ -170,7 +171,10 @@ mod tests {
             store
                 .record(
                     "a@x",
-                    &Outcome::new(LedgerState::Review, "to_human:no_account"),
+                    &Outcome::new(
+                        LedgerState::Review,
+                        LedgerAction::ToHuman(HandOff::NoAccount),
+                    ),
                 )
                 .unwrap();
         }

@@ -377,6 +377,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::LedgerAction;
     use crate::store::LedgerState;
 
     fn batch(store: &mut Store, items: &[BatchItem<'_>]) -> Vec<Claim> {
@@ -468,7 +469,13 @@ mod tests {
             Some(&b"the reply"[..])
         );
         store
-            .record("a@x", &Outcome::new(LedgerState::Sent, "refund_granted"))
+            .record(
+                "a@x",
+                &Outcome::new(
+                    LedgerState::Sent,
+                    LedgerAction::Answer("refund_granted".into()),
+                ),
+            )
             .unwrap();
         assert_eq!(store.sending("a@x").unwrap(), None);
     }
@@ -527,10 +534,16 @@ mod tests {
             store.mark_attempt(id).unwrap();
         }
         store
-            .record("a@x", &Outcome::new(LedgerState::Deferred, "t"))
+            .record(
+                "a@x",
+                &Outcome::new(LedgerState::Deferred, LedgerAction::Answer("t".into())),
+            )
             .unwrap();
         store
-            .record("b@x", &Outcome::new(LedgerState::Sent, "t"))
+            .record(
+                "b@x",
+                &Outcome::new(LedgerState::Sent, LedgerAction::Answer("t".into())),
+            )
             .unwrap();
         let again = batch(&mut store, &[item("a@x"), item("b@x")]);
         assert!(is_new(&again[0]));
@@ -558,7 +571,10 @@ mod tests {
         };
         let outcome = Outcome {
             reply_message_id: Some("r@x".into()),
-            ..Outcome::new(LedgerState::Sent, "refund_granted")
+            ..Outcome::new(
+                LedgerState::Sent,
+                LedgerAction::Answer("refund_granted".into()),
+            )
         };
         store
             .record_with_copy("a@x", &outcome, Some(&copy))
