@@ -13,7 +13,7 @@ use crate::policy::schema::Policy;
 use crate::policy::{self, Decision, History, Undecidable};
 use crate::render::{self, RenderError, Reply, Templates};
 use crate::screen::{self, Screen, ScreenRules, SkipReason};
-use crate::sender_auth::{self, SenderAuth};
+use crate::sender_auth::{self, SenderAuth, Unverified};
 
 mod ledger;
 
@@ -135,7 +135,7 @@ pub enum Why {
     #[error("the message is addressed to no configured mailbox")]
     NoMailbox,
     #[error("the sender is not authenticated: {0}")]
-    Unauthenticated(String),
+    Unauthenticated(Unverified),
     #[error("no automatic answer: {0}")]
     OverBudget(Exceeded),
     #[error("not a valid confirmation: {0}")]
@@ -249,7 +249,7 @@ pub fn plan(mail: &Inbound, facts: &Facts, rules: &Rules<'_>, now: Timestamp) ->
     let unverified = match &sender {
         Some(SenderAuth::Unverified(why)) if rules.sender_check.required => Some(why.clone()),
         // Required but no server named: configuration refuses this, and so do we.
-        None if rules.sender_check.required => Some("no trusted server is configured".into()),
+        None if rules.sender_check.required => Some(Unverified::NoTrustedServer),
         _ => None,
     };
     let ask = match (&facts.account, &unverified, &facts.fresh_token) {
@@ -272,13 +272,13 @@ pub fn plan(mail: &Inbound, facts: &Facts, rules: &Rules<'_>, now: Timestamp) ->
             AccountMatch::Many(ids) => to_human(Why::SeveralAccounts(ids.clone())),
             AccountMatch::Mismatch(m) => to_human(Why::AccountMismatch(m.clone())),
             // The owner is asked; the sender, who may be anyone, is not told anything.
-            AccountMatch::One(_) if ask.is_some() => Action::ToHuman {
-                why: Why::Unauthenticated(unverified.unwrap_or_default()),
-                ack: None,
+            AccountMatch::One(_) if let Some(why) = &unverified => Action::ToHuman {
+                why: Why::Unauthenticated(why.clone()),
+                ack: match ask {
+                    Some(_) => None,
+                    None => acknowledgement(mail, rules, now),
+                },
             },
-            AccountMatch::One(_) if unverified.is_some() => {
-                to_human(Why::Unauthenticated(unverified.unwrap_or_default()))
-            }
             AccountMatch::One(account) => {
                 match policy::decide(rules.policy, account, intent, mail.received, &facts.history) {
                     Err(why) => to_human(Why::Undecidable(why)),

@@ -20,7 +20,34 @@ pub enum SenderAuth {
     /// A DKIM signature by `signer`, aligned with the `From:` domain, passed.
     AlignedDkim { signer: String },
     /// Not authenticated; the reason says what the trusted server reported.
-    Unverified(String),
+    Unverified(Unverified),
+}
+
+/// Why a sender is not authenticated: what the trusted server reported, or did not.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Unverified {
+    #[error("the sender address {from:?} has no domain")]
+    NoDomain { from: String },
+    #[error("no Authentication-Results from the trusted server {trusted}")]
+    NoTrustedResults { trusted: String },
+    #[error("dmarc={result} for {domain} (from {trusted})")]
+    DmarcFailed {
+        result: String,
+        domain: String,
+        trusted: String,
+    },
+    #[error("{trusted} reported neither DMARC nor DKIM for {domain}")]
+    NoVerdict { trusted: String, domain: String },
+    /// What the trusted server did report, as `method=result (domain)`.
+    #[error("no DMARC pass or aligned DKIM pass for {domain} from {trusted}: {}", .seen.join(", "))]
+    NotAligned {
+        domain: String,
+        trusted: String,
+        seen: Vec<String>,
+    },
+    /// Verification is required but no server is named (configuration refuses this).
+    #[error("no trusted server is configured")]
+    NoTrustedServer,
 }
 
 impl SenderAuth {
@@ -35,7 +62,7 @@ impl fmt::Display for SenderAuth {
         match self {
             SenderAuth::Dmarc { domain } => write!(f, "dmarc=pass for {domain}"),
             SenderAuth::AlignedDkim { signer } => write!(f, "dkim=pass aligned ({signer})"),
-            SenderAuth::Unverified(why) => f.write_str(why),
+            SenderAuth::Unverified(why) => write!(f, "{why}"),
         }
     }
 }
@@ -61,7 +88,11 @@ struct Header {
 pub fn verify(from: &str, headers: &[String], trusted_id: &str) -> SenderAuth {
     let from_domain = match from.rsplit_once('@') {
         Some((_, d)) if !d.is_empty() => d.trim_end_matches('.').to_ascii_lowercase(),
-        _ => return SenderAuth::Unverified(format!("the sender address {from:?} has no domain")),
+        _ => {
+            return SenderAuth::Unverified(Unverified::NoDomain {
+                from: from.to_string(),
+            });
+        }
     };
     let trusted: Vec<Header> = headers
         .iter()
@@ -69,9 +100,9 @@ pub fn verify(from: &str, headers: &[String], trusted_id: &str) -> SenderAuth {
         .filter(|h| h.authserv_id.eq_ignore_ascii_case(trusted_id))
         .collect();
     if trusted.is_empty() {
-        return SenderAuth::Unverified(format!(
-            "no Authentication-Results from the trusted server {trusted_id}"
-        ));
+        return SenderAuth::Unverified(Unverified::NoTrustedResults {
+            trusted: trusted_id.to_string(),
+        });
     }
     let results = || trusted.iter().flat_map(|h| &h.results);
     // A DMARC verdict about another domain says nothing about this From.
@@ -83,10 +114,11 @@ pub fn verify(from: &str, headers: &[String], trusted_id: &str) -> SenderAuth {
         .iter()
         .find(|r| r.result != "pass" && r.result != "none")
     {
-        return SenderAuth::Unverified(format!(
-            "dmarc={} for {from_domain} (from {trusted_id})",
-            bad.result
-        ));
+        return SenderAuth::Unverified(Unverified::DmarcFailed {
+            result: bad.result.clone(),
+            domain: from_domain,
+            trusted: trusted_id.to_string(),
+        });
     }
     if dmarc.iter().any(|r| r.result == "pass") {
         return SenderAuth::Dmarc {
@@ -109,13 +141,18 @@ pub fn verify(from: &str, headers: &[String], trusted_id: &str) -> SenderAuth {
             None => format!("{}={}", r.method, r.result),
         })
         .collect();
+    let trusted = trusted_id.to_string();
     SenderAuth::Unverified(if seen.is_empty() {
-        format!("{trusted_id} reported neither DMARC nor DKIM for {from_domain}")
+        Unverified::NoVerdict {
+            trusted,
+            domain: from_domain,
+        }
     } else {
-        format!(
-            "no DMARC pass or aligned DKIM pass for {from_domain} from {trusted_id}: {}",
-            seen.join(", ")
-        )
+        Unverified::NotAligned {
+            domain: from_domain,
+            trusted,
+            seen,
+        }
     })
 }
 
