@@ -47,8 +47,8 @@ pub enum Error {
     Imap(#[from] imap::Error),
     #[error("the store cannot be used")]
     Store(#[from] store::Error),
-    #[error("mailbox {0}: {1}")]
-    Setup(String, String),
+    #[error("mailbox {0}")]
+    Setup(String, #[source] SetupError),
     /// No OAuth2 access token could be had.
     #[error("mailbox {mailbox}: no OAuth2 access token")]
     Token {
@@ -60,6 +60,27 @@ pub enum Error {
     #[error("mailbox {mailbox}: the IMAP server refused a renewed OAuth2 access token")]
     SignIn {
         mailbox: String,
+        #[source]
+        source: imap::Error,
+    },
+}
+
+/// Why a mailbox cannot be served as configured (the operator must change something).
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    #[error("the daemon reads IMAP sources only")]
+    NotImap,
+    #[error("mode \"send\" with an IMAP source needs an smtp outbox")]
+    SendWithoutSmtp,
+    #[error("auth = \"xoauth2\" without [mailbox.oauth2]")]
+    Xoauth2WithoutOAuth2,
+    #[error(transparent)]
+    Relay(SmtpError),
+    #[error(transparent)]
+    Open(crate::run::Error),
+    #[error("the filing folder {folder:?} cannot be created, so no mail is taken")]
+    Folder {
+        folder: String,
         #[source]
         source: imap::Error,
     },
@@ -343,10 +364,7 @@ async fn session(
     relay_down_since: &mut Option<Timestamp>,
 ) -> Result<(), Error> {
     let Source::Imap(source) = &mailbox.source else {
-        return Err(Error::Setup(
-            mailbox.name.clone(),
-            "the daemon reads IMAP sources only".into(),
-        ));
+        return Err(Error::Setup(mailbox.name.clone(), SetupError::NotImap));
     };
     let smtp = match (&mailbox.outbox, mailbox.handling.mode) {
         (Outbox::Smtp(s), Mode::Send) => {
@@ -356,12 +374,12 @@ async fn session(
             };
             // Bounces of our replies come back to the folder read here (`bounce`).
             let smtp = smtp.map(|smtp| smtp.with_return_path(&mailbox.address));
-            Some(smtp.map_err(|e| Error::Setup(mailbox.name.clone(), error_chain(&e)))?)
+            Some(smtp.map_err(|e| Error::Setup(mailbox.name.clone(), SetupError::Relay(e)))?)
         }
         (_, Mode::Send) => {
             return Err(Error::Setup(
                 mailbox.name.clone(),
-                "mode \"send\" with an IMAP source needs an smtp outbox".into(),
+                SetupError::SendWithoutSmtp,
             ));
         }
         _ => None,
@@ -369,7 +387,7 @@ async fn session(
     // The store first: when it cannot be written, no mail is even looked at.
     let mut store = block(|| open_store(mailbox)).map_err(|e| match e {
         crate::run::Error::Store { source, .. } => Error::Store(source),
-        other => Error::Setup(mailbox.name.clone(), error_chain(&other)),
+        other => Error::Setup(mailbox.name.clone(), SetupError::Open(other)),
     })?;
     let mut session = connect(mailbox, source, link.tokens).await?;
     info!(idle = session.can_idle(), "Connected.");
@@ -391,10 +409,10 @@ async fn session(
                 Err(e) => {
                     return Err(Error::Setup(
                         mailbox.name.clone(),
-                        format!(
-                            "the filing folder {folder:?} cannot be created, so no mail is taken: {}",
-                            error_chain(&e)
-                        ),
+                        SetupError::Folder {
+                            folder: folder.clone(),
+                            source: e,
+                        },
                     ));
                 }
             }
@@ -1406,7 +1424,7 @@ async fn connect(
         (Auth::Xoauth2, None) => {
             return Err(Error::Setup(
                 mailbox.name.clone(),
-                "auth = \"xoauth2\" without [mailbox.oauth2]".into(),
+                SetupError::Xoauth2WithoutOAuth2,
             ));
         }
     };
