@@ -13,8 +13,31 @@ use crate::error_chain;
 use crate::parse::RawMail;
 use crate::plan::Action;
 use crate::render::Reply;
-use crate::run::{self, Examined, decision_json, decision_summary};
+use crate::run::{self, Examined, Read, decision_json, decision_summary};
 use crate::screen::Screen;
+use crate::store;
+
+/// Why one file could not be checked.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("cannot read the file")]
+    File(#[source] std::io::Error),
+    #[error("message is {size} bytes, over the {limit}-byte limit; it would go to people unread")]
+    TooBig { size: usize, limit: usize },
+    #[error("{0}")]
+    Unreadable(String),
+    #[error("no mailbox called {0:?} in the configuration")]
+    NoSuchMailbox(String),
+    #[error(
+        "addressed to no configured mailbox (recipients: {}); name one with --mailbox",
+        .0.join(", ")
+    )]
+    NoMailbox(Vec<String>),
+    #[error(transparent)]
+    Open(run::Error),
+    #[error(transparent)]
+    Store(store::Error),
+}
 
 /// How `check` reads and prints.
 #[derive(Debug, Clone, Default)]
@@ -43,8 +66,10 @@ pub fn check_files(
         let line = match (&result, opts.json) {
             (Ok(v), true) => v.to_string(),
             (Ok(v), false) => human(v),
-            (Err(e), true) => json!({ "file": file.display().to_string(), "error": e }).to_string(),
-            (Err(e), false) => format!("{}: error: {e}\n", file.display()),
+            (Err(e), true) => {
+                json!({ "file": file.display().to_string(), "error": error_chain(e) }).to_string()
+            }
+            (Err(e), false) => format!("{}: error: {}\n", file.display(), error_chain(e)),
         };
         if result.is_err() {
             failed += 1;
@@ -54,27 +79,27 @@ pub fn check_files(
     Ok(failed)
 }
 
-fn check_file(cfg: &Config, opts: &Options, file: &PathBuf) -> Result<Value, String> {
-    let bytes = std::fs::read(file).map_err(|e| format!("cannot read the file: {e}"))?;
+fn check_file(cfg: &Config, opts: &Options, file: &PathBuf) -> Result<Value, Error> {
+    let bytes = std::fs::read(file).map_err(Error::File)?;
     if bytes.len() > cfg.max_message_bytes {
-        return Err(format!(
-            "message is {} bytes, over the {}-byte limit; it would go to people unread",
-            bytes.len(),
-            cfg.max_message_bytes
-        ));
+        return Err(Error::TooBig {
+            size: bytes.len(),
+            limit: cfg.max_message_bytes,
+        });
     }
     let raw = RawMail {
         origin: file.display().to_string(),
         received: opts.received,
         bytes,
     };
-    // The mailbox comes from the recipients, so parse once without a store to learn them.
-    let mailbox = pick(cfg, opts, &raw)?;
-    let store = run::open_store(mailbox).map_err(|e| error_chain(&e))?;
+    // Parsed once: the mailbox comes from the recipients, and the same parse is planned.
+    let read = run::read(cfg, &raw);
+    let mailbox = pick(cfg, opts, &read)?;
+    let store = run::open_store(mailbox).map_err(Error::Open)?;
     let examined =
-        run::examine(cfg, mailbox, &store, &raw, Timestamp::now()).map_err(|e| error_chain(&e))?;
+        run::examine_parsed(cfg, mailbox, &store, read, Timestamp::now()).map_err(Error::Store)?;
     match examined {
-        Examined::Unreadable { why, .. } => Err(why),
+        Examined::Unreadable { why, .. } => Err(Error::Unreadable(why)),
         Examined::Planned { inbound, plan } => {
             let mut v = json!({
                 "file": file.display().to_string(),
@@ -126,21 +151,18 @@ fn check_file(cfg: &Config, opts: &Options, file: &PathBuf) -> Result<Value, Str
     }
 }
 
-fn pick<'c>(cfg: &'c Config, opts: &Options, raw: &RawMail) -> Result<&'c Mailbox, String> {
+fn pick<'c>(cfg: &'c Config, opts: &Options, read: &Read) -> Result<&'c Mailbox, Error> {
     if let Some(name) = &opts.mailbox {
         return cfg
             .mailbox(name)
-            .ok_or_else(|| format!("no mailbox called {name:?} in the configuration"));
+            .ok_or_else(|| Error::NoSuchMailbox(name.clone()));
     }
-    let recipients = crate::parse::parse(raw, cfg.max_message_bytes)
-        .map(|m| m.recipients)
-        .map_err(|e| e.to_string())?;
-    cfg.mailbox_for(&recipients).ok_or_else(|| {
-        format!(
-            "addressed to no configured mailbox (recipients: {}); name one with --mailbox",
-            recipients.join(", ")
-        )
-    })
+    let recipients = match read {
+        Read::Mail(inbound) => &inbound.recipients,
+        Read::Unreadable { why, .. } => return Err(Error::Unreadable(why.clone())),
+    };
+    cfg.mailbox_for(recipients)
+        .ok_or_else(|| Error::NoMailbox(recipients.clone()))
 }
 
 fn reply_json(reply: &Reply) -> Value {
