@@ -174,7 +174,10 @@ pub fn run_files(policies: &Path, files: &[PathBuf]) -> Report {
 /// # Errors
 /// One line per differing field, or the reason the scenario could not be decided.
 pub fn check(policy: &Policy, scenario: &Scenario) -> Result<(), Vec<String>> {
-    let account = scenario.account.to_account().map_err(|e| vec![e])?;
+    let account = scenario
+        .account
+        .to_account()
+        .map_err(|e| vec![e.to_string()])?;
     let history = scenario.history.to_history();
     let actual = match policy::decide(
         policy,
@@ -225,19 +228,28 @@ pub fn check(policy: &Policy, scenario: &Scenario) -> Result<(), Vec<String>> {
     }
 }
 
+/// Why a scenario's `[account]` is not an account.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BadAccount {
+    #[error("account.currency: unknown currency {0:?}")]
+    Currency(String),
+    #[error("account.{0}: required with first_paid_on")]
+    Missing(&'static str),
+    #[error("account.{0}: {1}")]
+    Amount(&'static str, crate::money::MoneyError),
+}
+
 impl ScenarioAccount {
     /// The account the scenario describes.
     ///
     /// # Errors
     /// An unknown currency, a bad amount, or a payment date without amounts.
-    pub fn to_account(&self) -> Result<Account, String> {
+    pub fn to_account(&self) -> Result<Account, BadAccount> {
         let currency = Currency::from_code(&self.currency)
-            .ok_or_else(|| format!("account.currency: unknown currency {:?}", self.currency))?;
-        let money = |key: &str, text: &Option<String>| -> Result<Money, String> {
-            let text = text
-                .as_deref()
-                .ok_or_else(|| format!("account.{key}: required with first_paid_on"))?;
-            Money::parse(text, currency).map_err(|e| format!("account.{key}: {e}"))
+            .ok_or_else(|| BadAccount::Currency(self.currency.clone()))?;
+        let money = |key: &'static str, text: &Option<String>| -> Result<Money, BadAccount> {
+            let text = text.as_deref().ok_or(BadAccount::Missing(key))?;
+            Money::parse(text, currency).map_err(|e| BadAccount::Amount(key, e))
         };
         let paid = match self.first_paid_on {
             None => None,

@@ -34,18 +34,19 @@ pub enum Error {
     },
 }
 
+/// A `--since` that is neither a span nor a date.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("expected a span such as 7d, 36h or 90m, or a date such as 2026-11-30, found {0:?}")]
+pub struct BadSince(pub String);
+
 /// Reads `--since`: a span back from `now` (`7d`, `36h`, `90m`) or a UTC date or time
 /// (`2026-11-30`, `2026-11-30T08:00:00Z`).
 ///
 /// # Errors
 /// Text that is neither, in plain words.
-pub fn parse_since(text: &str, now: Timestamp) -> Result<Timestamp, String> {
+pub fn parse_since(text: &str, now: Timestamp) -> Result<Timestamp, BadSince> {
     let text = text.trim();
-    let expected = || {
-        format!(
-            "expected a span such as 7d, 36h or 90m, or a date such as 2026-11-30, found {text:?}"
-        )
-    };
+    let expected = || BadSince(text.to_string());
     if let Some(unit) = text.chars().last().filter(|c| c.is_ascii_alphabetic())
         && let Ok(n) = text[..text.len() - 1].parse::<i64>()
     {
@@ -155,7 +156,10 @@ mod tests {
             let got = parse_since(text, now);
             match want {
                 Some(w) => assert_eq!(got, Ok(w.parse().unwrap()), "{text:?}"),
-                None => assert!(got.unwrap_err().contains("expected a span"), "{text:?}"),
+                None => assert!(
+                    got.unwrap_err().to_string().contains("expected a span"),
+                    "{text:?}"
+                ),
             }
         }
     }
