@@ -16,7 +16,6 @@ use crate::customer::Customer;
 use crate::parse::{self, Inbound, RawMail};
 use crate::plan::{self, Action, ConfirmStep, Facts, HandOff, LedgerAction, Plan, Rules, Why};
 use crate::policy::{Decision, History, Refund, Timing};
-use crate::screen::ScreenRules;
 use crate::store::{self, LedgerState, Outcome, Store};
 
 /// One message examined: parsed and planned, or not readable at all.
@@ -121,18 +120,13 @@ pub fn examine_parsed(
                 .ok()
         })
         .flatten();
-    let screen = ScreenRules {
-        own_addresses: mailbox.own_addresses.clone(),
-        loop_marker: mailbox.address.clone(),
-        forwarders: mailbox.matching.forwarders.clone(),
-    };
     let rules = Rules {
         policy: &mailbox.policy,
         from: &mailbox.address,
         classify: &cfg.classify,
         model: &cfg.model,
         auto_answer_threshold: mailbox.auto_answer_threshold,
-        screen: &screen,
+        screen: &mailbox.screen,
         templates: &cfg.templates,
         sender_check: mailbox.sender_rule.check(),
         budget: mailbox.budget,

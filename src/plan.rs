@@ -216,6 +216,8 @@ pub fn plan(mail: &Inbound, facts: &Facts, rules: &Rules<'_>, now: Timestamp) ->
     if let Some(lookup) = &facts.confirmation {
         return confirmation_reply(mail, lookup, facts, rules, screened, sender);
     }
+    // Checked once: the question to the owner and the hold-back below read the same answer.
+    let budget = rules.budget.allows(&facts.recent);
     let mail: &Inbound = match &facts.customer {
         Customer::Sender => mail,
         Customer::Forwarded(original) => {
@@ -235,7 +237,7 @@ pub fn plan(mail: &Inbound, facts: &Facts, rules: &Rules<'_>, now: Timestamp) ->
                 classified: Some(classified(mail, rules)),
                 account: None,
                 sender,
-                action: within_budget(action, rules.budget, &facts.recent),
+                action: within_budget(action, &budget),
                 confirmation: None,
             };
         }
@@ -256,7 +258,7 @@ pub fn plan(mail: &Inbound, facts: &Facts, rules: &Rules<'_>, now: Timestamp) ->
         (AccountMatch::One(account), Some(_), Some(token))
             if rules.sender_check.confirm
                 && (intent.wants_refund() || intent.wants_cancellation())
-                && rules.budget.allows(&facts.recent).is_ok() =>
+                && budget.is_ok() =>
         {
             ask_owner(mail, account, intent, token, rules, now)
         }
@@ -305,7 +307,7 @@ pub fn plan(mail: &Inbound, facts: &Facts, rules: &Rules<'_>, now: Timestamp) ->
         classified: Some(classified),
         account: Some(facts.account.clone()),
         sender,
-        action: within_budget(action, rules.budget, &facts.recent),
+        action: within_budget(action, &budget),
         confirmation: ask.map(|a| ConfirmStep::Ask(Box::new(a))),
     }
 }
@@ -357,6 +359,7 @@ fn confirmation_reply(
     screened: Screen,
     sender: Option<SenderAuth>,
 ) -> Plan {
+    let budget = rules.budget.allows(&facts.recent);
     let judged = match lookup {
         Lookup::Unknown(_) => Err(Rejected::UnknownToken),
         Lookup::Found(p) => confirm::judge(mail, p).and_then(|()| match &facts.account {
@@ -414,7 +417,7 @@ fn confirmation_reply(
             }
         }
     };
-    let action = within_budget(action, rules.budget, &facts.recent);
+    let action = within_budget(action, &budget);
     let confirmation =
         matches!(action, Action::Reply { .. }).then(|| ConfirmStep::Use(pending.token.clone()));
     Plan {
@@ -434,10 +437,11 @@ fn confirmation_reply(
 
 /// Holds back any automatic mail over the budget: an answer goes to people instead, an
 /// acknowledgement is dropped (people get the message anyway).
-fn within_budget(action: Action, budget: ReplyBudget, recent: &RecentReplies) -> Action {
-    let Err(exceeded) = budget.allows(recent) else {
+fn within_budget(action: Action, budget: &Result<(), Exceeded>) -> Action {
+    let Err(exceeded) = budget else {
         return action;
     };
+    let exceeded = exceeded.clone();
     match action {
         Action::Reply { .. } => Action::ToHuman {
             why: Why::OverBudget(exceeded),

@@ -22,7 +22,6 @@ use crate::parse::RawMail;
 use crate::plan::{self, Action, Facts, LedgerAction, Rules};
 use crate::policy::History;
 use crate::policy::schema::Policy;
-use crate::screen::ScreenRules;
 use crate::store::{self, Store, Trail};
 
 /// What to replay.
@@ -192,18 +191,13 @@ pub fn now(
         }
         _ => History::default(),
     };
-    let screen = ScreenRules {
-        own_addresses: mailbox.own_addresses.clone(),
-        loop_marker: mailbox.address.clone(),
-        forwarders: mailbox.matching.forwarders.clone(),
-    };
     let rules = Rules {
         policy,
         from: &mailbox.address,
         classify: &cfg.classify,
         model,
         auto_answer_threshold: mailbox.auto_answer_threshold,
-        screen: &screen,
+        screen: &mailbox.screen,
         templates: &cfg.templates,
         sender_check: mailbox.sender_rule.check(),
         budget: mailbox.budget,

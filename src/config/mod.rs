@@ -69,6 +69,8 @@ pub struct Mailbox {
     pub handling: Handling,
     /// How messages are matched to accounts: references, plus-addressing, forwarders.
     pub matching: crate::accounts::MatchRules,
+    /// What screening is given (the addresses above), built once rather than per message.
+    pub screen: crate::screen::ScreenRules,
     /// Whose `Authentication-Results` are read, and whether a pass is required.
     pub sender_rule: guard::SenderRule,
     /// Limits on automatic mail: per sender a day, and the hourly breaker.
@@ -483,10 +485,16 @@ fn mailbox_from_raw(
     {
         own_addresses.push(policy.vendor.email.to_lowercase());
     }
+    let screen = crate::screen::ScreenRules {
+        own_addresses: own_addresses.clone(),
+        loop_marker: address.clone(),
+        forwarders: matching.forwarders.clone(),
+    };
     Some(Mailbox {
         name: m.name,
         address,
         own_addresses,
+        screen,
         policy,
         store,
         accounts_csv,
