@@ -2,8 +2,9 @@
 //! replies, seven languages, auto-replies, strangers, some with a 1 MB attachment), the same
 //! for every seed, so that 2,000 messages need not be committed as files.
 //!
-//! Shared by `benches/pipeline.rs` and `examples/bench_corpus.rs` (which writes it to disk for
-//! `bench/backlog` and the memory runs) through `#[path]`; it depends only on std.
+//! Shared by `benches/pipeline.rs` and `examples/backlog_floor.rs` (whose `maildir` command
+//! writes it to disk for `bench/backlog` and the memory runs) through `#[path]`; it depends only
+//! on std.
 
 #![allow(dead_code)] // each includer uses part of it
 

@@ -6,21 +6,27 @@
 //! A pure core hands plain owned values from stage to stage; I/O stays at the edges.
 //!
 //! ```text
-//! intake   RawMail { origin, received, bytes }                 (dir today; IMAP later)
-//!   → parse     Result<Inbound, Unparseable>                    pure
-//!   → screen    Screen::{Answerable, Skip(SkipReason)}          pure
-//!   → sender_auth  SenderAuth (trusted Authentication-Results)  pure
-//!   → classify  Classified { intent, confidence, evidence }     pure
-//!   → accounts  AccountMatch::{One, None, Many, Mismatch}       pure (rows come from Facts)
-//!   → policy    Decision { refund, cancellation }               pure
-//!   → render    Reply { to, subject, body, ... }                pure (minijinja, strict)
-//!   = plan      Plan::{Reply, ToHuman, Skip}                    pure: the whole chain
-//! run: store.facts(&inbound) → plan() → store.claim() → send → store.record()
+//! intake   RawMail { origin, received, bytes }      a directory of .eml files, or IMAP (intake::imap)
+//!   → parse     Result<Inbound, Unparseable>                     pure
+//!   → screen    Screen::{Answerable, Skip(SkipReason)}           pure
+//!   → sender_auth  SenderAuth (trusted Authentication-Results)   pure
+//!   → customer  Customer::{Sender, Forwarded, Unresolved}        pure: a forward resolved, once
+//!   → classify  Classified { intent, confidence, evidence }      pure (rules passed in)
+//!   → accounts  AccountMatch::{One, None, Many, Mismatch}        pure (rows come from the store)
+//!   → policy    Decision { refund, cancellation }                pure
+//!   → render    Reply { to, subject, body, ... }                 pure (minijinja, strict)
+//!   = plan      Plan { action: Reply | ToHuman(Why) | Skip }     pure: the whole chain, with
+//!                                                                the reply budget and confirmations
+//! examine: parse, then Facts from the store (customer, account, history, recent replies,
+//!          confirmation) → plan()
+//! run (directories) / daemon (IMAP): claim in the ledger → send → record a LedgerAction
 //! ```
 //!
-//! `Facts` (candidate accounts, earlier contact) are read from the store before [`plan::plan`]
-//! runs, so deciding is one pure call: `check`, the demo and the tests need no server and no
-//! clock.
+//! [`examine::examine`] reads the [`plan::Facts`] from the store before [`plan::plan`] runs,
+//! so deciding is one pure call: `check`, the demo and the tests need no server and no clock.
+//! The module layers (the core above, `config` and `store` on it, transport, billing, audit and
+//! the commands on top) are checked by `tests/architecture.rs`: no import cycle, no import
+//! up a layer (docs/architecture.md).
 
 pub mod account_csv;
 pub mod accounts;

@@ -1,4 +1,4 @@
-//! TLS client settings shared by the IMAP intake and (later) SMTP sending.
+//! TLS client settings shared by the IMAP intake and SMTP sending.
 //!
 //! One place decides whom we trust: the public web PKI (`webpki-roots`, compiled in, so a
 //! hardened unit with no `/etc/ssl` still works) plus, optionally, one extra CA file for a

@@ -1,5 +1,5 @@
-//! Intake: where messages come from. Today a directory of `.eml` files (the demo and tests);
-//! the IMAP intake joins it with the daemon.
+//! Intake: where messages come from. A directory of `.eml` files (this module: `mailclerk
+//! run`, the demo, tests) or an IMAP mailbox ([`imap`]: the daemon).
 
 pub mod imap;
 
