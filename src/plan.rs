@@ -438,10 +438,9 @@ fn confirmation_reply(
 /// Holds back any automatic mail over the budget: an answer goes to people instead, an
 /// acknowledgement is dropped (people get the message anyway).
 fn within_budget(action: Action, budget: &Result<(), Exceeded>) -> Action {
-    let Err(exceeded) = budget else {
+    let &Err(exceeded) = budget else {
         return action;
     };
-    let exceeded = exceeded.clone();
     match action {
         Action::Reply { .. } => Action::ToHuman {
             why: Why::OverBudget(exceeded),
