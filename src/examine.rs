@@ -16,6 +16,7 @@ use crate::customer::Customer;
 use crate::parse::{self, Inbound, RawMail};
 use crate::plan::{self, Action, ConfirmStep, Facts, HandOff, LedgerAction, Plan, Rules, Why};
 use crate::policy::{Decision, History, Refund, Timing};
+use crate::screen::SkipReason;
 use crate::store::{self, LedgerState, Outcome, Store};
 
 /// One message examined: parsed and planned, or not readable at all.
@@ -183,7 +184,28 @@ pub struct Row {
     pub intent: String,
     pub account: String,
     pub decision: String,
-    pub action: String,
+    pub action: RowAction,
+}
+
+/// The report's ACTION column: what happened to the message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RowAction {
+    Reply,
+    /// A reply held for approval in drafts/.
+    Draft,
+    Review,
+    Skip(SkipReason),
+}
+
+impl std::fmt::Display for RowAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RowAction::Reply => f.write_str("reply"),
+            RowAction::Draft => f.write_str("draft"),
+            RowAction::Review => f.write_str("review"),
+            RowAction::Skip(reason) => write!(f, "skip:{reason}"),
+        }
+    }
 }
 
 /// Why a planned reply must wait for a person (the policy's `auto_refund_limit`).
@@ -294,7 +316,7 @@ pub(crate) fn row(vendor: &str, path: &Path, examined: &Examined) -> Row {
         intent: "-".into(),
         account: "-".into(),
         decision: "-".into(),
-        action: "review".into(),
+        action: RowAction::Review,
     };
     let (inbound, plan) = match examined {
         Examined::Unreadable { why, .. } => {
@@ -314,12 +336,12 @@ pub(crate) fn row(vendor: &str, path: &Path, examined: &Examined) -> Row {
     };
     match &plan.action {
         Action::Skip(reason) => {
-            row.action = format!("skip:{reason}");
+            row.action = RowAction::Skip(reason.clone());
         }
         Action::ToHuman { why, .. } => row.decision = why.to_string(),
         Action::Reply { decision, .. } => {
             row.decision = decision_summary(decision);
-            row.action = "reply".into();
+            row.action = RowAction::Reply;
         }
     }
     row

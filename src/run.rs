@@ -20,9 +20,9 @@ use crate::{account_csv, intake};
 
 use crate::examine::row;
 pub use crate::examine::{
-    AWAITING_CONFIRMATION, CONFIRMATION_USED, Examined, Read, Row, approval, confirmation_unused,
-    decision_json, decision_summary, examine, examine_parsed, ledger_outcome, log_to_human,
-    planned_account, read,
+    AWAITING_CONFIRMATION, CONFIRMATION_USED, Examined, Read, Row, RowAction, approval,
+    confirmation_unused, decision_json, decision_summary, examine, examine_parsed, ledger_outcome,
+    log_to_human, planned_account, read,
 };
 
 /// How `run` behaves.
@@ -278,7 +278,7 @@ fn handle_file(
     tracing::Span::current().record("message_id", message_id.as_str());
     let mut row = row(&mailbox.policy.vendor.name, &file.path, &examined);
     if approval(&mailbox.policy, &examined).is_some() {
-        row.action = "draft".into();
+        row.action = RowAction::Draft;
     }
     if opts.dry_run {
         return Ok(Some(row));
@@ -449,42 +449,44 @@ fn write_report(
     already: usize,
     dry_run: bool,
 ) -> std::io::Result<()> {
-    let header = Row {
-        vendor: "VENDOR".into(),
-        file: "MESSAGE".into(),
-        sender: "SENDER".into(),
-        intent: "INTENT".into(),
-        account: "ACCOUNT".into(),
-        decision: "DECISION".into(),
-        action: "ACTION".into(),
-    };
-    let all: Vec<&Row> = std::iter::once(&header).chain(rows).collect();
-    let width = |f: fn(&Row) -> &str| {
+    // The cells as text, the header first: vendor, file, sender, intent, account, action,
+    // decision.
+    let header = [
+        "VENDOR", "MESSAGE", "SENDER", "INTENT", "ACCOUNT", "ACTION", "DECISION",
+    ]
+    .map(String::from);
+    let all: Vec<[String; 7]> = std::iter::once(header)
+        .chain(rows.iter().map(|r| {
+            [
+                r.vendor.clone(),
+                r.file.clone(),
+                r.sender.clone(),
+                r.intent.clone(),
+                r.account.clone(),
+                r.action.to_string(),
+                r.decision.clone(),
+            ]
+        }))
+        .collect();
+    let width = |i: usize| {
         all.iter()
-            .map(|r| f(r).chars().count())
+            .map(|r| r[i].chars().count())
             .max()
             .unwrap_or(0)
             .min(40)
     };
-    let w = [
-        width(|r| &r.vendor),
-        width(|r| &r.file),
-        width(|r| &r.sender),
-        width(|r| &r.intent),
-        width(|r| &r.account),
-        width(|r| &r.action),
-    ];
+    let w = [width(0), width(1), width(2), width(3), width(4), width(5)];
     for r in &all {
         writeln!(
             out,
             "{:w0$}  {:w1$}  {:w2$}  {:w3$}  {:w4$}  {:w5$}  {}",
-            r.vendor,
-            clip(&r.file, w[1]),
-            clip(&r.sender, w[2]),
-            r.intent,
-            r.account,
-            r.action,
-            r.decision,
+            r[0],
+            clip(&r[1], w[1]),
+            clip(&r[2], w[2]),
+            r[3],
+            r[4],
+            r[5],
+            r[6],
             w0 = w[0],
             w1 = w[1],
             w2 = w[2],
@@ -493,14 +495,14 @@ fn write_report(
             w5 = w[5]
         )?;
     }
-    let count = |a: &str| rows.iter().filter(|r| r.action.starts_with(a)).count();
+    let count = |wanted: fn(&RowAction) -> bool| rows.iter().filter(|r| wanted(&r.action)).count();
     writeln!(
         out,
         "\n{} new message(s): {} answered, {} for people, {} skipped; {} handled before.{}",
         rows.len(),
-        count("reply"),
-        count("review"),
-        count("skip"),
+        count(|a| *a == RowAction::Reply),
+        count(|a| *a == RowAction::Review),
+        count(|a| matches!(a, RowAction::Skip(_))),
         already,
         if dry_run {
             " Dry run: nothing sent or recorded."

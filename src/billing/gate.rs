@@ -164,7 +164,7 @@ pub fn held(
     Ok(match gated {
         Gate::Proceed => None,
         Gate::ToPeople(why) => {
-            row.action = "review".into();
+            row.action = crate::examine::RowAction::Review;
             row.decision = why.to_string();
             Some((
                 Outcome {
@@ -175,7 +175,7 @@ pub fn held(
             ))
         }
         Gate::Later(answer) => {
-            row.action = "review".into();
+            row.action = crate::examine::RowAction::Review;
             row.decision = format!("billing unavailable, retried at the next pass: {answer}");
             Some((
                 Outcome {
