@@ -10,8 +10,8 @@ use serde_json::{Value, json};
 use crate::accounts::AccountMatch;
 use crate::config::{Config, Mailbox};
 use crate::error_chain;
-use crate::parse::RawMail;
-use crate::plan::Action;
+use crate::parse::{Inbound, RawMail};
+use crate::plan::{Action, Plan};
 use crate::render::Reply;
 use crate::run::{self, Examined, Read, decision_json, decision_summary};
 use crate::screen::Screen;
@@ -64,8 +64,8 @@ pub fn check_files(
     for file in files {
         let result = check_file(cfg, opts, file);
         let line = match (&result, opts.json) {
-            (Ok(v), true) => v.to_string(),
-            (Ok(v), false) => human(v),
+            (Ok(checked), true) => checked.json.to_string(),
+            (Ok(checked), false) => checked.text.clone(),
             (Err(e), true) => {
                 json!({ "file": file.display().to_string(), "error": error_chain(e) }).to_string()
             }
@@ -79,7 +79,13 @@ pub fn check_files(
     Ok(failed)
 }
 
-fn check_file(cfg: &Config, opts: &Options, file: &PathBuf) -> Result<Value, Error> {
+/// One message checked: the JSON line, and the same facts as text for a person.
+struct Checked {
+    json: Value,
+    text: String,
+}
+
+fn check_file(cfg: &Config, opts: &Options, file: &PathBuf) -> Result<Checked, Error> {
     let bytes = std::fs::read(file).map_err(Error::File)?;
     if bytes.len() > cfg.max_message_bytes {
         return Err(Error::TooBig {
@@ -146,7 +152,8 @@ fn check_file(cfg: &Config, opts: &Options, file: &PathBuf) -> Result<Value, Err
                     v["reply"] = reply_json(reply);
                 }
             }
-            Ok(v)
+            let text = human(file, mailbox, &inbound, &plan);
+            Ok(Checked { json: v, text })
         }
     }
 }
@@ -169,39 +176,63 @@ fn reply_json(reply: &Reply) -> Value {
     json!({ "to": reply.to, "subject": reply.subject, "message_id": reply.message_id, "template": reply.template, "body": reply.body })
 }
 
-fn human(v: &Value) -> String {
-    let s = |k: &str| v[k].as_str().unwrap_or("-").to_string();
-    let mut text = format!(
-        "{}\n  from {} to mailbox {}, received {}\n  screen {}, intent {}, account {}\n  action {}",
-        s("file"),
-        s("from"),
-        s("mailbox"),
-        s("received"),
-        s("screen"),
-        match v["confidence"].as_f64() {
-            Some(c) => format!("{} ({c:.2})", s("intent")),
-            None => s("intent"),
+/// The text `check` prints without `--json`, from the plan itself (the same facts as the
+/// JSON line).
+fn human(file: &std::path::Path, mailbox: &Mailbox, inbound: &Inbound, plan: &Plan) -> String {
+    let intent = match &plan.classified {
+        // Rounded as the JSON line rounds it.
+        Some(c) => format!(
+            "{} ({:.2})",
+            c.intent.as_str(),
+            (f64::from(c.confidence) * 100.0).round() / 100.0
+        ),
+        None => "-".into(),
+    };
+    let screen = match &plan.screen {
+        Screen::Answerable => "answerable".to_string(),
+        Screen::Skip(r) => format!("skip:{r}"),
+    };
+    let account = match &plan.account {
+        Some(AccountMatch::One(a)) => a.id.as_str(),
+        _ => "-",
+    };
+    let (action, why, summary, reply, ack) = match &plan.action {
+        Action::Skip(_) => ("skip", None, None, None, None),
+        Action::ToHuman { why, ack } => ("review", Some(why.to_string()), None, None, ack.as_ref()),
+        Action::Reply { decision, reply } => match mailbox.policy.needs_approval(decision) {
+            Some(why) => (
+                "draft",
+                Some(why),
+                Some(decision_summary(decision)),
+                Some(reply),
+                None,
+            ),
+            None => (
+                "reply",
+                None,
+                Some(decision_summary(decision)),
+                Some(reply),
+                None,
+            ),
         },
-        s("account"),
-        s("action")
+    };
+    let mut text = format!(
+        "{}\n  from {} to mailbox {}, received {}\n  screen {screen}, intent {intent}, account {account}\n  action {action}",
+        file.display(),
+        inbound.from.email,
+        mailbox.name,
+        inbound.received,
     );
-    if let Some(why) = v["why"].as_str() {
-        text.push_str(&format!(": {why}"));
+    for part in [why, summary].into_iter().flatten() {
+        text.push_str(&format!(": {part}"));
     }
-    if let Some(summary) = v["summary"].as_str() {
-        text.push_str(&format!(": {summary}"));
-    }
-    for key in ["reply", "ack"] {
-        if let Some(reply) = v.get(key).filter(|r| !r.is_null()) {
+    for (key, mail) in [("reply", reply), ("ack", ack)] {
+        if let Some(mail) = mail {
             text.push_str(&format!(
                 "\n  {key} to {}, subject {:?}\n    {}",
-                reply["to"].as_str().unwrap_or(""),
-                reply["subject"].as_str().unwrap_or(""),
-                reply["body"]
-                    .as_str()
-                    .unwrap_or("")
-                    .trim_end()
-                    .replace('\n', "\n    ")
+                mail.to,
+                mail.subject,
+                mail.body.trim_end().replace('\n', "\n    ")
             ));
         }
     }
