@@ -2,8 +2,8 @@
 //! softmax over seven classes plus one logistic head for `billing_error`, and its file format.
 //! Pure: bytes in, bytes out.
 //!
-//! File format (little-endian), version 1:
-//! `MCLFMODL` · u32 version · u32 buckets · u8 min_n · u8 max_n · u8 bigrams · u8 columns ·
+//! File format (little-endian), version 2:
+//! `MCLFMODL` · u32 version · u32 buckets · u8 min_n · u8 max_n · u8 bigrams · u8 rules · u8 columns ·
 //! f32 temperature · 4 × f32 stack · columns × f32 scale · columns × f32 bias · buckets × columns × i16 weight
 //! · 32 bytes SHA-256 of everything before it.
 
@@ -68,7 +68,7 @@ pub const CLASSES: usize = 7;
 const COLUMNS: usize = CLASSES + 1;
 const BILLING: usize = CLASSES;
 const MAGIC: &[u8; 8] = b"MCLFMODL";
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 /// The model's probability alone: `sigmoid(1 · logit(p))`.
 pub const IDENTITY_STACK: [f32; 4] = [1.0, 0.0, 0.0, 0.0];
 
@@ -205,21 +205,21 @@ impl Model {
         self.predict_vector(&Vector::text(text, &self.spec))
     }
 
-    /// The features of `text` that weighed most for `class` (its weight against the mean of
-    /// the others), strongest first; words and word pairs only, which a person can read.
-    pub fn evidence(&self, text: &str, class: Class, max: usize) -> Vec<(String, f32)> {
-        let feats = features::features(&features::words(text), &self.spec);
-        let v = Vector::of(&feats, &self.spec);
+    /// The features of `text` (read as the vector `v`) that weighed most for `class` (its
+    /// weight against the mean of the others), strongest first; words and word pairs only,
+    /// which a person can read.
+    pub fn evidence(&self, text: &str, v: &Vector, class: Class, max: usize) -> Vec<(String, f32)> {
+        let words = features::words(text);
         let mut seen: Vec<(String, f32)> = Vec::new();
-        for f in feats.iter().filter(|f| !matches!(f, Feature::Chars(_))) {
+        let mut consider = |f: Feature| {
+            let b = features::bucket(&f, &self.spec);
+            let Ok(i) = v.entries.binary_search_by_key(&b, |e| e.0) else {
+                return;
+            };
             let label = f.label();
             if seen.iter().any(|(l, _)| *l == label) {
-                continue;
+                return;
             }
-            let b = features::bucket(f, &self.spec);
-            let Ok(i) = v.entries.binary_search_by_key(&b, |e| e.0) else {
-                continue;
-            };
             let x = v.entries[i].1;
             let row = &self.weights[b as usize * COLUMNS..(b as usize + 1) * COLUMNS];
             let w = |c: usize| f32::from(row[c]) * self.scale[c];
@@ -229,6 +229,14 @@ impl Model {
                 .sum::<f32>()
                 / (CLASSES - 1) as f32;
             seen.push((label, (w(class.index()) - others) * x));
+        };
+        for (i, w) in words.iter().enumerate() {
+            consider(Feature::Word(w.clone()));
+            if self.spec.bigrams
+                && let Some(next) = words.get(i + 1)
+            {
+                consider(Feature::Pair(w.clone(), next.clone()));
+            }
         }
         seen.retain(|(_, s)| *s > 0.0);
         seen.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
@@ -245,6 +253,7 @@ impl Model {
         out.push(self.spec.min_n);
         out.push(self.spec.max_n);
         out.push(u8::from(self.spec.bigrams));
+        out.push(u8::from(self.spec.rules));
         out.push(COLUMNS as u8);
         out.extend_from_slice(&self.temperature.to_le_bytes());
         for x in &self.stack {
@@ -275,15 +284,16 @@ impl Model {
             return Err(ModelError::Version(version));
         }
         let buckets = r.u32()?;
-        let (min_n, max_n, bigrams, columns) = (r.u8()?, r.u8()?, r.u8()?, r.u8()?);
+        let (min_n, max_n, bigrams, rules, columns) = (r.u8()?, r.u8()?, r.u8()?, r.u8()?, r.u8()?);
         if !buckets.is_power_of_two() || !(1 << 8..=1 << 22).contains(&buckets) {
             return Err(ModelError::Header(format!(
                 "{buckets} buckets (expected a power of two, 256..4194304)"
             )));
         }
-        if usize::from(columns) != COLUMNS || max_n > 8 || min_n > max_n || bigrams > 1 {
+        if usize::from(columns) != COLUMNS || max_n > 8 || min_n > max_n || bigrams > 1 || rules > 1
+        {
             return Err(ModelError::Header(format!(
-                "columns {columns}, n-grams {min_n}..{max_n}, bigrams {bigrams}"
+                "columns {columns}, n-grams {min_n}..{max_n}, bigrams {bigrams}, rules {rules}"
             )));
         }
         let temperature = r.f32()?;
@@ -324,6 +334,7 @@ impl Model {
                 min_n,
                 max_n,
                 bigrams: bigrams == 1,
+                rules: rules == 1,
             },
             temperature,
             stack,
@@ -372,6 +383,7 @@ mod tests {
             min_n: 0,
             max_n: 0,
             bigrams: false,
+            rules: false,
         };
         let mut w = vec![0f32; 256 * COLUMNS];
         let refund = features::bucket(&Feature::Word("refund".into()), &spec) as usize;
@@ -388,7 +400,12 @@ mod tests {
         assert!((p.probs.iter().sum::<f32>() - 1.0).abs() < 1e-5);
         assert!(p.billing_error < 0.2);
         assert_eq!(m.predict("").best().0, Class::Refund, "first of equals");
-        let ev = m.evidence("please refund", Class::Refund, 3);
+        let ev = m.evidence(
+            "please refund",
+            &Vector::text("please refund", &m.spec),
+            Class::Refund,
+            3,
+        );
         assert_eq!(ev[0].0, "refund");
         // A higher temperature flattens the probabilities.
         let flat = m.clone().with_temperature(3.0).predict("refund");
@@ -408,9 +425,9 @@ mod tests {
             Model::from_bytes(&bytes[..bytes.len() - 1]),
             Err(ModelError::Length { .. })
         ));
-        let mut v2 = bytes.clone();
-        v2[8] = 2;
-        assert_eq!(Model::from_bytes(&v2), Err(ModelError::Version(2)));
+        let mut v1 = bytes.clone();
+        v1[8] = 1;
+        assert_eq!(Model::from_bytes(&v1), Err(ModelError::Version(1)));
         let mut odd = bytes;
         odd[12] = 3;
         assert!(matches!(
