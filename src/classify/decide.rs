@@ -91,12 +91,12 @@ impl Options {
         acts: Acts::Sentences,
         veto: Veto::Conflict,
         act_probability: 0.6,
-        billing_probability: 0.5,
+        billing_probability: 0.1,
     };
 }
 
 /// The default `auto_answer_threshold` of a mailbox (chosen by cross-validation).
-pub const DEFAULT_THRESHOLD: f32 = 0.8;
+pub const DEFAULT_THRESHOLD: f32 = 0.9;
 const WEIGHED: usize = 6;
 
 impl From<Class> for Intent {

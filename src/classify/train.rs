@@ -35,8 +35,8 @@ impl Settings {
     /// The shipped model's settings (chosen by cross-validation, docs/classifier.md).
     pub const DEFAULT: Settings = Settings {
         spec: FeatureSpec::DEFAULT,
-        epochs: 12,
-        rate: 0.4,
+        epochs: 30,
+        rate: 0.1,
         l2: 1e-6,
         average: true,
         seed: 13,
