@@ -300,7 +300,7 @@ pub fn classify(
         .find(|r| r.0 == class)
         .and_then(|r| r.2.clone());
     let weighed = model
-        .evidence(&text, &whole, class, WEIGHED)
+        .evidence(&hashed, &whole, class, WEIGHED)
         .into_iter()
         .map(|(feature, w)| Weighed {
             feature,

@@ -267,6 +267,9 @@ pub struct Hashed {
     /// Per word: the bucket of the pair it starts (with the next word), if any.
     pairs: Vec<Option<u32>>,
     buckets: Vec<u32>,
+    /// The folded words one after another, and where each ends in it (for labels).
+    folded: String,
+    folded_ends: Vec<usize>,
 }
 
 impl Hashed {
@@ -317,6 +320,8 @@ impl Hashed {
             }
             out.words.push((at, out.buckets.len()));
             out.pairs.push(None);
+            out.folded.push_str(w);
+            out.folded_ends.push(out.folded.len());
         });
         out
     }
@@ -328,6 +333,22 @@ impl Hashed {
 
     pub fn is_empty(&self) -> bool {
         self.words.is_empty()
+    }
+
+    /// Word `i` as a feature reads it (lower-cased, accents folded).
+    pub fn word(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.folded_ends[i - 1] };
+        &self.folded[start..self.folded_ends[i]]
+    }
+
+    /// The bucket of word `i` itself (the first of its buckets).
+    pub fn word_bucket(&self, i: usize) -> u32 {
+        self.buckets[if i == 0 { 0 } else { self.words[i - 1].1 }]
+    }
+
+    /// The bucket of the pair of words `i` and `i + 1`, if there is one.
+    pub fn pair_bucket(&self, i: usize) -> Option<u32> {
+        self.pairs[i]
     }
 
     /// The words (by index, `from..to`) that start in the byte range `start..end`.

@@ -9,7 +9,7 @@
 
 use sha2::{Digest, Sha256};
 
-use super::features::{self, Feature, FeatureSpec, Vector};
+use super::features::{FeatureSpec, Hashed, Vector};
 
 /// The classes the softmax chooses between, in weight-column order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -205,43 +205,57 @@ impl Model {
         self.predict_vector(&Vector::text(text, &self.spec))
     }
 
-    /// The features of `text` (read as the vector `v`) that weighed most for `class` (its
-    /// weight against the mean of the others), strongest first; words and word pairs only,
-    /// which a person can read.
-    pub fn evidence(&self, text: &str, v: &Vector, class: Class, max: usize) -> Vec<(String, f32)> {
-        let words = features::words(text);
-        let mut seen: Vec<(String, f32)> = Vec::new();
-        let mut consider = |f: Feature| {
-            let b = features::bucket(&f, &self.spec);
-            let Ok(i) = v.entries.binary_search_by_key(&b, |e| e.0) else {
-                return;
-            };
-            let label = f.label();
-            if seen.iter().any(|(l, _)| *l == label) {
-                return;
-            }
-            let x = v.entries[i].1;
-            let row = &self.weights[b as usize * COLUMNS..(b as usize + 1) * COLUMNS];
-            let w = |c: usize| f32::from(row[c]) * self.scale[c];
-            let others = (0..CLASSES)
-                .filter(|c| *c != class.index())
-                .map(w)
-                .sum::<f32>()
-                / (CLASSES - 1) as f32;
-            seen.push((label, (w(class.index()) - others) * x));
-        };
-        for (i, w) in words.iter().enumerate() {
-            consider(Feature::Word(w.clone()));
-            if self.spec.bigrams
-                && let Some(next) = words.get(i + 1)
-            {
-                consider(Feature::Pair(w.clone(), next.clone()));
+    /// The features of a text (hashed as `hashed`, read as the vector `v`) that weighed most
+    /// for `class` (its weight against the mean of the others), strongest first; words and
+    /// word pairs only, which a person can read. From the hashes already made: no word is
+    /// hashed again, and only the labels shown are built.
+    pub fn evidence(
+        &self,
+        hashed: &Hashed,
+        v: &Vector,
+        class: Class,
+        max: usize,
+    ) -> Vec<(String, f32)> {
+        // Each word and pair as (bucket, word index, pair?), the first of each bucket.
+        let mut found: Vec<(u32, usize, bool)> = Vec::with_capacity(2 * hashed.len());
+        for i in 0..hashed.len() {
+            found.push((hashed.word_bucket(i), i, false));
+            if let Some(b) = hashed.pair_bucket(i) {
+                found.push((b, i, true));
             }
         }
-        seen.retain(|(_, s)| *s > 0.0);
-        seen.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        seen.truncate(max);
-        seen
+        found.sort_by_key(|f| (f.0, f.1, f.2));
+        found.dedup_by_key(|f| f.0);
+        let seen: Vec<(u32, f32, usize, bool)> = found
+            .into_iter()
+            .filter_map(|(b, i, pair)| {
+                let at = v.entries.binary_search_by_key(&b, |e| e.0).ok()?;
+                let x = v.entries[at].1;
+                let row = &self.weights[b as usize * COLUMNS..(b as usize + 1) * COLUMNS];
+                let w = |c: usize| f32::from(row[c]) * self.scale[c];
+                let others = (0..CLASSES)
+                    .filter(|c| *c != class.index())
+                    .map(w)
+                    .sum::<f32>()
+                    / (CLASSES - 1) as f32;
+                Some((b, (w(class.index()) - others) * x, i, pair))
+            })
+            .collect();
+        let label = |&(_, _, i, pair): &(u32, f32, usize, bool)| {
+            if pair {
+                format!("{}+{}", hashed.word(i), hashed.word(i + 1))
+            } else {
+                hashed.word(i).to_string()
+            }
+        };
+        let mut out: Vec<(String, f32)> = seen
+            .iter()
+            .filter(|s| s.1 > 0.0)
+            .map(|s| (label(s), s.1))
+            .collect();
+        out.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        out.truncate(max);
+        out
     }
 
     /// The file's bytes.
@@ -376,6 +390,7 @@ impl Reader<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::classify::features::{self, Feature};
 
     fn tiny() -> Model {
         let spec = FeatureSpec {
@@ -401,7 +416,7 @@ mod tests {
         assert!(p.billing_error < 0.2);
         assert_eq!(m.predict("").best().0, Class::Refund, "first of equals");
         let ev = m.evidence(
-            "please refund",
+            &Hashed::new("please refund", &m.spec),
             &Vector::text("please refund", &m.spec),
             Class::Refund,
             3,
