@@ -24,7 +24,7 @@ impl FeatureSpec {
         min_n: 2,
         max_n: 5,
         bigrams: true,
-        rules: true,
+        rules: false,
     };
 }
 

@@ -547,8 +547,8 @@ pub const MAX_WRONG: f64 = 0.5;
 pub fn compare(prep: &Prepared, k: usize, threshold: f32) -> String {
     let base = Settings::DEFAULT;
     let opts = Options::DEFAULT;
-    let no_rules = FeatureSpec {
-        rules: false,
+    let with_rules = FeatureSpec {
+        rules: true,
         ..base.spec
     };
     let word_only = FeatureSpec {
@@ -561,85 +561,100 @@ pub fn compare(prep: &Prepared, k: usize, threshold: f32) -> String {
         acts: decide::Acts::Whole,
         ..opts
     };
-    let variants: Vec<(&str, Learner, Options, Calibrate)> = vec![
+    let same = |o: Options, how: Calibrate| (Learner::Linear(base), o, how);
+    let mut variants: Vec<(&str, (Learner, Options, Calibrate))> = vec![
         (
-            "linear, words+pairs+char 2-5 + rule features, acts, Platt, hard veto (shipped)",
-            Learner::Linear(base),
-            opts,
-            Calibrate::Platt,
+            "linear, words+pairs+char 2-5, acts, stacked with the rules, hard veto, billing at 0.10 (shipped)",
+            same(opts, Calibrate::Stack),
         ),
         (
             "same, whole text only (no sentence acts)",
-            Learner::Linear(base),
-            whole,
-            Calibrate::Platt,
+            same(whole, Calibrate::Stack),
         ),
         (
-            "same, temperature only (no Platt)",
-            Learner::Linear(base),
-            opts,
-            Calibrate::Identity,
+            "same, temperature only (no stack)",
+            same(opts, Calibrate::Identity),
         ),
         (
-            "same, stacked with the rules' agreement and veto",
-            Learner::Linear(base),
-            opts,
-            Calibrate::Stack,
+            "same, Platt of the model alone (the rules only veto)",
+            same(opts, Calibrate::Platt),
+        ),
+        (
+            "same, billing error only at 0.5 of the billing head (before)",
+            same(
+                Options {
+                    billing_probability: 0.5,
+                    ..opts
+                },
+                Calibrate::Stack,
+            ),
         ),
         (
             "same, rules must agree",
-            Learner::Linear(base),
-            Options {
-                veto: Veto::Agree,
-                ..opts
-            },
-            Calibrate::Platt,
+            same(
+                Options {
+                    veto: Veto::Agree,
+                    ..opts
+                },
+                Calibrate::Stack,
+            ),
         ),
         (
             "same, no hard veto",
-            Learner::Linear(base),
-            Options {
-                veto: Veto::None,
-                ..opts
+            same(
+                Options {
+                    veto: Veto::None,
+                    ..opts
+                },
+                Calibrate::Stack,
+            ),
+        ),
+    ];
+    let others: Vec<(&str, Settings, Calibrate)> = vec![
+        (
+            "the rules' reading as model features too, Platt",
+            Settings {
+                spec: with_rules,
+                ..base
             },
             Calibrate::Platt,
         ),
         (
-            "without rule features, stacked (the previous model)",
-            Learner::Linear(Settings {
-                spec: no_rules,
+            "the rules' reading as model features too, stacked",
+            Settings {
+                spec: with_rules,
                 ..base
-            }),
-            opts,
+            },
             Calibrate::Stack,
         ),
         (
-            "without rule features, Platt",
-            Learner::Linear(Settings {
-                spec: no_rules,
-                ..base
-            }),
-            opts,
-            Calibrate::Platt,
-        ),
-        (
-            "words only + rule features, Platt",
-            Learner::Linear(Settings {
+            "words only, stacked",
+            Settings {
                 spec: word_only,
                 ..base
-            }),
-            opts,
-            Calibrate::Platt,
+            },
+            Calibrate::Stack,
         ),
         (
-            "naive Bayes, same features, acts, Platt, hard veto",
-            Learner::NaiveBayes(base.spec),
-            opts,
-            Calibrate::Platt,
+            "12 epochs at step 0.4, no averaging (the first model's training)",
+            Settings {
+                epochs: 12,
+                rate: 0.4,
+                average: false,
+                ..base
+            },
+            Calibrate::Stack,
         ),
     ];
+    for (name, s, how) in others {
+        variants.push((name, (Learner::Linear(s), opts, how)));
+    }
+    variants.push((
+        "naive Bayes, same features, acts, stacked, hard veto",
+        (Learner::NaiveBayes(base.spec), opts, Calibrate::Stack),
+    ));
     let mut out = String::new();
-    for (name, learner, o, how) in variants {
+    for (name, (learner, o, how)) in variants {
         let (outcomes, t, stack) = cross_validate(prep, k, learner, &o, how);
         let chosen = chosen_threshold(&outcomes, MAX_WRONG);
         let _ = writeln!(

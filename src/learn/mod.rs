@@ -21,7 +21,7 @@ use eval::{Learner, Prepared};
 pub const DEFAULT_DATA: &str = "config/classifier/train";
 pub const DEFAULT_MODEL: &str = "config/classifier/model.bin";
 /// How the shipped model's request probabilities are calibrated (chosen by cross-validation).
-pub const CALIBRATE: eval::Calibrate = eval::Calibrate::Platt;
+pub const CALIBRATE: eval::Calibrate = eval::Calibrate::Stack;
 /// Folds of the cross-validation whose out-of-fold predictions calibrate the temperature.
 const CALIBRATION_FOLDS: usize = 5;
 
