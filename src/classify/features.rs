@@ -226,7 +226,7 @@ impl Vector {
     /// `buckets` counted, scaled to unit length, then `extra` buckets added at
     /// [`EXTRA_VALUE`] each (outside the norm: the phrase rules' few features must not drown
     /// in a long text's hundreds, nor a short text's words in them).
-    fn from_parts(buckets: &mut Vec<u32>, extra: &[u32]) -> Vector {
+    fn from_parts(buckets: &mut [u32], extra: &[u32]) -> Vector {
         buckets.sort_unstable();
         let mut entries: Vec<(u32, f32)> = Vec::with_capacity(buckets.len() + extra.len());
         for &b in buckets.iter() {
