@@ -240,30 +240,33 @@ fn classifier(command: ClassifierCommand) -> ExitCode {
     }
 }
 
-/// `MAILCLERK_TUNE="epochs rate l2"`: train with other settings in `classifier eval --cv`
-/// (how the shipped settings were chosen, docs/classifier.md).
+/// `MAILCLERK_TUNE="epochs=30 rate=0.1 l2=1e-6 min_n=2 max_n=5 bits=17 rules=1 average=1"`
+/// (any of them): train with other settings in `classifier eval --cv`, how the shipped
+/// settings were chosen (docs/classifier.md). Not read anywhere else.
 fn tuning(seed: u64) -> Option<mailclerk::classify::train::Settings> {
     let v = std::env::var("MAILCLERK_TUNE").ok()?;
-    let mut it = v.split_whitespace();
-    let d = mailclerk::classify::train::Settings::DEFAULT;
-    let epochs = it.next()?.parse().ok()?;
-    let rate = it.next()?.parse().ok()?;
-    let l2 = it.next()?.parse().ok()?;
-    let mut spec = d.spec;
-    if let (Some(a), Some(b)) = (it.next(), it.next()) {
-        spec.min_n = a.parse().ok()?;
-        spec.max_n = b.parse().ok()?;
-    }
-    if let Some(bits) = it.next() {
-        spec.buckets = 1 << bits.parse::<u32>().ok()?;
-    }
-    Some(mailclerk::classify::train::Settings {
-        epochs,
-        rate,
-        l2,
+    let mut s = mailclerk::classify::train::Settings {
         seed,
-        spec,
-    })
+        ..mailclerk::classify::train::Settings::DEFAULT
+    };
+    for item in v.split_whitespace() {
+        let (k, x) = item.split_once('=')?;
+        match k {
+            "epochs" => s.epochs = x.parse().ok()?,
+            "rate" => s.rate = x.parse().ok()?,
+            "l2" => s.l2 = x.parse().ok()?,
+            "min_n" => s.spec.min_n = x.parse().ok()?,
+            "max_n" => s.spec.max_n = x.parse().ok()?,
+            "bits" => s.spec.buckets = 1 << x.parse::<u32>().ok()?,
+            "rules" => s.spec.rules = x == "1",
+            "average" => s.average = x == "1",
+            _ => {
+                eprintln!("MAILCLERK_TUNE: unknown setting {k}");
+                return None;
+            }
+        }
+    }
+    Some(s)
 }
 
 fn policy_test(policies: &std::path::Path, files: &[std::path::PathBuf]) -> ExitCode {

@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use super::features::{self, FeatureSpec, Hashed, Vector};
 use super::model::{Class, Model, Prediction};
 use super::{Classified, ClassifyRules, Intent, Role};
 use crate::parse::Inbound;
@@ -90,12 +91,12 @@ impl Options {
         acts: Acts::Sentences,
         veto: Veto::Conflict,
         act_probability: 0.6,
-        billing_probability: 0.5,
+        billing_probability: 0.1,
     };
 }
 
 /// The default `auto_answer_threshold` of a mailbox (chosen by cross-validation).
-pub const DEFAULT_THRESHOLD: f32 = 0.8;
+pub const DEFAULT_THRESHOLD: f32 = 0.85;
 const WEIGHED: usize = 6;
 
 impl From<Class> for Intent {
@@ -125,16 +126,56 @@ pub fn model_text(mail: &Inbound) -> String {
     }
 }
 
+/// The buckets of what the phrase rules found, as features of the model: their reading and
+/// each rule that matched, by its id without the language (`refund.ask`, `status`), so that
+/// what the rules know carries across languages; a blocked match with its blocker
+/// (`cancel.object/negation.cancel`). The model learns how far to trust each.
+pub fn rule_buckets(by_rules: &Classified, spec: &FeatureSpec) -> Vec<u32> {
+    if !spec.rules {
+        return Vec::new();
+    }
+    let plain = |id: &str| id.split_once('.').map_or(id, |(_, rest)| rest).to_string();
+    let mut out = Vec::with_capacity(by_rules.evidence.len() + 1);
+    out.push(features::extra_bucket(
+        &format!("intent:{}", by_rules.intent.as_str()),
+        spec,
+    ));
+    for e in &by_rules.evidence {
+        let name = match &e.blocked_by {
+            Some(b) => format!("{}/{}", plain(&e.rule), plain(b)),
+            None => plain(&e.rule),
+        };
+        out.push(features::extra_bucket(&name, spec));
+    }
+    out
+}
+
+/// The vector the model reads for the whole of `text` with the rules' reading `by_rules`
+/// (training and production alike).
+pub fn vector(text: &str, by_rules: &Classified, spec: &FeatureSpec) -> Vector {
+    let hashed = Hashed::new(text, spec);
+    hashed.vector(0, hashed.len(), &rule_buckets(by_rules, spec))
+}
+
 /// The model's probabilities for a text, after its sentence acts: when one sentence asks for
 /// a refund and another for a cancellation, `both` is at least as probable as the weaker act
 /// (and as all requests together).
-pub fn read(model: &Model, text: &str, opts: &Options) -> Prediction {
-    read_with(&|t: &str| model.predict(t), text, opts)
+pub fn read(model: &Model, text: &str, by_rules: &Classified, opts: &Options) -> Prediction {
+    let hashed = Hashed::new(text, &model.spec);
+    let whole = hashed.vector(0, hashed.len(), &rule_buckets(by_rules, &model.spec));
+    read_hashed(&|v| model.predict_vector(v), text, &hashed, &whole, opts)
 }
 
-/// [`read`] with any scorer (cross-validation compares others).
-pub fn read_with(predict: &dyn Fn(&str) -> Prediction, text: &str, opts: &Options) -> Prediction {
-    let mut whole = predict(text);
+/// [`read`] from a text hashed once (`whole` is its vector) with any scorer (cross-validation
+/// compares others). Sentences are read without the rules' features: those are of the whole.
+pub fn read_hashed(
+    predict: &dyn Fn(&Vector) -> Prediction,
+    text: &str,
+    hashed: &Hashed,
+    whole: &Vector,
+    opts: &Options,
+) -> Prediction {
+    let mut whole = predict(whole);
     let requests =
         whole.prob(Class::Refund) + whole.prob(Class::Cancellation) + whole.prob(Class::Both);
     if opts.acts == Acts::Whole || requests < 0.5 {
@@ -143,11 +184,11 @@ pub fn read_with(predict: &dyn Fn(&str) -> Prediction, text: &str, opts: &Option
     let mut refund: f32 = 0.0;
     let mut cancel: f32 = 0.0;
     for (s, e) in super::sentences(text) {
-        let sentence = &text[s..e];
-        if !sentence.chars().any(char::is_alphabetic) {
+        let (from, to) = hashed.span(s, e);
+        if from == to || !text[s..e].chars().any(char::is_alphabetic) {
             continue;
         }
-        match predict(sentence).best() {
+        match predict(&hashed.vector(from, to, &[])).best() {
             (Class::Refund, q) => refund = refund.max(q),
             (Class::Cancellation, q) => cancel = cancel.max(q),
             (Class::Both, q) => {
@@ -247,7 +288,10 @@ pub fn classify(
         // the model's near-uniform guess would only say `unsure`.
         return by_rules;
     }
-    let scored = score(&read(model, &text, opts), &by_rules, &model.stack, opts);
+    let hashed = Hashed::new(&text, &model.spec);
+    let whole = hashed.vector(0, hashed.len(), &rule_buckets(&by_rules, &model.spec));
+    let p = read_hashed(&|v| model.predict_vector(v), &text, &hashed, &whole, opts);
+    let scored = score(&p, &by_rules, &model.stack, opts);
     let (class, p) = scored.reading();
     let (intent, reason) = settle(&scored, threshold, opts);
     let veto = scored
@@ -256,7 +300,7 @@ pub fn classify(
         .find(|r| r.0 == class)
         .and_then(|r| r.2.clone());
     let weighed = model
-        .evidence(&text, class, WEIGHED)
+        .evidence(&hashed, &whole, class, WEIGHED)
         .into_iter()
         .map(|(feature, w)| Weighed {
             feature,

@@ -13,6 +13,8 @@ pub struct FeatureSpec {
     pub max_n: u8,
     /// Word pairs as well as words.
     pub bigrams: bool,
+    /// The phrase rules' reading as features too (see `decide::rule_features`).
+    pub rules: bool,
 }
 
 impl FeatureSpec {
@@ -22,6 +24,7 @@ impl FeatureSpec {
         min_n: 2,
         max_n: 5,
         bigrams: true,
+        rules: false,
     };
 }
 
@@ -34,41 +37,54 @@ const MAX_WORD_CHARS: usize = 24;
 /// `0`, split at anything that is not a letter or digit.
 pub fn words(text: &str) -> Vec<String> {
     let mut out = Vec::new();
+    each_word(text, |_, w| out.push(w.to_string()));
+    out
+}
+
+/// Calls `f` with each word of `text` (see [`words`]) and the byte offset where it starts.
+pub fn each_word(text: &str, mut f: impl FnMut(usize, &str)) {
     let mut word = String::new();
+    let mut at = 0;
     let mut digits = false;
-    for c in text.chars().take(MAX_CHARS) {
+    for (i, c) in text.char_indices().take(MAX_CHARS) {
         if ('\u{300}'..='\u{36f}').contains(&c) {
             // A combining accent (a decomposed "é") belongs to its letter, and is dropped.
             continue;
         }
         if c.is_alphabetic() {
             if digits {
-                out.push(std::mem::take(&mut word));
+                f(at, &word);
+                word.clear();
                 digits = false;
+            }
+            if word.is_empty() {
+                at = i;
             }
             for l in c.to_lowercase() {
                 fold(l, &mut word);
             }
         } else if c.is_numeric() {
             if !digits && !word.is_empty() {
-                out.push(std::mem::take(&mut word));
+                f(at, &word);
+                word.clear();
             }
             if !digits {
+                at = i;
                 word.push('0');
                 digits = true;
             }
         } else if !word.is_empty() {
             // An apostrophe inside a word ("don't", "l'abonnement") splits it too.
-            out.push(std::mem::take(&mut word));
+            f(at, &word);
+            word.clear();
             digits = false;
         } else {
             digits = false;
         }
     }
     if !word.is_empty() {
-        out.push(word);
+        f(at, &word);
     }
-    out
 }
 
 /// Pushes `c` without its accent (Latin letters of the seven languages and their neighbours).
@@ -203,55 +219,17 @@ impl Vector {
 
     /// The vector of a text: the buckets of [`features`], hashed without building them.
     pub fn text(text: &str, spec: &FeatureSpec) -> Vector {
-        let words = words(text);
-        let mut buckets = Vec::with_capacity(words.len() * 24);
-        let mask = u64::from(spec.buckets - 1);
-        let to_bucket = |h: u64| ((h ^ (h >> 29)) & mask) as u32;
-        let mut chars: Vec<char> = Vec::with_capacity(MAX_WORD_CHARS + 2);
-        for (i, w) in words.iter().enumerate() {
-            let mut h = Fnv::new();
-            h.byte(b'w');
-            h.bytes(w.as_bytes());
-            buckets.push(to_bucket(h.0));
-            if spec.bigrams
-                && let Some(next) = words.get(i + 1)
-            {
-                let mut h = Fnv::new();
-                h.byte(b'p');
-                h.bytes(w.as_bytes());
-                h.byte(b' ');
-                h.bytes(next.as_bytes());
-                buckets.push(to_bucket(h.0));
-            }
-            chars.clear();
-            chars.push('<');
-            chars.extend(w.chars());
-            chars.push('>');
-            if spec.max_n == 0 || chars.len() > MAX_WORD_CHARS + 2 {
-                continue;
-            }
-            for n in usize::from(spec.min_n.max(1))..=usize::from(spec.max_n) {
-                if n >= chars.len() {
-                    break;
-                }
-                for gram in chars.windows(n) {
-                    let mut h = Fnv::new();
-                    h.byte(b'c');
-                    let mut utf8 = [0u8; 4];
-                    for c in gram {
-                        h.bytes(c.encode_utf8(&mut utf8).as_bytes());
-                    }
-                    buckets.push(to_bucket(h.0));
-                }
-            }
-        }
-        Vector::from_buckets(buckets)
+        let hashed = Hashed::new(text, spec);
+        hashed.vector(0, hashed.len(), &[])
     }
 
-    fn from_buckets(mut buckets: Vec<u32>) -> Vector {
+    /// `buckets` counted, scaled to unit length, then `extra` buckets added at
+    /// [`EXTRA_VALUE`] each (outside the norm: the phrase rules' few features must not drown
+    /// in a long text's hundreds, nor a short text's words in them).
+    fn from_parts(buckets: &mut [u32], extra: &[u32]) -> Vector {
         buckets.sort_unstable();
-        let mut entries: Vec<(u32, f32)> = Vec::new();
-        for b in buckets {
+        let mut entries: Vec<(u32, f32)> = Vec::with_capacity(buckets.len() + extra.len());
+        for &b in buckets.iter() {
             match entries.last_mut() {
                 Some((last, v)) if *last == b => *v += 1.0,
                 _ => entries.push((b, 1.0)),
@@ -263,8 +241,143 @@ impl Vector {
                 *v /= norm;
             }
         }
+        for &b in extra {
+            match entries.binary_search_by_key(&b, |e| e.0) {
+                Ok(i) => entries[i].1 += EXTRA_VALUE,
+                Err(i) => entries.insert(i, (b, EXTRA_VALUE)),
+            }
+        }
         Vector { entries }
     }
+
+    fn from_buckets(mut buckets: Vec<u32>) -> Vector {
+        Vector::from_parts(&mut buckets, &[])
+    }
+}
+
+/// The value of each feature the phrase rules add (see [`Vector::from_parts`]).
+pub const EXTRA_VALUE: f32 = 0.5;
+
+/// A text hashed once: each word's buckets and where the word starts, so that the whole text
+/// and each of its sentences are read from the same hashes.
+#[derive(Debug, Clone, Default)]
+pub struct Hashed {
+    /// Per word: its byte offset in the text and the end of its buckets in `buckets`.
+    words: Vec<(usize, usize)>,
+    /// Per word: the bucket of the pair it starts (with the next word), if any.
+    pairs: Vec<Option<u32>>,
+    buckets: Vec<u32>,
+    /// The folded words one after another, and where each ends in it (for labels).
+    folded: String,
+    folded_ends: Vec<usize>,
+}
+
+impl Hashed {
+    /// Hashes the words of `text` (see [`words`]) and their features (see [`features`]).
+    pub fn new(text: &str, spec: &FeatureSpec) -> Hashed {
+        let mut out = Hashed::default();
+        let mask = u64::from(spec.buckets - 1);
+        let to_bucket = |h: u64| ((h ^ (h >> 29)) & mask) as u32;
+        let mut chars: Vec<char> = Vec::with_capacity(MAX_WORD_CHARS + 2);
+        let mut prev = String::new();
+        each_word(text, |at, w| {
+            if spec.bigrams && !prev.is_empty() {
+                let mut h = Fnv::new();
+                h.byte(b'p');
+                h.bytes(prev.as_bytes());
+                h.byte(b' ');
+                h.bytes(w.as_bytes());
+                if let Some(last) = out.pairs.last_mut() {
+                    *last = Some(to_bucket(h.0));
+                }
+            }
+            prev.clear();
+            prev.push_str(w);
+            let mut h = Fnv::new();
+            h.byte(b'w');
+            h.bytes(w.as_bytes());
+            out.buckets.push(to_bucket(h.0));
+            chars.clear();
+            chars.push('<');
+            chars.extend(w.chars());
+            chars.push('>');
+            if spec.max_n > 0 && chars.len() <= MAX_WORD_CHARS + 2 {
+                for n in usize::from(spec.min_n.max(1))..=usize::from(spec.max_n) {
+                    // The whole marked word is the word feature already.
+                    if n >= chars.len() {
+                        break;
+                    }
+                    for gram in chars.windows(n) {
+                        let mut h = Fnv::new();
+                        h.byte(b'c');
+                        let mut utf8 = [0u8; 4];
+                        for c in gram {
+                            h.bytes(c.encode_utf8(&mut utf8).as_bytes());
+                        }
+                        out.buckets.push(to_bucket(h.0));
+                    }
+                }
+            }
+            out.words.push((at, out.buckets.len()));
+            out.pairs.push(None);
+            out.folded.push_str(w);
+            out.folded_ends.push(out.folded.len());
+        });
+        out
+    }
+
+    /// Number of words.
+    pub fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+
+    /// Word `i` as a feature reads it (lower-cased, accents folded).
+    pub fn word(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.folded_ends[i - 1] };
+        &self.folded[start..self.folded_ends[i]]
+    }
+
+    /// The bucket of word `i` itself (the first of its buckets).
+    pub fn word_bucket(&self, i: usize) -> u32 {
+        self.buckets[if i == 0 { 0 } else { self.words[i - 1].1 }]
+    }
+
+    /// The bucket of the pair of words `i` and `i + 1`, if there is one.
+    pub fn pair_bucket(&self, i: usize) -> Option<u32> {
+        self.pairs[i]
+    }
+
+    /// The words (by index, `from..to`) that start in the byte range `start..end`.
+    pub fn span(&self, start: usize, end: usize) -> (usize, usize) {
+        let from = self.words.partition_point(|w| w.0 < start);
+        let to = self.words.partition_point(|w| w.0 < end);
+        (from, to.max(from))
+    }
+
+    /// The vector of words `from..to` (pairs within them only), with `extra` buckets.
+    pub fn vector(&self, from: usize, to: usize, extra: &[u32]) -> Vector {
+        let begin = if from == 0 { 0 } else { self.words[from - 1].1 };
+        let end = if to == 0 { 0 } else { self.words[to - 1].1 };
+        let mut buckets = Vec::with_capacity(end - begin + (to - from));
+        buckets.extend_from_slice(&self.buckets[begin..end]);
+        if to > from {
+            buckets.extend(self.pairs[from..to - 1].iter().flatten());
+        }
+        Vector::from_parts(&mut buckets, extra)
+    }
+}
+
+/// The bucket of a feature the phrase rules add (a rule that matched, its reading).
+pub fn extra_bucket(name: &str, spec: &FeatureSpec) -> u32 {
+    let mut h = Fnv::new();
+    h.byte(b'r');
+    h.bytes(name.as_bytes());
+    let mixed = h.0 ^ (h.0 >> 29);
+    (mixed & u64::from(spec.buckets - 1)) as u32
 }
 
 /// The bucket a feature falls in.
@@ -302,6 +415,7 @@ mod tests {
             min_n: 2,
             max_n: 3,
             bigrams: true,
+            rules: false,
         };
         let got: Vec<String> = features(&words("Go now"), &spec)
             .iter()
@@ -344,6 +458,7 @@ mod tests {
                 min_n: 3,
                 max_n: 4,
                 bigrams: false,
+                rules: false,
             },
         ] {
             for text in [

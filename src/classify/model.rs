@@ -2,14 +2,14 @@
 //! softmax over seven classes plus one logistic head for `billing_error`, and its file format.
 //! Pure: bytes in, bytes out.
 //!
-//! File format (little-endian), version 1:
-//! `MCLFMODL` · u32 version · u32 buckets · u8 min_n · u8 max_n · u8 bigrams · u8 columns ·
+//! File format (little-endian), version 2:
+//! `MCLFMODL` · u32 version · u32 buckets · u8 min_n · u8 max_n · u8 bigrams · u8 rules · u8 columns ·
 //! f32 temperature · 4 × f32 stack · columns × f32 scale · columns × f32 bias · buckets × columns × i16 weight
 //! · 32 bytes SHA-256 of everything before it.
 
 use sha2::{Digest, Sha256};
 
-use super::features::{self, Feature, FeatureSpec, Vector};
+use super::features::{FeatureSpec, Hashed, Vector};
 
 /// The classes the softmax chooses between, in weight-column order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -68,7 +68,7 @@ pub const CLASSES: usize = 7;
 const COLUMNS: usize = CLASSES + 1;
 const BILLING: usize = CLASSES;
 const MAGIC: &[u8; 8] = b"MCLFMODL";
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 /// The model's probability alone: `sigmoid(1 · logit(p))`.
 pub const IDENTITY_STACK: [f32; 4] = [1.0, 0.0, 0.0, 0.0];
 
@@ -205,35 +205,57 @@ impl Model {
         self.predict_vector(&Vector::text(text, &self.spec))
     }
 
-    /// The features of `text` that weighed most for `class` (its weight against the mean of
-    /// the others), strongest first; words and word pairs only, which a person can read.
-    pub fn evidence(&self, text: &str, class: Class, max: usize) -> Vec<(String, f32)> {
-        let feats = features::features(&features::words(text), &self.spec);
-        let v = Vector::of(&feats, &self.spec);
-        let mut seen: Vec<(String, f32)> = Vec::new();
-        for f in feats.iter().filter(|f| !matches!(f, Feature::Chars(_))) {
-            let label = f.label();
-            if seen.iter().any(|(l, _)| *l == label) {
-                continue;
+    /// The features of a text (hashed as `hashed`, read as the vector `v`) that weighed most
+    /// for `class` (its weight against the mean of the others), strongest first; words and
+    /// word pairs only, which a person can read. From the hashes already made: no word is
+    /// hashed again, and only the labels shown are built.
+    pub fn evidence(
+        &self,
+        hashed: &Hashed,
+        v: &Vector,
+        class: Class,
+        max: usize,
+    ) -> Vec<(String, f32)> {
+        // Each word and pair as (bucket, word index, pair?), the first of each bucket.
+        let mut found: Vec<(u32, usize, bool)> = Vec::with_capacity(2 * hashed.len());
+        for i in 0..hashed.len() {
+            found.push((hashed.word_bucket(i), i, false));
+            if let Some(b) = hashed.pair_bucket(i) {
+                found.push((b, i, true));
             }
-            let b = features::bucket(f, &self.spec);
-            let Ok(i) = v.entries.binary_search_by_key(&b, |e| e.0) else {
-                continue;
-            };
-            let x = v.entries[i].1;
-            let row = &self.weights[b as usize * COLUMNS..(b as usize + 1) * COLUMNS];
-            let w = |c: usize| f32::from(row[c]) * self.scale[c];
-            let others = (0..CLASSES)
-                .filter(|c| *c != class.index())
-                .map(w)
-                .sum::<f32>()
-                / (CLASSES - 1) as f32;
-            seen.push((label, (w(class.index()) - others) * x));
         }
-        seen.retain(|(_, s)| *s > 0.0);
-        seen.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        seen.truncate(max);
-        seen
+        found.sort_by_key(|f| (f.0, f.1, f.2));
+        found.dedup_by_key(|f| f.0);
+        let seen: Vec<(u32, f32, usize, bool)> = found
+            .into_iter()
+            .filter_map(|(b, i, pair)| {
+                let at = v.entries.binary_search_by_key(&b, |e| e.0).ok()?;
+                let x = v.entries[at].1;
+                let row = &self.weights[b as usize * COLUMNS..(b as usize + 1) * COLUMNS];
+                let w = |c: usize| f32::from(row[c]) * self.scale[c];
+                let others = (0..CLASSES)
+                    .filter(|c| *c != class.index())
+                    .map(w)
+                    .sum::<f32>()
+                    / (CLASSES - 1) as f32;
+                Some((b, (w(class.index()) - others) * x, i, pair))
+            })
+            .collect();
+        let label = |&(_, _, i, pair): &(u32, f32, usize, bool)| {
+            if pair {
+                format!("{}+{}", hashed.word(i), hashed.word(i + 1))
+            } else {
+                hashed.word(i).to_string()
+            }
+        };
+        let mut out: Vec<(String, f32)> = seen
+            .iter()
+            .filter(|s| s.1 > 0.0)
+            .map(|s| (label(s), s.1))
+            .collect();
+        out.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        out.truncate(max);
+        out
     }
 
     /// The file's bytes.
@@ -245,6 +267,7 @@ impl Model {
         out.push(self.spec.min_n);
         out.push(self.spec.max_n);
         out.push(u8::from(self.spec.bigrams));
+        out.push(u8::from(self.spec.rules));
         out.push(COLUMNS as u8);
         out.extend_from_slice(&self.temperature.to_le_bytes());
         for x in &self.stack {
@@ -275,15 +298,16 @@ impl Model {
             return Err(ModelError::Version(version));
         }
         let buckets = r.u32()?;
-        let (min_n, max_n, bigrams, columns) = (r.u8()?, r.u8()?, r.u8()?, r.u8()?);
+        let (min_n, max_n, bigrams, rules, columns) = (r.u8()?, r.u8()?, r.u8()?, r.u8()?, r.u8()?);
         if !buckets.is_power_of_two() || !(1 << 8..=1 << 22).contains(&buckets) {
             return Err(ModelError::Header(format!(
                 "{buckets} buckets (expected a power of two, 256..4194304)"
             )));
         }
-        if usize::from(columns) != COLUMNS || max_n > 8 || min_n > max_n || bigrams > 1 {
+        if usize::from(columns) != COLUMNS || max_n > 8 || min_n > max_n || bigrams > 1 || rules > 1
+        {
             return Err(ModelError::Header(format!(
-                "columns {columns}, n-grams {min_n}..{max_n}, bigrams {bigrams}"
+                "columns {columns}, n-grams {min_n}..{max_n}, bigrams {bigrams}, rules {rules}"
             )));
         }
         let temperature = r.f32()?;
@@ -324,6 +348,7 @@ impl Model {
                 min_n,
                 max_n,
                 bigrams: bigrams == 1,
+                rules: rules == 1,
             },
             temperature,
             stack,
@@ -365,6 +390,7 @@ impl Reader<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::classify::features::{self, Feature};
 
     fn tiny() -> Model {
         let spec = FeatureSpec {
@@ -372,6 +398,7 @@ mod tests {
             min_n: 0,
             max_n: 0,
             bigrams: false,
+            rules: false,
         };
         let mut w = vec![0f32; 256 * COLUMNS];
         let refund = features::bucket(&Feature::Word("refund".into()), &spec) as usize;
@@ -388,7 +415,12 @@ mod tests {
         assert!((p.probs.iter().sum::<f32>() - 1.0).abs() < 1e-5);
         assert!(p.billing_error < 0.2);
         assert_eq!(m.predict("").best().0, Class::Refund, "first of equals");
-        let ev = m.evidence("please refund", Class::Refund, 3);
+        let ev = m.evidence(
+            &Hashed::new("please refund", &m.spec),
+            &Vector::text("please refund", &m.spec),
+            Class::Refund,
+            3,
+        );
         assert_eq!(ev[0].0, "refund");
         // A higher temperature flattens the probabilities.
         let flat = m.clone().with_temperature(3.0).predict("refund");
@@ -408,9 +440,9 @@ mod tests {
             Model::from_bytes(&bytes[..bytes.len() - 1]),
             Err(ModelError::Length { .. })
         ));
-        let mut v2 = bytes.clone();
-        v2[8] = 2;
-        assert_eq!(Model::from_bytes(&v2), Err(ModelError::Version(2)));
+        let mut v1 = bytes.clone();
+        v1[8] = 1;
+        assert_eq!(Model::from_bytes(&v1), Err(ModelError::Version(1)));
         let mut odd = bytes;
         odd[12] = 3;
         assert!(matches!(

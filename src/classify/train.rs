@@ -26,6 +26,8 @@ pub struct Settings {
     pub rate: f32,
     /// L2 penalty per update on the weights touched.
     pub l2: f32,
+    /// Ship the average of the weights over all updates (steadier than the last ones).
+    pub average: bool,
     pub seed: u64,
 }
 
@@ -33,9 +35,10 @@ impl Settings {
     /// The shipped model's settings (chosen by cross-validation, docs/classifier.md).
     pub const DEFAULT: Settings = Settings {
         spec: FeatureSpec::DEFAULT,
-        epochs: 12,
-        rate: 0.4,
+        epochs: 30,
+        rate: 0.1,
         l2: 1e-6,
+        average: true,
         seed: 13,
     };
 }
@@ -71,6 +74,15 @@ pub fn train(examples: &[Example], s: &Settings) -> Model {
     let mut g2 = vec![0f32; buckets * COLUMNS];
     let mut bias = [0f32; COLUMNS];
     let mut bias_g2 = [0f32; COLUMNS];
+    // Averaging without touching every weight at every step: each update `d` at step `t` also
+    // adds `t·d` here, and the average is `w - u / t_end`.
+    let mut u = if s.average {
+        vec![0f32; buckets * COLUMNS]
+    } else {
+        Vec::new()
+    };
+    let mut bias_u = [0f32; COLUMNS];
+    let mut step = 1f32;
     let mut order: Vec<usize> = (0..examples.len()).collect();
     let mut rng = Rng::new(s.seed);
     const EPS: f32 = 1e-6;
@@ -97,7 +109,9 @@ pub fn train(examples: &[Example], s: &Settings) -> Model {
             }
             for c in 0..COLUMNS {
                 bias_g2[c] += grad[c] * grad[c];
-                bias[c] -= s.rate * grad[c] / (bias_g2[c].sqrt() + EPS);
+                let d = s.rate * grad[c] / (bias_g2[c].sqrt() + EPS);
+                bias[c] -= d;
+                bias_u[c] -= step * d;
             }
             for &(b, x) in &ex.vector.entries {
                 let at = b as usize * COLUMNS;
@@ -107,9 +121,22 @@ pub fn train(examples: &[Example], s: &Settings) -> Model {
                     }
                     let g = grad[c] * x + s.l2 * w[at + c];
                     g2[at + c] += g * g;
-                    w[at + c] -= s.rate * g / (g2[at + c].sqrt() + EPS);
+                    let d = s.rate * g / (g2[at + c].sqrt() + EPS);
+                    w[at + c] -= d;
+                    if s.average {
+                        u[at + c] -= step * d;
+                    }
                 }
             }
+            step += 1.0;
+        }
+    }
+    if s.average {
+        for (x, v) in w.iter_mut().zip(&u) {
+            *x -= v / step;
+        }
+        for (x, v) in bias.iter_mut().zip(&bias_u) {
+            *x -= v / step;
         }
     }
     Model::quantize(s.spec, 1.0, bias, &w)

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use crate::classify::decide::{self, Options, Scored, Veto};
-use crate::classify::features::{FeatureSpec, Vector};
+use crate::classify::features::{FeatureSpec, Hashed, Vector};
 use crate::classify::model::{CLASSES, Class, IDENTITY_STACK, Model, Prediction};
 use crate::classify::train::{self, Example, NaiveBayes, Settings};
 use crate::classify::{self, Classified, ClassifyRules, Intent, Reason};
@@ -46,8 +46,9 @@ impl Prepared {
         self.rows
             .iter()
             .zip(&self.texts)
-            .map(|(row, text)| Example {
-                vector: Vector::text(text, spec),
+            .zip(&self.rules)
+            .map(|((row, text), by_rules)| Example {
+                vector: decide::vector(text, by_rules, spec),
                 class: row.class,
                 billing_error: row.reason == Some(Reason::BillingError),
             })
@@ -108,13 +109,33 @@ fn outcome(prep: &Prepared, i: usize, p: &Prediction, stack: &[f32; 4], opts: &O
     }
 }
 
+/// How a request's probability is calibrated after the temperature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Calibrate {
+    /// The model's probability as it is.
+    Identity,
+    /// Platt scaling of the model's logit alone: monotone in the model's probability; the
+    /// rules only veto.
+    Platt,
+    /// Platt scaling with the rules' agreement and veto as two more inputs.
+    Stack,
+}
+
 /// The stack fitted on these predictions (one input row per message and request class).
-pub fn fit_stack(prep: &Prepared, predictions: &[Prediction]) -> [f32; 4] {
+pub fn fit_stack(prep: &Prepared, predictions: &[Prediction], how: Calibrate) -> [f32; 4] {
+    if how == Calibrate::Identity {
+        return IDENTITY_STACK;
+    }
     let mut inputs = Vec::new();
     let mut targets = Vec::new();
     for (i, p) in predictions.iter().enumerate() {
         for c in [Class::Refund, Class::Cancellation, Class::Both] {
-            inputs.push(decide::stack_inputs(p, c, &prep.rules[i]));
+            let mut x = decide::stack_inputs(p, c, &prep.rules[i]);
+            if how == Calibrate::Platt {
+                x[1] = 0.0;
+                x[2] = 0.0;
+            }
+            inputs.push(x);
             targets.push(prep.rows[i].class == c);
         }
     }
@@ -125,7 +146,7 @@ pub fn fit_stack(prep: &Prepared, predictions: &[Prediction]) -> [f32; 4] {
 pub fn with_model(prep: &Prepared, model: &Model, opts: &Options) -> Vec<Outcome> {
     (0..prep.rows.len())
         .map(|i| {
-            let p = decide::read(model, &prep.texts[i], opts);
+            let p = decide::read(model, &prep.texts[i], &prep.rules[i], opts);
             outcome(prep, i, &p, &model.stack, opts)
         })
         .collect()
@@ -197,7 +218,7 @@ pub fn cross_validate(
     k: usize,
     learner: Learner,
     opts: &Options,
-    stacked: bool,
+    how: Calibrate,
 ) -> (Vec<Outcome>, f32, [f32; 4]) {
     let temperature;
     let (spec, seed) = match learner {
@@ -227,7 +248,7 @@ pub fn cross_validate(
             temperature = t;
             let models: Vec<Model> = models.into_iter().map(|m| m.with_temperature(t)).collect();
             (0..prep.rows.len())
-                .map(|i| decide::read(&models[fold[i]], &prep.texts[i], opts))
+                .map(|i| decide::read(&models[fold[i]], &prep.texts[i], &prep.rules[i], opts))
                 .collect()
         }
         Learner::NaiveBayes(spec) => {
@@ -244,17 +265,20 @@ pub fn cross_validate(
             (0..prep.rows.len())
                 .map(|i| {
                     let m = &models[fold[i]];
-                    let predict = |x: &str| m.predict(&Vector::text(x, &spec), t);
-                    decide::read_with(&predict, &prep.texts[i], opts)
+                    let predict = |v: &Vector| m.predict(v, t);
+                    let hashed = Hashed::new(&prep.texts[i], &spec);
+                    decide::read_hashed(
+                        &predict,
+                        &prep.texts[i],
+                        &hashed,
+                        &examples[i].vector,
+                        opts,
+                    )
                 })
                 .collect()
         }
     };
-    let stack = if stacked {
-        fit_stack(prep, &predictions)
-    } else {
-        IDENTITY_STACK
-    };
+    let stack = fit_stack(prep, &predictions, how);
     let outcomes = predictions
         .iter()
         .enumerate()
@@ -506,79 +530,138 @@ fn short(p: &str) -> &str {
     }
 }
 
-/// The variants compared in cross-validation (docs/classifier.md, "Why this model").
+/// The lowest threshold (in steps of 0.01 from 0.50) at which the wrong automatic answers are
+/// at most `max_wrong` percent of the messages: how a threshold is chosen by cross-validation.
+pub fn chosen_threshold(outcomes: &[Outcome], max_wrong: f64) -> f32 {
+    (50..=100)
+        .map(|t| t as f32 / 100.0)
+        .find(|t| summary(outcomes, *t).wrong_automatic <= max_wrong)
+        .unwrap_or(1.0)
+}
+
+/// The share of wrong automatic answers the default threshold is chosen for (percent).
+pub const MAX_WRONG: f64 = 0.5;
+
+/// The variants compared in cross-validation (docs/classifier.md, "Why this model"): each at
+/// `threshold` and at its own threshold chosen for at most [`MAX_WRONG`] wrong.
 pub fn compare(prep: &Prepared, k: usize, threshold: f32) -> String {
     let base = Settings::DEFAULT;
     let opts = Options::DEFAULT;
+    let with_rules = FeatureSpec {
+        rules: true,
+        ..base.spec
+    };
     let word_only = FeatureSpec {
         min_n: 0,
         max_n: 0,
         bigrams: false,
         ..base.spec
     };
-    let variants: Vec<(&str, Learner, Options, bool)> = vec![
+    let whole = Options {
+        acts: decide::Acts::Whole,
+        ..opts
+    };
+    let same = |o: Options, how: Calibrate| (Learner::Linear(base), o, how);
+    let mut variants: Vec<(&str, (Learner, Options, Calibrate))> = vec![
         (
-            "linear, words+pairs+char 2-5, acts, stacked with the rules, hard veto (shipped)",
-            Learner::Linear(base),
-            opts,
-            true,
+            "linear, words+pairs+char 2-5, acts, stacked with the rules, hard veto, billing at 0.10 (shipped)",
+            same(opts, Calibrate::Stack),
         ),
         (
-            "linear, words only",
-            Learner::Linear(Settings {
-                spec: word_only,
-                ..base
-            }),
-            opts,
-            true,
+            "same, whole text only (no sentence acts)",
+            same(whole, Calibrate::Stack),
         ),
         (
-            "linear, whole text only (no sentence acts)",
-            Learner::Linear(base),
-            Options {
-                acts: decide::Acts::Whole,
-                ..opts
-            },
-            true,
+            "same, temperature only (no stack)",
+            same(opts, Calibrate::Identity),
         ),
         (
-            "linear, model probability alone (no stack), hard veto",
-            Learner::Linear(base),
-            opts,
-            false,
+            "same, Platt of the model alone (the rules only veto)",
+            same(opts, Calibrate::Platt),
         ),
         (
-            "linear, stacked, no hard veto",
-            Learner::Linear(base),
-            Options {
-                veto: Veto::None,
-                ..opts
-            },
-            true,
+            "same, billing error only at 0.5 of the billing head (before)",
+            same(
+                Options {
+                    billing_probability: 0.5,
+                    ..opts
+                },
+                Calibrate::Stack,
+            ),
         ),
         (
-            "linear, stacked, rules must agree",
-            Learner::Linear(base),
-            Options {
-                veto: Veto::Agree,
-                ..opts
-            },
-            true,
+            "same, rules must agree",
+            same(
+                Options {
+                    veto: Veto::Agree,
+                    ..opts
+                },
+                Calibrate::Stack,
+            ),
         ),
         (
-            "naive Bayes, same features, acts, stacked, hard veto",
-            Learner::NaiveBayes(base.spec),
-            opts,
-            true,
+            "same, no hard veto",
+            same(
+                Options {
+                    veto: Veto::None,
+                    ..opts
+                },
+                Calibrate::Stack,
+            ),
         ),
     ];
+    let others: Vec<(&str, Settings, Calibrate)> = vec![
+        (
+            "the rules' reading as model features too, Platt",
+            Settings {
+                spec: with_rules,
+                ..base
+            },
+            Calibrate::Platt,
+        ),
+        (
+            "the rules' reading as model features too, stacked",
+            Settings {
+                spec: with_rules,
+                ..base
+            },
+            Calibrate::Stack,
+        ),
+        (
+            "words only, stacked",
+            Settings {
+                spec: word_only,
+                ..base
+            },
+            Calibrate::Stack,
+        ),
+        (
+            "12 epochs at step 0.4, no averaging (the first model's training)",
+            Settings {
+                epochs: 12,
+                rate: 0.4,
+                average: false,
+                ..base
+            },
+            Calibrate::Stack,
+        ),
+    ];
+    for (name, s, how) in others {
+        variants.push((name, (Learner::Linear(s), opts, how)));
+    }
+    variants.push((
+        "naive Bayes, same features, acts, stacked, hard veto",
+        (Learner::NaiveBayes(base.spec), opts, Calibrate::Stack),
+    ));
     let mut out = String::new();
-    for (name, learner, o, stacked) in variants {
-        let (outcomes, t, stack) = cross_validate(prep, k, learner, &o, stacked);
+    for (name, (learner, o, how)) in variants {
+        let (outcomes, t, stack) = cross_validate(prep, k, learner, &o, how);
+        let chosen = chosen_threshold(&outcomes, MAX_WRONG);
         let _ = writeln!(
             out,
-            "{name} (temperature {t:.2}, stack {stack:?}):\n  {}",
-            summary(&outcomes, threshold)
+            "{name} (temperature {t:.2}, stack {stack:?}):\n  at {threshold:.2}: {}\n  at {chosen:.2}: {}",
+            summary(&outcomes, threshold),
+            summary(&outcomes, chosen)
         );
     }
     let _ = writeln!(

@@ -20,6 +20,8 @@ use eval::{Learner, Prepared};
 /// Where the team's training data and the shipped model live, relative to the repository.
 pub const DEFAULT_DATA: &str = "config/classifier/train";
 pub const DEFAULT_MODEL: &str = "config/classifier/model.bin";
+/// How the shipped model's request probabilities are calibrated (chosen by cross-validation).
+pub const CALIBRATE: eval::Calibrate = eval::Calibrate::Stack;
 /// Folds of the cross-validation whose out-of-fold predictions calibrate the temperature.
 const CALIBRATION_FOLDS: usize = 5;
 
@@ -36,7 +38,7 @@ pub fn fit(prep: &Prepared, seed: u64) -> Model {
         CALIBRATION_FOLDS,
         Learner::Linear(s),
         &Options::DEFAULT,
-        true,
+        CALIBRATE,
     );
     train::train(&prep.examples(&s.spec), &s)
         .with_temperature(t)
@@ -112,7 +114,7 @@ pub fn eval_command(files: &[PathBuf], opts: &EvalOptions) -> Result<String, Str
                 ..Settings::DEFAULT
             });
             let (outcomes, t, stack) =
-                eval::cross_validate(&prep, k, Learner::Linear(s), &Options::DEFAULT, true);
+                eval::cross_validate(&prep, k, Learner::Linear(s), &Options::DEFAULT, CALIBRATE);
             out.push_str(&format!(
                 "{k}-fold cross-validation (seed {}), fitted on out-of-fold predictions: temperature {t:.3}, stack {stack:?}\n",
                 opts.seed
