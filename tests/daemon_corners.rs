@@ -158,7 +158,7 @@ fn postfix_log(address: &str, text: &str) -> Vec<String> {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn an_international_address_is_offered_with_smtputf8_declared() {
+async fn an_international_customer_gets_the_answer_in_their_mailbox() {
     let mut desk = Desk::new("utf8", "", "");
     let jose = user("josé");
     accounts(desk.dir.path(), &[&jose]);
@@ -171,22 +171,34 @@ async fn an_international_address_is_offered_with_smtputf8_declared() {
     );
     let raw = request(&jose, &desk.support, &id, "MIME-Version: 1.0\r\n");
     deliver(&desk, "jose-envelope@example.test", &raw);
-    // Postfix takes the reply as SMTPUTF8 mail. This stack's Dovecot LMTP does not offer
-    // SMTPUTF8, so Postfix then bounces it with 5.6.7 (and cannot deliver that SMTPUTF8
-    // bounce either); without SMTPUTF8 declared, Dovecot refused it as "501 Invalid TO".
-    let lines = postfix_log(&jose, "status=bounced");
+    // The reply is offered as SMTPUTF8 mail (without it, Dovecot refused it as "501 Invalid
+    // TO"), and the stack delivers it to the UTF-8 mailbox (before, Postfix bounced it with
+    // 5.6.7 because Dovecot's LMTP does not offer SMTPUTF8). Read over IMAP as the customer.
+    let replies = wait_for(&desk.stack, &jose, "INBOX", 1, WAIT).await;
+    let lines = postfix_log(&jose, "status=");
     desk.stop();
-    assert!(
-        lines.iter().any(|l| l.contains("SMTPUTF8 is required")),
-        "the reply was not offered as SMTPUTF8 mail:\n{}\ndaemon log:\n{}",
+    assert_eq!(
+        replies.len(),
+        1,
+        "one answer in {jose}'s mailbox; postfix:\n{}\ndaemon log:\n{}",
         lines.join("\n"),
         desk.log()
     );
+    assert_eq!(
+        header(&replies[0], "In-Reply-To").as_deref(),
+        Some(format!("<{id}>").as_str())
+    );
+    assert_eq!(header(&replies[0], "To").as_deref(), Some(jose.as_str()));
     assert!(
-        !lines.iter().any(|l| l.contains("Invalid TO")),
+        !lines
+            .iter()
+            .any(|l| l.contains("Invalid TO") || l.contains("status=bounced")),
         "{}",
         lines.join("\n")
     );
+    let rows = desk.ledger();
+    let row = rows.iter().find(|r| r.message_id == id).unwrap();
+    assert_eq!(row.state.as_str(), "sent", "{rows:#?}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
