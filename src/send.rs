@@ -226,6 +226,9 @@ pub struct Smtp {
     /// The envelope sender (`MAIL FROM`) when set; otherwise the From address. The desk's own
     /// address, so that bounces of our replies come back to the folder the daemon reads.
     return_path: Option<lettre::Address>,
+    /// Whether the relay offered `DSN` on the last connection opened (read from a second EHLO,
+    /// since lettre keeps only the extensions it knows).
+    dsn: std::sync::atomic::AtomicBool,
 }
 
 /// How the relay is signed in to.
@@ -346,6 +349,7 @@ impl Smtp {
             conn: tokio::sync::Mutex::new(None),
             signin: SignIn::Password,
             return_path: None,
+            dsn: std::sync::atomic::AtomicBool::new(false),
         })
     }
 
@@ -415,7 +419,14 @@ impl Smtp {
                 Some(conn) => conn,
                 None => self.open(&message_id).await?,
             };
-            match self.transaction(&mut conn, envelope, &bytes).await {
+            let reply_id = message
+                .headers()
+                .get_raw("Message-ID")
+                .map(|id| id.trim().trim_start_matches('<').trim_end_matches('>'));
+            match self
+                .transaction(&mut conn, envelope, &bytes, reply_id)
+                .await
+            {
                 Ok(()) => {
                     *slot = Some(conn);
                     return Ok(bytes);
@@ -465,12 +476,14 @@ impl Smtp {
     }
 
     /// MAIL, RCPT, DATA, then the message. Errors before the message is written mean the relay
-    /// has nothing; after it, a broken connection leaves delivery unknown.
+    /// has nothing; after it, a broken connection leaves delivery unknown. Where the relay
+    /// offers DSN, a report is asked for on failure or delay, naming `reply_id` (`dsn`).
     async fn transaction(
         &self,
         conn: &mut lettre::transport::smtp::client::AsyncSmtpConnection,
         envelope: &lettre::address::Envelope,
         bytes: &[u8],
+        reply_id: Option<&str>,
     ) -> Result<(), Step> {
         use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
         use lettre::transport::smtp::extension::{Extension, MailBodyParameter, MailParameter};
@@ -495,11 +508,20 @@ impl Smtp {
                 }));
             }
         }
+        let dsn = self.dsn.load(std::sync::atomic::Ordering::Relaxed);
+        if let (true, Some(id)) = (dsn, reply_id) {
+            params.extend(dsn::mail_parameters(id));
+        }
         within(t, conn.command(Mail::new(envelope.from().cloned(), params)))
             .await
             .map_err(Step::Before)?;
         for to in envelope.to() {
-            within(t, conn.command(Rcpt::new(to.clone(), vec![])))
+            let notify = if dsn {
+                dsn::rcpt_parameters()
+            } else {
+                Vec::new()
+            };
+            within(t, conn.command(Rcpt::new(to.clone(), notify)))
                 .await
                 .map_err(Step::Before)?;
         }
@@ -547,6 +569,18 @@ impl Smtp {
                 .await
                 .map_err(|_| "STARTTLS timed out")??;
         }
+        // lettre forgets the extensions it has no use for; DSN is read from a second EHLO
+        // (before AUTH, where EHLO changes nothing else).
+        let ehlo = tokio::time::timeout(
+            t,
+            conn.command(lettre::transport::smtp::commands::Ehlo::new(hello)),
+        )
+        .await
+        .map_err(|_| "EHLO timed out")??;
+        self.dsn.store(
+            dsn::offered(ehlo.message()),
+            std::sync::atomic::Ordering::Relaxed,
+        );
         Ok(conn)
     }
 
@@ -730,6 +764,8 @@ fn refused_sign_in(e: &lettre::transport::smtp::Error) -> bool {
     matches!(code.as_deref(), Some("535" | "534" | "530" | "454"))
         || e.to_string().contains("does not expect a challenge")
 }
+
+pub mod dsn;
 
 /// Any error, for the sources of [`SmtpError`].
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;

@@ -321,6 +321,14 @@ async fn a_crash_mid_send_leaves_people_the_exact_reply_that_may_have_gone_out()
 /// A relay the test runs: plain SMTP with AUTH PLAIN, SMTPUTF8 offered or not; every command
 /// it receives is kept.
 fn relay(offers_smtputf8: bool) -> (u16, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    relay_with(offers_smtputf8, false)
+}
+
+/// [`relay`], offering DSN (RFC 3461) or not.
+fn relay_with(
+    offers_smtputf8: bool,
+    offers_dsn: bool,
+) -> (u16, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
     use std::io::{BufRead, BufReader, Write};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
@@ -344,7 +352,8 @@ fn relay(offers_smtputf8: bool) -> (u16, std::sync::Arc<std::sync::Mutex<Vec<Str
                     } else {
                         ""
                     };
-                    format!("250-relay.test\r\n{utf8}250-8BITMIME\r\n250 AUTH PLAIN\r\n")
+                    let dsn = if offers_dsn { "250-DSN\r\n" } else { "" };
+                    format!("250-relay.test\r\n{utf8}{dsn}250-8BITMIME\r\n250 AUTH PLAIN\r\n")
                 } else if upper.starts_with("AUTH") {
                     "235 2.7.0 ok\r\n".into()
                 } else if upper == "DATA" {
@@ -416,6 +425,65 @@ async fn an_international_address_needs_smtputf8_from_the_relay_or_goes_to_peopl
             let text = mailclerk::error_chain(&err);
             assert!(text.contains("does not offer SMTPUTF8"), "{text}");
             assert!(mail.is_empty(), "nothing was offered: {seen:?}");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn replies_ask_for_a_failure_or_delay_report_naming_the_reply_where_the_relay_offers_dsn() {
+    use mailclerk::send::{Smtp, SmtpSettings};
+    let reply = mailclerk::render::Reply {
+        from_name: "NotOut CRM".into(),
+        from: "support@notoutcrm.com".into(),
+        to: "ana@example.test".into(),
+        subject: "Re: refund".into(),
+        message_id: "mailclerk.0123456789abcdef0123456789abcdef@notoutcrm.com".into(),
+        in_reply_to: "m1@example.test".into(),
+        references: vec!["m1@example.test".into()],
+        template: "refund_granted".into(),
+        body: "Hello\n".into(),
+    };
+    for offered in [true, false] {
+        let (port, seen) = relay_with(false, offered);
+        let settings = SmtpSettings {
+            host: "127.0.0.1".into(),
+            port,
+            security: mailclerk::config::mail::Security::Plain,
+            ca_file: None,
+            user: "desk@example.test".into(),
+            auth: mailclerk::config::mail::Auth::Password,
+            password: "secret".into(),
+            timeout: Duration::from_secs(5),
+            retry_first: Duration::from_secs(1),
+            retry_max: Duration::from_secs(1),
+            retry_window: Duration::from_secs(1),
+        };
+        let smtp = Smtp::new(&settings).unwrap();
+        // Twice over one kept connection: the second reply asks for its report too.
+        for _ in 0..2 {
+            let result = smtp.send(&reply, std::time::SystemTime::now()).await;
+            assert!(result.is_ok(), "{result:?}");
+        }
+        let seen = seen.lock().unwrap().clone();
+        let mail: Vec<&String> = seen.iter().filter(|c| c.starts_with("MAIL FROM")).collect();
+        let rcpt: Vec<&String> = seen.iter().filter(|c| c.starts_with("RCPT TO")).collect();
+        assert_eq!((mail.len(), rcpt.len()), (2, 2), "{seen:?}");
+        for (mail, rcpt) in mail.iter().zip(&rcpt) {
+            if offered {
+                assert!(
+                    mail.ends_with(
+                        " RET=HDRS ENVID=mailclerk.0123456789abcdef0123456789abcdef@notoutcrm.com"
+                    ),
+                    "{seen:?}"
+                );
+                assert!(rcpt.ends_with(" NOTIFY=FAILURE,DELAY"), "{seen:?}");
+            } else {
+                assert!(
+                    !mail.contains("ENVID") && !mail.contains("RET="),
+                    "{seen:?}"
+                );
+                assert!(!rcpt.contains("NOTIFY"), "{seen:?}");
+            }
         }
     }
 }
