@@ -166,8 +166,8 @@ struct InHand {
     read: Option<Read>,
     /// The message's digest (`store::identity`), taken before the parser has its bytes.
     digest: Option<String>,
-    /// Our replies this message reports as bounced (`bounce`), read from its bytes.
-    bounced: Vec<String>,
+    /// What this message reports about our replies (`bounce`), read from its bytes.
+    bounced: Option<bounce::Report>,
     claim: Option<store::Claimed>,
 }
 
@@ -625,7 +625,10 @@ impl Worker<'_> {
                     uid = f.uid,
                     message_id = tracing::field::Empty
                 );
-                let handled = self.handle(read, claim, &bounced).instrument(span).await;
+                let handled = self
+                    .handle(read, claim, bounced.as_ref())
+                    .instrument(span)
+                    .await;
                 match handled {
                     Ok(Handled::Deferred) => {
                         end = PassEnd::Deferred;
@@ -688,11 +691,7 @@ impl Worker<'_> {
             .map(|mut f| {
                 let origin = format!("imap:{}/{}", self.source.folder, f.uid);
                 let digest = f.bytes.as_deref().map(store::identity::digest);
-                let bounced = f
-                    .bytes
-                    .as_deref()
-                    .map(bounce::failed_replies)
-                    .unwrap_or_default();
+                let bounced = f.bytes.as_deref().and_then(bounce::read);
                 let read = (f.internal_date >= first_start).then(|| self.read(&mut f, &origin));
                 InHand {
                     fetched: f,
@@ -755,7 +754,7 @@ impl Worker<'_> {
         &mut self,
         read: Option<Read>,
         claim: Option<store::Claimed>,
-        bounced: &[String],
+        bounced: Option<&bounce::Report>,
     ) -> Result<Handled, Error> {
         let Some(read) = read else {
             info!(
@@ -878,7 +877,7 @@ impl Worker<'_> {
             info!(
                 "Interrupted before the reply was sent; resuming at the billing step, under the same key."
             );
-            return self.act(message_id, examined, &[]).await;
+            return self.act(message_id, examined, None).await;
         }
         Ok(Handled::File(match state {
             LedgerState::Sent | LedgerState::Drafted => Dest::Answered,
@@ -970,7 +969,7 @@ impl Worker<'_> {
         &mut self,
         message_id: &str,
         examined: &Examined,
-        bounced: &[String],
+        bounced: Option<&bounce::Report>,
     ) -> Result<Handled, Error> {
         let mut copy: Option<SentCopy> = None;
         block(|| crate::audit::keep(self.store, self.mailbox, message_id, examined));
@@ -1017,12 +1016,38 @@ impl Worker<'_> {
             return Ok(Handled::File(Dest::People));
         }
         let (outcome, handled) = match &plan.action {
-            Action::Skip(reason) if !bounced.is_empty() => {
+            Action::Skip(reason)
+                if bounced.is_some_and(|r| r.delivery == bounce::Delivery::Delayed) =>
+            {
+                let report = bounced.expect("matched");
+                let requests = block(|| self.store.answered_by(&report.replies))?;
+                warn!(replies = ?report.replies, requests = ?requests, named_by = report.named_by.as_str(), "The answer is delayed; the relay is still trying, nothing handed over.");
+                self.stats.skipped.fetch_add(1, Ordering::Relaxed);
+                (
+                    Outcome {
+                        reason: Some(format!(
+                            "delivery delayed: our reply <{}> (named by {}) {} is not delivered yet; the relay keeps trying",
+                            report.replies.join(">, <"),
+                            report.named_by.as_str(),
+                            if requests.is_empty() {
+                                "to a request the ledger does not know as sent".to_string()
+                            } else {
+                                format!("to <{}>", requests.join(">, <"))
+                            },
+                        )),
+                        ..base(LedgerState::Skipped, &format!("skip:{reason}"))
+                    },
+                    Handled::File(Dest::Skipped),
+                )
+            }
+            Action::Skip(reason) if bounced.is_some_and(|r| !r.failed().is_empty()) => {
                 // A failure report about our own reply: the request goes to people.
+                let report = bounced.expect("matched");
                 let mut requests = Vec::new();
-                for id in bounced {
+                for id in report.failed() {
                     let why = format!(
-                        "the answer bounced: our reply <{id}> could not be delivered (report <{message_id}>)"
+                        "the answer bounced: our reply <{id}> could not be delivered (report <{message_id}>, matched by {})",
+                        report.named_by.as_str()
                     );
                     if let Some(request) = block(|| self.store.answer_bounced(id, &why))? {
                         requests.push(request);

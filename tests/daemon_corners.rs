@@ -202,6 +202,103 @@ async fn an_international_customer_gets_the_answer_in_their_mailbox() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_report_from_our_relay_names_the_answer_by_its_envelope_id_and_hands_it_to_people() {
+    let mut desk = Desk::new("dsn", "", "");
+    // The stack accepts mail for "gone-..." and then bounces it, as a customer's server that
+    // gives up after the 250 does: Postfix reports it to the desk (the envelope sender).
+    let gone = user("gone");
+    accounts(desk.dir.path(), &[&gone]);
+    desk.start(&[]);
+    desk.wait_log("First start on this folder", WAIT);
+    let id = format!("{}@customer.example.test", user("dsnreq").replace('@', "."));
+    deliver(&desk, &gone, &request(&gone, &desk.support, &id, ""));
+    let people = wait_for(&desk.stack, &desk.support, "mailclerk/people", 1, WAIT).await;
+    let lines = postfix_log(&gone, "status=");
+    desk.stop();
+    assert_eq!(
+        people.len(),
+        1,
+        "postfix:\n{}\ndaemon log:\n{}",
+        lines.join("\n"),
+        desk.log()
+    );
+    // Postfix's report carries the ENVID the reply was sent with.
+    let report = String::from_utf8_lossy(&people[0]).into_owned();
+    assert!(
+        report.contains("Original-Envelope-Id: mailclerk."),
+        "{report}"
+    );
+    let rows = desk.ledger();
+    let request = rows.iter().find(|r| r.message_id == id).unwrap();
+    assert_eq!(
+        (request.state.as_str(), request.action.as_deref()),
+        ("review", Some("to_human:answer_bounced")),
+        "{rows:#?}"
+    );
+    let reason = request.reason.as_deref().unwrap_or_default();
+    assert!(
+        reason.contains("the answer bounced")
+            && reason.contains("matched by its Original-Envelope-Id"),
+        "{reason}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_delay_report_is_recorded_and_hands_nothing_over() {
+    let mut desk = Desk::new("delay", "", "");
+    desk.start(&[]);
+    desk.wait_log("First start on this folder", WAIT);
+    let id = desk.send_request("Refund please", "I would like a refund.", "");
+    let replies = wait_for(&desk.stack, &desk.customer, "INBOX", 1, WAIT).await;
+    assert_eq!(replies.len(), 1, "{}", desk.log());
+    let ours = header(&replies[0], "Message-ID").unwrap();
+    let ours = ours.trim_start_matches('<').trim_end_matches('>');
+    // A relay still trying reports a delay (RFC 3464 "delayed"), naming the reply by its ENVID
+    // only: no headers returned.
+    let report_id = format!(
+        "dsn-{}@mx.customer.example.test",
+        user("d").replace('@', ".")
+    );
+    let report = format!(
+        "From: MAILER-DAEMON@mx.customer.example.test (Mail Delivery System)\r\nTo: {desk}\r\nSubject: Delayed Mail (still being retried)\r\nMessage-ID: <{report_id}>\r\nAuto-Submitted: auto-replied\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status;\r\n\tboundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nYour message has not been delivered yet. We keep trying.\r\n--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.customer.example.test\r\nOriginal-Envelope-Id: {envid}\r\n\r\nFinal-Recipient: rfc822; {cust}\r\nAction: delayed\r\nStatus: 4.4.1\r\n--b--\r\n",
+        desk = desk.support,
+        cust = desk.customer,
+        envid = mailclerk::send::dsn::xtext(ours),
+    );
+    smtp_send(
+        &desk.stack.host,
+        desk.stack.smtp_port,
+        "",
+        &desk.support,
+        &report,
+    );
+    desk.wait_log("The answer is delayed", WAIT);
+    desk.stop();
+    let rows = desk.ledger();
+    let request = rows.iter().find(|r| r.message_id == id).unwrap();
+    assert_eq!(
+        request.state.as_str(),
+        "sent",
+        "nothing handed over: {rows:#?}"
+    );
+    let row = rows.iter().find(|r| r.message_id == report_id).unwrap();
+    assert_eq!(row.state.as_str(), "skipped", "{rows:#?}");
+    let reason = row.reason.as_deref().unwrap_or_default();
+    assert!(
+        reason.starts_with("delivery delayed")
+            && reason.contains(ours)
+            && reason.contains(&format!("to <{id}>"))
+            && reason.contains("Original-Envelope-Id"),
+        "{reason}"
+    );
+    assert!(
+        read_folder(&desk.stack, &desk.support, "mailclerk/people")
+            .await
+            .is_empty()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_bounce_of_our_answer_hands_the_request_to_people() {
     let mut desk = Desk::new("bounce", "", "");
     desk.start(&[]);
