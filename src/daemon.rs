@@ -55,8 +55,9 @@ pub enum Error {
         #[source]
         source: crate::oauth::Error,
     },
-    /// The IMAP server refused a renewed access token too.
-    #[error("mailbox {mailbox}: the IMAP server refused a renewed OAuth2 access token")]
+    /// The IMAP server refused a renewed access token too, or refused the token for a reason
+    /// no renewal changes (`oauth::refusal`).
+    #[error("mailbox {mailbox}: the IMAP server refused the OAuth2 access token, renewed or not")]
     SignIn {
         mailbox: String,
         #[source]
@@ -80,6 +81,10 @@ impl Error {
     pub fn sign_in_action(&self) -> Option<String> {
         match self {
             Error::Token { mailbox, source } => Some(source.operator_action(mailbox)),
+            Error::SignIn {
+                mailbox,
+                source: imap::Error::TokenRefused { refusal, .. },
+            } if !refusal.renewing_may_help() => Some(refusal.operator_action(mailbox)),
             Error::SignIn { mailbox, .. } => Some(revoked_action(mailbox)),
             _ => None,
         }
@@ -1432,6 +1437,13 @@ async fn connect(
     };
     let token = tokens.access_token().await.map_err(token_err)?;
     match Session::connect_with(&settings, &bearer(token)).await {
+        // A refusal that a renewed token cannot change goes to a person at once.
+        Err(e @ imap::Error::TokenRefused { refusal, .. }) if !refusal.renewing_may_help() => {
+            Err(Error::SignIn {
+                mailbox: mailbox.name.clone(),
+                source: e,
+            })
+        }
         Err(imap::Error::TokenRefused { .. }) => {
             warn!("The IMAP server refused the access token; renewing it and trying once more.");
             let token = tokens.renewed().await.map_err(token_err)?;

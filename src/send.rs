@@ -240,8 +240,10 @@ enum SignIn {
 
 /// Why a connection could not be opened and signed in.
 enum Open {
-    /// The relay refused the credentials.
+    /// The relay refused the password.
     Refused(lettre::transport::smtp::Error),
+    /// The relay refused the access token, for the reason it gives (`oauth::refusal`).
+    TokenRefused(xoauth2::Refused),
     /// No access token could be had.
     Token(crate::oauth::Error),
     /// Anything else: unreachable, TLS, timeouts.
@@ -590,23 +592,31 @@ impl Smtp {
         &self,
         renew: bool,
     ) -> Result<lettre::transport::smtp::client::AsyncSmtpConnection, Open> {
-        use lettre::transport::smtp::authentication::{Credentials, DEFAULT_MECHANISMS, Mechanism};
+        use lettre::transport::smtp::authentication::{Credentials, DEFAULT_MECHANISMS};
         let s = &self.settings;
-        let (mechanisms, secret): (&[Mechanism], String) = match &self.signin {
-            SignIn::Password => (DEFAULT_MECHANISMS, s.password.clone()),
-            SignIn::Token(tokens) => {
-                let token = if renew {
+        let token = match &self.signin {
+            SignIn::Password => None,
+            SignIn::Token(tokens) => Some(
+                if renew {
                     tokens.renewed().await
                 } else {
                     tokens.access_token().await
-                };
-                let token = token.map_err(Open::Token)?;
-                (&[Mechanism::Xoauth2], token.expose().to_string())
-            }
+                }
+                .map_err(Open::Token)?,
+            ),
         };
         let mut conn = self.connect_unsigned().await.map_err(Open::Other)?;
-        let credentials = Credentials::new(s.user.clone(), secret);
-        match tokio::time::timeout(s.timeout, conn.auth(mechanisms, &credentials)).await {
+        if let Some(token) = token {
+            let signed = xoauth2::sign_in(&mut conn, &s.user, &token);
+            return match tokio::time::timeout(s.timeout, signed).await {
+                Err(_) => Err(Open::Other("AUTH timed out".into())),
+                Ok(Err(xoauth2::Failed::Refused(r))) => Err(Open::TokenRefused(r)),
+                Ok(Err(xoauth2::Failed::Other(e))) => Err(Open::Other(e.into())),
+                Ok(Ok(())) => Ok(conn),
+            };
+        }
+        let credentials = Credentials::new(s.user.clone(), s.password.clone());
+        match tokio::time::timeout(s.timeout, conn.auth(DEFAULT_MECHANISMS, &credentials)).await {
             Err(_) => Err(Open::Other("AUTH timed out".into())),
             Ok(Err(e)) if refused_sign_in(&e) => Err(Open::Refused(e)),
             Ok(Err(e)) => Err(Open::Other(e.into())),
@@ -628,6 +638,7 @@ impl Smtp {
             // A refused password is deferred as before: it may be a relay hiccup.
             return self.connect(false).await.map_err(|e| match e {
                 Open::Refused(e) => deferred(e.into()),
+                Open::TokenRefused(e) => deferred(e.into()),
                 Open::Other(e) => deferred(e),
                 Open::Token(e) => deferred(e.into()),
             });
@@ -646,20 +657,23 @@ impl Smtp {
                         source: e.into(),
                     });
                 }
-                Err(Open::Refused(e)) if !renew => {
-                    tracing::warn!(err = %crate::error_chain(&e), "The relay refused the access token; renewing it and trying once more.");
+                Err(Open::TokenRefused(e)) if e.refusal == Refusal::Temporary => {
+                    return Err(deferred(e.into()));
+                }
+                Err(Open::TokenRefused(e)) if e.refusal.renewing_may_help() && !renew => {
+                    tracing::warn!(err = %e, "The relay refused the access token; renewing it and trying once more.");
                     renew = true;
                 }
-                Err(Open::Refused(e)) => {
+                Err(Open::TokenRefused(e)) => {
                     return Err(SmtpError::SignIn {
                         message_id: message_id.to_string(),
-                        action: format!(
-                            "consent revoked or access removed: run mailclerk auth login --mailbox {mailbox}"
-                        ),
+                        action: e.refusal.operator_action(&mailbox),
                         transient: false,
                         source: e.into(),
                     });
                 }
+                // lettre's own AUTH is for passwords only.
+                Err(Open::Refused(e)) => return Err(deferred(e.into())),
             }
         }
     }
@@ -766,6 +780,9 @@ fn refused_sign_in(e: &lettre::transport::smtp::Error) -> bool {
 }
 
 pub mod dsn;
+pub mod xoauth2;
+
+use crate::oauth::refusal::Refusal;
 
 /// Any error, for the sources of [`SmtpError`].
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
