@@ -35,6 +35,7 @@ use crate::store::{self, BatchItem, Claim, LedgerState, Outcome, Progress, SentC
 mod billing;
 mod bounce;
 mod copies;
+mod question;
 
 /// Queued Sent copies read from the store per round.
 const COPIES_PER_ROUND: usize = 200;
@@ -1093,6 +1094,7 @@ impl Worker<'_> {
                 let mut acknowledged = None;
                 let mut question_id = None;
                 let mut action = format!("to_human:{}", why.code());
+                let mut waits = None;
                 if let (Some(ConfirmStep::Ask(ask)), Some(smtp), Mode::Send) =
                     (&plan.confirmation, self.smtp, mode)
                 {
@@ -1102,6 +1104,7 @@ impl Worker<'_> {
                     match smtp.send(&ask.mail, SystemTime::now()).await {
                         Ok(bytes) => {
                             info!(to = %ask.mail.to, "Asked the account's registered address to confirm.");
+                            *self.relay_down_since = None;
                             action = crate::run::AWAITING_CONFIRMATION.into();
                             acknowledged = Some(ask.mail.to.clone());
                             // The question is mail we sent like any answer: its copy goes to
@@ -1117,7 +1120,12 @@ impl Worker<'_> {
                                         bytes,
                                     });
                         }
-                        Err(e) => warn!(err = %error_chain(&e), "Confirmation question not sent."),
+                        Err(e) => {
+                            waits = self.question_waits(message_id, &ask.pending.token, &e)?;
+                            if waits.is_none() {
+                                warn!(err = %error_chain(&e), "Confirmation question not sent.");
+                            }
+                        }
                     }
                 } else if let (Some(ack), Some(smtp), Mode::Send) = (ack, self.smtp, mode) {
                     match smtp.send(ack, SystemTime::now()).await {
@@ -1125,17 +1133,27 @@ impl Worker<'_> {
                         Err(e) => warn!(err = %error_chain(&e), "Acknowledgement not sent."),
                     }
                 }
-                self.stats.people.fetch_add(1, Ordering::Relaxed);
-                (
-                    Outcome {
-                        reason: Some(why.to_string()),
-                        acknowledged: acknowledged.is_some(),
-                        reply_to: acknowledged,
-                        reply_message_id: question_id,
-                        ..base(LedgerState::Review, &action)
-                    },
-                    Handled::File(Dest::People),
-                )
+                if let Some((reason, handled)) = waits {
+                    (
+                        Outcome {
+                            reason: Some(reason),
+                            ..base(LedgerState::Deferred, &action)
+                        },
+                        handled,
+                    )
+                } else {
+                    self.stats.people.fetch_add(1, Ordering::Relaxed);
+                    (
+                        Outcome {
+                            reason: Some(why.to_string()),
+                            acknowledged: acknowledged.is_some(),
+                            reply_to: acknowledged,
+                            reply_message_id: question_id,
+                            ..base(LedgerState::Review, &action)
+                        },
+                        Handled::File(Dest::People),
+                    )
+                }
             }
             Action::Reply { reply, .. }
                 if let Some(earlier) = block(|| {
