@@ -34,6 +34,7 @@ use crate::store::{self, BatchItem, Claim, LedgerState, Outcome, Progress, SentC
 
 mod billing;
 mod bounce;
+mod by_hand;
 mod copies;
 mod question;
 
@@ -1020,6 +1021,12 @@ impl Worker<'_> {
             crate::metrics::message(&self.mailbox.name, &outcome, Some(inbound.received));
             self.stats.people.fetch_add(1, Ordering::Relaxed);
             return Ok(Handled::File(Dest::People));
+        }
+        if let Some(handled) = self
+            .answered_by_hand(message_id, plan, inbound.received)
+            .await?
+        {
+            return Ok(handled);
         }
         let (outcome, handled) = match &plan.action {
             Action::Skip(reason)

@@ -37,6 +37,8 @@ use tokio::sync::watch;
 use tokio_rustls::client::TlsStream;
 use tracing::debug;
 
+mod threads;
+
 /// How the connection is protected. Plain TCP exists only so tests can talk to a local server
 /// without certificates; [`Session::connect`] refuses it for any other host.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
