@@ -7,9 +7,10 @@
 use jiff::Timestamp;
 use tracing::warn;
 
-use super::{Error, Handled, Worker, block};
+use super::{Handled, Worker, block};
 use crate::error_chain;
 use crate::send::SmtpError;
+use crate::store;
 
 impl Worker<'_> {
     /// For a question to the owner (token `token`) that `err` kept from the relay: the
@@ -20,7 +21,7 @@ impl Worker<'_> {
         message_id: &str,
         token: &str,
         err: &SmtpError,
-    ) -> Result<Option<(String, Handled)>, Error> {
+    ) -> Result<Option<(String, Handled)>, store::Error> {
         let handled = match err {
             SmtpError::Deferred { .. } => {
                 let now = Timestamp::now();

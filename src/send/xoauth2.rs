@@ -146,7 +146,9 @@ mod tests {
             b64(r#"{"status":"401","schemes":"bearer","scope":"https://mail.google.com/"}"#)
         );
         let scope = format!("334 {}\r\n", b64(r#"{"status":"insufficient_scope"}"#));
-        let cases: [(Vec<&str>, Option<(Refusal, u16)>); 7] = [
+        // The relay's answers, and the refusal and final code expected (`None`: signed in).
+        type Case<'a> = (Vec<&'a str>, Option<(Refusal, u16)>);
+        let cases: [Case<'_>; 7] = [
             (vec!["235 2.7.0 Accepted\r\n"], None),
             (
                 vec![
