@@ -572,17 +572,21 @@ impl Smtp {
                 .map_err(|_| "STARTTLS timed out")??;
         }
         // lettre forgets the extensions it has no use for; DSN is read from a second EHLO
-        // (before AUTH, where EHLO changes nothing else).
+        // (before AUTH, where EHLO changes nothing else). A relay that refuses the second EHLO
+        // keeps the first in effect (RFC 5321 4.1.4): then no DSN, nothing worse.
         let ehlo = tokio::time::timeout(
             t,
             conn.command(lettre::transport::smtp::commands::Ehlo::new(hello)),
         )
         .await
-        .map_err(|_| "EHLO timed out")??;
-        self.dsn.store(
-            dsn::offered(ehlo.message()),
-            std::sync::atomic::Ordering::Relaxed,
-        );
+        .map_err(|_| "EHLO timed out")?;
+        let offered = match ehlo {
+            Ok(ehlo) => dsn::offered(ehlo.message()),
+            Err(e) if e.status().is_some() => false,
+            Err(e) => return Err(e.into()),
+        };
+        self.dsn
+            .store(offered, std::sync::atomic::Ordering::Relaxed);
         Ok(conn)
     }
 
