@@ -1030,32 +1030,24 @@ impl Worker<'_> {
         }
         let (outcome, handled) = match &plan.action {
             Action::Skip(reason)
-                if bounced.is_some_and(|r| r.delivery == bounce::Delivery::Delayed) =>
+                if let Some(report) =
+                    bounced.filter(|r| r.delivery == bounce::Delivery::Delayed) =>
             {
-                let report = bounced.expect("matched");
                 let requests = block(|| self.store.answered_by(&report.replies))?;
                 warn!(replies = ?report.replies, requests = ?requests, named_by = report.named_by.as_str(), "The answer is delayed; the relay is still trying, nothing handed over.");
                 self.stats.skipped.fetch_add(1, Ordering::Relaxed);
                 (
                     Outcome {
-                        reason: Some(format!(
-                            "delivery delayed: our reply <{}> (named by {}) {} is not delivered yet; the relay keeps trying",
-                            report.replies.join(">, <"),
-                            report.named_by.as_str(),
-                            if requests.is_empty() {
-                                "to a request the ledger does not know as sent".to_string()
-                            } else {
-                                format!("to <{}>", requests.join(">, <"))
-                            },
-                        )),
+                        reason: Some(report.delay_reason(&requests)),
                         ..base(LedgerState::Skipped, &format!("skip:{reason}"))
                     },
                     Handled::File(Dest::Skipped),
                 )
             }
-            Action::Skip(reason) if bounced.is_some_and(|r| !r.failed().is_empty()) => {
+            Action::Skip(reason)
+                if let Some(report) = bounced.filter(|r| !r.failed().is_empty()) =>
+            {
                 // A failure report about our own reply: the request goes to people.
-                let report = bounced.expect("matched");
                 let mut requests = Vec::new();
                 for id in report.failed() {
                     let why = format!(

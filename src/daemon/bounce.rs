@@ -51,6 +51,20 @@ pub struct Report {
 }
 
 impl Report {
+    /// The ledger reason of a delay report, which `requests` the replies answered.
+    pub fn delay_reason(&self, requests: &[String]) -> String {
+        let whose = if requests.is_empty() {
+            "to a request the ledger does not know as sent".to_string()
+        } else {
+            format!("to <{}>", requests.join(">, <"))
+        };
+        format!(
+            "delivery delayed: our reply <{}> (named by {}) {whose} is not delivered yet; the relay keeps trying",
+            self.replies.join(">, <"),
+            self.named_by.as_str(),
+        )
+    }
+
     /// Our replies this report says failed; empty for a delay.
     pub fn failed(&self) -> &[String] {
         match self.delivery {
