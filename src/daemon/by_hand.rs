@@ -1,9 +1,10 @@
 //! A pending confirmation that a person answered by hand (issue 16). The request waited with
 //! people while its owner was asked; a person may answer it from their mail client meanwhile.
 //! When the owner's confirmation then arrives, the customer must not get a second answer: a
-//! reply to the request in the Sent folder that we did not write (`Session::find_reply_by_hand`)
-//! means a person answered it, and the confirmation goes to people with that reason instead.
-//! (Without a Sent folder there is nothing to look in; the confirmation is answered.)
+//! reply to the request in the Sent folder that we did not write (`Session::find_reply_by_hand`),
+//! or the request marked `\Answered` or `$mailclerk-handled` where it was filed for people
+//! (`Session::find_marked_answered`), means a person answered it, and the confirmation goes to
+//! people with that reason instead.
 
 use std::sync::atomic::Ordering;
 
@@ -11,6 +12,7 @@ use jiff::Timestamp;
 use tracing::warn;
 
 use super::{Dest, Error, Handled, Worker, block};
+use crate::config::mail::Filing;
 use crate::plan::{Action, ConfirmStep, Plan};
 use crate::store::{LedgerState, Outcome};
 
@@ -31,18 +33,28 @@ impl Worker<'_> {
         else {
             return Ok(None);
         };
-        let Some(sent) = self.mailbox.handling.sent_folder.clone() else {
-            return Ok(None);
-        };
         let Some(pending) = block(|| self.store.confirmation(token))? else {
             return Ok(None);
         };
         let request = pending.request_message_id;
-        if !self.session.find_reply_by_hand(&sent, &request).await? {
-            return Ok(None);
+        let mut seen = None;
+        if let Some(sent) = &self.mailbox.handling.sent_folder
+            && self.session.find_reply_by_hand(sent, &request).await?
+        {
+            seen = Some(format!("their reply is in {sent}"));
         }
+        let people = match &self.mailbox.handling.filing {
+            Filing::Folders { to_people, .. } => to_people.clone(),
+            Filing::Keywords => self.source.folder.clone(),
+        };
+        if seen.is_none() && self.session.find_marked_answered(&people, &request).await? {
+            seen = Some(format!("the request is marked answered in {people}"));
+        }
+        let Some(seen) = seen else {
+            return Ok(None);
+        };
         let why = format!(
-            "the request <{request}> was answered by a person (their reply is in {sent}); the owner's confirmation gets no automatic answer"
+            "the request <{request}> was answered by a person ({seen}); the owner's confirmation gets no automatic answer"
         );
         warn!(%why, "Answered by hand; no automatic answer.");
         let outcome = Outcome {
