@@ -35,7 +35,9 @@ use crate::store::{self, BatchItem, Claim, LedgerState, Outcome, Progress, SentC
 
 mod billing;
 mod bounce;
+mod by_hand;
 mod copies;
+mod question;
 
 /// Queued Sent copies read from the store per round.
 const COPIES_PER_ROUND: usize = 200;
@@ -56,8 +58,9 @@ pub enum Error {
         #[source]
         source: crate::oauth::Error,
     },
-    /// The IMAP server refused a renewed access token too.
-    #[error("mailbox {mailbox}: the IMAP server refused a renewed OAuth2 access token")]
+    /// The IMAP server refused a renewed access token too, or refused the token for a reason
+    /// no renewal changes (`oauth::refusal`).
+    #[error("mailbox {mailbox}: the IMAP server refused the OAuth2 access token, renewed or not")]
     SignIn {
         mailbox: String,
         #[source]
@@ -102,6 +105,10 @@ impl Error {
     pub fn sign_in_action(&self) -> Option<String> {
         match self {
             Error::Token { mailbox, source } => Some(source.operator_action(mailbox)),
+            Error::SignIn {
+                mailbox,
+                source: imap::Error::TokenRefused { refusal, .. },
+            } if !refusal.renewing_may_help() => Some(refusal.operator_action(mailbox)),
             Error::SignIn { mailbox, .. } => Some(revoked_action(mailbox)),
             _ => None,
         }
@@ -188,8 +195,8 @@ struct InHand {
     read: Option<Read>,
     /// The message's digest (`store::identity`), taken before the parser has its bytes.
     digest: Option<String>,
-    /// Our replies this message reports as bounced (`bounce`), read from its bytes.
-    bounced: Vec<String>,
+    /// What this message reports about our replies (`bounce`), read from its bytes.
+    bounced: Option<bounce::Report>,
     claim: Option<store::Claimed>,
 }
 
@@ -644,7 +651,10 @@ impl Worker<'_> {
                     uid = f.uid,
                     message_id = tracing::field::Empty
                 );
-                let handled = self.handle(read, claim, &bounced).instrument(span).await;
+                let handled = self
+                    .handle(read, claim, bounced.as_ref())
+                    .instrument(span)
+                    .await;
                 match handled {
                     Ok(Handled::Deferred) => {
                         end = PassEnd::Deferred;
@@ -707,11 +717,7 @@ impl Worker<'_> {
             .map(|mut f| {
                 let origin = format!("imap:{}/{}", self.source.folder, f.uid);
                 let digest = f.bytes.as_deref().map(store::identity::digest);
-                let bounced = f
-                    .bytes
-                    .as_deref()
-                    .map(bounce::failed_replies)
-                    .unwrap_or_default();
+                let bounced = f.bytes.as_deref().and_then(bounce::read);
                 let read = (f.internal_date >= first_start).then(|| self.read(&mut f, &origin));
                 InHand {
                     fetched: f,
@@ -774,7 +780,7 @@ impl Worker<'_> {
         &mut self,
         read: Option<Read>,
         claim: Option<store::Claimed>,
-        bounced: &[String],
+        bounced: Option<&bounce::Report>,
     ) -> Result<Handled, Error> {
         let Some(read) = read else {
             info!(
@@ -897,7 +903,7 @@ impl Worker<'_> {
             info!(
                 "Interrupted before the reply was sent; resuming at the billing step, under the same key."
             );
-            return self.act(message_id, examined, &[]).await;
+            return self.act(message_id, examined, None).await;
         }
         Ok(Handled::File(match state {
             LedgerState::Sent | LedgerState::Drafted => Dest::Answered,
@@ -989,7 +995,7 @@ impl Worker<'_> {
         &mut self,
         message_id: &str,
         examined: &Examined,
-        bounced: &[String],
+        bounced: Option<&bounce::Report>,
     ) -> Result<Handled, Error> {
         let mut copy: Option<SentCopy> = None;
         block(|| crate::audit::keep(self.store, self.mailbox, message_id, examined));
@@ -1041,13 +1047,37 @@ impl Worker<'_> {
             self.stats.people.fetch_add(1, Ordering::Relaxed);
             return Ok(Handled::File(Dest::People));
         }
+        if let Some(handled) = self
+            .answered_by_hand(message_id, plan, inbound.received)
+            .await?
+        {
+            return Ok(handled);
+        }
         let (outcome, handled) = match &plan.action {
-            Action::Skip(reason) if !bounced.is_empty() => {
+            Action::Skip(reason)
+                if let Some(report) =
+                    bounced.filter(|r| r.delivery == bounce::Delivery::Delayed) =>
+            {
+                let requests = block(|| self.store.answered_by(&report.replies))?;
+                warn!(replies = ?report.replies, requests = ?requests, named_by = report.named_by.as_str(), "The answer is delayed; the relay is still trying, nothing handed over.");
+                self.stats.skipped.fetch_add(1, Ordering::Relaxed);
+                (
+                    Outcome {
+                        reason: Some(report.delay_reason(&requests)),
+                        ..base(LedgerState::Skipped, LedgerAction::Skip(reason.clone()))
+                    },
+                    Handled::File(Dest::Skipped),
+                )
+            }
+            Action::Skip(reason)
+                if let Some(report) = bounced.filter(|r| !r.failed().is_empty()) =>
+            {
                 // A failure report about our own reply: the request goes to people.
                 let mut requests = Vec::new();
-                for id in bounced {
+                for id in report.failed() {
                     let why = format!(
-                        "the answer bounced: our reply <{id}> could not be delivered (report <{message_id}>)"
+                        "the answer bounced: our reply <{id}> could not be delivered (report <{message_id}>, matched by {})",
+                        report.named_by.as_str()
                     );
                     if let Some(request) = block(|| self.store.answer_bounced(id, &why))? {
                         requests.push(request);
@@ -1091,6 +1121,7 @@ impl Worker<'_> {
                 let mut acknowledged = None;
                 let mut question_id = None;
                 let mut action = LedgerAction::to_human(why);
+                let mut waits = None;
                 if let (Some(ConfirmStep::Ask(ask)), Some(smtp), Mode::Send) =
                     (&plan.confirmation, self.smtp, mode)
                 {
@@ -1100,6 +1131,7 @@ impl Worker<'_> {
                     match smtp.send(&ask.mail, SystemTime::now()).await {
                         Ok(bytes) => {
                             info!(to = %ask.mail.to, "Asked the account's registered address to confirm.");
+                            *self.relay_down_since = None;
                             action = crate::run::AWAITING_CONFIRMATION;
                             acknowledged = Some(ask.mail.to.clone());
                             // The question is mail we sent like any answer: its copy goes to
@@ -1115,7 +1147,12 @@ impl Worker<'_> {
                                         bytes,
                                     });
                         }
-                        Err(e) => warn!(err = %error_chain(&e), "Confirmation question not sent."),
+                        Err(e) => {
+                            waits = self.question_waits(message_id, &ask.pending.token, &e)?;
+                            if waits.is_none() {
+                                warn!(err = %error_chain(&e), "Confirmation question not sent.");
+                            }
+                        }
                     }
                 } else if let (Some(ack), Some(smtp), Mode::Send) = (ack, self.smtp, mode) {
                     match smtp.send(ack, SystemTime::now()).await {
@@ -1123,17 +1160,27 @@ impl Worker<'_> {
                         Err(e) => warn!(err = %error_chain(&e), "Acknowledgement not sent."),
                     }
                 }
-                self.stats.people.fetch_add(1, Ordering::Relaxed);
-                (
-                    Outcome {
-                        reason: Some(why.to_string()),
-                        acknowledged: acknowledged.is_some(),
-                        reply_to: acknowledged,
-                        reply_message_id: question_id,
-                        ..base(LedgerState::Review, action)
-                    },
-                    Handled::File(Dest::People),
-                )
+                if let Some((reason, handled)) = waits {
+                    (
+                        Outcome {
+                            reason: Some(reason),
+                            ..base(LedgerState::Deferred, action)
+                        },
+                        handled,
+                    )
+                } else {
+                    self.stats.people.fetch_add(1, Ordering::Relaxed);
+                    (
+                        Outcome {
+                            reason: Some(why.to_string()),
+                            acknowledged: acknowledged.is_some(),
+                            reply_to: acknowledged,
+                            reply_message_id: question_id,
+                            ..base(LedgerState::Review, action)
+                        },
+                        Handled::File(Dest::People),
+                    )
+                }
             }
             Action::Reply { reply, .. }
                 if let Some(earlier) = block(|| {
@@ -1438,6 +1485,13 @@ async fn connect(
     };
     let token = tokens.access_token().await.map_err(token_err)?;
     match Session::connect_with(&settings, &bearer(token)).await {
+        // A refusal that a renewed token cannot change goes to a person at once.
+        Err(e @ imap::Error::TokenRefused { refusal, .. }) if !refusal.renewing_may_help() => {
+            Err(Error::SignIn {
+                mailbox: mailbox.name.clone(),
+                source: e,
+            })
+        }
         Err(imap::Error::TokenRefused { .. }) => {
             warn!("The IMAP server refused the access token; renewing it and trying once more.");
             let token = tokens.renewed().await.map_err(token_err)?;

@@ -199,6 +199,9 @@ pub struct Smtp {
     /// The envelope sender (`MAIL FROM`) when set; otherwise the From address. The desk's own
     /// address, so that bounces of our replies come back to the folder the daemon reads.
     return_path: Option<lettre::Address>,
+    /// Whether the relay offered `DSN` on the last connection opened (read from a second EHLO,
+    /// since lettre keeps only the extensions it knows).
+    dsn: std::sync::atomic::AtomicBool,
 }
 
 /// How the relay is signed in to.
@@ -210,8 +213,10 @@ enum SignIn {
 
 /// Why a connection could not be opened and signed in.
 enum Open {
-    /// The relay refused the credentials.
+    /// The relay refused the password.
     Refused(lettre::transport::smtp::Error),
+    /// The relay refused the access token, for the reason it gives (`oauth::refusal`).
+    TokenRefused(xoauth2::Refused),
     /// No access token could be had.
     Token(crate::oauth::Error),
     /// Anything else: unreachable, TLS, timeouts.
@@ -319,6 +324,7 @@ impl Smtp {
             conn: tokio::sync::Mutex::new(None),
             signin: SignIn::Password,
             return_path: None,
+            dsn: std::sync::atomic::AtomicBool::new(false),
         })
     }
 
@@ -388,7 +394,14 @@ impl Smtp {
                 Some(conn) => conn,
                 None => self.open(&message_id).await?,
             };
-            match self.transaction(&mut conn, envelope, &bytes).await {
+            let reply_id = message
+                .headers()
+                .get_raw("Message-ID")
+                .map(|id| id.trim().trim_start_matches('<').trim_end_matches('>'));
+            match self
+                .transaction(&mut conn, envelope, &bytes, reply_id)
+                .await
+            {
                 Ok(()) => {
                     *slot = Some(conn);
                     return Ok(bytes);
@@ -438,12 +451,14 @@ impl Smtp {
     }
 
     /// MAIL, RCPT, DATA, then the message. Errors before the message is written mean the relay
-    /// has nothing; after it, a broken connection leaves delivery unknown.
+    /// has nothing; after it, a broken connection leaves delivery unknown. Where the relay
+    /// offers DSN, a report is asked for on failure or delay, naming `reply_id` (`dsn`).
     async fn transaction(
         &self,
         conn: &mut lettre::transport::smtp::client::AsyncSmtpConnection,
         envelope: &lettre::address::Envelope,
         bytes: &[u8],
+        reply_id: Option<&str>,
     ) -> Result<(), Step> {
         use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
         use lettre::transport::smtp::extension::{Extension, MailBodyParameter, MailParameter};
@@ -468,11 +483,20 @@ impl Smtp {
                 }));
             }
         }
+        let dsn = self.dsn.load(std::sync::atomic::Ordering::Relaxed);
+        if let (true, Some(id)) = (dsn, reply_id) {
+            params.extend(dsn::mail_parameters(id));
+        }
         within(t, conn.command(Mail::new(envelope.from().cloned(), params)))
             .await
             .map_err(Step::Before)?;
         for to in envelope.to() {
-            within(t, conn.command(Rcpt::new(to.clone(), vec![])))
+            let notify = if dsn {
+                dsn::rcpt_parameters()
+            } else {
+                Vec::new()
+            };
+            within(t, conn.command(Rcpt::new(to.clone(), notify)))
                 .await
                 .map_err(Step::Before)?;
         }
@@ -520,6 +544,22 @@ impl Smtp {
                 .await
                 .map_err(|_| "STARTTLS timed out")??;
         }
+        // lettre forgets the extensions it has no use for; DSN is read from a second EHLO
+        // (before AUTH, where EHLO changes nothing else). A relay that refuses the second EHLO
+        // keeps the first in effect (RFC 5321 4.1.4): then no DSN, nothing worse.
+        let ehlo = tokio::time::timeout(
+            t,
+            conn.command(lettre::transport::smtp::commands::Ehlo::new(hello)),
+        )
+        .await
+        .map_err(|_| "EHLO timed out")?;
+        let offered = match ehlo {
+            Ok(ehlo) => dsn::offered(ehlo.message()),
+            Err(e) if e.status().is_some() => false,
+            Err(e) => return Err(e.into()),
+        };
+        self.dsn
+            .store(offered, std::sync::atomic::Ordering::Relaxed);
         Ok(conn)
     }
 
@@ -529,23 +569,31 @@ impl Smtp {
         &self,
         renew: bool,
     ) -> Result<lettre::transport::smtp::client::AsyncSmtpConnection, Open> {
-        use lettre::transport::smtp::authentication::{Credentials, DEFAULT_MECHANISMS, Mechanism};
+        use lettre::transport::smtp::authentication::{Credentials, DEFAULT_MECHANISMS};
         let s = &self.settings;
-        let (mechanisms, secret): (&[Mechanism], String) = match &self.signin {
-            SignIn::Password => (DEFAULT_MECHANISMS, s.password.clone()),
-            SignIn::Token(tokens) => {
-                let token = if renew {
+        let token = match &self.signin {
+            SignIn::Password => None,
+            SignIn::Token(tokens) => Some(
+                if renew {
                     tokens.renewed().await
                 } else {
                     tokens.access_token().await
-                };
-                let token = token.map_err(Open::Token)?;
-                (&[Mechanism::Xoauth2], token.expose().to_string())
-            }
+                }
+                .map_err(Open::Token)?,
+            ),
         };
         let mut conn = self.connect_unsigned().await.map_err(Open::Other)?;
-        let credentials = Credentials::new(s.user.clone(), secret);
-        match tokio::time::timeout(s.timeout, conn.auth(mechanisms, &credentials)).await {
+        if let Some(token) = token {
+            let signed = xoauth2::sign_in(&mut conn, &s.user, &token);
+            return match tokio::time::timeout(s.timeout, signed).await {
+                Err(_) => Err(Open::Other("AUTH timed out".into())),
+                Ok(Err(xoauth2::Failed::Refused(r))) => Err(Open::TokenRefused(r)),
+                Ok(Err(xoauth2::Failed::Other(e))) => Err(Open::Other(e.into())),
+                Ok(Ok(())) => Ok(conn),
+            };
+        }
+        let credentials = Credentials::new(s.user.clone(), s.password.clone());
+        match tokio::time::timeout(s.timeout, conn.auth(DEFAULT_MECHANISMS, &credentials)).await {
             Err(_) => Err(Open::Other("AUTH timed out".into())),
             Ok(Err(e)) if refused_sign_in(&e) => Err(Open::Refused(e)),
             Ok(Err(e)) => Err(Open::Other(e.into())),
@@ -567,6 +615,7 @@ impl Smtp {
             // A refused password is deferred as before: it may be a relay hiccup.
             return self.connect(false).await.map_err(|e| match e {
                 Open::Refused(e) => deferred(e.into()),
+                Open::TokenRefused(e) => deferred(e.into()),
                 Open::Other(e) => deferred(e),
                 Open::Token(e) => deferred(e.into()),
             });
@@ -585,20 +634,23 @@ impl Smtp {
                         source: e.into(),
                     });
                 }
-                Err(Open::Refused(e)) if !renew => {
-                    tracing::warn!(err = %crate::error_chain(&e), "The relay refused the access token; renewing it and trying once more.");
+                Err(Open::TokenRefused(e)) if e.refusal == Refusal::Temporary => {
+                    return Err(deferred(e.into()));
+                }
+                Err(Open::TokenRefused(e)) if e.refusal.renewing_may_help() && !renew => {
+                    tracing::warn!(err = %e, "The relay refused the access token; renewing it and trying once more.");
                     renew = true;
                 }
-                Err(Open::Refused(e)) => {
+                Err(Open::TokenRefused(e)) => {
                     return Err(SmtpError::SignIn {
                         message_id: message_id.to_string(),
-                        action: format!(
-                            "consent revoked or access removed: run mailclerk auth login --mailbox {mailbox}"
-                        ),
+                        action: e.refusal.operator_action(&mailbox),
                         transient: false,
                         source: e.into(),
                     });
                 }
+                // lettre's own AUTH is for passwords only.
+                Err(Open::Refused(e)) => return Err(deferred(e.into())),
             }
         }
     }
@@ -703,6 +755,11 @@ fn refused_sign_in(e: &lettre::transport::smtp::Error) -> bool {
     matches!(code.as_deref(), Some("535" | "534" | "530" | "454"))
         || e.to_string().contains("does not expect a challenge")
 }
+
+pub mod dsn;
+pub mod xoauth2;
+
+use crate::oauth::refusal::Refusal;
 
 /// Any error, for the sources of [`SmtpError`].
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;

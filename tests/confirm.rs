@@ -349,3 +349,145 @@ async fn an_unverified_request_is_confirmed_by_the_registered_address_only() {
     );
     desk.stop();
 }
+
+/// How a person's answer by hand shows: their mail client's copy in Sent, or the request marked
+/// in the people folder.
+#[derive(Debug, Clone, Copy)]
+enum ByHand {
+    CopyInSent,
+    KeywordOnRequest,
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_request_a_person_answered_by_hand_gets_no_second_answer_when_its_owner_confirms() {
+    use mailclerk::intake::imap::Session;
+    let mut desk = Desk::with_keys(
+        "byhand",
+        "require_authenticated_sender = true\ntrusted_authserv_id = \"mx.example.test\"\nunverified = \"confirm\"",
+        "",
+        "",
+    );
+    let owner = desk.customer.clone();
+    desk.start(&[]);
+    desk.wait_log("First start on this folder", WAIT);
+    let stack = &desk.stack;
+    let mut in_inbox = 0;
+    for way in [ByHand::CopyInSent, ByHand::KeywordOnRequest] {
+        let request = desk.send_request(
+            "Refund please",
+            "Hello,\r\n\r\nI would like a refund please.",
+            "",
+        );
+        let r = row(&desk, &request).await;
+        assert_eq!(
+            action(&r),
+            (LedgerState::Review, "to_human:awaiting_confirmation"),
+            "{way:?}: {r:?}"
+        );
+        in_inbox += 1;
+        let inbox = wait_for(stack, &owner, "INBOX", in_inbox, WAIT).await;
+        assert_eq!(inbox.len(), in_inbox, "{way:?}: {}", desk.log());
+        let question = inbox.last().unwrap();
+        let subject = header(question, "Subject").unwrap();
+        assert!(subject.contains("[confirm:"), "{way:?}: {subject}");
+        let question_id = header(question, "Message-ID").unwrap();
+
+        // Meanwhile a person answers the request from their mail client.
+        let mut imap = Session::connect(&stack.imap(&desk.support)).await.unwrap();
+        match way {
+            ByHand::CopyInSent => {
+                // The answer goes to the customer; the client keeps its copy in Sent.
+                let by_hand = format!(
+                    "From: NotOut Support <{support}>\r\nTo: {owner}\r\nSubject: Re: Refund please\r\nMessage-ID: <{id}>\r\nIn-Reply-To: <{request}>\r\nReferences: <{request}>\r\nDate: Mon, 23 Nov 2026 11:00:00 +0000\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHello Ann, I have refunded you myself. Maria\r\n",
+                    support = desk.support,
+                    id = user("hand").replace('@', ".") + "@desk.example.test",
+                );
+                smtp_send(
+                    &stack.host,
+                    stack.smtp_port,
+                    &desk.support,
+                    &owner,
+                    &by_hand,
+                );
+                imap.append("Sent", by_hand.as_bytes(), &["\\Seen"])
+                    .await
+                    .unwrap();
+                in_inbox += 1;
+                assert_eq!(
+                    wait_for(stack, &owner, "INBOX", in_inbox, WAIT).await.len(),
+                    in_inbox
+                );
+            }
+            ByHand::KeywordOnRequest => {
+                // The documented keyword, on the request where it was filed for people.
+                imap.select("mailclerk/people").await.unwrap();
+                let uids = imap.uids_from(1).await.unwrap();
+                let mail = imap.fetch(&uids, 1 << 20).await.unwrap();
+                let uid = mail
+                    .iter()
+                    .find(|m| {
+                        m.bytes.as_deref().and_then(|b| header(b, "Message-ID"))
+                            == Some(format!("<{request}>"))
+                    })
+                    .map(|m| m.uid)
+                    .expect("the request is in the people folder");
+                imap.add_keyword(&[uid], "$mailclerk-handled")
+                    .await
+                    .unwrap();
+            }
+        }
+        let _ = imap.logout().await;
+
+        // Then the owner confirms: no automatic answer, the ledger says why.
+        let confirmation = user("confirmation").replace('@', ".") + "@customer.example.test";
+        smtp_send(
+            &stack.host,
+            stack.smtp_port,
+            &owner,
+            &desk.support,
+            &mail(
+                &owner,
+                &desk.support,
+                &format!("Re: {subject}"),
+                &confirmation,
+                &format!("In-Reply-To: {question_id}\r\nReferences: {question_id}\r\n"),
+                "Yes, that was me.",
+            ),
+        );
+        let r = row(&desk, &confirmation).await;
+        assert_eq!(
+            action(&r),
+            (LedgerState::Review, "to_human:answered_by_hand"),
+            "{way:?}: {r:?}\n{}",
+            desk.log()
+        );
+        let reason = r.reason.as_deref().unwrap_or_default();
+        assert!(
+            reason.contains(&format!("the request <{request}> was answered by a person")),
+            "{way:?}: {reason}"
+        );
+        let seen = match way {
+            ByHand::CopyInSent => "their reply is in Sent",
+            ByHand::KeywordOnRequest => "the request is marked answered in mailclerk/people",
+        };
+        assert!(reason.contains(seen), "{way:?}: {reason}");
+    }
+    assert_eq!(
+        desk.log()
+            .matches("Answered by hand; no automatic answer.")
+            .count(),
+        2
+    );
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let inbox = read_folder(stack, &owner, "INBOX").await;
+    desk.stop();
+    assert_eq!(
+        inbox.len(),
+        in_inbox,
+        "the questions and the person's answer, nothing more"
+    );
+    assert!(
+        inbox.iter().all(|m| !body(m).contains("has been approved")),
+        "no automatic answer"
+    );
+}

@@ -158,7 +158,7 @@ fn postfix_log(address: &str, text: &str) -> Vec<String> {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn an_international_address_is_offered_with_smtputf8_declared() {
+async fn an_international_customer_gets_the_answer_in_their_mailbox() {
     let mut desk = Desk::new("utf8", "", "");
     let jose = user("josé");
     accounts(desk.dir.path(), &[&jose]);
@@ -171,21 +171,130 @@ async fn an_international_address_is_offered_with_smtputf8_declared() {
     );
     let raw = request(&jose, &desk.support, &id, "MIME-Version: 1.0\r\n");
     deliver(&desk, "jose-envelope@example.test", &raw);
-    // Postfix takes the reply as SMTPUTF8 mail. This stack's Dovecot LMTP does not offer
-    // SMTPUTF8, so Postfix then bounces it with 5.6.7 (and cannot deliver that SMTPUTF8
-    // bounce either); without SMTPUTF8 declared, Dovecot refused it as "501 Invalid TO".
-    let lines = postfix_log(&jose, "status=bounced");
+    // The reply is offered as SMTPUTF8 mail (without it, Dovecot refused it as "501 Invalid
+    // TO"), and the stack delivers it to the UTF-8 mailbox (before, Postfix bounced it with
+    // 5.6.7 because Dovecot's LMTP does not offer SMTPUTF8). Read over IMAP as the customer.
+    let replies = wait_for(&desk.stack, &jose, "INBOX", 1, WAIT).await;
+    let lines = postfix_log(&jose, "status=");
     desk.stop();
-    assert!(
-        lines.iter().any(|l| l.contains("SMTPUTF8 is required")),
-        "the reply was not offered as SMTPUTF8 mail:\n{}\ndaemon log:\n{}",
+    assert_eq!(
+        replies.len(),
+        1,
+        "one answer in {jose}'s mailbox; postfix:\n{}\ndaemon log:\n{}",
         lines.join("\n"),
         desk.log()
     );
+    assert_eq!(
+        header(&replies[0], "In-Reply-To").as_deref(),
+        Some(format!("<{id}>").as_str())
+    );
+    assert_eq!(header(&replies[0], "To").as_deref(), Some(jose.as_str()));
     assert!(
-        !lines.iter().any(|l| l.contains("Invalid TO")),
+        !lines
+            .iter()
+            .any(|l| l.contains("Invalid TO") || l.contains("status=bounced")),
         "{}",
         lines.join("\n")
+    );
+    let rows = desk.ledger();
+    let row = rows.iter().find(|r| r.message_id == id).unwrap();
+    assert_eq!(row.state.as_str(), "sent", "{rows:#?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_report_from_our_relay_names_the_answer_by_its_envelope_id_and_hands_it_to_people() {
+    let mut desk = Desk::new("dsn", "", "");
+    // The stack accepts mail for "gone-..." and then bounces it, as a customer's server that
+    // gives up after the 250 does: Postfix reports it to the desk (the envelope sender).
+    let gone = user("gone");
+    accounts(desk.dir.path(), &[&gone]);
+    desk.start(&[]);
+    desk.wait_log("First start on this folder", WAIT);
+    let id = format!("{}@customer.example.test", user("dsnreq").replace('@', "."));
+    deliver(&desk, &gone, &request(&gone, &desk.support, &id, ""));
+    let people = wait_for(&desk.stack, &desk.support, "mailclerk/people", 1, WAIT).await;
+    let lines = postfix_log(&gone, "status=");
+    desk.stop();
+    assert_eq!(
+        people.len(),
+        1,
+        "postfix:\n{}\ndaemon log:\n{}",
+        lines.join("\n"),
+        desk.log()
+    );
+    // Postfix's report carries the ENVID the reply was sent with.
+    let report = String::from_utf8_lossy(&people[0]).into_owned();
+    assert!(
+        report.contains("Original-Envelope-Id: mailclerk."),
+        "{report}"
+    );
+    let rows = desk.ledger();
+    let request = rows.iter().find(|r| r.message_id == id).unwrap();
+    assert_eq!(
+        (request.state.as_str(), request.action.as_deref()),
+        ("review", Some("to_human:answer_bounced")),
+        "{rows:#?}"
+    );
+    let reason = request.reason.as_deref().unwrap_or_default();
+    assert!(
+        reason.contains("the answer bounced")
+            && reason.contains("matched by its Original-Envelope-Id"),
+        "{reason}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_delay_report_is_recorded_and_hands_nothing_over() {
+    let mut desk = Desk::new("delay", "", "");
+    desk.start(&[]);
+    desk.wait_log("First start on this folder", WAIT);
+    let id = desk.send_request("Refund please", "I would like a refund.", "");
+    let replies = wait_for(&desk.stack, &desk.customer, "INBOX", 1, WAIT).await;
+    assert_eq!(replies.len(), 1, "{}", desk.log());
+    let ours = header(&replies[0], "Message-ID").unwrap();
+    let ours = ours.trim_start_matches('<').trim_end_matches('>');
+    // A relay still trying reports a delay (RFC 3464 "delayed"), naming the reply by its ENVID
+    // only: no headers returned.
+    let report_id = format!(
+        "dsn-{}@mx.customer.example.test",
+        user("d").replace('@', ".")
+    );
+    let report = format!(
+        "From: MAILER-DAEMON@mx.customer.example.test (Mail Delivery System)\r\nTo: {desk}\r\nSubject: Delayed Mail (still being retried)\r\nMessage-ID: <{report_id}>\r\nAuto-Submitted: auto-replied\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status;\r\n\tboundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nYour message has not been delivered yet. We keep trying.\r\n--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.customer.example.test\r\nOriginal-Envelope-Id: {envid}\r\n\r\nFinal-Recipient: rfc822; {cust}\r\nAction: delayed\r\nStatus: 4.4.1\r\n--b--\r\n",
+        desk = desk.support,
+        cust = desk.customer,
+        envid = mailclerk::send::dsn::xtext(ours),
+    );
+    smtp_send(
+        &desk.stack.host,
+        desk.stack.smtp_port,
+        "",
+        &desk.support,
+        &report,
+    );
+    desk.wait_log("The answer is delayed", WAIT);
+    desk.stop();
+    let rows = desk.ledger();
+    let request = rows.iter().find(|r| r.message_id == id).unwrap();
+    assert_eq!(
+        request.state.as_str(),
+        "sent",
+        "nothing handed over: {rows:#?}"
+    );
+    let row = rows.iter().find(|r| r.message_id == report_id).unwrap();
+    assert_eq!(row.state.as_str(), "skipped", "{rows:#?}");
+    let reason = row.reason.as_deref().unwrap_or_default();
+    assert!(
+        reason.starts_with("delivery delayed")
+            && reason.contains(ours)
+            && reason.contains(&format!("to <{id}>"))
+            && reason.contains("Original-Envelope-Id"),
+        "{reason}"
+    );
+    assert!(
+        read_folder(&desk.stack, &desk.support, "mailclerk/people")
+            .await
+            .is_empty()
     );
 }
 
@@ -309,6 +418,14 @@ async fn a_crash_mid_send_leaves_people_the_exact_reply_that_may_have_gone_out()
 /// A relay the test runs: plain SMTP with AUTH PLAIN, SMTPUTF8 offered or not; every command
 /// it receives is kept.
 fn relay(offers_smtputf8: bool) -> (u16, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    relay_with(offers_smtputf8, false)
+}
+
+/// [`relay`], offering DSN (RFC 3461) or not.
+fn relay_with(
+    offers_smtputf8: bool,
+    offers_dsn: bool,
+) -> (u16, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
     use std::io::{BufRead, BufReader, Write};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
@@ -332,7 +449,8 @@ fn relay(offers_smtputf8: bool) -> (u16, std::sync::Arc<std::sync::Mutex<Vec<Str
                     } else {
                         ""
                     };
-                    format!("250-relay.test\r\n{utf8}250-8BITMIME\r\n250 AUTH PLAIN\r\n")
+                    let dsn = if offers_dsn { "250-DSN\r\n" } else { "" };
+                    format!("250-relay.test\r\n{utf8}{dsn}250-8BITMIME\r\n250 AUTH PLAIN\r\n")
                 } else if upper.starts_with("AUTH") {
                     "235 2.7.0 ok\r\n".into()
                 } else if upper == "DATA" {
@@ -404,6 +522,65 @@ async fn an_international_address_needs_smtputf8_from_the_relay_or_goes_to_peopl
             let text = mailclerk::error_chain(&err);
             assert!(text.contains("does not offer SMTPUTF8"), "{text}");
             assert!(mail.is_empty(), "nothing was offered: {seen:?}");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn replies_ask_for_a_failure_or_delay_report_naming_the_reply_where_the_relay_offers_dsn() {
+    use mailclerk::send::{Smtp, SmtpSettings};
+    let reply = mailclerk::render::Reply {
+        from_name: "NotOut CRM".into(),
+        from: "support@notoutcrm.com".into(),
+        to: "ana@example.test".into(),
+        subject: "Re: refund".into(),
+        message_id: "mailclerk.0123456789abcdef0123456789abcdef@notoutcrm.com".into(),
+        in_reply_to: "m1@example.test".into(),
+        references: vec!["m1@example.test".into()],
+        template: "refund_granted".into(),
+        body: "Hello\n".into(),
+    };
+    for offered in [true, false] {
+        let (port, seen) = relay_with(false, offered);
+        let settings = SmtpSettings {
+            host: "127.0.0.1".into(),
+            port,
+            security: mailclerk::config::mail::Security::Plain,
+            ca_file: None,
+            user: "desk@example.test".into(),
+            auth: mailclerk::config::mail::Auth::Password,
+            password: "secret".into(),
+            timeout: Duration::from_secs(5),
+            retry_first: Duration::from_secs(1),
+            retry_max: Duration::from_secs(1),
+            retry_window: Duration::from_secs(1),
+        };
+        let smtp = Smtp::new(&settings).unwrap();
+        // Twice over one kept connection: the second reply asks for its report too.
+        for _ in 0..2 {
+            let result = smtp.send(&reply, std::time::SystemTime::now()).await;
+            assert!(result.is_ok(), "{result:?}");
+        }
+        let seen = seen.lock().unwrap().clone();
+        let mail: Vec<&String> = seen.iter().filter(|c| c.starts_with("MAIL FROM")).collect();
+        let rcpt: Vec<&String> = seen.iter().filter(|c| c.starts_with("RCPT TO")).collect();
+        assert_eq!((mail.len(), rcpt.len()), (2, 2), "{seen:?}");
+        for (mail, rcpt) in mail.iter().zip(&rcpt) {
+            if offered {
+                assert!(
+                    mail.ends_with(
+                        " RET=HDRS ENVID=mailclerk.0123456789abcdef0123456789abcdef@notoutcrm.com"
+                    ),
+                    "{seen:?}"
+                );
+                assert!(rcpt.ends_with(" NOTIFY=FAILURE,DELAY"), "{seen:?}");
+            } else {
+                assert!(
+                    !mail.contains("ENVID") && !mail.contains("RET="),
+                    "{seen:?}"
+                );
+                assert!(!rcpt.contains("NOTIFY"), "{seen:?}");
+            }
         }
     }
 }

@@ -13,6 +13,8 @@ mod support;
 
 #[path = "faults/billing.rs"]
 mod billing;
+#[path = "faults/confirm.rs"]
+mod confirm;
 #[path = "faults/crash.rs"]
 mod crash;
 #[path = "faults/folders.rs"]

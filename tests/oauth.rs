@@ -349,7 +349,14 @@ async fn imap_accepts_a_token_by_xoauth2_and_oauthbearer_and_refuses_a_dead_one(
         mechanism: BearerMechanism::Auto,
     };
     match Session::connect_with(&settings, &dead).await {
-        Err(e @ ImapError::TokenRefused { .. }) => {
+        Err(e @ ImapError::TokenRefused { refusal, .. }) => {
+            // Dovecot's tagged NO [AUTHENTICATIONFAILED] (after its error challenge): a token
+            // refusal, which a renewed token may cure.
+            assert_eq!(refusal, mailclerk::oauth::refusal::Refusal::Token, "{e}");
+            assert!(
+                e.to_string().contains("error challenge status \"401\""),
+                "Dovecot's RFC 7628 error challenge was read: {e}"
+            );
             assert!(!e.is_transient());
             assert!(!e.to_string().contains("at-"), "the token leaked: {e}");
         }

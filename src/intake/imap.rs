@@ -37,6 +37,8 @@ use tokio::sync::watch;
 use tokio_rustls::client::TlsStream;
 use tracing::debug;
 
+mod threads;
+
 /// How the connection is protected. Plain TCP exists only so tests can talk to a local server
 /// without certificates; [`Session::connect`] refuses it for any other host.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -188,6 +190,8 @@ pub enum Error {
         user: String,
         mechanism: &'static str,
         detail: String,
+        /// Why, from the response code and the error challenge (`oauth::refusal`).
+        refusal: crate::oauth::refusal::Refusal,
     },
     #[error(
         "the IMAP server {server} is temporarily unable to do {command} ({detail}); will retry"
@@ -1719,7 +1723,8 @@ async fn login(
     }
 }
 
-/// `AUTHENTICATE XOAUTH2` or `OAUTHBEARER` with an access token.
+/// `AUTHENTICATE XOAUTH2` or `OAUTHBEARER` with an access token; a refusal is classified by
+/// its response code and error challenge (`oauth::refusal`).
 async fn bearer(
     client: Client<Transport>,
     s: &ImapSettings,
@@ -1742,8 +1747,10 @@ async fn bearer(
     } else {
         ("XOAUTH2", crate::oauth::xoauth2_response(&s.user, token))
     };
+    let challenge = std::sync::Arc::new(std::sync::Mutex::new(None));
     let sasl = Bearer {
         first: Some(first),
+        error_challenge: challenge.clone(),
         // RFC 7628 wants a lone ^A; Google documents an empty response for XOAUTH2.
         after_error: if oauthbearer {
             b"\x01".to_vec()
@@ -1758,16 +1765,34 @@ async fn bearer(
         }
     })
     .await;
-    match attempt {
-        Ok(ok) => Ok(ok),
-        Err(Failure::No(detail) | Failure::Bad(detail)) if !is_temporary(&detail) => {
-            Err(Error::TokenRefused {
+    let error_challenge = challenge.lock().ok().and_then(|c| {
+        c.as_deref()
+            .and_then(crate::oauth::refusal::ErrorChallenge::parse)
+    });
+    let refused = |bad: bool, detail: String| {
+        use crate::oauth::refusal::{self, Refusal};
+        match refusal::imap(bad, &detail, error_challenge.as_ref()) {
+            Refusal::Temporary => Error::Unavailable {
+                server: server.to_owned(),
+                command: "AUTHENTICATE".into(),
+                detail,
+            },
+            refusal => Error::TokenRefused {
                 server: server.to_owned(),
                 user: s.user.clone(),
                 mechanism: name,
-                detail,
-            })
+                detail: match &error_challenge {
+                    Some(c) => format!("{detail}; error challenge status {:?}", c.status),
+                    None => detail,
+                },
+                refusal,
+            },
         }
+    };
+    match attempt {
+        Ok(ok) => Ok(ok),
+        Err(Failure::No(detail)) => Err(refused(false, detail)),
+        Err(Failure::Bad(detail)) => Err(refused(true, detail)),
         Err(f) => Err(f.into_error(server, "AUTHENTICATE", s.timeout)),
     }
 }
@@ -1777,16 +1802,23 @@ async fn bearer(
 /// server can send its tagged `NO`.
 struct Bearer {
     first: Option<Vec<u8>>,
+    /// The error challenge, kept for [`crate::oauth::refusal`].
+    error_challenge: std::sync::Arc<std::sync::Mutex<Option<Vec<u8>>>>,
     after_error: Vec<u8>,
 }
 
 impl Authenticator for Bearer {
     type Response = Vec<u8>;
 
-    fn process(&mut self, _challenge: &[u8]) -> Vec<u8> {
+    fn process(&mut self, challenge: &[u8]) -> Vec<u8> {
         match self.first.take() {
             Some(first) => first,
-            None => self.after_error.clone(),
+            None => {
+                if let Ok(mut kept) = self.error_challenge.lock() {
+                    *kept = Some(challenge.to_vec());
+                }
+                self.after_error.clone()
+            }
         }
     }
 }

@@ -7,6 +7,7 @@
 //! handed out, so a crash right after a refresh never loses the only valid refresh token.
 
 pub mod flow;
+pub mod refusal;
 pub mod store;
 
 use std::path::PathBuf;

@@ -38,11 +38,13 @@ pub enum HandOff {
     AnswerBounced,
     /// The customer wrote back to one of our answers: people continue the thread.
     ReplyToOurAnswer,
+    /// A person answered the request by hand while its confirmation was pending.
+    AnsweredByHand,
 }
 
 impl HandOff {
     /// Every hand-off, for the tests and for readers that list them.
-    pub const ALL: [HandOff; 22] = [
+    pub const ALL: [HandOff; 23] = [
         HandOff::Unsure,
         HandOff::RefundStatus,
         HandOff::PolicyQuestion,
@@ -65,6 +67,7 @@ impl HandOff {
         HandOff::AwaitingConfirmation,
         HandOff::AnswerBounced,
         HandOff::ReplyToOurAnswer,
+        HandOff::AnsweredByHand,
     ];
 
     /// The stable snake_case code.
@@ -92,6 +95,7 @@ impl HandOff {
             HandOff::AwaitingConfirmation => "awaiting_confirmation",
             HandOff::AnswerBounced => "answer_bounced",
             HandOff::ReplyToOurAnswer => "reply_to_our_answer",
+            HandOff::AnsweredByHand => "answered_by_hand",
         }
     }
 }

@@ -42,6 +42,21 @@ impl Store {
         Ok(())
     }
 
+    /// Forgets the confirmation with `token` unless it was used: its question never went
+    /// out, so nobody can hold the token.
+    ///
+    /// # Errors
+    /// A failed write.
+    pub fn forget_confirmation(&mut self, token: &str) -> Result<(), Error> {
+        self.conn
+            .cached_execute(
+                "DELETE FROM confirmation WHERE token = ?1 AND used_by IS NULL",
+                params![token],
+            )
+            .during(|| "forgetting a confirmation whose question was not sent".to_string())?;
+        Ok(())
+    }
+
     /// The confirmation issued with `token`, if any.
     ///
     /// # Errors

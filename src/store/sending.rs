@@ -311,6 +311,29 @@ impl Store {
         Ok(key)
     }
 
+    /// The requests whose sent answers are `replies` (reply Message-IDs), in that order;
+    /// replies the ledger does not know as sent are left out.
+    ///
+    /// # Errors
+    /// A failed query.
+    pub fn answered_by(&self, replies: &[String]) -> Result<Vec<String>, Error> {
+        use rusqlite::OptionalExtension;
+        let mut requests = Vec::new();
+        for reply in replies {
+            let key: Option<String> = self
+                .conn
+                .cached_row(
+                    "SELECT message_id FROM ledger WHERE reply_message_id = ?1 AND state = 'sent'",
+                    [reply],
+                    |row| row.get(0),
+                )
+                .optional()
+                .during(|| format!("looking up the request answered by <{reply}>"))?;
+            requests.extend(key);
+        }
+        Ok(requests)
+    }
+
     /// The request whose sent answer is one of `ids` (a message's References), answered to
     /// `to`, unless that answer invited a reply (a refund pending the customer's contact). A
     /// message answering our answer then goes to people: a responder that strips every

@@ -1,0 +1,82 @@
+//! Searching for the answers a person wrote by hand (issue 16): a message that replies to a
+//! request (its `In-Reply-To` or `References` name the request) and that is not ours (our
+//! Message-IDs all begin `<mailclerk`: answers `mailclerk.`, questions `mailclerk-confirm.`);
+//! or the request itself marked answered.
+
+use async_imap::imap_proto::{MailboxDatum, Response};
+use tracing::debug;
+
+use super::{Error, Session, message_id_arg};
+
+/// The keyword a person may set on a request to say "answered by hand" (besides `\Answered`,
+/// which mail clients set when one replies).
+pub const HANDLED_KEYWORD: &str = "$mailclerk-handled";
+
+impl Session {
+    /// Whether `folder` holds a reply to the message `request_id` that we did not write. A
+    /// missing folder holds none. The previously selected folder is selected again afterwards.
+    ///
+    /// # Errors
+    /// As [`Session::find_message_id`].
+    pub async fn find_reply_by_hand(
+        &mut self,
+        folder: &str,
+        request_id: &str,
+    ) -> Result<bool, Error> {
+        let needle = message_id_arg(request_id)?;
+        self.any_in(
+            folder,
+            &format!(
+                "OR HEADER In-Reply-To {needle} HEADER References {needle} NOT HEADER Message-ID \"<mailclerk\""
+            ),
+        )
+        .await
+    }
+
+    /// Whether the message `request_id` in `folder` is marked answered: `\Answered` (set by
+    /// the mail client of a person who replied) or [`HANDLED_KEYWORD`]. The previously
+    /// selected folder is selected again afterwards.
+    ///
+    /// # Errors
+    /// As [`Session::find_message_id`].
+    pub async fn find_marked_answered(
+        &mut self,
+        folder: &str,
+        request_id: &str,
+    ) -> Result<bool, Error> {
+        let needle = message_id_arg(request_id)?;
+        self.any_in(
+            folder,
+            &format!("HEADER Message-ID {needle} OR ANSWERED KEYWORD {HANDLED_KEYWORD}"),
+        )
+        .await
+    }
+
+    /// Whether `UID SEARCH criteria` finds anything in `folder` (a missing folder: nothing).
+    async fn any_in(&mut self, folder: &str, criteria: &str) -> Result<bool, Error> {
+        let previous = self.link.selected.clone();
+        let here = previous.as_ref().is_some_and(|p| p.folder == folder);
+        if !here {
+            match self.open(folder, true).await {
+                Ok(_) => {}
+                Err(Error::NoSuchFolder { .. }) => {
+                    self.restore(previous).await?;
+                    return Ok(false);
+                }
+                Err(err) => return Err(err),
+            }
+        }
+        let mut found = false;
+        self.exchange(&format!("UID SEARCH {criteria}"), |r| {
+            if let Response::MailboxData(MailboxDatum::Search(uids)) = r {
+                found |= !uids.is_empty();
+            }
+        })
+        .await?;
+        if !here {
+            self.restore(previous).await?;
+        }
+        debug!(folder, criteria, found, "Searched for an answer by hand.");
+        Ok(found)
+    }
+}
