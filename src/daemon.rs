@@ -35,6 +35,8 @@ use crate::store::{self, BatchItem, Claim, LedgerState, Outcome, Progress, SentC
 mod billing;
 mod bounce;
 mod copies;
+mod reasons;
+mod reexamine;
 
 /// Queued Sent copies read from the store per round.
 const COPIES_PER_ROUND: usize = 200;
@@ -428,6 +430,7 @@ async fn session(
             started: link.started,
             relay_down_since: &mut *relay_down_since,
             retry_window,
+            marks_off: Vec::new(),
         };
         let end = worker.pass(&state, shutdown).await?;
         backoff.reset();
@@ -442,7 +445,7 @@ async fn session(
             let delay = sign_in.next_delay();
             error!(
                 retry_in_s = delay.as_secs(),
-                "Mailbox {}: the SMTP relay refused the OAuth2 sign-in; {action}. Replies wait; trying again in {} s.",
+                "Mailbox {}: the SMTP relay refused the sign-in; {action}. Replies wait unanswered; trying again in {} s.",
                 mailbox.name,
                 delay.as_secs()
             );
@@ -501,6 +504,9 @@ struct Worker<'a> {
     relay_down_since: &'a mut Option<Timestamp>,
     /// How long the relay may defer before the replies it will not take go to people.
     retry_window: Duration,
+    /// Keywords to take off the message just handled before it is filed (set by a
+    /// re-examination: the trigger and the earlier reason).
+    marks_off: Vec<String>,
 }
 
 impl Worker<'_> {
@@ -594,10 +600,16 @@ impl Worker<'_> {
             // Copies a crash kept from reaching Sent (a few may be there already).
             self.save_copies(true).await?;
         }
-        let uids = self
-            .session
-            .uids_from(progress.last_uid.saturating_add(1))
-            .await?;
+        // What people asked to have looked at again; retries below the position are read
+        // again too (with keyword filing they never leave the folder).
+        let asked = if dry {
+            reexamine::Asked::default()
+        } else {
+            reexamine::Asked::find(self).await?
+        };
+        let first = progress.last_uid.saturating_add(1);
+        let mut uids = asked.older_than(first);
+        uids.extend(self.session.uids_from(first).await?);
         let batches = uids.chunks(self.source.batch).len();
         for (index, chunk) in uids.chunks(self.source.batch).enumerate() {
             let fetched = self
@@ -607,9 +619,11 @@ impl Worker<'_> {
             crate::fault::point("after_fetch");
             let batch = self.read_and_claim(fetched, progress.first_start, dry)?;
             let mut filing: Vec<(u32, Dest)> = Vec::new();
+            let mut marks = reasons::Marks::default();
             let mut end = PassEnd::Done;
             for InHand {
                 fetched: f,
+                origin,
                 read,
                 claim,
                 bounced,
@@ -625,7 +639,28 @@ impl Worker<'_> {
                     uid = f.uid,
                     message_id = tracing::field::Empty
                 );
-                let handled = self.handle(read, claim, &bounced).instrument(span).await;
+                let key = claim.as_ref().map(|c| c.key.clone());
+                let trigger = asked.trigger(f.uid);
+                let handled = self
+                    .handle(read, claim, &bounced, &origin, trigger)
+                    .instrument(span)
+                    .await;
+                let mut off = std::mem::take(&mut self.marks_off);
+                if trigger == Some(crate::store::Trigger::RetryKeyword)
+                    && !off.iter().any(|k| k == reasons::RETRY)
+                {
+                    off.push(reasons::RETRY.to_string());
+                }
+                marks.take_off(f.uid, off);
+                if let (Ok(Handled::File(Dest::People)), Some(key)) = (&handled, &key) {
+                    let prior = block(|| self.store.prior(key))?;
+                    if let Some(p) = prior {
+                        marks.put_on(
+                            f.uid,
+                            reasons::keyword(&reasons::code(p.state, p.action.as_deref())),
+                        );
+                    }
+                }
                 match handled {
                     Ok(Handled::Deferred) => {
                         end = PassEnd::Deferred;
@@ -646,7 +681,8 @@ impl Worker<'_> {
                         error!(uid = f.uid, err = %error_chain(&e), "Message not handled; left in the folder for people.")
                     }
                 }
-                progress.last_uid = f.uid;
+                // Retries below the position come first: never move it back.
+                progress.last_uid = progress.last_uid.max(f.uid);
             }
             if !dry {
                 // The previous batch's copies, saved while this batch was sent.
@@ -659,7 +695,7 @@ impl Worker<'_> {
                     self.save_copies(false).await?;
                     crate::fault::point("after_sent_copy");
                 }
-                self.file(&filing).await?;
+                self.file(&filing, &marks).await?;
                 crate::fault::point("after_filing");
                 // Also makes the batch's records and queued copies durable.
                 block(|| self.store.set_progress(&folder, &progress))?;
@@ -756,6 +792,8 @@ impl Worker<'_> {
         read: Option<Read>,
         claim: Option<store::Claimed>,
         bounced: &[String],
+        origin: &str,
+        trigger: Option<store::Trigger>,
     ) -> Result<Handled, Error> {
         let Some(read) = read else {
             info!(
@@ -796,6 +834,13 @@ impl Worker<'_> {
                 // The state now, not at the batch's claim: the same id earlier in this batch
                 // (a redelivery) has been handled since.
                 let now = block(|| self.store.prior(&message_id))?.unwrap_or(prior);
+                if let Some(trigger) = trigger {
+                    let (handled, off) = self
+                        .reexamine(&message_id, origin, trigger, examined, now.state)
+                        .await?;
+                    self.marks_off = off;
+                    return Ok(handled);
+                }
                 self.seen(&message_id, &examined, now.state).await
             }
             Claim::New => {
@@ -1214,7 +1259,7 @@ impl Worker<'_> {
                             (
                                 Outcome {
                                     reason: Some(format!(
-                                        "OAuth2 sign-in refused: {}",
+                                        "SMTP sign-in refused: {}",
                                         error_chain(&*source)
                                     )),
                                     ..base(LedgerState::Deferred, &reply.template)
@@ -1286,7 +1331,18 @@ impl Worker<'_> {
 
     /// Files handled messages, one command per destination (batched moves cost a fraction of
     /// per-message ones, reliability-notes §8).
-    async fn file(&mut self, filing: &[(u32, Dest)]) -> Result<(), Error> {
+    async fn file(&mut self, filing: &[(u32, Dest)], marks: &reasons::Marks) -> Result<(), Error> {
+        // Keywords first: a person sees the reason on the message wherever it lands (IMAP
+        // keeps keywords on a move), and one moved back is told from a new one by them.
+        marks.apply(self.session).await?;
+        let people: Vec<u32> = filing
+            .iter()
+            .filter(|(_, d)| *d == Dest::People)
+            .map(|(u, _)| *u)
+            .collect();
+        if matches!(self.mailbox.handling.filing, Filing::Folders { .. }) {
+            self.session.add_keyword(&people, reasons::PEOPLE).await?;
+        }
         for dest in [Dest::Answered, Dest::People, Dest::Skipped] {
             let uids: Vec<u32> = filing
                 .iter()

@@ -196,6 +196,8 @@ pub struct SmtpSettings {
     pub retry_max: std::time::Duration,
     /// How long the relay may keep refusing before the replies it will not take go to people.
     pub retry_window: std::time::Duration,
+    /// Where the password or token comes from (the config key and file), for sign-in errors.
+    pub credential: String,
 }
 
 impl std::fmt::Debug for SmtpSettings {
@@ -591,8 +593,22 @@ impl Smtp {
             source,
         };
         let SignIn::Token(tokens) = &self.signin else {
-            // A refused password is deferred as before: it may be a relay hiccup.
+            // A refused password (534/535) will not fix itself: the reply waits, like a
+            // deferred one, but a person must fix the credential first. 454 and 530 are
+            // the relay's own trouble (or a missing STARTTLS) and are deferred.
             return self.connect(false).await.map_err(|e| match e {
+                Open::Refused(e) if password_refused(&e) => SmtpError::SignIn {
+                    message_id: message_id.to_string(),
+                    action: format!(
+                        "the relay {}:{} refused the password of {}; fix {} and restart (or reload) mailclerk",
+                        self.settings.host,
+                        self.settings.port,
+                        self.settings.user,
+                        self.settings.credential
+                    ),
+                    transient: false,
+                    source: e.into(),
+                },
                 Open::Refused(e) => deferred(e.into()),
                 Open::Other(e) => deferred(e),
                 Open::Token(e) => deferred(e.into()),
@@ -729,6 +745,13 @@ fn refused_sign_in(e: &lettre::transport::smtp::Error) -> bool {
     let code = e.status().map(|c| c.to_string());
     matches!(code.as_deref(), Some("535" | "534" | "530" | "454"))
         || e.to_string().contains("does not expect a challenge")
+}
+
+/// A password the relay refused for good: 535 (bad credentials) or 534 (mechanism too weak /
+/// sign-in blocked by the provider), never a temporary 454.
+fn password_refused(e: &lettre::transport::smtp::Error) -> bool {
+    let code = e.status().map(|c| c.to_string());
+    matches!(code.as_deref(), Some("535" | "534"))
 }
 
 /// Any error, for the sources of [`SmtpError`].

@@ -383,6 +383,7 @@ async fn an_international_address_needs_smtputf8_from_the_relay_or_goes_to_peopl
             retry_first: Duration::from_secs(1),
             retry_max: Duration::from_secs(1),
             retry_window: Duration::from_secs(1),
+            credential: "a test password".into(),
         };
         let smtp = Smtp::new(&settings)
             .unwrap()

@@ -27,12 +27,14 @@ pub mod identity;
 mod lock;
 mod past;
 mod progress;
+mod reexamine;
 mod report;
 mod sending;
 pub use billing::{BillingRow, BillingState, NewBilling, Trail};
 pub use confirm::new_token;
 pub use lock::{LockError, StoreLock};
 pub use progress::Progress;
+pub use reexamine::{Earlier, NotAgain, Reexamination, Reopen, Trigger};
 pub use report::{Gauges, ReportRow};
 pub use sending::{BatchItem, Claimed, PendingCopy, SentCopy};
 
@@ -604,6 +606,7 @@ impl Store {
         }
         // The billing and audit tables: created when missing, whatever the version.
         tx.execute_batch(billing::SCHEMA).map_err(open)?;
+        tx.execute_batch(reexamine::SCHEMA).map_err(open)?;
         tx.commit().map_err(open)?;
         Ok(Store {
             conn,

@@ -1,0 +1,132 @@
+//! The IMAP keywords that tell people, in their mail client, why a message was handed to them
+//! (`$mailclerk-no-account`, `$mailclerk-unsure`, ...), and the ones people set to ask for a
+//! second look (`$mailclerk-retry`). The table of reasons is in docs/operations.md.
+
+use std::collections::BTreeMap;
+
+use crate::intake::imap::{Error, Session};
+use crate::store::LedgerState;
+
+/// On every message mailclerk filed for people, in both filing modes: moved back to the
+/// INBOX with it (IMAP keeps keywords on a move), it tells a person's move from a new message.
+pub const PEOPLE: &str = "$mailclerk-people";
+
+/// Set by a person on a message handed to people: examine it again.
+pub const RETRY: &str = "$mailclerk-retry";
+
+/// The reason code of a message handed to people, from what the ledger recorded: the
+/// [`crate::plan::Why`] code of `to_human:<code>`, or what the state says (a draft waiting for
+/// approval, a reply that could not be sent, an interrupted send).
+pub fn code(state: LedgerState, action: Option<&str>) -> String {
+    let action = action.unwrap_or_default();
+    if let Some(why) = action.strip_prefix("to_human:") {
+        return why.to_string();
+    }
+    match state {
+        LedgerState::Drafted => "draft".into(),
+        LedgerState::Failed => "send_failed".into(),
+        LedgerState::Deferred => "deferred".into(),
+        _ if action == "interrupted" => "interrupted".into(),
+        _ if action.is_empty() => "unsure".into(),
+        _ => action.to_string(),
+    }
+}
+
+/// `$mailclerk-<code>` as an IMAP keyword atom: `_` (and anything else outside `a-z0-9-`)
+/// becomes `-`, so `no_account` is `$mailclerk-no-account`.
+pub fn keyword(code: &str) -> String {
+    let atom: String = code
+        .chars()
+        .map(|c| {
+            let c = c.to_ascii_lowercase();
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    format!("$mailclerk-{atom}")
+}
+
+/// The keywords to set and take off a batch's messages before they are filed.
+#[derive(Debug, Default)]
+pub struct Marks {
+    on: BTreeMap<String, Vec<u32>>,
+    off: BTreeMap<String, Vec<u32>>,
+}
+
+impl Marks {
+    pub fn put_on(&mut self, uid: u32, keyword: String) {
+        self.on.entry(keyword).or_default().push(uid);
+    }
+
+    pub fn take_off(&mut self, uid: u32, keywords: Vec<String>) {
+        for k in keywords {
+            self.off.entry(k).or_default().push(uid);
+        }
+    }
+
+    /// Takes keywords off, then sets the new ones (a reason that is the same as the earlier
+    /// one stays on), one command per keyword.
+    pub async fn apply(&self, session: &mut Session) -> Result<(), Error> {
+        for (keyword, uids) in &self.off {
+            session.remove_keywords(uids, &[keyword.as_str()]).await?;
+        }
+        for (keyword, uids) in &self.on {
+            session.add_keyword(uids, keyword).await?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reasons_become_keyword_atoms() {
+        let cases = [
+            (
+                LedgerState::Review,
+                Some("to_human:no_account"),
+                "$mailclerk-no-account",
+            ),
+            (
+                LedgerState::Review,
+                Some("to_human:unsure"),
+                "$mailclerk-unsure",
+            ),
+            (
+                LedgerState::Review,
+                Some("to_human:billing_error"),
+                "$mailclerk-billing-error",
+            ),
+            (
+                LedgerState::Review,
+                Some("to_human:awaiting_confirmation"),
+                "$mailclerk-awaiting-confirmation",
+            ),
+            (
+                LedgerState::Review,
+                Some("interrupted"),
+                "$mailclerk-interrupted",
+            ),
+            (
+                LedgerState::Drafted,
+                Some("refund_granted"),
+                "$mailclerk-draft",
+            ),
+            (
+                LedgerState::Failed,
+                Some("refund_granted"),
+                "$mailclerk-send-failed",
+            ),
+            (LedgerState::Review, None, "$mailclerk-unsure"),
+        ];
+        for (state, action, want) in cases {
+            assert_eq!(keyword(&code(state, action)), want, "{state} {action:?}");
+        }
+        assert_eq!(keyword("odd code/ü"), "$mailclerk-odd-code--");
+    }
+}
