@@ -437,18 +437,28 @@ async fn session(
         if matches!(end, PassEnd::Done) {
             pass_metrics(mailbox, &store);
         }
-        if once || *shutdown.borrow() {
+        let stopping = once || *shutdown.borrow();
+        let mut sign_in_delay = None;
+        if let PassEnd::SignIn(action) = &end {
+            // Said before a `--once` run ends too: a cron job's log must show it.
+            let delay = sign_in.next_delay();
+            sign_in_delay = Some(delay);
+            let next = if stopping {
+                "until the next run".to_string()
+            } else {
+                format!("trying again in {} s", delay.as_secs())
+            };
+            error!(
+                retry_in_s = delay.as_secs(),
+                "Mailbox {}: the SMTP relay refused the sign-in; {action}. Replies wait unanswered; {next}.",
+                mailbox.name
+            );
+        }
+        if stopping {
             let _ = session.logout().await;
             return Ok(());
         }
-        if let PassEnd::SignIn(action) = &end {
-            let delay = sign_in.next_delay();
-            error!(
-                retry_in_s = delay.as_secs(),
-                "Mailbox {}: the SMTP relay refused the sign-in; {action}. Replies wait unanswered; trying again in {} s.",
-                mailbox.name,
-                delay.as_secs()
-            );
+        if let Some(delay) = sign_in_delay {
             if sleep_or_shutdown(delay, shutdown).await {
                 let _ = session.logout().await;
                 return Ok(());

@@ -600,10 +600,11 @@ impl Smtp {
                 Open::Refused(e) if password_refused(&e) => SmtpError::SignIn {
                     message_id: message_id.to_string(),
                     action: format!(
-                        "the relay {}:{} refused the password of {}; fix {} and restart (or reload) mailclerk",
+                        "the relay {}:{} refused the password of {} ({}); fix {} and restart (or reload) mailclerk",
                         self.settings.host,
                         self.settings.port,
                         self.settings.user,
+                        e.to_string().trim(),
                         self.settings.credential
                     ),
                     transient: false,

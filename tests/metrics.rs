@@ -26,7 +26,7 @@ fn promtool() -> &'static str {
 }
 
 /// One HTTP GET; the status line and the body.
-fn get(addr: &str, path: &str) -> (String, String) {
+pub(crate) fn get(addr: &str, path: &str) -> (String, String) {
     let mut stream = TcpStream::connect(addr).unwrap();
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))
@@ -42,7 +42,7 @@ fn get(addr: &str, path: &str) -> (String, String) {
 }
 
 /// The value of the sample whose line starts with `series` (name and labels).
-fn sample(text: &str, series: &str) -> Option<f64> {
+pub(crate) fn sample(text: &str, series: &str) -> Option<f64> {
     text.lines()
         .find_map(|l| l.strip_prefix(series)?.trim().parse().ok())
 }
@@ -65,7 +65,7 @@ fn promtool_check_metrics(text: &str) -> std::process::Output {
 }
 
 /// Starts the desk's daemon with `[metrics] listen` on a free port; returns `host:port`.
-fn start_with_metrics(desk: &mut Desk) -> String {
+pub(crate) fn start_with_metrics(desk: &mut Desk) -> String {
     let mut config = std::fs::read_to_string(&desk.config).unwrap();
     config.push_str("\n[metrics]\nlisten = \"127.0.0.1:0\"\n");
     std::fs::write(&desk.config, config).unwrap();
@@ -249,6 +249,24 @@ fn the_alert_rules_pass_promtool() {
             "{alert} missing"
         );
     }
+}
+
+/// The alert rules' own unit tests (contrib/prometheus/alerts_test.yml): a refused SMTP
+/// sign-in fires MailclerkSignInFailing, and it resolves once the refusals stop.
+#[test]
+fn the_alert_rules_fire_on_their_unit_test_series() {
+    let tests = Path::new(env!("CARGO_MANIFEST_DIR")).join("contrib/prometheus/alerts_test.yml");
+    let out = Command::new(promtool())
+        .args(["test", "rules"])
+        .arg(&tests)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]

@@ -1,0 +1,112 @@
+//! Issue 18's clear failures on the project's Dovecot + Postfix: a wrong SMTP password at run
+//! time is an ERROR naming the credential (never a deferral retried for hours), and
+//! `mailclerk config check --connect` signs in to every server and says which credential or
+//! server fails.
+
+use std::time::Duration;
+
+use crate::support::{Desk, WAIT, read_folder, wait_for};
+
+/// Gives the desk's SMTP outbox a password file of its own (`smtp-password`), holding
+/// `password`.
+fn smtp_password(desk: &Desk, password: &str) -> std::path::PathBuf {
+    let file = desk.dir.path().join("smtp-password");
+    std::fs::write(&file, password).unwrap();
+    let config = std::fs::read_to_string(&desk.config).unwrap();
+    let (head, outbox) = config.split_once("[mailbox.outbox]").unwrap();
+    let outbox = outbox.replacen(
+        "password_file = \"password\"",
+        "password_file = \"smtp-password\"",
+        1,
+    );
+    std::fs::write(&desk.config, format!("{head}[mailbox.outbox]{outbox}")).unwrap();
+    file
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_wrong_smtp_password_is_an_error_naming_the_file_and_the_reply_waits_until_it_is_fixed() {
+    let mut desk = Desk::new("smtp535", "", "");
+    let file = smtp_password(&desk, "not the password");
+    let metrics = crate::metrics::start_with_metrics(&mut desk);
+    desk.wait_log("First start on this folder", WAIT);
+    let id = desk.send_request("Refund please", "I would like a refund please.", "");
+    desk.wait_log("refused the sign-in", WAIT);
+    let log = desk.log();
+    let line = log
+        .lines()
+        .find(|l| l.contains("refused the sign-in"))
+        .unwrap();
+    assert!(line.contains("ERROR"), "{line}");
+    assert!(line.contains("Mailbox desk"), "{line}");
+    assert!(
+        line.contains(&file.display().to_string()),
+        "names the password file: {line}"
+    );
+    assert!(line.contains("password_file"), "names the key: {line}");
+    assert!(line.contains("fix "), "says what to do: {line}");
+    assert!(!log.contains("Reply deferred"), "not a deferral:\n{log}");
+    assert!(!log.contains("handed to people"), "{log}");
+    // Counted where the alert rule (MailclerkSignInFailing) looks.
+    let (_, text) = crate::metrics::get(&metrics, "/metrics");
+    assert!(
+        crate::metrics::sample(
+            &text,
+            r#"mailclerk_sign_in_failures_total{mailbox="desk",service="smtp"}"#
+        )
+        .is_some_and(|n| n >= 1.0),
+        "{text}"
+    );
+    assert_eq!(
+        crate::metrics::sample(&text, r#"mailclerk_smtp_up{mailbox="desk"}"#),
+        Some(0.0),
+        "{text}"
+    );
+    let rows = desk.ledger();
+    let row = rows.iter().find(|r| r.message_id == id).unwrap();
+    assert_eq!(
+        row.state,
+        mailclerk::store::LedgerState::Deferred,
+        "{row:?}"
+    );
+    assert!(
+        row.reason
+            .as_deref()
+            .unwrap_or("")
+            .contains("sign-in refused"),
+        "{row:?}"
+    );
+    let (_, status) = desk.stop();
+    assert!(status.success(), "{status:?}\n{}", desk.log());
+    assert!(
+        read_folder(&desk.stack, &desk.customer, "INBOX")
+            .await
+            .is_empty(),
+        "nothing went out"
+    );
+    assert_eq!(
+        read_folder(&desk.stack, &desk.support, "INBOX").await.len(),
+        1,
+        "the request waits in the INBOX"
+    );
+
+    // The operator fixes the file and restarts: answered, once.
+    std::fs::write(&file, &desk.stack.password).unwrap();
+    desk.start(&[]);
+    let replies = wait_for(&desk.stack, &desk.customer, "INBOX", 1, WAIT).await;
+    assert_eq!(replies.len(), 1, "answered; log:\n{}", desk.log());
+    assert_eq!(
+        wait_for(&desk.stack, &desk.support, "mailclerk/answered", 1, WAIT)
+            .await
+            .len(),
+        1
+    );
+    desk.stop();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        read_folder(&desk.stack, &desk.customer, "INBOX")
+            .await
+            .len(),
+        1,
+        "exactly one answer"
+    );
+}
