@@ -33,6 +33,7 @@ pub mod classify;
 pub mod cli;
 pub mod config;
 pub mod confirm;
+pub mod connect_check;
 pub mod daemon;
 pub mod explain;
 pub mod fault;

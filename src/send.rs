@@ -648,6 +648,40 @@ impl Smtp {
     }
 }
 
+/// Why the relay could not be signed in to, for `config check --connect`.
+#[derive(Debug, thiserror::Error)]
+pub enum ProbeError {
+    /// The relay answered the AUTH with a refusal (535, 534, ...): its answer.
+    #[error("the relay refused the sign-in: {answer}")]
+    Refused { answer: String },
+    /// No access token could be had from the provider.
+    #[error("no access token")]
+    Token(#[source] crate::oauth::Error),
+    /// Unreachable, TLS, STARTTLS refused, timeouts.
+    #[error("{0}")]
+    Connect(BoxError),
+}
+
+impl Smtp {
+    /// Connects, greets (EHLO), starts TLS as configured, signs in, and says QUIT: nothing
+    /// is sent. With OAuth2, with the current access token.
+    ///
+    /// # Errors
+    /// See [`ProbeError`].
+    pub async fn probe(&self) -> Result<(), ProbeError> {
+        let mut conn = self.connect(false).await.map_err(|e| match e {
+            Open::Refused(e) => ProbeError::Refused {
+                answer: e.to_string().trim().to_string(),
+            },
+            Open::Token(e) => ProbeError::Token(e),
+            Open::Other(e) => ProbeError::Connect(e),
+        })?;
+        // Signed in is what was asked; a QUIT the relay fumbles changes nothing.
+        let _ = tokio::time::timeout(self.settings.timeout, conn.quit()).await;
+        Ok(())
+    }
+}
+
 /// Where a transaction failed: before the message was written (nothing offered), or while
 /// writing it or waiting for the reply to it.
 enum Step {

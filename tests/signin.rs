@@ -110,3 +110,130 @@ async fn a_wrong_smtp_password_is_an_error_naming_the_file_and_the_reply_waits_u
         "exactly one answer"
     );
 }
+
+/// `mailclerk config check --connect`: its exit status and what it printed.
+fn connect_check(desk: &Desk) -> (Option<i32>, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mailclerk"))
+        .args(["config", "check", "--connect", "--config"])
+        .arg(&desk.config)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+/// A port on this machine where nothing listens.
+fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+/// Replaces `port = N` in the config section that starts with `section`.
+fn set_port(desk: &Desk, section: &str, port: u16) {
+    let config = std::fs::read_to_string(&desk.config).unwrap();
+    let (head, rest) = config.split_once(section).unwrap();
+    let start = rest.find("\nport = ").unwrap() + 1;
+    let end = start + rest[start..].find('\n').unwrap();
+    let rest = format!("{}port = {port}{}", &rest[..start], &rest[end..]);
+    std::fs::write(&desk.config, format!("{head}{section}{rest}")).unwrap();
+}
+
+#[test]
+fn config_check_connect_signs_in_and_names_the_credential_or_server_that_fails() {
+    type Setup = fn(&Desk);
+    let cases: [(&str, Setup, i32, &[&str], &[&str]); 5] = [
+        (
+            "good credentials",
+            |_| {},
+            0,
+            &[
+                "mailbox desk: OK",
+                "IMAP",
+                "signed in with mailbox[0].source.password_file (",
+                "opened \"INBOX\"",
+                "not there yet (mailclerk creates them): \"mailclerk/answered\"",
+                "SMTP",
+                "signed in with mailbox[0].outbox.password_file (",
+                "nothing sent",
+                "Every server took its credentials.",
+            ],
+            &["FAILED"],
+        ),
+        (
+            "wrong IMAP password",
+            |desk| {
+                smtp_password(desk, &desk.stack.password);
+                std::fs::write(desk.dir.path().join("password"), "wrong").unwrap();
+            },
+            69,
+            &[
+                "mailbox desk: FAILED",
+                "FAILED: the server refused the sign-in (",
+                "check mailbox[0].source.password_file (",
+                "/password)",
+                "signed in with mailbox[0].outbox.password_file (",
+                "sign-in or connection failed for mailbox(es): desk",
+            ],
+            &["FAILED: the relay"],
+        ),
+        (
+            "wrong SMTP password",
+            |desk| {
+                smtp_password(desk, "wrong");
+            },
+            69,
+            &[
+                "mailbox desk: FAILED",
+                "signed in with mailbox[0].source.password_file (",
+                "FAILED: the relay refused the sign-in (",
+                "535",
+                "check mailbox[0].outbox.password_file (",
+                "/smtp-password)",
+            ],
+            &[],
+        ),
+        (
+            "nothing listening",
+            |desk| {
+                set_port(desk, "[mailbox.source]", closed_port());
+                set_port(desk, "[mailbox.outbox]", closed_port());
+            },
+            69,
+            &[
+                "IMAP   127.0.0.1:",
+                "FAILED: cannot connect (",
+                "check host and port",
+                "check host, port and security, and that the relay runs",
+            ],
+            &["signed in"],
+        ),
+        (
+            "a configuration error is not a connection failure",
+            |desk| {
+                let config = std::fs::read_to_string(&desk.config).unwrap();
+                std::fs::write(&desk.config, format!("{config}\nbogus_key = 1\n")).unwrap();
+            },
+            78,
+            &["bogus_key"],
+            &["mailbox desk:"],
+        ),
+    ];
+    for (name, setup, status, said, not_said) in cases {
+        let desk = Desk::new("connect", "", "");
+        setup(&desk);
+        let (code, out) = connect_check(&desk);
+        assert_eq!(code, Some(status), "{name}:\n{out}");
+        for s in said {
+            assert!(out.contains(s), "{name}: no {s:?} in:\n{out}");
+        }
+        for s in not_said {
+            assert!(!out.contains(s), "{name}: {s:?} in:\n{out}");
+        }
+    }
+}
