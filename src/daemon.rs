@@ -988,7 +988,7 @@ impl Worker<'_> {
                 };
                 let dest = if found { Dest::Answered } else { Dest::People };
                 block(|| self.store.record(message_id, &outcome))?;
-                crate::metrics::message(&self.mailbox.name, &outcome, None);
+                crate::metrics::message(&self.mailbox.name, &outcome, None, None);
                 dest
             }
         }))
@@ -1037,7 +1037,7 @@ impl Worker<'_> {
                     ..Outcome::new(LedgerState::Review, "to_human:unreadable")
                 };
                 block(|| self.store.record(message_id, &outcome))?;
-                crate::metrics::message(&self.mailbox.name, &outcome, None);
+                crate::metrics::message(&self.mailbox.name, &outcome, None, None);
                 self.stats.people.fetch_add(1, Ordering::Relaxed);
                 return Ok(Handled::File(Dest::People));
             }
@@ -1067,7 +1067,12 @@ impl Worker<'_> {
                 ..base(LedgerState::Review, "to_human:confirmation_rejected")
             };
             block(|| self.store.record(message_id, &outcome))?;
-            crate::metrics::message(&self.mailbox.name, &outcome, Some(inbound.received));
+            crate::metrics::message(
+                &self.mailbox.name,
+                &outcome,
+                Some(inbound.received),
+                customer_language(inbound),
+            );
             self.stats.people.fetch_add(1, Ordering::Relaxed);
             return Ok(Handled::File(Dest::People));
         }
@@ -1335,7 +1340,12 @@ impl Worker<'_> {
                 .record_with_copy(message_id, &outcome, copy.as_ref())
         })?;
         crate::fault::point("after_record");
-        crate::metrics::message(&self.mailbox.name, &outcome, Some(inbound.received));
+        crate::metrics::message(
+            &self.mailbox.name,
+            &outcome,
+            Some(inbound.received),
+            customer_language(inbound),
+        );
         Ok(handled)
     }
 
@@ -1387,6 +1397,13 @@ impl Worker<'_> {
         }
         Ok(())
     }
+}
+
+/// The customer's language for the metrics, read from their own new text.
+fn customer_language(inbound: &crate::parse::Inbound) -> Option<crate::language::Lang> {
+    crate::language::detect(&inbound.subject, &inbound.text)
+        .ok()
+        .map(|(lang, _)| lang)
 }
 
 /// The gauges read from the store after a complete pass; a store that cannot be read now

@@ -174,10 +174,26 @@ async fn a_scrape_during_a_daemon_run_counts_the_answer_and_passes_promtool() {
                 && l.contains(r#"mailbox="desk""#)
                 && l.contains(r#"state="sent""#)
                 && l.contains(r#"intent="refund""#)
+                && l.contains(r#"language="en""#)
         })
         .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
         .sum();
-    assert_eq!(sent, 1.0, "one answer counted:\n{text}");
+    assert_eq!(sent, 1.0, "one answer counted, in English:\n{text}");
+    // The language label is a bounded set: the seven reply languages and `other`.
+    for line in text
+        .lines()
+        .filter(|l| l.starts_with("mailclerk_messages_total{"))
+    {
+        let language = line
+            .split("language=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap_or_else(|| panic!("no language label: {line}"));
+        assert!(
+            ["en", "de", "es", "fr", "pt", "it", "nl", "other"].contains(&language),
+            "{line}"
+        );
+    }
     for (series, want) in [
         (r#"mailclerk_imap_connected{mailbox="desk"}"#, 1.0),
         (r#"mailclerk_smtp_up{mailbox="desk"}"#, 1.0),
