@@ -656,7 +656,11 @@ impl Worker<'_> {
                     .instrument(span)
                     .await;
                 let mut off = std::mem::take(&mut self.marks_off);
-                if trigger == Some(crate::store::Trigger::RetryKeyword)
+                if matches!(handled, Ok(Handled::Deferred | Handled::SignIn(_))) {
+                    // The reply waits for the relay: a message below the position is read
+                    // again only while it carries the mark.
+                    off.retain(|k| k != reasons::RETRY);
+                } else if trigger == Some(crate::store::Trigger::RetryKeyword)
                     && !off.iter().any(|k| k == reasons::RETRY)
                 {
                     off.push(reasons::RETRY.to_string());

@@ -256,3 +256,48 @@ async fn keyword_filing_shows_the_reason_and_a_retry_mark_asks_for_a_second_look
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(answers(&desk).await, (1, before + 1), "no second answer");
 }
+
+/// A second look whose reply must wait (here the relay refuses the password): the retry mark
+/// stays on, so the next pass reads the message again, below the folder position, and
+/// answers it once the relay takes it.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_retry_whose_reply_waits_keeps_its_mark_until_the_reply_goes_out() {
+    let desk = Desk::new("reexwait", "", "filing = { keywords_only = true }");
+    accounts(desk.dir.path(), &[user("someone-else")]);
+    pass(&desk);
+    let id = desk.send_request("Refund please", "I would like a refund please.", "");
+    wait_for(&desk.stack, &desk.support, "INBOX", 1, WAIT).await;
+    pass(&desk);
+    let (_, before) = answers(&desk).await;
+    accounts(desk.dir.path(), &[desk.customer.clone()]);
+    let password = crate::signin::smtp_password(&desk, "not the password");
+    mark_all(&desk, "INBOX", "$mailclerk-retry").await;
+    let log = pass(&desk);
+    assert!(log.contains(&format!("re-examining <{id}>")), "{log}");
+    assert!(log.contains("refused the sign-in"), "{log}");
+    assert_eq!(
+        with_keyword(&desk, "INBOX", "$mailclerk-retry").await.len(),
+        1,
+        "the mark stays while the reply waits; log:\n{log}"
+    );
+    assert_eq!(answers(&desk).await, (0, before));
+
+    std::fs::write(&password, &desk.stack.password).unwrap();
+    let log = pass(&desk);
+    wait_for(&desk.stack, &desk.customer, "INBOX", before + 1, WAIT).await;
+    assert_eq!(answers(&desk).await, (1, before + 1), "{log}");
+    assert!(
+        with_keyword(&desk, "INBOX", "$mailclerk-retry")
+            .await
+            .is_empty()
+    );
+    assert_eq!(
+        with_keyword(&desk, "INBOX", "$mailclerk-answered")
+            .await
+            .len(),
+        1
+    );
+    let log = pass(&desk);
+    assert!(!log.contains(&id), "{log}");
+    assert_eq!(answers(&desk).await, (1, before + 1), "no second answer");
+}

@@ -9,7 +9,7 @@ use crate::support::{Desk, WAIT, read_folder, wait_for};
 
 /// Gives the desk's SMTP outbox a password file of its own (`smtp-password`), holding
 /// `password`.
-fn smtp_password(desk: &Desk, password: &str) -> std::path::PathBuf {
+pub(crate) fn smtp_password(desk: &Desk, password: &str) -> std::path::PathBuf {
     let file = desk.dir.path().join("smtp-password");
     std::fs::write(&file, password).unwrap();
     let config = std::fs::read_to_string(&desk.config).unwrap();

@@ -122,8 +122,8 @@ impl Worker<'_> {
             Handled::File(Dest::Skipped) => {
                 info!("re-examined <{message_id}>: skipped.");
             }
-            // A reply that waits for the relay: the retry keyword stays off; the next pass
-            // claims the deferred row as usual.
+            // A reply that waits for the relay: the next pass claims the deferred row as
+            // usual (the caller keeps `$mailclerk-retry` on so that the pass reads it).
             Handled::Deferred | Handled::SignIn(_) | Handled::Leave => {}
         }
         Ok((handled, off))
