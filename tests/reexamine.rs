@@ -132,7 +132,7 @@ async fn a_request_moved_back_after_its_account_is_imported_is_answered_exactly_
     assert!(!log.contains("re-examining"), "{log}");
 
     // The account is imported; moved back once more: answered, once.
-    accounts(desk.dir.path(), &[desk.customer.clone()]);
+    accounts(desk.dir.path(), std::slice::from_ref(&desk.customer));
     move_all(&desk, PEOPLE, "INBOX").await;
     let log = pass(&desk);
     assert!(
@@ -210,7 +210,7 @@ async fn keyword_filing_shows_the_reason_and_a_retry_mark_asks_for_a_second_look
     assert!(!log.contains("re-examining"), "{log}");
     let (_, before) = answers(&desk).await;
 
-    accounts(desk.dir.path(), &[desk.customer.clone()]);
+    accounts(desk.dir.path(), std::slice::from_ref(&desk.customer));
     mark_all(&desk, "INBOX", "$mailclerk-retry").await;
     let log = pass(&desk);
     assert!(
@@ -269,7 +269,7 @@ async fn a_retry_whose_reply_waits_keeps_its_mark_until_the_reply_goes_out() {
     wait_for(&desk.stack, &desk.support, "INBOX", 1, WAIT).await;
     pass(&desk);
     let (_, before) = answers(&desk).await;
-    accounts(desk.dir.path(), &[desk.customer.clone()]);
+    accounts(desk.dir.path(), std::slice::from_ref(&desk.customer));
     let password = crate::signin::smtp_password(&desk, "not the password");
     mark_all(&desk, "INBOX", "$mailclerk-retry").await;
     let log = pass(&desk);

@@ -147,7 +147,15 @@ fn set_port(desk: &Desk, section: &str, port: u16) {
 #[test]
 fn config_check_connect_signs_in_and_names_the_credential_or_server_that_fails() {
     type Setup = fn(&Desk);
-    let cases: [(&str, Setup, i32, &[&str], &[&str]); 5] = [
+    /// Name, what goes wrong, exit status, what the output says and what it must not say.
+    type Case = (
+        &'static str,
+        Setup,
+        i32,
+        &'static [&'static str],
+        &'static [&'static str],
+    );
+    let cases: [Case; 5] = [
         (
             "good credentials",
             |_| {},
