@@ -655,26 +655,14 @@ impl Worker<'_> {
                     .handle(read, claim, &bounced, &origin, trigger)
                     .instrument(span)
                     .await;
-                let mut off = std::mem::take(&mut self.marks_off);
-                if matches!(handled, Ok(Handled::Deferred | Handled::SignIn(_))) {
-                    // The reply waits for the relay: a message below the position is read
-                    // again only while it carries the mark.
-                    off.retain(|k| k != reasons::RETRY);
-                } else if trigger == Some(crate::store::Trigger::RetryKeyword)
-                    && !off.iter().any(|k| k == reasons::RETRY)
-                {
-                    off.push(reasons::RETRY.to_string());
-                }
-                marks.take_off(f.uid, off);
-                if let (Ok(Handled::File(Dest::People)), Some(key)) = (&handled, &key) {
-                    let prior = block(|| self.store.prior(key))?;
-                    if let Some(p) = prior {
-                        marks.put_on(
-                            f.uid,
-                            reasons::keyword(&reasons::code(p.state, p.action.as_deref())),
-                        );
+                // What the ledger says now names the reason of a message for people.
+                let now = match (&handled, &key) {
+                    (Ok(Handled::File(Dest::People)), Some(key)) => {
+                        block(|| self.store.prior(key))?
                     }
-                }
+                    _ => None,
+                };
+                self.mark(&mut marks, f.uid, trigger, &handled, now.as_ref());
                 match handled {
                     Ok(Handled::Deferred) => {
                         end = PassEnd::Deferred;
@@ -1359,14 +1347,6 @@ impl Worker<'_> {
         // Keywords first: a person sees the reason on the message wherever it lands (IMAP
         // keeps keywords on a move), and one moved back is told from a new one by them.
         marks.apply(self.session).await?;
-        let people: Vec<u32> = filing
-            .iter()
-            .filter(|(_, d)| *d == Dest::People)
-            .map(|(u, _)| *u)
-            .collect();
-        if matches!(self.mailbox.handling.filing, Filing::Folders { .. }) {
-            self.session.add_keyword(&people, reasons::PEOPLE).await?;
-        }
         for dest in [Dest::Answered, Dest::People, Dest::Skipped] {
             let uids: Vec<u32> = filing
                 .iter()

@@ -4,8 +4,10 @@
 
 use std::collections::BTreeMap;
 
+use super::{Dest, Handled, Worker};
+use crate::config::Filing;
 use crate::intake::imap::{Error, Session};
-use crate::store::LedgerState;
+use crate::store::{LedgerState, Prior, Trigger};
 
 /// On every message mailclerk filed for people, in both filing modes: moved back to the
 /// INBOX with it (IMAP keeps keywords on a move), it tells a person's move from a new message.
@@ -77,6 +79,39 @@ impl Marks {
             session.add_keyword(uids, keyword).await?;
         }
         Ok(())
+    }
+}
+
+impl Worker<'_> {
+    /// Notes the keywords of the message at `uid`, just handled: off, the trigger of a second
+    /// look and the marks of an earlier hand-over (`marks_off`); on, for a message going to
+    /// people, its reason from the ledger row `now` (and, with folder filing,
+    /// `$mailclerk-people`, which tells it from new mail if a person moves it back).
+    pub(super) fn mark(
+        &mut self,
+        marks: &mut Marks,
+        uid: u32,
+        trigger: Option<Trigger>,
+        handled: &Result<Handled, super::Error>,
+        now: Option<&Prior>,
+    ) {
+        let mut off = std::mem::take(&mut self.marks_off);
+        if matches!(handled, Ok(Handled::Deferred | Handled::SignIn(_))) {
+            // The reply waits for the relay: a message below the position is read again
+            // only while it carries the mark.
+            off.retain(|k| k != RETRY);
+        } else if trigger == Some(Trigger::RetryKeyword) && !off.iter().any(|k| k == RETRY) {
+            off.push(RETRY.to_string());
+        }
+        marks.take_off(uid, off);
+        if let Ok(Handled::File(Dest::People)) = handled {
+            if let Some(p) = now {
+                marks.put_on(uid, keyword(&code(p.state, p.action.as_deref())));
+            }
+            if matches!(self.mailbox.handling.filing, Filing::Folders { .. }) {
+                marks.put_on(uid, PEOPLE.to_string());
+            }
+        }
     }
 }
 
