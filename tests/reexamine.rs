@@ -166,6 +166,20 @@ async fn a_request_moved_back_after_its_account_is_imported_is_answered_exactly_
             .all(|r| r.earlier.action.as_deref() == Some("to_human:no_account"))
     );
     drop(s);
+    // `explain` shows both second looks.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mailclerk"))
+        .args(["explain", "--config"])
+        .arg(&desk.config)
+        .arg(&id)
+        .output()
+        .unwrap();
+    let explained = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(explained.matches("looked again").count(), 2, "{explained}");
+    assert!(
+        explained.contains("moved back to INBOX by a person; earlier review to_human:no_account"),
+        "{explained}"
+    );
 
     // The answered request moved back (by mistake, or to have it looked at): no second answer.
     move_all(&desk, "mailclerk/answered", "INBOX").await;

@@ -216,6 +216,19 @@ impl Store {
     /// A failed query or a corrupt row.
     pub fn reexaminations(&self, message_id: &str) -> Result<Vec<Reexamination>, Error> {
         let what = || format!("reading the re-examinations of <{message_id}>");
+        // A store only ever opened read-only by this version has no table yet: no looks.
+        let table: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'reexamination'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+            .during(what)?;
+        if table.is_none() {
+            return Ok(Vec::new());
+        }
         type Row = (
             String,
             String,
