@@ -4,6 +4,8 @@
 
 use std::collections::BTreeMap;
 
+use tracing::warn;
+
 use super::{Dest, Handled, Worker};
 use crate::config::Filing;
 use crate::intake::imap::{Error, Session};
@@ -70,13 +72,27 @@ impl Marks {
     }
 
     /// Takes keywords off, then sets the new ones (a reason that is the same as the earlier
-    /// one stays on), one command per keyword.
+    /// one stays on), one command per keyword. A server that refuses a keyword (one without
+    /// `\*` in its PERMANENTFLAGS may) costs the marks, never the filing: a WARN, and on.
     pub async fn apply(&self, session: &mut Session) -> Result<(), Error> {
+        let refused = |keyword: &str, e: &Error| {
+            warn!(
+                keyword,
+                err = %crate::error_chain(e),
+                "The IMAP server refused a keyword; the messages are filed without it (people see no reason on them, and one moved back is not told from new mail)."
+            );
+        };
         for (keyword, uids) in &self.off {
-            session.remove_keywords(uids, &[keyword.as_str()]).await?;
+            match session.remove_keywords(uids, &[keyword.as_str()]).await {
+                Err(e @ Error::Refused { .. }) => refused(keyword, &e),
+                other => other?,
+            }
         }
         for (keyword, uids) in &self.on {
-            session.add_keyword(uids, keyword).await?;
+            match session.add_keyword(uids, keyword).await {
+                Err(e @ Error::Refused { .. }) => refused(keyword, &e),
+                other => other?,
+            }
         }
         Ok(())
     }
