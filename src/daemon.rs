@@ -294,6 +294,15 @@ pub async fn run_mailbox(
                             warn!(err = %error_chain(e), "Connection lost; reconnecting.");
                             backoff.next_delay()
                         }
+                        _ if e.refused_sign_in() => {
+                            let credential = match &mailbox.source {
+                                Source::Imap(s) => s.credential.as_str(),
+                                Source::Dir { .. } => "the password",
+                            };
+                            let delay = backoff.next_delay().max(reconnect_max);
+                            error!(err = %error_chain(&e), retry_in_s = delay.as_secs(), "Mailbox {}: the IMAP server refused the sign-in; fix {credential} and restart (or reload) mailclerk. Its mail waits in the folder.", mailbox.name);
+                            delay
+                        }
                         _ => {
                             error!(err = %error_chain(&e), "Mailbox cannot be read; check its configuration. Retrying later.");
                             backoff.next_delay().max(reconnect_max)

@@ -122,6 +122,11 @@ async fn a_refused_imap_password_shows_as_a_sign_in_failure_and_no_session() {
         "{}",
         String::from_utf8_lossy(&checked.stdout)
     );
+    // The log names the credential to fix.
+    desk.wait_log(
+        "the IMAP server refused the sign-in; fix mailbox[0].source.password_file (",
+        WAIT,
+    );
     let (_, status) = desk.stop();
     assert!(status.success(), "log:\n{}", desk.log());
 }
