@@ -315,3 +315,42 @@ async fn a_retry_whose_reply_waits_keeps_its_mark_until_the_reply_goes_out() {
     assert!(!log.contains(&id), "{log}");
     assert_eq!(answers(&desk).await, (1, before + 1), "no second answer");
 }
+
+/// The running daemon (IDLE), as people work with it: the operator imports the missing
+/// account with `mailclerk accounts import` while it runs, a person marks the message
+/// `$mailclerk-retry` in their client, and the answer goes out without a restart.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_running_daemon_answers_a_retry_after_an_account_import() {
+    let mut desk = Desk::new("reexidle", "", "filing = { keywords_only = true }");
+    accounts(desk.dir.path(), &[user("someone-else")]);
+    desk.start(&[]);
+    desk.wait_log("First start on this folder", WAIT);
+    let id = desk.send_request("Refund please", "I would like a refund please.", "");
+    let started = std::time::Instant::now();
+    while with_keyword(&desk, "INBOX", "$mailclerk-no-account")
+        .await
+        .is_empty()
+    {
+        assert!(started.elapsed() < WAIT, "log:\n{}", desk.log());
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let (_, before) = answers(&desk).await;
+
+    let csv = desk.dir.path().join("export.csv");
+    accounts(desk.dir.path(), std::slice::from_ref(&desk.customer));
+    std::fs::copy(desk.dir.path().join("accounts.csv"), &csv).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mailclerk"))
+        .args(["accounts", "import", "--config"])
+        .arg(&desk.config)
+        .arg(&csv)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    mark_all(&desk, "INBOX", "$mailclerk-retry").await;
+    let replies = wait_for(&desk.stack, &desk.customer, "INBOX", before + 1, WAIT).await;
+    assert_eq!(replies.len(), before + 1, "log:\n{}", desk.log());
+    assert_eq!(answers(&desk).await.0, 1);
+    desk.wait_log(&format!("re-examined <{id}>: answered."), WAIT);
+    let (_, status) = desk.stop();
+    assert!(status.success(), "{}", desk.log());
+}
