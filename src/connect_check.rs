@@ -119,7 +119,17 @@ async fn check_mailbox(mailbox: &Mailbox) -> MailboxReport {
         probes.push(check_imap(mailbox, source, tokens.as_ref()).await);
     }
     if let Outbox::Smtp(s) = &mailbox.outbox {
-        probes.push(check_smtp(s, tokens.as_ref()).await);
+        if mailbox.handling.mode == Mode::Send {
+            probes.push(check_smtp(s, tokens.as_ref()).await);
+        } else {
+            // The daemon opens no SMTP session outside send mode: a relay it never uses
+            // must not fail the check.
+            probes.push(Probe {
+                service: Service::Smtp,
+                server: format!("{}:{}", s.host, s.port),
+                outcome: Ok("not tried: this mode sends nothing".into()),
+            });
+        }
     }
     MailboxReport {
         mailbox: mailbox.name.clone(),

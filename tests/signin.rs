@@ -157,7 +157,7 @@ fn config_check_connect_signs_in_and_names_the_credential_or_server_that_fails()
         &'static [&'static str],
         &'static [&'static str],
     );
-    let cases: [Case; 5] = [
+    let cases: [Case; 6] = [
         (
             "good credentials",
             |_| {},
@@ -232,6 +232,25 @@ fn config_check_connect_signs_in_and_names_the_credential_or_server_that_fails()
             78,
             &["bogus_key"],
             &["mailbox desk:"],
+        ),
+        (
+            "draft mode uses no relay",
+            |desk| {
+                smtp_password(desk, "wrong");
+                let config = std::fs::read_to_string(&desk.config).unwrap();
+                let config = config.replace(
+                    "[mailbox.handling]\n",
+                    "[mailbox.handling]\nmode = \"draft\"\n",
+                );
+                std::fs::write(&desk.config, config).unwrap();
+            },
+            0,
+            &[
+                "mailbox desk: OK",
+                "not tried: this mode sends nothing",
+                "\"Drafts\"",
+            ],
+            &["FAILED"],
         ),
     ];
     for (name, setup, status, said, not_said) in cases {
