@@ -243,6 +243,10 @@ pub enum ConfigCommand {
     Check {
         #[arg(long, value_name = "FILE")]
         config: PathBuf,
+        /// Also sign in to every mailbox's IMAP and SMTP servers (and renew its OAuth2
+        /// token): says which server or credential fails. Sends nothing, moves no mail.
+        #[arg(long)]
+        connect: bool,
     },
 }
 

@@ -38,6 +38,8 @@ mod bounce;
 mod by_hand;
 mod copies;
 mod question;
+mod reasons;
+mod reexamine;
 
 /// Queued Sent copies read from the store per round.
 const COPIES_PER_ROUND: usize = 200;
@@ -321,6 +323,15 @@ pub async fn run_mailbox(
                             warn!(err = %error_chain(e), "Connection lost; reconnecting.");
                             backoff.next_delay()
                         }
+                        _ if e.refused_sign_in() => {
+                            let credential = match &mailbox.source {
+                                Source::Imap(s) => s.credential.as_str(),
+                                Source::Dir { .. } => "the password",
+                            };
+                            let delay = backoff.next_delay().max(reconnect_max);
+                            error!(err = %error_chain(&e), retry_in_s = delay.as_secs(), "Mailbox {}: the IMAP server refused the sign-in; fix {credential} and restart (or reload) mailclerk. Its mail waits in the folder.", mailbox.name);
+                            delay
+                        }
                         _ => {
                             error!(err = %error_chain(&e), "Mailbox cannot be read; check its configuration. Retrying later.");
                             backoff.next_delay().max(reconnect_max)
@@ -454,24 +465,35 @@ async fn session(
             started: link.started,
             relay_down_since: &mut *relay_down_since,
             retry_window,
+            marks_off: Vec::new(),
         };
         let end = worker.pass(&state, shutdown).await?;
         backoff.reset();
         if matches!(end, PassEnd::Done) {
             pass_metrics(mailbox, &store);
         }
-        if once || *shutdown.borrow() {
+        let stopping = once || *shutdown.borrow();
+        let mut sign_in_delay = None;
+        if let PassEnd::SignIn(action) = &end {
+            // Said before a `--once` run ends too: a cron job's log must show it.
+            let delay = sign_in.next_delay();
+            sign_in_delay = Some(delay);
+            let next = if stopping {
+                "until the next run".to_string()
+            } else {
+                format!("trying again in {} s", delay.as_secs())
+            };
+            error!(
+                retry_in_s = delay.as_secs(),
+                "Mailbox {}: the SMTP relay refused the sign-in; {action}. Replies wait unanswered; {next}.",
+                mailbox.name
+            );
+        }
+        if stopping {
             let _ = session.logout().await;
             return Ok(());
         }
-        if let PassEnd::SignIn(action) = &end {
-            let delay = sign_in.next_delay();
-            error!(
-                retry_in_s = delay.as_secs(),
-                "Mailbox {}: the SMTP relay refused the OAuth2 sign-in; {action}. Replies wait; trying again in {} s.",
-                mailbox.name,
-                delay.as_secs()
-            );
+        if let Some(delay) = sign_in_delay {
             if sleep_or_shutdown(delay, shutdown).await {
                 let _ = session.logout().await;
                 return Ok(());
@@ -527,6 +549,9 @@ struct Worker<'a> {
     relay_down_since: &'a mut Option<Timestamp>,
     /// How long the relay may defer before the replies it will not take go to people.
     retry_window: Duration,
+    /// Keywords to take off the message just handled before it is filed (set by a
+    /// re-examination: the trigger and the earlier reason).
+    marks_off: Vec<String>,
 }
 
 impl Worker<'_> {
@@ -620,10 +645,16 @@ impl Worker<'_> {
             // Copies a crash kept from reaching Sent (a few may be there already).
             self.save_copies(true).await?;
         }
-        let uids = self
-            .session
-            .uids_from(progress.last_uid.saturating_add(1))
-            .await?;
+        // What people asked to have looked at again; retries below the position are read
+        // again too (with keyword filing they never leave the folder).
+        let asked = if dry {
+            reexamine::Asked::default()
+        } else {
+            reexamine::Asked::find(self).await?
+        };
+        let first = progress.last_uid.saturating_add(1);
+        let mut uids = asked.older_than(first);
+        uids.extend(self.session.uids_from(first).await?);
         let batches = uids.chunks(self.source.batch).len();
         for (index, chunk) in uids.chunks(self.source.batch).enumerate() {
             let fetched = self
@@ -633,9 +664,11 @@ impl Worker<'_> {
             crate::fault::point("after_fetch");
             let batch = self.read_and_claim(fetched, progress.first_start, dry)?;
             let mut filing: Vec<(u32, Dest)> = Vec::new();
+            let mut marks = reasons::Marks::default();
             let mut end = PassEnd::Done;
             for InHand {
                 fetched: f,
+                origin,
                 read,
                 claim,
                 bounced,
@@ -651,10 +684,20 @@ impl Worker<'_> {
                     uid = f.uid,
                     message_id = tracing::field::Empty
                 );
+                let key = claim.as_ref().map(|c| c.key.clone());
+                let trigger = asked.trigger(f.uid);
                 let handled = self
-                    .handle(read, claim, bounced.as_ref())
+                    .handle(read, claim, bounced.as_ref(), &origin, trigger)
                     .instrument(span)
                     .await;
+                // What the ledger says now names the reason of a message for people.
+                let now = match (&handled, &key) {
+                    (Ok(Handled::File(Dest::People)), Some(key)) => {
+                        block(|| self.store.prior(key))?
+                    }
+                    _ => None,
+                };
+                self.mark(&mut marks, f.uid, trigger, &handled, now.as_ref());
                 match handled {
                     Ok(Handled::Deferred) => {
                         end = PassEnd::Deferred;
@@ -675,7 +718,8 @@ impl Worker<'_> {
                         error!(uid = f.uid, err = %error_chain(&e), "Message not handled; left in the folder for people.")
                     }
                 }
-                progress.last_uid = f.uid;
+                // Retries below the position come first: never move it back.
+                progress.last_uid = progress.last_uid.max(f.uid);
             }
             if !dry {
                 // The previous batch's copies, saved while this batch was sent.
@@ -688,7 +732,7 @@ impl Worker<'_> {
                     self.save_copies(false).await?;
                     crate::fault::point("after_sent_copy");
                 }
-                self.file(&filing).await?;
+                self.file(&filing, &marks).await?;
                 crate::fault::point("after_filing");
                 // Also makes the batch's records and queued copies durable.
                 block(|| self.store.set_progress(&folder, &progress))?;
@@ -781,6 +825,8 @@ impl Worker<'_> {
         read: Option<Read>,
         claim: Option<store::Claimed>,
         bounced: Option<&bounce::Report>,
+        origin: &str,
+        trigger: Option<store::Trigger>,
     ) -> Result<Handled, Error> {
         let Some(read) = read else {
             info!(
@@ -821,6 +867,13 @@ impl Worker<'_> {
                 // The state now, not at the batch's claim: the same id earlier in this batch
                 // (a redelivery) has been handled since.
                 let now = block(|| self.store.prior(&message_id))?.unwrap_or(prior);
+                if let Some(trigger) = trigger {
+                    let (handled, off) = self
+                        .reexamine(&message_id, origin, trigger, examined, now.state)
+                        .await?;
+                    self.marks_off = off;
+                    return Ok(handled);
+                }
                 self.seen(&message_id, &examined, now.state).await
             }
             Claim::New => {
@@ -958,7 +1011,7 @@ impl Worker<'_> {
                 };
                 let dest = if found { Dest::Answered } else { Dest::People };
                 block(|| self.store.record(message_id, &outcome))?;
-                crate::metrics::message(&self.mailbox.name, &outcome, None);
+                crate::metrics::message(&self.mailbox.name, &outcome, None, None);
                 dest
             }
         }))
@@ -1010,7 +1063,7 @@ impl Worker<'_> {
                     )
                 };
                 block(|| self.store.record(message_id, &outcome))?;
-                crate::metrics::message(&self.mailbox.name, &outcome, None);
+                crate::metrics::message(&self.mailbox.name, &outcome, None, None);
                 self.stats.people.fetch_add(1, Ordering::Relaxed);
                 return Ok(Handled::File(Dest::People));
             }
@@ -1043,14 +1096,16 @@ impl Worker<'_> {
                 )
             };
             block(|| self.store.record(message_id, &outcome))?;
-            crate::metrics::message(&self.mailbox.name, &outcome, Some(inbound.received));
+            crate::metrics::message(
+                &self.mailbox.name,
+                &outcome,
+                Some(inbound.received),
+                customer_language(inbound),
+            );
             self.stats.people.fetch_add(1, Ordering::Relaxed);
             return Ok(Handled::File(Dest::People));
         }
-        if let Some(handled) = self
-            .answered_by_hand(message_id, plan, inbound.received)
-            .await?
-        {
+        if let Some(handled) = self.answered_by_hand(message_id, plan, inbound).await? {
             return Ok(handled);
         }
         let (outcome, handled) = match &plan.action {
@@ -1292,7 +1347,7 @@ impl Worker<'_> {
                             (
                                 Outcome {
                                     reason: Some(format!(
-                                        "OAuth2 sign-in refused: {}",
+                                        "SMTP sign-in refused: {}",
                                         error_chain(&*source)
                                     )),
                                     ..base(LedgerState::Deferred, LedgerAction::answer(reply))
@@ -1358,13 +1413,21 @@ impl Worker<'_> {
                 .record_with_copy(message_id, &outcome, copy.as_ref())
         })?;
         crate::fault::point("after_record");
-        crate::metrics::message(&self.mailbox.name, &outcome, Some(inbound.received));
+        crate::metrics::message(
+            &self.mailbox.name,
+            &outcome,
+            Some(inbound.received),
+            customer_language(inbound),
+        );
         Ok(handled)
     }
 
     /// Files handled messages, one command per destination (batched moves cost a fraction of
     /// per-message ones, reliability-notes §8).
-    async fn file(&mut self, filing: &[(u32, Dest)]) -> Result<(), Error> {
+    async fn file(&mut self, filing: &[(u32, Dest)], marks: &reasons::Marks) -> Result<(), Error> {
+        // Keywords first: a person sees the reason on the message wherever it lands (IMAP
+        // keeps keywords on a move), and one moved back is told from a new one by them.
+        marks.apply(self.session).await?;
         for dest in [Dest::Answered, Dest::People, Dest::Skipped] {
             let uids: Vec<u32> = filing
                 .iter()
@@ -1399,6 +1462,13 @@ impl Worker<'_> {
         }
         Ok(())
     }
+}
+
+/// The customer's language for the metrics, read from their own new text.
+fn customer_language(inbound: &crate::parse::Inbound) -> Option<crate::language::Lang> {
+    crate::language::detect(&inbound.subject, &inbound.text)
+        .ok()
+        .map(|(lang, _)| lang)
 }
 
 /// The gauges read from the store after a complete pass; a store that cannot be read now

@@ -412,12 +412,43 @@ pub fn explain(
 ) -> Result<(), Error> {
     let id = message_id(cfg, arg)?;
     let (m, trail) = find(cfg, mailbox, &id)?;
+    let looks = Store::open_read_only(&m.store)
+        .and_then(|s| s.reexaminations(&trail.message_id))
+        .map_err(|source| Error::Store {
+            mailbox: m.name.clone(),
+            source,
+        })?;
     if json {
-        serde_json::to_writer_pretty(&mut *out, &to_json(m, &trail))
-            .map_err(std::io::Error::from)?;
+        let mut v = to_json(m, &trail);
+        v["reexaminations"] = looks
+            .iter()
+            .map(|r| {
+                json!({
+                    "at": r.at.to_string(),
+                    "trigger": r.trigger.as_str(),
+                    "origin": r.origin,
+                    "earlier_state": r.earlier.state.as_str(),
+                    "earlier_action": r.earlier.action,
+                    "earlier_reason": r.earlier.reason,
+                })
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut *out, &v).map_err(std::io::Error::from)?;
         writeln!(out)?;
     } else {
         write_text(out, m, &trail)?;
+        // Each second look a person asked for, with what the ledger said before it.
+        for r in &looks {
+            writeln!(
+                out,
+                "  {:<11} {}: {}; earlier {} {}",
+                "looked again",
+                r.at,
+                r.trigger.describe(),
+                r.earlier.state.as_str(),
+                r.earlier.action.as_deref().unwrap_or("")
+            )?;
+        }
     }
     Ok(())
 }

@@ -40,6 +40,7 @@ pub mod cli;
 pub mod config;
 pub mod config_error;
 pub mod confirm;
+pub mod connect_check;
 pub mod customer;
 pub mod daemon;
 pub mod examine;

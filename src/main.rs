@@ -16,6 +16,9 @@ use mailclerk::{check, run, scenario};
 const EX_USAGE: u8 = 64;
 /// sysexits.h EX_DATAERR: the input data was wrong.
 const EX_DATAERR: u8 = 65;
+/// sysexits.h EX_UNAVAILABLE: a server could not be reached or refused the credentials
+/// (`config check --connect`).
+const EX_UNAVAILABLE: u8 = 69;
 /// sysexits.h EX_CONFIG: the configuration is wrong; systemd's RestartPreventExitStatus=78.
 const EX_CONFIG: u8 = 78;
 
@@ -38,7 +41,7 @@ fn main() -> ExitCode {
             command: PolicyCommand::Test { policies, files },
         } => policy_test(&policies, &files),
         Command::Config {
-            command: ConfigCommand::Check { config },
+            command: ConfigCommand::Check { config, connect },
         } => match Config::load(&config) {
             Ok(cfg) => {
                 // Tokens are not configuration, but without them an OAuth2 mailbox cannot run.
@@ -55,6 +58,9 @@ fn main() -> ExitCode {
                     cfg.mailboxes.len(),
                     mailbox_list(&cfg)
                 );
+                if connect {
+                    return connect_check(&cfg);
+                }
                 ExitCode::SUCCESS
             }
             Err(errors) => config_failed(&errors),
@@ -388,6 +394,36 @@ fn backup(config: &std::path::Path, mailbox: Option<&str>, out: &std::path::Path
         }
         Err(e @ mailclerk::backup::Error::NoSuchMailbox(_)) => failed(&e, EX_USAGE),
         Err(e) => failed(&e, 1),
+    }
+}
+
+/// `config check --connect`: every mailbox's servers signed in to; 69 when one fails.
+fn connect_check(cfg: &Config) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => return failed(&e, 1),
+    };
+    let reports = runtime.block_on(mailclerk::connect_check::check(cfg));
+    for report in &reports {
+        print!("{report}");
+    }
+    let failing: Vec<&str> = reports
+        .iter()
+        .filter(|r| !r.ok())
+        .map(|r| r.mailbox.as_str())
+        .collect();
+    if failing.is_empty() {
+        println!("Every server took its credentials.");
+        ExitCode::SUCCESS
+    } else {
+        eprintln!(
+            "error: sign-in or connection failed for mailbox(es): {}",
+            failing.join(", ")
+        );
+        ExitCode::from(EX_UNAVAILABLE)
     }
 }
 

@@ -25,6 +25,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Semaphore, watch};
 use tracing::{debug, info, warn};
 
+use crate::language::Lang;
 use crate::store::{LedgerState, Outcome};
 
 /// Receipt-to-answer latency buckets, in seconds: from "at once" (IDLE) to a day (a relay
@@ -58,6 +59,9 @@ struct MessageLabels {
     /// The ledger action's code after the `:` (`no_account`, `auto_submitted`, ...), or "".
     reason: String,
     intent: String,
+    /// The customer's language: one of the seven mailclerk writes (`en`, `de`, ...), or
+    /// `other` (another language, too little text to tell, or a message not read).
+    language: &'static str,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -214,8 +218,15 @@ fn mailbox(name: &str) -> MailboxLabel {
     }
 }
 
-/// A recorded outcome; `received` is the message's receipt, for the latency of answers sent.
-pub fn message(name: &str, outcome: &Outcome, received: Option<Timestamp>) {
+/// The `language` label of a message: what [`crate::language::detect`] reads in the
+/// customer's own text, or `other`. A bounded set, whatever the mail says.
+pub fn language_label(language: Option<Lang>) -> &'static str {
+    language.map_or("other", Lang::code)
+}
+
+/// A recorded outcome; `received` is the message's receipt, for the latency of answers sent;
+/// `language` the customer's, as [`language_label`] reads it.
+pub fn message(name: &str, outcome: &Outcome, received: Option<Timestamp>, language: Option<Lang>) {
     let (action, reason) = (outcome.action.kind(), outcome.action.detail());
     METRICS
         .messages
@@ -225,6 +236,7 @@ pub fn message(name: &str, outcome: &Outcome, received: Option<Timestamp>) {
             action: action.to_string(),
             reason: reason.to_string(),
             intent: outcome.intent.clone().unwrap_or_default(),
+            language: language_label(language),
         })
         .inc();
     if outcome.state == LedgerState::Sent
@@ -506,7 +518,7 @@ mod tests {
                 LedgerAction::ToHuman(HandOff::NoAccount),
             )
         };
-        message("unit-desk", &outcome, None);
+        message("unit-desk", &outcome, None, None);
         let sent = Outcome::new(
             LedgerState::Sent,
             LedgerAction::Answer("refund_granted".into()),
@@ -515,10 +527,15 @@ mod tests {
             "unit-desk",
             &sent,
             Some(Timestamp::now() - Duration::from_secs(3)),
+            Some(Lang::De),
         );
         let text = render();
         assert!(
-            text.contains(r#"mailclerk_messages_total{mailbox="unit-desk",state="review",action="to_human",reason="no_account",intent="refund"} 1"#),
+            text.contains(r#"mailclerk_messages_total{mailbox="unit-desk",state="review",action="to_human",reason="no_account",intent="refund",language="other"} 1"#),
+            "{text}"
+        );
+        assert!(
+            text.contains(r#"mailclerk_messages_total{mailbox="unit-desk",state="sent",action="refund_granted",reason="",intent="",language="de"} 1"#),
             "{text}"
         );
         assert!(

@@ -612,8 +612,23 @@ impl Smtp {
             source,
         };
         let SignIn::Token(tokens) = &self.signin else {
-            // A refused password is deferred as before: it may be a relay hiccup.
+            // A refused password (534/535) will not fix itself: the reply waits, like a
+            // deferred one, but a person must fix the credential first. 454 and 530 are
+            // the relay's own trouble (or a missing STARTTLS) and are deferred.
             return self.connect(false).await.map_err(|e| match e {
+                Open::Refused(e) if password_refused(&e) => SmtpError::SignIn {
+                    message_id: message_id.to_string(),
+                    action: format!(
+                        "the relay {}:{} refused the password of {} ({}); fix {} and restart (or reload) mailclerk",
+                        self.settings.host,
+                        self.settings.port,
+                        self.settings.user,
+                        e.to_string().trim(),
+                        self.settings.credential
+                    ),
+                    transient: false,
+                    source: e.into(),
+                },
                 Open::Refused(e) => deferred(e.into()),
                 Open::TokenRefused(e) => deferred(e.into()),
                 Open::Other(e) => deferred(e),
@@ -653,6 +668,43 @@ impl Smtp {
                 Err(Open::Refused(e)) => return Err(deferred(e.into())),
             }
         }
+    }
+}
+
+/// Why the relay could not be signed in to, for `config check --connect`.
+#[derive(Debug, thiserror::Error)]
+pub enum ProbeError {
+    /// The relay answered the AUTH with a refusal (535, 534, ...): its answer.
+    #[error("the relay refused the sign-in: {answer}")]
+    Refused { answer: String },
+    /// No access token could be had from the provider.
+    #[error("no access token")]
+    Token(#[source] crate::oauth::Error),
+    /// Unreachable, TLS, STARTTLS refused, timeouts.
+    #[error("{0}")]
+    Connect(BoxError),
+}
+
+impl Smtp {
+    /// Connects, greets (EHLO), starts TLS as configured, signs in, and says QUIT: nothing
+    /// is sent. With OAuth2, with the current access token.
+    ///
+    /// # Errors
+    /// See [`ProbeError`].
+    pub async fn probe(&self) -> Result<(), ProbeError> {
+        let mut conn = self.connect(false).await.map_err(|e| match e {
+            Open::Refused(e) => ProbeError::Refused {
+                answer: e.to_string().trim().to_string(),
+            },
+            Open::TokenRefused(e) => ProbeError::Refused {
+                answer: e.to_string().trim().to_string(),
+            },
+            Open::Token(e) => ProbeError::Token(e),
+            Open::Other(e) => ProbeError::Connect(e),
+        })?;
+        // Signed in is what was asked; a QUIT the relay fumbles changes nothing.
+        let _ = tokio::time::timeout(self.settings.timeout, conn.quit()).await;
+        Ok(())
     }
 }
 
@@ -760,6 +812,13 @@ pub mod dsn;
 pub mod xoauth2;
 
 use crate::oauth::refusal::Refusal;
+
+/// A password the relay refused for good: 535 (bad credentials) or 534 (mechanism too weak /
+/// sign-in blocked by the provider), never a temporary 454.
+fn password_refused(e: &lettre::transport::smtp::Error) -> bool {
+    let code = e.status().map(|c| c.to_string());
+    matches!(code.as_deref(), Some("535" | "534"))
+}
 
 /// Any error, for the sources of [`SmtpError`].
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;

@@ -46,7 +46,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("audit", &["audit"]),
     ("command: run", &["run"]),
     ("commands", &["daemon", "check", "explain"]),
-    ("top", &["replay", "service", "cli"]),
+    ("top", &["replay", "service", "connect_check", "cli"]),
 ];
 
 /// The pure core: every file of these modules is held to no I/O.

@@ -501,6 +501,7 @@ async fn an_international_address_needs_smtputf8_from_the_relay_or_goes_to_peopl
             retry_first: Duration::from_secs(1),
             retry_max: Duration::from_secs(1),
             retry_window: Duration::from_secs(1),
+            credential: "a test password".into(),
         };
         let smtp = Smtp::new(&settings)
             .unwrap()
@@ -554,6 +555,7 @@ async fn replies_ask_for_a_failure_or_delay_report_naming_the_reply_where_the_re
             retry_first: Duration::from_secs(1),
             retry_max: Duration::from_secs(1),
             retry_window: Duration::from_secs(1),
+            credential: "a test password".into(),
         };
         let smtp = Smtp::new(&settings).unwrap();
         // Twice over one kept connection: the second reply asks for its report too.

@@ -26,7 +26,7 @@ fn promtool() -> &'static str {
 }
 
 /// One HTTP GET; the status line and the body.
-fn get(addr: &str, path: &str) -> (String, String) {
+pub(crate) fn get(addr: &str, path: &str) -> (String, String) {
     let mut stream = TcpStream::connect(addr).unwrap();
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))
@@ -42,7 +42,7 @@ fn get(addr: &str, path: &str) -> (String, String) {
 }
 
 /// The value of the sample whose line starts with `series` (name and labels).
-fn sample(text: &str, series: &str) -> Option<f64> {
+pub(crate) fn sample(text: &str, series: &str) -> Option<f64> {
     text.lines()
         .find_map(|l| l.strip_prefix(series)?.trim().parse().ok())
 }
@@ -65,7 +65,7 @@ fn promtool_check_metrics(text: &str) -> std::process::Output {
 }
 
 /// Starts the desk's daemon with `[metrics] listen` on a free port; returns `host:port`.
-fn start_with_metrics(desk: &mut Desk) -> String {
+pub(crate) fn start_with_metrics(desk: &mut Desk) -> String {
     let mut config = std::fs::read_to_string(&desk.config).unwrap();
     config.push_str("\n[metrics]\nlisten = \"127.0.0.1:0\"\n");
     std::fs::write(&desk.config, config).unwrap();
@@ -122,6 +122,11 @@ async fn a_refused_imap_password_shows_as_a_sign_in_failure_and_no_session() {
         "{}",
         String::from_utf8_lossy(&checked.stdout)
     );
+    // The log names the credential to fix.
+    desk.wait_log(
+        "the IMAP server refused the sign-in; fix mailbox[0].source.password_file (",
+        WAIT,
+    );
     let (_, status) = desk.stop();
     assert!(status.success(), "log:\n{}", desk.log());
 }
@@ -174,10 +179,26 @@ async fn a_scrape_during_a_daemon_run_counts_the_answer_and_passes_promtool() {
                 && l.contains(r#"mailbox="desk""#)
                 && l.contains(r#"state="sent""#)
                 && l.contains(r#"intent="refund""#)
+                && l.contains(r#"language="en""#)
         })
         .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
         .sum();
-    assert_eq!(sent, 1.0, "one answer counted:\n{text}");
+    assert_eq!(sent, 1.0, "one answer counted, in English:\n{text}");
+    // The language label is a bounded set: the seven reply languages and `other`.
+    for line in text
+        .lines()
+        .filter(|l| l.starts_with("mailclerk_messages_total{"))
+    {
+        let language = line
+            .split("language=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap_or_else(|| panic!("no language label: {line}"));
+        assert!(
+            ["en", "de", "es", "fr", "pt", "it", "nl", "other"].contains(&language),
+            "{line}"
+        );
+    }
     for (series, want) in [
         (r#"mailclerk_imap_connected{mailbox="desk"}"#, 1.0),
         (r#"mailclerk_smtp_up{mailbox="desk"}"#, 1.0),
@@ -249,6 +270,24 @@ fn the_alert_rules_pass_promtool() {
             "{alert} missing"
         );
     }
+}
+
+/// The alert rules' own unit tests (contrib/prometheus/alerts_test.yml): a refused SMTP
+/// sign-in fires MailclerkSignInFailing, and it resolves once the refusals stop.
+#[test]
+fn the_alert_rules_fire_on_their_unit_test_series() {
+    let tests = Path::new(env!("CARGO_MANIFEST_DIR")).join("contrib/prometheus/alerts_test.yml");
+    let out = Command::new(promtool())
+        .args(["test", "rules"])
+        .arg(&tests)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]

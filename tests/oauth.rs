@@ -691,3 +691,58 @@ fn config_check_rejects_a_missing_or_unreadable_token_store_and_inline_secrets()
         "{err}"
     );
 }
+
+/// `config check --connect` on an OAuth2 mailbox: the token renewed at the endpoint, then
+/// XOAUTH2 on IMAP and SMTP; after the consent is revoked, the OAuth2 line says what to do and
+/// the command exits 69.
+#[test]
+fn config_check_connect_renews_the_token_and_signs_in_with_it() {
+    let desk = Desk::new("connect", true);
+    desk.register(Duration::from_secs(300), true, None);
+    let setup = Setup::new(&[&desk], "device_code", "");
+    setup.device_login(&desk);
+    let check = || {
+        let out = setup
+            .mailclerk(&["config", "check", "--connect"])
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ),
+        )
+    };
+    let refreshed = endpoint().counts(desk.client()).refresh;
+    let (code, out) = check();
+    assert_eq!(code, Some(0), "{out}");
+    for said in [
+        "mailbox connect: OK",
+        "OAuth2 token endpoint ",
+        "ok, a new access token for the refresh token in ",
+        "signed in with mailbox[0].source.auth = \"xoauth2\"",
+        "signed in with mailbox[0].outbox.auth = \"xoauth2\"",
+    ] {
+        assert!(out.contains(said), "no {said:?} in:\n{out}");
+    }
+    assert_eq!(
+        endpoint().counts(desk.client()).refresh,
+        refreshed + 1,
+        "one renewal"
+    );
+
+    endpoint().revoke(desk.client());
+    let (code, out) = check();
+    assert_eq!(code, Some(69), "{out}");
+    assert!(out.contains("mailbox connect: FAILED"), "{out}");
+    assert!(
+        out.contains("run mailclerk auth login --mailbox connect"),
+        "{out}"
+    );
+    assert!(
+        out.contains("no access token (see the OAuth2 line above)"),
+        "{out}"
+    );
+}

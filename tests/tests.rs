@@ -21,8 +21,10 @@ mod metrics; // the Prometheus endpoint scraped during a daemon run, checked by 
 mod oauth; // OAuth2 sign-in (XOAUTH2/OAUTHBEARER) against Dovecot passdb oauth2 and a local token endpoint
 mod pipeline; // every demo message through every stage, against config/demo/expected.toml
 mod policy; // the policy engine on the real policy files: tables per seed, and every scenario file
+mod reexamine; // issue 18: reasons as IMAP keywords; a second look when a person moves a message back or marks it
 mod replies; // rendered replies, snapshot-tested through the real policies, templates and lettre
 mod report; // `mailclerk report` on a demo run's stores, rendered in headless Chromium
+mod signin; // issue 18: a wrong SMTP password at run time; `config check --connect`
 mod store; // the SQLite store and `accounts import`, on temp files
 mod support; // the harness for daemon tests: desks, customers, folders
 mod trail; // `decisions`, `explain` and `replay` on the demo

@@ -60,6 +60,9 @@ pub struct ImapSource {
     /// The longest pause between reconnection attempts (they start at 1 s and double), and
     /// the pause after an error a person must fix.
     pub reconnect_max: Duration,
+    /// Where the sign-in secret comes from, in words an operator can act on (the key and
+    /// the file, credential or variable), for errors that say which credential failed.
+    pub credential: String,
 }
 
 impl std::fmt::Debug for ImapSource {
@@ -343,6 +346,33 @@ fn password(
     })
 }
 
+/// Where a section's secret comes from, for messages about a refused sign-in: `key.password_file
+/// (/etc/mailclerk/credentials/smtp-password)` and the like.
+fn credential_name(
+    key: &str,
+    auth: Auth,
+    base: &Path,
+    from_file: Option<&PathBuf>,
+    from_env: Option<&String>,
+    credential: Option<&String>,
+) -> String {
+    if auth == Auth::Xoauth2 {
+        return format!("{key}.auth = \"xoauth2\" (the token store of [mailbox.oauth2])");
+    }
+    if let Some(name) = credential {
+        let dir = std::env::var("CREDENTIALS_DIRECTORY")
+            .unwrap_or_else(|_| "$CREDENTIALS_DIRECTORY".into());
+        return format!("{key}.password_credential {name:?} ({dir}/{name})");
+    }
+    if let Some(path) = from_file {
+        return format!("{key}.password_file ({})", base.join(path).display());
+    }
+    match from_env {
+        Some(var) => format!("{key}.password_env (${var})"),
+        None => format!("{key}: no password configured"),
+    }
+}
+
 fn check_host(
     file: &Path,
     key: &str,
@@ -415,6 +445,14 @@ impl RawImap {
             timeout: Duration::from_secs(self.timeout_seconds.max(1)),
             answer_since: self.answer_since,
             reconnect_max: Duration::from_secs(self.reconnect_max_seconds.max(1)),
+            credential: credential_name(
+                key,
+                self.auth,
+                base,
+                self.password_file.as_ref(),
+                self.password_env.as_ref(),
+                self.password_credential.as_ref(),
+            ),
         }
     }
 }
@@ -460,6 +498,14 @@ impl RawSmtp {
             retry_first: Duration::from_secs(self.retry_first_seconds.max(1)),
             retry_max: Duration::from_secs(self.retry_max_seconds.max(1)),
             retry_window: Duration::from_secs(self.retry_window_seconds),
+            credential: credential_name(
+                key,
+                self.auth,
+                base,
+                self.password_file.as_ref(),
+                self.password_env.as_ref(),
+                self.password_credential.as_ref(),
+            ),
         }
     }
 }
@@ -501,6 +547,8 @@ pub struct SmtpSettings {
     pub retry_max: std::time::Duration,
     /// How long the relay may keep refusing before the replies it will not take go to people.
     pub retry_window: std::time::Duration,
+    /// Where the password or token comes from (the config key and file), for sign-in errors.
+    pub credential: String,
 }
 
 impl std::fmt::Debug for SmtpSettings {

@@ -87,6 +87,9 @@ pub struct Mailbox {
 
 /// Where a mailbox's mail comes from.
 #[derive(Debug, Clone)]
+// One per mailbox, made once when the configuration is read: the size is of no consequence,
+// and a Box would only add noise to every match on it.
+#[allow(clippy::large_enum_variant)]
 pub enum Source {
     /// Every `*.eml` file in a directory is one message.
     Dir { path: PathBuf },

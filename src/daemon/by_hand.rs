@@ -8,7 +8,6 @@
 
 use std::sync::atomic::Ordering;
 
-use jiff::Timestamp;
 use tracing::warn;
 
 use super::{Dest, Error, Handled, Worker, block};
@@ -26,7 +25,7 @@ impl Worker<'_> {
         &mut self,
         message_id: &str,
         plan: &Plan,
-        received: Timestamp,
+        inbound: &crate::parse::Inbound,
     ) -> Result<Option<Handled>, Error> {
         let (Some(ConfirmStep::Use(token)), Action::Reply { .. }) =
             (&plan.confirmation, &plan.action)
@@ -62,7 +61,12 @@ impl Worker<'_> {
             ..crate::run::ledger_outcome(plan, LedgerState::Review, ANSWERED_BY_HAND)
         };
         block(|| self.store.record(message_id, &outcome))?;
-        crate::metrics::message(&self.mailbox.name, &outcome, Some(received));
+        crate::metrics::message(
+            &self.mailbox.name,
+            &outcome,
+            Some(inbound.received),
+            super::customer_language(inbound),
+        );
         self.stats.people.fetch_add(1, Ordering::Relaxed);
         Ok(Some(Handled::File(Dest::People)))
     }

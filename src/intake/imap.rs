@@ -634,6 +634,54 @@ impl Session {
         Ok(())
     }
 
+    /// Takes `keywords` off `uids` in the selected folder (`-FLAGS.SILENT`); a keyword a message
+    /// does not carry is no error, and neither is a message expunged meanwhile.
+    ///
+    /// # Errors
+    /// As [`Session::add_keyword`].
+    pub async fn remove_keywords(&mut self, uids: &[u32], keywords: &[&str]) -> Result<(), Error> {
+        for keyword in keywords {
+            check_flag("keyword", keyword, false)?;
+        }
+        if uids.is_empty() || keywords.is_empty() {
+            return Ok(());
+        }
+        self.require_selected("UID STORE")?;
+        let list = keywords.join(" ");
+        for set in uid_sets(uids) {
+            let command = format!("UID STORE {set} -FLAGS.SILENT ({list})");
+            match self.exchange(&command, |_| {}).await {
+                Err(Error::Refused { detail, .. }) if detail.contains("[EXPUNGEISSUED]") => {
+                    self.noop().await?;
+                    self.exchange(&command, |_| {}).await?;
+                }
+                other => other?,
+            }
+        }
+        Ok(())
+    }
+
+    /// UIDs of the selected folder's messages that carry `keyword` (`UID SEARCH KEYWORD`),
+    /// ascending: what a person marked, or what mailclerk marked earlier.
+    ///
+    /// # Errors
+    /// [`Error::BadInput`] for a keyword that is not an IMAP atom, [`Error::NotSelected`], or any
+    /// connection error.
+    pub async fn uids_with_keyword(&mut self, keyword: &str) -> Result<Vec<u32>, Error> {
+        check_flag("keyword", keyword, false)?;
+        self.require_selected("UID SEARCH")?;
+        let mut uids = Vec::new();
+        self.exchange(&format!("UID SEARCH KEYWORD {keyword}"), |r| {
+            if let Response::MailboxData(MailboxDatum::Search(found)) = r {
+                uids.extend(found.iter().copied());
+            }
+        })
+        .await?;
+        uids.sort_unstable();
+        uids.dedup();
+        Ok(uids)
+    }
+
     /// Stores `message` in `folder` (created if missing) with `flags` such as `\Seen` (a copy in
     /// Sent) or `\Draft` (a reply for people to review).
     ///

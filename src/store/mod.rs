@@ -23,6 +23,7 @@ mod ledger;
 mod lock;
 mod past;
 mod progress;
+mod reexamine;
 mod report;
 mod sending;
 pub use accounts::ImportReport;
@@ -32,6 +33,7 @@ pub use ledger::{Claim, HandOff, LedgerAction, LedgerRow, LedgerState, Outcome, 
 use ledger::{claim_in, ledger_key, seen_in};
 pub use lock::{LockError, StoreLock};
 pub use progress::Progress;
+pub use reexamine::{Earlier, NotAgain, Reexamination, Reopen, Trigger};
 pub use report::{Gauges, ReportRow};
 pub use sending::{BatchItem, Claimed, PendingCopy, SentCopy};
 
@@ -365,6 +367,7 @@ impl Store {
         }
         // The billing and audit tables: created when missing, whatever the version.
         tx.execute_batch(billing::SCHEMA).map_err(open)?;
+        tx.execute_batch(reexamine::SCHEMA).map_err(open)?;
         tx.commit().map_err(open)?;
         Ok(Store {
             conn,
