@@ -298,7 +298,7 @@ fn reply_problems(raw: &[u8], f: &Fixture, cast: &Cast, request_id: Option<&str>
     }
     // A template that evaluated what the customer wrote would print 42 for {{ 6*7 }}.
     let evaluated = f.subject_has.as_deref().is_some_and(|s| s.contains("6*7"))
-        && (text.contains("42") || text.contains("looploop"));
+        && (prints_42(&text) || text.contains("looploop"));
     if evaluated || text.contains("Injected body") {
         problems.push(format!("customer text was evaluated or injected:\n{text}"));
     }
@@ -547,7 +547,7 @@ async fn an_acknowledgement_prints_a_hostile_subject_as_text() {
         text.contains("Your message \"Refund {{ 6*7 }} {% include 'signature' %} Bcc:"),
         "{text}"
     );
-    assert!(!text.contains("42"), "{text}");
+    assert!(!prints_42(&text), "{text}");
     assert!(!text.contains("\nInjected body"), "{text}");
     assert!(
         read_folder(&desk.stack, &bystander, "INBOX")
@@ -555,4 +555,14 @@ async fn an_acknowledgement_prints_a_hostile_subject_as_text() {
             .is_empty(),
         "nothing to the bystander"
     );
+}
+
+/// Whether `text` shows 42 as a number of its own ({{ 6*7 }} evaluated), not as digits inside
+/// another number: the test addresses carry the process id, and pid 31423 contains "42".
+fn prints_42(text: &str) -> bool {
+    text.match_indices("42").any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + 2..].chars().next();
+        !before.is_some_and(|c| c.is_ascii_digit()) && !after.is_some_and(|c| c.is_ascii_digit())
+    })
 }
