@@ -785,6 +785,12 @@ impl Session {
     /// previous folder changed meanwhile, or any connection error.
     pub async fn find_message_id(&mut self, folder: &str, message_id: &str) -> Result<bool, Error> {
         let needle = message_id_arg(message_id)?;
+        self.any_in(folder, &format!("HEADER Message-ID {needle}"))
+            .await
+    }
+
+    /// Whether `UID SEARCH criteria` finds anything in `folder` (a missing folder: nothing).
+    pub(super) async fn any_in(&mut self, folder: &str, criteria: &str) -> Result<bool, Error> {
         let previous = self.link.selected.clone();
         let here = previous.as_ref().is_some_and(|p| p.folder == folder);
         if !here {
@@ -798,7 +804,7 @@ impl Session {
             }
         }
         let mut found = false;
-        self.exchange(&format!("UID SEARCH HEADER Message-ID {needle}"), |r| {
+        self.exchange(&format!("UID SEARCH {criteria}"), |r| {
             if let Response::MailboxData(MailboxDatum::Search(uids)) = r {
                 found |= !uids.is_empty();
             }
@@ -807,7 +813,7 @@ impl Session {
         if !here {
             self.restore(previous).await?;
         }
-        debug!(folder, found, "Searched by Message-ID.");
+        debug!(folder, criteria, found, "Searched.");
         Ok(found)
     }
 

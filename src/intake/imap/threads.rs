@@ -3,9 +3,6 @@
 //! Message-IDs all begin `<mailclerk`: answers `mailclerk.`, questions `mailclerk-confirm.`);
 //! or the request itself marked answered.
 
-use async_imap::imap_proto::{MailboxDatum, Response};
-use tracing::debug;
-
 use super::{Error, Session, message_id_arg};
 
 /// The keyword a person may set on a request to say "answered by hand" (besides `\Answered`,
@@ -50,33 +47,5 @@ impl Session {
             &format!("HEADER Message-ID {needle} OR ANSWERED KEYWORD {HANDLED_KEYWORD}"),
         )
         .await
-    }
-
-    /// Whether `UID SEARCH criteria` finds anything in `folder` (a missing folder: nothing).
-    async fn any_in(&mut self, folder: &str, criteria: &str) -> Result<bool, Error> {
-        let previous = self.link.selected.clone();
-        let here = previous.as_ref().is_some_and(|p| p.folder == folder);
-        if !here {
-            match self.open(folder, true).await {
-                Ok(_) => {}
-                Err(Error::NoSuchFolder { .. }) => {
-                    self.restore(previous).await?;
-                    return Ok(false);
-                }
-                Err(err) => return Err(err),
-            }
-        }
-        let mut found = false;
-        self.exchange(&format!("UID SEARCH {criteria}"), |r| {
-            if let Response::MailboxData(MailboxDatum::Search(uids)) = r {
-                found |= !uids.is_empty();
-            }
-        })
-        .await?;
-        if !here {
-            self.restore(previous).await?;
-        }
-        debug!(folder, criteria, found, "Searched for an answer by hand.");
-        Ok(found)
     }
 }
