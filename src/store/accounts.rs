@@ -4,7 +4,7 @@
 use jiff::civil::Date;
 use rusqlite::{Connection, ErrorCode, TransactionBehavior, params};
 
-use super::{Cached, During, Error, Store, corrupt, parse_date};
+use super::{Cached, During, Error, Sqlite, corrupt, parse_date};
 use crate::accounts::{Account, Payments, PlanKind, normalize_address};
 use crate::money::{Currency, Money};
 use crate::policy::History;
@@ -17,7 +17,7 @@ pub struct ImportReport {
     pub unchanged: usize,
 }
 
-impl Store {
+impl Sqlite {
     /// Upserts accounts by id in one transaction: a re-import updates changed rows and
     /// replaces their address lists; accounts missing from `accounts` are kept, since earlier
     /// answers and contact history refer to them.
@@ -248,14 +248,14 @@ pub(super) fn load_account(conn: &Connection, id: &str) -> Result<Option<Account
 }
 
 /// An account row's cells, read without interpreting them.
-struct AccountRow {
-    name: String,
-    plan: String,
-    signed_up_on: String,
-    currency: String,
-    first_paid_on: Option<String>,
-    first_payment: Option<i64>,
-    last_payment: Option<i64>,
+pub(super) struct AccountRow {
+    pub name: String,
+    pub plan: String,
+    pub signed_up_on: String,
+    pub currency: String,
+    pub first_paid_on: Option<String>,
+    pub first_payment: Option<i64>,
+    pub last_payment: Option<i64>,
 }
 
 impl AccountRow {
@@ -272,7 +272,7 @@ impl AccountRow {
         })
     }
 
-    fn into_account(self, id: &str, emails: Vec<String>) -> Result<Account, Error> {
+    pub(super) fn into_account(self, id: &str, emails: Vec<String>) -> Result<Account, Error> {
         let bad = |problem: String| corrupt("account", id, problem);
         let plan = PlanKind::parse(&self.plan)
             .ok_or_else(|| bad(format!("unknown plan {:?}", self.plan)))?;
@@ -302,7 +302,7 @@ impl AccountRow {
 }
 
 /// Account lookups for matching a message (issue 3): by id, by name, and the whole match.
-impl Store {
+impl Sqlite {
     /// The account whose id is `id`, compared case-insensitively (customers write ids as they
     /// like).
     ///
@@ -342,36 +342,5 @@ impl Store {
             .during(what)?;
         ids.sort_unstable();
         load_accounts(&self.conn, &ids)
-    }
-
-    /// Matches a message to one account by its sender (or forwarded customer), with
-    /// plus-addressing and account references as `rules` allow ([`crate::accounts::decide`]).
-    ///
-    /// # Errors
-    /// A failed query or a corrupt account row.
-    pub fn match_account(
-        &self,
-        mail: &crate::parse::Inbound,
-        rules: &crate::accounts::MatchRules,
-    ) -> Result<crate::accounts::AccountMatch, Error> {
-        use crate::accounts::{Found, Reference, match_message};
-        match_message(mail, rules, |lookups| {
-            let by_base_address = match &lookups.base_address {
-                Some(base) => self.accounts_for(base)?,
-                None => Vec::new(),
-            };
-            let mut referenced = Vec::new();
-            for reference in &lookups.references {
-                referenced.push(match reference {
-                    Reference::Id { id, .. } => self.account_by_id(id)?.into_iter().collect(),
-                    Reference::Name { name, .. } => self.accounts_named(name)?,
-                });
-            }
-            Ok(Found {
-                by_address: self.accounts_for(&lookups.address)?,
-                by_base_address,
-                referenced,
-            })
-        })
     }
 }

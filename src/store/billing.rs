@@ -9,7 +9,7 @@
 use jiff::Timestamp;
 use rusqlite::{OptionalExtension, params};
 
-use super::{Cached, During, Error, Store, sending, stamp};
+use super::{Cached, During, Error, Sqlite, sending, stamp};
 
 pub(super) const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS billing (
@@ -54,7 +54,7 @@ impl BillingState {
         }
     }
 
-    fn parse(text: &str) -> Option<BillingState> {
+    pub(super) fn parse(text: &str) -> Option<BillingState> {
         [Self::Pending, Self::Accepted, Self::Refused]
             .into_iter()
             .find(|s| s.as_str() == text)
@@ -143,7 +143,26 @@ fn billing_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(BillingRow, String)
     ))
 }
 
-impl Store {
+/// [`Store::billing_resumable`]'s rule, from the message's ledger state and claimant and
+/// whether its hand-off's reply was never attempted.
+pub(super) fn resumable(
+    me: Option<&str>,
+    state: &str,
+    theirs: Option<&str>,
+    unattempted: bool,
+) -> bool {
+    if state != "claimed" || !unattempted {
+        return false;
+    }
+    let other_boot = match (me.and_then(|m| m.split_once(':')), theirs) {
+        (Some((boot, _)), Some(t)) => !t.starts_with(&format!("{boot}:")),
+        _ => false,
+    };
+    // Another boot: every process of it is gone, and the marks were written with a sync.
+    other_boot || sending::may_take_over(me, theirs)
+}
+
+impl Sqlite {
     /// Writes the hand-off's key and body before the first try, unless the message already
     /// has one; returns the hand-off as stored (the earlier one, if any: its key and bytes are
     /// the ones every try must use).
@@ -271,19 +290,14 @@ impl Store {
             )
             .optional()
             .during(|| format!("reading whether <{message_id}> may resume"))?;
-        let Some((state, theirs, unattempted)) = row else {
-            return Ok(false);
-        };
-        if state != "claimed" || !unattempted {
-            return Ok(false);
-        }
-        let me = self.claimant.as_deref();
-        let other_boot = match (me.and_then(|m| m.split_once(':')), theirs.as_deref()) {
-            (Some((boot, _)), Some(t)) => !t.starts_with(&format!("{boot}:")),
-            _ => false,
-        };
-        // Another boot: every process of it is gone, and the marks were written with a sync.
-        Ok(other_boot || sending::may_take_over(me, theirs.as_deref()))
+        Ok(row.is_some_and(|(state, theirs, unattempted)| {
+            resumable(
+                self.claimant.as_deref(),
+                &state,
+                theirs.as_deref(),
+                unattempted,
+            )
+        }))
     }
 
     /// Keeps the audit trace of a decided message (replaced if it is decided again).
@@ -407,7 +421,7 @@ mod tests {
 
     #[test]
     fn a_hand_off_keeps_its_first_key_and_bytes() {
-        let mut store = Store::open_in_memory().unwrap();
+        let mut store = Sqlite::open_in_memory().unwrap();
         let first = store.billing_begin(&new("a@x", "k1", b"one")).unwrap();
         assert_eq!(
             (first.key.as_str(), first.state),
@@ -436,7 +450,7 @@ mod tests {
 
     #[test]
     fn only_an_unattempted_reply_of_a_claimed_message_resumes() {
-        let mut store = Store::open_in_memory().unwrap();
+        let mut store = Sqlite::open_in_memory().unwrap();
         store.claimant = Some("boot:1:1".into());
         let at = "2026-03-01T09:00:00Z".parse().unwrap();
         assert_eq!(store.claim("a@x", "o", at).unwrap(), Claim::New);
@@ -469,7 +483,7 @@ mod tests {
 
     #[test]
     fn trails_join_the_audit_and_the_hand_off() {
-        let mut store = Store::open_in_memory().unwrap();
+        let mut store = Sqlite::open_in_memory().unwrap();
         let at: Timestamp = "2026-03-01T09:00:00Z".parse().unwrap();
         store.claim("a@x", "o", at).unwrap();
         store

@@ -4,7 +4,7 @@
 use jiff::Timestamp;
 use rusqlite::{OptionalExtension, params};
 
-use super::{Cached, During, Error, Store, parse_stamp, stamp};
+use super::{Cached, During, Error, Sqlite, parse_stamp, stamp};
 
 /// The durable reading position in one folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,7 +17,7 @@ pub struct Progress {
     pub first_start: Timestamp,
 }
 
-impl Store {
+impl Sqlite {
     /// The reading position in `folder`, if mailclerk has read it before.
     ///
     /// # Errors
@@ -93,7 +93,7 @@ mod tests {
 
     #[test]
     fn progress_round_trips_and_updates() {
-        let mut store = Store::open_in_memory().unwrap();
+        let mut store = Sqlite::open_in_memory().unwrap();
         assert_eq!(store.progress("INBOX").unwrap(), None);
         let first: Timestamp = "2026-11-01T10:00:00Z".parse().unwrap();
         let p = Progress {
@@ -112,7 +112,7 @@ mod tests {
     #[test]
     fn a_deferred_message_can_be_claimed_again() {
         use super::super::{Claim, LedgerState, Outcome};
-        let mut store = Store::open_in_memory().unwrap();
+        let mut store = Sqlite::open_in_memory().unwrap();
         let at: Timestamp = "2026-11-01T10:00:00Z".parse().unwrap();
         assert_eq!(store.claim("m@x", "imap", at).unwrap(), Claim::New);
         store

@@ -7,7 +7,7 @@
 use jiff::Timestamp;
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
-use super::{Cached, During, Error, LedgerState, Store, parse_state, stamp};
+use super::{Cached, During, Error, LedgerState, Sqlite, parse_state, stamp};
 
 /// Created when missing, whatever the schema version (like the billing tables): a store
 /// without it simply has no re-examinations yet.
@@ -111,7 +111,32 @@ pub struct Reexamination {
     pub at: Timestamp,
 }
 
-impl Store {
+/// Why a row may not be reopened, if it may not: only a `review` row handed over by a
+/// decision (`to_human:*`) with no reply Message-ID and no reply being sent, and (when moved
+/// back) found somewhere else than where the ledger last saw it.
+pub(super) fn refusal(
+    state: LedgerState,
+    action: Option<&str>,
+    has_reply: bool,
+    sending: bool,
+    same_place: bool,
+    trigger: Trigger,
+) -> Option<NotAgain> {
+    let handed_over = action.is_some_and(|a| a.starts_with("to_human:"));
+    match state {
+        LedgerState::Sent | LedgerState::Drafted => Some(NotAgain::Answered),
+        LedgerState::Claimed | LedgerState::Failed => Some(NotAgain::Unknown),
+        LedgerState::Skipped | LedgerState::Deferred => Some(NotAgain::NotWithPeople),
+        LedgerState::Review if has_reply => Some(NotAgain::Answered),
+        LedgerState::Review if sending || !handed_over => Some(NotAgain::Unknown),
+        LedgerState::Review if trigger == Trigger::MovedBack && same_place => {
+            Some(NotAgain::NotMoved)
+        }
+        LedgerState::Review => None,
+    }
+}
+
+impl Sqlite {
     /// Reopens a message handed to people for a second examination, now at `origin`, in one
     /// durable transaction: only a `review` row for which no mail other than an
     /// acknowledgement went out (no reply Message-ID, no reply being sent) and that was handed
@@ -162,20 +187,14 @@ impl Store {
             });
         };
         let state = parse_state(&state, message_id)?;
-        let handed_over = action
-            .as_deref()
-            .is_some_and(|a| a.starts_with("to_human:"));
-        let refused = match state {
-            LedgerState::Sent | LedgerState::Drafted => Some(NotAgain::Answered),
-            LedgerState::Claimed | LedgerState::Failed => Some(NotAgain::Unknown),
-            LedgerState::Skipped | LedgerState::Deferred => Some(NotAgain::NotWithPeople),
-            LedgerState::Review if reply_id.is_some() => Some(NotAgain::Answered),
-            LedgerState::Review if sending || !handed_over => Some(NotAgain::Unknown),
-            LedgerState::Review if trigger == Trigger::MovedBack && was_at == origin => {
-                Some(NotAgain::NotMoved)
-            }
-            LedgerState::Review => None,
-        };
+        let refused = refusal(
+            state,
+            action.as_deref(),
+            reply_id.is_some(),
+            sending,
+            was_at == origin,
+            trigger,
+        );
         if let Some(why) = refused {
             return Ok(Reopen::Refused(why));
         }
@@ -286,7 +305,7 @@ mod tests {
     use super::*;
     use crate::store::{BatchItem, Outcome};
 
-    fn handed_over(store: &mut Store, id: &str, outcome: Outcome) {
+    fn handed_over(store: &mut Sqlite, id: &str, outcome: Outcome) {
         let at = "2026-03-01T09:00:00Z".parse().unwrap();
         store
             .claim_batch(&[BatchItem {
@@ -371,7 +390,7 @@ mod tests {
                 Some(NotAgain::Answered),
             ),
         ];
-        let mut store = Store::open_in_memory().unwrap();
+        let mut store = Sqlite::open_in_memory().unwrap();
         for (id, outcome, trigger, origin, refused) in cases {
             handed_over(&mut store, id, outcome.clone());
             let got = store.reopen(id, origin, trigger).unwrap();

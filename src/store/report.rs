@@ -6,7 +6,7 @@ use std::path::Path;
 use jiff::{SignedDuration, Timestamp};
 use rusqlite::{Connection, OpenFlags, params};
 
-use super::{Cached, During, Error, LedgerState, SCHEMA_VERSION, Store, parse_state, stamp};
+use super::{Cached, During, Error, LedgerState, SCHEMA_VERSION, Sqlite, parse_state, stamp};
 use crate::budget::BREAKER_WINDOW_SECS;
 
 /// One ledger row as the report needs it.
@@ -33,14 +33,14 @@ pub struct Gauges {
     pub mails_last_hour: usize,
 }
 
-impl Store {
+impl Sqlite {
     /// Opens an existing store read-only (`report`, `replay`, `explain`, `decisions`): no schema
     /// is created or migrated, nothing is written,
     /// and a running daemon's lock is not needed (WAL lets a reader in beside the writer).
     ///
     /// # Errors
     /// No such file, not a mailclerk store, or one written by a newer mailclerk.
-    pub fn open_read_only(path: &Path) -> Result<Store, Error> {
+    pub fn open_read_only(path: &Path) -> Result<Sqlite, Error> {
         let open = |source| Error::Open {
             path: path.to_path_buf(),
             source,
@@ -67,7 +67,7 @@ impl Store {
                 problem: "not a mailclerk store (no schema version)".into(),
             });
         }
-        Ok(Store {
+        Ok(Sqlite {
             conn,
             claimant: None,
         })
@@ -160,7 +160,7 @@ mod tests {
         let path = dir.path().join("s.sqlite");
         let received: Timestamp = "2026-11-30T10:00:00Z".parse().unwrap();
         {
-            let mut store = Store::open(&path).unwrap();
+            let mut store = Sqlite::open(&path).unwrap();
             let item = BatchItem {
                 message_id: "a@x",
                 digest: None,
@@ -178,7 +178,7 @@ mod tests {
                 )
                 .unwrap();
         }
-        let ro = Store::open_read_only(&path).unwrap();
+        let ro = Sqlite::open_read_only(&path).unwrap();
         let rows = ro.report_rows(received).unwrap();
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].received, received);
@@ -191,7 +191,7 @@ mod tests {
         let g = ro.gauges(Timestamp::now()).unwrap();
         assert_eq!(g, Gauges::default());
         std::fs::write(dir.path().join("empty.sqlite"), b"").unwrap();
-        assert!(Store::open_read_only(&dir.path().join("empty.sqlite")).is_err());
-        assert!(Store::open_read_only(&dir.path().join("missing.sqlite")).is_err());
+        assert!(Sqlite::open_read_only(&dir.path().join("empty.sqlite")).is_err());
+        assert!(Sqlite::open_read_only(&dir.path().join("missing.sqlite")).is_err());
     }
 }
