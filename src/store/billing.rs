@@ -406,6 +406,7 @@ impl Sqlite {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::testing::stores;
     use crate::store::{Claim, LedgerState, Outcome};
     use crate::store::{HandOff, LedgerAction};
 
@@ -421,85 +422,91 @@ mod tests {
 
     #[test]
     fn a_hand_off_keeps_its_first_key_and_bytes() {
-        let mut store = Sqlite::open_in_memory().unwrap();
-        let first = store.billing_begin(&new("a@x", "k1", b"one")).unwrap();
-        assert_eq!(
-            (first.key.as_str(), first.state),
-            ("k1", BillingState::Pending)
-        );
-        // A later handling (after a crash, with a changed decision) gets the first one back.
-        let again = store.billing_begin(&new("a@x", "k2", b"two")).unwrap();
-        assert_eq!(
-            (again.key.as_str(), again.body.as_slice()),
-            ("k1", &b"one"[..])
-        );
-        store.billing_tried("a@x", 2, "HTTP 503").unwrap();
-        store
-            .billing_settle("a@x", BillingState::Accepted, 1, "HTTP 200")
-            .unwrap();
-        // Settled is final: a late refusal does not overwrite it.
-        store
-            .billing_settle("a@x", BillingState::Refused, 1, "HTTP 400")
-            .unwrap();
-        let row = store.billing("a@x").unwrap().unwrap();
-        assert_eq!(row.state, BillingState::Accepted);
-        assert_eq!(row.attempts, 3);
-        assert_eq!(row.answer.as_deref(), Some("HTTP 200"));
-        assert!(row.settled_at.is_some() && row.reply_attempted_at.is_none());
+        for (kind, mut store) in stores("a_hand_off_keeps_its_first_key_and_bytes") {
+            eprintln!("backend: {kind}");
+            let first = store.billing_begin(&new("a@x", "k1", b"one")).unwrap();
+            assert_eq!(
+                (first.key.as_str(), first.state),
+                ("k1", BillingState::Pending)
+            );
+            // A later handling (after a crash, with a changed decision) gets the first one back.
+            let again = store.billing_begin(&new("a@x", "k2", b"two")).unwrap();
+            assert_eq!(
+                (again.key.as_str(), again.body.as_slice()),
+                ("k1", &b"one"[..])
+            );
+            store.billing_tried("a@x", 2, "HTTP 503").unwrap();
+            store
+                .billing_settle("a@x", BillingState::Accepted, 1, "HTTP 200")
+                .unwrap();
+            // Settled is final: a late refusal does not overwrite it.
+            store
+                .billing_settle("a@x", BillingState::Refused, 1, "HTTP 400")
+                .unwrap();
+            let row = store.billing("a@x").unwrap().unwrap();
+            assert_eq!(row.state, BillingState::Accepted);
+            assert_eq!(row.attempts, 3);
+            assert_eq!(row.answer.as_deref(), Some("HTTP 200"));
+            assert!(row.settled_at.is_some() && row.reply_attempted_at.is_none());
+        }
     }
 
     #[test]
     fn only_an_unattempted_reply_of_a_claimed_message_resumes() {
-        let mut store = Sqlite::open_in_memory().unwrap();
-        store.claimant = Some("boot:1:1".into());
-        let at = "2026-03-01T09:00:00Z".parse().unwrap();
-        assert_eq!(store.claim("a@x", "o", at).unwrap(), Claim::New);
-        assert!(!store.billing_resumable("a@x").unwrap(), "no hand-off");
-        store.billing_begin(&new("a@x", "k1", b"{}")).unwrap();
-        assert!(store.billing_resumable("a@x").unwrap(), "our own claim");
-        store.claimant = Some("otherboot:1:1".into());
-        assert!(
-            store.billing_resumable("a@x").unwrap(),
-            "a claim from another boot"
-        );
-        store.billing_reply_attempt("a@x").unwrap();
-        assert!(
-            !store.billing_resumable("a@x").unwrap(),
-            "the reply may have gone"
-        );
-        store.claim("b@x", "o", at).unwrap();
-        store.billing_begin(&new("b@x", "k2", b"{}")).unwrap();
-        store
-            .record(
-                "b@x",
-                &Outcome::new(
-                    LedgerState::Review,
-                    LedgerAction::ToHuman(HandOff::BillingRefused),
-                ),
-            )
-            .unwrap();
-        assert!(!store.billing_resumable("b@x").unwrap(), "recorded");
+        for (kind, mut store) in stores("only_an_unattempted_reply_of_a_claimed_m") {
+            eprintln!("backend: {kind}");
+            store.set_claimant(Some("boot:1:1".into()));
+            let at = "2026-03-01T09:00:00Z".parse().unwrap();
+            assert_eq!(store.claim("a@x", "o", at).unwrap(), Claim::New);
+            assert!(!store.billing_resumable("a@x").unwrap(), "no hand-off");
+            store.billing_begin(&new("a@x", "k1", b"{}")).unwrap();
+            assert!(store.billing_resumable("a@x").unwrap(), "our own claim");
+            store.set_claimant(Some("otherboot:1:1".into()));
+            assert!(
+                store.billing_resumable("a@x").unwrap(),
+                "a claim from another boot"
+            );
+            store.billing_reply_attempt("a@x").unwrap();
+            assert!(
+                !store.billing_resumable("a@x").unwrap(),
+                "the reply may have gone"
+            );
+            store.claim("b@x", "o", at).unwrap();
+            store.billing_begin(&new("b@x", "k2", b"{}")).unwrap();
+            store
+                .record(
+                    "b@x",
+                    &Outcome::new(
+                        LedgerState::Review,
+                        LedgerAction::ToHuman(HandOff::BillingRefused),
+                    ),
+                )
+                .unwrap();
+            assert!(!store.billing_resumable("b@x").unwrap(), "recorded");
+        }
     }
 
     #[test]
     fn trails_join_the_audit_and_the_hand_off() {
-        let mut store = Sqlite::open_in_memory().unwrap();
-        let at: Timestamp = "2026-03-01T09:00:00Z".parse().unwrap();
-        store.claim("a@x", "o", at).unwrap();
-        store
-            .claim("b@x", "o", "2026-02-01T09:00:00Z".parse().unwrap())
-            .unwrap();
-        store.record_audit("a@x", "desk", at, r#"{"x":1}"#).unwrap();
-        store.billing_begin(&new("a@x", "k1", b"{}")).unwrap();
-        let all = store.trails(None, None).unwrap();
-        assert_eq!(all.len(), 2);
-        let since = store
-            .trails(Some("2026-02-15T00:00:00Z".parse().unwrap()), None)
-            .unwrap();
-        assert_eq!(since.len(), 1);
-        assert_eq!(since[0].trace.as_deref(), Some(r#"{"x":1}"#));
-        assert_eq!(since[0].billing.as_ref().unwrap().key, "k1");
-        let one = store.trails(None, Some("b@x")).unwrap();
-        assert_eq!((one.len(), one[0].billing.is_none()), (1, true));
+        for (kind, mut store) in stores("trails_join_the_audit_and_the_hand_off") {
+            eprintln!("backend: {kind}");
+            let at: Timestamp = "2026-03-01T09:00:00Z".parse().unwrap();
+            store.claim("a@x", "o", at).unwrap();
+            store
+                .claim("b@x", "o", "2026-02-01T09:00:00Z".parse().unwrap())
+                .unwrap();
+            store.record_audit("a@x", "desk", at, r#"{"x":1}"#).unwrap();
+            store.billing_begin(&new("a@x", "k1", b"{}")).unwrap();
+            let all = store.trails(None, None).unwrap();
+            assert_eq!(all.len(), 2);
+            let since = store
+                .trails(Some("2026-02-15T00:00:00Z".parse().unwrap()), None)
+                .unwrap();
+            assert_eq!(since.len(), 1);
+            assert_eq!(since[0].trace.as_deref(), Some(r#"{"x":1}"#));
+            assert_eq!(since[0].billing.as_ref().unwrap().key, "k1");
+            let one = store.trails(None, Some("b@x")).unwrap();
+            assert_eq!((one.len(), one[0].billing.is_none()), (1, true));
+        }
     }
 }

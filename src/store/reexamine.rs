@@ -303,9 +303,11 @@ impl Sqlite {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::Store;
+    use crate::store::testing::stores;
     use crate::store::{BatchItem, Outcome};
 
-    fn handed_over(store: &mut Sqlite, id: &str, outcome: Outcome) {
+    fn handed_over(store: &mut Store, id: &str, outcome: Outcome) {
         let at = "2026-03-01T09:00:00Z".parse().unwrap();
         store
             .claim_batch(&[BatchItem {
@@ -321,119 +323,121 @@ mod tests {
 
     #[test]
     fn only_messages_nothing_went_out_for_are_reopened() {
-        let review = |action: &str| Outcome::new(LedgerState::Review, action.parse().unwrap());
-        let cases: Vec<(&str, Outcome, Trigger, &str, Option<NotAgain>)> = vec![
-            (
-                "no-account",
-                review("to_human:no_account"),
-                Trigger::MovedBack,
-                "imap:INBOX/7",
-                None,
-            ),
-            (
-                "retry",
-                review("to_human:unsure"),
-                Trigger::RetryKeyword,
-                "imap:INBOX/1",
-                None,
-            ),
-            (
-                "same-place",
-                review("to_human:unsure"),
-                Trigger::MovedBack,
-                "imap:INBOX/1",
-                Some(NotAgain::NotMoved),
-            ),
-            (
-                "sent",
-                Outcome::new(LedgerState::Sent, "refund_granted".parse().unwrap()),
-                Trigger::MovedBack,
-                "imap:INBOX/7",
-                Some(NotAgain::Answered),
-            ),
-            (
-                "drafted",
-                Outcome::new(LedgerState::Drafted, "refund_granted".parse().unwrap()),
-                Trigger::MovedBack,
-                "imap:INBOX/7",
-                Some(NotAgain::Answered),
-            ),
-            (
-                "failed",
-                Outcome::new(LedgerState::Failed, "refund_granted".parse().unwrap()),
-                Trigger::MovedBack,
-                "imap:INBOX/7",
-                Some(NotAgain::Unknown),
-            ),
-            (
-                "interrupted",
-                review("interrupted"),
-                Trigger::MovedBack,
-                "imap:INBOX/7",
-                Some(NotAgain::Unknown),
-            ),
-            (
-                "skipped",
-                Outcome::new(LedgerState::Skipped, "skip:auto_submitted".parse().unwrap()),
-                Trigger::RetryKeyword,
-                "imap:INBOX/7",
-                Some(NotAgain::NotWithPeople),
-            ),
-            (
-                "bounced",
-                Outcome {
-                    reply_message_id: Some("r@x".into()),
-                    ..review("to_human:answer_bounced")
-                },
-                Trigger::MovedBack,
-                "imap:INBOX/7",
-                Some(NotAgain::Answered),
-            ),
-        ];
-        let mut store = Sqlite::open_in_memory().unwrap();
-        for (id, outcome, trigger, origin, refused) in cases {
-            handed_over(&mut store, id, outcome.clone());
-            let got = store.reopen(id, origin, trigger).unwrap();
-            match refused {
-                Some(why) => {
-                    assert_eq!(got, Reopen::Refused(why), "{id}");
-                    assert_eq!(
-                        store.prior(id).unwrap().unwrap().state,
-                        outcome.state,
-                        "{id}"
-                    );
-                    assert!(store.reexaminations(id).unwrap().is_empty(), "{id}");
-                }
-                None => {
-                    assert!(
-                        matches!(got, Reopen::Reopened(ref e) if e.action.as_deref() == Some(outcome.action.to_string().as_str())),
-                        "{id}: {got:?}"
-                    );
-                    assert_eq!(
-                        store.prior(id).unwrap().unwrap().state,
-                        LedgerState::Claimed
-                    );
-                    let kept = store.reexaminations(id).unwrap();
-                    assert_eq!(kept.len(), 1);
-                    assert_eq!(kept[0].trigger, trigger);
-                    assert_eq!(kept[0].origin, origin);
-                    // Recording the second outcome works on the reopened claim.
-                    store
-                        .record(
-                            id,
-                            &Outcome::new(LedgerState::Sent, "refund_granted".parse().unwrap()),
-                        )
-                        .unwrap();
-                    assert_eq!(
-                        store.reopen(id, "imap:INBOX/9", trigger).unwrap(),
-                        Reopen::Refused(NotAgain::Answered)
-                    );
+        for (kind, mut store) in stores("only_messages_nothing_went_out_for_are_r") {
+            eprintln!("backend: {kind}");
+            let review = |action: &str| Outcome::new(LedgerState::Review, action.parse().unwrap());
+            let cases: Vec<(&str, Outcome, Trigger, &str, Option<NotAgain>)> = vec![
+                (
+                    "no-account",
+                    review("to_human:no_account"),
+                    Trigger::MovedBack,
+                    "imap:INBOX/7",
+                    None,
+                ),
+                (
+                    "retry",
+                    review("to_human:unsure"),
+                    Trigger::RetryKeyword,
+                    "imap:INBOX/1",
+                    None,
+                ),
+                (
+                    "same-place",
+                    review("to_human:unsure"),
+                    Trigger::MovedBack,
+                    "imap:INBOX/1",
+                    Some(NotAgain::NotMoved),
+                ),
+                (
+                    "sent",
+                    Outcome::new(LedgerState::Sent, "refund_granted".parse().unwrap()),
+                    Trigger::MovedBack,
+                    "imap:INBOX/7",
+                    Some(NotAgain::Answered),
+                ),
+                (
+                    "drafted",
+                    Outcome::new(LedgerState::Drafted, "refund_granted".parse().unwrap()),
+                    Trigger::MovedBack,
+                    "imap:INBOX/7",
+                    Some(NotAgain::Answered),
+                ),
+                (
+                    "failed",
+                    Outcome::new(LedgerState::Failed, "refund_granted".parse().unwrap()),
+                    Trigger::MovedBack,
+                    "imap:INBOX/7",
+                    Some(NotAgain::Unknown),
+                ),
+                (
+                    "interrupted",
+                    review("interrupted"),
+                    Trigger::MovedBack,
+                    "imap:INBOX/7",
+                    Some(NotAgain::Unknown),
+                ),
+                (
+                    "skipped",
+                    Outcome::new(LedgerState::Skipped, "skip:auto_submitted".parse().unwrap()),
+                    Trigger::RetryKeyword,
+                    "imap:INBOX/7",
+                    Some(NotAgain::NotWithPeople),
+                ),
+                (
+                    "bounced",
+                    Outcome {
+                        reply_message_id: Some("r@x".into()),
+                        ..review("to_human:answer_bounced")
+                    },
+                    Trigger::MovedBack,
+                    "imap:INBOX/7",
+                    Some(NotAgain::Answered),
+                ),
+            ];
+            for (id, outcome, trigger, origin, refused) in cases {
+                handed_over(&mut store, id, outcome.clone());
+                let got = store.reopen(id, origin, trigger).unwrap();
+                match refused {
+                    Some(why) => {
+                        assert_eq!(got, Reopen::Refused(why), "{id}");
+                        assert_eq!(
+                            store.prior(id).unwrap().unwrap().state,
+                            outcome.state,
+                            "{id}"
+                        );
+                        assert!(store.reexaminations(id).unwrap().is_empty(), "{id}");
+                    }
+                    None => {
+                        assert!(
+                            matches!(got, Reopen::Reopened(ref e) if e.action.as_deref() == Some(outcome.action.to_string().as_str())),
+                            "{id}: {got:?}"
+                        );
+                        assert_eq!(
+                            store.prior(id).unwrap().unwrap().state,
+                            LedgerState::Claimed
+                        );
+                        let kept = store.reexaminations(id).unwrap();
+                        assert_eq!(kept.len(), 1);
+                        assert_eq!(kept[0].trigger, trigger);
+                        assert_eq!(kept[0].origin, origin);
+                        // Recording the second outcome works on the reopened claim.
+                        store
+                            .record(
+                                id,
+                                &Outcome::new(LedgerState::Sent, "refund_granted".parse().unwrap()),
+                            )
+                            .unwrap();
+                        assert_eq!(
+                            store.reopen(id, "imap:INBOX/9", trigger).unwrap(),
+                            Reopen::Refused(NotAgain::Answered)
+                        );
+                    }
                 }
             }
+            assert!(matches!(
+                store.reopen("unknown", "imap:INBOX/1", Trigger::MovedBack),
+                Err(Error::NotClaimed { .. })
+            ));
         }
-        assert!(matches!(
-            store.reopen("unknown", "imap:INBOX/1", Trigger::MovedBack),
-            Err(Error::NotClaimed { .. })
-        ));
     }
 }

@@ -195,3 +195,102 @@ mod tests {
         assert!(Sqlite::open_read_only(&dir.path().join("missing.sqlite")).is_err());
     }
 }
+
+#[cfg(test)]
+mod both {
+    use crate::store::testing::stores;
+    use crate::store::{LedgerAction, LedgerState, Outcome};
+    use jiff::{SignedDuration, Timestamp};
+
+    #[test]
+    fn report_rows_counts_and_gauges() {
+        for (kind, mut store) in stores("report_rows_gauges") {
+            eprintln!("backend: {kind}");
+            let before = Timestamp::now() - SignedDuration::from_secs(1);
+            let at: Timestamp = "2026-11-30T10:00:00Z".parse().unwrap();
+            for id in ["a@x", "b@x", "c@x"] {
+                store.claim(id, "INBOX", at).unwrap();
+            }
+            let answer = Outcome {
+                reply_to: Some("Ann@Example.com".into()),
+                reply_message_id: Some("r@x".into()),
+                ..Outcome::new(
+                    LedgerState::Sent,
+                    LedgerAction::Answer("refund_granted".into()),
+                )
+            };
+            store.record("a@x", &answer).unwrap();
+            let ack = Outcome {
+                reply_to: Some("ann@example.com".into()),
+                acknowledged: true,
+                ..Outcome::new(LedgerState::Review, "to_human:unsure".parse().unwrap())
+            };
+            store.record("b@x", &ack).unwrap();
+            store
+                .record(
+                    "c@x",
+                    &Outcome::new(LedgerState::Deferred, LedgerAction::Answer("t".into())),
+                )
+                .unwrap();
+            assert!(matches!(
+                store.record("a@x", &ack),
+                Err(crate::store::Error::AlreadySent { .. })
+            ));
+            assert_eq!(
+                store.replies_sent_since("ANN@example.com", before).unwrap(),
+                2
+            );
+            assert_eq!(store.mails_sent_since(before).unwrap(), 2);
+            assert_eq!(
+                store
+                    .mails_sent_since(Timestamp::now() + SignedDuration::from_secs(5))
+                    .unwrap(),
+                0
+            );
+            let g = store.gauges(Timestamp::now()).unwrap();
+            assert_eq!((g.deferred, g.mails_last_hour), (1, 2));
+            let rows = store.report_rows(before).unwrap();
+            let states: Vec<_> = rows.iter().map(|r| r.state).collect();
+            assert_eq!(
+                states,
+                [
+                    LedgerState::Sent,
+                    LedgerState::Review,
+                    LedgerState::Deferred
+                ]
+            );
+            assert!(rows.iter().all(|r| r.received == at && r.handled >= before));
+            assert_eq!(
+                store.answered_by(&["r@x".into(), "zz@x".into()]).unwrap(),
+                ["a@x"]
+            );
+            assert_eq!(
+                store
+                    .answered_in_thread(&["q@x".into(), "r@x".into()], "ann@example.com")
+                    .unwrap()
+                    .as_deref(),
+                Some("a@x")
+            );
+            assert_eq!(
+                store
+                    .answer_bounced("r@x", "550 no such user")
+                    .unwrap()
+                    .as_deref(),
+                Some("a@x")
+            );
+            assert_eq!(
+                store.prior("a@x").unwrap().unwrap().state,
+                LedgerState::Review
+            );
+            assert_eq!(
+                store.mails_sent_since(before).unwrap(),
+                2,
+                "the bounce keeps sent_at"
+            );
+            let ledger = store.ledger().unwrap();
+            assert_eq!(ledger.len(), 3);
+            assert_eq!(ledger[0].reply_to.as_deref(), Some("ann@example.com"));
+            assert!(store.claimed_at("a@x").unwrap().unwrap() >= before);
+        }
+    }
+}

@@ -76,7 +76,7 @@ impl TestDb {
     pub fn store(self: &Arc<TestDb>, mailbox: &str) -> TestStore {
         TestStore {
             store: Store::open_postgres(&self.url, mailbox).expect("open the PostgreSQL store"),
-            db: Some(self.clone()),
+            _db: Some(self.clone()),
         }
     }
 }
@@ -96,7 +96,7 @@ impl Drop for TestDb {
 #[derive(Debug)]
 pub(crate) struct TestStore {
     store: Store,
-    pub db: Option<Arc<TestDb>>,
+    _db: Option<Arc<TestDb>>,
 }
 
 impl Deref for TestStore {
@@ -119,7 +119,7 @@ pub(crate) fn stores(test: &str) -> Vec<(&'static str, TestStore)> {
             "sqlite",
             TestStore {
                 store: Store::open_in_memory().expect("in-memory SQLite"),
-                db: None,
+                _db: None,
             },
         ),
         ("postgres", TestDb::new(test).store("desk")),

@@ -26,6 +26,8 @@ mod ledger;
 mod migrate;
 mod rest;
 mod sending;
+#[cfg(test)]
+mod tests;
 
 /// The lease a store's writes are made under: only while `holder` holds the mailbox's lease
 /// at `generation` (the lease table is pg-lease's, `mailclerk_lease`).
@@ -190,11 +192,12 @@ impl Pg {
     ) -> Result<T, Error> {
         let mut guard = self.live()?;
         let conn = guard.as_mut().expect("live() connected");
-        f(&mut Db {
+        let out = f(&mut Db {
             c: &mut conn.client,
             prepared: &mut conn.prepared,
             mailbox: &self.mailbox,
-        })
+        });
+        forget_if_broken(&mut guard, out)
     }
 
     /// Runs `f` in one transaction, committed when it returns `Ok`; under a fence, only while
@@ -207,14 +210,32 @@ impl Pg {
         f: impl FnOnce(&mut Db<'_, postgres::Transaction<'_>>) -> Result<T, Error>,
     ) -> Result<T, Error> {
         let mut guard = self.live()?;
-        let conn = guard.as_mut().expect("live() connected");
+        let out = Pg::transaction(
+            guard.as_mut().expect("live() connected"),
+            &self.mailbox,
+            self.fence.as_ref(),
+            what,
+            serial,
+            f,
+        );
+        forget_if_broken(&mut guard, out)
+    }
+
+    fn transaction<T>(
+        conn: &mut Conn,
+        mailbox: &str,
+        fence: Option<&Fence>,
+        what: impl Fn() -> String,
+        serial: bool,
+        f: impl FnOnce(&mut Db<'_, postgres::Transaction<'_>>) -> Result<T, Error>,
+    ) -> Result<T, Error> {
         let mut tx = conn.client.transaction().during(&what)?;
         let mut db = Db {
             c: &mut tx,
             prepared: &mut conn.prepared,
-            mailbox: &self.mailbox,
+            mailbox,
         };
-        if let Some(fence) = &self.fence {
+        if let Some(fence) = fence {
             let held = db
                 .opt(
                     "SELECT 1 FROM mailclerk_lease WHERE mailbox = $1 AND holder = $2
@@ -233,7 +254,7 @@ impl Pg {
         if serial {
             db.exec(
                 "SELECT pg_advisory_xact_lock(1835100011, hashtext($1))",
-                &[&self.mailbox],
+                &[&mailbox],
             )
             .during(&what)?;
         }
@@ -241,6 +262,20 @@ impl Pg {
         tx.commit().during(&what)?;
         Ok(out)
     }
+}
+
+/// Drops the connection after an error that says it is unusable, so that the next call
+/// connects again at once (the client may not have seen the socket close yet).
+fn forget_if_broken<T>(
+    guard: &mut MutexGuard<'_, Option<Conn>>,
+    out: Result<T, Error>,
+) -> Result<T, Error> {
+    if let Err(Error::Postgres { source, .. }) = &out
+        && unavailable(source)
+    {
+        **guard = None;
+    }
+    out
 }
 
 impl<T> During<T> for Result<T, postgres::Error> {
