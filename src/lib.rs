@@ -51,6 +51,7 @@ pub mod language;
 pub mod learn;
 pub mod locale;
 pub mod localize;
+pub mod mailbox_store;
 pub mod metrics;
 pub mod money;
 pub mod oauth;

@@ -88,11 +88,7 @@ pub fn open_store(mailbox: &Mailbox) -> Result<Store, Error> {
         mailbox: mailbox.name.clone(),
         source,
     };
-    let mut store = match &mailbox.postgres {
-        Some(pg) => Store::open_postgres(pg.url(), &mailbox.name),
-        None => Store::open(&mailbox.store),
-    }
-    .map_err(store_err)?;
+    let mut store = crate::mailbox_store::open(mailbox).map_err(store_err)?;
     if let Some(csv) = &mailbox.accounts_csv {
         let accounts = account_csv::read(csv).map_err(|source| Error::Accounts {
             mailbox: mailbox.name.clone(),
@@ -126,11 +122,7 @@ pub fn import_accounts(cfg: &Config, mailbox: Option<&str>, csv: &Path) -> Resul
     if let Some(owner) = owner {
         crate::ownership::prepare(&mailbox.store, owner).map_err(ownership)?;
     }
-    let mut store = match &mailbox.postgres {
-        Some(pg) => Store::open_postgres(pg.url(), &mailbox.name),
-        None => Store::open(&mailbox.store),
-    }
-    .map_err(|source| Error::Store {
+    let mut store = crate::mailbox_store::open(mailbox).map_err(|source| Error::Store {
         mailbox: mailbox.name.clone(),
         source,
     })?;

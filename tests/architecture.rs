@@ -34,6 +34,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("core: plan", &["plan"]),
     ("I/O leaves", &["tls", "fault", "ownership"]),
     ("config and store", &["config", "store", "account_csv"]),
+    ("a mailbox's store", &["mailbox_store"]),
     (
         "above config and store",
         &[

@@ -68,6 +68,14 @@ impl RawStore {
             return None;
         };
         let key = "store.url_file";
+        if raw.url_file.as_os_str().is_empty() {
+            errors.push(ConfigError::new(
+                file,
+                key,
+                "expected the path of the file holding the PostgreSQL URL, as in store = { kind = \"postgres\", url_file = \"/run/credentials/mailclerk.service/pg-url\" }",
+            ));
+            return None;
+        }
         let path = base.join(&raw.url_file);
         match read_url(&path) {
             Ok(url) => Some(Postgres {

@@ -37,7 +37,7 @@ pub use dispatch::Store;
 pub use ledger::{Claim, HandOff, LedgerAction, LedgerRow, LedgerState, Outcome, Prior};
 use ledger::{claim_in, ledger_key, seen_in};
 pub use lock::{LockError, StoreLock};
-pub use pg::Fence;
+pub use pg::{Fence, describe as describe_postgres};
 pub use progress::Progress;
 pub use reexamine::{Earlier, NotAgain, Reexamination, Reopen, Trigger};
 pub use report::{Gauges, ReportRow};

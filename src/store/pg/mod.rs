@@ -287,6 +287,24 @@ impl<T> During<T> for Result<T, postgres::Error> {
     }
 }
 
+/// Where a URL points, without its password: `user@host:port/database`, for messages.
+pub fn describe(url: &str) -> String {
+    let Ok(config) = url.parse::<postgres::Config>() else {
+        return "a PostgreSQL URL that does not read".to_string();
+    };
+    let host = match config.get_hosts().first() {
+        Some(postgres::config::Host::Tcp(h)) => h.clone(),
+        Some(postgres::config::Host::Unix(p)) => p.display().to_string(),
+        None => "localhost".to_string(),
+    };
+    let port = config.get_ports().first().copied().unwrap_or(5432);
+    format!(
+        "{}@{host}:{port}/{}",
+        config.get_user().unwrap_or("?"),
+        config.get_dbname().unwrap_or("?")
+    )
+}
+
 /// Whether a PostgreSQL error says the database cannot be used now (the connection, the
 /// server, its resources), rather than something about one statement.
 pub(super) fn unavailable(e: &postgres::Error) -> bool {
