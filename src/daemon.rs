@@ -1100,7 +1100,7 @@ impl Worker<'_> {
                 &self.mailbox.name,
                 &outcome,
                 Some(inbound.received),
-                customer_language(inbound),
+                plan.customer_language(inbound),
             );
             self.stats.people.fetch_add(1, Ordering::Relaxed);
             return Ok(Handled::File(Dest::People));
@@ -1417,7 +1417,7 @@ impl Worker<'_> {
             &self.mailbox.name,
             &outcome,
             Some(inbound.received),
-            customer_language(inbound),
+            plan.customer_language(inbound),
         );
         Ok(handled)
     }
@@ -1462,13 +1462,6 @@ impl Worker<'_> {
         }
         Ok(())
     }
-}
-
-/// The customer's language for the metrics, read from their own new text.
-fn customer_language(inbound: &crate::parse::Inbound) -> Option<crate::language::Lang> {
-    crate::language::detect(&inbound.subject, &inbound.text)
-        .ok()
-        .map(|(lang, _)| lang)
 }
 
 /// The gauges read from the store after a complete pass; a store that cannot be read now

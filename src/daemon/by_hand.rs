@@ -65,7 +65,7 @@ impl Worker<'_> {
             &self.mailbox.name,
             &outcome,
             Some(inbound.received),
-            super::customer_language(inbound),
+            plan.customer_language(inbound),
         );
         self.stats.people.fetch_add(1, Ordering::Relaxed);
         Ok(Some(Handled::File(Dest::People)))
