@@ -26,7 +26,7 @@ impl Prepared {
     ///
     /// # Errors
     /// The first row that does not parse.
-    pub fn new(rows: Vec<Row>, rules: &ClassifyRules) -> Result<Prepared, String> {
+    pub fn new(rows: Vec<Row>, rules: &ClassifyRules) -> Result<Prepared, super::Error> {
         let mut texts = Vec::with_capacity(rows.len());
         let mut read = Vec::with_capacity(rows.len());
         for (n, row) in rows.iter().enumerate() {
