@@ -367,9 +367,7 @@ fn secret(
     let (key, found) = if let Some(name) = &raw.client_secret_credential {
         let found = match std::env::var_os("CREDENTIALS_DIRECTORY") {
             Some(dir) => read_secret(&Path::new(&dir).join(name)),
-            None => Err(format!(
-                "credential {name:?} needs $CREDENTIALS_DIRECTORY (systemd LoadCredential=); it is not set"
-            )),
+            None => Err(SecretError::NoCredentialsDirectory { name: name.clone() }),
         };
         ("client_secret_credential", found)
     } else if let Some(path) = &raw.client_secret_file {
@@ -379,23 +377,46 @@ fn secret(
             .ok()
             .filter(|v| !v.is_empty())
             .map(Secret::new)
-            .ok_or_else(|| format!("the environment variable {var} is not set"));
+            .ok_or_else(|| SecretError::EnvUnset { var: var.clone() });
         ("client_secret_env", found)
     } else {
         return None;
     };
-    found.map_err(|p| problems.push((key, p))).ok()
+    found
+        .map_err(|e| problems.push((key, crate::error_chain(&e))))
+        .ok()
 }
 
-fn read_secret(path: &Path) -> Result<Secret, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+/// Why the client secret could not be had; it becomes the problem of a [`ConfigError`] at the
+/// key that names it, its cause included.
+#[derive(Debug, thiserror::Error)]
+enum SecretError {
+    #[error(
+        "credential {name:?} needs $CREDENTIALS_DIRECTORY (systemd LoadCredential=); it is not set"
+    )]
+    NoCredentialsDirectory { name: String },
+    #[error("the environment variable {var} is not set")]
+    EnvUnset { var: String },
+    #[error("cannot read {}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{} is empty; expected the client secret", path.display())]
+    Empty { path: PathBuf },
+}
+
+fn read_secret(path: &Path) -> Result<Secret, SecretError> {
+    let text = std::fs::read_to_string(path).map_err(|source| SecretError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
     let text = text.trim_end_matches(['\r', '\n']);
     if text.is_empty() {
-        return Err(format!(
-            "{} is empty; expected the client secret",
-            path.display()
-        ));
+        return Err(SecretError::Empty {
+            path: path.to_path_buf(),
+        });
     }
     Ok(Secret::new(text.to_string()))
 }

@@ -122,6 +122,16 @@ pub enum Error {
     Broken { server: String, why: String },
 }
 
+/// A `FETCH` answer without what the policy needs: without INTERNALDATE there is no request
+/// date. Reported as [`Error::Protocol`] for `UID FETCH`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(super) enum BadFetch {
+    #[error("no RFC822.SIZE or INTERNALDATE for UID {uid}")]
+    Incomplete { uid: u32 },
+    #[error("unreadable INTERNALDATE {date:?} for UID {uid}")]
+    Date { uid: u32, date: String },
+}
+
 impl Error {
     /// True when reconnecting later may succeed (network, timeouts, server restarts, `BYE`);
     /// false when a person must change something first (password, certificate, folder name).

@@ -106,8 +106,8 @@ impl Session {
             )
             .await?;
         }
-        if let Some(detail) = problem {
-            return Err(self.link.protocol("UID FETCH", detail));
+        if let Some(bad) = problem {
+            return Err(self.link.protocol("UID FETCH", bad.to_string()));
         }
         let small: Vec<u32> = found
             .values()

@@ -10,7 +10,7 @@ use async_imap::imap_proto::{AttributeValue, MailboxDatum, Outcome, RequestId, R
 use jiff::Timestamp;
 use tokio::io::AsyncWriteExt;
 
-use super::error::Failure;
+use super::error::{BadFetch, Failure};
 use super::{Error, Fetched, Imap, Session};
 
 impl Session {
@@ -206,7 +206,7 @@ struct Meta<'a> {
 
 /// UID, size and date from a FETCH response; `None` for other responses, `Err` for a date we
 /// cannot read (without it the policy has no request date).
-pub(super) fn message_meta(r: &Response<'_>) -> Option<Result<Fetched, String>> {
+pub(super) fn message_meta(r: &Response<'_>) -> Option<Result<Fetched, BadFetch>> {
     let Response::Fetch(_, attrs) = r else {
         return None;
     };
@@ -229,7 +229,7 @@ pub(super) fn message_meta(r: &Response<'_>) -> Option<Result<Fetched, String>> 
         return None;
     }
     let (Some(size), Some(date)) = (m.size, m.date) else {
-        return Some(Err(format!("no RFC822.SIZE or INTERNALDATE for UID {uid}")));
+        return Some(Err(BadFetch::Incomplete { uid }));
     };
     Some(match internal_date(date) {
         Some(internal_date) => Ok(Fetched {
@@ -238,7 +238,10 @@ pub(super) fn message_meta(r: &Response<'_>) -> Option<Result<Fetched, String>> 
             size: u64::from(size),
             bytes: None,
         }),
-        None => Err(format!("unreadable INTERNALDATE {date:?} for UID {uid}")),
+        None => Err(BadFetch::Date {
+            uid,
+            date: date.to_owned(),
+        }),
     })
 }
 
