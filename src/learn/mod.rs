@@ -5,6 +5,7 @@
 pub mod data;
 mod error;
 pub mod eval;
+pub mod report;
 
 pub use error::Error;
 
