@@ -40,7 +40,7 @@ pub fn http_client() -> Result<reqwest::Client, Error> {
         .build()
         .map_err(|e| Error::Unreachable {
             url: "(HTTP client)".into(),
-            detail: e.to_string(),
+            source: e.into(),
         })
 }
 
@@ -372,10 +372,6 @@ fn setup(mailbox: &str, e: oauth2::ConfigurationError) -> Error {
     }
 }
 
-fn http_detail(e: &HttpClientError<reqwest::Error>) -> String {
-    crate::error_chain(e)
-}
-
 fn token_error(
     mailbox: &str,
     url: &str,
@@ -433,7 +429,7 @@ fn request_error<T: ErrorResponseType + std::fmt::Display>(
         }
         RequestTokenError::Request(e) => Error::Unreachable {
             url: url.to_string(),
-            detail: http_detail(&e),
+            source: e.into(),
         },
         // The body is not quoted: it might hold a token.
         RequestTokenError::Parse(e, _body) => Error::Protocol {

@@ -38,8 +38,12 @@ pub enum Error {
     Revoked { mailbox: String, detail: String },
     #[error("the identity provider refused the app of mailbox {mailbox} ({detail})")]
     Client { mailbox: String, detail: String },
-    #[error("the token endpoint {url} could not be reached ({detail}); will retry")]
-    Unreachable { url: String, detail: String },
+    #[error("the token endpoint {url} could not be reached; will retry")]
+    Unreachable {
+        url: String,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
     #[error("the token endpoint {url} answered unexpectedly ({detail})")]
     Protocol { url: String, detail: String },
     #[error("sign-in for mailbox {mailbox} did not complete: {detail}")]

@@ -342,30 +342,52 @@ async fn bearer(
             .and_then(crate::oauth::refusal::ErrorChallenge::parse)
     });
     let refused = |bad: bool, detail: String| {
-        use crate::oauth::refusal::{self, Refusal};
-        match refusal::imap(bad, &detail, error_challenge.as_ref()) {
-            Refusal::Temporary => Error::Unavailable {
-                server: server.to_owned(),
-                command: "AUTHENTICATE".into(),
-                detail,
-            },
-            refusal => Error::TokenRefused {
-                server: server.to_owned(),
-                user: s.user.clone(),
-                mechanism: name,
-                detail: match &error_challenge {
-                    Some(c) => format!("{detail}; error challenge status {:?}", c.status),
-                    None => detail,
-                },
-                refusal,
-            },
+        Refused {
+            server,
+            user: &s.user,
+            mechanism: name,
+            error_challenge: error_challenge.as_ref(),
         }
+        .into_error(bad, detail)
     };
     match attempt {
         Ok(ok) => Ok(ok),
         Err(Failure::No(detail)) => Err(refused(false, detail)),
         Err(Failure::Bad(detail)) => Err(refused(true, detail)),
         Err(f) => Err(f.into_error(server, "AUTHENTICATE", s.timeout)),
+    }
+}
+
+/// A token sign-in the server answered with `NO` (or `BAD`), and what it said.
+struct Refused<'a> {
+    server: &'a str,
+    user: &'a str,
+    mechanism: &'static str,
+    error_challenge: Option<&'a crate::oauth::refusal::ErrorChallenge>,
+}
+
+impl Refused<'_> {
+    /// Classified by the response code and the error challenge (`oauth::refusal`): a temporary
+    /// failure is [`Error::Unavailable`], anything else [`Error::TokenRefused`].
+    fn into_error(self, bad: bool, detail: String) -> Error {
+        use crate::oauth::refusal::{self, Refusal};
+        match refusal::imap(bad, &detail, self.error_challenge) {
+            Refusal::Temporary => Error::Unavailable {
+                server: self.server.to_owned(),
+                command: "AUTHENTICATE".into(),
+                detail,
+            },
+            refusal => Error::TokenRefused {
+                server: self.server.to_owned(),
+                user: self.user.to_owned(),
+                mechanism: self.mechanism,
+                detail: match self.error_challenge {
+                    Some(c) => format!("{detail}; error challenge status {:?}", c.status),
+                    None => detail,
+                },
+                refusal,
+            },
+        }
     }
 }
 
