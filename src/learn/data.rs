@@ -164,6 +164,27 @@ mod tests {
     }
 
     #[test]
+    fn a_bad_line_names_file_and_line_and_keeps_the_problem_as_its_source() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bad.jsonl");
+        std::fs::write(&path, "{\"label\":\"refund\"}\n\nnot json\n").unwrap();
+        let err = read(&path).unwrap_err();
+        assert!(matches!(err, Error::Line { line: 3, .. }), "{err:?}");
+        let cause = std::error::Error::source(&err).expect("the problem is the source");
+        assert!(
+            std::error::Error::source(cause).is_some(),
+            "serde's error under {cause:?}"
+        );
+        let chain = crate::error_chain(&err);
+        assert!(
+            chain.starts_with(&format!("{}:3: not a JSON object: ", path.display())),
+            "{chain}"
+        );
+        let missing = read(&dir.path().join("none.jsonl")).unwrap_err();
+        assert!(std::error::Error::source(&missing).is_some(), "{missing}");
+    }
+
+    #[test]
     fn rows_parse_to_the_new_text() {
         let row = parse_row(
             r#"{"id":"x","lang":"en","label":"refund","subject":"Money","body":"Please refund me.\n\nOn Mon, 2 Nov 2026 at 10:00, Vendor <s@v.example> wrote:\n> Your plan was cancelled."}"#,

@@ -320,3 +320,37 @@ impl Failed {
             || matches!(self, Failed::NoSmtpUtf8 { .. })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Which error a failed step becomes decides whether the reply is retried, handed to
+    /// people, or reported as possibly delivered; only a reply-less failure before the message
+    /// is worth a fresh connection.
+    #[test]
+    fn a_failed_step_becomes_the_error_its_moment_calls_for() {
+        let utf8 = || Failed::NoSmtpUtf8 {
+            address: "jürgen@example.com".into(),
+        };
+        for (step, want, stale) in [
+            (Step::Before(Failed::Timeout), "deferred", true),
+            (Step::Before(utf8()), "refused", false),
+            (Step::Message(Failed::Timeout), "uncertain", false),
+            (Step::Message(utf8()), "refused", false),
+        ] {
+            let label = match &step {
+                Step::Before(f) => format!("before: {f}"),
+                Step::Message(f) => format!("message: {f}"),
+            };
+            assert_eq!(step.is_stale_connection(), stale, "{label}");
+            let got = match step.into_error("m1@example.com".into()) {
+                SmtpError::Deferred { .. } => "deferred",
+                SmtpError::Refused { .. } => "refused",
+                SmtpError::Uncertain { .. } => "uncertain",
+                other => panic!("{label}: {other}"),
+            };
+            assert_eq!(got, want, "{label}");
+        }
+    }
+}
