@@ -163,13 +163,41 @@ impl<'de> serde::Deserialize<'de> for Text {
                 original,
                 translations,
             })
-            .map_err(|(key, problem)| {
+            .map_err(|e| {
+                let key = e.key();
                 serde::de::Error::custom(if key.is_empty() {
-                    problem
+                    e.to_string()
                 } else {
-                    format!("{}: {problem}", key.trim_start_matches('.'))
+                    format!("{}: {e}", key.trim_start_matches('.'))
                 })
             })
+    }
+}
+
+/// A clause's `quote` that is not the vendor's words: what was expected, and where under
+/// `quote` ([`QuoteError::key`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QuoteError {
+    #[error(
+        "expected the vendor's words as a string, or a table with `original` and translations; found a {found}"
+    )]
+    NotText { found: &'static str },
+    #[error("expected a string")]
+    NotString { key: String },
+    #[error("expected `original` or a language code, one of {:?}", Lang::codes())]
+    UnknownKey { key: String },
+    #[error("missing: the vendor's own words go under `original`, translations beside it")]
+    NoOriginal,
+}
+
+impl QuoteError {
+    /// The sub-key the problem is at, such as `".de"`; empty for the quote itself.
+    pub fn key(&self) -> String {
+        match self {
+            QuoteError::NotText { .. } => String::new(),
+            QuoteError::NotString { key } | QuoteError::UnknownKey { key } => format!(".{key}"),
+            QuoteError::NoOriginal => ".original".into(),
+        }
     }
 }
 
@@ -177,49 +205,32 @@ impl<'de> serde::Deserialize<'de> for Text {
 /// `original` and translations under language codes.
 ///
 /// # Errors
-/// The sub-key (such as `".de"`) and what was expected.
-pub fn quote_from_toml(
-    value: toml::Value,
-) -> Result<(String, BTreeMap<Lang, String>), (String, String)> {
+/// What was expected, and the sub-key (such as `".de"`) it is about.
+pub fn quote_from_toml(value: toml::Value) -> Result<(String, BTreeMap<Lang, String>), QuoteError> {
     let table = match value {
         toml::Value::String(s) => return Ok((s, BTreeMap::new())),
         toml::Value::Table(t) => t,
         other => {
-            return Err((
-                String::new(),
-                format!(
-                    "expected the vendor's words as a string, or a table with `original` and translations; found a {}",
-                    other.type_str()
-                ),
-            ));
+            return Err(QuoteError::NotText {
+                found: other.type_str(),
+            });
         }
     };
     let mut original = None;
     let mut translations = BTreeMap::new();
     for (key, value) in table {
         let toml::Value::String(text) = value else {
-            return Err((format!(".{key}"), "expected a string".into()));
+            return Err(QuoteError::NotString { key });
         };
         if key == "original" {
             original = Some(text);
         } else if let Some(lang) = Lang::from_code(&key) {
             translations.insert(lang, text);
         } else {
-            return Err((
-                format!(".{key}"),
-                format!(
-                    "expected `original` or a language code, one of {:?}",
-                    Lang::codes()
-                ),
-            ));
+            return Err(QuoteError::UnknownKey { key });
         }
     }
-    let original = original.ok_or_else(|| {
-        (
-            ".original".to_string(),
-            "missing: the vendor's own words go under `original`, translations beside it".into(),
-        )
-    })?;
+    let original = original.ok_or(QuoteError::NoOriginal)?;
     Ok((original, translations))
 }
 
@@ -750,16 +761,16 @@ mod tests {
         assert_eq!(original, "Words.");
         assert_eq!(tr[&Lang::De], "Worte.");
         assert_eq!(
-            parse("quote = { de = \"Worte.\" }").unwrap_err().0,
+            parse("quote = { de = \"Worte.\" }").unwrap_err().key(),
             ".original"
         );
         assert_eq!(
             parse("quote = { original = \"W\", pl = \"S\" }")
                 .unwrap_err()
-                .0,
+                .key(),
             ".pl"
         );
-        assert_eq!(parse("quote = 3").unwrap_err().0, "");
+        assert_eq!(parse("quote = 3").unwrap_err().key(), "");
     }
 
     #[test]
