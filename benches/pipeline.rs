@@ -204,7 +204,7 @@ fn benches(c: &mut Criterion) {
         });
         let pipeline = cpu_per_round(rounds, || {
             for r in &s.raws {
-                let e = run::examine(&s.cfg, mailbox, &s.store, black_box(r), s.now).unwrap();
+                let e = examine::examine(&s.cfg, mailbox, &s.store, black_box(r), s.now).unwrap();
                 black_box(matches!(e, Examined::Planned { .. }));
             }
         });

@@ -207,7 +207,12 @@ impl<O: Outbox> Executor<'_, O> {
                         .date();
                     block(|| self.store.record_contact(&id, on, &inbound.message_id))?;
                 }
-                self.finish(key, answered(LedgerState::Sent), copy, Some((inbound, plan)))?;
+                self.finish(
+                    key,
+                    answered(LedgerState::Sent),
+                    copy,
+                    Some((inbound, plan)),
+                )?;
                 Ok(Handled::File(Dest::Answered))
             }
             Err(e) => self.undelivered(key, plan, inbound, reply, e),

@@ -305,7 +305,6 @@ impl<O: Outbox> Executor<'_, O> {
 /// The ledger action of a confirmation whose request a person answered by hand.
 pub const ANSWERED_BY_HAND: LedgerAction = LedgerAction::ToHuman(HandOff::AnsweredByHand);
 
-
 /// The store is synchronous (rusqlite) and its calls are short: on the daemon's worker
 /// threads they run in place ([`tokio::task::block_in_place`]) rather than on the blocking
 /// pool; anywhere else (a directory run's single thread) they simply run.
