@@ -8,7 +8,8 @@ use mailclerk::intake::imap::Session;
 use mailclerk::store::{LedgerRow, LedgerState};
 
 use crate::support::{
-    Desk, WAIT, accounts, header, read_folder, request, smtp_send, user, wait_for, waiting_requests,
+    Desk, WAIT, accounts, delivered, header, read_folder, request, smtp_send, user, wait_for,
+    waiting_requests,
 };
 
 /// Makes the desk's vendor address its own support address (a copy of the NotOut policy), so
@@ -88,8 +89,27 @@ async fn two_mailclerks_answering_each_other_stop_after_one_exchange() {
         a.log(),
         b.log()
     );
-    // Several IDLE round trips (0.5 s each): time for a second exchange, if there were one.
-    tokio::time::sleep(Duration::from_secs(4)).await;
+    // A second exchange would start with B answering A's answer, and B sends before it
+    // records: once B's row is final and nothing for A is left in Postfix, anything B sent is
+    // in A's INBOX (checked below) or in A's ledger.
+    assert!(
+        until(WAIT, || b
+            .ledger()
+            .iter()
+            .all(|r| r.state != LedgerState::Claimed))
+        .await,
+        "B finished with A's answer; B:\n{}",
+        b.log()
+    );
+    delivered(&a.support).await;
+    // Then both file what they handled (filing follows the record).
+    let started = Instant::now();
+    while started.elapsed() < WAIT
+        && !(read_folder(stack, &a.support, "INBOX").await.is_empty()
+            && read_folder(stack, &b.support, "INBOX").await.is_empty())
+    {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     let (la, lb) = (a.ledger(), b.ledger());
     assert_eq!(la.len(), 1, "A handled only the seed: {la:?}");
     assert_eq!(count(&la, LedgerState::Sent, "refund_granted"), 1, "{la:?}");
@@ -218,7 +238,8 @@ async fn a_flood_from_one_sender_gets_at_most_its_budget() {
         desk.ledger().len(),
         desk.log()
     );
-    tokio::time::sleep(Duration::from_secs(1)).await;
+    // Every row is final, so every reply is in Postfix's hands.
+    delivered(&desk.customer).await;
     let rows = desk.ledger();
     let replies = read_folder(&desk.stack, &desk.customer, "INBOX").await;
     assert_eq!(replies.len(), 3, "the per-sender budget");
@@ -254,7 +275,7 @@ async fn the_hourly_breaker_trips_and_logs_an_error() {
         "",
     );
     let customers = waiting_requests(&desk, "brk", 12).await;
-    let out = desk.once();
+    let out = desk.once(&[]);
     let log = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{log}");
     let rows = desk.ledger();
@@ -308,7 +329,7 @@ async fn mail_claiming_to_be_from_the_vendor_gets_no_answer() {
         wait_for(stack, &desk.support, "INBOX", 3, WAIT).await.len(),
         3
     );
-    let out = desk.once();
+    let out = desk.once(&[]);
     assert!(
         out.status.success(),
         "{}",
@@ -320,7 +341,7 @@ async fn mail_claiming_to_be_from_the_vendor_gets_no_answer() {
         3,
         "{rows:?}"
     );
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    delivered("sink@example.test").await;
     let ours = |m: &Vec<u8>| {
         header(m, "In-Reply-To").is_some_and(|v| ids.iter().any(|id| v.contains(id.as_str())))
     };
