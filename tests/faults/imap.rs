@@ -57,9 +57,10 @@ async fn dovecot_stopped_while_moving() {
     ]);
     desk.wait_log("pause point after_record reached", WAIT);
     mailstack(&["stop-dovecot"]);
+    let lost = desk.log().matches("reconnecting").count();
     desk.wait_log("pause point after_record over", WAIT);
-    // Let the move fail and a reconnection or two fail too.
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // Let the move fail and a reconnection fail too (each failure logs "reconnecting").
+    desk.wait_log_n("reconnecting", lost + 2, WAIT);
     drop(restart);
     let report = desk.settle(Duration::from_secs(60)).await;
     let (_, status) = desk.stop();
