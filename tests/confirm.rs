@@ -11,9 +11,7 @@ use mailclerk::classify::Intent;
 use mailclerk::confirm::Pending;
 use mailclerk::store::{LedgerRow, LedgerState, Store};
 
-use crate::support::{
-    Desk, WAIT, body, delivered, header, read_folder, smtp_send, user, wait_for,
-};
+use crate::support::{Desk, WAIT, body, delivered, header, read_folder, smtp_send, user, wait_for};
 
 fn mail(from: &str, to: &str, subject: &str, id: &str, extra: &str, text: &str) -> String {
     format!(
