@@ -27,9 +27,12 @@ macro_rules! cases {
 async fn answers_while_running(name: &str, source: &str, subject: &str, text: &str, says: &str) {
     let mut desk = Desk::new(&tag(name), source, "");
     desk.start(&[]);
-    // Mail that arrives before the first start is old mail, never answered.
-    desk.wait_log("First start on this folder", WAIT);
+    // Mail that arrives before the first start is old mail, never answered: send once the
+    // first pass (which takes the position) is done.
+    desk.wait_event("pass_done", 1, WAIT);
     let id = desk.send_request(subject, text, "");
+    let answered = desk.wait_event("answered", 1, WAIT);
+    assert_eq!(answered["message_id"], id.as_str(), "{name}: {answered}");
     let replies = wait_for(&desk.stack, &desk.customer, "INBOX", 1, WAIT).await;
     assert_eq!(replies.len(), 1, "{name}: one answer; log:\n{}", desk.log());
     let reply = &replies[0];
@@ -81,6 +84,12 @@ async fn answers_while_running(name: &str, source: &str, subject: &str, text: &s
         desk.count(&desk.customer, "INBOX").await,
         1,
         "{name}: still exactly one answer"
+    );
+    assert_eq!(
+        desk.count_events("answered"),
+        1,
+        "{name}: {:?}",
+        desk.events()
     );
 }
 
@@ -266,7 +275,7 @@ async fn uidvalidity_change_answers_nothing_twice() {
 async fn sighup_keeps_the_running_config_when_the_new_one_is_broken_then_reloads_a_good_one() {
     let mut desk = Desk::new("hup", "", "");
     desk.start(&[]);
-    desk.wait_log("First start on this folder", WAIT);
+    desk.wait_event("pass_done", 1, WAIT);
     let good = std::fs::read_to_string(&desk.config).unwrap();
     std::fs::write(&desk.config, format!("{good}\nbogus_key = 1\n")).unwrap();
     desk.signal("HUP");

@@ -1,7 +1,9 @@
 //! One `mailclerk` process on one configuration file, for every harness that runs the binary
-//! (the daemon desks, the fault desks, the OAuth setups): start, `--once`, signals, exit, and
-//! its stderr appended to one log file that tests wait on and print when they fail.
+//! (the daemon desks, the fault desks, the OAuth setups): start, `--once`, signals, exit, its
+//! stderr appended to one log file printed when a test fails, and its typed events
+//! (`MAILCLERK_EVENTS`, src/event.rs) appended to one JSON-lines file that tests wait on.
 
+use std::cell::Cell;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Output, Stdio};
@@ -17,6 +19,8 @@ pub struct Daemon {
     config: PathBuf,
     log: PathBuf,
     child: Option<Child>,
+    /// How many untracked daemons [`Daemon::spawn`] started.
+    spawned: Cell<usize>,
     /// Whether `--once` runs append their stderr to the log too (the fault desks read one log
     /// for the whole story; the daemon desks wait on the running daemon's lines only).
     log_once: bool,
@@ -29,6 +33,7 @@ impl Daemon {
             config: config.to_path_buf(),
             log: log.to_path_buf(),
             child: None,
+            spawned: Cell::new(0),
             log_once: false,
         }
     }
@@ -50,8 +55,51 @@ impl Daemon {
         cmd.args(args)
             .arg("--config")
             .arg(&self.config)
-            .env("RUST_LOG", "mailclerk=info");
+            .env("RUST_LOG", "mailclerk=info")
+            .env(mailclerk::event::EVENTS_ENV, self.events_path());
         cmd
+    }
+
+    /// Where the daemon's events go: `events.jsonl` beside the log.
+    pub fn events_path(&self) -> PathBuf {
+        self.log.with_file_name("events.jsonl")
+    }
+
+    /// Every event so far, oldest first (`{"event":"answered","mailbox":…,"message_id":…}`).
+    pub fn events(&self) -> Vec<serde_json::Value> {
+        std::fs::read_to_string(self.events_path())
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("event {l:?}: {e}")))
+            .collect()
+    }
+
+    /// How many events named `event` (`answered`, `pass_done`, ...) there are so far.
+    pub fn count_events(&self, event: &str) -> usize {
+        self.events().iter().filter(|e| e["event"] == event).count()
+    }
+
+    /// Waits until there are at least `n` events named `event`; returns the `n`-th.
+    #[track_caller]
+    pub fn wait_event(&self, event: &str, n: usize, within: Duration) -> serde_json::Value {
+        let started = Instant::now();
+        loop {
+            let found: Vec<serde_json::Value> = self
+                .events()
+                .into_iter()
+                .filter(|e| e["event"] == event)
+                .collect();
+            if found.len() >= n {
+                return found[n - 1].clone();
+            }
+            assert!(
+                started.elapsed() < within,
+                "not {n} × {event:?} event within {within:?} ({} so far); log:\n{}",
+                found.len(),
+                tail(&self.log(), 80)
+            );
+            std::thread::sleep(STEP);
+        }
     }
 
     /// Starts the daemon (`mailclerk run`) with extra environment.
@@ -62,6 +110,7 @@ impl Daemon {
 
     /// Starts another daemon on the same configuration and log, which this one does not track.
     pub fn spawn(&self, env: &[(&str, &str)]) -> Child {
+        self.spawned.set(self.spawned.get() + 1);
         let log = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -96,6 +145,12 @@ impl Daemon {
         let log = String::from_utf8_lossy(&out.stderr).into_owned();
         assert!(out.status.success(), "run --once: {}\n{log}", out.status);
         log
+    }
+
+    /// Whether no daemon of this desk can be at work: none started (or the one started was
+    /// stopped, killed or waited for) and none spawned; `--once` runs have ended.
+    pub fn quiet(&self) -> bool {
+        self.child.is_none() && self.spawned.get() == 0
     }
 
     pub fn pid(&self) -> u32 {

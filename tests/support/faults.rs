@@ -530,14 +530,17 @@ impl FaultDesk {
     }
 
     /// Waits until every request has an outcome, is filed, and Postfix's queue is empty, and
-    /// the figures stay the same for a while (a late duplicate would show); then checks.
+    /// the figures stay the same for a while (a late duplicate would show); then checks. With
+    /// no daemon at work (only `--once` runs, all ended) nothing can come later: the queue
+    /// is read first, and once it is empty the figures are final.
     pub async fn settle(&self, within: Duration) -> Report {
         let started = Instant::now();
         let mut last: Option<Counts> = None;
         loop {
+            let queue_empty = postfix_queue_empty();
             let report = self.check();
-            let done = report.counts.lost == 0 && report.unfiled == 0 && postfix_queue_empty();
-            if done && last == Some(report.counts) {
+            let done = report.counts.lost == 0 && report.unfiled == 0 && queue_empty;
+            if done && (self.daemon.quiet() || last == Some(report.counts)) {
                 return report;
             }
             last = done.then_some(report.counts);
