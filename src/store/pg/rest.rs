@@ -275,6 +275,7 @@ impl Pg {
             &state,
             theirs.as_deref(),
             unattempted,
+            false,
         ))
     }
 
