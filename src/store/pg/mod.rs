@@ -131,23 +131,6 @@ impl<C: GenericClient> Db<'_, C> {
     }
 }
 
-impl Drop for Pg {
-    fn drop(&mut self) {
-        let conn = match self.conn.get_mut() {
-            Ok(c) => c.take(),
-            Err(poisoned) => poisoned.into_inner().take(),
-        };
-        // The sync client closes its connection by blocking on a runtime of its own, which
-        // tokio refuses on a runtime's thread (a store dropped at the end of an async pass):
-        // there the connection is closed on a short thread of its own.
-        if let Some(conn) = conn
-            && tokio::runtime::Handle::try_current().is_ok()
-        {
-            let _ = std::thread::spawn(move || drop(conn)).join();
-        }
-    }
-}
-
 impl Pg {
     /// Connects, refuses a schema newer than this mailclerk's, and (read-write) migrates.
     pub(super) fn connect(url: &str, mailbox: &str, access: Access) -> Result<Pg, Error> {
