@@ -49,8 +49,13 @@ impl Db {
     }
 
     fn count(&self, sql: &str) -> i64 {
-        let mut c = postgres::Client::connect(&self.url, postgres::NoTls).unwrap();
-        c.query_one(sql, &[]).unwrap().get(0)
+        self.try_count(sql).unwrap()
+    }
+
+    /// `None` while the tables are not there yet (the daemon creates them as it starts).
+    fn try_count(&self, sql: &str) -> Option<i64> {
+        let mut c = postgres::Client::connect(&self.url, postgres::NoTls).ok()?;
+        c.query_one(sql, &[]).ok().map(|r| r.get(0))
     }
 }
 
@@ -201,4 +206,79 @@ fn two_instances_on_one_database_answer_each_message_once() {
         db.count("SELECT count(*) FROM ledger WHERE state = 'sent'"),
         21
     );
+}
+
+/// The daemon on the project's Dovecot and Postfix with its store in PostgreSQL: one answer per
+/// request, the account's history read back from the database, the reading position kept there,
+/// and a restart that answers nothing again.
+#[test]
+fn the_daemon_answers_through_postgres() {
+    use std::time::{Duration, Instant};
+    let db = Db::new("daemon_pg");
+    let mut desk = crate::support::Desk::new("pgdaemon", "", "");
+    let url_file = desk.dir.path().join("pg-url");
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::write(&url_file, &db.url).unwrap();
+        std::fs::set_permissions(&url_file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    let text = std::fs::read_to_string(&desk.config).unwrap().replacen(
+        "[[mailbox]]",
+        &format!("store = {{ kind = \"postgres\", url_file = {url_file:?} }}\n\n[[mailbox]]"),
+        1,
+    );
+    std::fs::write(&desk.config, text).unwrap();
+    desk.start(&[]);
+    // Mail of the first start's own second or earlier is never answered: send after it.
+    desk.wait_log("Connected.", Duration::from_secs(30));
+    std::thread::sleep(Duration::from_millis(1100));
+    let ids: Vec<String> = (0..3)
+        .map(|i| {
+            desk.send_request(
+                &format!("Refund please {i}"),
+                "Please refund my last payment.",
+                "",
+            )
+        })
+        .collect();
+    let started = Instant::now();
+    let decided = "SELECT count(*) FROM ledger WHERE state IN ('sent', 'review')";
+    while db.try_count(decided).unwrap_or(0) < 3 {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "3 decisions not recorded in 60 s; log:\n{}",
+            desk.log()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let (_, status) = desk.stop();
+    assert!(status.success(), "{}", desk.log());
+    assert!(!desk.log().contains("panicked"), "{}", desk.log());
+    // The first refund is granted; the account's history, read back from the database, sends
+    // the next two (another refund for the same payment) to people.
+    let sent = |id: &str| {
+        db.count(&format!(
+            "SELECT count(*) FROM ledger WHERE mailbox = 'desk' AND message_id = '{id}' AND state = 'sent'"
+        ))
+    };
+    assert_eq!(ids.iter().map(|id| sent(id)).collect::<Vec<_>>(), [1, 0, 0]);
+    assert_eq!(
+        db.count("SELECT count(*) FROM ledger WHERE state = 'review'"),
+        2
+    );
+    assert_eq!(db.count("SELECT count(*) FROM audit"), 3);
+    assert_eq!(
+        db.count("SELECT count(*) FROM progress WHERE mailbox = 'desk'"),
+        1
+    );
+    // A restart (one pass) finds everything handled: nothing new is answered.
+    let again = desk.once();
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    assert_eq!(db.count(decided), 3);
+    assert_eq!(db.count("SELECT count(*) FROM ledger"), 3);
+    assert!(!desk.dir.path().join("state/desk.sqlite").exists());
 }

@@ -4,6 +4,7 @@ use jiff::civil::Date;
 use postgres::GenericClient;
 use postgres::error::SqlState;
 
+use super::ledger::col;
 use super::{Db, Pg};
 use crate::accounts::{Account, normalize_address};
 use crate::policy::History;
@@ -113,12 +114,11 @@ fn strings<C: GenericClient>(
     what: impl Fn() -> String,
 ) -> Result<Vec<String>, Error> {
     let mb = db.mailbox;
-    Ok(db
-        .all(sql, &[&mb, &arg])
+    db.all(sql, &[&mb, &arg])
         .during(what)?
         .iter()
-        .map(|r| r.get(0))
-        .collect())
+        .map(|r| col(r, 0, "account"))
+        .collect()
 }
 
 impl Pg {
@@ -192,7 +192,8 @@ impl Pg {
                 )
                 .during(|| format!("looking up accounts named {name:?}"))?;
             for row in &rows {
-                let (id, found): (String, String) = (row.get(0), row.get(1));
+                let (id, found): (String, String) =
+                    (col(row, 0, "account")?, col(row, 1, "account")?);
                 if found.eq_ignore_ascii_case(name.trim()) {
                     ids.push(id);
                 }
@@ -214,13 +215,15 @@ impl Pg {
         let what = || format!("reading the history of account {account_id:?}");
         self.read(|db| {
             let mb = db.mailbox;
-            let latest: Option<String> = db
-                .one(
+            let latest: Option<String> = col(
+                &db.one(
                     "SELECT max(on_day)::text FROM contact WHERE mailbox = $1 AND account_id = $2",
                     &[&mb, &account_id],
                 )
-                .during(what)?
-                .get(0);
+                .during(what)?,
+                0,
+                "contact",
+            )?;
             let prior_contact_on = latest
                 .map(|day| parse_date(&day, "contact", account_id))
                 .transpose()?;
@@ -232,8 +235,11 @@ impl Pg {
                     &[&mb, &account_id],
                 )
                 .during(|| format!("reading the earlier answers to account {account_id:?}"))?;
+            // A row whose cells do not read is no answer to hold against, as in SQLite.
             let (cancelled, refunded) =
-                earlier_of(rows.iter().map(|r| (r.try_get(0).ok(), r.get(1), r.get(2))));
+                earlier_of(rows.iter().filter_map(|r| {
+                    Some((r.try_get(0).ok(), r.try_get(1).ok()?, r.try_get(2).ok()?))
+                }));
             Ok(History {
                 prior_contact_on,
                 cancelled,

@@ -29,6 +29,20 @@ impl<'a> Cells<'a> {
     }
 }
 
+/// Cell `i` of `row` in `table`, a wrong type named as corruption (never a panic).
+pub(super) fn col<'a, T: FromSql<'a>>(
+    row: &'a Row,
+    i: usize,
+    table: &'static str,
+) -> Result<T, Error> {
+    Cells {
+        row,
+        table,
+        key: "?",
+    }
+    .at(i)
+}
+
 type Tx<'a, 'b> = Db<'a, postgres::Transaction<'b>>;
 
 /// As `store::ledger::ledger_key`: the Message-ID, or a variant key when that id holds another
@@ -392,13 +406,13 @@ impl Pg {
         &self,
         sql: &'static str,
         params: &[&(dyn postgres::types::ToSql + Sync)],
-        what: impl Fn() -> String,
+        what: impl Fn() -> String + Sync,
     ) -> Result<usize, Error> {
         self.read(|db| {
             let mb = db.mailbox;
             let mut all: Vec<&(dyn postgres::types::ToSql + Sync)> = vec![&mb];
             all.extend_from_slice(params);
-            let n: i64 = db.one(sql, &all).during(&what)?.get(0);
+            let n: i64 = col(&db.one(sql, &all).during(&what)?, 0, "count")?;
             Ok(usize::try_from(n).unwrap_or(0))
         })
     }
@@ -413,7 +427,7 @@ impl Pg {
                     &[&mb, &state.as_str()],
                 )
                 .during(|| "listing ledger rows by state".into())?;
-            Ok(rows.iter().map(|r| r.get(0)).collect())
+            rows.iter().map(|r| col(r, 0, "ledger")).collect()
         })
     }
 
@@ -486,7 +500,7 @@ impl Pg {
                     &[&mb, &message_id],
                 )
                 .during(|| format!("reading whether <{message_id}> was attempted"))?;
-            Ok(row.map(|r| r.get(0)))
+            row.map(|r| col(&r, 0, "ledger")).transpose()
         })
     }
 }

@@ -131,26 +131,13 @@ impl<C: GenericClient> Db<'_, C> {
     }
 }
 
-impl Drop for Pg {
-    fn drop(&mut self) {
-        let conn = match self.conn.get_mut() {
-            Ok(c) => c.take(),
-            Err(poisoned) => poisoned.into_inner().take(),
-        };
-        // The sync client closes its connection by blocking on a runtime of its own, which
-        // tokio refuses on a runtime's thread (a store dropped at the end of an async pass):
-        // there the connection is closed on a short thread of its own.
-        if let Some(conn) = conn
-            && tokio::runtime::Handle::try_current().is_ok()
-        {
-            let _ = std::thread::spawn(move || drop(conn)).join();
-        }
-    }
-}
-
 impl Pg {
     /// Connects, refuses a schema newer than this mailclerk's, and (read-write) migrates.
     pub(super) fn connect(url: &str, mailbox: &str, access: Access) -> Result<Pg, Error> {
+        blocking(|| Pg::connect_now(url, mailbox, access))
+    }
+
+    fn connect_now(url: &str, mailbox: &str, access: Access) -> Result<Pg, Error> {
         let pg = Pg {
             conn: Mutex::new(None),
             url: Url(url.to_string()),
@@ -203,7 +190,14 @@ impl Pg {
     }
 
     /// Runs `f` outside a transaction (one statement at a time): reads.
-    pub(super) fn read<T>(
+    pub(super) fn read<T: Send>(
+        &self,
+        f: impl FnOnce(&mut Db<'_, Client>) -> Result<T, Error> + Send,
+    ) -> Result<T, Error> {
+        blocking(|| self.read_now(f))
+    }
+
+    fn read_now<T>(
         &self,
         f: impl FnOnce(&mut Db<'_, Client>) -> Result<T, Error>,
     ) -> Result<T, Error> {
@@ -220,22 +214,24 @@ impl Pg {
     /// Runs `f` in one transaction, committed when it returns `Ok`; under a fence, only while
     /// the fence holds the lease (checked first, in the same transaction). `serial`: the
     /// mailbox's claims are serialized, as SQLite's `BEGIN IMMEDIATE` does.
-    pub(super) fn write<T>(
+    pub(super) fn write<T: Send>(
         &self,
-        what: impl Fn() -> String,
+        what: impl Fn() -> String + Send,
         serial: bool,
-        f: impl FnOnce(&mut Db<'_, postgres::Transaction<'_>>) -> Result<T, Error>,
+        f: impl FnOnce(&mut Db<'_, postgres::Transaction<'_>>) -> Result<T, Error> + Send,
     ) -> Result<T, Error> {
-        let mut guard = self.live()?;
-        let out = Pg::transaction(
-            guard.as_mut().expect("live() connected"),
-            &self.mailbox,
-            self.fence.as_ref(),
-            what,
-            serial,
-            f,
-        );
-        forget_if_broken(&mut guard, out)
+        blocking(|| {
+            let mut guard = self.live()?;
+            let out = Pg::transaction(
+                guard.as_mut().expect("live() connected"),
+                &self.mailbox,
+                self.fence.as_ref(),
+                what,
+                serial,
+                f,
+            );
+            forget_if_broken(&mut guard, out)
+        })
     }
 
     fn transaction<T>(
@@ -278,6 +274,36 @@ impl Pg {
         let out = f(&mut db)?;
         tx.commit().during(&what)?;
         Ok(out)
+    }
+}
+
+impl Drop for Pg {
+    fn drop(&mut self) {
+        // Closing a client blocks on its own runtime, which must not happen on a runtime's
+        // worker (a store dropped in async code).
+        let conn = match self.conn.get_mut() {
+            Ok(c) => c.take(),
+            Err(poisoned) => poisoned.into_inner().take(),
+        };
+        if let Some(conn) = conn {
+            blocking(move || drop(conn));
+        }
+    }
+}
+
+/// Runs `f`, which blocks on the sync client's own runtime, where that is allowed: in place
+/// outside any runtime, through `block_in_place` on a multi-threaded runtime (the daemon), and
+/// on a thread of its own from inside a current-thread runtime (the billing gate, `replay`),
+/// where blocking the thread would stop the runtime and the client's runtime may not start.
+fn blocking<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    use tokio::runtime::{Handle, RuntimeFlavor};
+    match Handle::try_current().map(|h| h.runtime_flavor()) {
+        Err(_) => f(),
+        Ok(RuntimeFlavor::MultiThread) => tokio::task::block_in_place(f),
+        Ok(_) => std::thread::scope(|s| match s.spawn(f).join() {
+            Ok(out) => out,
+            Err(panic) => std::panic::resume_unwind(panic),
+        }),
     }
 }
 

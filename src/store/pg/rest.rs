@@ -5,7 +5,7 @@ use jiff::{SignedDuration, Timestamp};
 use postgres::Row;
 
 use super::Pg;
-use super::ledger::Cells;
+use super::ledger::{Cells, col};
 use crate::budget::BREAKER_WINDOW_SECS;
 use crate::classify::Intent;
 use crate::confirm::Pending;
@@ -264,16 +264,19 @@ impl Pg {
             )
             .during(|| format!("reading whether <{message_id}> may resume"))
         })?;
-        Ok(row.is_some_and(|r| {
-            let (state, theirs, unattempted): (String, Option<String>, bool) =
-                (r.get(0), r.get(1), r.get(2));
-            resumable(
-                self.claimant.as_deref(),
-                &state,
-                theirs.as_deref(),
-                unattempted,
-            )
-        }))
+        let Some(r) = row else { return Ok(false) };
+        let (state, theirs, unattempted): (String, Option<String>, bool) = (
+            col(&r, 0, "ledger")?,
+            col(&r, 1, "ledger")?,
+            col(&r, 2, "billing")?,
+        );
+        Ok(resumable(
+            self.claimant.as_deref(),
+            &state,
+            theirs.as_deref(),
+            unattempted,
+            false,
+        ))
     }
 
     pub fn record_audit(

@@ -4,6 +4,7 @@
 use jiff::Timestamp;
 
 use super::Pg;
+use super::ledger::col;
 use crate::store::{During, Error, PendingCopy, SentCopy};
 
 impl Pg {
@@ -54,7 +55,10 @@ impl Pg {
                     &[&mb, &message_id],
                 )
                 .during(|| format!("reading the reply kept for <{message_id}>"))?;
-            Ok(row.and_then(|r| r.get::<_, Option<Vec<u8>>>(0)))
+            Ok(row
+                .map(|r| col::<Option<Vec<u8>>>(&r, 0, "ledger"))
+                .transpose()?
+                .flatten())
         })
     }
 
@@ -70,17 +74,18 @@ impl Pg {
                     &[&mb, &i64::try_from(limit).unwrap_or(i64::MAX)],
                 )
                 .during(|| "listing the copies waiting for Sent".to_string())?;
-            Ok(rows
-                .iter()
-                .map(|row| PendingCopy {
-                    message_id: row.get(0),
-                    reply_message_id: row.get(3),
-                    copy: SentCopy {
-                        folder: row.get(1),
-                        bytes: row.get(2),
-                    },
+            rows.iter()
+                .map(|row| {
+                    Ok(PendingCopy {
+                        message_id: col(row, 0, "sent_copy")?,
+                        reply_message_id: col(row, 3, "ledger")?,
+                        copy: SentCopy {
+                            folder: col(row, 1, "sent_copy")?,
+                            bytes: col(row, 2, "sent_copy")?,
+                        },
+                    })
                 })
-                .collect())
+                .collect()
         })
     }
 
@@ -118,7 +123,8 @@ impl Pg {
                     &[&mb, &reply_message_id],
                 )
                 .during(what)?
-                .map(|r| r.get(0));
+                .map(|r| col(&r, 0, "ledger"))
+                .transpose()?;
             if let Some(key) = &key {
                 db.exec(
                     "UPDATE ledger SET state = 'review', action = 'to_human:answer_bounced',
@@ -144,7 +150,8 @@ impl Pg {
                         &[&mb, reply],
                     )
                     .during(|| format!("looking up the request answered by <{reply}>"))?
-                    .map(|r| r.get(0));
+                    .map(|r| col(&r, 0, "ledger"))
+                    .transpose()?;
                 requests.extend(key);
             }
             Ok(requests)
@@ -167,9 +174,9 @@ impl Pg {
                     )
                     .during(|| format!("looking for our answer <{id}>"))?;
                 if let Some(row) = found {
-                    let decision: Option<String> = row.get(1);
+                    let decision: Option<String> = col(&row, 1, "ledger")?;
                     if !decision.unwrap_or_default().contains("pending_contact") {
-                        return Ok(Some(row.get(0)));
+                        return Ok(Some(col(&row, 0, "ledger")?));
                     }
                 }
             }

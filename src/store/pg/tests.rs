@@ -271,26 +271,42 @@ fn a_broken_connection_fails_one_call_and_is_made_again() {
     ));
 }
 
-/// The daemon calls the store from `block_in_place` on a runtime worker: the sync client's own
-/// runtime must work there.
+/// The daemon calls the store from `block_in_place`, and also straight from async code (the
+/// metrics after a pass, the billing gate on a current-thread runtime), and drops it there: the
+/// sync client's own runtime must never start on a runtime's thread.
 #[test]
-fn the_store_works_inside_block_in_place() {
-    let db = TestDb::new("block_in_place");
-    let url = db.url.clone();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
+fn the_store_works_from_async_code_on_either_runtime() {
+    let db = TestDb::new("async_code");
+    for flavor in ["multi", "current"] {
+        let rt = match flavor {
+            "multi" => tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build(),
+            _ => tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build(),
+        }
         .unwrap();
-    let claim = rt.block_on(async move {
-        tokio::spawn(async move {
-            tokio::task::block_in_place(|| {
-                let mut store = Store::open_postgres(&url, "desk")?;
-                store.claim("a@x", "o", item("a@x").received)
-            })
-        })
-        .await
-        .unwrap()
-    });
-    assert_eq!(claim.unwrap(), Claim::New);
+        let url = db.url.clone();
+        let id = format!("{flavor}@x");
+        let claims = rt.block_on(async move {
+            let mut store = Store::open_postgres(&url, "desk")?;
+            let first = store.claim(&id, "o", item("a@x").received)?;
+            tokio::task::yield_now().await;
+            let mut claim_again = || store.claim(&id, "o", item("a@x").received);
+            let again = if flavor == "multi" {
+                tokio::task::block_in_place(claim_again)?
+            } else {
+                claim_again()?
+            };
+            let g = store.gauges(Timestamp::now())?;
+            drop(store);
+            Ok::<_, Error>((first, again, g.deferred))
+        });
+        let (first, again, deferred) = claims.unwrap_or_else(|e| panic!("{flavor}: {e}"));
+        assert_eq!(first, Claim::New, "{flavor}");
+        assert!(matches!(again, Claim::Seen(_)), "{flavor}");
+        assert_eq!(deferred, 0);
+    }
 }
