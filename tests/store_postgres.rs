@@ -272,7 +272,7 @@ fn the_daemon_answers_through_postgres() {
         1
     );
     // A restart (one pass) finds everything handled: nothing new is answered.
-    let again = desk.once();
+    let again = desk.once(&[]);
     assert!(
         again.status.success(),
         "{}",
