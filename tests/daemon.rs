@@ -4,19 +4,24 @@
 use std::process::Command;
 use std::time::Duration;
 
-use crate::support::{Desk, WAIT, body, header, read_folder, wait_for, waiting_requests};
+use crate::support::{
+    Desk, WAIT, body, header, read_folder, wait_event, wait_for, waiting_requests,
+};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn idle_answers_a_refund_request_once_with_threading_and_files_it() {
     let mut desk = Desk::new("idle", "", "");
     desk.start(&[]);
-    // Mail that arrives before the first start is old mail, never answered.
-    desk.wait_log("First start on this folder", WAIT);
+    // Mail that arrives before the first start is old mail, never answered: the first pass
+    // is done once the start is taken.
+    wait_event(&desk.events(), |e| e["event"] == "pass_done", WAIT);
     let id = desk.send_request(
         "Refund please",
         "Hello, I would like a refund of my subscription.",
         "",
     );
+    let answered = |e: &serde_json::Value| e["event"] == "answered" && e["message_id"] == *id;
+    wait_event(&desk.events(), answered, WAIT);
     let replies = wait_for(&desk.stack, &desk.customer, "INBOX", 1, WAIT).await;
     assert_eq!(replies.len(), 1, "one answer; daemon log:\n{}", desk.log());
     let reply = &replies[0];
@@ -74,7 +79,7 @@ async fn polling_mode_answers_too() {
     let mut desk = Desk::new("poll", "idle = false\npoll_seconds = 1", "");
     desk.start(&[]);
     // Mail that arrives before the first start is old mail, never answered.
-    desk.wait_log("First start on this folder", WAIT);
+    wait_event(&desk.events(), |e| e["event"] == "pass_done", WAIT);
     desk.send_request("Cancel", "Please cancel my subscription.", "");
     let replies = wait_for(&desk.stack, &desk.customer, "INBOX", 1, WAIT).await;
     assert_eq!(replies.len(), 1, "log:\n{}", desk.log());

@@ -305,6 +305,21 @@ impl Worker<'_> {
             return Ok(Handled::Leave);
         };
         tracing::Span::current().record("message_id", read.message_id());
+        // A redelivered message the ledger has settled is filed as it was handled, before
+        // anything is planned or rendered for it.
+        if let Some(store::Claimed {
+            key,
+            claim: Claim::Seen(prior),
+            ..
+        }) = &claim
+            && trigger.is_none()
+            && self.mailbox.handling.mode != Mode::DryRun
+        {
+            let state = block(|| self.store.prior(key))?.map_or(prior.state, |p| p.state);
+            if let Some(dest) = Dest::settled(state) {
+                return Ok(Handled::File(dest));
+            }
+        }
         let now = self.world.clock.now();
         let (cfg, mailbox, store) = (self.cfg, self.mailbox, &*self.store);
         let mut examined = block(|| examine_parsed(cfg, mailbox, store, read, now))?;

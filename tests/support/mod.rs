@@ -173,6 +173,7 @@ password_file = "password"
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_mailclerk"));
         cmd.args(["run", "--config", self.config.to_str().unwrap()])
             .env("RUST_LOG", "mailclerk=info")
+            .env("MAILCLERK_EVENTS", self.events())
             .stdout(Stdio::null())
             .stderr(log);
         for (k, v) in env {
@@ -216,6 +217,11 @@ password_file = "password"
     /// Sends a signal to the running daemon.
     pub fn signal(&self, sig: &str) {
         signal(self.child.as_ref().expect("started").id(), sig);
+    }
+
+    /// The file the daemon appends its events to (`MAILCLERK_EVENTS`), for [`wait_event`].
+    pub fn events(&self) -> PathBuf {
+        self.dir.path().join("events.jsonl")
     }
 
     /// Waits until the daemon's log contains `text`.
@@ -434,4 +440,32 @@ pub async fn waiting_requests(desk: &Desk, tag: &str, n: usize) -> Vec<String> {
     }
     let _ = imap.logout().await;
     customers
+}
+
+/// Waits until the daemon's events file (`MAILCLERK_EVENTS`: one JSON object a line, e.g.
+/// `{"event":"pass_done","mailbox":"desk"}`) holds an event `want` accepts, and returns it:
+/// tests wait for what the daemon did, not for a human log line.
+pub fn wait_event(
+    path: &Path,
+    want: impl Fn(&serde_json::Value) -> bool,
+    within: Duration,
+) -> serde_json::Value {
+    let started = Instant::now();
+    loop {
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        // A line still being written does not parse yet; it is read whole next time.
+        let found = text
+            .lines()
+            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+            .find(|event| want(event));
+        if let Some(event) = found {
+            return event;
+        }
+        assert!(
+            started.elapsed() < within,
+            "no such event in {} within {within:?}; events:\n{text}",
+            path.display()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
