@@ -19,7 +19,10 @@
 //!                                                                the reply budget and confirmations
 //! examine: parse, then Facts from the store (customer, account, history, recent replies,
 //!          confirmation) → plan()
-//! run (directories) / daemon (IMAP): claim in the ledger → send → record a LedgerAction
+//! claim in the ledger (directory pass or daemon batch), then the one executor
+//! apply::Executor: carry the plan out over an apply::Outbox (a directory, or SMTP + the
+//!          IMAP folders) → record a LedgerAction; an unrecorded claim is resolved against
+//!          what the outbox holds
 //! ```
 //!
 //! [`examine::examine`] reads the [`plan::Facts`] from the store before [`plan::plan`] runs,
