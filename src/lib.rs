@@ -58,6 +58,7 @@ pub mod language;
 pub mod learn;
 pub mod locale;
 pub mod localize;
+pub mod mailbox_store;
 pub mod mailboxes;
 pub mod metrics;
 pub mod money;
