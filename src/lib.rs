@@ -18,11 +18,10 @@
 //!   = plan      Plan { action: Reply | ToHuman(Why) | Skip }     pure: the whole chain, with
 //!                                                                the reply budget and confirmations
 //! examine: parse, then Facts from the store (customer, account, history, recent replies,
-//!          confirmation) → plan()
-//! claim in the ledger (directory pass or daemon batch), then the one executor
-//! apply::Executor: carry the plan out over an apply::Outbox (a directory, or SMTP + the
-//!          IMAP folders) → record a LedgerAction; an unrecorded claim is resolved against
-//!          what the outbox holds
+//!          confirmation) → plan() → Examined (the plan, or why the message cannot be read)
+//! directory (directory runs) / daemon (IMAP): claim in the ledger → apply, the one executor
+//!          for both: send through an Outbox (a directory of .eml files, or SMTP with the IMAP
+//!          mailbox's Sent and Drafts) → record a LedgerAction
 //! ```
 //!
 //! [`examine::examine`] reads the [`plan::Facts`] from the store before [`plan::plan`] runs,

@@ -58,7 +58,7 @@ fn hold_mailboxes(cfg: &Config) -> Result<Vec<Held>, Error> {
     // Mailboxes may share one store: it is locked once.
     for m in cfg.mailboxes.iter().filter(|m| seen.insert(&m.store)) {
         held.push(match &m.postgres {
-            Some(pg) => Held::Postgres(crate::store::PgRunLock::hold(pg.url(), &m.name)?),
+            Some(pg) => Held::Postgres(Box::new(crate::store::PgRunLock::hold(pg.url(), &m.name)?)),
             None => Held::File(
                 crate::store::StoreLock::acquire(&m.store).map_err(|source| Error::Locked {
                     mailbox: m.name.clone(),
@@ -74,5 +74,5 @@ fn hold_mailboxes(cfg: &Config) -> Result<Vec<Held>, Error> {
 #[allow(dead_code)]
 enum Held {
     File(crate::store::StoreLock),
-    Postgres(crate::store::PgRunLock),
+    Postgres(Box<crate::store::PgRunLock>),
 }

@@ -42,7 +42,7 @@ impl<O: Outbox> Executor<'_, O> {
             reply_to: acknowledged,
             ..base(LedgerState::Review, LedgerAction::to_human(why))
         };
-        self.finish(key, outcome, None, Some(inbound))?;
+        self.finish(key, outcome, None, Some((inbound, plan)))?;
         Ok(Handled::File(Dest::People))
     }
 
@@ -75,7 +75,7 @@ impl<O: Outbox> Executor<'_, O> {
                         reason: Some(reason),
                         ..base(LedgerState::Deferred, action)
                     };
-                    self.finish(key, outcome, None, Some(inbound))?;
+                    self.finish(key, outcome, None, Some((inbound, plan)))?;
                     return Ok(handled);
                 }
                 warn!(err = %e, "Confirmation question not sent.");
@@ -88,7 +88,7 @@ impl<O: Outbox> Executor<'_, O> {
             reply_to: asked,
             ..base(LedgerState::Review, action)
         };
-        self.finish(key, outcome, copy, Some(inbound))?;
+        self.finish(key, outcome, copy, Some((inbound, plan)))?;
         Ok(Handled::File(Dest::People))
     }
 
@@ -148,7 +148,7 @@ impl<O: Outbox> Executor<'_, O> {
                     reason: Some(why),
                     ..base(LedgerState::Failed, LedgerAction::answer(reply))
                 };
-                self.finish(key, outcome, None, Some(inbound))?;
+                self.finish(key, outcome, None, Some((inbound, plan)))?;
                 return Ok(Handled::File(Dest::People));
             }
         };
@@ -161,7 +161,7 @@ impl<O: Outbox> Executor<'_, O> {
                 reason: approval,
                 ..answered(LedgerState::Drafted)
             };
-            self.finish(key, outcome, None, Some(inbound))?;
+            self.finish(key, outcome, None, Some((inbound, plan)))?;
             return Ok(Handled::File(Dest::People));
         }
         // Billing first: no reply announces what billing has not accepted.
@@ -209,7 +209,7 @@ impl<O: Outbox> Executor<'_, O> {
                 LedgerAction::ToHuman(crate::plan::HandOff::ReplyToOurAnswer),
             )
         };
-        self.finish(key, outcome, None, Some(inbound))?;
+        self.finish(key, outcome, None, Some((inbound, plan)))?;
         Ok(Some(Handled::File(Dest::People)))
     }
 
@@ -227,7 +227,7 @@ impl<O: Outbox> Executor<'_, O> {
         crate::fault::point("after_send");
         let copy = self.outbox.sent_copy(bytes);
         let Action::Reply { decision, reply } = &plan.action else {
-            self.finish(key, outcome, copy, Some(inbound))?;
+            self.finish(key, outcome, copy, Some((inbound, plan)))?;
             return Ok(Handled::File(Dest::Answered));
         };
         info!(template = %reply.template, clauses = ?decision.clause_ids(), "Answered.");
@@ -241,7 +241,7 @@ impl<O: Outbox> Executor<'_, O> {
                 .date();
             block(|| self.store.record_contact(&id, on, &inbound.message_id))?;
         }
-        self.finish(key, outcome, copy, Some(inbound))?;
+        self.finish(key, outcome, copy, Some((inbound, plan)))?;
         Ok(Handled::File(Dest::Answered))
     }
 
@@ -292,7 +292,7 @@ impl<O: Outbox> Executor<'_, O> {
             reason: Some(reason),
             ..base(state)
         };
-        self.finish(key, outcome, None, Some(inbound))?;
+        self.finish(key, outcome, None, Some((inbound, plan)))?;
         Ok(handled)
     }
 
