@@ -121,17 +121,7 @@ pub fn examine_parsed(
                 .ok()
         })
         .flatten();
-    let rules = Rules {
-        policy: &mailbox.policy,
-        from: &mailbox.address,
-        classify: &cfg.classify,
-        model: &cfg.model,
-        auto_answer_threshold: mailbox.auto_answer_threshold,
-        screen: &mailbox.screen,
-        templates: &cfg.templates,
-        sender_check: mailbox.sender_rule.check(),
-        budget: mailbox.budget,
-    };
+    let rules = rules(cfg, mailbox);
     let facts = Facts {
         customer,
         account,
@@ -145,6 +135,23 @@ pub fn examine_parsed(
         inbound: Box::new(inbound),
         plan: Box::new(plan),
     })
+}
+
+/// The rules a mailbox's mail is planned by: its policy, address, screening, templates,
+/// sender check and budget, with the configuration's classifier. (`replay` swaps in another
+/// policy or model with struct update syntax.)
+pub fn rules<'a>(cfg: &'a Config, mailbox: &'a Mailbox) -> Rules<'a> {
+    Rules {
+        policy: &mailbox.policy,
+        from: &mailbox.address,
+        classify: &cfg.classify,
+        model: &cfg.model,
+        auto_answer_threshold: mailbox.auto_answer_threshold,
+        screen: &mailbox.screen,
+        templates: &cfg.templates,
+        sender_check: mailbox.sender_rule.check(),
+        budget: mailbox.budget,
+    }
 }
 
 /// The confirmation named by a token `mail` carries. A token the store never issued counts

@@ -193,14 +193,8 @@ pub fn now(
     };
     let rules = Rules {
         policy,
-        from: &mailbox.address,
-        classify: &cfg.classify,
         model,
-        auto_answer_threshold: mailbox.auto_answer_threshold,
-        screen: &mailbox.screen,
-        templates: &cfg.templates,
-        sender_check: mailbox.sender_rule.check(),
-        budget: mailbox.budget,
+        ..crate::examine::rules(cfg, mailbox)
     };
     let facts = Facts {
         customer,

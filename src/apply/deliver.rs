@@ -7,7 +7,7 @@ use super::outbox::{Outbox, Reach, Sending, Undelivered};
 use super::{Dest, Executor, Handled, block};
 use crate::examine::{AWAITING_CONFIRMATION, decision_json, ledger_outcome, log_to_human};
 use crate::parse::Inbound;
-use crate::plan::{Ask, ConfirmStep, LedgerAction, Plan, Why};
+use crate::plan::{Action, Ask, ConfirmStep, LedgerAction, Plan, Why};
 use crate::policy::{Decision, Refund};
 use crate::render::Reply;
 use crate::store::{LedgerState, Outcome};
@@ -129,24 +129,8 @@ impl<O: Outbox> Executor<'_, O> {
         reply: &Reply,
     ) -> Result<Handled, O::Error> {
         let base = |state, action| ledger_outcome(plan, state, action);
-        if let Some(earlier) = block(|| {
-            self.store
-                .answered_in_thread(&inbound.references, &reply.to)
-        })? {
-            // An answer to our answer: a person reads it (a marker-less responder would
-            // otherwise get the whole reply budget).
-            warn!(earlier = %earlier, "A reply to our answer; handed to people.");
-            let outcome = Outcome {
-                reason: Some(format!(
-                    "a reply to our answer to <{earlier}>; people continue the thread"
-                )),
-                ..base(
-                    LedgerState::Review,
-                    LedgerAction::ToHuman(crate::plan::HandOff::ReplyToOurAnswer),
-                )
-            };
-            self.finish(key, outcome, None, Some((inbound, plan)))?;
-            return Ok(Handled::File(Dest::People));
+        if let Some(handled) = self.reply_to_our_answer(key, plan, inbound, reply)? {
+            return Ok(handled);
         }
         let approval = self.mailbox.policy.needs_approval(decision);
         let answered = |state| Outcome {
@@ -191,32 +175,74 @@ impl<O: Outbox> Executor<'_, O> {
         block(|| self.store.mark_sending(key, &bytes))?;
         match self.outbox.send(&message, reply, Sending::Reply).await {
             Ok(bytes) => {
-                self.relay.down_since = None;
-                crate::fault::point("after_send");
-                // The copy for Sent is recorded with the answer and saved with the batch's
-                // others: the record, not the copy, tells a restart the reply went out.
-                let copy = self.outbox.sent_copy(bytes);
-                info!(template = %reply.template, clauses = ?decision.clause_ids(), "Answered.");
-                if let (Some(Refund::PendingContact { .. }), Some(id)) =
-                    (&decision.refund, crate::examine::planned_account(plan))
-                {
-                    // The contact day is the vendor's calendar day.
-                    let on = inbound
-                        .received
-                        .to_zoned(self.mailbox.policy.calendar.zone.clone())
-                        .date();
-                    block(|| self.store.record_contact(&id, on, &inbound.message_id))?;
-                }
-                self.finish(
-                    key,
-                    answered(LedgerState::Sent),
-                    copy,
-                    Some((inbound, plan)),
-                )?;
-                Ok(Handled::File(Dest::Answered))
+                let outcome = answered(LedgerState::Sent);
+                self.sent(key, plan, inbound, outcome, bytes)
             }
             Err(e) => self.undelivered(key, plan, inbound, reply, e),
         }
+    }
+
+    /// An answer to our own answer goes to people (a marker-less responder would otherwise
+    /// get the whole reply budget); `None` for any other reply.
+    fn reply_to_our_answer(
+        &mut self,
+        key: &str,
+        plan: &Plan,
+        inbound: &Inbound,
+        reply: &Reply,
+    ) -> Result<Option<Handled>, O::Error> {
+        let Some(earlier) = block(|| {
+            self.store
+                .answered_in_thread(&inbound.references, &reply.to)
+        })?
+        else {
+            return Ok(None);
+        };
+        warn!(earlier = %earlier, "A reply to our answer; handed to people.");
+        let outcome = Outcome {
+            reason: Some(format!(
+                "a reply to our answer to <{earlier}>; people continue the thread"
+            )),
+            ..ledger_outcome(
+                plan,
+                LedgerState::Review,
+                LedgerAction::ToHuman(crate::plan::HandOff::ReplyToOurAnswer),
+            )
+        };
+        self.finish(key, outcome, None, Some((inbound, plan)))?;
+        Ok(Some(Handled::File(Dest::People)))
+    }
+
+    /// A reply the outbox took: its copy for Sent recorded with the answer (the record, not
+    /// the copy, tells a restart the reply went out), and a contact the policy counts.
+    fn sent(
+        &mut self,
+        key: &str,
+        plan: &Plan,
+        inbound: &Inbound,
+        outcome: Outcome,
+        bytes: Vec<u8>,
+    ) -> Result<Handled, O::Error> {
+        self.relay.down_since = None;
+        crate::fault::point("after_send");
+        let copy = self.outbox.sent_copy(bytes);
+        let Action::Reply { decision, reply } = &plan.action else {
+            self.finish(key, outcome, copy, Some((inbound, plan)))?;
+            return Ok(Handled::File(Dest::Answered));
+        };
+        info!(template = %reply.template, clauses = ?decision.clause_ids(), "Answered.");
+        if let (Some(Refund::PendingContact { .. }), Some(id)) =
+            (&decision.refund, crate::examine::planned_account(plan))
+        {
+            // The contact day is the vendor's calendar day.
+            let on = inbound
+                .received
+                .to_zoned(self.mailbox.policy.calendar.zone.clone())
+                .date();
+            block(|| self.store.record_contact(&id, on, &inbound.message_id))?;
+        }
+        self.finish(key, outcome, copy, Some((inbound, plan)))?;
+        Ok(Handled::File(Dest::Answered))
     }
 
     /// A reply the outbox did not take: it waits for the relay (within the retry window) or

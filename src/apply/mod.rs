@@ -40,6 +40,19 @@ pub enum Dest {
     Skipped,
 }
 
+impl Dest {
+    /// Where a message the ledger has settled in `state` is filed; `None` for a claim that
+    /// was never recorded (it must be resolved first).
+    pub fn settled(state: LedgerState) -> Option<Dest> {
+        match state {
+            LedgerState::Sent | LedgerState::Drafted => Some(Dest::Answered),
+            LedgerState::Skipped => Some(Dest::Skipped),
+            LedgerState::Review | LedgerState::Failed | LedgerState::Deferred => Some(Dest::People),
+            LedgerState::Claimed => None,
+        }
+    }
+}
+
 /// What became of one message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Handled {

@@ -28,11 +28,9 @@ impl<O: Outbox> Executor<'_, O> {
             );
             return self.apply(key, examined, None).await;
         }
-        Ok(Handled::File(match state {
-            LedgerState::Sent | LedgerState::Drafted => Dest::Answered,
-            LedgerState::Skipped => Dest::Skipped,
-            LedgerState::Review | LedgerState::Failed | LedgerState::Deferred => Dest::People,
-            LedgerState::Claimed => self.interrupted(key, examined).await?,
+        Ok(Handled::File(match Dest::settled(state) {
+            Some(dest) => dest,
+            None => self.interrupted(key, examined).await?,
         }))
     }
 

@@ -8,12 +8,79 @@
 //! and is saved at the next pass's start, after a search that keeps it from being saved twice.
 
 use tokio::task::JoinHandle;
-use tracing::{Instrument, warn};
+use tracing::{Instrument, info, warn};
 
-use super::Error;
+use super::session::connect;
+use super::worker::Worker;
+use super::{Error, block};
 use crate::error_chain;
 use crate::intake::imap::{self, Session};
 use crate::store::PendingCopy;
+
+/// Queued Sent copies read from the store per round.
+const COPIES_PER_ROUND: usize = 200;
+
+impl Worker<'_> {
+    /// Saves the queued reply copies in Sent on the main connection (one `MULTIAPPEND` per
+    /// folder and chunk) and forgets them; see [`copies::append`]. A connection failure stops
+    /// the pass and keeps them queued.
+    pub(super) async fn save_copies(&mut self, careful: bool) -> Result<(), Error> {
+        loop {
+            let pending = block(|| self.store.pending_copies(COPIES_PER_ROUND))?;
+            if pending.is_empty() {
+                return Ok(());
+            }
+            append(self.session, &pending, careful).await?;
+            let ids: Vec<&str> = pending.iter().map(|p| p.message_id.as_str()).collect();
+            block(|| self.store.drop_copies(&ids))?;
+        }
+    }
+
+    /// Starts saving the queued copies on the second connection (opened on first use), to
+    /// overlap with the next batch. Without a second connection they are saved here and now.
+    pub(super) async fn start_copies(&mut self, background: &mut Background) -> Result<(), Error> {
+        let pending = block(|| self.store.pending_copies(COPIES_PER_ROUND))?;
+        if pending.is_empty() {
+            return Ok(());
+        }
+        if pending.len() == COPIES_PER_ROUND {
+            // More than one round's worth (a batch over 200): no overlap, all of them now.
+            return self.save_copies(false).await;
+        }
+        let session = match background.take_session() {
+            Some(session) => session,
+            None => match connect(self.mailbox, self.source, self.tokens).await {
+                Ok(session) => {
+                    info!(
+                        "Saving copies in Sent on a second connection while the next batch is answered."
+                    );
+                    session
+                }
+                Err(e) => {
+                    warn!(err = %error_chain(&e), "No second IMAP connection for saving copies in Sent; saving them on the main one.");
+                    background.refuse();
+                    return self.save_copies(false).await;
+                }
+            },
+        };
+        background.start(session, pending);
+        Ok(())
+    }
+
+    /// Waits for the copies being saved in the background, and forgets them once saved.
+    pub(super) async fn finish_copies(&mut self, background: &mut Background) -> Result<(), Error> {
+        match background.finish().await {
+            Finished::Nothing => Ok(()),
+            Finished::Saved(ids) => {
+                let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+                block(|| self.store.drop_copies(&ids))?;
+                crate::fault::point("after_sent_copy");
+                Ok(())
+            }
+            Finished::Failed(e) => Err(e),
+        }
+    }
+}
 
 /// Saves `pending` in their folders, one MULTIAPPEND per folder (and chunk). `careful`: copies
 /// left by an interrupted run may be there already, so each is looked for first. A copy the

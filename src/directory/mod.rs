@@ -17,7 +17,7 @@ use crate::apply::{Dest, Executor, Handled, Relay, block, bounce};
 use crate::clock::Clock;
 use crate::config::{Config, Mailbox, Outbox as OutboxConfig, Source};
 use crate::event::Events;
-use crate::examine::{Examined, Row, RowAction, approval, examine, row};
+use crate::examine::{self, Read, Row, RowAction, approval, row};
 use crate::intake;
 use crate::mailboxes::{Error, open_store};
 use crate::parse::RawMail;
@@ -194,7 +194,7 @@ impl Here<'_> {
         let (cfg, mailbox) = (self.cfg, self.mailbox);
         let origin = file.path.display().to_string();
         let now = self.clock.now();
-        let (examined, bounced) = if file.size > cfg.max_message_bytes as u64 {
+        let (read, bounced) = if file.size > cfg.max_message_bytes as u64 {
             // Over the limit: not even read (policy: such mail goes to people unread).
             let why = format!(
                 "message is {} bytes, over the {}-byte limit",
@@ -205,29 +205,38 @@ impl Here<'_> {
                 sanitize(&origin),
                 file.size
             );
-            (Examined::Unreadable { message_id, why }, None)
+            (Read::Unreadable { message_id, why }, None)
         } else {
             let raw = RawMail {
                 origin: origin.clone(),
                 received: None,
                 bytes: block(|| intake::read(&file.path))?,
             };
-            let bounced = bounce::read(&raw.bytes);
-            (block(|| examine(cfg, mailbox, store, &raw, now))?, bounced)
+            (examine::read(cfg, &raw), bounce::read(&raw.bytes))
         };
-        let (message_id, received) = match &examined {
-            Examined::Planned { inbound, .. } => (inbound.message_id.clone(), inbound.received),
-            Examined::Unreadable { message_id, .. } => (message_id.clone(), now),
+        let message_id = read.message_id().to_string();
+        let received = match &read {
+            Read::Mail(inbound) => inbound.received,
+            Read::Unreadable { .. } => now,
         };
         tracing::Span::current().record("message_id", message_id.as_str());
+        // Claimed before it is planned, as the daemon claims a batch: a message the ledger
+        // has settled is recognised without a plan or a render.
+        let claim = match &outbox {
+            Some(_) => match block(|| store.claim(&message_id, &origin, received))? {
+                Claim::Seen(prior) if prior.state != LedgerState::Claimed => return Ok(None),
+                claim => Some(claim),
+            },
+            None => None,
+        };
+        let examined = block(|| examine::examine_parsed(cfg, mailbox, store, read, now))?;
         let mut row = row(&mailbox.policy.vendor.name, &file.path, &examined);
         if approval(&mailbox.policy, &examined).is_some() {
             row.action = RowAction::Draft;
         }
-        let Some(outbox) = outbox else {
+        let (Some(outbox), Some(claim)) = (outbox, claim) else {
             return Ok(Some(row)); // a dry run
         };
-        let claim = block(|| store.claim(&message_id, &origin, received))?;
         let mut exec = Executor {
             mailbox,
             store,
@@ -243,7 +252,7 @@ impl Here<'_> {
                 info!("Claimed earlier but never recorded; resolving it against the outbox.");
                 exec.resolve(&message_id, &examined, prior.state).await?
             }
-            Claim::Seen(_) => return Ok(None),
+            Claim::Seen(_) => return Ok(None), // settled: returned above
         };
         let reason = exec.recorded.and_then(|o| o.reason);
         Ok(Some(reported(row, &handled, reason)))
