@@ -49,6 +49,7 @@ pub mod fault;
 pub mod intake;
 pub mod language;
 pub mod learn;
+pub mod lease;
 pub mod locale;
 pub mod localize;
 pub mod metrics;

@@ -40,6 +40,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "metrics", "scenario", "backup", "report", "learn", "examine",
         ],
     ),
+    ("leases", &["lease"]),
     ("tokens", &["oauth"]),
     ("transport", &["intake", "send"]),
     ("billing", &["billing"]),
