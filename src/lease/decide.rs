@@ -4,8 +4,8 @@
 //! Pure: no I/O, no clock (the caller passes what the database said and its own instants).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::ops::Add;
-use std::time::Duration;
+
+pub use crate::config::lease::{Timing, TimingError};
 
 /// One row of `mailclerk_lease`, as the database saw it at one instant of its own clock.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -180,83 +180,9 @@ fn affinity(instance: &str, mailbox: &str) -> u64 {
     h
 }
 
-/// The lease timings: how long a lease lasts in the database, how often it is renewed, and
-/// how much earlier than the database's expiry a holder stops on its own.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Timing {
-    pub ttl: Duration,
-    pub renew: Duration,
-    pub margin: Duration,
-}
-
-impl Default for Timing {
-    fn default() -> Self {
-        Timing {
-            ttl: Duration::from_secs(15),
-            renew: Duration::from_secs(5),
-            margin: Duration::from_secs(3),
-        }
-    }
-}
-
-/// Why a set of timings cannot be used.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TimingError {
-    Zero,
-    /// The margin leaves no time to act at all.
-    MarginTooLarge,
-    /// One late renewal would already stop the holder: at least two renewals must fit in the
-    /// time a holder acts on one.
-    RenewTooSlow,
-}
-
-impl Timing {
-    /// # Errors
-    /// See [`TimingError`].
-    pub fn check(&self) -> Result<(), TimingError> {
-        if self.ttl.is_zero() || self.renew.is_zero() {
-            return Err(TimingError::Zero);
-        }
-        if self.margin >= self.ttl {
-            return Err(TimingError::MarginTooLarge);
-        }
-        if self.renew * 2 > self.ttl - self.margin {
-            return Err(TimingError::RenewTooSlow);
-        }
-        Ok(())
-    }
-
-    /// Until when a holder may act after a take or renewal the database accepted, by the
-    /// holder's own monotonic clock. `sent` is when the statement was sent: the database set
-    /// the expiry from its own `now()`, which came later, so its expiry is at least
-    /// `sent + ttl` in real time; stopping `margin` before that covers clocks running at
-    /// slightly different rates and the time to stop a worker.
-    pub fn act_until<I: Add<Duration, Output = I>>(&self, sent: I) -> I {
-        sent + self.ttl.saturating_sub(self.margin)
-    }
-
-    /// A heartbeat older than this is a dead instance's: the same as a lease's life, so an
-    /// instance stops counting towards the spread about when its leases expire.
-    pub fn heartbeat_stale(&self) -> Duration {
-        self.ttl
-    }
-
-    /// How long one round with the database may take: never past the earliest moment a
-    /// served mailbox must stop, and never more than one renewal interval.
-    pub fn round_deadline<I: Add<Duration, Output = I> + Ord + Copy>(
-        &self,
-        now: I,
-        earliest_stop: Option<I>,
-    ) -> I {
-        let next = now + self.renew;
-        earliest_stop.map_or(next, |s| s.min(next))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Instant;
 
     fn names(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| s.to_string()).collect()
@@ -596,33 +522,5 @@ mod tests {
         ] {
             assert_eq!(share(m, &names(&live), me), want, "{m} over {live:?}");
         }
-    }
-
-    #[test]
-    fn timings_are_checked_and_the_holder_stops_before_the_database_expiry() {
-        let s = Duration::from_secs;
-        for (ttl, renew, margin, want) in [
-            (15, 5, 3, Ok(())),
-            (3, 1, 1, Ok(())),
-            (0, 1, 0, Err(TimingError::Zero)),
-            (15, 0, 3, Err(TimingError::Zero)),
-            (15, 5, 15, Err(TimingError::MarginTooLarge)),
-            (15, 7, 3, Err(TimingError::RenewTooSlow)),
-        ] {
-            let t = Timing {
-                ttl: s(ttl),
-                renew: s(renew),
-                margin: s(margin),
-            };
-            assert_eq!(t.check(), want, "{ttl}/{renew}/{margin}");
-        }
-        let t = Timing::default();
-        let sent = Instant::now();
-        assert_eq!(t.act_until(sent), sent + s(12));
-        assert!(t.act_until(sent) < sent + t.ttl);
-        // A round never runs past the moment a mailbox must stop.
-        assert_eq!(t.round_deadline(sent, None), sent + s(5));
-        assert_eq!(t.round_deadline(sent, Some(sent + s(2))), sent + s(2));
-        assert_eq!(t.round_deadline(sent, Some(sent + s(9))), sent + s(5));
     }
 }
