@@ -10,9 +10,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::support::blackhole::Blackhole;
 use mailclerk::lease::sql::Db;
 use mailclerk::lease::{self, Fence, Settings, Timing, Work};
-use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
@@ -416,76 +416,6 @@ async fn three_instances_spread_six_mailboxes_and_two_take_over_a_dead_ones_shar
     journal.assert_one_at_a_time();
 }
 
-/// A TCP relay to Postgres that the test can blackhole: the connections stay open but no
-/// byte passes, as when a route to the database dies without a reset.
-struct Blackhole {
-    port: u16,
-    cut: watch::Sender<bool>,
-}
-
-impl Blackhole {
-    async fn start(target: u16) -> Blackhole {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let (cut, cut_rx) = watch::channel(false);
-        tokio::spawn(async move {
-            loop {
-                let Ok((client, _)) = listener.accept().await else {
-                    return;
-                };
-                let cut_rx = cut_rx.clone();
-                tokio::spawn(async move {
-                    if *cut_rx.borrow() {
-                        // New connections hang too.
-                        let _keep = client;
-                        std::future::pending::<()>().await;
-                        return;
-                    }
-                    let Ok(server) = TcpStream::connect(("127.0.0.1", target)).await else {
-                        return;
-                    };
-                    let (cr, cw) = client.into_split();
-                    let (sr, sw) = server.into_split();
-                    tokio::join!(pipe(cr, sw, cut_rx.clone()), pipe(sr, cw, cut_rx));
-                });
-            }
-        });
-        Blackhole { port, cut }
-    }
-}
-
-async fn pipe(
-    mut from: tokio::net::tcp::OwnedReadHalf,
-    mut to: tokio::net::tcp::OwnedWriteHalf,
-    mut cut: watch::Receiver<bool>,
-) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut buf = vec![0u8; 16384];
-    loop {
-        let n = tokio::select! {
-            n = from.read(&mut buf) => n,
-            changed = cut.changed() => {
-                if changed.is_err() || *cut.borrow() {
-                    break;
-                }
-                continue;
-            }
-        };
-        match n {
-            Ok(0) | Err(_) => return,
-            Ok(_) if *cut.borrow() => break,
-            Ok(n) => {
-                if to.write_all(&buf[..n]).await.is_err() {
-                    return;
-                }
-            }
-        }
-    }
-    // Cut: the bytes are swallowed and both halves held open.
-    let _keep = (from, to);
-    std::future::pending::<()>().await;
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_instance_cut_off_from_postgres_stops_before_its_lease_can_be_taken() {
     let db = TestDb::new("lease_cutoff").await;
@@ -510,7 +440,7 @@ async fn an_instance_cut_off_from_postgres_stops_before_its_lease_can_be_taken()
     // Let a renew a few times with b standing by.
     tokio::time::sleep(3 * SECOND).await;
     assert_eq!(counts(&journal.serving(), &["a", "b"]), [1, 0]);
-    let _ = hole.cut.send(true);
+    hole.cut(true);
     let cut = Instant::now();
     wait_until("b takes over", 15 * SECOND, &journal, |n| {
         counts(n, &["a", "b"]) == [0, 1]
@@ -543,7 +473,7 @@ async fn an_instance_cut_off_from_postgres_stops_before_its_lease_can_be_taken()
         a_stopped - cut
     );
     // The way back: a reaches the database again and stands by; b keeps the mailbox.
-    let _ = hole.cut.send(false);
+    hole.cut(false);
     tokio::time::sleep(3 * SECOND).await;
     assert_eq!(counts(&journal.serving(), &["a", "b"]), [0, 1]);
     let _ = b.stop.send(true);

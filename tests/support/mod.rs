@@ -4,6 +4,7 @@
 //! run in parallel without seeing each other's mail.
 #![allow(dead_code)] // shared by two test binaries; each uses part of it
 
+pub mod blackhole;
 pub mod receiver;
 
 use std::path::{Path, PathBuf};
