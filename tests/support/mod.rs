@@ -5,6 +5,7 @@
 #![allow(dead_code)] // shared by two test binaries; each uses part of it
 
 pub mod blackhole;
+pub mod pg;
 pub mod receiver;
 
 use std::path::{Path, PathBuf};
