@@ -52,6 +52,8 @@ impl Serving {
     fn stop_now(self) {
         let _ = self.stop.send(true);
         self.task.abort();
+        // An aborted worker never says its session ended.
+        crate::metrics::imap_connected(&self.fence.mailbox, false);
         crate::metrics::lease_held(&self.fence.mailbox, false);
     }
 
