@@ -303,3 +303,98 @@ async fn the_holder_cut_off_from_postgres_stops_and_the_standby_answers_once() {
         "takeover {takeover:?}"
     );
 }
+
+/// The held leases by holder pid, from the lease table (live rows only).
+async fn holders(client: &tokio_postgres::Client) -> HashMap<u32, usize> {
+    let rows = client
+        .query(
+            "SELECT holder FROM mailclerk_lease WHERE expires_at > now()",
+            &[],
+        )
+        .await
+        .unwrap_or_default();
+    let mut by: HashMap<u32, usize> = HashMap::new();
+    for r in rows {
+        let h: String = r.get(0);
+        if let Some(pid) = h.rsplit_once(':').and_then(|(_, p)| p.parse().ok()) {
+            *by.entry(pid).or_default() += 1;
+        }
+    }
+    by
+}
+
+/// Three daemons on one configuration of six mailboxes: each serves two; one is killed -9
+/// and the two left serve three each, within the takeover bound.
+#[tokio::test(flavor = "multi_thread")]
+async fn three_daemons_spread_six_mailboxes_and_two_take_over_a_dead_ones_share() {
+    let _shared = SERVERS.read().await;
+    let db = TestDb::new("ha_spread").await;
+    let dir = tempfile::tempdir().unwrap();
+    let url_file = write_url(dir.path(), "pg-url", &db.url);
+    let desk = ha_desk("ha_spread", 1, &url_file);
+    // The desk's one mailbox, six times over with a support user each.
+    let text = std::fs::read_to_string(&desk.config).unwrap();
+    let start = text.find("[[mailbox]]").unwrap();
+    let end = text.find("\n[store]").unwrap();
+    let mut six = text[..start].to_string();
+    for i in 0..6 {
+        let support = crate::support::user(&format!("spread{i}"));
+        six.push_str(
+            &text[start..end]
+                .replace(&desk.support, &support)
+                .replace("name = \"desk\"", &format!("name = \"desk{i}\"")),
+        );
+        six.push('\n');
+    }
+    six.push_str(&text[end..]);
+    let config = dir.path().join("six.toml");
+    std::fs::write(&config, six).unwrap();
+    let (client, conn) = tokio_postgres::connect(&db.url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(conn);
+    let mut daemons: Vec<Child> = (0..3).map(|_| spawn(&desk, &config)).collect();
+    let pids: Vec<u32> = daemons.iter().map(Child::id).collect();
+    let wait = |want: Vec<(u32, usize)>, within: Duration| {
+        let client = &client;
+        async move {
+            let started = Instant::now();
+            loop {
+                let now = holders(client).await;
+                if want
+                    .iter()
+                    .all(|(p, n)| now.get(p).copied().unwrap_or(0) == *n)
+                    && now.values().sum::<usize>() == 6
+                {
+                    return started.elapsed();
+                }
+                assert!(
+                    started.elapsed() < within,
+                    "not {want:?} within {within:?}: {now:?}"
+                );
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
+    };
+    let spread = wait(pids.iter().map(|p| (*p, 2)).collect(), WAIT).await;
+    desk.note("---- three daemons hold two each; killing the first");
+    kill9(&mut daemons[0]);
+    let bound = Duration::from_secs_f64(TTL + 2.0);
+    let took = wait(
+        vec![(pids[1], 3), (pids[2], 3)],
+        bound + Duration::from_secs(3),
+    )
+    .await;
+    println!(
+        "FIGURES | ha_spread | 6 mailboxes over 3 daemons 2/2/2 {spread:.1?} after start; one killed -9: 3/3 {took:.1?} later (ttl {TTL} s, bound {bound:?}) |"
+    );
+    for mut d in daemons {
+        kill9(&mut d);
+    }
+    assert!(took <= bound + Duration::from_secs(1), "takeover {took:?}");
+    let log = desk.log();
+    assert!(
+        log.matches("Lease taken over from").count() >= 2,
+        "two takeover lines"
+    );
+}
