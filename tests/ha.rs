@@ -137,7 +137,10 @@ async fn of_three_clients_taking_at_once_exactly_one_gets_each_lease() {
 
 /// Every start and stop of a worker, by instance, with the instant it happened.
 #[derive(Clone, Default)]
-struct Journal(Arc<Mutex<Vec<(Instant, String, Fence, bool)>>>);
+struct Journal(Arc<Mutex<Vec<Entry>>>);
+
+/// When, which instance, under which fence, and whether the worker started (or stopped).
+type Entry = (Instant, String, Fence, bool);
 
 impl Journal {
     /// Mailboxes served now, by instance.

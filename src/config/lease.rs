@@ -44,7 +44,7 @@ impl RawLease {
         let mut bad = false;
         let mut secs = |key: &str, v: Option<f64>, default: Duration| match v {
             None => default,
-            Some(s) if s.is_finite() && s >= 0.0 && s <= 86_400.0 => Duration::from_secs_f64(s),
+            Some(s) if (0.0..=86_400.0).contains(&s) => Duration::from_secs_f64(s),
             Some(s) => {
                 bad = true;
                 errors.push(ConfigError::new(

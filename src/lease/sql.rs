@@ -26,7 +26,7 @@ CREATE TABLE IF NOT EXISTS mailclerk_instance (
 ";
 
 /// The advisory lock key taken while creating the tables ("mclease" in ASCII).
-const SCHEMA_LOCK: i64 = 0x6d63_6c65_6173_65;
+const SCHEMA_LOCK: i64 = 0x006d_636c_6561_7365;
 
 /// One connection to the lease tables.
 pub struct Db {

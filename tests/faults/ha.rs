@@ -21,7 +21,10 @@ const TTL: f64 = 3.0;
 
 /// Who held the desk's lease when, as a watcher polling the table saw it.
 #[derive(Clone, Default)]
-struct LeaseLog(Arc<Mutex<Vec<(Instant, Option<(String, i64)>)>>>);
+struct LeaseLog(Arc<Mutex<Vec<Seen>>>);
+
+/// When the watcher saw a change, and the live holder and generation after it.
+type Seen = (Instant, Option<(String, i64)>);
 
 impl LeaseLog {
     /// Polls `mailclerk_lease` every 50 ms; records each change of the live holder.
@@ -91,12 +94,14 @@ impl LeaseLog {
 
 /// A desk whose store is the test's Postgres database, with test-short leases.
 fn ha_desk(name: &str, customers: usize, url_file: &Path) -> FaultDesk {
-    let mut setup = Setup::default();
-    // Top-level tables after the mailbox's: TOML allows them anywhere after the root keys.
-    setup.handling = format!(
-        "\n[store]\nkind = \"postgres\"\nurl_file = \"{}\"\n\n[lease]\nttl_seconds = {TTL}\nrenew_seconds = 1\nmargin_seconds = 1\n",
-        url_file.display()
-    );
+    let setup = Setup {
+        // Top-level tables after the mailbox's: TOML allows them anywhere after the root keys.
+        handling: format!(
+            "\n[store]\nkind = \"postgres\"\nurl_file = \"{}\"\n\n[lease]\nttl_seconds = {TTL}\nrenew_seconds = 1\nmargin_seconds = 1\n",
+            url_file.display()
+        ),
+        ..Setup::default()
+    };
     let mut desk = FaultDesk::new(name, customers, setup);
     desk.uncertain_ok = true;
     desk
