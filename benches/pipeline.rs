@@ -22,11 +22,11 @@ use mailclerk::accounts::AccountMatch;
 use mailclerk::classify;
 use mailclerk::config::Config;
 use mailclerk::customer::Customer;
+use mailclerk::examine::{self, Examined};
 use mailclerk::parse::{self, Inbound, RawMail};
 use mailclerk::plan::{self, Facts, Rules};
 use mailclerk::policy::{self, Decision, History};
 use mailclerk::render;
-use mailclerk::run::{self, Examined};
 use mailclerk::screen::{self, ScreenRules};
 use mailclerk::store::Store;
 
@@ -213,7 +213,7 @@ fn benches(c: &mut Criterion) {
     g.bench_function("pipeline", |b| {
         b.iter(|| {
             for r in &s.raws {
-                let e = run::examine(&s.cfg, mailbox, &s.store, black_box(r), s.now).unwrap();
+                let e = examine::examine(&s.cfg, mailbox, &s.store, black_box(r), s.now).unwrap();
                 black_box(matches!(e, Examined::Planned { .. }));
             }
         })

@@ -10,10 +10,11 @@ use serde_json::{Value, json};
 use crate::accounts::AccountMatch;
 use crate::config::{Config, Mailbox};
 use crate::error_chain;
+use crate::examine::{self, Examined, Read, decision_json, decision_summary};
+use crate::mailboxes;
 use crate::parse::{Inbound, RawMail};
 use crate::plan::{Action, Plan};
 use crate::render::Reply;
-use crate::run::{self, Examined, Read, decision_json, decision_summary};
 use crate::screen::Screen;
 use crate::store;
 
@@ -34,7 +35,7 @@ pub enum Error {
     )]
     NoMailbox(Vec<String>),
     #[error(transparent)]
-    Open(run::Error),
+    Open(mailboxes::Error),
     #[error(transparent)]
     Store(store::Error),
 }
@@ -99,11 +100,11 @@ fn check_file(cfg: &Config, opts: &Options, file: &PathBuf) -> Result<Checked, E
         bytes,
     };
     // Parsed once: the mailbox comes from the recipients, and the same parse is planned.
-    let read = run::read(cfg, &raw);
+    let read = examine::read(cfg, &raw);
     let mailbox = pick(cfg, opts, &read)?;
-    let store = run::open_store(mailbox).map_err(Error::Open)?;
-    let examined =
-        run::examine_parsed(cfg, mailbox, &store, read, Timestamp::now()).map_err(Error::Store)?;
+    let store = mailboxes::open_store(mailbox).map_err(Error::Open)?;
+    let examined = examine::examine_parsed(cfg, mailbox, &store, read, Timestamp::now())
+        .map_err(Error::Store)?;
     match examined {
         Examined::Unreadable { why, .. } => Err(Error::Unreadable(why)),
         Examined::Planned { inbound, plan } => {

@@ -14,7 +14,6 @@
 //! twice.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
 use jiff::Timestamp;
@@ -24,22 +23,25 @@ use tracing::{Instrument, error, info, warn};
 use crate::config::mail::Auth;
 use crate::config::{Config, Filing, ImapSource, Mailbox, Mode, Outbox, Security, Source};
 use crate::error_chain;
+use crate::examine::{Examined, Read, examine_parsed};
 use crate::intake::imap::{self, Fetched, FolderState, IdleOutcome, ImapSettings, Session};
+use crate::mailboxes::open_store;
 use crate::parse::RawMail;
-use crate::plan::{Action, ConfirmStep};
-use crate::plan::{HandOff, LedgerAction};
-use crate::policy::Refund;
-use crate::run::{Examined, Read, decision_json, examine_parsed, open_store};
-use crate::send::{self, Smtp, SmtpError};
-use crate::store::{self, BatchItem, Claim, LedgerState, Outcome, Progress, SentCopy, Store};
+use crate::plan::Action;
+use crate::send::{Smtp, SmtpError};
+use crate::store::{self, BatchItem, Claim, LedgerState, Progress, Store};
 
-mod billing;
-mod bounce;
-mod by_hand;
 mod copies;
-mod question;
+mod outbox;
 mod reasons;
 mod reexamine;
+
+pub use crate::apply::{Dest, Handled};
+use crate::apply::{Executor, Relay as RelayState, bounce};
+use crate::clock::Clock;
+pub use crate::event::Stats;
+use crate::event::{Event, Events};
+use outbox::{MailOutbox, Relay};
 
 /// Queued Sent copies read from the store per round.
 const COPIES_PER_ROUND: usize = 200;
@@ -82,7 +84,7 @@ pub enum SetupError {
     #[error(transparent)]
     Relay(SmtpError),
     #[error(transparent)]
-    Open(crate::run::Error),
+    Open(crate::mailboxes::Error),
     #[error("the filing folder {folder:?} cannot be created, so no mail is taken")]
     Folder {
         folder: String,
@@ -149,45 +151,6 @@ fn revoked_action(mailbox: &str) -> String {
     )
 }
 
-/// Counts for systemd's STATUS line and the closing log.
-#[derive(Debug, Default)]
-pub struct Stats {
-    pub answered: AtomicU64,
-    pub people: AtomicU64,
-    pub skipped: AtomicU64,
-}
-
-impl Stats {
-    /// "answered N, for people N, skipped N".
-    pub fn line(&self) -> String {
-        format!(
-            "answered {}, for people {}, skipped {}",
-            self.answered.load(Ordering::Relaxed),
-            self.people.load(Ordering::Relaxed),
-            self.skipped.load(Ordering::Relaxed)
-        )
-    }
-}
-
-/// Where a handled message is filed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Dest {
-    Answered,
-    People,
-    Skipped,
-}
-
-/// What became of one message in a pass.
-enum Handled {
-    File(Dest),
-    /// Left where it is, untouched (older than the first start, or a dry run).
-    Leave,
-    /// The relay could not take the reply now: stop the pass here and retry later.
-    Deferred,
-    /// The relay refused our OAuth2 sign-in: stop the pass; a person must act (the text).
-    SignIn(String),
-}
-
 /// A fetched message of a batch: parsed unless older than the first start (`read` is then
 /// `None`), and claimed unless in a dry run.
 struct InHand {
@@ -220,7 +183,7 @@ pub async fn run_mailbox(
     cfg: Arc<Config>,
     index: usize,
     once: bool,
-    stats: Arc<Stats>,
+    world: World,
     mut shutdown: watch::Receiver<bool>,
 ) -> Result<(), Error> {
     let span = tracing::error_span!("mailbox", mailbox = %cfg.mailboxes[index].name);
@@ -256,7 +219,7 @@ pub async fn run_mailbox(
         // here on is new, however long the connection and the first SELECT take. INTERNALDATE
         // has whole seconds, truncated: a message delivered in this very second must not look
         // older than the start.
-        let started = Timestamp::from_second(Timestamp::now().as_second())
+        let started = Timestamp::from_second(world.clock.now().as_second())
             .unwrap_or(Timestamp::UNIX_EPOCH);
         let link = Link {
             tokens: tokens.as_ref(),
@@ -269,23 +232,26 @@ pub async fn run_mailbox(
             );
         }
         // Since when the relay has taken no reply; kept across reconnections.
-        let mut relay_down_since = None;
+        let mut relay = RelayState::new(match &mailbox.outbox {
+            Outbox::Smtp(s) => s.retry_window,
+            Outbox::Dir { .. } => Duration::MAX,
+        });
         loop {
             if *shutdown.borrow() {
                 return Ok(());
             }
-            let ended = session(
-                &cfg,
+            let mut state = SessionState {
+                cfg: &cfg,
                 mailbox,
                 once,
-                &stats,
-                &mut shutdown,
-                &mut backoff,
-                &mut sign_in,
-                &link,
-                &mut relay_down_since,
-            )
-            .await;
+                world: &world,
+                shutdown: &mut shutdown,
+                backoff: &mut backoff,
+                sign_in: &mut sign_in,
+                link: &link,
+                relay: &mut relay,
+            };
+            let ended = session(&mut state).await;
             crate::metrics::imap_connected(&mailbox.name, false);
             if let Err(e) = &ended {
                 crate::metrics::imap_reconnect(&mailbox.name);
@@ -368,19 +334,44 @@ impl SignInBackoff {
     }
 }
 
-/// One IMAP session: passes and waits until shutdown, or an error ends the session.
-#[allow(clippy::too_many_arguments)] // the worker's state, threaded through one call
-async fn session(
-    cfg: &Config,
-    mailbox: &Mailbox,
+/// What the daemon is given from outside: the clock it reads and where its events go.
+#[derive(Debug, Clone)]
+pub struct World {
+    pub clock: Clock,
+    pub events: Arc<Events>,
+}
+
+impl World {
+    /// The system clock, and events counted (and written where [`crate::event::EVENTS_ENV`]
+    /// says).
+    pub fn system() -> World {
+        World {
+            clock: Clock::System,
+            events: Arc::new(Events::from_env()),
+        }
+    }
+}
+
+/// A mailbox worker's state that outlives one IMAP session (one connection): handed to
+/// each session in one piece.
+struct SessionState<'a> {
+    cfg: &'a Config,
+    mailbox: &'a Mailbox,
     once: bool,
-    stats: &Stats,
-    shutdown: &mut watch::Receiver<bool>,
-    backoff: &mut Backoff,
-    sign_in: &mut SignInBackoff,
-    link: &Link<'_>,
-    relay_down_since: &mut Option<Timestamp>,
-) -> Result<(), Error> {
+    world: &'a World,
+    shutdown: &'a mut watch::Receiver<bool>,
+    /// Reconnections.
+    backoff: &'a mut Backoff,
+    /// After a refused OAuth2 sign-in.
+    sign_in: &'a mut SignInBackoff,
+    link: &'a Link<'a>,
+    /// Since when the relay has taken nothing; kept across reconnections.
+    relay: &'a mut RelayState,
+}
+
+/// One IMAP session: passes and waits until shutdown, or an error ends the session.
+async fn session(st: &mut SessionState<'_>) -> Result<(), Error> {
+    let (cfg, mailbox, once, link) = (st.cfg, st.mailbox, st.once, st.link);
     let Source::Imap(source) = &mailbox.source else {
         return Err(Error::Setup(mailbox.name.clone(), SetupError::NotImap));
     };
@@ -402,14 +393,22 @@ async fn session(
         }
         _ => None,
     };
+    let relay = match &smtp {
+        Some(smtp) => Relay::Smtp(smtp),
+        // A draft-mode mailbox drafts every reply; a dry run never reaches the outbox.
+        None => Relay::DraftsOnly,
+    };
     // The store first: when it cannot be written, no mail is even looked at.
     let mut store = block(|| open_store(mailbox)).map_err(|e| match e {
-        crate::run::Error::Store { source, .. } => Error::Store(source),
+        crate::mailboxes::Error::Store { source, .. } => Error::Store(source),
         other => Error::Setup(mailbox.name.clone(), SetupError::Open(other)),
     })?;
     let mut session = connect(mailbox, source, link.tokens).await?;
     info!(idle = session.can_idle(), "Connected.");
     crate::metrics::imap_connected(&mailbox.name, true);
+    st.world.events.emit(Event::Connected {
+        mailbox: mailbox.name.clone(),
+    });
     crate::fault::point("after_connect");
     // Filing folders that cannot exist would leave every answered message in place, to be
     // looked at again on every pass: better to take no mail and say why.
@@ -436,13 +435,9 @@ async fn session(
             }
         }
     }
-    let (retry_first, retry_max, retry_window) = match &mailbox.outbox {
-        Outbox::Smtp(s) => (s.retry_first, s.retry_max, s.retry_window),
-        Outbox::Dir { .. } => (
-            Duration::from_secs(5),
-            Duration::from_secs(300),
-            Duration::MAX,
-        ),
+    let (retry_first, retry_max) = match &mailbox.outbox {
+        Outbox::Smtp(s) => (s.retry_first, s.retry_max),
+        Outbox::Dir { .. } => (Duration::from_secs(5), Duration::from_secs(300)),
     };
     let mut retry = Backoff::new(retry_first, retry_max);
     loop {
@@ -451,32 +446,34 @@ async fn session(
         // store, and a store that cannot be written fails only in the pass; resetting here
         // made a fresh login every second while the disk was full. Reset after a pass.
         if source.auth == Auth::Xoauth2 {
-            sign_in.backoff.reset();
+            st.sign_in.backoff.reset();
         }
         let mut worker = Worker {
             cfg,
             mailbox,
             source,
             store: &mut store,
-            smtp: smtp.as_ref(),
-            stats,
+            relay,
+            world: st.world,
             session: &mut session,
             tokens: link.tokens,
             started: link.started,
-            relay_down_since: &mut *relay_down_since,
-            retry_window,
+            relay_state: &mut *st.relay,
             marks_off: Vec::new(),
         };
-        let end = worker.pass(&state, shutdown).await?;
-        backoff.reset();
+        let end = worker.pass(&state, st.shutdown).await?;
+        st.backoff.reset();
         if matches!(end, PassEnd::Done) {
-            pass_metrics(mailbox, &store);
+            pass_metrics(mailbox, &store, &st.world.clock);
+            st.world.events.emit(Event::PassDone {
+                mailbox: mailbox.name.clone(),
+            });
         }
-        let stopping = once || *shutdown.borrow();
+        let stopping = once || *st.shutdown.borrow();
         let mut sign_in_delay = None;
         if let PassEnd::SignIn(action) = &end {
             // Said before a `--once` run ends too: a cron job's log must show it.
-            let delay = sign_in.next_delay();
+            let delay = st.sign_in.next_delay();
             sign_in_delay = Some(delay);
             let next = if stopping {
                 "until the next run".to_string()
@@ -494,7 +491,7 @@ async fn session(
             return Ok(());
         }
         if let Some(delay) = sign_in_delay {
-            if sleep_or_shutdown(delay, shutdown).await {
+            if sleep_or_shutdown(delay, st.shutdown).await {
                 let _ = session.logout().await;
                 return Ok(());
             }
@@ -508,7 +505,7 @@ async fn session(
                 retry_in = ?delay,
                 "Relay unavailable; replies wait and will be retried."
             );
-            if sleep_or_shutdown(delay, shutdown).await {
+            if sleep_or_shutdown(delay, st.shutdown).await {
                 let _ = session.logout().await;
                 return Ok(());
             }
@@ -521,13 +518,13 @@ async fn session(
             continue;
         }
         if source.idle && session.can_idle() {
-            let (s, outcome) = session.idle(source.catch_up, shutdown).await?;
+            let (s, outcome) = session.idle(source.catch_up, st.shutdown).await?;
             session = s;
             if outcome == IdleOutcome::Shutdown {
                 let _ = session.logout().await;
                 return Ok(());
             }
-        } else if sleep_or_shutdown(source.poll, shutdown).await {
+        } else if sleep_or_shutdown(source.poll, st.shutdown).await {
             let _ = session.logout().await;
             return Ok(());
         }
@@ -539,16 +536,14 @@ struct Worker<'a> {
     mailbox: &'a Mailbox,
     source: &'a ImapSource,
     store: &'a mut Store,
-    smtp: Option<&'a Smtp>,
-    stats: &'a Stats,
+    relay: Relay<'a>,
+    world: &'a World,
     session: &'a mut Session,
     /// For opening the second connection that saves copies in Sent.
     tokens: Option<&'a Arc<crate::oauth::TokenSource>>,
     /// When the worker started (see [`Link::started`]).
     started: Timestamp,
-    relay_down_since: &'a mut Option<Timestamp>,
-    /// How long the relay may defer before the replies it will not take go to people.
-    retry_window: Duration,
+    relay_state: &'a mut RelayState,
     /// Keywords to take off the message just handled before it is filed (set by a
     /// re-examination: the trigger and the earlier reason).
     marks_off: Vec<String>,
@@ -813,7 +808,7 @@ impl Worker<'_> {
                     received: Some(f.internal_date),
                     bytes,
                 };
-                block(|| crate::run::read(self.cfg, &raw))
+                block(|| crate::examine::read(self.cfg, &raw))
             }
         }
     }
@@ -835,7 +830,7 @@ impl Worker<'_> {
             return Ok(Handled::Leave);
         };
         tracing::Span::current().record("message_id", read.message_id());
-        let now = Timestamp::now();
+        let now = self.world.clock.now();
         let (cfg, mailbox, store) = (self.cfg, self.mailbox, &*self.store);
         let mut examined = block(|| examine_parsed(cfg, mailbox, store, read, now))?;
         crate::fault::point("after_decide");
@@ -874,14 +869,67 @@ impl Worker<'_> {
                     self.marks_off = off;
                     return Ok(handled);
                 }
-                self.seen(&message_id, &examined, now.state).await
+                self.resolve(&message_id, &examined, now.state).await
             }
             Claim::New => {
                 block(|| self.store.mark_attempt(&message_id))?;
                 crate::fault::point("after_claim");
-                self.act(&message_id, &examined, bounced).await
+                self.apply(&message_id, &examined, bounced).await
             }
         }
+    }
+
+    /// Carries out a newly claimed message's plan (see [`Executor::apply`]).
+    async fn apply(
+        &mut self,
+        key: &str,
+        examined: &Examined,
+        bounced: Option<&bounce::Report>,
+    ) -> Result<Handled, Error> {
+        let mut outbox = MailOutbox {
+            relay: self.relay,
+            session: &mut *self.session,
+            mailbox: self.mailbox,
+            folder: &self.source.folder,
+        };
+        Executor {
+            mailbox: self.mailbox,
+            store: &mut *self.store,
+            outbox: &mut outbox,
+            clock: &self.world.clock,
+            relay: &mut *self.relay_state,
+            events: &self.world.events,
+            recorded: None,
+        }
+        .apply(key, examined, bounced)
+        .await
+    }
+
+    /// Files a message the ledger knows; resolves an interrupted claim (see
+    /// [`Executor::resolve`]).
+    async fn resolve(
+        &mut self,
+        key: &str,
+        examined: &Examined,
+        state: LedgerState,
+    ) -> Result<Handled, Error> {
+        let mut outbox = MailOutbox {
+            relay: self.relay,
+            session: &mut *self.session,
+            mailbox: self.mailbox,
+            folder: &self.source.folder,
+        };
+        Executor {
+            mailbox: self.mailbox,
+            store: &mut *self.store,
+            outbox: &mut outbox,
+            clock: &self.world.clock,
+            relay: &mut *self.relay_state,
+            events: &self.world.events,
+            recorded: None,
+        }
+        .resolve(key, examined, state)
+        .await
     }
 
     /// Saves the queued reply copies in Sent on the main connection (one `MULTIAPPEND` per
@@ -944,484 +992,6 @@ impl Worker<'_> {
         }
     }
 
-    /// A message the ledger knows: file it as it was handled; a claim that was never recorded
-    /// is reconciled against the Sent folder, and never answered again.
-    async fn seen(
-        &mut self,
-        message_id: &str,
-        examined: &Examined,
-        state: LedgerState,
-    ) -> Result<Handled, Error> {
-        if state == LedgerState::Claimed && block(|| self.store.billing_resumable(message_id))? {
-            info!(
-                "Interrupted before the reply was sent; resuming at the billing step, under the same key."
-            );
-            return self.act(message_id, examined, None).await;
-        }
-        Ok(Handled::File(match state {
-            LedgerState::Sent | LedgerState::Drafted => Dest::Answered,
-            LedgerState::Skipped => Dest::Skipped,
-            LedgerState::Review | LedgerState::Failed | LedgerState::Deferred => Dest::People,
-            LedgerState::Claimed if let Some((plan, reason)) = planned_skip(examined) => {
-                // Nothing is ever sent for a skip: an interrupted skip is simply a skip.
-                let outcome = crate::run::ledger_outcome(
-                    plan,
-                    LedgerState::Skipped,
-                    LedgerAction::Skip(reason.clone()),
-                );
-                block(|| self.store.record(message_id, &outcome))?;
-                Dest::Skipped
-            }
-            LedgerState::Claimed => {
-                let reply = match examined {
-                    Examined::Planned { plan, .. } => match &plan.action {
-                        Action::Reply { reply, .. } => Some(reply.message_id.clone()),
-                        _ => None,
-                    },
-                    Examined::Unreadable { .. } => None,
-                };
-                let found = match (&reply, &self.mailbox.handling.sent_folder) {
-                    (Some(id), Some(sent)) => self.session.find_message_id(sent, id).await?,
-                    _ => false,
-                };
-                let outcome = if found {
-                    info!(
-                        "Interrupted after sending; the reply is in Sent, so it counts as answered."
-                    );
-                    Outcome {
-                        reply_message_id: reply,
-                        ..Outcome::new(LedgerState::Sent, LedgerAction::Reconciled)
-                    }
-                } else {
-                    let kept = self.keep_for_people(message_id, reply.as_deref()).await?;
-                    warn!(
-                        kept = kept.as_deref().unwrap_or("nowhere"),
-                        "Interrupted while answering; whether the reply went out is unknown, so people take it."
-                    );
-                    let reason = match (&kept, &reply) {
-                        (Some(folder), Some(id)) => format!(
-                            "interrupted while answering; not found in Sent; the exact reply that may have gone out (<{id}>) is in {folder}"
-                        ),
-                        _ => "interrupted while answering; not found in Sent".into(),
-                    };
-                    Outcome {
-                        reason: Some(reason),
-                        ..Outcome::new(LedgerState::Review, LedgerAction::Interrupted)
-                    }
-                };
-                let dest = if found { Dest::Answered } else { Dest::People };
-                block(|| self.store.record(message_id, &outcome))?;
-                crate::metrics::message(&self.mailbox.name, &outcome, None, None);
-                dest
-            }
-        }))
-    }
-
-    /// Saves the reply kept before an interrupted send (`Store::mark_sending`) next to the
-    /// request, in the people folder (the drafts folder with keyword filing), so a person sees
-    /// exactly what the customer may already have: once, even if this is interrupted too.
-    /// Returns the folder, or `None` when nothing was kept (the send never began).
-    async fn keep_for_people(
-        &mut self,
-        message_id: &str,
-        reply_id: Option<&str>,
-    ) -> Result<Option<String>, Error> {
-        let Some(bytes) = block(|| self.store.sending(message_id))? else {
-            return Ok(None);
-        };
-        let folder = match &self.mailbox.handling.filing {
-            Filing::Folders { to_people, .. } => to_people.clone(),
-            Filing::Keywords => self.mailbox.handling.drafts_folder.clone(),
-        };
-        let there = match reply_id {
-            Some(id) => self.session.find_message_id(&folder, id).await?,
-            None => false,
-        };
-        if !there {
-            self.session.append(&folder, &bytes, &["\\Flagged"]).await?;
-        }
-        Ok(Some(folder))
-    }
-
-    /// Does what the plan says for a newly claimed message, and records it.
-    async fn act(
-        &mut self,
-        message_id: &str,
-        examined: &Examined,
-        bounced: Option<&bounce::Report>,
-    ) -> Result<Handled, Error> {
-        let mut copy: Option<SentCopy> = None;
-        block(|| crate::audit::keep(self.store, self.mailbox, message_id, examined));
-        let (inbound, plan) = match examined {
-            Examined::Unreadable { why, .. } => {
-                warn!(%why, "Sent to people; no automatic answer.");
-                let outcome = Outcome {
-                    reason: Some(why.clone()),
-                    ..Outcome::new(
-                        LedgerState::Review,
-                        LedgerAction::ToHuman(HandOff::Unreadable),
-                    )
-                };
-                block(|| self.store.record(message_id, &outcome))?;
-                crate::metrics::message(&self.mailbox.name, &outcome, None, None);
-                self.stats.people.fetch_add(1, Ordering::Relaxed);
-                return Ok(Handled::File(Dest::People));
-            }
-            Examined::Planned { inbound, plan } => (inbound, plan),
-        };
-        let account_id = crate::run::planned_account(plan);
-        let base = |state, action: LedgerAction| crate::run::ledger_outcome(plan, state, action);
-        let mode = match &plan.action {
-            // Over the policy's auto_refund_limit: prepared as a draft for a person to approve.
-            Action::Reply { decision, .. } if self.mailbox.handling.mode == Mode::Send => {
-                match self.mailbox.policy.needs_approval(decision) {
-                    Some(why) => {
-                        info!(%why, "Refund held for approval.");
-                        Mode::Draft
-                    }
-                    None => self.mailbox.handling.mode,
-                }
-            }
-            _ => self.mailbox.handling.mode,
-        };
-        if matches!(plan.action, Action::Reply { .. })
-            && !block(|| crate::run::confirmation_unused(self.store, plan, message_id))?
-        {
-            warn!("The confirmation was already used; handed to people.");
-            let outcome = Outcome {
-                reason: Some(crate::run::CONFIRMATION_USED.into()),
-                ..base(
-                    LedgerState::Review,
-                    LedgerAction::ToHuman(HandOff::ConfirmationRejected),
-                )
-            };
-            block(|| self.store.record(message_id, &outcome))?;
-            crate::metrics::message(
-                &self.mailbox.name,
-                &outcome,
-                Some(inbound.received),
-                customer_language(inbound),
-            );
-            self.stats.people.fetch_add(1, Ordering::Relaxed);
-            return Ok(Handled::File(Dest::People));
-        }
-        if let Some(handled) = self.answered_by_hand(message_id, plan, inbound).await? {
-            return Ok(handled);
-        }
-        let (outcome, handled) = match &plan.action {
-            Action::Skip(reason)
-                if let Some(report) =
-                    bounced.filter(|r| r.delivery == bounce::Delivery::Delayed) =>
-            {
-                let requests = block(|| self.store.answered_by(&report.replies))?;
-                warn!(replies = ?report.replies, requests = ?requests, named_by = report.named_by.as_str(), "The answer is delayed; the relay is still trying, nothing handed over.");
-                self.stats.skipped.fetch_add(1, Ordering::Relaxed);
-                (
-                    Outcome {
-                        reason: Some(report.delay_reason(&requests)),
-                        ..base(LedgerState::Skipped, LedgerAction::Skip(reason.clone()))
-                    },
-                    Handled::File(Dest::Skipped),
-                )
-            }
-            Action::Skip(reason)
-                if let Some(report) = bounced.filter(|r| !r.failed().is_empty()) =>
-            {
-                // A failure report about our own reply: the request goes to people.
-                let mut requests = Vec::new();
-                for id in report.failed() {
-                    let why = format!(
-                        "the answer bounced: our reply <{id}> could not be delivered (report <{message_id}>, matched by {})",
-                        report.named_by.as_str()
-                    );
-                    if let Some(request) = block(|| self.store.answer_bounced(id, &why))? {
-                        requests.push(request);
-                    }
-                }
-                if requests.is_empty() {
-                    info!(%reason, "Skipped; no answer (a report about a reply the ledger does not know as sent).");
-                    self.stats.skipped.fetch_add(1, Ordering::Relaxed);
-                    (
-                        base(LedgerState::Skipped, LedgerAction::Skip(reason.clone())),
-                        Handled::File(Dest::Skipped),
-                    )
-                } else {
-                    warn!(requests = ?requests, "The answer bounced; the request and the report go to people.");
-                    self.stats.people.fetch_add(1, Ordering::Relaxed);
-                    (
-                        Outcome {
-                            reason: Some(format!(
-                                "the answer bounced: the answer to <{}> could not be delivered",
-                                requests.join(">, <")
-                            )),
-                            ..base(
-                                LedgerState::Review,
-                                LedgerAction::ToHuman(HandOff::AnswerBounced),
-                            )
-                        },
-                        Handled::File(Dest::People),
-                    )
-                }
-            }
-            Action::Skip(reason) => {
-                info!(%reason, "Skipped; no answer.");
-                self.stats.skipped.fetch_add(1, Ordering::Relaxed);
-                (
-                    base(LedgerState::Skipped, LedgerAction::Skip(reason.clone())),
-                    Handled::File(Dest::Skipped),
-                )
-            }
-            Action::ToHuman { why, ack } => {
-                crate::run::log_to_human(why);
-                let mut acknowledged = None;
-                let mut question_id = None;
-                let mut action = LedgerAction::to_human(why);
-                let mut waits = None;
-                if let (Some(ConfirmStep::Ask(ask)), Some(smtp), Mode::Send) =
-                    (&plan.confirmation, self.smtp, mode)
-                {
-                    // Kept before it is sent: a question the store forgot could never be
-                    // answered.
-                    block(|| self.store.open_confirmation(&ask.pending))?;
-                    match smtp.send(&ask.mail, SystemTime::now()).await {
-                        Ok(bytes) => {
-                            info!(to = %ask.mail.to, "Asked the account's registered address to confirm.");
-                            *self.relay_down_since = None;
-                            action = crate::run::AWAITING_CONFIRMATION;
-                            acknowledged = Some(ask.mail.to.clone());
-                            // The question is mail we sent like any answer: its copy goes to
-                            // Sent the same way (queued with the record).
-                            question_id = Some(ask.mail.message_id.clone());
-                            copy =
-                                self.mailbox
-                                    .handling
-                                    .sent_folder
-                                    .as_ref()
-                                    .map(|folder| SentCopy {
-                                        folder: folder.clone(),
-                                        bytes,
-                                    });
-                        }
-                        Err(e) => {
-                            waits = self.question_waits(message_id, &ask.pending.token, &e)?;
-                            if waits.is_none() {
-                                warn!(err = %error_chain(&e), "Confirmation question not sent.");
-                            }
-                        }
-                    }
-                } else if let (Some(ack), Some(smtp), Mode::Send) = (ack, self.smtp, mode) {
-                    match smtp.send(ack, SystemTime::now()).await {
-                        Ok(_) => acknowledged = Some(ack.to.clone()),
-                        Err(e) => warn!(err = %error_chain(&e), "Acknowledgement not sent."),
-                    }
-                }
-                if let Some((reason, handled)) = waits {
-                    (
-                        Outcome {
-                            reason: Some(reason),
-                            ..base(LedgerState::Deferred, action)
-                        },
-                        handled,
-                    )
-                } else {
-                    self.stats.people.fetch_add(1, Ordering::Relaxed);
-                    (
-                        Outcome {
-                            reason: Some(why.to_string()),
-                            acknowledged: acknowledged.is_some(),
-                            reply_to: acknowledged,
-                            reply_message_id: question_id,
-                            ..base(LedgerState::Review, action)
-                        },
-                        Handled::File(Dest::People),
-                    )
-                }
-            }
-            Action::Reply { reply, .. }
-                if let Some(earlier) = block(|| {
-                    self.store
-                        .answered_in_thread(&inbound.references, &reply.to)
-                })? =>
-            {
-                // An answer to our answer: a person reads it (a marker-less responder would
-                // otherwise get the whole reply budget).
-                warn!(earlier = %earlier, "A reply to our answer; handed to people.");
-                self.stats.people.fetch_add(1, Ordering::Relaxed);
-                (
-                    Outcome {
-                        reason: Some(format!(
-                            "a reply to our answer to <{earlier}>; people continue the thread"
-                        )),
-                        ..base(
-                            LedgerState::Review,
-                            LedgerAction::ToHuman(HandOff::ReplyToOurAnswer),
-                        )
-                    },
-                    Handled::File(Dest::People),
-                )
-            }
-            Action::Reply { decision, reply } => {
-                let sent = |state| Outcome {
-                    decision_json: Some(
-                        serde_json::Value::Object(decision_json(decision)).to_string(),
-                    ),
-                    reply_message_id: Some(reply.message_id.clone()),
-                    reply_to: Some(reply.to.clone()),
-                    ..base(state, LedgerAction::answer(reply))
-                };
-                if mode == Mode::Draft {
-                    let bytes = send::to_message(reply, SystemTime::now()).map(|m| m.formatted());
-                    match bytes {
-                        Ok(bytes) => {
-                            self.session
-                                .append(&self.mailbox.handling.drafts_folder, &bytes, &["\\Draft"])
-                                .await?;
-                            info!(template = %reply.template, "Reply saved as a draft for people to send.");
-                            self.stats.people.fetch_add(1, Ordering::Relaxed);
-                            (sent(LedgerState::Drafted), Handled::File(Dest::People))
-                        }
-                        Err(e) => (
-                            Outcome {
-                                reason: Some(e.to_string()),
-                                ..base(LedgerState::Failed, LedgerAction::answer(reply))
-                            },
-                            Handled::File(Dest::People),
-                        ),
-                    }
-                } else {
-                    // Billing first: no reply announces what billing has not accepted.
-                    let gate =
-                        crate::billing::gate(self.store, self.mailbox, message_id, inbound, plan)
-                            .await?;
-                    if let Some(handled) = self.not_billed(message_id, plan, reply, gate)? {
-                        return Ok(handled);
-                    }
-                    let smtp = self
-                        .smtp
-                        .expect("send mode has an SMTP outbox (checked at session start)");
-                    // The exact reply is kept with the claim before it is offered: if the
-                    // process dies before the record, people get the very bytes that may
-                    // have gone out (`seen`).
-                    let offered = match send::to_message(reply, SystemTime::now()) {
-                        Ok(message) => {
-                            let bytes = message.formatted();
-                            block(|| self.store.mark_sending(message_id, &bytes))?;
-                            smtp.send_message(&message, &reply.in_reply_to).await
-                        }
-                        Err(e) => Err(SmtpError::Build(e)),
-                    };
-                    match offered {
-                        Ok(bytes) => {
-                            crate::metrics::smtp_ok(&self.mailbox.name);
-                            *self.relay_down_since = None;
-                            crate::fault::point("after_send");
-                            // The copy for Sent is recorded with the answer and saved with
-                            // the batch's others (one MULTIAPPEND): the record, not the copy,
-                            // is what tells a restart the reply went out.
-                            copy =
-                                self.mailbox
-                                    .handling
-                                    .sent_folder
-                                    .as_ref()
-                                    .map(|folder| SentCopy {
-                                        folder: folder.clone(),
-                                        bytes,
-                                    });
-                            info!(template = %reply.template, clauses = ?decision.clause_ids(), "Answered.");
-                            if let (Some(Refund::PendingContact { .. }), Some(id)) =
-                                (&decision.refund, &account_id)
-                            {
-                                let on = inbound
-                                    .received
-                                    .to_zoned(self.mailbox.policy.calendar.zone.clone())
-                                    .date();
-                                block(|| self.store.record_contact(id, on, &inbound.message_id))?;
-                            }
-                            self.stats.answered.fetch_add(1, Ordering::Relaxed);
-                            (sent(LedgerState::Sent), Handled::File(Dest::Answered))
-                        }
-                        Err(SmtpError::SignIn { action, source, .. }) => {
-                            crate::metrics::smtp_failed(&self.mailbox.name, "sign_in");
-                            // Nothing was offered: the reply waits, like a deferred one, but
-                            // a person must act first.
-                            (
-                                Outcome {
-                                    reason: Some(format!(
-                                        "SMTP sign-in refused: {}",
-                                        error_chain(&*source)
-                                    )),
-                                    ..base(LedgerState::Deferred, LedgerAction::answer(reply))
-                                },
-                                Handled::SignIn(action),
-                            )
-                        }
-                        Err(e @ SmtpError::Deferred { .. }) => {
-                            crate::metrics::smtp_failed(&self.mailbox.name, "deferred");
-                            // The outage began at this message's first attempt at the latest
-                            // (its claim time survives restarts).
-                            let now = Timestamp::now();
-                            let first = block(|| self.store.claimed_at(message_id))?;
-                            let since = *self
-                                .relay_down_since
-                                .get_or_insert(first.unwrap_or(now).min(now));
-                            let waited = now.duration_since(since).unsigned_abs();
-                            if waited >= self.retry_window {
-                                let why = format!(
-                                    "the relay has taken no reply for {} s (retry window {} s): {}",
-                                    waited.as_secs(),
-                                    self.retry_window.as_secs(),
-                                    error_chain(&e)
-                                );
-                                warn!(%why, "Reply not sent; handed to people.");
-                                self.stats.people.fetch_add(1, Ordering::Relaxed);
-                                (
-                                    Outcome {
-                                        reason: Some(why),
-                                        ..base(LedgerState::Failed, LedgerAction::answer(reply))
-                                    },
-                                    Handled::File(Dest::People),
-                                )
-                            } else {
-                                warn!(err = %error_chain(&e), "Reply deferred; it will be retried.");
-                                (
-                                    Outcome {
-                                        reason: Some(error_chain(&e)),
-                                        ..base(LedgerState::Deferred, LedgerAction::answer(reply))
-                                    },
-                                    Handled::Deferred,
-                                )
-                            }
-                        }
-                        Err(e) => {
-                            crate::metrics::smtp_failed(&self.mailbox.name, smtp_kind(&e));
-                            warn!(err = %error_chain(&e), "Reply not sent; handed to people.");
-                            self.stats.people.fetch_add(1, Ordering::Relaxed);
-                            (
-                                Outcome {
-                                    reason: Some(error_chain(&e)),
-                                    ..base(LedgerState::Failed, LedgerAction::answer(reply))
-                                },
-                                Handled::File(Dest::People),
-                            )
-                        }
-                    }
-                }
-            }
-        };
-        block(|| {
-            self.store
-                .record_with_copy(message_id, &outcome, copy.as_ref())
-        })?;
-        crate::fault::point("after_record");
-        crate::metrics::message(
-            &self.mailbox.name,
-            &outcome,
-            Some(inbound.received),
-            customer_language(inbound),
-        );
-        Ok(handled)
-    }
-
     /// Files handled messages, one command per destination (batched moves cost a fraction of
     /// per-message ones, reliability-notes §8).
     async fn file(&mut self, filing: &[(u32, Dest)], marks: &reasons::Marks) -> Result<(), Error> {
@@ -1464,17 +1034,10 @@ impl Worker<'_> {
     }
 }
 
-/// The customer's language for the metrics, read from their own new text.
-fn customer_language(inbound: &crate::parse::Inbound) -> Option<crate::language::Lang> {
-    crate::language::detect(&inbound.subject, &inbound.text)
-        .ok()
-        .map(|(lang, _)| lang)
-}
-
 /// The gauges read from the store after a complete pass; a store that cannot be read now
 /// leaves them as they were (the next pass tries again).
-fn pass_metrics(mailbox: &Mailbox, store: &Store) {
-    let now = Timestamp::now();
+fn pass_metrics(mailbox: &Mailbox, store: &Store, clock: &Clock) {
+    let now = clock.now();
     match store.gauges(now) {
         Ok(g) => crate::metrics::pass_done(
             &mailbox.name,
@@ -1490,28 +1053,6 @@ fn pass_metrics(mailbox: &Mailbox, store: &Store) {
     }
 }
 
-/// The `kind` label of a mail the relay did not take.
-fn smtp_kind(e: &SmtpError) -> &'static str {
-    match e {
-        SmtpError::Deferred { .. } => "deferred",
-        SmtpError::Refused { .. } => "refused",
-        SmtpError::Uncertain { .. } => "uncertain",
-        SmtpError::SignIn { .. } => "sign_in",
-        _ => "other",
-    }
-}
-
-/// The plan and its reason, when the plan is to skip the message.
-fn planned_skip(examined: &Examined) -> Option<(&crate::plan::Plan, &crate::screen::SkipReason)> {
-    match examined {
-        Examined::Planned { plan, .. } => match &plan.action {
-            Action::Skip(reason) => Some((plan, reason)),
-            _ => None,
-        },
-        Examined::Unreadable { .. } => None,
-    }
-}
-
 fn describe(examined: &Examined) -> String {
     match examined {
         Examined::Unreadable { why, .. } => format!("to people: {why}"),
@@ -1521,7 +1062,7 @@ fn describe(examined: &Examined) -> String {
             Action::Reply { decision, reply } => format!(
                 "reply {} ({})",
                 reply.template,
-                crate::run::decision_summary(decision)
+                crate::examine::decision_summary(decision)
             ),
         },
     }

@@ -55,10 +55,10 @@ pub fn message_id(cfg: &Config, arg: &str) -> Result<String, Error> {
         received: None,
         bytes,
     };
-    match crate::run::read(cfg, &raw) {
-        crate::run::Read::Mail(inbound) => Ok(inbound.message_id),
+    match crate::examine::read(cfg, &raw) {
+        crate::examine::Read::Mail(inbound) => Ok(inbound.message_id),
         // Unparseable mail is kept under an id made of its bytes' hash: the same one.
-        crate::run::Read::Unreadable { message_id, .. } => Ok(message_id),
+        crate::examine::Read::Unreadable { message_id, .. } => Ok(message_id),
     }
 }
 

@@ -87,7 +87,7 @@ impl Replayed {
     }
 }
 
-/// A decision's fields (the ledger's `decision_json`, or [`crate::run::decision_json`]) in a
+/// A decision's fields (the ledger's `decision_json`, or [`crate::examine::decision_json`]) in a
 /// few words, with its clauses: `refund granted 49.00; cancel from 2026-12-20 (deactivated)
 /// [clauses a, b]`.
 pub fn summarize(fields: &serde_json::Map<String, Value>) -> String {
@@ -165,9 +165,9 @@ pub fn now(
         received: item.received,
         bytes: item.bytes.clone(),
     };
-    let inbound = match crate::run::read(cfg, &raw) {
-        crate::run::Read::Mail(m) => *m,
-        crate::run::Read::Unreadable { message_id, .. } => {
+    let inbound = match crate::examine::read(cfg, &raw) {
+        crate::examine::Read::Mail(m) => *m,
+        crate::examine::Read::Unreadable { message_id, .. } => {
             return Ok((message_id, "people: unreadable".into()));
         }
     };
@@ -213,7 +213,10 @@ pub fn now(
     let plan = plan::plan(&inbound, &facts, &rules, inbound.received);
     let verdict = match &plan.action {
         Action::Reply { decision, .. } => {
-            format!("reply {}", summarize(&crate::run::decision_json(decision)))
+            format!(
+                "reply {}",
+                summarize(&crate::examine::decision_json(decision))
+            )
         }
         Action::ToHuman { why, .. } => format!("people: {}", why.code()),
         Action::Skip(reason) => format!("skip: {reason}"),
@@ -365,9 +368,9 @@ fn received_of(cfg: &Config, item: &Item) -> Option<Timestamp> {
         received: item.received,
         bytes: item.bytes.clone(),
     };
-    match crate::run::read(cfg, &raw) {
-        crate::run::Read::Mail(m) => Some(m.received),
-        crate::run::Read::Unreadable { .. } => None,
+    match crate::examine::read(cfg, &raw) {
+        crate::examine::Read::Mail(m) => Some(m.received),
+        crate::examine::Read::Unreadable { .. } => None,
     }
 }
 

@@ -17,7 +17,8 @@ use tokio::task::JoinSet;
 use tracing::{error, info, warn};
 
 use crate::config::{Config, Mode, Source};
-use crate::daemon::{self, Stats};
+use crate::daemon::{self, World};
+use crate::directory::{self, Options};
 use crate::store::{LockError, StoreLock};
 
 /// Why the service could not run at all.
@@ -47,7 +48,7 @@ pub enum Error {
     Dir {
         mailbox: String,
         #[source]
-        source: Box<crate::run::Error>,
+        source: Box<crate::mailboxes::Error>,
     },
 }
 
@@ -115,7 +116,8 @@ async fn serve(
     let mut term = signal(SignalKind::terminate()).map_err(Error::Runtime)?;
     let mut int = signal(SignalKind::interrupt()).map_err(Error::Runtime)?;
     let mut hup = signal(SignalKind::hangup()).map_err(Error::Runtime)?;
-    let stats = Arc::new(Stats::default());
+    let world = World::system();
+    let stats = world.events.stats();
     let watchdog = sd_notify::watchdog_enabled()
         .map(|d| d / 2)
         .unwrap_or(Duration::from_secs(30));
@@ -128,7 +130,7 @@ async fn serve(
         }
         let cfg_now = Arc::new(cfg);
         let (stop, stop_rx) = watch::channel(false);
-        let mut tasks = spawn_all(&cfg_now, once, &stats, &stop_rx);
+        let mut tasks = spawn_all(&cfg_now, once, &world, &stop_rx);
         if !ready_sent {
             notify(&[NotifyState::Ready]);
             ready_sent = true;
@@ -196,16 +198,16 @@ async fn serve(
 fn spawn_all(
     cfg: &Arc<Config>,
     once: bool,
-    stats: &Arc<Stats>,
+    world: &World,
     stop: &watch::Receiver<bool>,
 ) -> JoinSet<Result<(), Error>> {
     let mut tasks = JoinSet::new();
     for (i, m) in cfg.mailboxes.iter().enumerate() {
-        let (cfg, stats, stop, name) = (cfg.clone(), stats.clone(), stop.clone(), m.name.clone());
+        let (cfg, world, stop, name) = (cfg.clone(), world.clone(), stop.clone(), m.name.clone());
         match &m.source {
             Source::Imap(_) => {
                 tasks.spawn(async move {
-                    daemon::run_mailbox(cfg, i, once, stats, stop)
+                    daemon::run_mailbox(cfg, i, once, world, stop)
                         .await
                         .map_err(|source| Error::Mailbox {
                             mailbox: name,
@@ -215,53 +217,25 @@ fn spawn_all(
             }
             Source::Dir { .. } => {
                 tasks.spawn(async move {
-                    serve_dir(cfg, i, once, stop)
-                        .await
-                        .map_err(|source| Error::Dir {
-                            mailbox: name,
-                            source: Box::new(source),
-                        })
+                    // The directory loop, as `mailclerk run` has it; never a dry run here (a
+                    // dry-run service marks its mailboxes' mode, which directories ignore).
+                    let opts = Options {
+                        once,
+                        dry_run: false,
+                    };
+                    directory::serve(&cfg, &[i], &opts, &world.clock, &world.events, stop, |_| {
+                        Ok(())
+                    })
+                    .await
+                    .map_err(|source| Error::Dir {
+                        mailbox: name,
+                        source: Box::new(source),
+                    })
                 });
             }
         }
     }
     tasks
-}
-
-/// A directory inbox beside IMAP mailboxes: looked at every [`crate::run::POLL_INTERVAL`], on
-/// the blocking pool.
-async fn serve_dir(
-    cfg: Arc<Config>,
-    index: usize,
-    once: bool,
-    mut stop: watch::Receiver<bool>,
-) -> Result<(), crate::run::Error> {
-    loop {
-        let c = cfg.clone();
-        let pass = tokio::task::spawn_blocking(move || {
-            crate::run::pass_dir(
-                &c,
-                &c.mailboxes[index],
-                &crate::run::Options {
-                    once: true,
-                    dry_run: false,
-                },
-            )
-        });
-        match pass.await {
-            Ok(Ok(_)) => {}
-            Ok(Err(e)) if once => return Err(e),
-            Ok(Err(e)) => warn!(err = %e, "Directory inbox pass failed; trying again later."),
-            Err(e) => error!(err = %e, "Directory inbox pass panicked."),
-        }
-        if once {
-            return Ok(());
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(crate::run::POLL_INTERVAL) => {}
-            _ = stop.changed() => return Ok(()),
-        }
-    }
 }
 
 async fn join_all(tasks: &mut JoinSet<Result<(), Error>>) -> Result<(), Error> {

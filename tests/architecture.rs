@@ -32,7 +32,10 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("core: localize", &["localize"]),
     ("core: render", &["render"]),
     ("core: plan", &["plan"]),
-    ("I/O leaves", &["tls", "fault", "ownership"]),
+    (
+        "I/O leaves",
+        &["tls", "fault", "ownership", "clock", "event"],
+    ),
     ("config and store", &["config", "store", "account_csv"]),
     (
         "above config and store",
@@ -45,6 +48,9 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("transport", &["intake", "send"]),
     ("billing", &["billing"]),
     ("audit", &["audit"]),
+    ("the executor", &["apply"]),
+    ("a mailbox opened", &["mailboxes"]),
+    ("the directory loop", &["directory"]),
     ("command: run", &["run"]),
     ("commands", &["daemon", "check", "explain"]),
     ("top", &["replay", "service", "connect_check", "cli"]),

@@ -614,3 +614,79 @@ fn a_german_request_gets_a_german_reply_with_german_dates_and_money() {
     assert_eq!(english["language"], "en", "{english}");
     assert_eq!(english["reply"]["template"], "refund_granted");
 }
+
+/// Issue 15: a directory run resolves a claim that was never recorded the way the daemon
+/// does, against what the outbox holds: the reply found there counts as answered, one not
+/// found goes to people; neither is sent (again).
+#[test]
+fn an_interrupted_directory_claim_is_resolved_against_the_outbox() {
+    use mailclerk::store::LedgerState;
+    let first = tempfile::tempdir().unwrap();
+    let o = mailclerk(&[
+        "run",
+        "--config",
+        demo_config(first.path()).to_str().unwrap(),
+        "--once",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Two answers of the first run, and the requests they answer.
+    let mut replies: Vec<(PathBuf, String, String)> = walk(&first.path().join("out/notout"))
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "eml"))
+        .filter_map(|p| {
+            let raw = std::fs::read(&p).unwrap();
+            let request = crate::support::header(&raw, "In-Reply-To")?;
+            let reply = crate::support::header(&raw, "Message-ID")?;
+            let bare = |s: &str| s.trim_matches(|c| c == '<' || c == '>').to_string();
+            Some((p, bare(&request), bare(&reply)))
+        })
+        .collect();
+    replies.sort();
+    assert!(replies.len() >= 2, "{replies:?}");
+    let (found, lost) = (&replies[0], &replies[1]);
+
+    // A second desk where a pass stopped after claiming both: one reply reached the outbox.
+    let second = tempfile::tempdir().unwrap();
+    let cfg_path = demo_config(second.path());
+    let cfg = mailclerk::config::Config::load(&cfg_path).unwrap();
+    let mailbox = cfg.mailbox("notout").unwrap();
+    let outbox = second.path().join("out/notout");
+    std::fs::create_dir_all(&outbox).unwrap();
+    std::fs::copy(&found.0, outbox.join("copied.eml")).unwrap();
+    let mut store = mailclerk::run::open_store(mailbox).unwrap();
+    let at = "2026-03-01T09:00:00Z".parse().unwrap();
+    for (_, request, _) in [found, lost] {
+        store.claim(request, "interrupted pass", at).unwrap();
+    }
+    drop(store);
+    let o = mailclerk(&["run", "--config", cfg_path.to_str().unwrap(), "--once"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    let ledger = mailclerk::run::open_store(mailbox)
+        .unwrap()
+        .ledger()
+        .unwrap();
+    let row = |id: &str| ledger.iter().find(|r| r.message_id == id).unwrap();
+    let (was_found, was_lost) = (row(&found.1), row(&lost.1));
+    assert_eq!(was_found.state, LedgerState::Sent, "{was_found:?}");
+    assert_eq!(was_found.action.as_deref(), Some("reconciled"));
+    assert_eq!(
+        was_found.reply_message_id.as_deref(),
+        Some(found.2.as_str())
+    );
+    assert_eq!(was_lost.state, LedgerState::Review, "{was_lost:?}");
+    assert_eq!(was_lost.action.as_deref(), Some("interrupted"));
+    // Nothing went out for either: the outbox holds only the copied reply to them.
+    let answering = |request: &str| {
+        walk(&outbox)
+            .iter()
+            .filter(|p| {
+                let raw = std::fs::read(p).unwrap();
+                crate::support::header(&raw, "In-Reply-To").as_deref()
+                    == Some(format!("<{request}>").as_str())
+            })
+            .count()
+    };
+    assert_eq!(answering(&found.1), 1);
+    assert_eq!(answering(&lost.1), 0);
+}

@@ -7,11 +7,12 @@ use std::path::Path;
 use jiff::Timestamp;
 use mailclerk::accounts::AccountMatch;
 use mailclerk::config::Config;
+use mailclerk::examine::{self, Examined};
 use mailclerk::language::Lang;
 use mailclerk::locale;
+use mailclerk::mailboxes;
 use mailclerk::parse::RawMail;
 use mailclerk::plan::Action;
-use mailclerk::run::{self, Examined};
 use mailclerk::screen::Screen;
 
 #[test]
@@ -25,14 +26,14 @@ fn demo_messages_get_their_expected_outcomes() {
     for m in messages {
         let file = m["file"].as_str().unwrap();
         let mailbox = cfg.mailbox(file.split('/').next().unwrap()).unwrap();
-        let store = run::open_store(mailbox).unwrap();
+        let store = mailboxes::open_store(mailbox).unwrap();
         let raw = RawMail {
             origin: file.into(),
             received: None,
             bytes: std::fs::read(Path::new("config/demo").join(file)).unwrap(),
         };
         let now: Timestamp = "2026-11-21T12:00:00Z".parse().unwrap();
-        let got = match run::examine(&cfg, mailbox, &store, &raw, now).unwrap() {
+        let got = match examine::examine(&cfg, mailbox, &store, &raw, now).unwrap() {
             Examined::Unreadable { why, .. } => {
                 toml::Table::from_iter([("error".to_string(), toml::Value::from(why))])
             }
@@ -143,7 +144,7 @@ fn every_date_and_amount_in_every_demo_reply_is_a_decision_fact() {
         let file = m["file"].as_str().unwrap();
         let want = m.as_table().unwrap();
         let mailbox = cfg.mailbox(file.split('/').next().unwrap()).unwrap();
-        let store = run::open_store(mailbox).unwrap();
+        let store = mailboxes::open_store(mailbox).unwrap();
         let raw = RawMail {
             origin: file.into(),
             received: None,
@@ -151,7 +152,7 @@ fn every_date_and_amount_in_every_demo_reply_is_a_decision_fact() {
         };
         let now: Timestamp = "2026-11-21T12:00:00Z".parse().unwrap();
         let Examined::Planned { plan, .. } =
-            run::examine(&cfg, mailbox, &store, &raw, now).unwrap()
+            examine::examine(&cfg, mailbox, &store, &raw, now).unwrap()
         else {
             continue;
         };

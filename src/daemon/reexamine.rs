@@ -12,8 +12,8 @@ use tracing::{info, warn};
 
 use super::{Dest, Error, Handled, Worker, block, reasons};
 use crate::config::Filing;
+use crate::examine::Examined;
 use crate::plan::{Action, ConfirmStep};
-use crate::run::Examined;
 use crate::store::{LedgerState, NotAgain, Reopen, Trigger};
 
 /// The messages of the folder a person asked to have looked at again, found once per pass.
@@ -84,7 +84,7 @@ impl Worker<'_> {
                         why.describe()
                     );
                 }
-                return Ok((self.seen(message_id, &examined, state).await?, off));
+                return Ok((self.resolve(message_id, &examined, state).await?, off));
             }
         };
         let code = reasons::code(earlier.state, earlier.action.as_deref());
@@ -107,7 +107,7 @@ impl Worker<'_> {
                 plan.confirmation = None;
             }
         }
-        let handled = self.act(message_id, &examined, None).await?;
+        let handled = self.apply(message_id, &examined, None).await?;
         match &handled {
             Handled::File(Dest::People) => {
                 let now = block(|| self.store.prior(message_id))?;
