@@ -71,6 +71,14 @@ impl Db {
             }
         });
         let mut db = Db { client, driver };
+        // A take waits for a fenced write in flight on the lease row; when that write's client
+        // vanished (its transaction stays open until the server ends it), the take gives up
+        // within the round instead of waiting, and is not left queued behind it: a statement
+        // the server ran after this client gave up would take a lease nobody serves.
+        let lock_timeout = format!("SET lock_timeout = {}", (timeout / 2).as_millis().max(1));
+        tokio::time::timeout(timeout, db.client.batch_execute(&lock_timeout))
+            .await
+            .map_err(|_| Error::Timeout)??;
         tokio::time::timeout(timeout, db.migrate())
             .await
             .map_err(|_| Error::Timeout)??;
