@@ -43,6 +43,9 @@ async fn a_lease_is_taken_over_only_after_it_expires_and_each_take_raises_the_ge
     assert_eq!(first.generation, 1);
     assert_eq!(first.previous, None);
     assert_eq!(b.take("m1", "b", ttl).await.unwrap(), None, "live: not b's");
+    let check = db.client().await;
+    // The lease runs from the renewal's statement: b may not have it before ttl from here.
+    let renewed = Instant::now();
     assert!(a.renew("m1", "a", 1, ttl).await.unwrap());
     assert!(
         !b.renew("m1", "b", 1, ttl).await.unwrap(),
@@ -54,11 +57,9 @@ async fn a_lease_is_taken_over_only_after_it_expires_and_each_take_raises_the_ge
         holder: "a".into(),
         generation: 1,
     };
-    let check = db.client().await;
     assert!(fence_holds(&check, &fence_a).await);
 
     // a stops renewing; b keeps trying until it gets it, and not before the expiry.
-    let renewed = Instant::now();
     let taken = loop {
         if let Some(t) = b.take("m1", "b", ttl).await.unwrap() {
             break t;
