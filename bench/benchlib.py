@@ -115,8 +115,10 @@ def accounts_csv(path, count):
         subprocess.run([str(FLOOR), "accounts", "--count", str(count)], check=True, stdout=f)
 
 
-def daemon_config(work, support, accounts, batch=100, catch_up=None, answer_all=True):
-    """A NotOut CRM desk served over IMAPS and submission, like production (TLS both ways)."""
+def daemon_config(work, support, accounts, batch=100, catch_up=None, answer_all=True,
+                  pg_url_file=None):
+    """A NotOut CRM desk served over IMAPS and submission, like production (TLS both ways);
+    its store in the PostgreSQL database of PG_URL_FILE when given, else a SQLite file."""
     (work / "password").write_text(env("MAILCLERK_TEST_PASSWORD"))
     host, ca = env("MAILCLERK_IMAP_HOST"), env("MAILCLERK_CA_FILE")
     extra = ""
@@ -126,9 +128,10 @@ def daemon_config(work, support, accounts, batch=100, catch_up=None, answer_all=
     if catch_up:
         extra += f"catch_up_seconds = {catch_up}\n"
     config = work / "mailclerk.toml"
+    store = f'store = {{ kind = "postgres", url_file = "{pg_url_file}" }}\n' if pg_url_file else ""
     config.write_text(f'''templates = "{REPO / 'templates'}"
 state_dir = "{work / 'state'}"
-[[mailbox]]
+{store}[[mailbox]]
 name = "desk"
 address = "{support}"
 policy = "{REPO / 'config/policies/notout.toml'}"

@@ -301,14 +301,14 @@ pub fn export(
         .iter()
         .filter(|m| mailbox.is_none_or(|n| n == m.name))
     {
-        if !m.store.exists() {
+        if !crate::mailbox_store::exists(m) {
             continue;
         }
         let err = |source| Error::Store {
             mailbox: m.name.clone(),
             source,
         };
-        let store = Store::open_read_only(&m.store).map_err(err)?;
+        let store = crate::mailbox_store::open_read_only(m).map_err(err)?;
         for t in store.trails(Some(since), None).map_err(err)? {
             rows.extend(row(&m.name, &t));
         }

@@ -19,6 +19,11 @@ use crate::config::Config;
 pub enum Error {
     #[error("mailbox {mailbox}: there is no store at {} yet (nothing to back up)", path.display())]
     NoStore { mailbox: String, path: PathBuf },
+    #[error(
+        "mailbox {mailbox}: its store is in PostgreSQL ({server}); back the database up with \
+         pg_dump instead (docs/store.md)"
+    )]
+    InDatabase { mailbox: String, server: String },
     #[error("cannot create the backup directory {}", path.display())]
     OutDir {
         path: PathBuf,
@@ -72,6 +77,12 @@ pub fn backup_all(cfg: &Config, only: Option<&str>, out: &Path) -> Result<Vec<Co
         .iter()
         .filter(|m| only.is_none_or(|name| m.name == name))
         .map(|m| {
+            if let Some(pg) = &m.postgres {
+                return Err(Error::InDatabase {
+                    mailbox: m.name.clone(),
+                    server: crate::store::describe_postgres(pg.url()),
+                });
+            }
             if !m.store.is_file() {
                 return Err(Error::NoStore {
                     mailbox: m.name.clone(),

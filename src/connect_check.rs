@@ -21,6 +21,8 @@ pub enum Service {
     OAuth2,
     Imap,
     Smtp,
+    /// The store's database (`store = { kind = "postgres" }`).
+    Postgres,
 }
 
 impl fmt::Display for Service {
@@ -29,6 +31,7 @@ impl fmt::Display for Service {
             Service::OAuth2 => "OAuth2",
             Service::Imap => "IMAP",
             Service::Smtp => "SMTP",
+            Service::Postgres => "PostgreSQL",
         })
     }
 }
@@ -115,6 +118,9 @@ async fn check_mailbox(mailbox: &Mailbox) -> MailboxReport {
             outcome,
         });
     }
+    if let Some(pg) = &mailbox.postgres {
+        probes.push(check_postgres(&mailbox.name, pg.url()).await);
+    }
     if let Source::Imap(source) = &mailbox.source {
         probes.push(check_imap(mailbox, source, tokens.as_ref()).await);
     }
@@ -134,6 +140,29 @@ async fn check_mailbox(mailbox: &Mailbox) -> MailboxReport {
     MailboxReport {
         mailbox: mailbox.name.clone(),
         probes,
+    }
+}
+
+/// Connects as the daemon would and reads the schema version; creates nothing.
+async fn check_postgres(mailbox: &str, url: &str) -> Probe {
+    let server = crate::store::describe_postgres(url);
+    let (mailbox, url) = (mailbox.to_string(), url.to_string());
+    let opened = tokio::task::spawn_blocking(move || {
+        crate::store::Store::open_postgres_read_only(&url, &mailbox).map(drop)
+    })
+    .await;
+    let outcome = match opened {
+        Ok(Ok(())) => Ok("connected; the schema is one this mailclerk knows".to_string()),
+        Ok(Err(crate::store::Error::NotSetUp { .. })) => {
+            Ok("connected; no mailclerk schema yet (the first start creates it)".to_string())
+        }
+        Ok(Err(e)) => Err(error_chain(&e)),
+        Err(e) => Err(format!("the check itself failed: {e}")),
+    };
+    Probe {
+        service: Service::Postgres,
+        server,
+        outcome,
     }
 }
 

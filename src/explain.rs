@@ -9,7 +9,7 @@ use std::path::Path;
 use serde_json::{Value, json};
 
 use crate::config::{Config, Filing, Mailbox, Source};
-use crate::store::{self, Store, Trail};
+use crate::store::{self, Trail};
 
 /// Why `explain` could not explain.
 #[derive(Debug, thiserror::Error)]
@@ -79,13 +79,13 @@ pub fn find<'c>(
     for m in cfg
         .mailboxes
         .iter()
-        .filter(|m| mailbox.is_none_or(|n| n == m.name) && m.store.exists())
+        .filter(|m| mailbox.is_none_or(|n| n == m.name) && crate::mailbox_store::exists(m))
     {
         let err = |source| Error::Store {
             mailbox: m.name.clone(),
             source,
         };
-        let store = Store::open_read_only(&m.store).map_err(err)?;
+        let store = crate::mailbox_store::open_read_only(m).map_err(err)?;
         if let Some(t) = store
             .trails(None, Some(id))
             .map_err(err)?
@@ -412,7 +412,7 @@ pub fn explain(
 ) -> Result<(), Error> {
     let id = message_id(cfg, arg)?;
     let (m, trail) = find(cfg, mailbox, &id)?;
-    let looks = Store::open_read_only(&m.store)
+    let looks = crate::mailbox_store::open_read_only(m)
         .and_then(|s| s.reexaminations(&trail.message_id))
         .map_err(|source| Error::Store {
             mailbox: m.name.clone(),

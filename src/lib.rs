@@ -56,6 +56,7 @@ pub mod learn;
 pub mod lease;
 pub mod locale;
 pub mod localize;
+pub mod mailbox_store;
 pub mod mailboxes;
 pub mod metrics;
 pub mod money;

@@ -65,7 +65,7 @@ pub fn open_store(mailbox: &Mailbox) -> Result<Store, Error> {
         mailbox: mailbox.name.clone(),
         source,
     };
-    let mut store = Store::open(&mailbox.store).map_err(store_err)?;
+    let mut store = crate::mailbox_store::open(mailbox).map_err(store_err)?;
     if let Some(csv) = &mailbox.accounts_csv {
         let accounts = account_csv::read(csv).map_err(|source| Error::Accounts {
             mailbox: mailbox.name.clone(),
@@ -92,9 +92,14 @@ pub fn import_accounts(cfg: &Config, mailbox: Option<&str>, csv: &Path) -> Resul
         path: mailbox.store.clone(),
         source,
     };
-    let owner = crate::ownership::intended(&mailbox.store).map_err(ownership)?;
-    crate::ownership::prepare(&mailbox.store, owner).map_err(ownership)?;
-    let mut store = Store::open(&mailbox.store).map_err(|source| Error::Store {
+    let owner = match mailbox.postgres {
+        Some(_) => None,
+        None => Some(crate::ownership::intended(&mailbox.store).map_err(ownership)?),
+    };
+    if let Some(owner) = owner {
+        crate::ownership::prepare(&mailbox.store, owner).map_err(ownership)?;
+    }
+    let mut store = crate::mailbox_store::open(mailbox).map_err(|source| Error::Store {
         mailbox: mailbox.name.clone(),
         source,
     })?;
@@ -105,7 +110,9 @@ pub fn import_accounts(cfg: &Config, mailbox: Option<&str>, csv: &Path) -> Resul
             source,
         })?;
     drop(store);
-    crate::ownership::restore(&mailbox.store, owner).map_err(ownership)?;
+    if let Some(owner) = owner {
+        crate::ownership::restore(&mailbox.store, owner).map_err(ownership)?;
+    }
     Ok(format!(
         "{}: imported {} account(s) into mailbox {}: {} new, {} updated, {} unchanged",
         csv.display(),

@@ -325,8 +325,8 @@ pub fn replay(cfg: &Config, opts: &Options, out: &mut dyn Write) -> Result<Vec<R
         source,
     };
     // A mailbox that never ran has no store: every message is "not in the ledger".
-    let store = if mailbox.store.exists() {
-        Store::open_read_only(&mailbox.store).map_err(store_err)?
+    let store = if crate::mailbox_store::exists(mailbox) {
+        crate::mailbox_store::open_read_only(mailbox).map_err(store_err)?
     } else {
         Store::open_in_memory().map_err(store_err)?
     };

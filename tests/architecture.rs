@@ -37,6 +37,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         &["tls", "fault", "ownership", "clock", "event"],
     ),
     ("config and store", &["config", "store", "account_csv"]),
+    ("a mailbox's store", &["mailbox_store"]),
     (
         "above config and store",
         &[

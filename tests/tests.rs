@@ -27,5 +27,6 @@ mod replies; // rendered replies, snapshot-tested through the real policies, tem
 mod report; // `mailclerk report` on a demo run's stores, rendered in headless Chromium
 mod signin; // issue 18: a wrong SMTP password at run time; `config check --connect`
 mod store; // the SQLite store and `accounts import`, on temp files
+mod store_postgres; // issue 19: `mailclerk run` on the demo with its stores in PostgreSQL; two instances on one database
 mod support; // the harness for daemon tests: desks, customers, folders
 mod trail; // `decisions`, `explain` and `replay` on the demo

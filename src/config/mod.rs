@@ -21,6 +21,7 @@ pub mod oauth2;
 pub mod offline;
 pub mod policy;
 pub mod read;
+pub mod store;
 
 use std::path::{Path, PathBuf};
 
@@ -62,8 +63,11 @@ pub struct Mailbox {
     /// The vendor's other addresses (lower-cased): mail from them is never answered.
     pub own_addresses: Vec<String>,
     pub policy: Policy,
-    /// SQLite store of accounts, decisions and the reply ledger.
+    /// SQLite store of accounts, decisions and the reply ledger (unused with `postgres`).
     pub store: PathBuf,
+    /// The top-level `store = { kind = "postgres", ... }`: this mailbox's rows live in that
+    /// database, keyed by its name, instead of in the SQLite file `store`.
+    pub postgres: Option<store::Postgres>,
     /// A CSV imported into the store at every start (whole file or nothing), if set.
     pub accounts_csv: Option<PathBuf>,
     pub source: Source,
@@ -125,6 +129,9 @@ struct RawConfig {
     /// The learned classifier's model file; the built-in model when absent.
     #[serde(default)]
     classifier: Option<PathBuf>,
+    /// Where the stores live: SQLite files (default) or one PostgreSQL database.
+    #[serde(default)]
+    store: Option<store::RawStore>,
     mailbox: Vec<RawMailbox>,
 }
 
@@ -267,6 +274,7 @@ impl Config {
             ));
         }
 
+        let postgres = raw.store.and_then(|s| s.resolve(file, base, &mut errors));
         let mut mailboxes = Vec::new();
         for (i, m) in raw.mailbox.into_iter().enumerate() {
             let key = format!("mailbox[{i}]");
@@ -274,6 +282,10 @@ impl Config {
             if let Some(mailbox) =
                 mailbox_from_raw(file, base, &raw.state_dir, &key, m, &langs, &mut errors)
             {
+                let mailbox = Mailbox {
+                    postgres: postgres.clone(),
+                    ..mailbox
+                };
                 if mailboxes
                     .iter()
                     .any(|o: &Mailbox| o.name == mailbox.name || o.address == mailbox.address)
@@ -513,6 +525,7 @@ fn mailbox_from_raw(
         screen,
         policy,
         store,
+        postgres: None,
         accounts_csv,
         source,
         outbox,

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use jiff::{SignedDuration, Timestamp};
 
 use crate::config::Config;
-use crate::store::{self, Store};
+use crate::store;
 
 /// Why no report was written.
 #[derive(Debug, thiserror::Error)]
@@ -97,7 +97,7 @@ pub fn write(
     let mut rows = Vec::new();
     let mut notes = Vec::new();
     for m in &chosen {
-        if !m.store.exists() {
+        if !crate::mailbox_store::exists(m) {
             notes.push(format!(
                 "Mailbox {} has no store yet ({}): it has handled nothing.",
                 m.name,
@@ -109,7 +109,7 @@ pub fn write(
             mailbox: m.name.clone(),
             source,
         };
-        let store = Store::open_read_only(&m.store).map_err(read)?;
+        let store = crate::mailbox_store::open_read_only(m).map_err(read)?;
         rows.extend(store.report_rows(since).map_err(read)?);
     }
     let summary = data::summarize(&rows, since, now);

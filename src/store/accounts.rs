@@ -4,7 +4,7 @@
 use jiff::civil::Date;
 use rusqlite::{Connection, ErrorCode, TransactionBehavior, params};
 
-use super::{Cached, During, Error, Store, corrupt, parse_date};
+use super::{Cached, During, Error, Sqlite, corrupt, parse_date};
 use crate::accounts::{Account, Payments, PlanKind, normalize_address};
 use crate::money::{Currency, Money};
 use crate::policy::History;
@@ -17,7 +17,7 @@ pub struct ImportReport {
     pub unchanged: usize,
 }
 
-impl Store {
+impl Sqlite {
     /// Upserts accounts by id in one transaction: a re-import updates changed rows and
     /// replaces their address lists; accounts missing from `accounts` are kept, since earlier
     /// answers and contact history refer to them.
@@ -248,14 +248,14 @@ pub(super) fn load_account(conn: &Connection, id: &str) -> Result<Option<Account
 }
 
 /// An account row's cells, read without interpreting them.
-struct AccountRow {
-    name: String,
-    plan: String,
-    signed_up_on: String,
-    currency: String,
-    first_paid_on: Option<String>,
-    first_payment: Option<i64>,
-    last_payment: Option<i64>,
+pub(super) struct AccountRow {
+    pub name: String,
+    pub plan: String,
+    pub signed_up_on: String,
+    pub currency: String,
+    pub first_paid_on: Option<String>,
+    pub first_payment: Option<i64>,
+    pub last_payment: Option<i64>,
 }
 
 impl AccountRow {
@@ -272,7 +272,7 @@ impl AccountRow {
         })
     }
 
-    fn into_account(self, id: &str, emails: Vec<String>) -> Result<Account, Error> {
+    pub(super) fn into_account(self, id: &str, emails: Vec<String>) -> Result<Account, Error> {
         let bad = |problem: String| corrupt("account", id, problem);
         let plan = PlanKind::parse(&self.plan)
             .ok_or_else(|| bad(format!("unknown plan {:?}", self.plan)))?;
@@ -302,7 +302,7 @@ impl AccountRow {
 }
 
 /// Account lookups for matching a message (issue 3): by id, by name, and the whole match.
-impl Store {
+impl Sqlite {
     /// The account whose id is `id`, compared case-insensitively (customers write ids as they
     /// like).
     ///
@@ -343,35 +343,156 @@ impl Store {
         ids.sort_unstable();
         load_accounts(&self.conn, &ids)
     }
+}
 
-    /// Matches a message to one account by its sender (or forwarded customer), with
-    /// plus-addressing and account references as `rules` allow ([`crate::accounts::decide`]).
-    ///
-    /// # Errors
-    /// A failed query or a corrupt account row.
-    pub fn match_account(
-        &self,
-        mail: &crate::parse::Inbound,
-        rules: &crate::accounts::MatchRules,
-    ) -> Result<crate::accounts::AccountMatch, Error> {
-        use crate::accounts::{Found, Reference, match_message};
-        match_message(mail, rules, |lookups| {
-            let by_base_address = match &lookups.base_address {
-                Some(base) => self.accounts_for(base)?,
-                None => Vec::new(),
+#[cfg(test)]
+mod tests {
+    use crate::accounts::{Account, Payments, PlanKind};
+    use crate::classify::Intent;
+    use crate::confirm::Pending;
+    use crate::money::{Currency, Money};
+    use crate::store::testing::stores;
+    use crate::store::{Error, ImportReport, LedgerAction, LedgerState, Outcome};
+    use jiff::civil::date;
+
+    fn account(id: &str, emails: &[&str]) -> Account {
+        let usd = Currency::from_code("USD").unwrap();
+        Account {
+            id: id.into(),
+            name: format!("Name of {id}"),
+            emails: emails.iter().map(|e| e.to_string()).collect(),
+            plan: PlanKind::Monthly,
+            signed_up_on: date(2026, 1, 5),
+            paid: (id == "b2").then(|| Payments {
+                first_paid_on: date(2026, 1, 6),
+                first_payment: Money::from_minor(1999, usd),
+                last_payment: Money::from_minor(2999, usd),
+            }),
+            currency: usd,
+        }
+    }
+
+    #[test]
+    fn accounts_lookups_contact_and_earlier_answers() {
+        for (kind, mut store) in stores("accounts_lookups") {
+            eprintln!("backend: {kind}");
+            let first = [
+                account("a1", &["Ann@Example.com", "ann@old.example"]),
+                account("b2", &["bob@example.com", "ann@example.com"]),
+            ];
+            let report = store.import_accounts(&first).unwrap();
+            assert_eq!((report.inserted, report.updated), (2, 0));
+            let again = store
+                .import_accounts(&[account("a1", &["ann@example.com"]), account("c3", &[])])
+                .unwrap();
+            assert_eq!(
+                again,
+                ImportReport {
+                    inserted: 1,
+                    updated: 1,
+                    unchanged: 0
+                }
+            );
+            let ids = |v: Vec<Account>| v.into_iter().map(|a| a.id).collect::<Vec<_>>();
+            assert_eq!(
+                ids(store.accounts_for("ANN@example.com").unwrap()),
+                ["a1", "b2"]
+            );
+            assert!(store.accounts_for("ann@old.example").unwrap().is_empty());
+            assert_eq!(
+                store.accounts_for("bob@example.com").unwrap(),
+                [first[1].clone()]
+            );
+            assert_eq!(store.account_by_id(" A1 ").unwrap().unwrap().id, "a1");
+            assert_eq!(store.account_by_id("zz").unwrap(), None);
+            assert_eq!(ids(store.accounts_named("name of B2").unwrap()), ["b2"]);
+            assert_eq!(store.account_count().unwrap(), 3);
+
+            assert!(matches!(
+                store.record_contact("nobody", date(2026, 3, 1), "m0@x"),
+                Err(Error::UnknownAccount { .. })
+            ));
+            store
+                .record_contact("a1", date(2026, 3, 1), "m1@x")
+                .unwrap();
+            store
+                .record_contact("a1", date(2026, 2, 1), "m2@x")
+                .unwrap();
+            store
+                .record_contact("a1", date(2026, 3, 4), "m1@x")
+                .unwrap();
+            let history = store.history("a1").unwrap();
+            assert_eq!(history.prior_contact_on, Some(date(2026, 3, 4)));
+            assert_eq!((history.cancelled, history.refunded), (None, None));
+
+            let at = "2026-03-02T09:15:00Z".parse().unwrap();
+            store.claim("m3@x", "o", at).unwrap();
+            let granted = Outcome {
+                account_id: Some("a1".into()),
+                intent: Some("both".into()),
+                decision_json: Some(
+                    r#"{"refund":"granted","cancellation":"confirmed","cancellation_effective":"2026-03-31"}"#
+                        .into(),
+                ),
+                ..Outcome::new(LedgerState::Sent, LedgerAction::Answer("refund_granted".into()))
             };
-            let mut referenced = Vec::new();
-            for reference in &lookups.references {
-                referenced.push(match reference {
-                    Reference::Id { id, .. } => self.account_by_id(id)?.into_iter().collect(),
-                    Reference::Name { name, .. } => self.accounts_named(name)?,
-                });
-            }
-            Ok(Found {
-                by_address: self.accounts_for(&lookups.address)?,
-                by_base_address,
-                referenced,
-            })
-        })
+            store.record("m3@x", &granted).unwrap();
+            let history = store.history("a1").unwrap();
+            let refunded = history.refunded.expect("the granted refund");
+            assert_eq!((refunded.received, refunded.intent), (at, Intent::Both));
+            assert_eq!(
+                history.cancelled.and_then(|c| c.effective),
+                Some(date(2026, 3, 31))
+            );
+            assert_eq!(store.history("b2").unwrap().refunded, None);
+        }
+    }
+
+    #[test]
+    fn a_confirmation_is_used_by_one_message_only() {
+        for (kind, mut store) in stores("confirmation_once") {
+            eprintln!("backend: {kind}");
+            let p = Pending {
+                token: "t1".into(),
+                request_message_id: "r@x".into(),
+                account_id: "a1".into(),
+                address: "ann@example.com".into(),
+                intent: Intent::Cancellation,
+                subject: "Cancel".into(),
+                received: "2026-03-02T09:15:00Z".parse().unwrap(),
+                created: "2026-03-02T09:16:00.250Z".parse().unwrap(),
+                used_by: None,
+            };
+            store.open_confirmation(&p).unwrap();
+            assert!(store.open_confirmation(&p).is_err(), "a token is kept once");
+            assert_eq!(store.confirmation("t1").unwrap(), Some(p.clone()));
+            assert_eq!(store.confirmation("t2").unwrap(), None);
+            assert_eq!(
+                store
+                    .gauges(jiff::Timestamp::now())
+                    .unwrap()
+                    .pending_confirmations,
+                1
+            );
+            assert!(store.use_confirmation("t1", "c1@x").unwrap());
+            assert!(!store.use_confirmation("t1", "c2@x").unwrap());
+            assert!(
+                store.use_confirmation("t1", "c1@x").unwrap(),
+                "a retry of the same"
+            );
+            store.forget_confirmation("t1").unwrap();
+            let used = store
+                .confirmation("t1")
+                .unwrap()
+                .expect("a used token is kept");
+            assert_eq!(used.used_by.as_deref(), Some("c1@x"));
+            assert_eq!(
+                store
+                    .gauges(jiff::Timestamp::now())
+                    .unwrap()
+                    .pending_confirmations,
+                0
+            );
+        }
     }
 }

@@ -9,7 +9,7 @@
 use jiff::Timestamp;
 use rusqlite::{OptionalExtension, params};
 
-use super::{Cached, During, Error, Store, sending, stamp};
+use super::{Cached, During, Error, Sqlite, sending, stamp};
 
 pub(super) const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS billing (
@@ -54,7 +54,7 @@ impl BillingState {
         }
     }
 
-    fn parse(text: &str) -> Option<BillingState> {
+    pub(super) fn parse(text: &str) -> Option<BillingState> {
         [Self::Pending, Self::Accepted, Self::Refused]
             .into_iter()
             .find(|s| s.as_str() == text)
@@ -143,7 +143,26 @@ fn billing_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(BillingRow, String)
     ))
 }
 
-impl Store {
+/// [`Store::billing_resumable`]'s rule, from the message's ledger state and claimant and
+/// whether its hand-off's reply was never attempted.
+pub(super) fn resumable(
+    me: Option<&str>,
+    state: &str,
+    theirs: Option<&str>,
+    unattempted: bool,
+) -> bool {
+    if state != "claimed" || !unattempted {
+        return false;
+    }
+    let other_boot = match (me.and_then(|m| m.split_once(':')), theirs) {
+        (Some((boot, _)), Some(t)) => !t.starts_with(&format!("{boot}:")),
+        _ => false,
+    };
+    // Another boot: every process of it is gone, and the marks were written with a sync.
+    other_boot || sending::may_take_over(me, theirs)
+}
+
+impl Sqlite {
     /// Writes the hand-off's key and body before the first try, unless the message already
     /// has one; returns the hand-off as stored (the earlier one, if any: its key and bytes are
     /// the ones every try must use).
@@ -271,19 +290,14 @@ impl Store {
             )
             .optional()
             .during(|| format!("reading whether <{message_id}> may resume"))?;
-        let Some((state, theirs, unattempted)) = row else {
-            return Ok(false);
-        };
-        if state != "claimed" || !unattempted {
-            return Ok(false);
-        }
-        let me = self.claimant.as_deref();
-        let other_boot = match (me.and_then(|m| m.split_once(':')), theirs.as_deref()) {
-            (Some((boot, _)), Some(t)) => !t.starts_with(&format!("{boot}:")),
-            _ => false,
-        };
-        // Another boot: every process of it is gone, and the marks were written with a sync.
-        Ok(other_boot || sending::may_take_over(me, theirs.as_deref()))
+        Ok(row.is_some_and(|(state, theirs, unattempted)| {
+            resumable(
+                self.claimant.as_deref(),
+                &state,
+                theirs.as_deref(),
+                unattempted,
+            )
+        }))
     }
 
     /// Keeps the audit trace of a decided message (replaced if it is decided again).
@@ -392,6 +406,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::testing::stores;
     use crate::store::{Claim, LedgerState, Outcome};
     use crate::store::{HandOff, LedgerAction};
 
@@ -407,85 +422,91 @@ mod tests {
 
     #[test]
     fn a_hand_off_keeps_its_first_key_and_bytes() {
-        let mut store = Store::open_in_memory().unwrap();
-        let first = store.billing_begin(&new("a@x", "k1", b"one")).unwrap();
-        assert_eq!(
-            (first.key.as_str(), first.state),
-            ("k1", BillingState::Pending)
-        );
-        // A later handling (after a crash, with a changed decision) gets the first one back.
-        let again = store.billing_begin(&new("a@x", "k2", b"two")).unwrap();
-        assert_eq!(
-            (again.key.as_str(), again.body.as_slice()),
-            ("k1", &b"one"[..])
-        );
-        store.billing_tried("a@x", 2, "HTTP 503").unwrap();
-        store
-            .billing_settle("a@x", BillingState::Accepted, 1, "HTTP 200")
-            .unwrap();
-        // Settled is final: a late refusal does not overwrite it.
-        store
-            .billing_settle("a@x", BillingState::Refused, 1, "HTTP 400")
-            .unwrap();
-        let row = store.billing("a@x").unwrap().unwrap();
-        assert_eq!(row.state, BillingState::Accepted);
-        assert_eq!(row.attempts, 3);
-        assert_eq!(row.answer.as_deref(), Some("HTTP 200"));
-        assert!(row.settled_at.is_some() && row.reply_attempted_at.is_none());
+        for (kind, mut store) in stores("a_hand_off_keeps_its_first_key_and_bytes") {
+            eprintln!("backend: {kind}");
+            let first = store.billing_begin(&new("a@x", "k1", b"one")).unwrap();
+            assert_eq!(
+                (first.key.as_str(), first.state),
+                ("k1", BillingState::Pending)
+            );
+            // A later handling (after a crash, with a changed decision) gets the first one back.
+            let again = store.billing_begin(&new("a@x", "k2", b"two")).unwrap();
+            assert_eq!(
+                (again.key.as_str(), again.body.as_slice()),
+                ("k1", &b"one"[..])
+            );
+            store.billing_tried("a@x", 2, "HTTP 503").unwrap();
+            store
+                .billing_settle("a@x", BillingState::Accepted, 1, "HTTP 200")
+                .unwrap();
+            // Settled is final: a late refusal does not overwrite it.
+            store
+                .billing_settle("a@x", BillingState::Refused, 1, "HTTP 400")
+                .unwrap();
+            let row = store.billing("a@x").unwrap().unwrap();
+            assert_eq!(row.state, BillingState::Accepted);
+            assert_eq!(row.attempts, 3);
+            assert_eq!(row.answer.as_deref(), Some("HTTP 200"));
+            assert!(row.settled_at.is_some() && row.reply_attempted_at.is_none());
+        }
     }
 
     #[test]
     fn only_an_unattempted_reply_of_a_claimed_message_resumes() {
-        let mut store = Store::open_in_memory().unwrap();
-        store.claimant = Some("boot:1:1".into());
-        let at = "2026-03-01T09:00:00Z".parse().unwrap();
-        assert_eq!(store.claim("a@x", "o", at).unwrap(), Claim::New);
-        assert!(!store.billing_resumable("a@x").unwrap(), "no hand-off");
-        store.billing_begin(&new("a@x", "k1", b"{}")).unwrap();
-        assert!(store.billing_resumable("a@x").unwrap(), "our own claim");
-        store.claimant = Some("otherboot:1:1".into());
-        assert!(
-            store.billing_resumable("a@x").unwrap(),
-            "a claim from another boot"
-        );
-        store.billing_reply_attempt("a@x").unwrap();
-        assert!(
-            !store.billing_resumable("a@x").unwrap(),
-            "the reply may have gone"
-        );
-        store.claim("b@x", "o", at).unwrap();
-        store.billing_begin(&new("b@x", "k2", b"{}")).unwrap();
-        store
-            .record(
-                "b@x",
-                &Outcome::new(
-                    LedgerState::Review,
-                    LedgerAction::ToHuman(HandOff::BillingRefused),
-                ),
-            )
-            .unwrap();
-        assert!(!store.billing_resumable("b@x").unwrap(), "recorded");
+        for (kind, mut store) in stores("only_an_unattempted_reply_of_a_claimed_m") {
+            eprintln!("backend: {kind}");
+            store.set_claimant(Some("boot:1:1".into()));
+            let at = "2026-03-01T09:00:00Z".parse().unwrap();
+            assert_eq!(store.claim("a@x", "o", at).unwrap(), Claim::New);
+            assert!(!store.billing_resumable("a@x").unwrap(), "no hand-off");
+            store.billing_begin(&new("a@x", "k1", b"{}")).unwrap();
+            assert!(store.billing_resumable("a@x").unwrap(), "our own claim");
+            store.set_claimant(Some("otherboot:1:1".into()));
+            assert!(
+                store.billing_resumable("a@x").unwrap(),
+                "a claim from another boot"
+            );
+            store.billing_reply_attempt("a@x").unwrap();
+            assert!(
+                !store.billing_resumable("a@x").unwrap(),
+                "the reply may have gone"
+            );
+            store.claim("b@x", "o", at).unwrap();
+            store.billing_begin(&new("b@x", "k2", b"{}")).unwrap();
+            store
+                .record(
+                    "b@x",
+                    &Outcome::new(
+                        LedgerState::Review,
+                        LedgerAction::ToHuman(HandOff::BillingRefused),
+                    ),
+                )
+                .unwrap();
+            assert!(!store.billing_resumable("b@x").unwrap(), "recorded");
+        }
     }
 
     #[test]
     fn trails_join_the_audit_and_the_hand_off() {
-        let mut store = Store::open_in_memory().unwrap();
-        let at: Timestamp = "2026-03-01T09:00:00Z".parse().unwrap();
-        store.claim("a@x", "o", at).unwrap();
-        store
-            .claim("b@x", "o", "2026-02-01T09:00:00Z".parse().unwrap())
-            .unwrap();
-        store.record_audit("a@x", "desk", at, r#"{"x":1}"#).unwrap();
-        store.billing_begin(&new("a@x", "k1", b"{}")).unwrap();
-        let all = store.trails(None, None).unwrap();
-        assert_eq!(all.len(), 2);
-        let since = store
-            .trails(Some("2026-02-15T00:00:00Z".parse().unwrap()), None)
-            .unwrap();
-        assert_eq!(since.len(), 1);
-        assert_eq!(since[0].trace.as_deref(), Some(r#"{"x":1}"#));
-        assert_eq!(since[0].billing.as_ref().unwrap().key, "k1");
-        let one = store.trails(None, Some("b@x")).unwrap();
-        assert_eq!((one.len(), one[0].billing.is_none()), (1, true));
+        for (kind, mut store) in stores("trails_join_the_audit_and_the_hand_off") {
+            eprintln!("backend: {kind}");
+            let at: Timestamp = "2026-03-01T09:00:00Z".parse().unwrap();
+            store.claim("a@x", "o", at).unwrap();
+            store
+                .claim("b@x", "o", "2026-02-01T09:00:00Z".parse().unwrap())
+                .unwrap();
+            store.record_audit("a@x", "desk", at, r#"{"x":1}"#).unwrap();
+            store.billing_begin(&new("a@x", "k1", b"{}")).unwrap();
+            let all = store.trails(None, None).unwrap();
+            assert_eq!(all.len(), 2);
+            let since = store
+                .trails(Some("2026-02-15T00:00:00Z".parse().unwrap()), None)
+                .unwrap();
+            assert_eq!(since.len(), 1);
+            assert_eq!(since[0].trace.as_deref(), Some(r#"{"x":1}"#));
+            assert_eq!(since[0].billing.as_ref().unwrap().key, "k1");
+            let one = store.trails(None, Some("b@x")).unwrap();
+            assert_eq!((one.len(), one[0].billing.is_none()), (1, true));
+        }
     }
 }

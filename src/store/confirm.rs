@@ -6,11 +6,11 @@ use std::io::Read;
 
 use rusqlite::{OptionalExtension, params};
 
-use super::{Cached, During, Error, Store, parse_stamp, stamp};
+use super::{Cached, During, Error, Sqlite, parse_stamp, stamp};
 use crate::classify::Intent;
 use crate::confirm::Pending;
 
-impl Store {
+impl Sqlite {
     /// Keeps a confirmation asked for. Done before the question is sent: a question whose
     /// token the store does not know could never be answered.
     ///

@@ -5,7 +5,7 @@ use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use super::{
-    BatchItem, Cached, During, Error, Store, cell, corrupt, identity, parse_stamp, parse_state,
+    BatchItem, Cached, During, Error, Sqlite, cell, corrupt, identity, parse_stamp, parse_state,
     sending, stamp,
 };
 use crate::accounts::normalize_address;
@@ -241,7 +241,7 @@ pub struct LedgerRow {
     pub updated_at: String,
 }
 
-impl Store {
+impl Sqlite {
     /// Claims an inbound message before anything is sent for it. Exactly one caller ever gets
     /// [`Claim::New`] for a message id; every later claim (after a crash, a redelivery, a
     /// second process) gets [`Claim::Seen`] and must not answer.
@@ -329,6 +329,7 @@ impl Store {
     ///
     /// # Errors
     /// [`Error::NotClaimed`] if the message was never claimed, or a failed write.
+    #[cfg(test)]
     pub fn record(&mut self, message_id: &str, outcome: &Outcome) -> Result<(), Error> {
         self.record_with_copy(message_id, outcome, None)
     }

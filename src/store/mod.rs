@@ -18,20 +18,26 @@ use rusqlite::{Connection, ErrorCode, Params, Row, TransactionBehavior};
 mod accounts;
 mod billing;
 mod confirm;
+mod dispatch;
 pub mod identity;
 mod ledger;
 mod lock;
 mod past;
+mod pg;
 mod progress;
 mod reexamine;
 mod report;
 mod sending;
+#[cfg(test)]
+pub(crate) mod testing;
 pub use accounts::ImportReport;
 pub use billing::{BillingRow, BillingState, NewBilling, Trail};
 pub use confirm::new_token;
+pub use dispatch::Store;
 pub use ledger::{Claim, HandOff, LedgerAction, LedgerRow, LedgerState, Outcome, Prior};
 use ledger::{claim_in, ledger_key, seen_in};
 pub use lock::{LockError, StoreLock};
+pub use pg::{Fence, describe as describe_postgres};
 pub use progress::Progress;
 pub use reexamine::{Earlier, NotAgain, Reexamination, Reopen, Trigger};
 pub use report::{Gauges, ReportRow};
@@ -169,6 +175,44 @@ pub enum Error {
     /// A reply went out: the record of it is never overwritten by a later outcome.
     #[error("message <{message_id}> is recorded as answered; that record is kept")]
     AlreadySent { message_id: String },
+    /// The URL is not named: it may hold the password.
+    #[error("cannot connect to the PostgreSQL store of mailbox {mailbox}")]
+    PgConnect {
+        mailbox: String,
+        source: postgres::Error,
+    },
+    #[error("PostgreSQL store query failed while {what}")]
+    Postgres {
+        what: String,
+        source: postgres::Error,
+    },
+    #[error(
+        "the PostgreSQL store of mailbox {mailbox} has schema version {found}, newer than this \
+         mailclerk knows ({known}); upgrade mailclerk or point it at another database"
+    )]
+    DatabaseTooNew {
+        mailbox: String,
+        found: i64,
+        known: i64,
+    },
+    #[error(
+        "the PostgreSQL database of mailbox {mailbox} has no mailclerk schema; start the \
+         daemon (or `mailclerk run`) once to create it"
+    )]
+    NotSetUp { mailbox: String },
+    /// The write was refused, and nothing of it kept: this instance no longer holds the
+    /// mailbox's lease at the generation it acts under.
+    #[error(
+        "mailbox {mailbox}: {holder} no longer holds the lease at generation {generation}; \
+         nothing was written"
+    )]
+    Fenced {
+        mailbox: String,
+        holder: String,
+        generation: i64,
+    },
+    #[error("a SQLite store is one machine's; it takes no lease fence")]
+    FenceUnsupported,
 }
 
 impl Error {
@@ -176,6 +220,8 @@ impl Error {
     pub fn is_transient(&self) -> bool {
         let source = match self {
             Error::Open { source, .. } | Error::Query { source, .. } => source,
+            Error::PgConnect { .. } => return true,
+            Error::Postgres { source, .. } => return pg::transient(source),
             _ => return false,
         };
         matches!(
@@ -190,6 +236,9 @@ impl Error {
     pub fn is_unavailable(&self) -> bool {
         match self {
             Error::CreateDir { .. } | Error::Open { .. } | Error::NoWal { .. } => true,
+            // Not this instance's mailbox any more: it takes no new mail for it.
+            Error::PgConnect { .. } | Error::Fenced { .. } => true,
+            Error::Postgres { source, .. } => pg::unavailable(source),
             Error::Query { source, .. } => matches!(
                 source.sqlite_error_code(),
                 Some(
@@ -263,22 +312,22 @@ impl<T> During<T> for rusqlite::Result<T> {
     }
 }
 
-/// One mailbox's database. Synchronous: the daemon calls it from `spawn_blocking`.
+/// One mailbox's SQLite database (the default backend of [`Store`]).
 #[derive(Debug)]
-pub struct Store {
+pub(crate) struct Sqlite {
     conn: Connection,
     /// This boot and process (`boot_id:pid:start`), kept with batch claims: see
     /// [`Store::claim_batch`].
     claimant: Option<String>,
 }
 
-impl Store {
+impl Sqlite {
     /// Opens (or creates, with its parent directories) the store at `path`.
     ///
     /// # Errors
     /// The directory or file cannot be created or opened, is not a SQLite database, will not
     /// switch to WAL, or was written by a newer mailclerk.
-    pub fn open(path: &Path) -> Result<Store, Error> {
+    pub fn open(path: &Path) -> Result<Sqlite, Error> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|source| Error::CreateDir {
                 path: dir.to_path_buf(),
@@ -289,23 +338,23 @@ impl Store {
             path: path.to_path_buf(),
             source,
         })?;
-        Store::init(conn, path, true)
+        Sqlite::init(conn, path, true)
     }
 
     /// A throwaway store for tests and `check` runs; nothing survives it.
     ///
     /// # Errors
     /// Only if SQLite itself fails.
-    pub fn open_in_memory() -> Result<Store, Error> {
+    pub fn open_in_memory() -> Result<Sqlite, Error> {
         let path = Path::new(":memory:");
         let conn = Connection::open_in_memory().map_err(|source| Error::Open {
             path: path.to_path_buf(),
             source,
         })?;
-        Store::init(conn, path, false)
+        Sqlite::init(conn, path, false)
     }
 
-    fn init(mut conn: Connection, path: &Path, need_wal: bool) -> Result<Store, Error> {
+    fn init(mut conn: Connection, path: &Path, need_wal: bool) -> Result<Sqlite, Error> {
         let open = |source| Error::Open {
             path: path.to_path_buf(),
             source,
@@ -369,7 +418,7 @@ impl Store {
         tx.execute_batch(billing::SCHEMA).map_err(open)?;
         tx.execute_batch(reexamine::SCHEMA).map_err(open)?;
         tx.commit().map_err(open)?;
-        Ok(Store {
+        Ok(Sqlite {
             conn,
             claimant: sending::claimant(),
         })
@@ -415,13 +464,13 @@ mod tests {
     use crate::accounts::{Account, PlanKind};
     use crate::money::Currency;
 
-    fn file_store() -> (tempfile::TempDir, Store) {
+    fn file_store() -> (tempfile::TempDir, Sqlite) {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("m.sqlite")).unwrap();
+        let store = Sqlite::open(&dir.path().join("m.sqlite")).unwrap();
         (dir, store)
     }
 
-    fn pragma(store: &Store, name: &str) -> String {
+    fn pragma(store: &Sqlite, name: &str) -> String {
         store
             .conn
             .pragma_query_value(None, name, |row| row.get::<_, rusqlite::types::Value>(0))
@@ -451,7 +500,7 @@ mod tests {
             pragma(&store, "user_version"),
             format!("Integer({SCHEMA_VERSION})")
         );
-        let memory = Store::open_in_memory().unwrap();
+        let memory = Sqlite::open_in_memory().unwrap();
         assert_eq!(pragma(&memory, "synchronous"), "Integer(2)");
     }
 
@@ -460,7 +509,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("old.sqlite");
         {
-            let mut store = Store::open(&path).unwrap();
+            let mut store = Sqlite::open(&path).unwrap();
             store
                 .claim("m1@x", "imap:INBOX/1", Timestamp::UNIX_EPOCH)
                 .unwrap();
@@ -469,7 +518,7 @@ mod tests {
                 .execute_batch("ALTER TABLE ledger DROP COLUMN digest; PRAGMA user_version = 5;")
                 .unwrap();
         }
-        let mut store = Store::open(&path).unwrap();
+        let mut store = Sqlite::open(&path).unwrap();
         assert_eq!(pragma(&store, "user_version"), "Integer(6)");
         let item = BatchItem {
             message_id: "m1@x",
@@ -602,7 +651,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("notes.txt");
         std::fs::write(&path, "x".repeat(4096)).unwrap();
-        let err = Store::open(&path).unwrap_err();
+        let err = Sqlite::open(&path).unwrap_err();
         assert!(matches!(err, Error::Open { .. }), "{err:?}");
         assert!(err.to_string().contains("notes.txt"), "{err}");
     }

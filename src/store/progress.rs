@@ -4,7 +4,7 @@
 use jiff::Timestamp;
 use rusqlite::{OptionalExtension, params};
 
-use super::{Cached, During, Error, Store, parse_stamp, stamp};
+use super::{Cached, During, Error, Sqlite, parse_stamp, stamp};
 
 /// The durable reading position in one folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,7 +17,7 @@ pub struct Progress {
     pub first_start: Timestamp,
 }
 
-impl Store {
+impl Sqlite {
     /// The reading position in `folder`, if mailclerk has read it before.
     ///
     /// # Errors
@@ -90,47 +90,52 @@ impl Store {
 mod tests {
     use super::*;
     use crate::store::LedgerAction;
+    use crate::store::testing::stores;
 
     #[test]
     fn progress_round_trips_and_updates() {
-        let mut store = Store::open_in_memory().unwrap();
-        assert_eq!(store.progress("INBOX").unwrap(), None);
-        let first: Timestamp = "2026-11-01T10:00:00Z".parse().unwrap();
-        let p = Progress {
-            uid_validity: 7,
-            last_uid: 41,
-            first_start: first,
-        };
-        store.set_progress("INBOX", &p).unwrap();
-        assert_eq!(store.progress("INBOX").unwrap(), Some(p));
-        let p2 = Progress { last_uid: 42, ..p };
-        store.set_progress("INBOX", &p2).unwrap();
-        assert_eq!(store.progress("INBOX").unwrap(), Some(p2));
-        assert_eq!(store.progress("Other").unwrap(), None);
+        for (kind, mut store) in stores("progress_round_trips_and_updates") {
+            eprintln!("backend: {kind}");
+            assert_eq!(store.progress("INBOX").unwrap(), None);
+            let first: Timestamp = "2026-11-01T10:00:00Z".parse().unwrap();
+            let p = Progress {
+                uid_validity: 7,
+                last_uid: 41,
+                first_start: first,
+            };
+            store.set_progress("INBOX", &p).unwrap();
+            assert_eq!(store.progress("INBOX").unwrap(), Some(p));
+            let p2 = Progress { last_uid: 42, ..p };
+            store.set_progress("INBOX", &p2).unwrap();
+            assert_eq!(store.progress("INBOX").unwrap(), Some(p2));
+            assert_eq!(store.progress("Other").unwrap(), None);
+        }
     }
 
     #[test]
     fn a_deferred_message_can_be_claimed_again() {
-        use super::super::{Claim, LedgerState, Outcome};
-        let mut store = Store::open_in_memory().unwrap();
-        let at: Timestamp = "2026-11-01T10:00:00Z".parse().unwrap();
-        assert_eq!(store.claim("m@x", "imap", at).unwrap(), Claim::New);
-        store
-            .record(
-                "m@x",
-                &Outcome::new(
-                    LedgerState::Deferred,
-                    LedgerAction::Answer("refund_granted".into()),
-                ),
-            )
-            .unwrap();
-        assert_eq!(
-            store.in_state(LedgerState::Deferred).unwrap(),
-            vec!["m@x".to_string()]
-        );
-        assert_eq!(store.claim("m@x", "imap", at).unwrap(), Claim::New);
-        assert!(
-            matches!(store.claim("m@x", "imap", at).unwrap(), Claim::Seen(p) if p.state == LedgerState::Claimed)
-        );
+        for (kind, mut store) in stores("a_deferred_message_can_be_claimed_again") {
+            eprintln!("backend: {kind}");
+            use super::super::{Claim, LedgerState, Outcome};
+            let at: Timestamp = "2026-11-01T10:00:00Z".parse().unwrap();
+            assert_eq!(store.claim("m@x", "imap", at).unwrap(), Claim::New);
+            store
+                .record(
+                    "m@x",
+                    &Outcome::new(
+                        LedgerState::Deferred,
+                        LedgerAction::Answer("refund_granted".into()),
+                    ),
+                )
+                .unwrap();
+            assert_eq!(
+                store.in_state(LedgerState::Deferred).unwrap(),
+                vec!["m@x".to_string()]
+            );
+            assert_eq!(store.claim("m@x", "imap", at).unwrap(), Claim::New);
+            assert!(
+                matches!(store.claim("m@x", "imap", at).unwrap(), Claim::Seen(p) if p.state == LedgerState::Claimed)
+            );
+        }
     }
 }

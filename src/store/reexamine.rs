@@ -7,7 +7,7 @@
 use jiff::Timestamp;
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
-use super::{Cached, During, Error, LedgerState, Store, parse_state, stamp};
+use super::{Cached, During, Error, LedgerState, Sqlite, parse_state, stamp};
 
 /// Created when missing, whatever the schema version (like the billing tables): a store
 /// without it simply has no re-examinations yet.
@@ -111,7 +111,32 @@ pub struct Reexamination {
     pub at: Timestamp,
 }
 
-impl Store {
+/// Why a row may not be reopened, if it may not: only a `review` row handed over by a
+/// decision (`to_human:*`) with no reply Message-ID and no reply being sent, and (when moved
+/// back) found somewhere else than where the ledger last saw it.
+pub(super) fn refusal(
+    state: LedgerState,
+    action: Option<&str>,
+    has_reply: bool,
+    sending: bool,
+    same_place: bool,
+    trigger: Trigger,
+) -> Option<NotAgain> {
+    let handed_over = action.is_some_and(|a| a.starts_with("to_human:"));
+    match state {
+        LedgerState::Sent | LedgerState::Drafted => Some(NotAgain::Answered),
+        LedgerState::Claimed | LedgerState::Failed => Some(NotAgain::Unknown),
+        LedgerState::Skipped | LedgerState::Deferred => Some(NotAgain::NotWithPeople),
+        LedgerState::Review if has_reply => Some(NotAgain::Answered),
+        LedgerState::Review if sending || !handed_over => Some(NotAgain::Unknown),
+        LedgerState::Review if trigger == Trigger::MovedBack && same_place => {
+            Some(NotAgain::NotMoved)
+        }
+        LedgerState::Review => None,
+    }
+}
+
+impl Sqlite {
     /// Reopens a message handed to people for a second examination, now at `origin`, in one
     /// durable transaction: only a `review` row for which no mail other than an
     /// acknowledgement went out (no reply Message-ID, no reply being sent) and that was handed
@@ -162,20 +187,14 @@ impl Store {
             });
         };
         let state = parse_state(&state, message_id)?;
-        let handed_over = action
-            .as_deref()
-            .is_some_and(|a| a.starts_with("to_human:"));
-        let refused = match state {
-            LedgerState::Sent | LedgerState::Drafted => Some(NotAgain::Answered),
-            LedgerState::Claimed | LedgerState::Failed => Some(NotAgain::Unknown),
-            LedgerState::Skipped | LedgerState::Deferred => Some(NotAgain::NotWithPeople),
-            LedgerState::Review if reply_id.is_some() => Some(NotAgain::Answered),
-            LedgerState::Review if sending || !handed_over => Some(NotAgain::Unknown),
-            LedgerState::Review if trigger == Trigger::MovedBack && was_at == origin => {
-                Some(NotAgain::NotMoved)
-            }
-            LedgerState::Review => None,
-        };
+        let refused = refusal(
+            state,
+            action.as_deref(),
+            reply_id.is_some(),
+            sending,
+            was_at == origin,
+            trigger,
+        );
         if let Some(why) = refused {
             return Ok(Reopen::Refused(why));
         }
@@ -284,6 +303,8 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::Store;
+    use crate::store::testing::stores;
     use crate::store::{BatchItem, Outcome};
 
     fn handed_over(store: &mut Store, id: &str, outcome: Outcome) {
@@ -302,119 +323,121 @@ mod tests {
 
     #[test]
     fn only_messages_nothing_went_out_for_are_reopened() {
-        let review = |action: &str| Outcome::new(LedgerState::Review, action.parse().unwrap());
-        let cases: Vec<(&str, Outcome, Trigger, &str, Option<NotAgain>)> = vec![
-            (
-                "no-account",
-                review("to_human:no_account"),
-                Trigger::MovedBack,
-                "imap:INBOX/7",
-                None,
-            ),
-            (
-                "retry",
-                review("to_human:unsure"),
-                Trigger::RetryKeyword,
-                "imap:INBOX/1",
-                None,
-            ),
-            (
-                "same-place",
-                review("to_human:unsure"),
-                Trigger::MovedBack,
-                "imap:INBOX/1",
-                Some(NotAgain::NotMoved),
-            ),
-            (
-                "sent",
-                Outcome::new(LedgerState::Sent, "refund_granted".parse().unwrap()),
-                Trigger::MovedBack,
-                "imap:INBOX/7",
-                Some(NotAgain::Answered),
-            ),
-            (
-                "drafted",
-                Outcome::new(LedgerState::Drafted, "refund_granted".parse().unwrap()),
-                Trigger::MovedBack,
-                "imap:INBOX/7",
-                Some(NotAgain::Answered),
-            ),
-            (
-                "failed",
-                Outcome::new(LedgerState::Failed, "refund_granted".parse().unwrap()),
-                Trigger::MovedBack,
-                "imap:INBOX/7",
-                Some(NotAgain::Unknown),
-            ),
-            (
-                "interrupted",
-                review("interrupted"),
-                Trigger::MovedBack,
-                "imap:INBOX/7",
-                Some(NotAgain::Unknown),
-            ),
-            (
-                "skipped",
-                Outcome::new(LedgerState::Skipped, "skip:auto_submitted".parse().unwrap()),
-                Trigger::RetryKeyword,
-                "imap:INBOX/7",
-                Some(NotAgain::NotWithPeople),
-            ),
-            (
-                "bounced",
-                Outcome {
-                    reply_message_id: Some("r@x".into()),
-                    ..review("to_human:answer_bounced")
-                },
-                Trigger::MovedBack,
-                "imap:INBOX/7",
-                Some(NotAgain::Answered),
-            ),
-        ];
-        let mut store = Store::open_in_memory().unwrap();
-        for (id, outcome, trigger, origin, refused) in cases {
-            handed_over(&mut store, id, outcome.clone());
-            let got = store.reopen(id, origin, trigger).unwrap();
-            match refused {
-                Some(why) => {
-                    assert_eq!(got, Reopen::Refused(why), "{id}");
-                    assert_eq!(
-                        store.prior(id).unwrap().unwrap().state,
-                        outcome.state,
-                        "{id}"
-                    );
-                    assert!(store.reexaminations(id).unwrap().is_empty(), "{id}");
-                }
-                None => {
-                    assert!(
-                        matches!(got, Reopen::Reopened(ref e) if e.action.as_deref() == Some(outcome.action.to_string().as_str())),
-                        "{id}: {got:?}"
-                    );
-                    assert_eq!(
-                        store.prior(id).unwrap().unwrap().state,
-                        LedgerState::Claimed
-                    );
-                    let kept = store.reexaminations(id).unwrap();
-                    assert_eq!(kept.len(), 1);
-                    assert_eq!(kept[0].trigger, trigger);
-                    assert_eq!(kept[0].origin, origin);
-                    // Recording the second outcome works on the reopened claim.
-                    store
-                        .record(
-                            id,
-                            &Outcome::new(LedgerState::Sent, "refund_granted".parse().unwrap()),
-                        )
-                        .unwrap();
-                    assert_eq!(
-                        store.reopen(id, "imap:INBOX/9", trigger).unwrap(),
-                        Reopen::Refused(NotAgain::Answered)
-                    );
+        for (kind, mut store) in stores("only_messages_nothing_went_out_for_are_r") {
+            eprintln!("backend: {kind}");
+            let review = |action: &str| Outcome::new(LedgerState::Review, action.parse().unwrap());
+            let cases: Vec<(&str, Outcome, Trigger, &str, Option<NotAgain>)> = vec![
+                (
+                    "no-account",
+                    review("to_human:no_account"),
+                    Trigger::MovedBack,
+                    "imap:INBOX/7",
+                    None,
+                ),
+                (
+                    "retry",
+                    review("to_human:unsure"),
+                    Trigger::RetryKeyword,
+                    "imap:INBOX/1",
+                    None,
+                ),
+                (
+                    "same-place",
+                    review("to_human:unsure"),
+                    Trigger::MovedBack,
+                    "imap:INBOX/1",
+                    Some(NotAgain::NotMoved),
+                ),
+                (
+                    "sent",
+                    Outcome::new(LedgerState::Sent, "refund_granted".parse().unwrap()),
+                    Trigger::MovedBack,
+                    "imap:INBOX/7",
+                    Some(NotAgain::Answered),
+                ),
+                (
+                    "drafted",
+                    Outcome::new(LedgerState::Drafted, "refund_granted".parse().unwrap()),
+                    Trigger::MovedBack,
+                    "imap:INBOX/7",
+                    Some(NotAgain::Answered),
+                ),
+                (
+                    "failed",
+                    Outcome::new(LedgerState::Failed, "refund_granted".parse().unwrap()),
+                    Trigger::MovedBack,
+                    "imap:INBOX/7",
+                    Some(NotAgain::Unknown),
+                ),
+                (
+                    "interrupted",
+                    review("interrupted"),
+                    Trigger::MovedBack,
+                    "imap:INBOX/7",
+                    Some(NotAgain::Unknown),
+                ),
+                (
+                    "skipped",
+                    Outcome::new(LedgerState::Skipped, "skip:auto_submitted".parse().unwrap()),
+                    Trigger::RetryKeyword,
+                    "imap:INBOX/7",
+                    Some(NotAgain::NotWithPeople),
+                ),
+                (
+                    "bounced",
+                    Outcome {
+                        reply_message_id: Some("r@x".into()),
+                        ..review("to_human:answer_bounced")
+                    },
+                    Trigger::MovedBack,
+                    "imap:INBOX/7",
+                    Some(NotAgain::Answered),
+                ),
+            ];
+            for (id, outcome, trigger, origin, refused) in cases {
+                handed_over(&mut store, id, outcome.clone());
+                let got = store.reopen(id, origin, trigger).unwrap();
+                match refused {
+                    Some(why) => {
+                        assert_eq!(got, Reopen::Refused(why), "{id}");
+                        assert_eq!(
+                            store.prior(id).unwrap().unwrap().state,
+                            outcome.state,
+                            "{id}"
+                        );
+                        assert!(store.reexaminations(id).unwrap().is_empty(), "{id}");
+                    }
+                    None => {
+                        assert!(
+                            matches!(got, Reopen::Reopened(ref e) if e.action.as_deref() == Some(outcome.action.to_string().as_str())),
+                            "{id}: {got:?}"
+                        );
+                        assert_eq!(
+                            store.prior(id).unwrap().unwrap().state,
+                            LedgerState::Claimed
+                        );
+                        let kept = store.reexaminations(id).unwrap();
+                        assert_eq!(kept.len(), 1);
+                        assert_eq!(kept[0].trigger, trigger);
+                        assert_eq!(kept[0].origin, origin);
+                        // Recording the second outcome works on the reopened claim.
+                        store
+                            .record(
+                                id,
+                                &Outcome::new(LedgerState::Sent, "refund_granted".parse().unwrap()),
+                            )
+                            .unwrap();
+                        assert_eq!(
+                            store.reopen(id, "imap:INBOX/9", trigger).unwrap(),
+                            Reopen::Refused(NotAgain::Answered)
+                        );
+                    }
                 }
             }
+            assert!(matches!(
+                store.reopen("unknown", "imap:INBOX/1", Trigger::MovedBack),
+                Err(Error::NotClaimed { .. })
+            ));
         }
-        assert!(matches!(
-            store.reopen("unknown", "imap:INBOX/1", Trigger::MovedBack),
-            Err(Error::NotClaimed { .. })
-        ));
     }
 }

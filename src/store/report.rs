@@ -6,7 +6,7 @@ use std::path::Path;
 use jiff::{SignedDuration, Timestamp};
 use rusqlite::{Connection, OpenFlags, params};
 
-use super::{Cached, During, Error, LedgerState, SCHEMA_VERSION, Store, parse_state, stamp};
+use super::{Cached, During, Error, LedgerState, SCHEMA_VERSION, Sqlite, parse_state, stamp};
 use crate::budget::BREAKER_WINDOW_SECS;
 
 /// One ledger row as the report needs it.
@@ -33,14 +33,14 @@ pub struct Gauges {
     pub mails_last_hour: usize,
 }
 
-impl Store {
+impl Sqlite {
     /// Opens an existing store read-only (`report`, `replay`, `explain`, `decisions`): no schema
     /// is created or migrated, nothing is written,
     /// and a running daemon's lock is not needed (WAL lets a reader in beside the writer).
     ///
     /// # Errors
     /// No such file, not a mailclerk store, or one written by a newer mailclerk.
-    pub fn open_read_only(path: &Path) -> Result<Store, Error> {
+    pub fn open_read_only(path: &Path) -> Result<Sqlite, Error> {
         let open = |source| Error::Open {
             path: path.to_path_buf(),
             source,
@@ -67,7 +67,7 @@ impl Store {
                 problem: "not a mailclerk store (no schema version)".into(),
             });
         }
-        Ok(Store {
+        Ok(Sqlite {
             conn,
             claimant: None,
         })
@@ -160,7 +160,7 @@ mod tests {
         let path = dir.path().join("s.sqlite");
         let received: Timestamp = "2026-11-30T10:00:00Z".parse().unwrap();
         {
-            let mut store = Store::open(&path).unwrap();
+            let mut store = Sqlite::open(&path).unwrap();
             let item = BatchItem {
                 message_id: "a@x",
                 digest: None,
@@ -178,7 +178,7 @@ mod tests {
                 )
                 .unwrap();
         }
-        let ro = Store::open_read_only(&path).unwrap();
+        let ro = Sqlite::open_read_only(&path).unwrap();
         let rows = ro.report_rows(received).unwrap();
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].received, received);
@@ -191,7 +191,106 @@ mod tests {
         let g = ro.gauges(Timestamp::now()).unwrap();
         assert_eq!(g, Gauges::default());
         std::fs::write(dir.path().join("empty.sqlite"), b"").unwrap();
-        assert!(Store::open_read_only(&dir.path().join("empty.sqlite")).is_err());
-        assert!(Store::open_read_only(&dir.path().join("missing.sqlite")).is_err());
+        assert!(Sqlite::open_read_only(&dir.path().join("empty.sqlite")).is_err());
+        assert!(Sqlite::open_read_only(&dir.path().join("missing.sqlite")).is_err());
+    }
+}
+
+#[cfg(test)]
+mod both {
+    use crate::store::testing::stores;
+    use crate::store::{LedgerAction, LedgerState, Outcome};
+    use jiff::{SignedDuration, Timestamp};
+
+    #[test]
+    fn report_rows_counts_and_gauges() {
+        for (kind, mut store) in stores("report_rows_gauges") {
+            eprintln!("backend: {kind}");
+            let before = Timestamp::now() - SignedDuration::from_secs(1);
+            let at: Timestamp = "2026-11-30T10:00:00Z".parse().unwrap();
+            for id in ["a@x", "b@x", "c@x"] {
+                store.claim(id, "INBOX", at).unwrap();
+            }
+            let answer = Outcome {
+                reply_to: Some("Ann@Example.com".into()),
+                reply_message_id: Some("r@x".into()),
+                ..Outcome::new(
+                    LedgerState::Sent,
+                    LedgerAction::Answer("refund_granted".into()),
+                )
+            };
+            store.record("a@x", &answer).unwrap();
+            let ack = Outcome {
+                reply_to: Some("ann@example.com".into()),
+                acknowledged: true,
+                ..Outcome::new(LedgerState::Review, "to_human:unsure".parse().unwrap())
+            };
+            store.record("b@x", &ack).unwrap();
+            store
+                .record(
+                    "c@x",
+                    &Outcome::new(LedgerState::Deferred, LedgerAction::Answer("t".into())),
+                )
+                .unwrap();
+            assert!(matches!(
+                store.record("a@x", &ack),
+                Err(crate::store::Error::AlreadySent { .. })
+            ));
+            assert_eq!(
+                store.replies_sent_since("ANN@example.com", before).unwrap(),
+                2
+            );
+            assert_eq!(store.mails_sent_since(before).unwrap(), 2);
+            assert_eq!(
+                store
+                    .mails_sent_since(Timestamp::now() + SignedDuration::from_secs(5))
+                    .unwrap(),
+                0
+            );
+            let g = store.gauges(Timestamp::now()).unwrap();
+            assert_eq!((g.deferred, g.mails_last_hour), (1, 2));
+            let rows = store.report_rows(before).unwrap();
+            let states: Vec<_> = rows.iter().map(|r| r.state).collect();
+            assert_eq!(
+                states,
+                [
+                    LedgerState::Sent,
+                    LedgerState::Review,
+                    LedgerState::Deferred
+                ]
+            );
+            assert!(rows.iter().all(|r| r.received == at && r.handled >= before));
+            assert_eq!(
+                store.answered_by(&["r@x".into(), "zz@x".into()]).unwrap(),
+                ["a@x"]
+            );
+            assert_eq!(
+                store
+                    .answered_in_thread(&["q@x".into(), "r@x".into()], "ann@example.com")
+                    .unwrap()
+                    .as_deref(),
+                Some("a@x")
+            );
+            assert_eq!(
+                store
+                    .answer_bounced("r@x", "550 no such user")
+                    .unwrap()
+                    .as_deref(),
+                Some("a@x")
+            );
+            assert_eq!(
+                store.prior("a@x").unwrap().unwrap().state,
+                LedgerState::Review
+            );
+            assert_eq!(
+                store.mails_sent_since(before).unwrap(),
+                2,
+                "the bounce keeps sent_at"
+            );
+            let ledger = store.ledger().unwrap();
+            assert_eq!(ledger.len(), 3);
+            assert_eq!(ledger[0].reply_to.as_deref(), Some("ann@example.com"));
+            assert!(store.claimed_at("a@x").unwrap().unwrap() >= before);
+        }
     }
 }

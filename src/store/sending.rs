@@ -15,7 +15,7 @@
 use jiff::Timestamp;
 use rusqlite::{TransactionBehavior, params};
 
-use super::{Cached, Claim, During, Error, Outcome, Store, seen_in, stamp};
+use super::{Cached, Claim, During, Error, Outcome, Sqlite, seen_in, stamp};
 
 /// One message of a batch to claim.
 #[derive(Debug, Clone, Copy)]
@@ -100,7 +100,7 @@ pub(super) fn may_take_over(me: Option<&str>, theirs: Option<&str>) -> bool {
     my_boot == boot && !alive
 }
 
-impl Store {
+impl Sqlite {
     /// Claims every message of a batch in one durable transaction. Each item gets what
     /// [`Store::claim`] would give it, except that a message id repeated within the batch is
     /// [`Claim::Seen`] after its first appearance. A [`Claim::New`] message must be marked
@@ -216,7 +216,7 @@ impl Store {
         self.relaxed(|conn| {
             let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)
                 .during(|| format!("recording the outcome of <{message_id}>"))?;
-            Store::record_in(&tx, message_id, outcome)?;
+            Sqlite::record_in(&tx, message_id, outcome)?;
             if let Some(copy) = copy {
                 tx.cached_execute(
                     "INSERT INTO sent_copy (message_id, folder, bytes, queued_at)
@@ -369,7 +369,7 @@ impl Store {
 
     /// Whether the message's claim has an attempt mark.
     #[cfg(test)]
-    fn attempted(&self, message_id: &str) -> Result<Option<bool>, Error> {
+    pub(crate) fn attempted(&self, message_id: &str) -> Result<Option<bool>, Error> {
         use rusqlite::OptionalExtension;
         self.conn
             .cached_row(
@@ -402,6 +402,8 @@ mod tests {
     use super::*;
     use crate::store::LedgerAction;
     use crate::store::LedgerState;
+    use crate::store::Store;
+    use crate::store::testing::stores_on_boot;
 
     fn batch(store: &mut Store, items: &[BatchItem<'_>]) -> Vec<Claim> {
         let claimed = store.claim_batch(items).unwrap();
@@ -417,214 +419,225 @@ mod tests {
         }
     }
 
-    fn store_on_boot(boot: &str) -> Store {
-        let mut store = Store::open_in_memory().unwrap();
-        store.claimant = Some(format!("{boot}:1:1"));
-        store
-    }
-
     fn is_new(c: &Claim) -> bool {
         matches!(c, Claim::New)
     }
 
     #[test]
     fn a_repeated_message_id_with_other_content_gets_its_own_row() {
-        let mut store = store_on_boot("b1");
-        let with = |digest| BatchItem {
-            digest: Some(digest),
-            ..item("m@x")
-        };
-        // Two messages with one id in one batch, and a redelivery of the first.
-        let claims = store
-            .claim_batch(&[with("d1"), with("d2"), with("d1")])
-            .unwrap();
-        let keys: Vec<(&str, bool, bool)> = claims
-            .iter()
-            .map(|c| (c.key.as_str(), c.id_taken, is_new(&c.claim)))
-            .collect();
-        assert_eq!(
-            keys,
-            [
-                ("m@x", false, true),
-                ("m@x#d2", true, true),
-                ("m@x", false, false)
-            ]
-        );
-        // Later: each keeps its identity; a third content gets a third row.
-        store.mark_attempt("m@x").unwrap();
-        store.mark_attempt("m@x#d2").unwrap();
-        let again = store
-            .claim_batch(&[with("d2"), with("d1"), with("d3")])
-            .unwrap();
-        let keys: Vec<(&str, bool)> = again
-            .iter()
-            .map(|c| (c.key.as_str(), is_new(&c.claim)))
-            .collect();
-        assert_eq!(keys, [("m@x#d2", false), ("m@x", false), ("m@x#d3", true)]);
-        // A row from before digests (schema 5) adopts the first digest that claims it.
-        batch(&mut store, &[item("old@x")]);
-        store.mark_attempt("old@x").unwrap();
-        let old = |digest| BatchItem {
-            digest: Some(digest),
-            ..item("old@x")
-        };
-        let adopted = store.claim_batch(&[old("e1"), old("e2")]).unwrap();
-        assert_eq!(adopted[0].key, "old@x");
-        assert!(!is_new(&adopted[0].claim));
-        assert_eq!(
-            (adopted[1].key.as_str(), is_new(&adopted[1].claim)),
-            ("old@x#e2", true)
-        );
+        for (kind, mut store) in stores_on_boot("a_repeated_message_id_with_other_content", "b1") {
+            eprintln!("backend: {kind}");
+            let with = |digest| BatchItem {
+                digest: Some(digest),
+                ..item("m@x")
+            };
+            // Two messages with one id in one batch, and a redelivery of the first.
+            let claims = store
+                .claim_batch(&[with("d1"), with("d2"), with("d1")])
+                .unwrap();
+            let keys: Vec<(&str, bool, bool)> = claims
+                .iter()
+                .map(|c| (c.key.as_str(), c.id_taken, is_new(&c.claim)))
+                .collect();
+            assert_eq!(
+                keys,
+                [
+                    ("m@x", false, true),
+                    ("m@x#d2", true, true),
+                    ("m@x", false, false)
+                ]
+            );
+            // Later: each keeps its identity; a third content gets a third row.
+            store.mark_attempt("m@x").unwrap();
+            store.mark_attempt("m@x#d2").unwrap();
+            let again = store
+                .claim_batch(&[with("d2"), with("d1"), with("d3")])
+                .unwrap();
+            let keys: Vec<(&str, bool)> = again
+                .iter()
+                .map(|c| (c.key.as_str(), is_new(&c.claim)))
+                .collect();
+            assert_eq!(keys, [("m@x#d2", false), ("m@x", false), ("m@x#d3", true)]);
+            // A row from before digests (schema 5) adopts the first digest that claims it.
+            batch(&mut store, &[item("old@x")]);
+            store.mark_attempt("old@x").unwrap();
+            let old = |digest| BatchItem {
+                digest: Some(digest),
+                ..item("old@x")
+            };
+            let adopted = store.claim_batch(&[old("e1"), old("e2")]).unwrap();
+            assert_eq!(adopted[0].key, "old@x");
+            assert!(!is_new(&adopted[0].claim));
+            assert_eq!(
+                (adopted[1].key.as_str(), is_new(&adopted[1].claim)),
+                ("old@x#e2", true)
+            );
+        }
     }
 
     #[test]
     fn the_reply_being_sent_is_kept_until_the_record() {
-        let mut store = store_on_boot("b1");
-        batch(&mut store, &[item("a@x")]);
-        assert!(matches!(
-            store.mark_sending("b@x", b"x"),
-            Err(Error::NotClaimed { .. })
-        ));
-        store.mark_sending("a@x", b"the reply").unwrap();
-        assert_eq!(store.attempted("a@x").unwrap(), Some(true));
-        assert_eq!(
-            store.sending("a@x").unwrap().as_deref(),
-            Some(&b"the reply"[..])
-        );
-        store
-            .record(
-                "a@x",
-                &Outcome::new(
-                    LedgerState::Sent,
-                    LedgerAction::Answer("refund_granted".into()),
-                ),
-            )
-            .unwrap();
-        assert_eq!(store.sending("a@x").unwrap(), None);
+        for (kind, mut store) in stores_on_boot("the_reply_being_sent_is_kept_until_the_r", "b1") {
+            eprintln!("backend: {kind}");
+            batch(&mut store, &[item("a@x")]);
+            assert!(matches!(
+                store.mark_sending("b@x", b"x"),
+                Err(Error::NotClaimed { .. })
+            ));
+            store.mark_sending("a@x", b"the reply").unwrap();
+            assert_eq!(store.attempted("a@x").unwrap(), Some(true));
+            assert_eq!(
+                store.sending("a@x").unwrap().as_deref(),
+                Some(&b"the reply"[..])
+            );
+            store
+                .record(
+                    "a@x",
+                    &Outcome::new(
+                        LedgerState::Sent,
+                        LedgerAction::Answer("refund_granted".into()),
+                    ),
+                )
+                .unwrap();
+            assert_eq!(store.sending("a@x").unwrap(), None);
+        }
     }
 
     #[test]
     fn a_batch_claim_is_new_once_and_a_repeated_id_is_seen() {
-        let mut store = store_on_boot("b1");
-        let claims = batch(&mut store, &[item("a@x"), item("b@x"), item("a@x")]);
-        assert_eq!(
-            claims.iter().map(is_new).collect::<Vec<_>>(),
-            [true, true, false]
-        );
-        assert_eq!(store.attempted("a@x").unwrap(), Some(false));
+        for (kind, mut store) in stores_on_boot("a_batch_claim_is_new_once_and_a_repeated", "b1") {
+            eprintln!("backend: {kind}");
+            let claims = batch(&mut store, &[item("a@x"), item("b@x"), item("a@x")]);
+            assert_eq!(
+                claims.iter().map(is_new).collect::<Vec<_>>(),
+                [true, true, false]
+            );
+            assert_eq!(store.attempted("a@x").unwrap(), Some(false));
+        }
     }
 
     /// The pass stopped before acting on it: nothing went out, so it is ours again (same
     /// claimant); after a reboot the unsynced attempt mark may have been lost: never again.
     #[test]
     fn an_unattempted_claim_is_new_again_only_on_the_same_boot() {
-        let mut store = store_on_boot("b1");
-        batch(&mut store, &[item("a@x"), item("b@x")]);
-        store.mark_attempt("a@x").unwrap();
-        let again = batch(&mut store, &[item("a@x"), item("b@x")]);
-        assert!(matches!(&again[0], Claim::Seen(p) if p.state == LedgerState::Claimed));
-        assert!(is_new(&again[1]));
+        for (kind, mut store) in stores_on_boot("an_unattempted_claim_is_new_again_only_o", "b1") {
+            eprintln!("backend: {kind}");
+            batch(&mut store, &[item("a@x"), item("b@x")]);
+            store.mark_attempt("a@x").unwrap();
+            let again = batch(&mut store, &[item("a@x"), item("b@x")]);
+            assert!(matches!(&again[0], Claim::Seen(p) if p.state == LedgerState::Claimed));
+            assert!(is_new(&again[1]));
 
-        store.claimant = Some("b2:1:1".into());
-        let rebooted = batch(&mut store, &[item("b@x")]);
-        assert!(matches!(&rebooted[0], Claim::Seen(p) if p.state == LedgerState::Claimed));
-        assert!(matches!(
-            store.claim("b@x", "x", item("b@x").received).unwrap(),
-            Claim::Seen(_)
-        ));
+            store.set_claimant(Some("b2:1:1".into()));
+            let rebooted = batch(&mut store, &[item("b@x")]);
+            assert!(matches!(&rebooted[0], Claim::Seen(p) if p.state == LedgerState::Claimed));
+            assert!(matches!(
+                store.claim("b@x", "x", item("b@x").received).unwrap(),
+                Claim::Seen(_)
+            ));
 
-        // No boot id known (not Linux): never trusted.
-        let mut unknown = Store::open_in_memory().unwrap();
-        unknown.claimant = None;
-        batch(&mut unknown, &[item("c@x")]);
-        assert!(!is_new(&batch(&mut unknown, &[item("c@x")])[0]));
+            // No boot id known (not Linux): never trusted.
+            store.set_claimant(None);
+            batch(&mut store, &[item("c@x")]);
+            assert!(!is_new(&batch(&mut store, &[item("c@x")])[0]));
+        }
     }
 
     #[test]
     fn a_single_claim_counts_as_attempted() {
-        let mut store = store_on_boot("b1");
-        let at = item("a@x").received;
-        assert_eq!(store.claim("a@x", "x", at).unwrap(), Claim::New);
-        assert_eq!(store.attempted("a@x").unwrap(), Some(true));
-        assert!(!is_new(&batch(&mut store, &[item("a@x")])[0]));
+        for (kind, mut store) in stores_on_boot("a_single_claim_counts_as_attempted", "b1") {
+            eprintln!("backend: {kind}");
+            let at = item("a@x").received;
+            assert_eq!(store.claim("a@x", "x", at).unwrap(), Claim::New);
+            assert_eq!(store.attempted("a@x").unwrap(), Some(true));
+            assert!(!is_new(&batch(&mut store, &[item("a@x")])[0]));
+        }
     }
 
     #[test]
     fn a_deferred_message_is_claimed_again_and_a_sent_one_never() {
-        let mut store = store_on_boot("b1");
-        batch(&mut store, &[item("a@x"), item("b@x")]);
-        for id in ["a@x", "b@x"] {
-            store.mark_attempt(id).unwrap();
+        for (kind, mut store) in stores_on_boot("a_deferred_message_is_claimed_again_and_", "b1") {
+            eprintln!("backend: {kind}");
+            batch(&mut store, &[item("a@x"), item("b@x")]);
+            for id in ["a@x", "b@x"] {
+                store.mark_attempt(id).unwrap();
+            }
+            store
+                .record(
+                    "a@x",
+                    &Outcome::new(LedgerState::Deferred, LedgerAction::Answer("t".into())),
+                )
+                .unwrap();
+            store
+                .record(
+                    "b@x",
+                    &Outcome::new(LedgerState::Sent, LedgerAction::Answer("t".into())),
+                )
+                .unwrap();
+            let again = batch(&mut store, &[item("a@x"), item("b@x")]);
+            assert!(is_new(&again[0]));
+            assert_eq!(store.attempted("a@x").unwrap(), Some(false));
+            assert!(matches!(&again[1], Claim::Seen(p) if p.state == LedgerState::Sent));
         }
-        store
-            .record(
-                "a@x",
-                &Outcome::new(LedgerState::Deferred, LedgerAction::Answer("t".into())),
-            )
-            .unwrap();
-        store
-            .record(
-                "b@x",
-                &Outcome::new(LedgerState::Sent, LedgerAction::Answer("t".into())),
-            )
-            .unwrap();
-        let again = batch(&mut store, &[item("a@x"), item("b@x")]);
-        assert!(is_new(&again[0]));
-        assert_eq!(store.attempted("a@x").unwrap(), Some(false));
-        assert!(matches!(&again[1], Claim::Seen(p) if p.state == LedgerState::Sent));
     }
 
     #[test]
     fn marking_needs_a_claim() {
-        let mut store = store_on_boot("b1");
-        assert!(matches!(
-            store.mark_attempt("nobody@x"),
-            Err(Error::NotClaimed { .. })
-        ));
+        for (kind, mut store) in stores_on_boot("marking_needs_a_claim", "b1") {
+            eprintln!("backend: {kind}");
+            assert!(matches!(
+                store.mark_attempt("nobody@x"),
+                Err(Error::NotClaimed { .. })
+            ));
+        }
     }
 
     #[test]
     fn a_copy_is_queued_with_its_record_until_dropped() {
-        let mut store = store_on_boot("b1");
-        batch(&mut store, &[item("a@x"), item("b@x")]);
-        store.mark_attempt("a@x").unwrap();
-        let copy = SentCopy {
-            folder: "Sent".into(),
-            bytes: b"Message-ID: <r@x>\r\n\r\nhi\r\n".to_vec(),
-        };
-        let outcome = Outcome {
-            reply_message_id: Some("r@x".into()),
-            ..Outcome::new(
-                LedgerState::Sent,
-                LedgerAction::Answer("refund_granted".into()),
-            )
-        };
-        store
-            .record_with_copy("a@x", &outcome, Some(&copy))
-            .unwrap();
-        // A record that fails (c@x was never claimed) queues nothing.
-        assert!(
-            store
-                .record_with_copy("c@x", &outcome, Some(&copy))
-                .is_err()
-        );
-        let pending = store.pending_copies(10).unwrap();
-        assert_eq!(
-            pending,
-            [PendingCopy {
-                message_id: "a@x".into(),
+        for (kind, mut store) in stores_on_boot("a_copy_is_queued_with_its_record_until_d", "b1") {
+            eprintln!("backend: {kind}");
+            batch(&mut store, &[item("a@x"), item("b@x")]);
+            store.mark_attempt("a@x").unwrap();
+            let copy = SentCopy {
+                folder: "Sent".into(),
+                bytes: b"Message-ID: <r@x>\r\n\r\nhi\r\n".to_vec(),
+            };
+            let outcome = Outcome {
                 reply_message_id: Some("r@x".into()),
-                copy,
-            }]
-        );
-        store.drop_copies(&["a@x"]).unwrap();
-        assert!(store.pending_copies(10).unwrap().is_empty());
-        // The connection is back to durable commits.
-        let sync: i64 = store
-            .conn
-            .pragma_query_value(None, "synchronous", |r| r.get(0))
-            .unwrap();
-        assert_eq!(sync, 2);
+                ..Outcome::new(
+                    LedgerState::Sent,
+                    LedgerAction::Answer("refund_granted".into()),
+                )
+            };
+            store
+                .record_with_copy("a@x", &outcome, Some(&copy))
+                .unwrap();
+            // A record that fails (c@x was never claimed) queues nothing.
+            assert!(
+                store
+                    .record_with_copy("c@x", &outcome, Some(&copy))
+                    .is_err()
+            );
+            let pending = store.pending_copies(10).unwrap();
+            assert_eq!(
+                pending,
+                [PendingCopy {
+                    message_id: "a@x".into(),
+                    reply_message_id: Some("r@x".into()),
+                    copy,
+                }]
+            );
+            store.drop_copies(&["a@x"]).unwrap();
+            assert!(store.pending_copies(10).unwrap().is_empty());
+            // SQLite's connection is back to durable commits.
+            if let Some(sqlite) = store.sqlite() {
+                let sync: i64 = sqlite
+                    .conn
+                    .pragma_query_value(None, "synchronous", |r| r.get(0))
+                    .unwrap();
+                assert_eq!(sync, 2);
+            }
+        }
     }
 }
 
