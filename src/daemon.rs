@@ -29,7 +29,7 @@ use crate::mailboxes::open_store;
 use crate::parse::RawMail;
 use crate::plan::Action;
 use crate::send::{Smtp, SmtpError};
-use crate::store::{self, BatchItem, Claim, LedgerState, Progress, Store};
+use crate::store::{self, BatchItem, Claim, Fence, LedgerState, Progress, Store};
 
 mod copies;
 mod outbox;
@@ -185,6 +185,7 @@ pub async fn run_mailbox(
     once: bool,
     world: World,
     mut shutdown: watch::Receiver<bool>,
+    fence: Option<Fence>,
 ) -> Result<(), Error> {
     let span = tracing::error_span!("mailbox", mailbox = %cfg.mailboxes[index].name);
     async move {
@@ -250,6 +251,7 @@ pub async fn run_mailbox(
                 sign_in: &mut sign_in,
                 link: &link,
                 relay: &mut relay,
+                fence: fence.as_ref(),
             };
             let ended = session(&mut state).await;
             crate::metrics::imap_connected(&mailbox.name, false);
@@ -367,6 +369,8 @@ struct SessionState<'a> {
     link: &'a Link<'a>,
     /// Since when the relay has taken nothing; kept across reconnections.
     relay: &'a mut RelayState,
+    /// The lease this worker serves under (Postgres store): every store write carries it.
+    fence: Option<&'a Fence>,
 }
 
 /// One IMAP session: passes and waits until shutdown, or an error ends the session.
@@ -399,7 +403,8 @@ async fn session(st: &mut SessionState<'_>) -> Result<(), Error> {
         None => Relay::DraftsOnly,
     };
     // The store first: when it cannot be written, no mail is even looked at.
-    let mut store = block(|| open_store(mailbox)).map_err(|e| match e {
+    let fence = st.fence;
+    let mut store = block(|| open_store(mailbox, fence)).map_err(|e| match e {
         crate::mailboxes::Error::Store { source, .. } => Error::Store(source),
         other => Error::Setup(mailbox.name.clone(), SetupError::Open(other)),
     })?;

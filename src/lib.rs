@@ -54,6 +54,7 @@ pub mod intake;
 pub mod language;
 pub mod learn;
 pub mod lease;
+pub mod leased;
 pub mod locale;
 pub mod localize;
 pub mod mailbox_store;

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use crate::config::{Config, Mailbox};
-use crate::store::{self, Store};
+use crate::store::{self, Fence, Store};
 use crate::{account_csv, intake};
 
 /// Why a mailbox cannot be used. A single bad message never stops a run; these are about a
@@ -56,16 +56,20 @@ pub enum Error {
     Report(#[from] std::io::Error),
 }
 
-/// Opens a mailbox's store, importing its `accounts_csv` first when one is configured.
+/// Opens a mailbox's store (with a `fence`, a lease held on the Postgres store: every write
+/// made under it, the import included), importing its `accounts_csv` first when one is configured.
 ///
 /// # Errors
 /// The store cannot be opened, or the CSV is invalid (then nothing of it is imported).
-pub fn open_store(mailbox: &Mailbox) -> Result<Store, Error> {
+pub fn open_store(mailbox: &Mailbox, fence: Option<&Fence>) -> Result<Store, Error> {
     let store_err = |source| Error::Store {
         mailbox: mailbox.name.clone(),
         source,
     };
     let mut store = crate::mailbox_store::open(mailbox).map_err(store_err)?;
+    if let Some(f) = fence {
+        store.set_fence(Some(f.clone())).map_err(store_err)?;
+    }
     if let Some(csv) = &mailbox.accounts_csv {
         let accounts = account_csv::read(csv).map_err(|source| Error::Accounts {
             mailbox: mailbox.name.clone(),

@@ -22,12 +22,7 @@ pub use runner::{Settings, Work, run};
 
 /// A lease as a write carries it: the store checks that this holder still holds this
 /// generation of the mailbox's lease, unexpired, in the same transaction as the write.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Fence {
-    pub mailbox: String,
-    pub holder: String,
-    pub generation: i64,
-}
+pub use crate::store::Fence;
 
 /// What went wrong talking to the lease tables. The runner never stops on one: it stops
 /// serving what it cannot renew, and tries the database again next round.

@@ -283,14 +283,17 @@ impl<W: Work> Runner<W> {
                 }
             }
             Err(e) => {
-                // The connection may be half-open; a fresh one next round.
-                self.db = None;
+                // Unless the server itself answered, the connection may be half-open: a fresh
+                // one next round.
+                if !Db::is_server_error(&e) {
+                    self.db = None;
+                }
                 if self.failing_since.is_none() {
                     self.failing_since = Some(Instant::now());
                     error!(
                         err = %error_chain(&e),
                         serving = self.serving.len(),
-                        "Lease database unreachable; mailboxes whose lease cannot be renewed in time stop being served."
+                        "Lease round failed (database unreachable or busy); mailboxes whose lease cannot be renewed in time stop being served."
                     );
                 }
             }

@@ -71,11 +71,12 @@ impl Db {
             }
         });
         let mut db = Db { client, driver };
-        // A take waits for a fenced write in flight on the lease row; when that write's client
-        // vanished (its transaction stays open until the server ends it), the take gives up
-        // within the round instead of waiting, and is not left queued behind it: a statement
-        // the server ran after this client gave up would take a lease nobody serves.
-        let lock_timeout = format!("SET lock_timeout = {}", (timeout / 2).as_millis().max(1));
+        // A take or renewal waits for the fenced writes in flight on the lease row (they hold
+        // it `FOR SHARE`), the holder's own included. When a writer's client vanished, its
+        // transaction stays open until the server ends it: the statement gives up within a
+        // round instead, and is not left queued behind it (a take the server ran after this
+        // client gave up would hold a lease nobody serves until it expires).
+        let lock_timeout = format!("SET lock_timeout = {}", timeout.as_millis().max(1));
         tokio::time::timeout(timeout, db.client.batch_execute(&lock_timeout))
             .await
             .map_err(|_| Error::Timeout)??;
@@ -92,6 +93,12 @@ impl Db {
         tx.batch_execute(SCHEMA).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Whether an error came from the server (a statement refused or cancelled, such as a
+    /// lock timeout) rather than from the connection: the connection can be kept.
+    pub fn is_server_error(e: &Error) -> bool {
+        matches!(e, Error::Db(e) if e.code().is_some())
     }
 
     /// Whether the connection is known to be gone.

@@ -172,7 +172,7 @@ async fn the_holder_killed_again_and_again_every_request_answered_once() {
     let db = TestDb::new("ha_kill9").await;
     let dir = tempfile::tempdir().unwrap();
     let url_file = write_url(dir.path(), "pg-url", &db.url);
-    let mut desk = ha_desk("ha_kill9", 40, &url_file);
+    let mut desk = ha_desk("ha_kill9", 60, &url_file);
     let leases = LeaseLog::watch(db.url.clone());
     let config = desk.config.clone();
     let mut daemons = vec![spawn(&desk, &config)];
@@ -252,7 +252,8 @@ async fn the_holder_cut_off_from_postgres_stops_and_the_standby_answers_once() {
     let mut desk = ha_desk("ha_cutoff", 30, &direct);
     // The first daemon reaches Postgres through the relay; the standby directly.
     let config_b = desk.config.clone();
-    let config_a = dir.path().join("mailclerk-a.toml");
+    // Beside the desk's own: its relative paths (accounts, password) must still resolve.
+    let config_a = desk.dir.path().join("mailclerk-a.toml");
     let text = std::fs::read_to_string(&config_b).unwrap().replace(
         &format!("url_file = \"{}\"", direct.display()),
         &format!("url_file = \"{}\"", cut_url.display()),
@@ -352,7 +353,7 @@ async fn three_daemons_spread_six_mailboxes_and_two_take_over_a_dead_ones_share(
         six.push('\n');
     }
     six.push_str(&text[end..]);
-    let config = dir.path().join("six.toml");
+    let config = desk.dir.path().join("six.toml");
     std::fs::write(&config, six).unwrap();
     let (client, conn) = tokio_postgres::connect(&db.url, tokio_postgres::NoTls)
         .await

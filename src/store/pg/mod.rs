@@ -131,6 +131,22 @@ impl<C: GenericClient> Db<'_, C> {
     }
 }
 
+impl Drop for Pg {
+    fn drop(&mut self) {
+        // The sync client closes its connection by blocking on a runtime of its own, which
+        // panics on a tokio worker thread (where the daemon drops a store as a session ends,
+        // or when a lease's worker is aborted): close it on a thread of its own.
+        let conn = self.conn.get_mut().map(Option::take).unwrap_or_default();
+        if let Some(conn) = conn
+            && tokio::runtime::Handle::try_current().is_ok()
+        {
+            std::thread::scope(|s| {
+                s.spawn(move || drop(conn));
+            });
+        }
+    }
+}
+
 impl Pg {
     /// Connects, refuses a schema newer than this mailclerk's, and (read-write) migrates.
     pub(super) fn connect(url: &str, mailbox: &str, access: Access) -> Result<Pg, Error> {
@@ -172,6 +188,12 @@ impl Pg {
                     mailbox: self.mailbox.clone(),
                     source,
                 })?;
+            // A writer cut off from the database mid-transaction leaves it open, holding the
+            // lease row `FOR SHARE` (the fence) until the server ends it; a standby's take of
+            // the lease waits behind it. No store transaction waits on its client this long.
+            client
+                .batch_execute("SET idle_in_transaction_session_timeout = '5s'")
+                .during(|| "setting the session's idle timeout".into())?;
             if self.access == Access::ReadOnly {
                 client
                     .batch_execute("SET default_transaction_read_only = on")
@@ -190,14 +212,16 @@ impl Pg {
         &self,
         f: impl FnOnce(&mut Db<'_, Client>) -> Result<T, Error>,
     ) -> Result<T, Error> {
-        let mut guard = self.live()?;
-        let conn = guard.as_mut().expect("live() connected");
-        let out = f(&mut Db {
-            c: &mut conn.client,
-            prepared: &mut conn.prepared,
-            mailbox: &self.mailbox,
-        });
-        forget_if_broken(&mut guard, out)
+        off_the_runtime(|| {
+            let mut guard = self.live()?;
+            let conn = guard.as_mut().expect("live() connected");
+            let out = f(&mut Db {
+                c: &mut conn.client,
+                prepared: &mut conn.prepared,
+                mailbox: &self.mailbox,
+            });
+            forget_if_broken(&mut guard, out)
+        })
     }
 
     /// Runs `f` in one transaction, committed when it returns `Ok`; under a fence, only while
@@ -209,16 +233,18 @@ impl Pg {
         serial: bool,
         f: impl FnOnce(&mut Db<'_, postgres::Transaction<'_>>) -> Result<T, Error>,
     ) -> Result<T, Error> {
-        let mut guard = self.live()?;
-        let out = Pg::transaction(
-            guard.as_mut().expect("live() connected"),
-            &self.mailbox,
-            self.fence.as_ref(),
-            what,
-            serial,
-            f,
-        );
-        forget_if_broken(&mut guard, out)
+        off_the_runtime(|| {
+            let mut guard = self.live()?;
+            let out = Pg::transaction(
+                guard.as_mut().expect("live() connected"),
+                &self.mailbox,
+                self.fence.as_ref(),
+                what,
+                serial,
+                f,
+            );
+            forget_if_broken(&mut guard, out)
+        })
     }
 
     fn transaction<T>(
@@ -261,6 +287,18 @@ impl Pg {
         let out = f(&mut db)?;
         tx.commit().during(&what)?;
         Ok(out)
+    }
+}
+
+/// Runs a call of the sync client, which blocks on a runtime of its own: on a tokio worker
+/// thread (a store call the daemon did not wrap in `block_in_place` itself) that would panic,
+/// so the call leaves the worker first. Nested `block_in_place` is allowed.
+fn off_the_runtime<T>(f: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current() {
+        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(f)
+        }
+        _ => f(),
     }
 }
 
