@@ -102,7 +102,7 @@ fn check_file(cfg: &Config, opts: &Options, file: &PathBuf) -> Result<Checked, E
     // Parsed once: the mailbox comes from the recipients, and the same parse is planned.
     let read = examine::read(cfg, &raw);
     let mailbox = pick(cfg, opts, &read)?;
-    let store = mailboxes::open_store(mailbox, None).map_err(Error::Open)?;
+    let store = mailboxes::open_store(mailbox).map_err(Error::Open)?;
     let examined = examine::examine_parsed(cfg, mailbox, &store, read, Timestamp::now())
         .map_err(Error::Store)?;
     match examined {

@@ -25,7 +25,7 @@ use crate::config::{Config, Filing, ImapSource, Mailbox, Mode, Outbox, Security,
 use crate::error_chain;
 use crate::examine::{Examined, Read, examine_parsed};
 use crate::intake::imap::{self, Fetched, FolderState, IdleOutcome, ImapSettings, Session};
-use crate::mailboxes::open_store;
+use crate::mailboxes::open_store_fenced;
 use crate::parse::RawMail;
 use crate::plan::Action;
 use crate::send::{Smtp, SmtpError};
@@ -404,7 +404,7 @@ async fn session(st: &mut SessionState<'_>) -> Result<(), Error> {
     };
     // The store first: when it cannot be written, no mail is even looked at.
     let fence = st.fence;
-    let mut store = block(|| open_store(mailbox, fence)).map_err(|e| match e {
+    let mut store = block(|| open_store_fenced(mailbox, fence)).map_err(|e| match e {
         crate::mailboxes::Error::Store { source, .. } => Error::Store(source),
         other => Error::Setup(mailbox.name.clone(), SetupError::Open(other)),
     })?;

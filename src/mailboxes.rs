@@ -56,12 +56,20 @@ pub enum Error {
     Report(#[from] std::io::Error),
 }
 
-/// Opens a mailbox's store (with a `fence`, a lease held on the Postgres store: every write
-/// made under it, the import included), importing its `accounts_csv` first when one is configured.
+/// Opens a mailbox's store, importing its `accounts_csv` first when one is configured.
 ///
 /// # Errors
 /// The store cannot be opened, or the CSV is invalid (then nothing of it is imported).
-pub fn open_store(mailbox: &Mailbox, fence: Option<&Fence>) -> Result<Store, Error> {
+pub fn open_store(mailbox: &Mailbox) -> Result<Store, Error> {
+    open_store_fenced(mailbox, None)
+}
+
+/// [`open_store`], with a `fence` (a lease held on the Postgres store): every write of the
+/// store is made under it, the import included.
+///
+/// # Errors
+/// As [`open_store`]; a fence on a SQLite store.
+pub fn open_store_fenced(mailbox: &Mailbox, fence: Option<&Fence>) -> Result<Store, Error> {
     let store_err = |source| Error::Store {
         mailbox: mailbox.name.clone(),
         source,

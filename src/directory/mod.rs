@@ -159,7 +159,7 @@ impl Here<'_> {
         relay: &mut Relay,
     ) -> Result<Pass, Error> {
         let mailbox = self.mailbox;
-        let mut store = block(|| open_store(mailbox, None))?;
+        let mut store = block(|| open_store(mailbox))?;
         let found = block(|| intake::list_dir(inbox)).map_err(|source| Error::Intake {
             mailbox: mailbox.name.clone(),
             source,
