@@ -54,6 +54,14 @@ pub enum Error {
     Runtime(#[source] std::io::Error),
     #[error("cannot write the report")]
     Report(#[from] std::io::Error),
+    #[error("mailbox {mailbox}: another mailclerk is serving its store")]
+    Locked {
+        mailbox: String,
+        #[source]
+        source: crate::store::LockError,
+    },
+    #[error(transparent)]
+    PgLocked(#[from] crate::store::PgLockError),
 }
 
 /// Opens a mailbox's store, importing its `accounts_csv` first when one is configured.

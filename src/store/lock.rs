@@ -98,6 +98,75 @@ impl StoreLock {
     }
 }
 
+/// A mailbox's rows in PostgreSQL, held for one `mailclerk run` by a session advisory lock
+/// on a connection of its own: the database's counterpart of the lock file, so that a claim
+/// held by someone else is one an earlier run left, never one another live run is working
+/// on. The server lets go when the holder's connection ends, `kill -9` included.
+pub struct PgRunLock {
+    client: Option<postgres::Client>,
+}
+
+impl std::fmt::Debug for PgRunLock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PgRunLock")
+    }
+}
+
+/// Why a mailbox's PostgreSQL lock could not be taken.
+#[derive(Debug, thiserror::Error)]
+#[error("mailbox {mailbox}: cannot take its PostgreSQL lock")]
+pub struct PgLockError {
+    mailbox: String,
+    #[source]
+    source: postgres::Error,
+}
+
+impl PgRunLock {
+    /// Waits until no other run holds the mailbox, then holds it until dropped. Call it
+    /// outside any tokio runtime (the sync client blocks on a runtime of its own).
+    ///
+    /// # Errors
+    /// The database cannot be reached or refuses the statement.
+    pub fn hold(url: &str, mailbox: &str) -> Result<PgRunLock, PgLockError> {
+        let err = |source| PgLockError {
+            mailbox: mailbox.to_string(),
+            source,
+        };
+        let mut client = postgres::Client::connect(url, postgres::NoTls).map_err(err)?;
+        let key = format!("mailclerk-run:{mailbox}");
+        let free: bool = client
+            .query_one(
+                "SELECT pg_try_advisory_lock(hashtextextended($1, 0))",
+                &[&key],
+            )
+            .map_err(err)?
+            .get(0);
+        if !free {
+            tracing::info!(
+                mailbox,
+                "another mailclerk run holds this mailbox; waiting for it to end"
+            );
+            client
+                .execute("SELECT pg_advisory_lock(hashtextextended($1, 0))", &[&key])
+                .map_err(err)?;
+        }
+        Ok(PgRunLock {
+            client: Some(client),
+        })
+    }
+}
+
+impl Drop for PgRunLock {
+    fn drop(&mut self) {
+        // As the store's own connection: the sync client may not close on a runtime's thread.
+        if let Some(client) = self.client.take()
+            && tokio::runtime::Handle::try_current().is_ok()
+        {
+            let _ = std::thread::spawn(move || drop(client)).join();
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

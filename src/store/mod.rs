@@ -36,7 +36,7 @@ pub use confirm::new_token;
 pub use dispatch::Store;
 pub use ledger::{Claim, HandOff, LedgerAction, LedgerRow, LedgerState, Outcome, Prior};
 use ledger::{claim_in, ledger_key, seen_in};
-pub use lock::{LockError, StoreLock};
+pub use lock::{LockError, PgLockError, PgRunLock, StoreLock};
 pub use pg::{Fence, describe as describe_postgres};
 pub use progress::Progress;
 pub use reexamine::{Earlier, NotAgain, Reexamination, Reopen, Trigger};

@@ -133,16 +133,17 @@ impl<C: GenericClient> Db<'_, C> {
 
 impl Drop for Pg {
     fn drop(&mut self) {
+        let conn = match self.conn.get_mut() {
+            Ok(c) => c.take(),
+            Err(poisoned) => poisoned.into_inner().take(),
+        };
         // The sync client closes its connection by blocking on a runtime of its own, which
-        // panics on a tokio worker thread (where the daemon drops a store as a session ends,
-        // or when a lease's worker is aborted): close it on a thread of its own.
-        let conn = self.conn.get_mut().map(Option::take).unwrap_or_default();
+        // tokio refuses on a runtime's thread (a store dropped at the end of an async pass):
+        // there the connection is closed on a short thread of its own.
         if let Some(conn) = conn
             && tokio::runtime::Handle::try_current().is_ok()
         {
-            std::thread::scope(|s| {
-                s.spawn(move || drop(conn));
-            });
+            let _ = std::thread::spawn(move || drop(conn)).join();
         }
     }
 }
