@@ -9,6 +9,7 @@
 //!
 //!     cargo bench --bench pipeline
 //!     cargo bench --bench pipeline -- --test     # each once: the CI smoke
+//!     BENCH_CPU=5 cargo bench --bench pipeline   # floor, pipeline and plan in CPU time a round
 
 #[path = "../bench/corpus.rs"]
 mod corpus;
@@ -194,6 +195,31 @@ fn benches(c: &mut Criterion) {
         decided.len()
     );
 
+    if let Some(rounds) = std::env::var("BENCH_CPU").ok().and_then(|v| v.parse().ok()) {
+        let parser = mail_parser::MessageParser::default();
+        let floor = cpu_per_round(rounds, || {
+            for r in &s.raws {
+                black_box(parser.parse(black_box(&r.bytes)));
+            }
+        });
+        let pipeline = cpu_per_round(rounds, || {
+            for r in &s.raws {
+                let e = examine::examine(&s.cfg, mailbox, &s.store, black_box(r), s.now).unwrap();
+                black_box(matches!(e, Examined::Planned { .. }));
+            }
+        });
+        let planned = cpu_per_round(rounds, || {
+            for (m, f) in inbounds.iter().zip(&facts) {
+                black_box(plan::plan(black_box(m), f, &rules, s.now));
+            }
+        });
+        eprintln!(
+            "CPU time a round of {n} messages ({rounds} rounds): mail_parser_floor {floor:.1} ms, \
+             pipeline {pipeline:.1} ms ({:.2}x parse-only), plan_after_parse {planned:.1} ms",
+            pipeline / floor
+        );
+        return;
+    }
     let seconds = env_number("BENCH_SECONDS", 10);
     let mut g = c.benchmark_group("corpus");
     g.sample_size(10)
@@ -293,6 +319,28 @@ fn benches(c: &mut Criterion) {
         })
     });
     g.finish();
+}
+
+/// The CPU time this thread spent in `round`, in milliseconds a round: on a machine shared with
+/// other work, wall-clock time counts the waits for a core too (`BENCH_CPU=rounds`).
+fn cpu_per_round(rounds: u32, mut round: impl FnMut()) -> f64 {
+    round();
+    let start = thread_cpu_ms();
+    for _ in 0..rounds {
+        round();
+    }
+    (thread_cpu_ms() - start) / f64::from(rounds)
+}
+
+/// User and system time of this thread so far (Linux: /proc/thread-self/stat, in clock ticks
+/// of 10 ms; rounds of a second or more keep that within 1%).
+fn thread_cpu_ms() -> f64 {
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").expect("Linux /proc");
+    // Fields after the command name (which is in parentheses and may hold spaces).
+    let rest = &stat[stat.rfind(')').expect("stat format") + 2..];
+    let fields: Vec<&str> = rest.split(' ').collect();
+    let ticks: f64 = fields[11].parse::<f64>().unwrap() + fields[12].parse::<f64>().unwrap();
+    ticks * 10.0
 }
 
 criterion_group!(pipeline, benches);

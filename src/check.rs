@@ -128,8 +128,12 @@ fn check_file(cfg: &Config, opts: &Options, file: &PathBuf) -> Result<Checked, E
                 "decision": Value::Null,
                 "reply": Value::Null,
             });
-            // The language any reply to this message is written in, and how it was chosen.
-            let language = crate::render::reply_language(&mailbox.policy, &inbound);
+            // The language any reply to this message is written in, and how it was chosen: the
+            // reading planning made (of a forward's original), or the text read now.
+            let language = crate::language::choose_read(&mailbox.policy.voice.languages, || {
+                plan.language
+                    .unwrap_or_else(|| crate::language::detect(&inbound.subject, &inbound.text))
+            });
             v["language"] = language.lang().code().into();
             v["language_choice"] = serde_json::to_value(language).unwrap_or_default();
             match &plan.action {

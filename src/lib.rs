@@ -18,8 +18,10 @@
 //!   = plan      Plan { action: Reply | ToHuman(Why) | Skip }     pure: the whole chain, with
 //!                                                                the reply budget and confirmations
 //! examine: parse, then Facts from the store (customer, account, history, recent replies,
-//!          confirmation) → plan()
-//! run (directories) / daemon (IMAP): claim in the ledger → send → record a LedgerAction
+//!          confirmation) → plan() → Examined (the plan, or why the message cannot be read)
+//! directory (directory runs) / daemon (IMAP): claim in the ledger → apply, the one executor
+//!          for both: send through an Outbox (a directory of .eml files, or SMTP with the IMAP
+//!          mailbox's Sent and Drafts) → record a LedgerAction
 //! ```
 //!
 //! [`examine::examine`] reads the [`plan::Facts`] from the store before [`plan::plan`] runs,

@@ -240,7 +240,7 @@ fn classifier(command: ClassifierCommand) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", mailclerk::error_chain(&e));
             ExitCode::from(EX_DATAERR)
         }
     }

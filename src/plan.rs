@@ -1,6 +1,8 @@
 //! The whole pure chain for one parsed message: screen, classify, match, decide, render. One
 //! call, no I/O: the store's facts arrive as an argument, and so does the time.
 
+use std::cell::OnceCell;
+
 use jiff::Timestamp;
 
 use crate::accounts::{AccountMatch, Mismatch};
@@ -8,6 +10,7 @@ use crate::budget::{Exceeded, RecentReplies, ReplyBudget};
 use crate::classify::{self, Classified, ClassifyRules, Intent, Model, Reason};
 use crate::confirm::{self, Lookup, Pending, Rejected};
 use crate::customer::{Customer, ForwardProblem};
+use crate::language::{self, Lang, Reading};
 use crate::parse::Inbound;
 use crate::policy::schema::Policy;
 use crate::policy::{self, Decision, History, Undecidable};
@@ -78,6 +81,52 @@ pub struct Plan {
     /// A confirmation to ask for (alongside a hand-off to people), or to use up (alongside
     /// the answer it unlocks).
     pub confirmation: Option<ConfirmStep>,
+    /// The customer's language as read from their own new text (a forward's original), when
+    /// planning read it to write to them; `None` when nothing was written (or the mailbox
+    /// writes one language). See [`Plan::customer_language`].
+    pub language: Option<Reading>,
+}
+
+impl Plan {
+    /// The customer's language for the logs and metrics: the reading planning made, or, when
+    /// it made none, `mail`'s text read now. Either way the text is read once per message.
+    pub fn customer_language(&self, mail: &Inbound) -> Option<Lang> {
+        self.language
+            .unwrap_or_else(|| language::detect(&mail.subject, &mail.text))
+            .ok()
+            .map(|(lang, _)| lang)
+    }
+}
+
+/// The mail a reply answers, with its language read at most once, when a reply (answer,
+/// acknowledgement or question to the owner) is first written. whatlang's detection costs
+/// more than the rest of planning a reply (BENCHMARKS.md).
+struct Spoken<'m> {
+    mail: &'m Inbound,
+    reading: OnceCell<Reading>,
+}
+
+impl<'m> Spoken<'m> {
+    fn new(mail: &'m Inbound) -> Spoken<'m> {
+        Spoken {
+            mail,
+            reading: OnceCell::new(),
+        }
+    }
+
+    /// The language a reply is written in under `policy` (see [`language::choose`]).
+    fn lang(&self, policy: &Policy) -> Lang {
+        language::choose_read(&policy.voice.languages, || {
+            *self
+                .reading
+                .get_or_init(|| language::detect(&self.mail.subject, &self.mail.text))
+        })
+        .lang()
+    }
+
+    fn into_reading(self) -> Option<Reading> {
+        self.reading.into_inner()
+    }
 }
 
 /// The store's part in a confirmation, done by whoever carries out the plan.
@@ -186,6 +235,7 @@ fn skip(screened: Screen, reason: SkipReason) -> Plan {
         sender: None,
         action: Action::Skip(reason),
         confirmation: None,
+        language: None,
     }
 }
 
@@ -228,9 +278,10 @@ pub fn plan(mail: &Inbound, facts: &Facts, rules: &Rules<'_>, now: Timestamp) ->
             original
         }
         Customer::Unresolved(problem) => {
+            let spoken = Spoken::new(mail);
             let action = Action::ToHuman {
                 why: Why::Forwarded(problem.clone()),
-                ack: acknowledgement(mail, rules, now),
+                ack: acknowledgement(&spoken, rules, now),
             };
             return Plan {
                 screen: screened,
@@ -239,14 +290,16 @@ pub fn plan(mail: &Inbound, facts: &Facts, rules: &Rules<'_>, now: Timestamp) ->
                 sender,
                 action: within_budget(action, &budget),
                 confirmation: None,
+                language: spoken.into_reading(),
             };
         }
     };
+    let spoken = Spoken::new(mail);
     let classified = classified(mail, rules);
     let intent = classified.intent;
     let to_human = |why: Why| Action::ToHuman {
         why,
-        ack: acknowledgement(mail, rules, now),
+        ack: acknowledgement(&spoken, rules, now),
     };
     let unverified = match &sender {
         Some(SenderAuth::Unverified(why)) if rules.sender_check.required => Some(why.clone()),
@@ -260,7 +313,7 @@ pub fn plan(mail: &Inbound, facts: &Facts, rules: &Rules<'_>, now: Timestamp) ->
                 && (intent.wants_refund() || intent.wants_cancellation())
                 && budget.is_ok() =>
         {
-            ask_owner(mail, account, intent, token, rules, now)
+            ask_owner(&spoken, account, intent, token, rules, now)
         }
         _ => None,
     };
@@ -278,19 +331,20 @@ pub fn plan(mail: &Inbound, facts: &Facts, rules: &Rules<'_>, now: Timestamp) ->
                 why: Why::Unauthenticated(why.clone()),
                 ack: match ask {
                     Some(_) => None,
-                    None => acknowledgement(mail, rules, now),
+                    None => acknowledgement(&spoken, rules, now),
                 },
             },
             AccountMatch::One(account) => {
                 match policy::decide(rules.policy, account, intent, mail.received, &facts.history) {
                     Err(why) => to_human(Why::Undecidable(why)),
-                    Ok(decision) => match render::render(
+                    Ok(decision) => match render::render_in(
                         rules.templates,
                         rules.policy,
                         &decision,
                         mail,
                         account,
                         rules.from,
+                        spoken.lang(rules.policy),
                     ) {
                         Ok(reply) => Action::Reply {
                             decision: Box::new(decision),
@@ -309,28 +363,29 @@ pub fn plan(mail: &Inbound, facts: &Facts, rules: &Rules<'_>, now: Timestamp) ->
         sender,
         action: within_budget(action, &budget),
         confirmation: ask.map(|a| ConfirmStep::Ask(Box::new(a))),
+        language: spoken.into_reading(),
     }
 }
 
 /// The question for the owner of `account` about the unverified request `mail`, to its
 /// registered (first) address; `None` if it cannot be rendered (people still get the request).
 fn ask_owner(
-    mail: &Inbound,
+    spoken: &Spoken<'_>,
     account: &crate::accounts::Account,
     intent: Intent,
     token: &str,
     rules: &Rules<'_>,
     now: Timestamp,
 ) -> Option<Ask> {
+    let mail = spoken.mail;
     let address = account.emails.first()?;
-    let question = render::render_confirm(
+    let question = render::render_confirm_in(
         rules.templates,
         rules.policy,
         mail,
         account,
-        address,
-        token,
-        rules.from,
+        (address, token, rules.from),
+        spoken.lang(rules.policy),
     )
     .ok()?;
     Some(Ask {
@@ -382,10 +437,12 @@ fn confirmation_reply(
                     ack: None,
                 },
                 confirmation: None,
+                language: None,
             };
         }
     };
     let original = confirm::as_original(mail, pending);
+    let spoken = Spoken::new(&original);
     let action = match policy::decide(
         rules.policy,
         account,
@@ -398,13 +455,14 @@ fn confirmation_reply(
             ack: None,
         },
         Ok(decision) => {
-            match render::render(
+            match render::render_in(
                 rules.templates,
                 rules.policy,
                 &decision,
                 &original,
                 account,
                 rules.from,
+                spoken.lang(rules.policy),
             ) {
                 Ok(reply) => Action::Reply {
                     decision: Box::new(decision),
@@ -432,6 +490,7 @@ fn confirmation_reply(
         sender,
         action,
         confirmation,
+        language: spoken.into_reading(),
     }
 }
 
@@ -451,10 +510,19 @@ fn within_budget(action: Action, budget: &Result<(), Exceeded>) -> Action {
     }
 }
 
-fn acknowledgement(mail: &Inbound, rules: &Rules<'_>, now: Timestamp) -> Option<Reply> {
+fn acknowledgement(spoken: &Spoken<'_>, rules: &Rules<'_>, now: Timestamp) -> Option<Reply> {
     if !rules.policy.acknowledge_handoff {
         return None;
     }
     // A failed acknowledgement is not worth more than a log line: people still get the message.
-    render::render_ack(rules.templates, rules.policy, mail, now, rules.from).ok()
+    let lang = spoken.lang(rules.policy);
+    render::render_ack_in(
+        rules.templates,
+        rules.policy,
+        spoken.mail,
+        now,
+        rules.from,
+        lang,
+    )
+    .ok()
 }

@@ -163,7 +163,12 @@ pub fn render(
     render_in(templates, policy, decision, mail, account, from, lang)
 }
 
-fn render_in(
+/// [`render`] in `lang`, the reply language chosen once for the message (see
+/// [`crate::plan::plan`]).
+///
+/// # Errors
+/// As [`render`].
+pub fn render_in(
     templates: &Templates,
     policy: &Policy,
     decision: &Decision,
@@ -209,7 +214,11 @@ pub fn render_ack(
     render_ack_in(templates, policy, mail, now, from, lang)
 }
 
-fn render_ack_in(
+/// [`render_ack`] in `lang`.
+///
+/// # Errors
+/// As [`render`].
+pub fn render_ack_in(
     templates: &Templates,
     policy: &Policy,
     mail: &Inbound,
@@ -256,7 +265,11 @@ pub fn render_confirm(
     render_confirm_in(templates, policy, mail, account, (to, token, from), lang)
 }
 
-fn render_confirm_in(
+/// [`render_confirm`] in `lang`.
+///
+/// # Errors
+/// As [`render_confirm`].
+pub fn render_confirm_in(
     templates: &Templates,
     policy: &Policy,
     mail: &Inbound,

@@ -1,8 +1,11 @@
-//! TLS client settings shared by the IMAP intake and SMTP sending.
+//! TLS client settings for the IMAP intake (implicit TLS and STARTTLS) and for SMTP over
+//! implicit TLS (`send::Smtp`, port 465).
 //!
-//! One place decides whom we trust: the public web PKI (`webpki-roots`, compiled in, so a
-//! hardened unit with no `/etc/ssl` still works) plus, optionally, one extra CA file for a
-//! private mail server. The `ring` provider is passed explicitly: rustls never consults a
+//! Whom we trust: the public web PKI (`webpki-roots`, compiled in, so a hardened unit with no
+//! `/etc/ssl` still works) plus, optionally, one extra CA file for a private mail server. SMTP
+//! with STARTTLS is the one exception to "built here": lettre upgrades that connection itself,
+//! with its `TlsParameters` given the same two sources (lettre's `webpki-roots` feature and the
+//! same `ca_file`). The `ring` provider is passed explicitly: rustls never consults a
 //! process-wide default, which would panic if the dependency graph ever enabled two providers.
 
 use std::path::{Path, PathBuf};
@@ -81,8 +84,8 @@ pub fn client_config(extra_ca: Option<&Path>) -> Result<Arc<ClientConfig>, Error
     Ok(Arc::new(config))
 }
 
-/// Every certificate in a PEM file, in file order. Exposed so SMTP (lettre) can trust the same
-/// file as IMAP.
+/// Every certificate in a PEM file, in file order: the extra trust anchors of
+/// [`client_config`].
 ///
 /// # Errors
 /// The file cannot be read, is not PEM, or holds no certificate.

@@ -11,7 +11,7 @@ use mailclerk::classify::Intent;
 use mailclerk::confirm::Pending;
 use mailclerk::store::{LedgerRow, LedgerState, Store};
 
-use crate::support::{Desk, WAIT, body, header, read_folder, smtp_send, user, wait_for};
+use crate::support::{Desk, WAIT, body, delivered, header, read_folder, smtp_send, user, wait_for};
 
 fn mail(from: &str, to: &str, subject: &str, id: &str, extra: &str, text: &str) -> String {
     format!(
@@ -322,7 +322,10 @@ async fn an_unverified_request_is_confirmed_by_the_registered_address_only() {
         body(&answer[0])
     );
 
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // Every row above is final, and the daemon sends before it records.
+    for to in [&eve, &late_owner, &owner] {
+        delivered(to).await;
+    }
     assert!(
         read_folder(stack, &eve, "INBOX").await.is_empty(),
         "eve gets nothing"
@@ -478,7 +481,7 @@ async fn a_request_a_person_answered_by_hand_gets_no_second_answer_when_its_owne
             .count(),
         2
     );
-    tokio::time::sleep(Duration::from_secs(1)).await;
+    delivered(&owner).await;
     let inbox = read_folder(stack, &owner, "INBOX").await;
     desk.stop();
     assert_eq!(

@@ -1,117 +1,164 @@
 //! The daemon end to end against the project's Dovecot + Postfix: the real binary, real mail
-//! through the MX port, answers read back over IMAP.
+//! through the MX port, answers read back over IMAP. Scenarios of one shape are a table of
+//! named cases over one runner; each case is a test of its own (so they run in parallel) and
+//! names itself in every failure message.
 
 use std::process::Command;
 use std::time::Duration;
 
-use crate::support::{Desk, WAIT, body, header, read_folder, wait_for, waiting_requests};
+use crate::support::{
+    Desk, WAIT, body, delivered, header, next_whole_second, read_folder, tag, wait_for,
+    waiting_requests,
+};
 
-#[tokio::test(flavor = "multi_thread")]
-async fn idle_answers_a_refund_request_once_with_threading_and_files_it() {
-    let mut desk = Desk::new("idle", "", "");
+/// One `#[tokio::test]` per case: `name: args...;` calls `runner("name", args...)`.
+macro_rules! cases {
+    ($runner:ident { $($name:ident: $($arg:expr),+;)+ }) => {$(
+        #[tokio::test(flavor = "multi_thread")]
+        async fn $name() {
+            $runner(stringify!($name), $($arg),+).await
+        }
+    )+};
+}
+
+/// A running daemon (IDLE, or polling when `source` says so) answers one request exactly once:
+/// threaded, marked as an automatic reply, with a copy in Sent and the request filed; it stops
+/// promptly on SIGTERM and sends nothing more.
+async fn answers_while_running(name: &str, source: &str, subject: &str, text: &str, says: &str) {
+    let mut desk = Desk::new(&tag(name), source, "");
     desk.start(&[]);
-    // Mail that arrives before the first start is old mail, never answered.
-    desk.wait_log("First start on this folder", WAIT);
-    let id = desk.send_request(
-        "Refund please",
-        "Hello, I would like a refund of my subscription.",
-        "",
-    );
+    // Mail that arrives before the first start is old mail, never answered: send once the
+    // first pass (which takes the position) is done.
+    desk.wait_event("pass_done", 1, WAIT);
+    let id = desk.send_request(subject, text, "");
+    let answered = desk.wait_event("answered", 1, WAIT);
+    assert_eq!(answered["message_id"], id.as_str(), "{name}: {answered}");
     let replies = wait_for(&desk.stack, &desk.customer, "INBOX", 1, WAIT).await;
-    assert_eq!(replies.len(), 1, "one answer; daemon log:\n{}", desk.log());
+    assert_eq!(replies.len(), 1, "{name}: one answer; log:\n{}", desk.log());
     let reply = &replies[0];
     assert_eq!(
         header(reply, "In-Reply-To").as_deref(),
-        Some(format!("<{id}>").as_str())
+        Some(format!("<{id}>").as_str()),
+        "{name}"
     );
     assert_eq!(
         header(reply, "Auto-Submitted").as_deref(),
-        Some("auto-replied")
+        Some("auto-replied"),
+        "{name}"
     );
     assert_eq!(
         header(reply, "X-Auto-Response-Suppress").as_deref(),
-        Some("All")
+        Some("All"),
+        "{name}"
     );
-    assert!(
-        header(reply, "Subject")
-            .unwrap()
-            .starts_with("Re: Refund please")
-    );
-    assert!(
-        body(reply).contains("Your refund of 49.00 USD has been approved."),
-        "{}",
-        body(reply)
-    );
+    let re = header(reply, "Subject").unwrap();
+    assert!(re.starts_with(&format!("Re: {subject}")), "{name}: {re}");
+    assert!(body(reply).contains(says), "{name}: {}", body(reply));
     let sent = wait_for(&desk.stack, &desk.support, "Sent", 1, WAIT).await;
-    assert_eq!(sent.len(), 1, "a copy in Sent");
-    assert_eq!(header(&sent[0], "Message-ID"), header(reply, "Message-ID"));
-    let filed = wait_for(&desk.stack, &desk.support, "mailclerk/answered", 1, WAIT).await;
-    assert_eq!(filed.len(), 1, "the request is filed; log:\n{}", desk.log());
-    assert!(
-        read_folder(&desk.stack, &desk.support, "INBOX")
-            .await
-            .is_empty()
+    assert_eq!(sent.len(), 1, "{name}: a copy in Sent");
+    assert_eq!(
+        header(&sent[0], "Message-ID"),
+        header(reply, "Message-ID"),
+        "{name}"
     );
+    let filed = wait_for(&desk.stack, &desk.support, "mailclerk/answered", 1, WAIT).await;
+    assert_eq!(
+        filed.len(),
+        1,
+        "{name}: the request is filed; log:\n{}",
+        desk.log()
+    );
+    assert_eq!(desk.count(&desk.support, "INBOX").await, 0, "{name}");
     let (took, status) = desk.stop();
     assert!(
         status.success(),
-        "exit status {status:?}; log:\n{}",
+        "{name}: exit status {status:?}; log:\n{}",
         desk.log()
     );
-    assert!(took < Duration::from_secs(5), "SIGTERM took {took:?}");
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(
+        took < Duration::from_secs(5),
+        "{name}: SIGTERM took {took:?}"
+    );
+    delivered(&desk.customer).await;
     assert_eq!(
-        read_folder(&desk.stack, &desk.customer, "INBOX")
-            .await
-            .len(),
+        desk.count(&desk.customer, "INBOX").await,
         1,
-        "still exactly one answer"
+        "{name}: still exactly one answer"
+    );
+    assert_eq!(
+        desk.count_events("answered"),
+        1,
+        "{name}: {:?}",
+        desk.events()
     );
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn polling_mode_answers_too() {
-    let mut desk = Desk::new("poll", "idle = false\npoll_seconds = 1", "");
-    desk.start(&[]);
-    // Mail that arrives before the first start is old mail, never answered.
-    desk.wait_log("First start on this folder", WAIT);
-    desk.send_request("Cancel", "Please cancel my subscription.", "");
-    let replies = wait_for(&desk.stack, &desk.customer, "INBOX", 1, WAIT).await;
-    assert_eq!(replies.len(), 1, "log:\n{}", desk.log());
-    assert!(
-        body(&replies[0]).contains("Your cancellation is confirmed."),
-        "{}",
-        body(&replies[0])
+cases! { answers_while_running {
+    idle_answers_a_refund_request_once_with_threading_and_files_it: "", "Refund please",
+        "Hello, I would like a refund of my subscription.",
+        "Your refund of 49.00 USD has been approved.";
+    polling_mode_answers_too: "idle = false\npoll_seconds = 1", "Cancel",
+        "Please cancel my subscription.", "Your cancellation is confirmed.";
+}}
+
+/// The daemon aborts at `crash_at` while answering one request; run again, it answers nothing
+/// twice: the customer keeps the one reply that went out, and `folder` of the support mailbox
+/// holds `filed` messages.
+async fn crash_then_run_again(name: &str, crash_at: &str, folder: &str, filed: usize) {
+    let mut desk = Desk::new(&tag(name), "", "");
+    desk.once_ok();
+    desk.send_request("Refund please", "I want a refund.", "");
+    desk.start(&[("MAILCLERK_CRASH_AT", crash_at)]);
+    let status = desk.wait_exit(WAIT);
+    assert!(!status.success(), "{name}: aborted at the crash point");
+    assert_eq!(
+        wait_for(&desk.stack, &desk.customer, "INBOX", 1, WAIT)
+            .await
+            .len(),
+        1,
+        "{name}: the reply went out"
     );
-    desk.stop();
+    let log = desk.once_ok();
+    delivered(&desk.customer).await;
+    assert_eq!(
+        desk.count(&desk.customer, "INBOX").await,
+        1,
+        "{name}: no second answer; log:\n{log}"
+    );
+    assert_eq!(
+        desk.count(&desk.support, folder).await,
+        filed,
+        "{name}: {folder}; log:\n{log}"
+    );
 }
+
+cases! { crash_then_run_again {
+    // The claim was never recorded and the reply is not in Sent, so people decide: the request,
+    // and beside it the exact reply that went out (daemon_corners).
+    kill_between_send_and_record_never_answers_twice: "after_send", "mailclerk/people", 2;
+    // Found in Sent: answered.
+    kill_after_the_sent_copy_counts_as_answered: "after_sent_copy", "mailclerk/answered", 1;
+}}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn draft_mode_saves_the_reply_and_sends_nothing() {
     let desk = Desk::new("draft", "", "mode = \"draft\"");
     // First start: takes the position; nothing there yet.
-    assert!(desk.once().status.success());
+    desk.once_ok();
     desk.send_request("Refund please", "I want a refund.", "");
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    let out = desk.once();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    wait_for(&desk.stack, &desk.support, "INBOX", 1, WAIT).await;
+    let log = desk.once_ok();
     let drafts = read_folder(&desk.stack, &desk.support, "Drafts").await;
-    assert_eq!(drafts.len(), 1, "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(drafts.len(), 1, "{log}");
     assert!(body(&drafts[0]).contains("Your refund of 49.00 USD has been approved."));
-    assert!(
-        read_folder(&desk.stack, &desk.customer, "INBOX")
-            .await
-            .is_empty(),
+    delivered(&desk.customer).await;
+    assert_eq!(
+        desk.count(&desk.customer, "INBOX").await,
+        0,
         "nothing went out"
     );
     assert_eq!(
-        read_folder(&desk.stack, &desk.support, "mailclerk/people")
-            .await
-            .len(),
+        desk.count(&desk.support, "mailclerk/people").await,
         1,
         "a person sends the draft"
     );
@@ -120,7 +167,7 @@ async fn draft_mode_saves_the_reply_and_sends_nothing() {
 #[tokio::test(flavor = "multi_thread")]
 async fn auto_replies_and_bounces_get_no_answer() {
     let desk = Desk::new("auto", "", "");
-    assert!(desk.once().status.success());
+    desk.once_ok();
     desk.send_request(
         "Out of office: refund",
         "I am away. About the refund: back Monday.",
@@ -137,26 +184,15 @@ async fn auto_replies_and_bounces_get_no_answer() {
         &desk.support,
         &bounce,
     );
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    let out = desk.once();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    wait_for(&desk.stack, &desk.support, "INBOX", 2, WAIT).await;
+    let log = desk.once_ok();
     assert_eq!(
-        read_folder(&desk.stack, &desk.support, "mailclerk/skipped")
-            .await
-            .len(),
+        desk.count(&desk.support, "mailclerk/skipped").await,
         2,
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        "{log}"
     );
-    assert!(
-        read_folder(&desk.stack, &desk.customer, "INBOX")
-            .await
-            .is_empty()
-    );
+    delivered(&desk.customer).await;
+    assert_eq!(desk.count(&desk.customer, "INBOX").await, 0, "{log}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -169,28 +205,23 @@ async fn first_start_answers_none_of_the_old_mail() {
     // cut-off compares INTERNALDATE (whole seconds), so mail of the start's own second counts
     // as new and is rightly answered. A fixed 500 ms pause allowed both on a loaded machine.
     wait_for(&desk.stack, &desk.support, "INBOX", 50, WAIT).await;
-    tokio::time::sleep(Duration::from_millis(1100)).await;
-    let out = desk.once();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    next_whole_second().await;
+    let log = desk.once_ok();
     assert_eq!(
-        read_folder(&desk.stack, &desk.support, "INBOX").await.len(),
+        desk.count(&desk.support, "INBOX").await,
         50,
-        "old mail is left for people"
+        "old mail is left for people; log:\n{log}"
     );
-    assert!(
-        read_folder(&desk.stack, &desk.customer, "INBOX")
-            .await
-            .is_empty(),
-        "nothing answered"
+    delivered(&desk.customer).await;
+    assert_eq!(
+        desk.count(&desk.customer, "INBOX").await,
+        0,
+        "nothing answered; log:\n{log}"
     );
     // New mail after the first start is answered.
     desk.send_request("Refund now", "I want a refund.", "");
     wait_for(&desk.stack, &desk.support, "INBOX", 51, WAIT).await;
-    assert!(desk.once().status.success());
+    desk.once_ok();
     assert_eq!(
         wait_for(&desk.stack, &desk.customer, "INBOX", 1, WAIT)
             .await
@@ -206,10 +237,10 @@ async fn uidvalidity_change_answers_nothing_twice() {
         "",
         "mode = \"send\"\nfiling = { keywords_only = true }",
     );
-    assert!(desk.once().status.success());
+    desk.once_ok();
     desk.send_request("Refund please", "I want a refund.", "");
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    assert!(desk.once().status.success());
+    wait_for(&desk.stack, &desk.support, "INBOX", 1, WAIT).await;
+    desk.once_ok();
     assert_eq!(
         wait_for(&desk.stack, &desk.customer, "INBOX", 1, WAIT)
             .await
@@ -230,91 +261,11 @@ async fn uidvalidity_change_answers_nothing_twice() {
         .status()
         .unwrap();
     assert!(status.success());
-    let out = desk.once();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("UIDVALIDITY changed"),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    let log = desk.once_ok();
+    assert!(log.contains("UIDVALIDITY changed"), "{log}");
+    delivered(&desk.customer).await;
     assert_eq!(
-        read_folder(&desk.stack, &desk.customer, "INBOX")
-            .await
-            .len(),
-        1,
-        "no second answer"
-    );
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn kill_between_send_and_record_never_answers_twice() {
-    let mut desk = Desk::new("kill", "", "");
-    assert!(desk.once().status.success());
-    desk.send_request("Refund please", "I want a refund.", "");
-    desk.start(&[("MAILCLERK_CRASH_AT", "after_send")]);
-    let status = desk.wait_exit(WAIT);
-    assert!(!status.success(), "aborted at the crash point");
-    assert_eq!(
-        wait_for(&desk.stack, &desk.customer, "INBOX", 1, WAIT)
-            .await
-            .len(),
-        1,
-        "the reply went out"
-    );
-    // Restart without the crash point: the claim was never recorded and the reply is not in
-    // Sent, so people decide; the customer gets no second answer.
-    let out = desk.once();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(
-        read_folder(&desk.stack, &desk.customer, "INBOX")
-            .await
-            .len(),
-        1,
-        "no second answer"
-    );
-    // The request, and beside it the exact reply that went out (daemon_corners).
-    assert_eq!(
-        read_folder(&desk.stack, &desk.support, "mailclerk/people")
-            .await
-            .len(),
-        2
-    );
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn kill_after_the_sent_copy_counts_as_answered() {
-    let mut desk = Desk::new("killsent", "", "");
-    assert!(desk.once().status.success());
-    desk.send_request("Refund please", "I want a refund.", "");
-    desk.start(&[("MAILCLERK_CRASH_AT", "after_sent_copy")]);
-    desk.wait_exit(WAIT);
-    let out = desk.once();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(
-        read_folder(&desk.stack, &desk.support, "mailclerk/answered")
-            .await
-            .len(),
-        1,
-        "found in Sent: answered"
-    );
-    assert_eq!(
-        read_folder(&desk.stack, &desk.customer, "INBOX")
-            .await
-            .len(),
+        desk.count(&desk.customer, "INBOX").await,
         1,
         "no second answer"
     );
@@ -324,7 +275,7 @@ async fn kill_after_the_sent_copy_counts_as_answered() {
 async fn sighup_keeps_the_running_config_when_the_new_one_is_broken_then_reloads_a_good_one() {
     let mut desk = Desk::new("hup", "", "");
     desk.start(&[]);
-    desk.wait_log("First start on this folder", WAIT);
+    desk.wait_event("pass_done", 1, WAIT);
     let good = std::fs::read_to_string(&desk.config).unwrap();
     std::fs::write(&desk.config, format!("{good}\nbogus_key = 1\n")).unwrap();
     desk.signal("HUP");
@@ -370,19 +321,13 @@ async fn a_configured_cut_off_answers_mail_received_since_then_on_first_start() 
             .len(),
         1
     );
-    let out = desk.once();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let log = desk.once_ok();
     assert_eq!(
         wait_for(&desk.stack, &desk.customer, "INBOX", 1, WAIT)
             .await
             .len(),
         1,
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        "{log}"
     );
 }
 
@@ -398,9 +343,7 @@ async fn a_backlog_in_several_batches_has_one_copy_of_each_reply_in_sent() {
         "",
     );
     let customers = waiting_requests(&desk, "bat", 7).await;
-    let out = desk.once();
-    let log = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{log}");
+    let log = desk.once_ok();
     assert!(log.contains("second connection"), "{log}");
     let mut reply_ids = Vec::new();
     for c in &customers {
@@ -419,15 +362,6 @@ async fn a_backlog_in_several_batches_has_one_copy_of_each_reply_in_sent() {
         sent_ids, reply_ids,
         "exactly one copy of each reply in Sent"
     );
-    assert_eq!(
-        read_folder(&desk.stack, &desk.support, "mailclerk/answered")
-            .await
-            .len(),
-        7
-    );
-    assert!(
-        read_folder(&desk.stack, &desk.support, "INBOX")
-            .await
-            .is_empty()
-    );
+    assert_eq!(desk.count(&desk.support, "mailclerk/answered").await, 7);
+    assert_eq!(desk.count(&desk.support, "INBOX").await, 0);
 }

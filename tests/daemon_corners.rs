@@ -5,7 +5,8 @@
 use std::time::Duration;
 
 use crate::support::{
-    Desk, WAIT, accounts, header, read_folder, request, smtp_send, user, wait_for,
+    Desk, WAIT, accounts, delivered, header, next_whole_second, read_folder, request, smtp_send,
+    user, wait_for,
 };
 
 /// `customers` have accounts; their names are unique to this run.
@@ -34,7 +35,7 @@ fn deliver(desk: &Desk, from: &str, raw: &str) {
 async fn a_message_id_reused_by_another_message_is_answered_and_a_redelivery_is_not() {
     let desk = Desk::new("mid", "", "");
     let c = customers(&desk, "mid", 3);
-    assert!(desk.once().status.success(), "first start");
+    assert!(desk.once(&[]).status.success(), "first start");
     let shared = user("shared").replace('@', ".");
     let shared = format!("{shared}@reused.example.test");
     let first = request(&c[0], &desk.support, &shared, "");
@@ -43,14 +44,15 @@ async fn a_message_id_reused_by_another_message_is_answered_and_a_redelivery_is_
     deliver(&desk, &c[0], &first);
     deliver(&desk, &c[1], &request(&c[1], &desk.support, &shared, ""));
     deliver(&desk, &c[0], &first);
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let out = desk.once();
+    wait_for(&desk.stack, &desk.support, "INBOX", 3, WAIT).await;
+    let out = desk.once(&[]);
     assert!(out.status.success(), "{}", stderr(&out));
     // A later pass: a third message with the id, and the first once more.
     deliver(&desk, &c[2], &request(&c[2], &desk.support, &shared, ""));
     deliver(&desk, &c[0], &first);
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let out2 = desk.once();
+    // The first pass filed all three, so the INBOX holds just these two.
+    wait_for(&desk.stack, &desk.support, "INBOX", 2, WAIT).await;
+    let out2 = desk.once(&[]);
     assert!(out2.status.success(), "{}", stderr(&out2));
     let log = format!("{}{}", stderr(&out), stderr(&out2));
 
@@ -88,7 +90,7 @@ async fn a_message_id_reused_by_another_message_is_answered_and_a_redelivery_is_
             .await
             .is_empty()
     );
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    delivered(&c[0]).await;
     assert_eq!(
         read_folder(&desk.stack, &c[0], "INBOX").await.len(),
         1,
@@ -101,7 +103,9 @@ async fn a_request_delivered_between_connecting_and_the_first_select_is_answered
     let mut desk = Desk::new("race", "", "");
     // Old mail, there before the daemon starts: never answered, each message logged.
     let old = desk.send_request("Refund please", "I want a refund (old).", "");
-    tokio::time::sleep(Duration::from_millis(1100)).await;
+    // Delivered, and in an earlier whole second than the start (INTERNALDATE has seconds).
+    wait_for(&desk.stack, &desk.support, "INBOX", 1, WAIT).await;
+    next_whole_second().await;
     desk.start(&[
         ("MAILCLERK_PAUSE_AT", "after_connect"),
         ("MAILCLERK_PAUSE_MS", "2500"),
@@ -357,9 +361,9 @@ async fn a_bounce_of_our_answer_hands_the_request_to_people() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_crash_mid_send_leaves_people_the_exact_reply_that_may_have_gone_out() {
     let mut desk = Desk::new("midsend", "", "");
-    assert!(desk.once().status.success(), "first start");
+    assert!(desk.once(&[]).status.success(), "first start");
     let id = desk.send_request("Refund please", "I want a refund.", "");
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    wait_for(&desk.stack, &desk.support, "INBOX", 1, WAIT).await;
     // kill -9 once the relay has accepted the reply, before anything is recorded.
     desk.start(&[("MAILCLERK_CRASH_AT", "after_send")]);
     assert!(
@@ -368,7 +372,7 @@ async fn a_crash_mid_send_leaves_people_the_exact_reply_that_may_have_gone_out()
     );
     let delivered = wait_for(&desk.stack, &desk.customer, "INBOX", 1, WAIT).await;
     assert_eq!(delivered.len(), 1, "the reply went out");
-    let out = desk.once();
+    let out = desk.once(&[]);
     assert!(out.status.success(), "{}", stderr(&out));
     let people = read_folder(&desk.stack, &desk.support, "mailclerk/people").await;
     assert_eq!(
@@ -400,7 +404,7 @@ async fn a_crash_mid_send_leaves_people_the_exact_reply_that_may_have_gone_out()
         "{reason}"
     );
     // A second recovery pass keeps one copy, and the customer has one answer.
-    assert!(desk.once().status.success());
+    assert!(desk.once(&[]).status.success());
     assert_eq!(
         read_folder(&desk.stack, &desk.support, "mailclerk/people")
             .await

@@ -3,11 +3,9 @@
 //! contradict what was done goes to people, and a refund above `auto_refund_limit` waits in
 //! Drafts for a person.
 
-use std::time::Duration;
-
 use mailclerk::store::LedgerState;
 
-use crate::support::{Desk, WAIT, body, header, read_folder, wait_for};
+use crate::support::{Desk, WAIT, body, delivered, header, read_folder, wait_for};
 
 /// The desk's policy as a copy of NotOut's, with `extra` appended.
 fn policy_with(desk: &Desk, extra: &str) {
@@ -94,7 +92,8 @@ async fn a_customer_writing_twice_gets_consistent_answers() {
     let third = desk.send_request("Refund please", "I would like a refund please.", "");
     let people = wait_for(&desk.stack, &desk.support, "mailclerk/people", 1, WAIT).await;
     assert_eq!(people.len(), 1, "log:\n{}", desk.log());
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // Filed is the last step: anything sent for it is in Postfix's hands by now.
+    delivered(&desk.customer).await;
     assert_eq!(
         read_folder(&desk.stack, &desk.customer, "INBOX")
             .await
@@ -141,7 +140,7 @@ async fn a_refund_above_the_limit_waits_in_drafts_for_a_person() {
     );
     let people = wait_for(&desk.stack, &desk.support, "mailclerk/people", 1, WAIT).await;
     assert_eq!(people.len(), 1, "the request waits with people");
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    delivered(&desk.customer).await;
     assert!(
         read_folder(&desk.stack, &desk.customer, "INBOX")
             .await

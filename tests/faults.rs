@@ -1,6 +1,6 @@
 //! Fault tests: for each fault, a known set of requests goes to a desk served by the real
 //! daemon against the real Dovecot and Postfix, the fault is injected, and the checker
-//! (`faults/harness.rs`) accounts for every request: answered exactly once with the right
+//! (`support/faults.rs`) accounts for every request: answered exactly once with the right
 //! decision, handed to people, or skipped; never lost, never answered twice. Each test prints
 //! a `FIGURES |` row (`cargo test --test faults -- --nocapture`) for RELIABILITY.md.
 //!
@@ -21,8 +21,6 @@ mod crash;
 mod folders;
 #[path = "faults/ha.rs"]
 mod ha;
-#[path = "faults/harness.rs"]
-mod harness;
 #[path = "faults/imap.rs"]
 mod imap;
 #[path = "faults/policy.rs"]

@@ -361,7 +361,7 @@ async fn hostile_mail_through_the_whole_daemon() {
     let _ = imap.logout().await;
 
     let started = std::time::Instant::now();
-    let out = desk.once();
+    let out = desk.once(&[]);
     let took = started.elapsed();
     let log = String::from_utf8_lossy(&out.stderr).to_string();
     assert!(out.status.success(), "{log}");
@@ -522,7 +522,7 @@ async fn an_acknowledgement_prints_a_hostile_subject_as_text() {
         .unwrap();
     imap.append("INBOX", raw.as_bytes(), &[]).await.unwrap();
     let _ = imap.logout().await;
-    let out = desk.once();
+    let out = desk.once(&[]);
     assert!(
         out.status.success(),
         "{}",

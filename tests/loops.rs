@@ -8,7 +8,8 @@ use mailclerk::intake::imap::Session;
 use mailclerk::store::{LedgerRow, LedgerState};
 
 use crate::support::{
-    Desk, WAIT, accounts, header, read_folder, request, smtp_send, user, wait_for, waiting_requests,
+    Desk, WAIT, accounts, delivered, header, read_folder, request, smtp_send, user, wait_for,
+    waiting_requests,
 };
 
 /// Makes the desk's vendor address its own support address (a copy of the NotOut policy), so
@@ -88,8 +89,27 @@ async fn two_mailclerks_answering_each_other_stop_after_one_exchange() {
         a.log(),
         b.log()
     );
-    // Several IDLE round trips (0.5 s each): time for a second exchange, if there were one.
-    tokio::time::sleep(Duration::from_secs(4)).await;
+    // A second exchange would start with B answering A's answer, and B sends before it
+    // records: once B's row is final and nothing for A is left in Postfix, anything B sent is
+    // in A's INBOX (checked below) or in A's ledger.
+    assert!(
+        until(WAIT, || b
+            .ledger()
+            .iter()
+            .all(|r| r.state != LedgerState::Claimed))
+        .await,
+        "B finished with A's answer; B:\n{}",
+        b.log()
+    );
+    delivered(&a.support).await;
+    // Then both file what they handled (filing follows the record).
+    let started = Instant::now();
+    while started.elapsed() < WAIT
+        && !(read_folder(stack, &a.support, "INBOX").await.is_empty()
+            && read_folder(stack, &b.support, "INBOX").await.is_empty())
+    {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     let (la, lb) = (a.ledger(), b.ledger());
     assert_eq!(la.len(), 1, "A handled only the seed: {la:?}");
     assert_eq!(count(&la, LedgerState::Sent, "refund_granted"), 1, "{la:?}");
@@ -135,7 +155,6 @@ async fn a_responder_without_markers_is_stopped_after_one_answer() {
     );
     let mut answered = 0;
     let started = Instant::now();
-    let mut quiet_since = Instant::now();
     while started.elapsed() < Duration::from_secs(40) {
         let got = read_folder(stack, &bot, "INBOX").await;
         for (n, mail) in got.iter().enumerate().skip(answered) {
@@ -158,11 +177,16 @@ async fn a_responder_without_markers_is_stopped_after_one_answer() {
                     "Please cancel my subscription.",
                 ),
             );
-            quiet_since = Instant::now();
         }
         answered = got.len();
-        if quiet_since.elapsed() > Duration::from_secs(4) {
-            break;
+        // Quiet: the desk has a final row for each of the bot's messages (it sends before it
+        // records), nothing more is on its way to the bot, and the bot has nothing new.
+        let rows = desk.ledger();
+        if rows.len() == answered + 1 && rows.iter().all(|r| r.state != LedgerState::Claimed) {
+            delivered(&bot).await;
+            if read_folder(stack, &bot, "INBOX").await.len() == answered {
+                break;
+            }
         }
         tokio::time::sleep(Duration::from_millis(300)).await;
     }
@@ -218,7 +242,8 @@ async fn a_flood_from_one_sender_gets_at_most_its_budget() {
         desk.ledger().len(),
         desk.log()
     );
-    tokio::time::sleep(Duration::from_secs(1)).await;
+    // Every row is final, so every reply is in Postfix's hands.
+    delivered(&desk.customer).await;
     let rows = desk.ledger();
     let replies = read_folder(&desk.stack, &desk.customer, "INBOX").await;
     assert_eq!(replies.len(), 3, "the per-sender budget");
@@ -254,7 +279,7 @@ async fn the_hourly_breaker_trips_and_logs_an_error() {
         "",
     );
     let customers = waiting_requests(&desk, "brk", 12).await;
-    let out = desk.once();
+    let out = desk.once(&[]);
     let log = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{log}");
     let rows = desk.ledger();
@@ -308,7 +333,7 @@ async fn mail_claiming_to_be_from_the_vendor_gets_no_answer() {
         wait_for(stack, &desk.support, "INBOX", 3, WAIT).await.len(),
         3
     );
-    let out = desk.once();
+    let out = desk.once(&[]);
     assert!(
         out.status.success(),
         "{}",
@@ -320,7 +345,7 @@ async fn mail_claiming_to_be_from_the_vendor_gets_no_answer() {
         3,
         "{rows:?}"
     );
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    delivered("sink@example.test").await;
     let ours = |m: &Vec<u8>| {
         header(m, "In-Reply-To").is_some_and(|v| ids.iter().any(|id| v.contains(id.as_str())))
     };

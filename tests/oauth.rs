@@ -6,14 +6,15 @@ mod endpoint;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
 use endpoint::{ClientSpec, endpoint};
 use mailclerk::intake::imap::{BearerMechanism, Credential, Error as ImapError, Session};
 use mailclerk::oauth::Secret;
 
-use crate::support::{Stack, WAIT, body, read_folder, smtp_send, terminate, user, wait_for};
+use crate::support::config::AUTO_ANSWER_THRESHOLD;
+use crate::support::{Daemon, Stack, WAIT, body, read_folder, smtp_send, user, wait_for};
 
 /// One mailbox of a test configuration.
 struct Desk {
@@ -85,7 +86,7 @@ struct Setup {
     stack: Stack,
     dir: tempfile::TempDir,
     config: PathBuf,
-    child: Option<Child>,
+    daemon: Daemon,
 }
 
 impl Setup {
@@ -124,7 +125,7 @@ address = "{support}"
 policy = "{policy}"
 accounts_csv = "{csv}"
 # Sign-in is under test, not the model's calibration: a plain request must be answered.
-auto_answer_threshold = 0.5
+auto_answer_threshold = {AUTO_ANSWER_THRESHOLD:?}
 
 [mailbox.source]
 kind = "imap"
@@ -174,11 +175,12 @@ scopes = ["mail"]
         }
         let config = dir.path().join("mailclerk.toml");
         std::fs::write(&config, text).unwrap();
+        let daemon = Daemon::new(&config, &dir.path().join("daemon.log"));
         Setup {
             stack,
             dir,
             config,
-            child: None,
+            daemon,
         }
     }
 
@@ -189,12 +191,7 @@ scopes = ["mail"]
     }
 
     fn mailclerk(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_mailclerk"));
-        cmd.args(args)
-            .arg("--config")
-            .arg(&self.config)
-            .env("RUST_LOG", "mailclerk=info");
-        cmd
+        self.daemon.command(args)
     }
 
     /// `mailclerk auth login` for a device-code desk: reads the code it prints, approves it
@@ -227,52 +224,6 @@ scopes = ["mail"]
             "auth login: {status:?}\n{printed}{rest:?}\n{err}"
         );
         assert!(rest.iter().any(|l| l.starts_with("Signed in")), "{rest:?}");
-    }
-
-    fn start(&mut self) {
-        let log = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(self.dir.path().join("daemon.log"))
-            .unwrap();
-        let child = self
-            .mailclerk(&["run"])
-            .stdout(Stdio::null())
-            .stderr(log)
-            .spawn()
-            .unwrap();
-        self.child = Some(child);
-    }
-
-    fn stop(&mut self) {
-        let child = self.child.take().expect("started");
-        terminate(child, || self.log());
-    }
-
-    fn log(&self) -> String {
-        std::fs::read_to_string(self.dir.path().join("daemon.log")).unwrap_or_default()
-    }
-
-    /// Waits until `text` is in the log `n` times.
-    fn wait_log(&self, text: &str, n: usize, within: Duration) {
-        let started = Instant::now();
-        while self.log().matches(text).count() < n {
-            assert!(
-                started.elapsed() < within,
-                "not {n} × {text:?} in the log within {within:?}:\n{}",
-                self.log()
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Setup {
-    fn drop(&mut self) {
-        if let Some(mut c) = self.child.take() {
-            let _ = c.kill();
-            let _ = c.wait();
-        }
     }
 }
 
@@ -392,13 +343,15 @@ async fn app_only_xoauth2_on_imap_and_smtp_answers_a_request() {
         String::from_utf8_lossy(&check.stderr)
     );
 
-    setup.start();
-    setup.wait_log("First start on this folder", 1, WAIT);
+    setup.daemon.start(&[]);
+    setup
+        .daemon
+        .wait_log_n("First start on this folder", 1, WAIT);
     desk.send_request(&setup.stack, "Refund please");
     let replies = wait_for(&setup.stack, &desk.customer, "INBOX", 1, WAIT).await;
-    assert_eq!(replies.len(), 1, "log:\n{}", setup.log());
+    assert_eq!(replies.len(), 1, "log:\n{}", setup.daemon.log());
     assert!(body(&replies[0]).contains("Your refund of 49.00 USD has been approved."));
-    setup.stop();
+    setup.daemon.stop();
 
     // Dovecot and Postfix both saw a token sign-in for this user.
     assert!(
@@ -420,7 +373,7 @@ async fn app_only_xoauth2_on_imap_and_smtp_answers_a_request() {
             .as_str()
             .unwrap()
             .to_string();
-    assert!(!setup.log().contains(&token));
+    assert!(!setup.daemon.log().contains(&token));
     assert!(
         !std::fs::read_to_string(&setup.config)
             .unwrap()
@@ -440,21 +393,23 @@ async fn tokens_that_expire_during_idle_are_renewed_and_a_rotated_refresh_token_
     let first_rt = refresh_token_in(&store);
     assert!(endpoint().refresh_alive(&first_rt));
 
-    setup.start();
-    setup.wait_log("First start on this folder", 1, WAIT);
+    setup.daemon.start(&[]);
+    setup
+        .daemon
+        .wait_log_n("First start on this folder", 1, WAIT);
     // The token runs out while the daemon idles; the reply needs a fresh one for SMTP.
     tokio::time::sleep(Duration::from_secs(4)).await;
     desk.send_request(&setup.stack, "Refund please");
     let replies = wait_for(&setup.stack, &desk.customer, "INBOX", 1, WAIT).await;
-    assert_eq!(replies.len(), 1, "log:\n{}", setup.log());
+    assert_eq!(replies.len(), 1, "log:\n{}", setup.daemon.log());
     // The server drops the idle session; reconnecting needs a renewed token too.
     tokio::time::sleep(Duration::from_secs(4)).await;
     crate::support::mailstack(&["doveadm", "kick", &desk.support]);
-    setup.wait_log("Connected.", 2, WAIT);
+    setup.daemon.wait_log_n("Connected.", 2, WAIT);
     let counts = endpoint().counts(desk.client());
-    assert!(counts.refresh >= 2, "{counts:?}\n{}", setup.log());
+    assert!(counts.refresh >= 2, "{counts:?}\n{}", setup.daemon.log());
     assert_eq!(counts.refresh_refused, 0, "{counts:?}");
-    setup.stop();
+    setup.daemon.stop();
 
     // The rotated refresh token is the one on disk; the first one is dead.
     let rotated = refresh_token_in(&store);
@@ -465,12 +420,12 @@ async fn tokens_that_expire_during_idle_are_renewed_and_a_rotated_refresh_token_
 
     // After the restart the access token has expired: only the rotated refresh token works.
     tokio::time::sleep(Duration::from_secs(3)).await;
-    setup.start();
-    setup.wait_log("Connected.", 3, WAIT);
+    setup.daemon.start(&[]);
+    setup.daemon.wait_log_n("Connected.", 3, WAIT);
     desk.send(&setup.stack, "Cancel", "Please cancel my subscription.");
     let replies = wait_for(&setup.stack, &desk.customer, "INBOX", 2, WAIT).await;
-    assert_eq!(replies.len(), 2, "log:\n{}", setup.log());
-    setup.stop();
+    assert_eq!(replies.len(), 2, "log:\n{}", setup.daemon.log());
+    setup.daemon.stop();
     assert_eq!(endpoint().counts(desk.client()).refresh_refused, 0);
 }
 
@@ -485,14 +440,18 @@ async fn revoked_consent_backs_off_with_an_error_loses_nothing_and_spares_the_ot
         "retry_seconds = 3\nretry_max_seconds = 6",
     );
     setup.device_login(&oauth);
-    setup.start();
-    setup.wait_log("First start on this folder", 2, WAIT);
+    setup.daemon.start(&[]);
+    setup
+        .daemon
+        .wait_log_n("First start on this folder", 2, WAIT);
 
     endpoint().revoke(oauth.client());
     let waiting = oauth.send_request(&setup.stack, "Refund please");
     // One refresh and one retry, then the back-off and an ERROR saying what to do.
-    setup.wait_log("run mailclerk auth login --mailbox revoked", 1, WAIT);
-    let log = setup.log();
+    setup
+        .daemon
+        .wait_log_n("run mailclerk auth login --mailbox revoked", 1, WAIT);
+    let log = setup.daemon.log();
     let error = log
         .lines()
         .find(|l| l.contains("run mailclerk auth login --mailbox revoked"))
@@ -505,18 +464,18 @@ async fn revoked_consent_backs_off_with_an_error_loses_nothing_and_spares_the_ot
     // The neighbour is answered meanwhile.
     plain.send_request(&setup.stack, "Refund please");
     let replies = wait_for(&setup.stack, &plain.customer, "INBOX", 1, WAIT).await;
-    assert_eq!(replies.len(), 1, "log:\n{}", setup.log());
+    assert_eq!(replies.len(), 1, "log:\n{}", setup.daemon.log());
 
     // The server drops the session: signing in again fails the same way, without a hot loop.
     crate::support::mailstack(&["doveadm", "kick", &oauth.support]);
-    setup.wait_log("OAuth2 sign-in failed", 1, WAIT);
+    setup.daemon.wait_log_n("OAuth2 sign-in failed", 1, WAIT);
     tokio::time::sleep(Duration::from_secs(4)).await;
     let counts = endpoint().counts(oauth.client());
     // ≤ one refresh per back-off step (3 s, then 6 s) plus the immediate one of each failure.
     assert!(
         counts.refresh_refused <= 5,
         "too many refresh attempts: {counts:?}\n{}",
-        setup.log()
+        setup.daemon.log()
     );
     // Nothing lost: the request waits in the folder, unanswered and unfiled.
     assert!(
@@ -542,7 +501,7 @@ async fn revoked_consent_backs_off_with_an_error_loses_nothing_and_spares_the_ot
         Duration::from_secs(30),
     )
     .await;
-    assert_eq!(replies.len(), 1, "log:\n{}", setup.log());
+    assert_eq!(replies.len(), 1, "log:\n{}", setup.daemon.log());
     assert!(
         crate::support::header(&replies[0], "In-Reply-To").is_some_and(|h| h.contains(&waiting))
     );
@@ -554,7 +513,7 @@ async fn revoked_consent_backs_off_with_an_error_loses_nothing_and_spares_the_ot
         1,
         "exactly one answer"
     );
-    setup.stop();
+    setup.daemon.stop();
 }
 
 #[tokio::test(flavor = "multi_thread")]

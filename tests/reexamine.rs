@@ -7,7 +7,7 @@ use std::time::Duration;
 use mailclerk::intake::imap::Session;
 use mailclerk::store::{LedgerState, Store, Trigger};
 
-use crate::support::{Desk, WAIT, accounts, body, read_folder, user, wait_for};
+use crate::support::{Desk, WAIT, accounts, body, delivered, read_folder, user, wait_for};
 
 const PEOPLE: &str = "mailclerk/people";
 
@@ -17,9 +17,7 @@ fn stderr(out: &std::process::Output) -> String {
 
 /// `mailclerk run --once`, which must succeed; returns its log.
 fn pass(desk: &Desk) -> String {
-    let out = desk.once();
-    assert!(out.status.success(), "{}", stderr(&out));
-    stderr(&out)
+    desk.once_ok()
 }
 
 /// The UIDs in `folder` that carry `keyword`, as a mail client's search sees them.
@@ -185,7 +183,7 @@ async fn a_request_moved_back_after_its_account_is_imported_is_answered_exactly_
     move_all(&desk, "mailclerk/answered", "INBOX").await;
     let log = pass(&desk);
     assert!(!log.contains("re-examining"), "{log}");
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    delivered(&desk.customer).await;
     assert_eq!(
         answers(&desk).await,
         (1, before + 1),
@@ -267,7 +265,7 @@ async fn keyword_filing_shows_the_reason_and_a_retry_mark_asks_for_a_second_look
     );
     let log2 = pass(&desk);
     assert!(!log2.contains(&id), "{log2}");
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    delivered(&desk.customer).await;
     assert_eq!(answers(&desk).await, (1, before + 1), "no second answer");
 }
 

@@ -10,7 +10,7 @@ use mailclerk::money::{Currency, Money};
 use mailclerk::parse::{Address, AutoHeaders, Inbound};
 use mailclerk::policy::schema::Policy;
 use mailclerk::policy::{self, History};
-use mailclerk::render::{self, Templates};
+use mailclerk::render::{self, Reply, Templates};
 
 fn templates() -> Templates {
     mailclerk::config::load_templates(Path::new("templates")).expect("templates load")
@@ -51,37 +51,26 @@ fn account(plan: PlanKind, paid: Option<(&str, &str)>, currency: &str) -> Accoun
     }
 }
 
-/// Decides, renders, and returns the full message text with a pinned date.
-fn reply_text(
-    vendor: &str,
-    acct: &Account,
-    intent: Intent,
-    received: &str,
-    contact: Option<&str>,
-) -> String {
-    let policy = Policy::load_id(Path::new("config/policies"), vendor).unwrap();
-    let history = History {
-        prior_contact_on: contact.map(|c| c.parse().unwrap()),
-        ..History::default()
-    };
-    let decision =
-        policy::decide(&policy, acct, intent, received.parse().unwrap(), &history).unwrap();
-    let mail = inbound("Re: Re: my subscription", received);
-    let reply = render::render(
+fn policy(vendor: &str) -> Policy {
+    Policy::load_id(Path::new("config/policies"), vendor).unwrap()
+}
+
+/// Renders `decision` as the reply to `mail` with the shipped templates.
+fn render(policy: &Policy, decision: &policy::Decision, mail: &Inbound, acct: &Account) -> Reply {
+    render::render(
         &templates(),
-        &policy,
-        &decision,
-        &mail,
+        policy,
+        decision,
+        mail,
         acct,
         &policy.vendor.email,
     )
-    .unwrap();
-    message_text(&reply)
+    .unwrap()
 }
 
 /// The message's headers as lettre writes them, then the body as the customer reads it
 /// (the wire body is quoted-printable, which is unreadable in a snapshot).
-fn message_text(reply: &render::Reply) -> String {
+fn message_text(reply: &Reply) -> String {
     let date = SystemTime::UNIX_EPOCH + Duration::from_secs(1_795_000_000);
     let bytes = mailclerk::send::to_message(reply, date)
         .unwrap()
@@ -91,194 +80,156 @@ fn message_text(reply: &render::Reply) -> String {
     format!("{headers}\n\n{}", reply.body)
 }
 
-#[test]
-fn notout_refund_granted() {
-    let a = account(PlanKind::Monthly, Some(("2026-03-01", "49.00")), "USD");
-    insta::assert_snapshot!(reply_text(
-        "notout",
-        &a,
-        Intent::Refund,
-        "2026-03-20T15:00:00Z",
-        None
-    ));
+/// One reply snapshot: a vendor's decision for an account, rendered and sent through lettre.
+struct Case {
+    vendor: &'static str,
+    account: Account,
+    intent: Intent,
+    received: &'static str,
+    subject: &'static str,
+    history: History,
+    /// Text the reply's body must contain.
+    says: Vec<&'static str>,
+    /// Text nowhere in the message.
+    never: Vec<&'static str>,
 }
 
-#[test]
-fn notout_refund_denied_names_the_last_day() {
-    let a = account(PlanKind::Monthly, Some(("2026-03-01", "49.00")), "USD");
-    insta::assert_snapshot!(reply_text(
-        "notout",
-        &a,
-        Intent::Refund,
-        "2026-04-01T15:00:00Z",
-        None
-    ));
+impl Case {
+    fn new(vendor: &'static str, account: Account, intent: Intent, received: &'static str) -> Case {
+        Case {
+            vendor,
+            account,
+            intent,
+            received,
+            subject: "Re: Re: my subscription",
+            history: History::default(),
+            says: Vec::new(),
+            never: Vec::new(),
+        }
+    }
+
+    fn subject(self, subject: &'static str) -> Case {
+        Case { subject, ..self }
+    }
+
+    fn history(self, history: History) -> Case {
+        Case { history, ..self }
+    }
+
+    fn says(mut self, text: &'static str) -> Case {
+        self.says.push(text);
+        self
+    }
+
+    fn never(mut self, text: &'static str) -> Case {
+        self.never.push(text);
+        self
+    }
 }
 
-#[test]
-fn notout_denial_months_later_names_the_guarantee_end_not_the_period_start() {
-    // Demo 05: first paid 2026-05-31; the guarantee ended 2026-06-30, not 2026-10-30.
-    let a = account(PlanKind::Monthly, Some(("2026-05-31", "49.00")), "USD");
-    let text = reply_text("notout", &a, Intent::Both, "2026-11-18T14:12:00Z", None);
-    assert!(text.contains("ended on 2026-06-30"), "{text}");
-    assert!(!text.contains("2026-10-30"), "{text}");
-    insta::assert_snapshot!(text);
+/// Decides and renders `case`, checks what it must and must not say, and snapshots the whole
+/// message under the case's name (`tests/snapshots/integration__replies__{name}.snap`).
+fn reply_snapshot(name: &str, case: Case) {
+    let policy = policy(case.vendor);
+    let received = case.received.parse().unwrap();
+    let decision =
+        policy::decide(&policy, &case.account, case.intent, received, &case.history).unwrap();
+    let reply = render(
+        &policy,
+        &decision,
+        &inbound(case.subject, case.received),
+        &case.account,
+    );
+    let text = message_text(&reply);
+    for want in &case.says {
+        assert!(
+            reply.body.contains(want),
+            "{name}: no {want:?} in\n{}",
+            reply.body
+        );
+    }
+    for unwanted in &case.never {
+        assert!(!text.contains(unwanted), "{name}: {unwanted:?} in\n{text}");
+    }
+    insta::assert_snapshot!(name, text);
 }
 
-#[test]
-fn notout_repeated_cancellation_refers_to_the_first_answer() {
-    let policy = Policy::load_id(Path::new("config/policies"), "notout").unwrap();
-    let a = account(PlanKind::Monthly, Some(("2026-03-01", "49.00")), "USD");
-    let first = "2026-03-10T15:00:00Z";
-    let history = History {
+/// One `#[test]` per case: `name: case;` calls `reply_snapshot("name", case)`.
+macro_rules! cases {
+    ($($name:ident: $case:expr;)+) => {$(
+        #[test]
+        fn $name() {
+            reply_snapshot(stringify!($name), $case)
+        }
+    )+};
+}
+
+fn paid(plan: PlanKind, on: &str, amount: &str, currency: &str) -> Account {
+    account(plan, Some((on, amount)), currency)
+}
+
+/// The decision on a refund request of 2026-03-20 with no history.
+fn refund_on_0320(policy: &Policy, acct: &Account) -> policy::Decision {
+    let received = "2026-03-20T15:00:00Z".parse().unwrap();
+    policy::decide(policy, acct, Intent::Refund, received, &History::default()).unwrap()
+}
+
+/// NotOut: the customer cancelled and was refunded on 2026-03-10 (both in one request).
+fn cancelled_and_refunded_on_0310() -> History {
+    let first: jiff::Timestamp = "2026-03-10T15:00:00Z".parse().unwrap();
+    History {
         cancelled: Some(policy::Earlier {
-            received: first.parse().unwrap(),
+            received: first,
             intent: Intent::Both,
             effective: Some("2026-03-10".parse().unwrap()),
         }),
         refunded: Some(policy::Earlier {
-            received: first.parse().unwrap(),
+            received: first,
             intent: Intent::Both,
             effective: None,
         }),
         ..History::default()
-    };
-    let again = "2026-03-12T15:10:00Z";
-    let decision = policy::decide(
-        &policy,
-        &a,
-        Intent::Cancellation,
-        again.parse().unwrap(),
-        &history,
-    )
-    .unwrap();
-    let mail = inbound("cancel my account", again);
-    let reply = render::render(
-        &templates(),
-        &policy,
-        &decision,
-        &mail,
-        &a,
-        &policy.vendor.email,
-    )
-    .unwrap();
-    assert!(
-        reply
-            .body
-            .contains("We already confirmed your cancellation when you wrote on 2026-03-10"),
-        "{}",
-        reply.body
-    );
-    assert!(
-        reply
-            .body
-            .contains("Your subscription was cancelled on 2026-03-10"),
-        "{}",
-        reply.body
-    );
-    assert!(!reply.body.contains("today"), "{}", reply.body);
-    insta::assert_snapshot!(message_text(&reply));
+    }
 }
 
-#[test]
-fn notout_both_inside() {
-    let a = account(PlanKind::Monthly, Some(("2026-03-01", "49.00")), "USD");
-    insta::assert_snapshot!(reply_text(
-        "notout",
-        &a,
-        Intent::Both,
-        "2026-03-10T15:00:00Z",
-        None
-    ));
-}
-
-#[test]
-fn notout_cancel_end_of_period() {
-    let a = account(PlanKind::Annual, Some(("2025-06-15", "490.00")), "USD");
-    insta::assert_snapshot!(reply_text(
-        "notout",
-        &a,
-        Intent::Cancellation,
-        "2026-02-01T15:00:00Z",
-        None
-    ));
-}
-
-#[test]
-fn runner_trial_refund_not_applicable() {
-    let a = account(PlanKind::Monthly, None, "USD");
-    insta::assert_snapshot!(reply_text(
-        "crm-runner",
-        &a,
-        Intent::Refund,
-        "2026-01-08T15:00:00Z",
-        None
-    ));
-}
-
-#[test]
-fn runner_pending_contact() {
-    let a = account(PlanKind::Monthly, Some(("2026-03-15", "39.00")), "USD");
-    insta::assert_snapshot!(reply_text(
-        "crm-runner",
-        &a,
-        Intent::Refund,
-        "2026-03-20T15:00:00Z",
-        None
-    ));
-}
-
-#[test]
-fn runner_both_pending_and_late_notice() {
-    let a = account(PlanKind::Monthly, Some(("2026-03-15", "39.00")), "USD");
-    insta::assert_snapshot!(reply_text(
-        "crm-runner",
-        &a,
-        Intent::Both,
-        "2026-03-20T15:00:00Z",
-        None
-    ));
-}
-
-#[test]
-fn runner_yearly_cancel_at_once() {
-    let a = account(PlanKind::Annual, Some(("2026-01-15", "390.00")), "USD");
-    insta::assert_snapshot!(reply_text(
-        "crm-runner",
-        &a,
-        Intent::Cancellation,
-        "2026-07-01T15:00:00Z",
-        None
-    ));
-}
-
-#[test]
-fn smartcalls_late_notice() {
-    let a = account(PlanKind::Monthly, Some(("2026-02-09", "99.00")), "USD");
-    insta::assert_snapshot!(reply_text(
-        "smartcalls",
-        &a,
-        Intent::Cancellation,
-        "2026-03-03T15:00:00Z",
-        None
-    ));
-}
-
-#[test]
-fn crm24_refund_denied_in_rials() {
-    let a = account(PlanKind::Monthly, Some(("2026-03-11", "1500000")), "IRR");
-    insta::assert_snapshot!(reply_text(
-        "crm24",
-        &a,
-        Intent::Refund,
-        "2026-03-20T08:00:00Z",
-        None
-    ));
+cases! {
+    notout_refund_granted: Case::new("notout",
+        paid(PlanKind::Monthly, "2026-03-01", "49.00", "USD"), Intent::Refund, "2026-03-20T15:00:00Z");
+    notout_refund_denied_names_the_last_day: Case::new("notout",
+        paid(PlanKind::Monthly, "2026-03-01", "49.00", "USD"), Intent::Refund, "2026-04-01T15:00:00Z");
+    // Demo 05: first paid 2026-05-31; the guarantee ended 2026-06-30, not 2026-10-30.
+    notout_denial_months_later_names_the_guarantee_end_not_the_period_start: Case::new("notout",
+        paid(PlanKind::Monthly, "2026-05-31", "49.00", "USD"), Intent::Both, "2026-11-18T14:12:00Z")
+        .says("ended on 2026-06-30")
+        .never("2026-10-30");
+    notout_repeated_cancellation_refers_to_the_first_answer: Case::new("notout",
+        paid(PlanKind::Monthly, "2026-03-01", "49.00", "USD"), Intent::Cancellation, "2026-03-12T15:10:00Z")
+        .subject("cancel my account")
+        .history(cancelled_and_refunded_on_0310())
+        .says("We already confirmed your cancellation when you wrote on 2026-03-10")
+        .says("Your subscription was cancelled on 2026-03-10")
+        .never("today");
+    notout_both_inside: Case::new("notout",
+        paid(PlanKind::Monthly, "2026-03-01", "49.00", "USD"), Intent::Both, "2026-03-10T15:00:00Z");
+    notout_cancel_end_of_period: Case::new("notout",
+        paid(PlanKind::Annual, "2025-06-15", "490.00", "USD"), Intent::Cancellation, "2026-02-01T15:00:00Z");
+    runner_trial_refund_not_applicable: Case::new("crm-runner",
+        account(PlanKind::Monthly, None, "USD"), Intent::Refund, "2026-01-08T15:00:00Z");
+    runner_pending_contact: Case::new("crm-runner",
+        paid(PlanKind::Monthly, "2026-03-15", "39.00", "USD"), Intent::Refund, "2026-03-20T15:00:00Z");
+    runner_both_pending_and_late_notice: Case::new("crm-runner",
+        paid(PlanKind::Monthly, "2026-03-15", "39.00", "USD"), Intent::Both, "2026-03-20T15:00:00Z");
+    runner_yearly_cancel_at_once: Case::new("crm-runner",
+        paid(PlanKind::Annual, "2026-01-15", "390.00", "USD"), Intent::Cancellation, "2026-07-01T15:00:00Z");
+    smartcalls_late_notice: Case::new("smartcalls",
+        paid(PlanKind::Monthly, "2026-02-09", "99.00", "USD"), Intent::Cancellation, "2026-03-03T15:00:00Z");
+    crm24_refund_denied_in_rials: Case::new("crm24",
+        paid(PlanKind::Monthly, "2026-03-11", "1500000", "IRR"), Intent::Refund, "2026-03-20T08:00:00Z");
 }
 
 #[test]
 fn crm24_acknowledgement_names_the_next_opening() {
-    let policy = Policy::load_id(Path::new("config/policies"), "crm24").unwrap();
+    let policy = policy("crm24");
     // Thursday 2026-11-19 13:10 in Tehran: after the 12:00 close; Friday is closed.
     let mail = inbound("Question about exports", "2026-11-19T09:40:00Z");
     let reply = render::render_ack(
@@ -301,33 +252,18 @@ fn crm24_acknowledgement_names_the_next_opening() {
 
 #[test]
 fn customer_text_is_never_template_source_nor_a_header() {
-    let policy = Policy::load_id(Path::new("config/policies"), "notout").unwrap();
+    let policy = policy("notout");
     let a = Account {
         name: "{{ vendor.email }}{% raw %}".into(),
-        ..account(PlanKind::Monthly, Some(("2026-03-01", "49.00")), "USD")
+        ..paid(PlanKind::Monthly, "2026-03-01", "49.00", "USD")
     };
-    let decision = policy::decide(
-        &policy,
-        &a,
-        Intent::Refund,
-        "2026-03-20T15:00:00Z".parse().unwrap(),
-        &History::default(),
-    )
-    .unwrap();
+    let decision = refund_on_0320(&policy, &a);
     let mut mail = inbound(
         "refund {{ 7*7 }}\r\nBcc: victim@example.org",
         "2026-03-20T15:00:00Z",
     );
     mail.from.name = Some("Eve\r\nBcc: victim@example.org".into());
-    let reply = render::render(
-        &templates(),
-        &policy,
-        &decision,
-        &mail,
-        &a,
-        &policy.vendor.email,
-    )
-    .unwrap();
+    let reply = render(&policy, &decision, &mail, &a);
     assert!(
         reply.body.contains("Hello {{ vendor.email }}{% raw %},"),
         "{}",
@@ -347,7 +283,7 @@ fn customer_text_is_never_template_source_nor_a_header() {
 
 #[test]
 fn a_template_with_an_undefined_variable_fails_instead_of_sending_blanks() {
-    let policy = Policy::load_id(Path::new("config/policies"), "notout").unwrap();
+    let policy = policy("notout");
     let sources = [(
         "refund_granted".to_string(),
         "Refund of {{ refund.amount }} on {{ refund.paid_on }}".to_string(),
@@ -355,15 +291,8 @@ fn a_template_with_an_undefined_variable_fails_instead_of_sending_blanks() {
     .into_iter()
     .collect();
     let broken = Templates::from_sources(sources).unwrap();
-    let a = account(PlanKind::Monthly, Some(("2026-03-01", "49.00")), "USD");
-    let decision = policy::decide(
-        &policy,
-        &a,
-        Intent::Refund,
-        "2026-03-20T15:00:00Z".parse().unwrap(),
-        &History::default(),
-    )
-    .unwrap();
+    let a = paid(PlanKind::Monthly, "2026-03-01", "49.00", "USD");
+    let decision = refund_on_0320(&policy, &a);
     let err = render::render(
         &broken,
         &policy,
@@ -383,7 +312,7 @@ fn a_template_with_an_undefined_variable_fails_instead_of_sending_blanks() {
 /// guarantee's real end, first payment + 30 days, and no other date but the request date.
 #[test]
 fn notout_refund_window_over_two_years_of_first_payments() {
-    let policy = Policy::load_id(Path::new("config/policies"), "notout").unwrap();
+    let policy = policy("notout");
     let templates = templates();
     let start: jiff::civil::Date = "2025-01-01".parse().unwrap();
     let (mut grants, mut denials, mut wrong) = (0, 0, Vec::new());

@@ -3,9 +3,7 @@
 //! `mailclerk config check --connect` signs in to every server and says which credential or
 //! server fails.
 
-use std::time::Duration;
-
-use crate::support::{Desk, WAIT, read_folder, wait_for};
+use crate::support::{Desk, WAIT, delivered, read_folder, wait_for};
 
 /// Gives the desk's SMTP outbox a password file of its own (`smtp-password`), holding
 /// `password`.
@@ -103,7 +101,7 @@ async fn a_wrong_smtp_password_is_an_error_naming_the_file_and_the_reply_waits_u
     );
     let (_, status) = desk.stop();
     assert!(status.success(), "{status:?}\n{}", desk.log());
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    delivered(&desk.customer).await;
     assert_eq!(
         read_folder(&desk.stack, &desk.customer, "INBOX")
             .await

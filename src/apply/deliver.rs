@@ -42,7 +42,7 @@ impl<O: Outbox> Executor<'_, O> {
             reply_to: acknowledged,
             ..base(LedgerState::Review, LedgerAction::to_human(why))
         };
-        self.finish(key, outcome, None, Some(inbound))?;
+        self.finish(key, outcome, None, Some((inbound, plan)))?;
         Ok(Handled::File(Dest::People))
     }
 
@@ -75,7 +75,7 @@ impl<O: Outbox> Executor<'_, O> {
                         reason: Some(reason),
                         ..base(LedgerState::Deferred, action)
                     };
-                    self.finish(key, outcome, None, Some(inbound))?;
+                    self.finish(key, outcome, None, Some((inbound, plan)))?;
                     return Ok(handled);
                 }
                 warn!(err = %e, "Confirmation question not sent.");
@@ -88,7 +88,7 @@ impl<O: Outbox> Executor<'_, O> {
             reply_to: asked,
             ..base(LedgerState::Review, action)
         };
-        self.finish(key, outcome, copy, Some(inbound))?;
+        self.finish(key, outcome, copy, Some((inbound, plan)))?;
         Ok(Handled::File(Dest::People))
     }
 
@@ -145,7 +145,7 @@ impl<O: Outbox> Executor<'_, O> {
                     LedgerAction::ToHuman(crate::plan::HandOff::ReplyToOurAnswer),
                 )
             };
-            self.finish(key, outcome, None, Some(inbound))?;
+            self.finish(key, outcome, None, Some((inbound, plan)))?;
             return Ok(Handled::File(Dest::People));
         }
         let approval = self.mailbox.policy.needs_approval(decision);
@@ -164,7 +164,7 @@ impl<O: Outbox> Executor<'_, O> {
                     reason: Some(why),
                     ..base(LedgerState::Failed, LedgerAction::answer(reply))
                 };
-                self.finish(key, outcome, None, Some(inbound))?;
+                self.finish(key, outcome, None, Some((inbound, plan)))?;
                 return Ok(Handled::File(Dest::People));
             }
         };
@@ -177,7 +177,7 @@ impl<O: Outbox> Executor<'_, O> {
                 reason: approval,
                 ..answered(LedgerState::Drafted)
             };
-            self.finish(key, outcome, None, Some(inbound))?;
+            self.finish(key, outcome, None, Some((inbound, plan)))?;
             return Ok(Handled::File(Dest::People));
         }
         // Billing first: no reply announces what billing has not accepted.
@@ -207,7 +207,12 @@ impl<O: Outbox> Executor<'_, O> {
                         .date();
                     block(|| self.store.record_contact(&id, on, &inbound.message_id))?;
                 }
-                self.finish(key, answered(LedgerState::Sent), copy, Some(inbound))?;
+                self.finish(
+                    key,
+                    answered(LedgerState::Sent),
+                    copy,
+                    Some((inbound, plan)),
+                )?;
                 Ok(Handled::File(Dest::Answered))
             }
             Err(e) => self.undelivered(key, plan, inbound, reply, e),
@@ -261,7 +266,7 @@ impl<O: Outbox> Executor<'_, O> {
             reason: Some(reason),
             ..base(state)
         };
-        self.finish(key, outcome, None, Some(inbound))?;
+        self.finish(key, outcome, None, Some((inbound, plan)))?;
         Ok(handled)
     }
 

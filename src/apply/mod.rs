@@ -155,7 +155,7 @@ impl<O: Outbox> Executor<'_, O> {
                     LedgerAction::ToHuman(HandOff::ConfirmationRejected),
                 )
             };
-            self.finish(key, outcome, None, Some(inbound))?;
+            self.finish(key, outcome, None, Some((inbound, plan)))?;
             return Ok(Handled::File(Dest::People));
         }
         if let Some(handled) = self.answered_by_hand(key, plan, inbound).await? {
@@ -200,7 +200,7 @@ impl<O: Outbox> Executor<'_, O> {
             reason: Some(why),
             ..ledger_outcome(plan, LedgerState::Review, ANSWERED_BY_HAND)
         };
-        self.finish(key, outcome, None, Some(inbound))?;
+        self.finish(key, outcome, None, Some((inbound, plan)))?;
         Ok(Some(Handled::File(Dest::People)))
     }
 
@@ -264,7 +264,7 @@ impl<O: Outbox> Executor<'_, O> {
                 (skipped, Dest::Skipped)
             }
         };
-        self.finish(key, outcome, None, Some(inbound))?;
+        self.finish(key, outcome, None, Some((inbound, plan)))?;
         Ok(Handled::File(dest))
     }
 
@@ -274,15 +274,15 @@ impl<O: Outbox> Executor<'_, O> {
         key: &str,
         outcome: Outcome,
         copy: Option<SentCopy>,
-        inbound: Option<&Inbound>,
+        mail: Option<(&Inbound, &Plan)>,
     ) -> Result<(), O::Error> {
         block(|| self.store.record_with_copy(key, &outcome, copy.as_ref()))?;
         crate::fault::point("after_record");
         crate::metrics::message(
             &self.mailbox.name,
             &outcome,
-            inbound.map(|m| m.received),
-            inbound.and_then(customer_language),
+            mail.map(|(m, _)| m.received),
+            mail.and_then(|(m, plan)| plan.customer_language(m)),
         );
         self.recorded = Some(outcome);
         Ok(())
@@ -304,13 +304,6 @@ impl<O: Outbox> Executor<'_, O> {
 
 /// The ledger action of a confirmation whose request a person answered by hand.
 pub const ANSWERED_BY_HAND: LedgerAction = LedgerAction::ToHuman(HandOff::AnsweredByHand);
-
-/// The customer's language for the metrics, read from their own new text.
-pub fn customer_language(inbound: &Inbound) -> Option<crate::language::Lang> {
-    crate::language::detect(&inbound.subject, &inbound.text)
-        .ok()
-        .map(|(lang, _)| lang)
-}
 
 /// The store is synchronous (rusqlite) and its calls are short: on the daemon's worker
 /// threads they run in place ([`tokio::task::block_in_place`]) rather than on the blocking

@@ -12,18 +12,17 @@ pub const ATTEMPT_HEADER: &str = "X-Mailclerk-Attempt";
 
 /// One client for the process: it keeps connections and TLS sessions. Redirects are not
 /// followed (a redirected billing endpoint is a misconfiguration, answered as a refusal).
-fn client() -> Result<&'static reqwest::Client, String> {
-    static CLIENT: OnceLock<Result<reqwest::Client, String>> = OnceLock::new();
+/// A client that cannot be built (no TLS backend) fails every POST with the same error.
+fn client() -> Result<&'static reqwest::Client, &'static reqwest::Error> {
+    static CLIENT: OnceLock<Result<reqwest::Client, reqwest::Error>> = OnceLock::new();
     CLIENT
         .get_or_init(|| {
             reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
                 .user_agent(concat!("mailclerk/", env!("CARGO_PKG_VERSION")))
                 .build()
-                .map_err(|e| crate::error_chain(&e))
         })
         .as_ref()
-        .map_err(Clone::clone)
 }
 
 /// POSTs `body` to `url` and classifies the answer (see [`Answer`]).
@@ -37,7 +36,9 @@ pub async fn post(
 ) -> Answer {
     let client = match client() {
         Ok(c) => c,
-        Err(e) => return Answer::Unavailable(format!("no HTTP client: {e}")),
+        Err(e) => {
+            return Answer::Unavailable(format!("no HTTP client: {}", crate::error_chain(e)));
+        }
     };
     let sent = client
         .post(url)

@@ -158,28 +158,59 @@ impl RawOAuth2 {
         default_store: PathBuf,
         errors: &mut Vec<ConfigError>,
     ) -> OAuth2 {
-        let err = |k: &str, problem: String| ConfigError::new(file, format!("{key}.{k}"), problem);
+        let mut problems = Vec::new();
         if self.client_id.trim().is_empty() {
-            errors.push(err(
+            problems.push((
                 "client_id",
                 "expected the app's client (application) ID".into(),
             ));
         }
         if self.client_secret.is_some() {
-            errors.push(err(
+            problems.push((
                 "client_secret",
                 "secrets never go inline in the TOML; use client_secret_file, client_secret_env or client_secret_credential".into(),
             ));
         }
-        let mut problems = Vec::new();
         let client_secret = secret(&self, base, &mut problems);
-        errors.extend(problems.into_iter().map(|(k, p)| err(k, p)));
         if self.flow == Flow::ClientCredentials && client_secret.is_none() {
-            errors.push(err(
+            problems.push((
                 "client_secret_file",
                 "flow \"client_credentials\" needs the client secret: one of client_secret_file, client_secret_env, client_secret_credential".into(),
             ));
         }
+        self.check_flow(&mut problems);
+        let tenant = self.tenant.clone().filter(|t| !t.trim().is_empty());
+        self.check_tenant(tenant.as_deref(), &mut problems);
+        let (token_url, device_url, auth_url) = self.endpoints(tenant.as_deref(), &mut problems);
+        let scopes = self.scopes(&mut problems);
+        self.check_retry(&mut problems);
+        errors.extend(
+            problems
+                .into_iter()
+                .map(|(k, problem)| ConfigError::new(file, format!("{key}.{k}"), problem)),
+        );
+        OAuth2 {
+            provider: self.provider,
+            flow: self.flow,
+            client_id: self.client_id.trim().to_string(),
+            client_secret,
+            tenant,
+            scopes,
+            token_url,
+            device_url,
+            auth_url,
+            redirect_port: self.redirect_port,
+            token_store: self
+                .token_store
+                .map(|p| base.join(p))
+                .unwrap_or(default_store),
+            retry: Duration::from_secs(self.retry_seconds.max(1)),
+            retry_max: Duration::from_secs(self.retry_max_seconds.max(self.retry_seconds).max(1)),
+        }
+    }
+
+    /// The flow must be one the provider offers.
+    fn check_flow(&self, problems: &mut Vec<(&'static str, String)>) {
         let allowed = match self.provider {
             Provider::Microsoft => &[Flow::ClientCredentials, Flow::DeviceCode, Flow::Loopback][..],
             // Google's device flow does not allow the mail scope, and app-only access needs a
@@ -188,7 +219,7 @@ impl RawOAuth2 {
             Provider::Generic => &[Flow::ClientCredentials, Flow::DeviceCode, Flow::Loopback][..],
         };
         if !allowed.contains(&self.flow) {
-            errors.push(err(
+            problems.push((
                 "flow",
                 format!(
                     "provider {:?} supports flow {}; found {:?}",
@@ -202,9 +233,12 @@ impl RawOAuth2 {
                 ),
             ));
         }
-        let tenant = self.tenant.clone().filter(|t| !t.trim().is_empty());
-        match (self.provider, &tenant) {
-            (Provider::Microsoft, None) => errors.push(err(
+    }
+
+    /// Microsoft needs a tenant (its own, for app-only access); the others have none.
+    fn check_tenant(&self, tenant: Option<&str>, problems: &mut Vec<(&'static str, String)>) {
+        match (self.provider, tenant) {
+            (Provider::Microsoft, None) => problems.push((
                 "tenant",
                 "expected the Entra ID directory (tenant) ID or domain, such as \"contoso.onmicrosoft.com\"".into(),
             )),
@@ -213,27 +247,36 @@ impl RawOAuth2 {
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.')) =>
             {
-                errors.push(err(
+                problems.push((
                     "tenant",
                     format!("expected a tenant ID or domain (letters, digits, - and .), found {t:?}"),
                 ));
             }
             (Provider::Microsoft, Some(t))
                 if self.flow == Flow::ClientCredentials
-                    && matches!(t.as_str(), "common" | "organizations" | "consumers") =>
+                    && matches!(t, "common" | "organizations" | "consumers") =>
             {
-                errors.push(err(
+                problems.push((
                     "tenant",
                     format!("app-only access needs the tenant's own ID or domain, not {t:?}"),
                 ));
             }
-            (Provider::Google | Provider::Generic, Some(_)) => errors.push(err(
+            (Provider::Google | Provider::Generic, Some(_)) => problems.push((
                 "tenant",
                 "only provider \"microsoft\" has a tenant; remove it".into(),
             )),
             _ => {}
         }
-        let t = tenant.as_deref().unwrap_or("organizations");
+    }
+
+    /// The token, device and authorization URLs: as given, or the provider's own; each needed
+    /// one present, each given one https (http only to this machine).
+    fn endpoints(
+        &self,
+        tenant: Option<&str>,
+        problems: &mut Vec<(&'static str, String)>,
+    ) -> (String, Option<String>, Option<String>) {
+        let t = tenant.unwrap_or("organizations");
         let (token, device, auth) = match self.provider {
             Provider::Microsoft => (
                 Some(format!(
@@ -253,14 +296,17 @@ impl RawOAuth2 {
             ),
             Provider::Generic => (None, None, None),
         };
-        let mut url = |k: &str, given: Option<String>, default: Option<String>, needed: bool| {
+        let mut url = |k: &'static str,
+                       given: Option<String>,
+                       default: Option<String>,
+                       needed: bool| {
             let value = given.or(default);
             match &value {
-                None if needed => errors.push(err(
+                None if needed => problems.push((
                     k,
                     format!("expected the URL of the provider's endpoint (provider {:?}, flow {:?})", self.provider, self.flow),
                 )),
-                Some(u) if !url_ok(u) => errors.push(err(
+                Some(u) if !url_ok(u) => problems.push((
                     k,
                     format!("expected an https:// URL (http:// only to 127.0.0.1 or localhost), found {u:?}"),
                 )),
@@ -281,6 +327,11 @@ impl RawOAuth2 {
             auth,
             self.flow == Flow::Loopback,
         );
+        (token_url, device_url, auth_url)
+    }
+
+    /// The scopes as given, or the provider's for the flow; one or more, without spaces.
+    fn scopes(&self, problems: &mut Vec<(&'static str, String)>) -> Vec<String> {
         let scopes = match (&self.scopes, self.provider, self.flow) {
             (Some(s), ..) => s.clone(),
             (None, Provider::Microsoft, Flow::ClientCredentials) => {
@@ -298,43 +349,29 @@ impl RawOAuth2 {
                 .iter()
                 .any(|s| s.trim().is_empty() || s.contains(' '))
         {
-            errors.push(err(
+            problems.push((
                 "scopes",
                 format!("expected a list of one or more scopes without spaces, found {scopes:?}"),
             ));
         }
+        scopes
+    }
+
+    fn check_retry(&self, problems: &mut Vec<(&'static str, String)>) {
         if !(1..=3600).contains(&self.retry_seconds) {
-            errors.push(err(
+            problems.push((
                 "retry_seconds",
                 format!("expected 1 to 3600 seconds, found {}", self.retry_seconds),
             ));
         }
         if self.retry_max_seconds < self.retry_seconds || self.retry_max_seconds > 86_400 {
-            errors.push(err(
+            problems.push((
                 "retry_max_seconds",
                 format!(
                     "expected retry_seconds ({}) to 86400 seconds, found {}",
                     self.retry_seconds, self.retry_max_seconds
                 ),
             ));
-        }
-        OAuth2 {
-            provider: self.provider,
-            flow: self.flow,
-            client_id: self.client_id.trim().to_string(),
-            client_secret,
-            tenant,
-            scopes,
-            token_url,
-            device_url,
-            auth_url,
-            redirect_port: self.redirect_port,
-            token_store: self
-                .token_store
-                .map(|p| base.join(p))
-                .unwrap_or(default_store),
-            retry: Duration::from_secs(self.retry_seconds.max(1)),
-            retry_max: Duration::from_secs(self.retry_max_seconds.max(self.retry_seconds).max(1)),
         }
     }
 }
@@ -367,9 +404,7 @@ fn secret(
     let (key, found) = if let Some(name) = &raw.client_secret_credential {
         let found = match std::env::var_os("CREDENTIALS_DIRECTORY") {
             Some(dir) => read_secret(&Path::new(&dir).join(name)),
-            None => Err(format!(
-                "credential {name:?} needs $CREDENTIALS_DIRECTORY (systemd LoadCredential=); it is not set"
-            )),
+            None => Err(SecretError::NoCredentialsDirectory { name: name.clone() }),
         };
         ("client_secret_credential", found)
     } else if let Some(path) = &raw.client_secret_file {
@@ -379,23 +414,46 @@ fn secret(
             .ok()
             .filter(|v| !v.is_empty())
             .map(Secret::new)
-            .ok_or_else(|| format!("the environment variable {var} is not set"));
+            .ok_or_else(|| SecretError::EnvUnset { var: var.clone() });
         ("client_secret_env", found)
     } else {
         return None;
     };
-    found.map_err(|p| problems.push((key, p))).ok()
+    found
+        .map_err(|e| problems.push((key, crate::error_chain(&e))))
+        .ok()
 }
 
-fn read_secret(path: &Path) -> Result<Secret, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+/// Why the client secret could not be had; it becomes the problem of a [`ConfigError`] at the
+/// key that names it, its cause included.
+#[derive(Debug, thiserror::Error)]
+enum SecretError {
+    #[error(
+        "credential {name:?} needs $CREDENTIALS_DIRECTORY (systemd LoadCredential=); it is not set"
+    )]
+    NoCredentialsDirectory { name: String },
+    #[error("the environment variable {var} is not set")]
+    EnvUnset { var: String },
+    #[error("cannot read {}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{} is empty; expected the client secret", path.display())]
+    Empty { path: PathBuf },
+}
+
+fn read_secret(path: &Path) -> Result<Secret, SecretError> {
+    let text = std::fs::read_to_string(path).map_err(|source| SecretError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
     let text = text.trim_end_matches(['\r', '\n']);
     if text.is_empty() {
-        return Err(format!(
-            "{} is empty; expected the client secret",
-            path.display()
-        ));
+        return Err(SecretError::Empty {
+            path: path.to_path_buf(),
+        });
     }
     Ok(Secret::new(text.to_string()))
 }

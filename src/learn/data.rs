@@ -10,6 +10,8 @@ use crate::classify::Reason;
 use crate::classify::model::Class;
 use crate::parse::{self, Inbound, RawMail};
 
+use super::Error;
+
 /// One labelled message.
 #[derive(Debug, Clone)]
 pub struct Row {
@@ -26,15 +28,21 @@ pub struct Row {
 ///
 /// # Errors
 /// An unreadable file, or a line that is not a labelled message.
-pub fn read(path: &Path) -> Result<Vec<Row>, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("{}: cannot read the file: {e}", path.display()))?;
+pub fn read(path: &Path) -> Result<Vec<Row>, Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::ReadFile {
+        path: path.to_path_buf(),
+        source,
+    })?;
     let mut rows = Vec::new();
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
-        let row = parse_row(line, i).map_err(|e| format!("{}:{}: {e}", path.display(), i + 1))?;
+        let row = parse_row(line, i).map_err(|e| Error::Line {
+            path: path.to_path_buf(),
+            line: i + 1,
+            source: Box::new(e),
+        })?;
         rows.push(row);
     }
     Ok(rows)
@@ -44,35 +52,36 @@ pub fn read(path: &Path) -> Result<Vec<Row>, String> {
 ///
 /// # Errors
 /// An unreadable directory, or one without such files.
-pub fn files_in(dir: &Path) -> Result<Vec<PathBuf>, String> {
+pub fn files_in(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| format!("{}: cannot read the directory: {e}", dir.display()))?
+        .map_err(|source| Error::ReadDir {
+            path: dir.to_path_buf(),
+            source,
+        })?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
         .collect();
     files.sort();
     if files.is_empty() {
-        return Err(format!("{}: no *.jsonl files", dir.display()));
+        return Err(Error::NoData {
+            path: dir.to_path_buf(),
+        });
     }
     Ok(files)
 }
 
-fn parse_row(line: &str, n: usize) -> Result<Row, String> {
-    let v: serde_json::Value =
-        serde_json::from_str(line).map_err(|e| format!("not a JSON object: {e}"))?;
+fn parse_row(line: &str, n: usize) -> Result<Row, Error> {
+    let v: serde_json::Value = serde_json::from_str(line).map_err(Error::NotJson)?;
     let s = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string();
     let label = s("label");
-    let class = Class::parse(&label).ok_or_else(|| {
-        format!(
-            "label {label:?}: expected one of {}",
-            Class::ALL.map(Class::as_str).join(", ")
-        )
+    let class = Class::parse(&label).ok_or_else(|| Error::Label {
+        label: label.clone(),
     })?;
     let reason = match v.get("reason").and_then(|x| x.as_str()) {
         None | Some("") => None,
-        Some(r) => {
-            Some(Reason::parse(r).ok_or_else(|| format!("reason {r:?}: expected billing_error"))?)
-        }
+        Some(r) => Some(Reason::parse(r).ok_or_else(|| Error::Reason {
+            reason: r.to_string(),
+        })?),
     };
     let lang = [s("lang"), s("language")]
         .into_iter()
@@ -117,13 +126,16 @@ pub fn eml(row: &Row, n: usize) -> Vec<u8> {
 ///
 /// # Errors
 /// The parser's reason, when it rejects the message.
-pub fn inbound(row: &Row, n: usize) -> Result<Inbound, String> {
+pub fn inbound(row: &Row, n: usize) -> Result<Inbound, Error> {
     let raw = RawMail {
         origin: row.id.clone(),
         received: Some(Timestamp::UNIX_EPOCH),
         bytes: eml(row, n),
     };
-    parse::parse(&raw, 25 * 1024 * 1024).map_err(|e| format!("{}: {e}", row.id))
+    parse::parse(&raw, 25 * 1024 * 1024).map_err(|source| Error::Unparseable {
+        origin: row.id.clone(),
+        source,
+    })
 }
 
 #[cfg(test)]
@@ -142,11 +154,34 @@ mod tests {
         );
         let b = parse_row(dev, 1).unwrap();
         assert_eq!((b.class, b.lang.as_str()), (Class::Cancellation, "en"));
-        let err = parse_row(r#"{"label":"REFUNDS"}"#, 2).unwrap_err();
+        let err = parse_row(r#"{"label":"REFUNDS"}"#, 2)
+            .unwrap_err()
+            .to_string();
         assert!(
             err.contains("REFUNDS") && err.contains("policy_question"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_bad_line_names_file_and_line_and_keeps_the_problem_as_its_source() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bad.jsonl");
+        std::fs::write(&path, "{\"label\":\"refund\"}\n\nnot json\n").unwrap();
+        let err = read(&path).unwrap_err();
+        assert!(matches!(err, Error::Line { line: 3, .. }), "{err:?}");
+        let cause = std::error::Error::source(&err).expect("the problem is the source");
+        assert!(
+            std::error::Error::source(cause).is_some(),
+            "serde's error under {cause:?}"
+        );
+        let chain = crate::error_chain(&err);
+        assert!(
+            chain.starts_with(&format!("{}:3: not a JSON object: ", path.display())),
+            "{chain}"
+        );
+        let missing = read(&dir.path().join("none.jsonl")).unwrap_err();
+        assert!(std::error::Error::source(&missing).is_some(), "{missing}");
     }
 
     #[test]

@@ -3,7 +3,11 @@
 //! ([`crate::classify::model`], [`crate::classify::train`]).
 
 pub mod data;
+mod error;
 pub mod eval;
+pub mod report;
+
+pub use error::Error;
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -49,7 +53,7 @@ pub fn fit(prep: &Prepared, seed: u64) -> Model {
 ///
 /// # Errors
 /// The first unreadable file or bad row.
-pub fn read_rows(files: &[PathBuf]) -> Result<Vec<data::Row>, String> {
+pub fn read_rows(files: &[PathBuf]) -> Result<Vec<data::Row>, Error> {
     let mut rows = Vec::new();
     for f in files {
         rows.extend(data::read(f)?);
@@ -61,17 +65,18 @@ pub fn read_rows(files: &[PathBuf]) -> Result<Vec<data::Row>, String> {
 ///
 /// # Errors
 /// Unreadable or bad data, or an unwritable output file.
-pub fn train_command(data_dir: &Path, out: &Path, seed: u64) -> Result<String, String> {
+pub fn train_command(data_dir: &Path, out: &Path, seed: u64) -> Result<String, Error> {
     let files = data::files_in(data_dir)?;
     let rows = read_rows(&files)?;
     let n = rows.len();
     let prep = Prepared::new(rows, &crate::config::classify::builtin())?;
     let model = fit(&prep, seed);
     let bytes = model.to_bytes();
-    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    }
-    std::fs::write(out, &bytes).map_err(|e| format!("{}: cannot write: {e}", out.display()))?;
+    create_parent(out)?;
+    std::fs::write(out, &bytes).map_err(|source| Error::Write {
+        path: out.to_path_buf(),
+        source,
+    })?;
     Ok(format!(
         "trained on {n} messages from {} files in {}; temperature {:.3}, stack {:?}; wrote {} ({} bytes, sha256 {})",
         files.len(),
@@ -103,7 +108,7 @@ pub struct EvalOptions {
 ///
 /// # Errors
 /// Unreadable data or model.
-pub fn eval_command(files: &[PathBuf], opts: &EvalOptions) -> Result<String, String> {
+pub fn eval_command(files: &[PathBuf], opts: &EvalOptions) -> Result<String, Error> {
     let rows = read_rows(files)?;
     let prep = Prepared::new(rows, &crate::config::classify::builtin())?;
     let mut out = String::new();
@@ -125,7 +130,7 @@ pub fn eval_command(files: &[PathBuf], opts: &EvalOptions) -> Result<String, Str
             }
             outcomes
         }
-        Some(k) => return Err(format!("--cv {k}: expected at least 2 folds")),
+        Some(folds) => return Err(Error::Folds { folds }),
         None => {
             let model = match &opts.model {
                 Some(path) => load(path)?,
@@ -158,9 +163,15 @@ pub fn eval_command(files: &[PathBuf], opts: &EvalOptions) -> Result<String, Str
 ///
 /// # Errors
 /// Unreadable, or not a valid model.
-pub fn load(path: &Path) -> Result<Model, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
-    Model::from_bytes(&bytes).map_err(|e| format!("{}: {e}", path.display()))
+pub fn load(path: &Path) -> Result<Model, Error> {
+    let bytes = std::fs::read(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Model::from_bytes(&bytes).map_err(|source| Error::BadModel {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 /// `classifier add-example`: appends the message's subject and new text, labelled, to `to`.
@@ -173,39 +184,45 @@ pub fn add_example(
     reason: Option<&str>,
     lang: &str,
     to: &Path,
-) -> Result<String, String> {
-    let class = Class::parse(label).ok_or_else(|| {
-        format!(
-            "--label {label:?}: expected one of {}",
-            Class::ALL.map(Class::as_str).join(", ")
-        )
+) -> Result<String, Error> {
+    let class = Class::parse(label).ok_or_else(|| Error::LabelArg {
+        label: label.to_string(),
     })?;
     let reason = match reason {
         None => None,
         Some(r) => match (Reason::parse(r), class) {
             (Some(r), Class::Refund | Class::Both) => Some(r),
-            (Some(_), _) => return Err("--reason goes only with --label refund or both".into()),
-            (None, _) => return Err(format!("--reason {r:?}: expected billing_error")),
+            (Some(_), _) => return Err(Error::ReasonWithoutRefund),
+            (None, _) => {
+                return Err(Error::ReasonArg {
+                    reason: r.to_string(),
+                });
+            }
         },
     };
-    let bytes = std::fs::read(eml).map_err(|e| format!("{}: cannot read: {e}", eml.display()))?;
+    let bytes = std::fs::read(eml).map_err(|source| Error::Read {
+        path: eml.to_path_buf(),
+        source,
+    })?;
     let raw = RawMail {
         origin: eml.display().to_string(),
         // Only the text matters here; a saved message often has no Received: header.
         received: Some(jiff::Timestamp::UNIX_EPOCH),
         bytes,
     };
-    let mail =
-        parse::parse(&raw, 25 * 1024 * 1024).map_err(|e| format!("{}: {e}", eml.display()))?;
+    let mail = parse::parse(&raw, 25 * 1024 * 1024).map_err(|source| Error::Unparseable {
+        origin: eml.display().to_string(),
+        source,
+    })?;
     let id = format!(
         "vendor-{}",
         hex(&Sha256::digest(format!("{}\n{}", mail.subject, mail.text).as_bytes())[..6])
     );
     if std::fs::read_to_string(to).is_ok_and(|t| t.contains(&format!("\"id\":\"{id}\""))) {
-        return Err(format!(
-            "{id} (this message) is already in {}",
-            to.display()
-        ));
+        return Err(Error::Duplicate {
+            id,
+            path: to.to_path_buf(),
+        });
     }
     let mut row = serde_json::json!({
         "id": id,
@@ -219,15 +236,19 @@ pub fn add_example(
     if let Some(r) = reason {
         row["reason"] = r.as_str().into();
     }
-    if let Some(dir) = to.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    }
+    create_parent(to)?;
     let mut file = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
         .open(to)
-        .map_err(|e| format!("{}: cannot open: {e}", to.display()))?;
-    writeln!(file, "{row}").map_err(|e| format!("{}: cannot write: {e}", to.display()))?;
+        .map_err(|source| Error::Open {
+            path: to.to_path_buf(),
+            source,
+        })?;
+    writeln!(file, "{row}").map_err(|source| Error::Write {
+        path: to.to_path_buf(),
+        source,
+    })?;
     let now = decide::model_text(&mail);
     Ok(format!(
         "added {id} ({}) to {}: {:?}; retrain with `mailclerk classifier train`",
@@ -235,6 +256,17 @@ pub fn add_example(
         to.display(),
         now.chars().take(60).collect::<String>()
     ))
+}
+
+/// Creates the directory `file` goes in, unless it is the current one.
+fn create_parent(file: &Path) -> Result<(), Error> {
+    match file.parent().filter(|d| !d.as_os_str().is_empty()) {
+        Some(dir) => std::fs::create_dir_all(dir).map_err(|source| Error::CreateDir {
+            path: dir.to_path_buf(),
+            source,
+        }),
+        None => Ok(()),
+    }
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -40,7 +40,7 @@ pub fn http_client() -> Result<reqwest::Client, Error> {
         .build()
         .map_err(|e| Error::Unreachable {
             url: "(HTTP client)".into(),
-            detail: e.to_string(),
+            source: e.into(),
         })
 }
 
@@ -188,17 +188,17 @@ pub async fn loopback(
         mailbox: mailbox.to_string(),
         detail,
     };
+    let listen = |port, source| Error::Listen {
+        mailbox: mailbox.to_string(),
+        port,
+        source,
+    };
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", s.redirect_port))
         .await
-        .map_err(|e| {
-            login(format!(
-                "cannot listen on 127.0.0.1:{} for the redirect: {e}",
-                s.redirect_port
-            ))
-        })?;
+        .map_err(|e| listen(s.redirect_port, e))?;
     let port = listener
         .local_addr()
-        .map_err(|e| login(format!("no local address: {e}")))?
+        .map_err(|e| listen(s.redirect_port, e))?
         .port();
     let redirect = format!("http://127.0.0.1:{port}/");
     let c = client(mailbox, s, Some(redirect.clone()))?;
@@ -223,7 +223,12 @@ pub async fn loopback(
     let code = tokio::time::timeout(wait, receive_code(&listener, state.secret()))
         .await
         .map_err(|_| login(format!("no sign-in within {} s", wait.as_secs())))?
-        .map_err(login)?;
+        .map_err(|redirect| match redirect {
+            Redirect::Accept(e) => listen(port, e),
+            Redirect::Refused { error, text } => {
+                login(format!("the provider answered {error}: {text}"))
+            }
+        })?;
     let started = Timestamp::now();
     let response = c
         .exchange_code(AuthorizationCode::new(code))
@@ -235,13 +240,18 @@ pub async fn loopback(
     Ok(tokens(&response, started, None, s))
 }
 
+/// Why no code came with the redirect.
+enum Redirect {
+    /// The listener failed.
+    Accept(std::io::Error),
+    /// The provider sent the browser back with an error instead of a code.
+    Refused { error: String, text: String },
+}
+
 /// Accepts browser connections until one carries our state with a code (or an error).
-async fn receive_code(listener: &tokio::net::TcpListener, state: &str) -> Result<String, String> {
+async fn receive_code(listener: &tokio::net::TcpListener, state: &str) -> Result<String, Redirect> {
     loop {
-        let (mut conn, _) = listener
-            .accept()
-            .await
-            .map_err(|e| format!("accept: {e}"))?;
+        let (mut conn, _) = listener.accept().await.map_err(Redirect::Accept)?;
         let mut buf = vec![0u8; 8192];
         let mut len = 0;
         // The request line is all we need; read until the end of the headers.
@@ -283,7 +293,7 @@ async fn receive_code(listener: &tokio::net::TcpListener, state: &str) -> Result
         if let Some(error) = get("error") {
             reply(&mut conn, "200 OK", "Sign-in failed; see the terminal.").await;
             let text = get("error_description").unwrap_or_default();
-            return Err(format!("the provider answered {error}: {text}"));
+            return Err(Redirect::Refused { error, text });
         }
         if let Some(code) = get("code") {
             reply(
@@ -362,27 +372,23 @@ fn setup(mailbox: &str, e: oauth2::ConfigurationError) -> Error {
     }
 }
 
-fn http_detail(e: &HttpClientError<reqwest::Error>) -> String {
-    crate::error_chain(e)
-}
-
 fn token_error(
     mailbox: &str,
     url: &str,
     e: RequestTokenError<HttpClientError<reqwest::Error>, BasicErrorResponse>,
 ) -> Error {
     request_error(url, e, |code, detail| match code {
-        BasicErrorResponseType::InvalidGrant => Ok(Error::Revoked {
+        BasicErrorResponseType::InvalidGrant => Some(Error::Revoked {
             mailbox: mailbox.to_string(),
-            detail,
+            detail: detail.to_string(),
         }),
         BasicErrorResponseType::InvalidClient
         | BasicErrorResponseType::UnauthorizedClient
-        | BasicErrorResponseType::InvalidScope => Ok(Error::Client {
+        | BasicErrorResponseType::InvalidScope => Some(Error::Client {
             mailbox: mailbox.to_string(),
-            detail,
+            detail: detail.to_string(),
         }),
-        _ => Err(detail),
+        _ => None,
     })
 }
 
@@ -393,22 +399,22 @@ fn device_error(
 ) -> Error {
     request_error(url, e, |code, detail| match code {
         DeviceCodeErrorResponseType::AccessDenied | DeviceCodeErrorResponseType::ExpiredToken => {
-            Ok(Error::Login {
+            Some(Error::Login {
                 mailbox: mailbox.to_string(),
-                detail,
+                detail: detail.to_string(),
             })
         }
-        _ => Err(detail),
+        _ => None,
     })
 }
 
 /// A failed request to the token endpoint. The server's own refusal (its error code and a
-/// one-line detail) is classified by `refusal`, which hands back the detail of a code it does
-/// not know (a protocol error); the transport and parse failures are the same for every grant.
+/// one-line detail) is classified by `refusal`; a code it does not know is a protocol error.
+/// The transport and parse failures are the same for every grant.
 fn request_error<T: ErrorResponseType + std::fmt::Display>(
     url: &str,
     e: RequestTokenError<HttpClientError<reqwest::Error>, StandardErrorResponse<T>>,
-    refusal: impl FnOnce(&T, String) -> Result<Error, String>,
+    refusal: impl FnOnce(&T, &str) -> Option<Error>,
 ) -> Error {
     match e {
         RequestTokenError::ServerResponse(r) => {
@@ -416,14 +422,14 @@ fn request_error<T: ErrorResponseType + std::fmt::Display>(
                 Some(d) => format!("{}: {d}", r.error()),
                 None => r.error().to_string(),
             };
-            refusal(r.error(), detail).unwrap_or_else(|detail| Error::Protocol {
+            refusal(r.error(), &detail).unwrap_or_else(|| Error::Protocol {
                 url: url.to_string(),
                 detail,
             })
         }
         RequestTokenError::Request(e) => Error::Unreachable {
             url: url.to_string(),
-            detail: http_detail(&e),
+            source: e.into(),
         },
         // The body is not quoted: it might hold a token.
         RequestTokenError::Parse(e, _body) => Error::Protocol {

@@ -38,12 +38,26 @@ pub enum Error {
     Revoked { mailbox: String, detail: String },
     #[error("the identity provider refused the app of mailbox {mailbox} ({detail})")]
     Client { mailbox: String, detail: String },
-    #[error("the token endpoint {url} could not be reached ({detail}); will retry")]
-    Unreachable { url: String, detail: String },
+    #[error("the token endpoint {url} could not be reached; will retry")]
+    Unreachable {
+        url: String,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
     #[error("the token endpoint {url} answered unexpectedly ({detail})")]
     Protocol { url: String, detail: String },
     #[error("sign-in for mailbox {mailbox} did not complete: {detail}")]
     Login { mailbox: String, detail: String },
+    /// The loopback flow could not receive the browser's redirect on 127.0.0.1.
+    #[error(
+        "sign-in for mailbox {mailbox} did not complete: cannot receive the redirect on 127.0.0.1:{port}"
+    )]
+    Listen {
+        mailbox: String,
+        port: u16,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("the OAuth2 settings of mailbox {mailbox} are unusable: {detail}")]
     Setup { mailbox: String, detail: String },
 }
@@ -72,7 +86,9 @@ impl Error {
             Error::Unreachable { .. } | Error::Protocol { .. } => {
                 "nothing yet: the identity provider will be asked again".into()
             }
-            Error::Login { .. } => format!("run mailclerk auth login --mailbox {mailbox} again"),
+            Error::Login { .. } | Error::Listen { .. } => {
+                format!("run mailclerk auth login --mailbox {mailbox} again")
+            }
         }
     }
 }

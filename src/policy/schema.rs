@@ -342,8 +342,8 @@ impl Policy {
             .map(|(id, c)| {
                 let key = format!("clauses.{id}.quote");
                 let (quote, translations) = crate::language::quote_from_toml(c.quote)
-                    .unwrap_or_else(|(sub, problem)| {
-                        errors.push(err(format!("{key}{sub}"), problem));
+                    .unwrap_or_else(|e| {
+                        errors.push(err(format!("{key}{}", e.key()), e.to_string()));
                         (String::new(), BTreeMap::new())
                     });
                 if !translations.is_empty() {

@@ -17,31 +17,31 @@ const PALETTE: [RGBColor; 6] = [
     RGBColor(0, 158, 115),
 ];
 
-/// A chart that could not be drawn: plotters' error, as text.
+/// What plotters reports when drawing into SVG text fails.
+type DrawError = DrawingAreaErrorKind<std::io::Error>;
+
+/// A chart that could not be drawn; plotters' error is the source.
 #[derive(Debug, thiserror::Error)]
-#[error("the {chart} chart could not be drawn: {problem}")]
+#[error("the {chart} chart could not be drawn")]
 pub struct ChartError {
     chart: &'static str,
-    problem: String,
+    #[source]
+    source: DrawError,
 }
 
 fn draw(
     chart: &'static str,
-    paint: impl FnOnce(&DrawingArea<SVGBackend<'_>, Shift>) -> Result<(), String>,
+    paint: impl FnOnce(&DrawingArea<SVGBackend<'_>, Shift>) -> Result<(), DrawError>,
 ) -> Result<String, ChartError> {
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
-        let fail = |problem: String| ChartError { chart, problem };
-        root.fill(&WHITE).map_err(|e| fail(e.to_string()))?;
+        let fail = |source| ChartError { chart, source };
+        root.fill(&WHITE).map_err(fail)?;
         paint(&root).map_err(fail)?;
-        root.present().map_err(|e| fail(e.to_string()))?;
+        root.present().map_err(fail)?;
     }
     Ok(svg)
-}
-
-fn e<E: std::fmt::Display>(err: E) -> String {
-    err.to_string()
 }
 
 /// Stacked bars: each day's messages by outcome.
@@ -59,8 +59,7 @@ pub fn per_day(s: &Summary) -> Result<String, ChartError> {
             .margin(12)
             .x_label_area_size(36)
             .y_label_area_size(48)
-            .build_cartesian_2d(0f64..n as f64, 0f64..headroom(top))
-            .map_err(e)?;
+            .build_cartesian_2d(0f64..n as f64, 0f64..headroom(top))?;
         let days = s.days.clone();
         chart
             .configure_mesh()
@@ -76,8 +75,7 @@ pub fn per_day(s: &Summary) -> Result<String, ChartError> {
                     .unwrap_or_default()
             })
             .y_desc("messages")
-            .draw()
-            .map_err(e)?;
+            .draw()?;
         for (k, outcome) in OUTCOMES.iter().enumerate() {
             let color = PALETTE[k];
             let bars = s.per_day.iter().enumerate().filter_map(move |(i, d)| {
@@ -93,8 +91,7 @@ pub fn per_day(s: &Summary) -> Result<String, ChartError> {
                 })
             });
             chart
-                .draw_series(bars)
-                .map_err(e)?
+                .draw_series(bars)?
                 .label(outcome.label())
                 .legend(move |(x, y)| {
                     Rectangle::new([(x, y - 5), (x + 10, y + 5)], color.filled())
@@ -113,8 +110,7 @@ pub fn handoffs(s: &Summary) -> Result<String, ChartError> {
             .margin(12)
             .x_label_area_size(32)
             .y_label_area_size(220)
-            .build_cartesian_2d(0f64..headroom(top), 0f64..n as f64)
-            .map_err(e)?;
+            .build_cartesian_2d(0f64..headroom(top), 0f64..n as f64)?;
         let names: Vec<String> = s
             .handoffs
             .iter()
@@ -137,13 +133,12 @@ pub fn handoffs(s: &Summary) -> Result<String, ChartError> {
                 }
             })
             .x_desc("messages handed to people")
-            .draw()
-            .map_err(e)?;
+            .draw()?;
         let bars = s.handoffs.iter().enumerate().map(|(i, (_, c))| {
             let y = (n - 1 - i) as f64;
             Rectangle::new([(0.0, y + 0.2), (*c as f64, y + 0.8)], PALETTE[2].filled())
         });
-        chart.draw_series(bars).map_err(e)?;
+        chart.draw_series(bars)?;
         Ok(())
     })
 }
@@ -162,8 +157,7 @@ pub fn latency(s: &Summary) -> Result<String, ChartError> {
             .margin(12)
             .x_label_area_size(36)
             .y_label_area_size(64)
-            .build_cartesian_2d(0f64..n as f64, (0.01f64..top * 20.0).log_scale())
-            .map_err(e)?;
+            .build_cartesian_2d(0f64..n as f64, (0.01f64..top * 20.0).log_scale())?;
         let days = s.days.clone();
         chart
             .configure_mesh()
@@ -183,8 +177,7 @@ pub fn latency(s: &Summary) -> Result<String, ChartError> {
                 }
             })
             .y_desc("minutes from receipt to answer")
-            .draw()
-            .map_err(e)?;
+            .draw()?;
         type Pick = fn(&Percentiles) -> f64;
         let lines: [(&str, Pick, RGBColor); 3] = [
             ("p50", |p| p.p50, PALETTE[0]),
@@ -201,19 +194,16 @@ pub fn latency(s: &Summary) -> Result<String, ChartError> {
                 })
                 .collect();
             chart
-                .draw_series(LineSeries::new(points.clone(), color.stroke_width(2)))
-                .map_err(e)?
+                .draw_series(LineSeries::new(points.clone(), color.stroke_width(2)))?
                 .label(name)
                 .legend(move |(x, y)| {
                     PathElement::new(vec![(x, y), (x + 14, y)], color.stroke_width(2))
                 });
-            chart
-                .draw_series(
-                    points
-                        .into_iter()
-                        .map(|p| Circle::new(p, 4, color.filled())),
-                )
-                .map_err(e)?;
+            chart.draw_series(
+                points
+                    .into_iter()
+                    .map(|p| Circle::new(p, 4, color.filled())),
+            )?;
         }
         legend(&mut chart)
     })
@@ -234,8 +224,7 @@ pub fn refunds(s: &Summary) -> Result<String, ChartError> {
             .margin(12)
             .x_label_area_size(36)
             .y_label_area_size(48)
-            .build_cartesian_2d(0f64..buckets as f64, 0f64..headroom(top))
-            .map_err(e)?;
+            .build_cartesian_2d(0f64..buckets as f64, 0f64..headroom(top))?;
         chart
             .configure_mesh()
             .disable_x_mesh()
@@ -256,8 +245,7 @@ pub fn refunds(s: &Summary) -> Result<String, ChartError> {
             })
             .x_desc("refund granted (in its currency)")
             .y_desc("refunds")
-            .draw()
-            .map_err(e)?;
+            .draw()?;
         let currencies = s.refunds.len().max(1);
         let width = 0.7 / currencies as f64;
         for (k, (currency, counts)) in s.refunds.iter().enumerate() {
@@ -271,8 +259,7 @@ pub fn refunds(s: &Summary) -> Result<String, ChartError> {
                     Rectangle::new([(x, 0.0), (x + width, *c as f64)], color.filled())
                 });
             chart
-                .draw_series(bars)
-                .map_err(e)?
+                .draw_series(bars)?
                 .label(currency.as_str())
                 .legend(move |(x, y)| {
                     Rectangle::new([(x, y - 5), (x + 10, y + 5)], color.filled())
@@ -299,7 +286,7 @@ fn count_labels(top: usize) -> usize {
 
 fn legend<'a, X, Y>(
     chart: &mut ChartContext<'a, SVGBackend<'a>, Cartesian2d<X, Y>>,
-) -> Result<(), String>
+) -> Result<(), DrawError>
 where
     X: plotters::coord::ranged1d::Ranged<ValueType = f64>,
     Y: plotters::coord::ranged1d::Ranged<ValueType = f64>,
@@ -310,5 +297,4 @@ where
         .background_style(WHITE.mix(0.85))
         .border_style(BLACK.mix(0.3))
         .draw()
-        .map_err(e)
 }

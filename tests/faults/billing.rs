@@ -9,7 +9,7 @@
 use std::time::Duration;
 
 use crate::SERVERS;
-use crate::harness::{Counts, Expect, FaultDesk, Kind, Setup, print_row};
+use crate::support::faults::{Counts, Expect, FaultDesk, Kind, Setup, print_row};
 use crate::support::receiver::{Answer, Receiver};
 
 /// A desk whose `[mailbox.billing]` points at `receiver`, with `extra` billing lines.

@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use crate::SERVERS;
-use crate::harness::{Counts, FaultDesk, Setup, print_row};
+use crate::support::faults::{Counts, FaultDesk, Setup, print_row};
 
 /// Six requests (refund, cancel, out-of-office, stranger, refund, cancel), two per batch;
 /// crash at `point` until a run gets through; then a clean run, and the checker. With
@@ -160,7 +160,7 @@ async fn kill9_repeatedly_during_a_drain() {
     }
     desk.start(&[]);
     let report = desk.settle(Duration::from_secs(60)).await;
-    let (_, status) = desk.terminate();
+    let (_, status) = desk.stop();
     assert!(status.success());
     print_row(
         &report,

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use crate::SERVERS;
-use crate::harness::{Counts, FaultDesk, Setup, doveadm, print_row};
+use crate::support::faults::{Counts, FaultDesk, Setup, doveadm, print_row};
 
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -57,7 +57,7 @@ async fn uidvalidity_changed_under_it() {
     ]));
     desk.send_mix(4);
     let report = desk.settle(Duration::from_secs(40)).await;
-    let (_, status) = desk.terminate();
+    let (_, status) = desk.stop();
     assert!(status.success());
     print_row(
         &report,
@@ -94,7 +94,7 @@ async fn message_deleted_while_handled() {
         &requests[0].id,
     ]));
     let report = desk.settle(Duration::from_secs(30)).await;
-    let (_, status) = desk.terminate();
+    let (_, status) = desk.stop();
     assert!(status.success());
     print_row(&report, "request expunged by a person while being handled");
     report.assert(Counts::clean(4, 2, 1, 1), &desk.log());
@@ -130,7 +130,7 @@ async fn filing_folder_deleted_is_created_again() {
     ]));
     desk.send_mix(4);
     let report = desk.settle(Duration::from_secs(30)).await;
-    let (_, status) = desk.terminate();
+    let (_, status) = desk.stop();
     assert!(status.success());
     print_row(&report, "answered folder deleted while running");
     report.assert(Counts::clean(8, 4, 2, 2), &desk.log());
@@ -185,7 +185,7 @@ async fn filing_folder_not_creatable() {
     desk.signal("HUP");
     desk.wait_log("Configuration reloaded", WAIT);
     let report = desk.settle(Duration::from_secs(30)).await;
-    let (_, status) = desk.terminate();
+    let (_, status) = desk.stop();
     assert!(status.success());
     print_row(
         &report,

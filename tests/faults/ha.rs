@@ -12,8 +12,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::SERVERS;
-use crate::harness::{FaultDesk, Outcome, Setup, header, maildir, maildir_messages, print_row};
 use crate::support::blackhole::Blackhole;
+use crate::support::faults::{
+    FaultDesk, Outcome, Setup, header, maildir, maildir_messages, print_row,
+};
 use crate::support::pg::TestDb;
 
 const WAIT: Duration = Duration::from_secs(30);
@@ -145,7 +147,7 @@ fn sent_copies(desk: &FaultDesk) -> HashMap<String, usize> {
 
 /// Every request answered once at the customer has exactly one copy in Sent, and no other
 /// request has one.
-fn assert_sent_once(desk: &FaultDesk, report: &crate::harness::Report) {
+fn assert_sent_once(desk: &FaultDesk, report: &crate::support::faults::Report) {
     let copies = sent_copies(desk);
     for (r, outcome) in &report.outcomes {
         let n = copies.get(&r.id).copied().unwrap_or(0);
@@ -184,7 +186,7 @@ async fn the_holder_killed_again_and_again_every_request_answered_once() {
     let per_kill = 10;
     for k in 0..kills {
         for i in 0..per_kill {
-            desk.send(crate::harness::MIX[(k * per_kill + i) % 4]);
+            desk.send(crate::support::faults::MIX[(k * per_kill + i) % 4]);
             tokio::time::sleep(Duration::from_millis(150)).await;
         }
         // Kill whichever daemon holds the lease now, mid-stream.
@@ -200,7 +202,7 @@ async fn the_holder_killed_again_and_again_every_request_answered_once() {
         // Requests keep coming while nobody holds the lease.
         let stream = async {
             for i in 0..3 {
-                desk.send(crate::harness::MIX[i % 4]);
+                desk.send(crate::support::faults::MIX[i % 4]);
                 tokio::time::sleep(Duration::from_millis(300)).await;
             }
         };
@@ -267,7 +269,7 @@ async fn the_holder_cut_off_from_postgres_stops_and_the_standby_answers_once() {
     let mut b = spawn(&desk, &config_b);
     desk.wait_log_n("Leases: serving only", 2, WAIT);
     for i in 0..10 {
-        desk.send(crate::harness::MIX[i % 4]);
+        desk.send(crate::support::faults::MIX[i % 4]);
         tokio::time::sleep(Duration::from_millis(150)).await;
     }
     hole.cut(true);
@@ -275,7 +277,7 @@ async fn the_holder_cut_off_from_postgres_stops_and_the_standby_answers_once() {
     desk.note("---- cut the holder off from Postgres");
     let stream = async {
         for i in 0..10 {
-            desk.send(crate::harness::MIX[i % 4]);
+            desk.send(crate::support::faults::MIX[i % 4]);
             tokio::time::sleep(Duration::from_millis(300)).await;
         }
     };
@@ -287,7 +289,7 @@ async fn the_holder_cut_off_from_postgres_stops_and_the_standby_answers_once() {
     // The holder said it stopped, before the lease could expire.
     desk.wait_log("stopped serving the mailbox before it can expire", WAIT);
     for i in 0..6 {
-        desk.send(crate::harness::MIX[i % 4]);
+        desk.send(crate::support::faults::MIX[i % 4]);
         tokio::time::sleep(Duration::from_millis(150)).await;
     }
     hole.cut(false);

@@ -3,8 +3,8 @@
 
 use std::time::{Duration, Instant};
 
-use crate::harness::{Counts, FaultDesk, Kind, Setup, print_row};
 use crate::proxy::{Fault, Proxy};
+use crate::support::faults::{Counts, FaultDesk, Kind, Setup, print_row};
 use crate::support::mailstack;
 use crate::{Restart, SERVERS};
 
@@ -35,7 +35,7 @@ async fn dovecot_restart_while_idle() {
     tokio::time::sleep(Duration::from_secs(2)).await;
     drop(restart);
     let report = desk.settle(Duration::from_secs(60)).await;
-    let (_, status) = desk.terminate();
+    let (_, status) = desk.stop();
     assert!(status.success());
     print_row(&report, "Dovecot stopped 2 s while idling");
     report.assert(Counts::clean(4, 2, 1, 1), &desk.log());
@@ -57,12 +57,13 @@ async fn dovecot_stopped_while_moving() {
     ]);
     desk.wait_log("pause point after_record reached", WAIT);
     mailstack(&["stop-dovecot"]);
+    let lost = desk.log().matches("reconnecting").count();
     desk.wait_log("pause point after_record over", WAIT);
-    // Let the move fail and a reconnection or two fail too.
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // Let the move fail and a reconnection fail too (each failure logs "reconnecting").
+    desk.wait_log_n("reconnecting", lost + 2, WAIT);
     drop(restart);
     let report = desk.settle(Duration::from_secs(60)).await;
-    let (_, status) = desk.terminate();
+    let (_, status) = desk.stop();
     assert!(status.success());
     print_row(&report, "Dovecot stopped before the batch's UID MOVE");
     report.assert(Counts::clean(4, 2, 1, 1), &desk.log());
@@ -92,7 +93,7 @@ async fn dovecot_stopped_while_fetching() {
     tokio::time::sleep(Duration::from_secs(1)).await;
     drop(restart);
     let report = desk.settle(Duration::from_secs(60)).await;
-    let (_, status) = desk.terminate();
+    let (_, status) = desk.stop();
     assert!(status.success());
     print_row(&report, "Dovecot stopped mid-FETCH (600 kB message)");
     report.assert(Counts::clean(3, 2, 1, 0), &desk.log());
@@ -115,7 +116,7 @@ async fn connection_cut_mid_response() {
     proxy.arm(Fault::Cut { after: 100_000 });
     desk.start(&[]);
     let report = desk.settle(Duration::from_secs(60)).await;
-    let (_, status) = desk.terminate();
+    let (_, status) = desk.stop();
     assert!(status.success());
     assert_eq!(proxy.fired(), 1);
     print_row(&report, "IMAP connection cut 100 kB into a FETCH");
@@ -140,7 +141,7 @@ async fn connection_stalled_mid_response() {
     proxy.arm(Fault::Stall { after: 100_000 });
     desk.start(&[]);
     let report = desk.settle(Duration::from_secs(60)).await;
-    let (_, status) = desk.terminate();
+    let (_, status) = desk.stop();
     assert!(status.success());
     assert_eq!(proxy.fired(), 1);
     print_row(&report, "IMAP connection stalled 100 kB into a FETCH");
@@ -168,7 +169,7 @@ async fn connection_half_open_while_idle() {
     desk.send_mix(4);
     let report = desk.settle(Duration::from_secs(60)).await;
     let took = sent.elapsed();
-    let (_, status) = desk.terminate();
+    let (_, status) = desk.stop();
     assert!(status.success());
     print_row(
         &report,

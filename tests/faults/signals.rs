@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use crate::SERVERS;
-use crate::harness::{Counts, FaultDesk, Outcome, Setup, print_row};
+use crate::support::faults::{Counts, FaultDesk, Outcome, Setup, print_row};
 
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -23,7 +23,7 @@ async fn sigterm_mid_batch_finishes_the_message_in_hand() {
         ("MAILCLERK_PAUSE_MS", "1500"),
     ]);
     desk.wait_log("pause point after_claim reached", WAIT);
-    let (took, status) = desk.terminate();
+    let (took, status) = desk.stop();
     assert!(
         status.success(),
         "exit status {status:?}; log:\n{}",
@@ -78,12 +78,12 @@ async fn sigterm_during_a_drain() {
         assert!(started.elapsed() < WAIT, "{}", desk.log());
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    let (took, status) = desk.terminate();
+    let (took, status) = desk.stop();
     assert!(status.success(), "{status:?}; log:\n{}", desk.log());
     assert!(took < Duration::from_secs(5), "SIGTERM took {took:?}");
     desk.start(&[]);
     let report = desk.settle(Duration::from_secs(60)).await;
-    let (_, status) = desk.terminate();
+    let (_, status) = desk.stop();
     assert!(status.success());
     print_row(
         &report,

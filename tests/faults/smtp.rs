@@ -4,8 +4,8 @@
 
 use std::time::Duration;
 
-use crate::harness::{Counts, Expect, FaultDesk, Setup, print_row};
 use crate::policy::Policy;
+use crate::support::faults::{Counts, Expect, FaultDesk, Setup, print_row};
 use crate::support::mailstack;
 use crate::{POLICY, Restart, SERVERS};
 
@@ -29,7 +29,7 @@ async fn relay_4xx_is_retried_with_backoff_and_answered_once() {
     assert_eq!(desk.check().counts.answered, 0, "nothing went out yet");
     policy.refuse_all(None);
     let report = desk.settle(Duration::from_secs(60)).await;
-    let (_, status) = desk.terminate();
+    let (_, status) = desk.stop();
     assert!(status.success());
     let attempts = policy.asked(&requests[0].customer);
     print_row(
@@ -66,7 +66,7 @@ async fn relay_5xx_hands_the_request_to_people_with_the_reason() {
     }
     let report = desk.settle(Duration::from_secs(60)).await;
     policy.refuse_all(None);
-    let (_, status) = desk.terminate();
+    let (_, status) = desk.stop();
     assert!(status.success());
     print_row(&report, "Postfix 550 on every RCPT");
     report.assert(Counts::clean(4, 0, 3, 1), &desk.log());
@@ -95,7 +95,7 @@ async fn postfix_down_briefly_is_retried_and_answered_once() {
     desk.wait_log_n("Reply deferred", 2, WAIT);
     drop(restart);
     let report = desk.settle(Duration::from_secs(60)).await;
-    let (_, status) = desk.terminate();
+    let (_, status) = desk.stop();
     assert!(status.success());
     print_row(&report, "Postfix down ~3 s, within the retry window");
     report.assert(Counts::clean(4, 2, 1, 1), &desk.log());
@@ -121,7 +121,7 @@ async fn postfix_down_longer_than_the_retry_window_hands_the_replies_to_people()
     // Postfix is back: nothing handed to people may be sent after all.
     tokio::time::sleep(Duration::from_secs(3)).await;
     let report = desk.settle(Duration::from_secs(30)).await;
-    let (_, status) = desk.terminate();
+    let (_, status) = desk.stop();
     assert!(status.success());
     print_row(&report, "Postfix down longer than retry_window_seconds = 4");
     during.assert(Counts::clean(4, 0, 3, 1), &desk.log());

@@ -9,7 +9,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::harness::{FaultDesk, MIX, Setup, print_row};
+use crate::support::faults::{FaultDesk, MIX, Setup, print_row};
 use crate::support::mailstack;
 use crate::{Restart, SERVERS};
 
@@ -137,7 +137,7 @@ async fn soak() {
         .unwrap()
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .unwrap();
-    let (took, status) = desk.terminate();
+    let (took, status) = desk.stop();
     let first = samples.first().copied().unwrap_or_default();
     let last = samples.last().copied().unwrap_or_default();
     let peak = samples.iter().map(|s| s.2).max().unwrap_or(0);
@@ -172,7 +172,7 @@ async fn soak() {
     let skips = desk
         .requests
         .iter()
-        .filter(|r| r.kind == crate::harness::Kind::AutoReply)
+        .filter(|r| r.kind == crate::support::faults::Kind::AutoReply)
         .count();
     assert_eq!(
         (c.answered + c.people, c.skipped),

@@ -8,7 +8,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use crate::SERVERS;
-use crate::harness::{Counts, FaultDesk, Setup, print_row};
+use crate::support::faults::{Counts, FaultDesk, Setup, print_row};
 
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -89,7 +89,7 @@ async fn store_locked_by_another_process() {
     wait_handled(&desk, 4, Duration::from_secs(30));
     let resumed = released.elapsed();
     let report = desk.settle(Duration::from_secs(30)).await;
-    let (_, status) = desk.terminate();
+    let (_, status) = desk.stop();
     assert!(status.success());
     print_row(
         &report,
@@ -128,7 +128,7 @@ async fn store_read_only() {
     assert_eq!(desk.check().counts.answered, 0);
     fs.remount("rw");
     let report = desk.settle(Duration::from_secs(30)).await;
-    let (_, status) = desk.terminate();
+    let (_, status) = desk.stop();
     assert!(status.success());
     print_row(
         &report,
@@ -176,7 +176,7 @@ async fn disk_full() {
     let during = desk.check().counts;
     std::fs::remove_file(&filler).unwrap();
     let report = desk.settle(Duration::from_secs(40)).await;
-    let (_, status) = desk.terminate();
+    let (_, status) = desk.stop();
     assert!(status.success());
     print_row(
         &report,
@@ -229,7 +229,7 @@ async fn disk_full_backs_off_without_a_login_storm() {
     wait_handled(&desk, 4, Duration::from_secs(60));
     let resumed = released.elapsed();
     let report = desk.settle(Duration::from_secs(40)).await;
-    let (_, status) = desk.terminate();
+    let (_, status) = desk.stop();
     assert!(status.success());
     print_row(
         &report,

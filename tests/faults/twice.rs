@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use mailclerk::store::{Claim, Store};
 
 use crate::SERVERS;
-use crate::harness::{Counts, FaultDesk, Setup, print_row};
+use crate::support::faults::{Counts, FaultDesk, Setup, print_row};
 
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -32,7 +32,7 @@ async fn a_second_daemon_on_the_same_mailbox_refuses_to_start() {
     );
     desk.send_mix(4);
     let report = desk.settle(Duration::from_secs(30)).await;
-    let (_, status) = desk.terminate();
+    let (_, status) = desk.stop();
     assert!(status.success());
     print_row(
         &report,
@@ -61,7 +61,7 @@ async fn two_daemons_sharing_a_store_answer_once() {
     let report = desk.settle(Duration::from_secs(40)).await;
     let _ = second.kill();
     let _ = second.wait();
-    desk.terminate();
+    desk.stop();
     print_row(&report, "two daemons, one store (lock bypassed)");
     report.assert_safe(&desk.log());
     let c = report.counts;

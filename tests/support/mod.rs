@@ -1,15 +1,24 @@
-//! The test harness for the daemon against the project's Dovecot + Postfix
-//! (`scripts/mailstack up`): a support desk served by the real binary, customers who write
-//! through the MX port, and folders read back over IMAP. Each desk has its own users, so tests
-//! run in parallel without seeing each other's mail.
+//! The one test harness, for the integration tests and the fault tests alike
+//! (`tests/faults.rs` includes it by path): the daemon process ([`daemon`]), the configuration
+//! it runs on ([`config`]), the ledger read back, the mail stack's addresses
+//! (`scripts/mailstack up`), customers who write through the MX port, and folders read back
+//! over IMAP. [`Desk`] is one mailbox and one customer; [`faults::FaultDesk`] a mailbox with a
+//! pool of customers and the checker that accounts for every request. Each desk has its own
+//! users, so tests run in parallel without seeing each other's mail.
 #![allow(dead_code)] // shared by two test binaries; each uses part of it
 
 pub mod blackhole;
+pub mod config;
+pub mod daemon;
+pub mod faults;
 pub mod pg;
 pub mod receiver;
 
+pub use config::Setup;
+pub use daemon::Daemon;
+
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 use mailclerk::intake::imap::{Security, Session};
@@ -64,14 +73,23 @@ pub fn user(tag: &str) -> String {
     )
 }
 
-/// One support mailbox served by a daemon process, and its customer.
+/// A short user-name tag from a test's name (addresses stay well under 64 characters).
+pub fn tag(name: &str) -> String {
+    name.chars()
+        .take(24)
+        .map(|c| if c == '_' { '-' } else { c })
+        .collect()
+}
+
+/// One support mailbox served by a daemon process ([`Daemon`], which a desk derefs to), and
+/// its customer.
 pub struct Desk {
     pub stack: Stack,
     pub support: String,
     pub customer: String,
     pub dir: tempfile::TempDir,
     pub config: PathBuf,
-    child: Option<Child>,
+    daemon: Daemon,
 }
 
 impl Desk {
@@ -88,16 +106,6 @@ impl Desk {
         let support = user(&format!("support-{tag}"));
         let customer = user(&format!("cust-{tag}"));
         let dir = tempfile::tempdir().unwrap();
-        let repo = std::env::current_dir().unwrap();
-        // Most desks test delivery, not classification: a plain request must be answered
-        // whatever the shipped model's calibration (docs/classifier.md has its own figures). A
-        // desk that names its own `auto_answer_threshold` (the hostile run uses the production
-        // default) keeps it.
-        let threshold = if mailbox_extra.contains("auto_answer_threshold") {
-            ""
-        } else {
-            "auto_answer_threshold = 0.5\n"
-        };
         let paid = jiff::Zoned::now()
             .date()
             .checked_sub(jiff::Span::new().days(5))
@@ -107,142 +115,27 @@ impl Desk {
             format!("account_id,email,name,plan,signed_up_on,first_paid_on,first_payment,last_payment,currency\nA-1,{customer},Ann Customer,monthly,{paid},{paid},49.00,49.00,USD\n"),
         )
         .unwrap();
-        std::fs::write(dir.path().join("password"), &stack.password).unwrap();
-        let config = dir.path().join("mailclerk.toml");
-        std::fs::write(
-            &config,
-            format!(
-                r#"templates = "{templates}"
-state_dir = "{state}"
-
-[[mailbox]]
-name = "desk"
-address = "{support}"
-policy = "{policy}"
-accounts_csv = "accounts.csv"
-{threshold}{mailbox_extra}
-
-[mailbox.source]
-kind = "imap"
-host = "{host}"
-port = {imaps}
-security = "implicit"
-ca_file = "{ca}"
-user = "{support}"
-password_file = "password"
-catch_up_seconds = 10
-{source_extra}
-
-[mailbox.outbox]
-kind = "smtp"
-host = "{host}"
-port = {submission}
-security = "starttls"
-ca_file = "{ca}"
-user = "{support}"
-password_file = "password"
-
-[mailbox.handling]
-{handling}
-"#,
-                templates = repo.join("templates").display(),
-                state = dir.path().join("state").display(),
-                policy = repo.join("config/policies/notout.toml").display(),
-                host = stack.host,
-                imaps = stack.imaps_port,
-                submission = stack.submission_port,
-                ca = stack.ca_file.display(),
-            ),
-        )
-        .unwrap();
+        let setup = Setup {
+            source: format!("catch_up_seconds = 10\n{source_extra}"),
+            handling: handling.into(),
+            mailbox: mailbox_extra.into(),
+            ..Setup::bare()
+        };
+        let config = setup.write(dir.path(), &stack, &support);
+        let daemon = Daemon::new(&config, &dir.path().join("daemon.log"));
         Desk {
             stack,
             support,
             customer,
             dir,
             config,
-            child: None,
-        }
-    }
-
-    /// Starts the daemon (`mailclerk run`), with extra environment.
-    pub fn start(&mut self, env: &[(&str, &str)]) {
-        let log = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(self.dir.path().join("daemon.log"))
-            .unwrap();
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_mailclerk"));
-        cmd.args(["run", "--config", self.config.to_str().unwrap()])
-            .env("RUST_LOG", "mailclerk=info")
-            .stdout(Stdio::null())
-            .stderr(log);
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        self.child = Some(cmd.spawn().unwrap());
-    }
-
-    /// Runs `mailclerk run --once` to completion.
-    pub fn once(&self) -> std::process::Output {
-        Command::new(env!("CARGO_BIN_EXE_mailclerk"))
-            .args(["run", "--once", "--config", self.config.to_str().unwrap()])
-            .env("RUST_LOG", "mailclerk=info")
-            .output()
-            .unwrap()
-    }
-
-    /// Sends SIGTERM and returns how long the daemon took to exit, and its status.
-    pub fn stop(&mut self) -> (Duration, std::process::ExitStatus) {
-        let child = self.child.take().expect("started");
-        terminate(child, || self.log())
-    }
-
-    /// Waits for the daemon to exit by itself (e.g. at a crash point).
-    pub fn wait_exit(&mut self, within: Duration) -> std::process::ExitStatus {
-        let mut child = self.child.take().expect("started");
-        let started = Instant::now();
-        loop {
-            if let Some(status) = child.try_wait().unwrap() {
-                return status;
-            }
-            assert!(
-                started.elapsed() < within,
-                "the daemon did not exit; log:\n{}",
-                self.log()
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    /// Sends a signal to the running daemon.
-    pub fn signal(&self, sig: &str) {
-        signal(self.child.as_ref().expect("started").id(), sig);
-    }
-
-    /// Waits until the daemon's log contains `text`.
-    pub fn wait_log(&self, text: &str, within: Duration) {
-        let started = Instant::now();
-        while !self.log().contains(text) {
-            assert!(
-                started.elapsed() < within,
-                "no {text:?} in the log within {within:?}:\n{}",
-                self.log()
-            );
-            std::thread::sleep(Duration::from_millis(50));
+            daemon,
         }
     }
 
     /// Every row of the desk's reply ledger, oldest first.
     pub fn ledger(&self) -> Vec<mailclerk::store::LedgerRow> {
-        mailclerk::store::Store::open(&self.dir.path().join("state/desk.sqlite"))
-            .unwrap()
-            .ledger()
-            .unwrap()
-    }
-
-    pub fn log(&self) -> String {
-        std::fs::read_to_string(self.dir.path().join("daemon.log")).unwrap_or_default()
+        ledger(&self.dir.path().join("state/desk.sqlite"))
     }
 
     /// The customer writes to the desk through the MX port; returns the Message-ID.
@@ -262,15 +155,40 @@ password_file = "password"
         );
         id
     }
+
+    /// How many messages `user` has in `folder` now.
+    pub async fn count(&self, user: &str, folder: &str) -> usize {
+        read_folder(&self.stack, user, folder).await.len()
+    }
 }
 
-impl Drop for Desk {
-    fn drop(&mut self) {
-        if let Some(mut c) = self.child.take() {
-            let _ = c.kill();
-            let _ = c.wait();
-        }
+impl std::ops::Deref for Desk {
+    type Target = Daemon;
+    fn deref(&self) -> &Daemon {
+        &self.daemon
     }
+}
+
+impl std::ops::DerefMut for Desk {
+    fn deref_mut(&mut self) -> &mut Daemon {
+        &mut self.daemon
+    }
+}
+
+/// Every row of the ledger in `store`, oldest first, read-only (the daemon may be writing it);
+/// none before the daemon has created the store.
+pub fn ledger(store: &Path) -> Vec<mailclerk::store::LedgerRow> {
+    if !store.exists() {
+        return Vec::new();
+    }
+    try_ledger(store).unwrap_or_else(|err| panic!("{}: {err}", store.display()))
+}
+
+/// As [`ledger`], with the store's error (a store being created has no schema yet).
+pub fn try_ledger(
+    store: &Path,
+) -> Result<Vec<mailclerk::store::LedgerRow>, mailclerk::store::Error> {
+    mailclerk::store::Store::open_read_only(store)?.ledger()
 }
 
 /// Minimal SMTP client for the MX port (no auth, no TLS): the "customer's" mail server.
@@ -350,6 +268,49 @@ pub fn body(raw: &[u8]) -> String {
 
 /// How long a test waits for mail to arrive.
 pub const WAIT: Duration = Duration::from_secs(20);
+
+/// Waits until Postfix holds nothing more for `address`: all mail sent to it so far is in its
+/// mailbox (at most [`WAIT`], then the caller's count decides). A test that checks "no second
+/// answer" reads the mailbox after this instead of after a fixed pause, which was both slower
+/// and, under load, too short.
+pub async fn delivered(address: &str) {
+    let needle = format!("\"address\":\"{}\"", address.to_lowercase());
+    let started = Instant::now();
+    while postqueue().is_some_and(|q| q.to_lowercase().contains(&needle))
+        && started.elapsed() < WAIT
+    {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Postfix's queue as `postqueue -j` lists it (one JSON object a line); None when Postfix is
+/// down (then nothing can be in flight).
+fn postqueue() -> Option<String> {
+    let dir = std::env::var("MAILSTACK_DIR").unwrap_or_default();
+    let out = Command::new("postqueue")
+        .args(["-c", &format!("{dir}/postfix/etc"), "-j"])
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// True when Postfix's queue is empty, or Postfix is down.
+pub fn postfix_queue_empty() -> bool {
+    postqueue().is_none_or(|q| q.trim().is_empty())
+}
+
+/// Waits until the clock is in a later whole second than now: IMAP's INTERNALDATE has whole
+/// seconds, so mail delivered before this counts as older than anything that starts after.
+pub async fn next_whole_second() {
+    let into = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    let into = Duration::from_nanos(u64::from(into));
+    tokio::time::sleep(Duration::from_secs(1) - into + Duration::from_millis(20)).await;
+}
 
 /// Runs `scripts/mailstack ARGS` and asserts it succeeded.
 pub fn mailstack(args: &[&str]) {

@@ -3,7 +3,8 @@
 //! Message-IDs all begin `<mailclerk`: answers `mailclerk.`, questions `mailclerk-confirm.`);
 //! or the request itself marked answered.
 
-use super::{Error, Session, message_id_arg};
+use super::wire::message_id_arg;
+use super::{Error, Session};
 
 /// The keyword a person may set on a request to say "answered by hand" (besides `\Answered`,
 /// which mail clients set when one replies).

@@ -12,10 +12,12 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-use crate::support::{Stack, accounts, signal, smtp_send, terminate, user};
+pub use super::Setup;
+use super::daemon::tail;
+use super::{Daemon, Stack, accounts, smtp_send, tag, try_ledger, user};
 
 /// What a request asks for, and so what must become of it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -164,11 +166,6 @@ impl Report {
     }
 }
 
-fn tail(text: &str, n: usize) -> String {
-    let lines: Vec<&str> = text.lines().collect();
-    lines[lines.len().saturating_sub(n)..].join("\n")
-}
-
 /// Prints a report as a row of the figures table (`FIGURES | test | sent | ... |`).
 pub fn print_row(report: &Report, note: &str) {
     let c = report.counts;
@@ -176,50 +173,6 @@ pub fn print_row(report: &Report, note: &str) {
         "FIGURES | {} | {} | {} | {} | {} | {} | {} | {} |",
         report.name, c.sent, c.answered, c.people, c.skipped, c.lost, c.duplicated, note
     );
-}
-
-/// How the desk's daemon is configured; `Setup::default()` has test-short timeouts.
-#[derive(Debug, Clone)]
-pub struct Setup {
-    /// IMAP port (a proxy's), instead of the stack's IMAPS port.
-    pub imap_port: Option<u16>,
-    /// Submission port (the policy-checked one), instead of the stack's.
-    pub submission_port: Option<u16>,
-    /// Lines for `[mailbox.source]`.
-    pub source: String,
-    /// Lines for `[mailbox.outbox]`.
-    pub outbox: String,
-    /// Lines for `[mailbox.handling]`.
-    pub handling: String,
-    /// More lines for the `[[mailbox]]` table itself.
-    pub mailbox: String,
-    /// Where the stores live (a tmpfs, for the disk tests).
-    pub state_dir: Option<PathBuf>,
-}
-
-impl Default for Setup {
-    fn default() -> Setup {
-        Setup {
-            imap_port: None,
-            submission_port: None,
-            source: "catch_up_seconds = 10\ntimeout_seconds = 5\nreconnect_max_seconds = 2\n"
-                .into(),
-            outbox: "timeout_seconds = 10\nretry_first_seconds = 1\nretry_max_seconds = 2\n".into(),
-            handling: String::new(),
-            mailbox: String::new(),
-            state_dir: None,
-        }
-    }
-}
-
-impl Setup {
-    /// The default, with more `[mailbox.source]` lines.
-    pub fn source(extra: &str) -> Setup {
-        let mut s = Setup::default();
-        s.source.push_str(extra);
-        s.source.push('\n');
-        s
-    }
 }
 
 /// A support desk served by the real daemon, with a pool of customers who have accounts.
@@ -236,7 +189,7 @@ pub struct FaultDesk {
     pub uncertain_ok: bool,
     customers: Vec<String>,
     next_customer: usize,
-    child: Option<Child>,
+    daemon: Daemon,
     setup: Setup,
 }
 
@@ -244,8 +197,7 @@ impl FaultDesk {
     /// A NotOut CRM desk with `customers` accounts, each paid 5 days ago (a refund is due).
     pub fn new(name: &str, customers: usize, setup: Setup) -> FaultDesk {
         let stack = Stack::from_env();
-        let tag = name.replace('_', "-");
-        let tag = &tag[..tag.len().min(24)];
+        let tag = &tag(name);
         let support = user(&format!("desk-{tag}"));
         let dir = tempfile::tempdir().unwrap();
         let base = user(&format!("c-{tag}")).replace("@example.test", "");
@@ -253,13 +205,10 @@ impl FaultDesk {
             .map(|i| format!("{base}-{i}@example.test"))
             .collect();
         accounts(dir.path(), &customers);
-        std::fs::write(dir.path().join("password"), &stack.password).unwrap();
-        let state_dir = setup
-            .state_dir
-            .clone()
-            .unwrap_or_else(|| dir.path().join("state"));
-        let config = dir.path().join("mailclerk.toml");
-        let mut desk = FaultDesk {
+        let state_dir = setup.state_dir(dir.path());
+        let config = setup.write(dir.path(), &stack, &support);
+        let daemon = Daemon::logging_once(&config, &dir.path().join("daemon.log"));
+        FaultDesk {
             name: name.to_string(),
             stack,
             support,
@@ -270,11 +219,9 @@ impl FaultDesk {
             uncertain_ok: false,
             customers,
             next_customer: 0,
-            child: None,
+            daemon,
             setup,
-        };
-        desk.write_config();
-        desk
+        }
     }
 
     /// Rewrites the configuration after a change to the setup (then restart or SIGHUP).
@@ -284,112 +231,15 @@ impl FaultDesk {
     }
 
     fn write_config(&mut self) {
-        let repo = std::env::current_dir().unwrap();
-        let s = &self.setup;
-        self.state_dir = s
-            .state_dir
-            .clone()
-            .unwrap_or_else(|| self.dir.path().join("state"));
-        let text = format!(
-            r#"templates = "{templates}"
-state_dir = "{state}"
-
-[[mailbox]]
-name = "desk"
-address = "{support}"
-policy = "{policy}"
-accounts_csv = "accounts.csv"
-# Delivery under faults, not classification: a plain request must be answered whatever the
-# shipped model's calibration (docs/classifier.md has the classifier's own figures).
-auto_answer_threshold = 0.5
-{mailbox}
-
-[mailbox.source]
-kind = "imap"
-host = "{host}"
-port = {imaps}
-security = "implicit"
-ca_file = "{ca}"
-user = "{support}"
-password_file = "password"
-{source}
-
-[mailbox.outbox]
-kind = "smtp"
-host = "{host}"
-port = {submission}
-security = "starttls"
-ca_file = "{ca}"
-user = "{support}"
-password_file = "password"
-{outbox}
-
-[mailbox.handling]
-{handling}
-"#,
-            templates = repo.join("templates").display(),
-            state = self.state_dir.display(),
-            support = self.support,
-            policy = repo.join("config/policies/notout.toml").display(),
-            host = self.stack.host,
-            imaps = s.imap_port.unwrap_or(self.stack.imaps_port),
-            submission = s.submission_port.unwrap_or(self.stack.submission_port),
-            ca = self.stack.ca_file.display(),
-            source = s.source,
-            outbox = s.outbox,
-            handling = s.handling,
-            mailbox = s.mailbox,
-        );
-        std::fs::write(&self.config, text).unwrap();
+        self.state_dir = self.setup.state_dir(self.dir.path());
+        self.config = self
+            .setup
+            .write(self.dir.path(), &self.stack, &self.support);
     }
 
     /// The store of the desk's one mailbox.
     pub fn store(&self) -> PathBuf {
         self.state_dir.join("desk.sqlite")
-    }
-
-    /// Starts the daemon (`mailclerk run`) with extra environment; its stderr goes to the log.
-    pub fn start(&mut self, env: &[(&str, &str)]) {
-        assert!(self.child.is_none(), "one daemon per desk at a time");
-        self.child = Some(self.spawn(env));
-    }
-
-    /// Starts another daemon on the same configuration, which the desk does not track.
-    pub fn spawn(&self, env: &[(&str, &str)]) -> Child {
-        let log = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(self.log_path())
-            .unwrap();
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_mailclerk"));
-        cmd.args(["run", "--config", self.config.to_str().unwrap()])
-            .env("RUST_LOG", "mailclerk=info")
-            .stdout(Stdio::null())
-            .stderr(log);
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        cmd.spawn().unwrap()
-    }
-
-    /// Runs `mailclerk run --once` to completion; its stderr is also appended to the log.
-    pub fn once(&self, env: &[(&str, &str)]) -> Output {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_mailclerk"));
-        cmd.args(["run", "--once", "--config", self.config.to_str().unwrap()])
-            .env("RUST_LOG", "mailclerk=info");
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        let out = cmd.output().unwrap();
-        use std::io::Write;
-        let mut log = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(self.log_path())
-            .unwrap();
-        let _ = writeln!(log, "---- run --once {env:?}: {}", out.status);
-        let _ = log.write_all(&out.stderr);
-        out
     }
 
     /// The first start on the folder (its position is taken at the end), with `--once`.
@@ -400,84 +250,6 @@ password_file = "password"
             "first start failed:\n{}",
             String::from_utf8_lossy(&out.stderr)
         );
-    }
-
-    pub fn pid(&self) -> u32 {
-        self.child.as_ref().expect("started").id()
-    }
-
-    pub fn running(&mut self) -> bool {
-        self.child
-            .as_mut()
-            .is_some_and(|c| c.try_wait().unwrap().is_none())
-    }
-
-    /// `kill -9` of the daemon; waits for it to be gone.
-    pub fn kill9(&mut self) {
-        let mut child = self.child.take().expect("started");
-        let _ = child.kill();
-        let _ = child.wait();
-        self.note("---- killed with SIGKILL");
-    }
-
-    /// Sends SIGTERM; returns how long the daemon took to exit, and its status.
-    pub fn terminate(&mut self) -> (Duration, std::process::ExitStatus) {
-        let child = self.child.take().expect("started");
-        terminate(child, || self.log())
-    }
-
-    /// Sends a signal (`TERM`, `HUP`, ...) to the daemon.
-    pub fn signal(&self, sig: &str) {
-        signal(self.pid(), sig);
-    }
-
-    /// The daemon's resident set size in kB, from /proc.
-    pub fn rss_kb(&self) -> Option<u64> {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).ok()?;
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmRSS:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-    }
-
-    pub fn log_path(&self) -> PathBuf {
-        self.dir.path().join("daemon.log")
-    }
-
-    pub fn log(&self) -> String {
-        std::fs::read_to_string(self.log_path()).unwrap_or_default()
-    }
-
-    /// Adds a line to the daemon log, to mark what the test did when.
-    pub fn note(&self, line: &str) {
-        use std::io::Write;
-        if let Ok(mut f) = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(self.log_path())
-        {
-            let _ = writeln!(f, "{line}");
-        }
-    }
-
-    /// Waits until the log contains `text` (at least `n` times).
-    #[track_caller]
-    pub fn wait_log_n(&self, text: &str, n: usize, within: Duration) {
-        let started = Instant::now();
-        while self.log().matches(text).count() < n {
-            assert!(
-                started.elapsed() < within,
-                "{}: no {n}× {text:?} in the log within {within:?}:\n{}",
-                self.name,
-                tail(&self.log(), 80)
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    #[track_caller]
-    pub fn wait_log(&self, text: &str, within: Duration) {
-        self.wait_log_n(text, 1, within);
     }
 
     /// Sends one request of `kind` from a fresh customer (a stranger has no account).
@@ -663,19 +435,14 @@ password_file = "password"
         );
     }
 
-    /// The ledger, read-only: Message-ID → (state, reason).
+    /// The ledger, read-only: Message-ID → (state, reason); empty while the store cannot be
+    /// read (not created yet, or on a full disk under test).
     pub fn ledger(&self) -> HashMap<String, (String, Option<String>)> {
-        use rusqlite::{Connection, OpenFlags};
-        let Ok(conn) = Connection::open_with_flags(self.store(), OpenFlags::SQLITE_OPEN_READ_ONLY)
-        else {
-            return HashMap::new();
-        };
-        let Ok(mut stmt) = conn.prepare("SELECT message_id, state, reason FROM ledger") else {
-            return HashMap::new();
-        };
-        stmt.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))
-            .map(|rows| rows.flatten().collect())
+        try_ledger(&self.store())
             .unwrap_or_default()
+            .into_iter()
+            .map(|r| (r.message_id, (r.state.as_str().to_string(), r.reason)))
+            .collect()
     }
 
     /// Accounts for every request now.
@@ -763,14 +530,17 @@ password_file = "password"
     }
 
     /// Waits until every request has an outcome, is filed, and Postfix's queue is empty, and
-    /// the figures stay the same for a while (a late duplicate would show); then checks.
+    /// the figures stay the same for a while (a late duplicate would show); then checks. With
+    /// no daemon at work (only `--once` runs, all ended) nothing can come later: the queue
+    /// is read first, and once it is empty the figures are final.
     pub async fn settle(&self, within: Duration) -> Report {
         let started = Instant::now();
         let mut last: Option<Counts> = None;
         loop {
+            let queue_empty = postfix_queue_empty();
             let report = self.check();
-            let done = report.counts.lost == 0 && report.unfiled == 0 && postfix_queue_empty();
-            if done && last == Some(report.counts) {
+            let done = report.counts.lost == 0 && report.unfiled == 0 && queue_empty;
+            if done && (self.daemon.quiet() || last == Some(report.counts)) {
                 return report;
             }
             last = done.then_some(report.counts);
@@ -787,11 +557,24 @@ password_file = "password"
     }
 }
 
+impl std::ops::Deref for FaultDesk {
+    type Target = Daemon;
+    fn deref(&self) -> &Daemon {
+        &self.daemon
+    }
+}
+
+impl std::ops::DerefMut for FaultDesk {
+    fn deref_mut(&mut self) -> &mut Daemon {
+        &mut self.daemon
+    }
+}
+
 impl Drop for FaultDesk {
     fn drop(&mut self) {
-        if let Some(mut c) = self.child.take() {
-            let _ = c.kill();
-            let _ = c.wait();
+        // The daemon first, so the log kept below is complete.
+        if self.daemon.running() {
+            self.daemon.kill9();
         }
         // FAULTS_KEEP_LOGS=DIR keeps every test's daemon log, to read what it said.
         if let Ok(dir) = std::env::var("FAULTS_KEEP_LOGS") {
@@ -854,24 +637,12 @@ pub fn header(raw: &[u8], name: &str) -> Option<String> {
         .map(|p| p + 4)
         .or_else(|| raw.windows(2).position(|w| w == b"\n\n").map(|p| p + 2))
         .unwrap_or(raw.len());
-    crate::support::header(&raw[..end], name)
+    super::header(&raw[..end], name)
 }
 
-pub fn body(raw: &[u8]) -> String {
-    crate::support::body(raw)
-}
+pub use super::body;
 
-/// True when Postfix's queue is empty, or Postfix is down (then nothing can be in flight).
-pub fn postfix_queue_empty() -> bool {
-    let dir = std::env::var("MAILSTACK_DIR").unwrap_or_default();
-    let out = Command::new("postqueue")
-        .args(["-c", &format!("{dir}/postfix/etc"), "-j"])
-        .output();
-    match out {
-        Ok(o) if o.status.success() => o.stdout.iter().all(|b| b.is_ascii_whitespace()),
-        _ => true,
-    }
-}
+pub use super::postfix_queue_empty;
 
 /// Runs `scripts/mailstack doveadm ARGS`; returns its output.
 pub fn doveadm(args: &[&str]) -> Output {
