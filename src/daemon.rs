@@ -24,7 +24,7 @@ use crate::config::{Config, Mailbox, Mode, Outbox, Source};
 use crate::error_chain;
 use crate::intake::imap;
 use crate::send::SmtpError;
-use crate::store;
+use crate::store::{self, Fence};
 
 mod copies;
 mod outbox;
@@ -158,6 +158,7 @@ pub async fn run_mailbox(
     once: bool,
     world: World,
     mut shutdown: watch::Receiver<bool>,
+    fence: Option<Fence>,
 ) -> Result<(), Error> {
     let span = tracing::error_span!("mailbox", mailbox = %cfg.mailboxes[index].name);
     async move {
@@ -209,6 +210,7 @@ pub async fn run_mailbox(
                 sign_in: &mut sign_in,
                 link: &link,
                 relay: &mut relay,
+                fence: fence.as_ref(),
             };
             let ended = session(&mut state).await;
             crate::metrics::imap_connected(&mailbox.name, false);

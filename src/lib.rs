@@ -55,6 +55,8 @@ pub mod fault;
 pub mod intake;
 pub mod language;
 pub mod learn;
+pub mod lease;
+pub mod leased;
 pub mod locale;
 pub mod localize;
 pub mod mailbox_store;

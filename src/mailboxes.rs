@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use crate::config::{Config, Mailbox};
-use crate::store::{self, Store};
+use crate::store::{self, Fence, Store};
 use crate::{account_csv, intake};
 
 /// Why a mailbox cannot be used. A single bad message never stops a run; these are about a
@@ -69,11 +69,23 @@ pub enum Error {
 /// # Errors
 /// The store cannot be opened, or the CSV is invalid (then nothing of it is imported).
 pub fn open_store(mailbox: &Mailbox) -> Result<Store, Error> {
+    open_store_fenced(mailbox, None)
+}
+
+/// [`open_store`], with a `fence` (a lease held on the Postgres store): every write of the
+/// store is made under it, the import included.
+///
+/// # Errors
+/// As [`open_store`]; a fence on a SQLite store.
+pub fn open_store_fenced(mailbox: &Mailbox, fence: Option<&Fence>) -> Result<Store, Error> {
     let store_err = |source| Error::Store {
         mailbox: mailbox.name.clone(),
         source,
     };
     let mut store = crate::mailbox_store::open(mailbox).map_err(store_err)?;
+    if let Some(f) = fence {
+        store.set_fence(Some(f.clone())).map_err(store_err)?;
+    }
     if let Some(csv) = &mailbox.accounts_csv {
         let accounts = account_csv::read(csv).map_err(|source| Error::Accounts {
             mailbox: mailbox.name.clone(),

@@ -101,6 +101,9 @@ struct Metrics {
     pending_confirmations: Family<MailboxLabel, Gauge>,
     token_expiry: Family<MailboxLabel, FloatGauge>,
     last_pass: Family<MailboxLabel, FloatGauge>,
+    lease_held: Family<MailboxLabel, Gauge>,
+    leases_held: Gauge,
+    lease_takeovers: Family<MailboxLabel, Counter>,
 }
 
 fn latency_histogram() -> Histogram {
@@ -127,6 +130,9 @@ impl Metrics {
             pending_confirmations: Family::default(),
             token_expiry: Family::default(),
             last_pass: Family::default(),
+            lease_held: Family::default(),
+            leases_held: Gauge::default(),
+            lease_takeovers: Family::default(),
             registry: Registry::default(),
         };
         let info: Family<VersionLabel, Gauge> = Family::default();
@@ -208,6 +214,21 @@ impl Metrics {
             Unit::Seconds,
             m.last_pass.clone(),
         );
+        registry.register(
+            "lease_held",
+            "1 while this instance holds the mailbox's lease and serves it (Postgres store)",
+            m.lease_held.clone(),
+        );
+        registry.register(
+            "leases_held",
+            "Mailbox leases this instance holds (Postgres store)",
+            m.leases_held.clone(),
+        );
+        registry.register(
+            "lease_takeovers",
+            "Leases this instance took from another holder after they expired or were given back",
+            m.lease_takeovers.clone(),
+        );
         Metrics { registry, ..m }
     }
 }
@@ -262,6 +283,18 @@ pub fn imap_connected(name: &str, up: bool) {
 pub fn imap_reconnect(name: &str) {
     imap_connected(name, false);
     METRICS.imap_reconnects.get_or_create(&mailbox(name)).inc();
+}
+
+/// This instance began (`true`) or stopped (`false`) serving the mailbox under its lease.
+pub fn lease_held(name: &str, held: bool) {
+    let gauge = METRICS.lease_held.get_or_create(&mailbox(name));
+    let was = gauge.set(i64::from(held));
+    METRICS.leases_held.inc_by(i64::from(held) - was);
+}
+
+/// This instance took the mailbox's lease from another holder.
+pub fn lease_takeover(name: &str) {
+    METRICS.lease_takeovers.get_or_create(&mailbox(name)).inc();
 }
 
 /// The relay took a mail.

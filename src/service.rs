@@ -44,6 +44,12 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    #[error("mailbox {mailbox}: one pass under a lease failed")]
+    Leased {
+        mailbox: String,
+        #[source]
+        source: Box<crate::leased::Error>,
+    },
     #[error("mailbox {mailbox}: a directory inbox cannot be served here")]
     Dir {
         mailbox: String,
@@ -94,7 +100,8 @@ pub fn run(path: &Path, cfg: Config, once: bool, dry_run: bool) -> Result<(), Er
 
 /// Takes the lock of every mailbox's store not yet held in `locks`.
 fn lock_stores(cfg: &Config, locks: &mut HashMap<PathBuf, StoreLock>) -> Result<(), Error> {
-    for m in &cfg.mailboxes {
+    // A Postgres store is shared on purpose: its leases, not a lock file, keep one holder.
+    for m in cfg.mailboxes.iter().filter(|m| m.postgres.is_none()) {
         if !locks.contains_key(&m.store) {
             let lock = StoreLock::acquire(&m.store).map_err(|source| Error::Locked {
                 mailbox: m.name.clone(),
@@ -202,12 +209,33 @@ fn spawn_all(
     stop: &watch::Receiver<bool>,
 ) -> JoinSet<Result<(), Error>> {
     let mut tasks = JoinSet::new();
+    // With the Postgres store, IMAP mailboxes are served under leases: the lease loop starts
+    // and stops their workers; one pass (`--once`) takes each lease for its pass.
+    let leases = crate::leased::settings(cfg);
+    if let Some(settings) = leases.clone().filter(|_| !once) {
+        let (cfg, world, stop) = (cfg.clone(), world.clone(), stop.clone());
+        tasks.spawn(async move {
+            crate::leased::serve(settings, cfg, world, stop).await;
+            Ok(())
+        });
+    }
     for (i, m) in cfg.mailboxes.iter().enumerate() {
         let (cfg, world, stop, name) = (cfg.clone(), world.clone(), stop.clone(), m.name.clone());
         match &m.source {
+            Source::Imap(_) if leases.is_some() && !once => {}
+            Source::Imap(_) if let Some(settings) = leases.clone() => {
+                tasks.spawn(async move {
+                    crate::leased::once(&settings, cfg, i, world, stop)
+                        .await
+                        .map_err(|source| Error::Leased {
+                            mailbox: name,
+                            source: Box::new(source),
+                        })
+                });
+            }
             Source::Imap(_) => {
                 tasks.spawn(async move {
-                    daemon::run_mailbox(cfg, i, once, world, stop)
+                    daemon::run_mailbox(cfg, i, once, world, stop, None)
                         .await
                         .map_err(|source| Error::Mailbox {
                             mailbox: name,

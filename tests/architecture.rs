@@ -44,6 +44,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "metrics", "scenario", "backup", "report", "learn", "examine",
         ],
     ),
+    ("leases", &["lease"]),
     ("tokens", &["oauth"]),
     ("transport", &["intake", "send"]),
     ("billing", &["billing"]),
@@ -53,6 +54,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("the directory loop", &["directory"]),
     ("command: run", &["run"]),
     ("commands", &["daemon", "check", "explain"]),
+    ("command: leased", &["leased"]),
     ("top", &["replay", "service", "connect_check", "cli"]),
 ];
 

@@ -19,6 +19,8 @@ mod confirm;
 mod crash;
 #[path = "faults/folders.rs"]
 mod folders;
+#[path = "faults/ha.rs"]
+mod ha;
 #[path = "faults/imap.rs"]
 mod imap;
 #[path = "faults/policy.rs"]

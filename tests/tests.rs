@@ -13,6 +13,7 @@ mod daemon; // the daemon end to end on the project's Dovecot + Postfix (scripts
 mod daemon_corners; // issue 16: shared Message-IDs, first start, store back-off, SMTPUTF8, crash mid-send
 mod daemon_history; // a customer writing twice gets consistent answers; refunds over the limit wait as drafts
 mod fixtures; // .eml fixtures under tests/fixtures/{parse,screen,classify} with sidecar expectations
+mod ha; // mailbox leases on a real PostgreSQL (scripts/pgstack): takes, races, spread, takeover, cut-off
 mod hostile; // hostile and broken mail through the whole daemon (tests/fixtures/hostile/manifest.toml)
 mod imap; // the IMAP client against the project's Dovecot (scripts/mailstack up)
 mod languages; // replies in seven languages: every template snapshot-tested, detection, languages off

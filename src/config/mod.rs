@@ -14,6 +14,7 @@ pub mod error {
 }
 pub mod guard;
 pub mod language;
+pub mod lease;
 pub mod mail;
 pub mod metrics;
 pub mod oauth2;
@@ -49,6 +50,8 @@ pub struct Config {
     pub notes: Vec<ConfigError>,
     /// Where the Prometheus endpoint listens (`[metrics] listen`); none when off.
     pub metrics: Option<std::net::SocketAddr>,
+    /// `[lease]`: how instances sharing a Postgres store hold their mailboxes.
+    pub lease: lease::Lease,
 }
 
 /// One support mailbox: one vendor, one policy, one store.
@@ -121,6 +124,8 @@ struct RawConfig {
     classify: Option<classify::RawClassify>,
     #[serde(default)]
     metrics: Option<metrics::RawMetrics>,
+    #[serde(default)]
+    lease: Option<lease::RawLease>,
     /// The learned classifier's model file; the built-in model when absent.
     #[serde(default)]
     classifier: Option<PathBuf>,
@@ -245,6 +250,13 @@ impl Config {
             .metrics
             .as_ref()
             .and_then(|m| m.resolve(file, &mut errors));
+        let lease = raw
+            .lease
+            .as_ref()
+            .map_or(Some(lease::Lease::default()), |l| {
+                l.resolve(file, &mut errors)
+            })
+            .unwrap_or_default();
         let model = classifier::load(file, base, raw.classifier.as_deref(), &mut errors);
         let max_message_bytes = raw.max_message_bytes.unwrap_or(DEFAULT_MAX_MESSAGE_BYTES);
         if max_message_bytes < 1024 {
@@ -330,6 +342,7 @@ impl Config {
             mailboxes,
             notes,
             metrics,
+            lease,
         };
         (errors, Some(config))
     }

@@ -17,9 +17,9 @@ use crate::config::{Config, Filing, ImapSource, Mailbox, Mode, Outbox, Security,
 use crate::error_chain;
 use crate::event::Event;
 use crate::intake::imap::{self, IdleOutcome, ImapSettings, Session};
-use crate::mailboxes::open_store;
+use crate::mailboxes::open_store_fenced;
 use crate::send::Smtp;
-use crate::store::Store;
+use crate::store::{Fence, Store};
 use tokio::sync::watch;
 
 /// A mailbox worker's state that outlives one IMAP session (one connection): handed to
@@ -37,6 +37,8 @@ pub(super) struct SessionState<'a> {
     pub(super) link: &'a Link<'a>,
     /// Since when the relay has taken nothing; kept across reconnections.
     pub(super) relay: &'a mut RelayState,
+    /// The lease this worker serves under (Postgres store): every store write carries it.
+    pub(super) fence: Option<&'a Fence>,
 }
 
 /// One IMAP session: passes and waits until shutdown, or an error ends the session.
@@ -52,7 +54,8 @@ pub(super) async fn session(st: &mut SessionState<'_>) -> Result<(), Error> {
         None => Relay::DraftsOnly,
     };
     // The store first: when it cannot be written, no mail is even looked at.
-    let mut store = block(|| open_store(mailbox)).map_err(|e| match e {
+    let fence = st.fence;
+    let mut store = block(|| open_store_fenced(mailbox, fence)).map_err(|e| match e {
         crate::mailboxes::Error::Store { source, .. } => Error::Store(source),
         other => Error::Setup(mailbox.name.clone(), SetupError::Open(Box::new(other))),
     })?;

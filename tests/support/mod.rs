@@ -7,9 +7,11 @@
 //! users, so tests run in parallel without seeing each other's mail.
 #![allow(dead_code)] // shared by two test binaries; each uses part of it
 
+pub mod blackhole;
 pub mod config;
 pub mod daemon;
 pub mod faults;
+pub mod pg;
 pub mod receiver;
 
 pub use config::Setup;

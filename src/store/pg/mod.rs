@@ -176,6 +176,12 @@ impl Pg {
                     mailbox: self.mailbox.clone(),
                     source,
                 })?;
+            // A writer cut off from the database mid-transaction leaves it open, holding the
+            // lease row `FOR SHARE` (the fence) until the server ends it; a standby's take of
+            // the lease waits behind it. No store transaction waits on its client this long.
+            client
+                .batch_execute("SET idle_in_transaction_session_timeout = '5s'")
+                .during(|| "setting the session's idle timeout".into())?;
             if self.access == Access::ReadOnly {
                 client
                     .batch_execute("SET default_transaction_read_only = on")
