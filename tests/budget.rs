@@ -121,3 +121,63 @@ fn the_breaker_stops_all_answers_and_logs_an_error() {
         .collect();
     assert_eq!(errors.len(), 1, "{log}");
 }
+
+/// One pass of the directory loop in this process, on `clock`: the report rows.
+fn pass_at(cfg: &Path, clock: &mailclerk::clock::Clock) -> Vec<mailclerk::examine::Row> {
+    let cfg = mailclerk::config::Config::load(cfg).expect("the test config loads");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let (_keep, never) = tokio::sync::watch::channel(false);
+    let mut rows = Vec::new();
+    runtime
+        .block_on(mailclerk::directory::serve(
+            &cfg,
+            &[0],
+            &mailclerk::directory::Options {
+                once: true,
+                dry_run: false,
+            },
+            clock,
+            &mailclerk::event::Events::new(),
+            never,
+            |pass| {
+                rows.extend(pass.rows.iter().cloned());
+                Ok(())
+            },
+        ))
+        .expect("the pass runs");
+    rows
+}
+
+/// The breaker's hour is read from the injected clock, not waited for: on a hand-wound clock
+/// the second answer within the hour goes to people, and a third request two hours later is
+/// answered again.
+#[test]
+fn the_breaker_hour_runs_forward_on_a_manual_clock() {
+    use mailclerk::examine::RowAction;
+    let tmp = tempfile::tempdir().unwrap();
+    let cfg = config(tmp.path(), "max_replies_per_hour = 1");
+    // The ledger stamps what it records with the system's time: the hand-wound clock starts
+    // there, so that only moving it forward opens the window again.
+    let clock = mailclerk::clock::Clock::manual(jiff::Timestamp::now());
+    let actions = |rows: Vec<mailclerk::examine::Row>| -> Vec<RowAction> {
+        rows.into_iter().map(|r| r.action).collect()
+    };
+
+    put(tmp.path(), "01-refund-within-guarantee.eml", 0);
+    assert_eq!(actions(pass_at(&cfg, &clock)), [RowAction::Reply]);
+
+    clock.advance(jiff::SignedDuration::from_mins(10));
+    put(tmp.path(), "02-refund-of-annual-renewal-denied.eml", 1);
+    let rows = pass_at(&cfg, &clock);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].action, RowAction::Review, "{:?}", rows[0]);
+    assert!(rows[0].decision.contains("breaker open"), "{:?}", rows[0]);
+
+    clock.advance(jiff::SignedDuration::from_hours(2));
+    put(tmp.path(), "05-refund-and-cancel-outside-guarantee.eml", 2);
+    assert_eq!(actions(pass_at(&cfg, &clock)), [RowAction::Reply]);
+}
