@@ -158,11 +158,10 @@ impl PgRunLock {
 
 impl Drop for PgRunLock {
     fn drop(&mut self) {
-        // As the store's own connection: the sync client may not close on a runtime's thread.
-        if let Some(client) = self.client.take()
-            && tokio::runtime::Handle::try_current().is_ok()
-        {
-            let _ = std::thread::spawn(move || drop(client)).join();
+        // Closed the way the store closes its own connection: the sync client may not block
+        // on a runtime's thread.
+        if let Some(client) = self.client.take() {
+            super::pg::blocking(move || drop(client));
         }
     }
 }

@@ -301,7 +301,7 @@ impl Drop for Pg {
 /// outside any runtime, through `block_in_place` on a multi-threaded runtime (the daemon), and
 /// on a thread of its own from inside a current-thread runtime (the billing gate, `replay`),
 /// where blocking the thread would stop the runtime and the client's runtime may not start.
-fn blocking<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+pub(super) fn blocking<T: Send>(f: impl FnOnce() -> T + Send) -> T {
     use tokio::runtime::{Handle, RuntimeFlavor};
     match Handle::try_current().map(|h| h.runtime_flavor()) {
         Err(_) => f(),
