@@ -164,4 +164,115 @@ Callum Reid
 --
 This email and any attachments are confidential and intended solely for the addressee. If you have received it in error, please notify the sender and delete it. Carrick Joinery Ltd, registered in Scotland SC441207.
 To unsubscribe from Carrick Joinery updates, reply with UNSUBSCRIBE in the subject line.""", "unsubscribe_footer howto signature"),
+    # ---------------------------------------------------------------- batch 2
+    R("refund", "REFUND", """I WANT A REFUND FOR THE ANNUAL PLAN. YOUR "AI TRANSCRIPTION" IS WRONG IN EVERY SECOND SENTENCE.""", "caps angry"),
+    R("refund", "Hi from Lagos", """Good day sir/ma,
+
+Please I am kindly requesting for the refund of the $60 that was deducted from my account on 30th November. I was not aware that the plan will renew automatically, I used it only for my final year project which is now submitted.
+
+I will be grateful for your quick response.
+
+Yours faithfully,
+Chinonso Eze""", "non_native formal signature"),
+    R("refund", "", """<div dir="ltr">Hi,<div><br></div><div>Could I get the money for the Team upgrade back? We bought it on Thursday expecting SSO, and SSO turns out to be Enterprise only. We&#39;ve already switched back to the Starter plan in the admin panel.</div><div><br></div><div>Thanks,</div><div>Jonah Whitcombe</div><div>IT, Pellow &amp; Sons</div></div>""", "html signature", html=True),
+    R("refund", "wrong amount", """Hello, your price page says $12/month for Solo. Card got charged $21. Typo on your side I guess? Please send the $9 back.""", "billing_error short", reason=B),
+    R("refund", "about the renewal", """hi so i kinda forgot my yearly thing renews in december lol. any chance i could get it back? i literally opened the app once this year to check a recipe. no worries if not, just thought i'd ask""", "informal lowercase chatty"),
+    R("refund", "Re: Your Gridnote account is closed", """Hello,
+
+Thank you, I can confirm I asked for this. However I paid for 12 months in August and used it for about three. Since the account is now closed, I'd like the unused months paid back to me, prorated is fine.
+
+Best wishes,
+Eleanor Achterberg
+
+On 5 Dec 2026, at 14:22, Gridnote Support <care@gridnote.com> wrote:
+
+> Hi Eleanor,
+>
+> As requested, your Gridnote account has been closed and your data will be
+> deleted within 30 days. No further payments will be taken.
+>
+> Take care,
+> Gridnote Support""", "quoted signature vendor_confirmation_quoted prorated"),
+    R("cancellation", "", """cancell my subscribtion please""", "typo short lowercase"),
+    R("cancellation", "Seats", """Hi,
+
+Our summer interns have left, so please take the 5 intern seats off our Trellow Business plan before the next invoice. The remaining 12 stay.
+
+Thanks,
+Naomi Fraser
+Operations, Greyline Events""", "seats signature"),
+    R("cancellation", "Re: Quick question about your plan", """Honestly Chris, we're not going to continue. Please don't renew the licence in February.
+
+Sent from my iPhone
+
+> On 2 Dec 2026, at 16:40, Chris from Salesflint <chris@salesflint.com> wrote:
+>
+> Hi Ana, your Salesflint licence renews on 14 February. Would you like to
+> chat about the Growth tier before then? I have some slots next week.""", "quoted short"),
+    R("cancellation", "data deletion", """Please delete all my data and the account. I've exported what I need. I don't want anything kept on your servers after this.""", "plain"),
+    R("cancellation", "the workspace", """We don't use the "Northside Tenants" workspace any more, can it go? Nobody's logged in since the summer and the invoices still come to me as the treasurer.
+
+Bill Ostrowski""", "indirect signature"),
+    R("cancellation", "", """<div>Good afternoon,</div><div><br></div><div>I would like to terminate my Pro membership with effect from the end of the current billing period. Please confirm by email.</div><div><br></div><div>Yours sincerely,<br>Dr. Margarethe Lind</div>""", "html formal signature", html=True),
+    R("both", "Support ticket: everything", """hello. the app wiped my notes twice this week. i'm not doing this again. you can keep the account, i mean close it, i don't want it. and i'd like this month back.""", "angry lowercase"),
+    R("both", "account + charge", """Hi, I'm done with the tool, can you shut my account down? And there's a charge from the 1st I'd like back, I meant to leave in November.
+
+Rosa""", "informal signature"),
+    R("both", "", """<p>Dear Sir or Madam,</p><p>I hereby give notice to terminate my subscription (customer no. 118-4420) with immediate effect. I also request reimbursement of the fee debited on 1 December 2026, as I had already informed your sales representative on 27 November that I would not continue.</p><p>Yours faithfully,<br>Andreas Kowalczyk</p>""", "html formal signature", html=True),
+    R("both", "Two payments and I'm leaving", """You charged me twice ($34 + $34) on the same day. Give one back. After that I want my subscription ended, this is the third billing mess this year.""", "billing_error angry", reason=B),
+    R("both", "Canvasly", """Hi guys,
+
+quick one: my kids' school switched to a different tool, so I don't need Canvasly Family any more. Could you stop the plan and refund what's left of the year? It renewed in September.
+
+Cheers,
+Bronwyn""", "informal signature prorated"),
+    R("refund_status", "refund timing", """Hi, how long does a refund usually take to come back to PayPal? Your colleague Sam said on Wednesday it was done.""", "plain"),
+    R("refund_status", "Fwd: Refund confirmation #RF-5530", """Hi team - client has asked us to chase this. The refund below hasn't reached their account after 15 working days. Can you check it actually went out?
+
+Priya Nair
+Account Manager, Larchmont Bookkeeping
+
+---------- Forwarded message ---------
+From: Paysheet Billing <billing@paysheet.app>
+Date: Mon, 16 Nov 2026 at 10:12
+Subject: Refund confirmation #RF-5530
+To: accounts@holtbakery.co.uk
+
+We've processed a refund of £84.00 to the card ending 2290.""", "forwarded signature"),
+    R("refund_status", "", """has my reimbursement been processed yet or do i need to do something else? filled the form on the 28th""", "lowercase"),
+    R("policy_question", "Question before upgrading", """Hi there,
+
+Quick one before I upgrade to the yearly plan - if I find out it doesn't suit me, is there a window where you give money back? And does that apply to annual too or only monthly?
+
+Thanks a lot,
+Sunita""", "signature"),
+    R("policy_question", "cancellation terms?", """where do i read about cancelling, like do i lose access right away? want to know before i sign up""", "lowercase"),
+    R("policy_question", "Seats mid-cycle", """Good morning,
+
+If we reduce our seat count mid-contract, does your policy give credits or refunds for the removed seats, or do they simply run until renewal? We need this for budgeting, not to request anything right now.
+
+Kind regards,
+Tobias Grant
+Head of Finance, Orchard Lane Vets""", "formal signature"),
+    R("withdrawal", "Withdrawal", """Dear Paysheet,
+
+I hereby withdraw from the contract for the Paysheet Personal plan concluded on 1 December 2026 (order no. PS-77120). I am a consumer resident in Austria.
+
+Name: Lukas Hofbauer
+Address: Mariahilfer Straße 88, 1070 Wien
+Date: 7 December 2026""", "formal model_form"),
+    R("other", "Re: Your cancellation", """Thanks, that's all I needed. Have a nice weekend!
+
+On Fri, 4 Dec 2026 at 10:05, Trellow <help@trellow.com> wrote:
+> Hi Mark,
+>
+> Your cancellation has been processed. You won't be charged again.""", "ack quoted"),
+    R("other", "Not leaving", """Just to be clear, I'm NOT cancelling. Your renewal reminder said "click here to cancel" and my colleague thought I'd asked for that. Everything stays as is.""", "negation"),
+    R("other", "Flight for the summit", """Hello, I registered for your customer summit in Lisbon and your travel desk booked my flight. I can't attend now - who do I contact to cancel the flight booking? Conference ticket can be transferred to my colleague Emma Hart.""", "other_object"),
+    R("other", "Downgrade", """Can you move us to the Basic plan from January? Three of us left and we don't need the reports.""", "downgrade"),
+    R("other", "Re: Your refund has been issued", """<div>Thanks Maria, it arrived today. All sorted!</div><div><br></div><div>Best,<br>Lwazi</div><blockquote style="margin:0 0 0 .8ex;border-left:1px #ccc solid;padding-left:1ex">Hi Lwazi,<br>We&#39;ve issued a refund of R 499.00 to your card.<br>Maria, Payroo Support</blockquote>""", "ack html quoted", html=True),
+    R("other", "If this happens again", """Third outage this month. If it goes down during our payroll run on Friday, we'll be cancelling and asking for every penny back. Consider this a formal complaint.
+
+Graham Tully
+Managing Director""", "conditional angry signature"),
 ]
