@@ -165,4 +165,132 @@ Kurt Reinhold
 --
 Tischlerei Reinhold GmbH · Amtsgericht Chemnitz HRB 22107
 Sie erhalten unseren Werkstatt-Newsletter, weil Sie sich dafür angemeldet haben. Abmelden: antworten Sie mit ABMELDEN im Betreff.""", "unsubscribe_footer howto signature"),
+    # ---------------------------------------------------------------- batch 2
+    R("refund", "RÜCKZAHLUNG JAHRESBEITRAG", """ICH VERLANGE DEN JAHRESBEITRAG ZURÜCK. DIE SPRACHERKENNUNG VERSTEHT KEIN WORT BAYERISCH, UND GENAU DAFÜR HABE ICH SIE GEKAUFT.""", "caps angry"),
+    R("refund", "Restguthaben", """Servus,
+
+auf meinem Konto bei euch stehen noch 38,20 € Guthaben aus dem alten Prepaid-Tarif. Könnt ihr mir das auf mein Girokonto auszahlen? IBAN AT61 1904 3002 3457 3201, lautend auf Theresa Gruber.
+
+Danke vielmals
+Resi Gruber""", "austrian informal signature"),
+    R("refund", "", """<div>Guten Tag,</div><div><br></div><div>wir haben am Donnerstag auf das Team-Paket hochgestuft, weil wir von Single Sign-on ausgegangen sind. Das gibt es aber nur im Enterprise-Paket. Wir sind im Admin-Bereich schon wieder auf Starter zur&uuml;ck &ndash; k&ouml;nnen Sie uns die Differenz zur&uuml;ckerstatten?</div><div><br></div><div>Beste Gr&uuml;&szlig;e</div><div>Jonas Weißenborn</div><div>IT, Pfeiffer &amp; Söhne KG</div></div>""", "html signature", html=True),
+    R("refund", "Preis stimmt nicht", """Hallo, laut Preisliste kostet Solo 12 € im Monat. Abgebucht wurden 21 €. Vermutlich ein Zahlendreher bei Ihnen? Bitte die 9 € zurück aufs Konto.""", "billing_error short", reason=B),
+    R("refund", "Rückvergütung", """Grüezi mitenand
+
+Ich habe das Abo im September für ein Vereinsprojekt gelöst, das nun abgesagt wurde. Wäre eine Rückvergütung der CHF 96.– möglich? Genutzt wurde es praktisch nicht.
+
+Freundliche Grüsse
+Beat Zürcher""", "swiss polite signature"),
+    R("refund", "AW: Ihr Konto wurde geschlossen", """Guten Tag,
+
+ja, die Schließung hatte ich beantragt, danke. Bezahlt habe ich allerdings im August für zwölf Monate und genutzt habe ich es rund drei. Da das Konto jetzt zu ist, bitte ich um anteilige Rückzahlung der nicht genutzten Monate.
+
+Mit freundlichen Grüßen
+Eleonore Achternbusch
+
+-----Ursprüngliche Nachricht-----
+Von: Rasterblatt Support <hilfe@rasterblatt.de>
+Gesendet: Samstag, 5. Dezember 2026 14:22
+An: e.achternbusch@web.de
+Betreff: Ihr Konto wurde geschlossen
+
+Hallo Frau Achternbusch,
+
+wie gewünscht haben wir Ihr Rasterblatt-Konto geschlossen. Ihre Daten werden innerhalb von 30 Tagen gelöscht. Es erfolgen keine weiteren Abbuchungen.
+
+Ihr Rasterblatt-Support""", "quoted outlook signature vendor_confirmation_quoted prorated"),
+    R("cancellation", "", """abo beenden""", "short lowercase"),
+    R("cancellation", "Sonderkündigung wegen Preiserhöhung", """Sehr geehrte Damen und Herren,
+
+Sie haben mir mitgeteilt, dass der Preis meines Tarifs ab Februar von 9,90 € auf 14,90 € steigt. Dem stimme ich nicht zu und mache von meinem Sonderkündigungsrecht Gebrauch: Bitte beenden Sie den Vertrag zum Tag vor der Preiserhöhung.
+
+Mit freundlichen Grüßen
+Wolfgang Brenneisen""", "formal signature"),
+    R("cancellation", "Praktikantenplätze", """Hallo,
+
+unsere Praktikant:innen sind weg, bitte nehmt die fünf Praktikantenplätze aus unserem Aufgabenbrett-Business-Tarif raus, bevor die nächste Rechnung kommt. Die übrigen zwölf bleiben.
+
+Danke!
+Nora Fröhlich
+Orga, Grauzone Events""", "seats signature"),
+    R("cancellation", "AW: Kurze Frage zu Ihrem Tarif", """Ehrlich gesagt, Herr Krämer, wir machen nicht weiter. Bitte die Lizenz im Februar nicht verlängern.
+
+Von meinem iPhone gesendet
+
+> Am 02.12.2026 um 16:40 schrieb Christoph Krämer (Vertriebsfeuer) <ck@vertriebsfeuer.de>:
+>
+> Hallo Frau Lenz, Ihre Lizenz verlängert sich am 14. Februar. Wollen wir
+> vorher kurz über den Growth-Tarif sprechen? Nächste Woche hätte ich Termine frei.""", "quoted short"),
+    R("cancellation", "Zugang + Daten", """Bitte meinen Zugang deaktivieren und sämtliche Daten löschen. Ich habe alles exportiert, was ich brauche.""", "plain"),
+    R("cancellation", "", """<div>Sehr geehrte Damen und Herren,</div><div><br></div><div>hiermit beende ich meine Pro-Mitgliedschaft zum Ende des laufenden Abrechnungszeitraums. Bitte best&auml;tigen Sie mir dies per E-Mail.</div><div><br></div><div>Hochachtungsvoll<br>Dr. Margarethe Lindqvist</div>""", "html formal signature", html=True),
+    R("both", "Ticket: alles", """hallo. die app hat diese woche zweimal meine notizen gelöscht. ich mach das nicht nochmal mit. konto zumachen bitte und den monat will ich zurück.""", "angry lowercase"),
+    R("both", "Ich steige aus", """Moin, ich steig aus – macht mein Konto bitte dicht. Und die Abbuchung vom 1. hätte ich gern wieder, eigentlich wollte ich schon im November raus.
+
+Rosa""", "informal signature"),
+    R("both", "", """<p>Sehr geehrte Damen und Herren,</p><p>hiermit k&uuml;ndige ich mein Abonnement (Kundennr. 118-4420) mit sofortiger Wirkung. Zugleich fordere ich die Erstattung des am 01.12.2026 eingezogenen Betrags, da ich Ihrem Au&szlig;endienst bereits am 27.11. mitgeteilt hatte, dass ich nicht verl&auml;ngere.</p><p>Mit freundlichen Gr&uuml;&szlig;en<br>Andreas Kowalski</p>""", "html formal signature", html=True),
+    R("both", "Zweimal 34 € – ich bin weg", """Sie haben am selben Tag zweimal 34 € abgebucht. Eine Zahlung will ich zurück. Danach bitte das Abo beenden, das ist das dritte Abrechnungschaos in diesem Jahr.""", "billing_error angry", reason=B),
+    R("both", "Familienabo", """Hallo zusammen,
+
+die Schule meiner Kinder nutzt jetzt ein anderes Programm, deshalb brauchen wir das Familien-Abo nicht mehr. Könnt ihr es beenden und den Rest des Jahres zurückzahlen? Verlängert wurde es im September.
+
+Viele Grüße
+Britta""", "informal signature prorated"),
+    R("refund_status", "Dauer Rückerstattung", """Hallo, wie lange dauert eine Rückerstattung auf PayPal normalerweise? Ihr Kollege Sami meinte am Mittwoch, sie sei erledigt.""", "plain"),
+    R("refund_status", "WG: Gutschriftsbestätigung GS-5530", """Hallo zusammen,
+
+unsere Mandantin bittet uns nachzufassen: Die unten bestätigte Gutschrift ist nach 15 Arbeitstagen nicht auf ihrem Konto eingegangen. Können Sie prüfen, ob sie tatsächlich ausgeführt wurde?
+
+Priya Naumann
+Steuerbüro Lärchenhof
+
+---------- Weitergeleitete Nachricht ---------
+Von: Lohnzettel Abrechnung <abrechnung@lohnzettel.app>
+Date: Mo., 16. Nov. 2026 um 10:12
+Subject: Gutschriftsbestätigung GS-5530
+To: buchhaltung@baeckerei-holt.de
+
+Wir haben 84,00 € auf die Karte mit Endung 2290 erstattet.""", "forwarded signature"),
+    R("refund_status", "", """wurde meine rückerstattung schon bearbeitet oder muss ich noch was machen? hab das formular am 28. ausgefüllt""", "lowercase"),
+    R("policy_question", "Frage vor dem Upgrade", """Hallo,
+
+bevor ich aufs Jahresabo gehe: Gibt es einen Zeitraum, in dem ich mein Geld zurückbekomme, falls es doch nicht passt? Und gilt das auch fürs Jahresabo oder nur fürs Monatsabo?
+
+Danke schön
+Sunita""", "signature"),
+    R("policy_question", "AGB Kündigung", """Steht in Ihren AGB irgendwo, ob man nach einer Kündigung bis Laufzeitende weiterarbeiten kann? Ich frage vor dem Abschluss.""", "plain"),
+    R("policy_question", "Lizenzen unterjährig", """Guten Morgen,
+
+wenn wir während der Vertragslaufzeit Lizenzen reduzieren: Erhalten wir laut Ihren Bedingungen eine Gutschrift oder Erstattung, oder laufen die Lizenzen bis zur Verlängerung weiter? Es geht uns um die Budgetplanung, nicht um einen konkreten Antrag.
+
+Mit freundlichen Grüßen
+Tobias Grantner
+Kaufmännische Leitung, Tierarztpraxis Obstgarten""", "formal signature"),
+    R("withdrawal", "Widerruf", """An
+Lohnzettel GmbH
+Speicherstraße 4, 28217 Bremen
+
+Hiermit widerrufe ich den von mir abgeschlossenen Vertrag über die Erbringung der folgenden Dienstleistung: Lohnzettel Privat (Bestellnr. LZ-77120)
+Bestellt am: 01.12.2026
+Name: Lukas Hofbauer
+Anschrift: Mariahilfer Straße 88, 1070 Wien
+Datum: 07.12.2026""", "formal model_form austrian"),
+    R("other", "Re: Ihre Kündigung", """Danke, mehr brauchte ich nicht. Schönes Wochenende!
+
+Am Fr., 4. Dez. 2026 um 10:05 schrieb Aufgabenbrett <hilfe@aufgabenbrett.de>:
+> Hallo Markus,
+>
+> deine Kündigung ist bearbeitet. Es wird nichts mehr abgebucht.""", "ack quoted"),
+    R("other", "Handyvertrag", """Sehr geehrte Damen und Herren,
+
+hiermit kündige ich meinen Mobilfunkvertrag mit der Rufnummer 0171 5523 884 zum nächstmöglichen Zeitpunkt.
+
+Mit freundlichen Grüßen
+Horst Beckmann""", "other_object wrong_recipient"),
+    R("other", "Messestand Stornierung", """Hallo, wir hatten über Ihre Partnerseite einen Messestand auf der DMEA gebucht. Den müssen wir stornieren – geht das über Sie oder direkt über die Messe Berlin? Unser Software-Abo bei Ihnen läuft normal weiter.""", "other_object"),
+    R("other", "Rechnungsanschrift", """Bitte ab sofort folgende Rechnungsanschrift verwenden: Brennerei Aumüller GmbH, Am Mühlbach 3, 83022 Rosenheim. USt-IdNr. bleibt gleich.""", "billing_address"),
+    R("other", "AW: Ihre Erstattung wurde veranlasst", """<div>Danke Frau Maier, ist heute eingegangen. Alles erledigt!</div><div><br></div><div>Beste Gr&uuml;&szlig;e<br>Lutz</div><blockquote style="margin:0 0 0 .8ex;border-left:1px #ccc solid;padding-left:1ex">Hallo Herr Lutz,<br>wir haben 49,00&nbsp;&euro; auf Ihre Karte erstattet.<br>Maria Maier, Lohnzettel Support</blockquote>""", "ack html quoted", html=True),
+    R("other", "Letzte Warnung", """Dritter Ausfall in diesem Monat. Wenn das System am Freitag während unseres Lohnlaufs wieder hängt, kündigen wir und holen uns jeden Cent zurück. Betrachten Sie das als förmliche Beschwerde.
+
+Gerhard Tull
+Geschäftsführer""", "conditional angry signature"),
 ]
