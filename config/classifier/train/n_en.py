@@ -275,4 +275,113 @@ On Fri, 4 Dec 2026 at 10:05, Trellow <help@trellow.com> wrote:
 
 Graham Tully
 Managing Director""", "conditional angry signature"),
+    # ---------------------------------------------------------------- batch 3
+    R("refund", "Fwd: Your Inkwell receipt", """Hi, this is from my husband's inbox - he's asked me to write. He bought this by accident on the iPad in our shop on Saturday (the till app and yours look alike). Can it be refunded please? Receipt below.
+
+Thanks,
+Moira Campbell
+
+Begin forwarded message:
+
+From: Inkwell <receipts@inkwell.studio>
+Subject: Your Inkwell receipt
+Date: 5 December 2026 at 11:47:02 GMT
+To: Alasdair Campbell <campbell.books@btinternet.com>
+
+Inkwell Studio - Annual
+£89.99
+Card: Visa •••• 6630""", "forwarded apple signature"),
+    R("refund", "partial month", """Hi, I switched from monthly to annual on the 20th and you charged me the full month AND the year. Shouldn't the unused part of the month come back to me? It's about $11.""", "plain prorated"),
+    R("refund", "Statement query", """To whom it may concern,
+
+I have today reviewed my company credit card statement and note a charge of €349.00 from your company dated 28 November 2026. We do not hold an account of that value with you; our plan is €34.90 per month. It appears a decimal has been misplaced. Please return the excess of €314.10 at your earliest convenience.
+
+Yours faithfully,
+Ciarán Ó Dálaigh
+Financial Controller, Brightwater Marine Ltd""", "billing_error formal signature", reason=B),
+    R("refund", "", """yo can i get my 15 bucks back, app doesnt work on my chromebook""", "informal lowercase short"),
+    R("refund", "Charged after trial - not fair", """I signed up for the "free 14-day trial", put it in my calendar, and you charged me on day 12 because apparently the trial counts from when I first opened the signup page. That's not what the page said. I want the $39 back.""", "angry"),
+    R("refund", "renewal refund", """<div dir="ltr"><div>Hello,</div><div><br></div><div>Our annual renewal went through on 1 December for 8 seats (£576). The team that used the tool was disbanded in October and I simply missed the renewal notice. Nobody has logged in since 14 October &mdash; you should be able to see that on your side.</div><div><br></div><div>Is there any way to get this renewal refunded?</div><div><br></div><div>Kind regards,</div><div>Helen Ashby</div><div>Office Manager | Tamsin Road Surgery</div></div>""", "html signature formal", html=True),
+    R("cancellation", "C A N C E L", """cancel. cancel. cancel. which part of this is unclear? third email.""", "angry short"),
+    R("cancellation", "Leaving", """Hi team,
+
+We're moving everything to Microsoft Planner because IT wants one vendor. So I guess this is goodbye - please end the Tasklane Business subscription when the current month is over. It's been a good three years.
+
+All the best,
+Priyanka
+Tasklane admin, Corvid Architects""", "informal signature"),
+    R("cancellation", "auto-renew", """Hi, can you switch off auto renew on my account? I'll keep using it till the end, just don't want it rolling over.""", "plain"),
+    R("cancellation", "Fwd: Domain + hosting", """Hi Hostwick, please action the below from our director. Account ref HW-20931.
+
+Thanks
+Jamie (office)
+
+---------- Forwarded message ---------
+From: Margaret Oduya <margaret@oduyadesign.co.uk>
+Date: Thu, 3 Dec 2026 at 19:55
+Subject: Domain + hosting
+To: office@oduyadesign.co.uk
+
+Jamie - we've moved the site to Squarespace. Can you get Hostwick to shut down our hosting plan, we're keeping the domain with them for now.
+M""", "forwarded signature"),
+    R("cancellation", "", """I no longer require the service. Kindly deactivate my account and ensure that no further payments are collected.""", "formal non_native"),
+    R("cancellation", "Re: Welcome to Clipstack Pro!", """hi, this was meant to be a trial only. please close it before the first bill
+
+> Welcome to Clipstack Pro! Your 7-day trial has started.
+> Your first payment of $19.00 will be taken on 11 December 2026.""", "quoted short lowercase"),
+    R("both", "Re: Your Quoteflow account", """Please cancel the account and put the $99 back on my card - I thought I was buying a single licence, not a subscription.
+
+Sent from my Galaxy
+
+-------- Original message --------
+From: Quoteflow <team@quoteflow.io>
+Date: 04/12/2026 09:12 (GMT+00:00)
+To: d.ferreira@hotmail.com
+Subject: Your Quoteflow account
+
+Your Quoteflow Pro subscription is now active. Next billing date: 4 January 2027.""", "quoted android"),
+    R("both", "", """can u unsubscribe me from the premium and give back the money pls. thx""", "informal lowercase short"),
+    R("both", "Closing our studio", """Hello,
+
+It's with some sadness that I write: after eleven years, Fernleaf Photography is closing at the end of the year. I'd therefore like to close our Galleria account. We paid the annual fee in October; would it be possible to have the unused portion returned? Any amount would help with the wind-down.
+
+With thanks for many good years,
+Rebecca Holm""", "long polite signature prorated"),
+    R("both", "charged 3 times??", """I see THREE charges of $24.99 this week. I only ever had one account. Refund the two extra ones and then delete my account, I'm not risking this again.""", "billing_error angry", reason=B),
+    R("both", "Our seats", """Hi,
+
+We've reduced the team from 20 to 8. Please remove the 12 seats, and since we paid for them annually in September, refund the remaining months for those 12.
+
+Thanks,
+Omar Siddiqui
+Finance, Kiteline Tutors""", "seats signature prorated"),
+    R("refund_status", "Re: Refund request #7781", """Any update? You confirmed the refund on 20 Nov.""", "short quoted_subject"),
+    R("refund_status", "refund to old card", """Hi, you said the refund was sent on the 2nd but my old card was cancelled after it got skimmed. Will the money bounce back to you, and then what happens? Do I need to give you new details?""", "plain"),
+    R("refund_status", "", """<div>Hello,</div><div><br></div><div>I just wanted to check whether the refund of $42 that Tom mentioned on Friday has been sent. I can&#39;t see it in Stripe on my card yet.</div><div><br></div><div>Many thanks,<br>Yusuf</div>""", "html signature", html=True),
+    R("policy_question", "", """whats ur refund policy""", "short lowercase"),
+    R("policy_question", "Cancellation notice period", """Hello,
+
+Our contract renews automatically on 1 June. How many days' notice do you need if we decide not to renew? I can't see it in the order form.
+
+Thanks,
+Gwen Pryce""", "signature"),
+    R("policy_question", "Question from a reseller", """Hi, we resell your licences to small clinics. If a clinic stops after the first month, what does your policy allow - is the first month refundable or only cancellable? I need to put it in our own T&Cs.""", "plain"),
+    R("withdrawal", "Right to withdraw - order CL-99012", """Hi,
+
+I bought the Clipstack Pro yearly plan yesterday from Germany and I want to withdraw from the purchase (14-day right of withdrawal). Please confirm and send the €119 back.
+
+Thanks,
+Jens""", "signature"),
+    R("other", "Cancel the webinar registration", """Hi, I signed up for Wednesday's webinar on pipeline forecasting but can't make it. Can you cancel my registration so the seat goes to someone else? Would love the recording if there is one.""", "other_object"),
+    R("other", "newsletter", """I'd like to unsubscribe from the product newsletter please. Not the account! Just the weekly tips.""", "other_object"),
+    R("other", "Feature: cancelled status", """Hi, in the job board is there a way to mark a job as "cancelled" rather than deleting it? Our electricians need to see which visits the customer called off.""", "howto"),
+    R("other", "Re: Refund", """Understood, no refund on the annual plan. I'll keep using it then. Thanks for explaining clearly.""", "ack"),
+    R("other", "Sales question", """Hi there, we're a 40-person agency looking at your Business plan. Do you offer annual invoicing with bank transfer instead of card? And is there a discount for nonprofits?
+
+Thanks,
+Hollie Marsh""", "sales signature"),
+    R("other", "Bank transfer sent twice", """Hello, our bookkeeper paid invoice INV-8842 twice by transfer. No need to send anything back - just keep it as credit on our account for January.
+
+Regards,
+Mirela Popescu""", "other"),
 ]
