@@ -293,4 +293,115 @@ Horst Beckmann""", "other_object wrong_recipient"),
 
 Gerhard Tull
 Geschäftsführer""", "conditional angry signature"),
+    # ---------------------------------------------------------------- batch 3
+    R("refund", "Umsatzsteuer falsch berechnet", """Sehr geehrte Damen und Herren,
+
+wir sind ein Unternehmen mit Sitz in Linz (UID ATU71234508) und haben bei der Bestellung unsere UID angegeben. Trotzdem wurden uns auf Rechnung 2026-11873 19 % deutsche Umsatzsteuer berechnet und per Karte eingezogen, obwohl Reverse Charge gilt. Wir ersuchen um Rückerstattung der zu Unrecht verrechneten 57,00 € und um eine korrigierte Rechnung.
+
+Mit freundlichen Grüßen
+Mag. Elisabeth Pichler
+Buchhaltung, Pichler Holzbau GmbH""", "billing_error formal signature austrian", reason=B),
+    R("refund", "Black-Friday-Preis", """Hallo, ich hab am Black Friday das Jahresabo für 59 € gebucht (Aktionspreis, Screenshot hab ich), abgebucht wurden aber die regulären 99 €. Die 40 € Differenz bitte zurück.""", "billing_error", reason=B),
+    R("refund", "Überweisung zurück", """Guten Tag,
+
+ich hatte die Jahreslizenz per Vorkasse überwiesen, dann aber festgestellt, dass die Software unter Linux gar nicht läuft. Bitte überweisen Sie mir die 149 € auf mein Konto zurück: DE44 5001 0517 5407 3249 31, Kontoinhaber Paul Sternberg.
+
+Danke
+P. Sternberg""", "signature"),
+    R("refund", "Sohn hat gekauft", """Mein Sohn (12) hat auf meinem Tablet den Premium-Zugang gekauft, ohne zu fragen. 24,99 €. Ich hätte das Geld gern zurück, er hat es auch nur zwei Tage benutzt und jetzt Tablet-Verbot.""", "plain"),
+    R("refund", "", """moin, is ne erstattung drin? der export nach lexoffice geht seit dem update nicht mehr und ich zahl ja nicht fürs rumprobieren""", "informal lowercase"),
+    R("refund", "WG: Ihre Quittung von Notizwerk", """Hallo,
+
+das hier hat mein Mann aus Versehen am Samstag im Laden auf dem iPad gekauft (unsere Kassen-App sieht eurer zum Verwechseln ähnlich). Kann das bitte erstattet werden? Quittung unten.
+
+Danke
+Monika Kampmann
+
+Anfang der weitergeleiteten Nachricht:
+
+Von: Notizwerk <quittung@notizwerk.de>
+Betreff: Ihre Quittung von Notizwerk
+Datum: 5. Dezember 2026 um 11:47:02 MEZ
+An: Alfred Kampmann <kampmann.buecher@gmx.de>
+
+Notizwerk Studio – Jahresabo
+89,99 €
+Karte: Visa •••• 6630""", "forwarded apple signature"),
+    R("cancellation", "Abo künden", """Grüezi
+
+Ich möchte mein Abo per Ende Jahr künden. Bitte bestätigen Sie mir die Kündigung schriftlich.
+
+Freundliche Grüsse
+Urs Brändli""", "swiss formal signature"),
+    R("cancellation", "Umzug ins Ausland", """Hallo liebes Team,
+
+ich ziehe im Januar nach Kanada und werde euer Tool dort nicht weiter nutzen (mein neuer Arbeitgeber hat was Eigenes). Bitte sorgt dafür, dass mein Abo danach nicht weiterläuft – das Konto könnt ihr dann auch gleich zumachen.
+
+Danke für alles!
+Jana""", "indirect informal signature"),
+    R("cancellation", "Kündigung – auch per Einschreiben", """Sehr geehrte Damen und Herren,
+
+hiermit kündige ich den Vertrag zu Kundennummer 55-90312 zum nächstmöglichen Termin. Dieselbe Kündigung geht Ihnen heute zusätzlich per Einschreiben zu. Bitte teilen Sie mir das Datum mit, zu dem der Vertrag endet.
+
+Mit freundlichen Grüßen
+Dietmar Ohlendorf""", "formal signature"),
+    R("cancellation", "", """Account löschen bitte. Benutzername: kathi_bastelt""", "short"),
+    R("cancellation", "Lizenz zurückgeben", """Hallo, wir möchten die CAD-Lizenz von Herrn Brückner zurückgeben, er ist nicht mehr bei uns. Die Lizenz soll bitte nicht mehr berechnet werden, die anderen drei laufen weiter.
+
+Gruß
+Claudia Ebert
+Ingenieurbüro Ebert & Partner""", "seats signature"),
+    R("cancellation", "", """<div>Hallo,</div><div>ich w&uuml;rde gern aussteigen. Wie beende ich das Abo &uuml;ber die App? Unter &bdquo;Konto&ldquo; sehe ich nur &bdquo;Abmelden&ldquo;, aber das loggt mich ja nur aus.</div><div><br></div><div>LG Sophie</div>""", "html howto signature", html=True),
+    R("both", "AW: Ihr Angebotsprofi-Konto", """Bitte das Konto kündigen und die 99 € zurück auf meine Karte – ich dachte, ich kaufe eine Einzellizenz und kein Abo.
+
+Von meinem Samsung Galaxy Smartphone gesendet.
+
+-------- Ursprüngliche Nachricht --------
+Von: Angebotsprofi <team@angebotsprofi.de>
+Datum: 04.12.26 09:12 (GMT+01:00)
+An: d.ferreira@gmx.net
+Betreff: Ihr Angebotsprofi-Konto
+
+Ihr Angebotsprofi-Pro-Abo ist jetzt aktiv. Nächste Abrechnung: 04.01.2027.""", "quoted android"),
+    R("both", "Praxisaufgabe", """Sehr geehrte Damen und Herren,
+
+zum 31.12. gebe ich meine logopädische Praxis altersbedingt auf. Den Vertrag über die Terminverwaltung möchte ich daher zu diesem Datum beenden. Da die Jahresgebühr im Oktober für zwölf Monate eingezogen wurde, bitte ich außerdem um Rückzahlung des auf Januar bis September entfallenden Anteils.
+
+Mit freundlichen Grüßen
+Hannelore Wiegand""", "formal signature prorated long"),
+    R("both", "", """abo weg und kohle zurück. danke""", "informal lowercase short"),
+    R("both", "Lizenzen reduziert", """Hallo,
+
+wir sind von 20 auf 8 Mitarbeitende geschrumpft. Bitte entfernt die 12 überzähligen Plätze und erstattet uns für diese 12 die restlichen Monate, wir haben im September jährlich bezahlt.
+
+Danke
+Omar Sadiq
+Buchhaltung, Drachenflug Nachhilfe""", "seats signature prorated"),
+    R("both", "Nicht autorisierte Abbuchungen", """Guten Tag, auf meinem Konto finde ich seit August monatlich 9,99 € von Ihnen. Ich habe das nie abgeschlossen, vermutlich ein alter Testzugang, der sich verlängert hat. Bitte zahlen Sie mir die vier Beträge zurück und löschen Sie diesen Zugang.""", "billing_error", reason=B),
+    R("refund_status", "Re: Erstattungsantrag #7781", """Gibt's was Neues? Die Erstattung wurde am 20.11. bestätigt.""", "short quoted_subject"),
+    R("refund_status", "Gutschrift auf alte Karte", """Hallo, laut Ihrer Mail ging die Erstattung am 2. raus, aber meine alte Karte wurde nach einem Betrugsfall gesperrt. Kommt das Geld dann zu Ihnen zurück? Brauchen Sie meine neue Bankverbindung?""", "plain"),
+    R("refund_status", "", """<div>Guten Tag,</div><div><br></div><div>k&ouml;nnen Sie mir sagen, ob die von Herrn Thomsen am Freitag zugesagte Erstattung &uuml;ber 42&nbsp;&euro; schon angewiesen wurde? Auf meinem Konto ist noch nichts zu sehen.</div><div><br></div><div>Vielen Dank<br>Yusuf Demir</div>""", "html signature", html=True),
+    R("policy_question", "", """was ist eure rückerstattungsregel""", "short lowercase"),
+    R("policy_question", "Kündigungsfrist", """Hallo,
+
+unser Vertrag verlängert sich am 1. Juni automatisch. Mit welcher Frist müssen wir kündigen, wenn wir nicht verlängern wollen? Im Bestellformular steht dazu nichts.
+
+Danke
+Gwendolyn Priebe""", "signature"),
+    R("policy_question", "Widerrufsrecht für Firmen?", """Hallo, gilt das 14-tägige Widerrufsrecht eigentlich auch für uns als GmbH, oder nur für Privatkunden? Wir überlegen, das Team-Paket zu testen.""", "plain"),
+    R("withdrawal", "Widerruf Jahresabo", """Hallo,
+
+ich habe gestern das Jahresabo Clipstapel Pro gekauft und widerrufe diesen Kauf innerhalb der Widerrufsfrist. Bitte bestätigen und die 119 € zurückbuchen.
+
+Danke
+Jens Hartwig""", "signature"),
+    R("other", "Webinar abmelden", """Hallo, ich hatte mich für das Webinar am Mittwoch zur Umsatzplanung angemeldet, schaffe es aber nicht. Könnt ihr mich abmelden, damit jemand anderes den Platz bekommt? Eine Aufzeichnung wäre super.""", "other_object"),
+    R("other", "Tipps-Newsletter", """Bitte tragen Sie mich aus dem Newsletter aus. Nicht das Konto! Nur die wöchentlichen Tipps.""", "other_object"),
+    R("other", "Status \"storniert\"", """Hallo, kann man im Auftragsboard einen Auftrag als "storniert" markieren statt ihn zu löschen? Unsere Monteure sollen sehen, welche Termine der Kunde abgesagt hat.""", "howto"),
+    R("other", "Re: Erstattung", """Verstanden, beim Jahresabo gibt es keine Erstattung. Dann nutze ich es eben weiter. Danke für die klare Erklärung.""", "ack"),
+    R("other", "Angebot Business", """Hallo, wir sind eine Agentur mit 40 Leuten und schauen uns den Business-Tarif an. Kann man jährlich auf Rechnung per Überweisung zahlen statt mit Kreditkarte? Und gibt es einen Rabatt für gemeinnützige Vereine?
+
+Danke
+Hella Marschall""", "sales signature"),
+    R("other", "Kündigungsvorlage", """Hi! Gibt es in eurem Dokumentenmodul eine Vorlage für Kündigungsschreiben an Mieter? Ich verwalte sechs Wohnungen und muss einem Mieter wegen Eigenbedarf kündigen.""", "howto other_object"),
 ]
