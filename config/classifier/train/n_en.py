@@ -384,4 +384,98 @@ Hollie Marsh""", "sales signature"),
 
 Regards,
 Mirela Popescu""", "other"),
+    # ---------------------------------------------------------------- batch 4
+    R("refund", "Re: Cancellation confirmed - Tidewell", """Thanks Jo. Since I cancelled within a week of being charged, can the December payment be refunded too? I'd assumed cancelling would take care of that, but the money's still gone.
+
+Mark
+
+On Wed, 2 Dec 2026 at 15:30, Jo at Tidewell <jo@tidewell.app> wrote:
+> Hi Mark,
+>
+> All done - your Tidewell plan is cancelled and won't renew. You'll
+> have access until 25 December.
+>
+> Jo""", "quoted vendor_confirmation_quoted"),
+    R("refund", "Charged in USD not GBP", """Hi, I'm in the UK and my plan is £15/month, but this month I was billed $15 plus a foreign transaction fee by my bank, then ALSO £15 the next day. Please refund the dollar charge, it shouldn't have happened.
+
+Cheers, Ruaridh""", "billing_error", reason=B),
+    R("refund", "", """I never authorised this. Someone used my card on your site on 29/11 for "Pro Annual" ($199). I've frozen the card. Please refund it.""", "billing_error short", reason=B),
+    R("refund", "Refund for the Pro upgrade?", """Hello! Really sorry to bother you. I upgraded to Pro last night thinking it would unlock the offline mode, but it turns out offline mode is coming "later this year". Could I possibly have the upgrade refunded? Happy to upgrade again when it's out :)
+
+Thanks so much,
+Lily""", "polite signature"),
+    R("refund", "give money", """hello i pay 2 time for the license because first time the page error. please give money back for one. my email: huong.tran.88@yahoo.com""", "non_native billing_error typo", reason=B),
+    R("refund", "Unused credits", """Hi, we bought a 5,000 SMS credit pack in the spring and only used about 800 before switching providers. Can the unused credits be paid out to us? The account itself we'll keep on the free tier.""", "plain"),
+    R("cancellation", "END SUBSCRIPTION", """END MY SUBSCRIPTION NOW. I HAVE ASKED YOUR CHATBOT FOUR TIMES.""", "caps angry"),
+    R("cancellation", "Re: Your plan renews in 7 days", """Please don't. Let it lapse.
+
+On Mon, 7 Dec 2026, Formfox <billing@formfox.io> wrote:
+> Heads up! Your Formfox Pro plan renews on 14 December 2026 for $190.
+> No action is needed if you'd like to continue.""", "quoted short indirect"),
+    R("cancellation", "Membership", """Dear Team,
+
+Kindly take note that I wish to discontinue my membership with effect from 31st December. I will be grateful if you confirm the same.
+
+Regards,
+Venkatesh Iyer""", "formal non_native signature"),
+    R("cancellation", "", """<div>hi can you close down our company workspace? we merged with another firm and use their tools now.<br><br>thx<br>Alessio</div>""", "html informal", html=True),
+    R("cancellation", "unsub", """how do i unsubscribe from the paid plan?? the app only lets me change plan not stop it""", "howto lowercase"),
+    R("cancellation", "My account", """Hi,
+
+I'd like my account terminated please. I've got a few projects in there, I've downloaded them already so you can delete everything.
+
+Kind regards,
+Deirdre Lyons""", "signature"),
+    R("both", "", """<div dir="ltr">Hi,<br><br>Please cancel my Dialbird subscription effective immediately and refund the unused part of this month. We&#39;ve moved our call centre to a different provider.<br><br>Regards,<br>Femi Adebayo<br>Adebayo Logistics</div>""", "html signature prorated", html=True),
+    R("both", "sigh", """Honestly I don't even know why I still pay for this. Just end it and send back what I paid on the 1st, ok?""", "informal"),
+    R("both", "Re: Before you go - 50% off!", """No discount needed thanks. I want out, and I want the renewal from last week refunded, I told your colleague on the phone before it renewed.
+
+-----Original Message-----
+From: Retention Team <stay@planloop.com>
+Sent: Monday, December 7, 2026 8:00 AM
+To: Sinead Byrne
+Subject: Before you go - 50% off!
+
+Hi Sinead, we noticed you're thinking of leaving. How about 50% off your next three months?""", "quoted outlook"),
+    R("both", "Fwd: Leaving Pagecraft", """See below from Mrs Adler (our client). Please cancel her account and process the refund she's asking for.
+
+Kind regards
+Tom Pullman
+Pullman Web Services
+
+---------- Forwarded message ---------
+From: Ruth Adler <ruth@adler-pottery.com>
+Date: Sat, 5 Dec 2026 at 08:14
+Subject: Leaving Pagecraft
+To: Tom Pullman <tom@pullmanweb.co.uk>
+
+Tom, I've decided to stop the online shop. Can you cancel the Pagecraft plan and get back the money for the year I just paid? I only launched in November.""", "forwarded signature"),
+    R("both", "please", """hi, pls stop the subscription and refund me, I was charged even tho I deleted the app from my phone. thanks""", "informal typo"),
+    R("refund_status", "How long?", """How long until the refund shows on my Amex? Got the email saying it was issued.""", "short"),
+    R("refund_status", "Re: Re: Re: refund", """Hi, it's me again. This is the third time I'm asking. Your colleague promised the £64 refund on 12 November. Nothing. What is actually going on?
+
+Ana""", "angry signature"),
+    R("refund_status", "Refund - reference needed", """Good morning,
+
+Our finance system needs a refund reference to reconcile the credit of €180 your team agreed on 26 November. Could you send it, and confirm the date it was sent?
+
+Thank you,
+Petra Novak
+Accounts Receivable""", "formal signature"),
+    R("policy_question", "Is the setup fee refundable?", """Hi, if we cancel during the first month, is the one-off onboarding fee refundable, or only the subscription part? Asking before we sign.""", "plain"),
+    R("policy_question", "", """<div>Hello,</div><div>Do you have a money-back guarantee on the lifetime licence? The page says &quot;risk free&quot; but I can&#39;t find the actual terms.</div><div><br></div><div>Thanks,<br>Grant</div>""", "html signature", html=True),
+    R("policy_question", "cancel anytime?", """Your website says "cancel anytime". Does that mean monthly plans end immediately, or at the end of the month? And for annual?""", "plain"),
+    R("withdrawal", "EU right of withdrawal", """hello, I am from Poland and I purchased yesterday. I use my right of withdrawal in 14 days according EU law. please return money to the card""", "non_native"),
+    R("other", "Re: Your refund of $29", """Perfect, thank you! Sorry for the grumpy emails earlier.""", "ack short"),
+    R("other", "not cancelling, changing card", """Hi, I'm not cancelling anything, I just need to swap the card on file - the old one was lost. Where do I do that?""", "negation"),
+    R("other", "Appointment cancellations", """Hi, our patients keep getting two SMS reminders when they cancel an appointment through the booking link. Is that a setting on our side? It's confusing them.
+
+Dr. Ameena Hussain
+Riverside Dental""", "howto other_object signature"),
+    R("other", "Invoice query", """Could you re-send the November invoice with our VAT number on it? GB 384 2211 09. We need it for the quarter.""", "invoice"),
+    R("other", "Contract renewal - upsell?", """Hi, our contract comes up for renewal in March. We'd like to add the analytics module and go to 30 seats. Can your sales team send a quote?
+
+Best,
+Robin Achebe""", "sales signature"),
+    R("other", "Team member leaving", """Hello, one of our staff, Paul Gregg, left on Friday. How do I remove his access and reassign his projects to me? We want to keep the seat for his replacement.""", "howto"),
 ]
