@@ -404,4 +404,106 @@ Jens Hartwig""", "signature"),
 Danke
 Hella Marschall""", "sales signature"),
     R("other", "Kündigungsvorlage", """Hi! Gibt es in eurem Dokumentenmodul eine Vorlage für Kündigungsschreiben an Mieter? Ich verwalte sechs Wohnungen und muss einem Mieter wegen Eigenbedarf kündigen.""", "howto other_object"),
+    # ---------------------------------------------------------------- batch 4
+    R("refund", "Re: Kündigungsbestätigung Ihres Tarifs", """Hallo Jo,
+
+danke. Ich habe ja innerhalb einer Woche nach der Abbuchung gekündigt – kann der Dezember-Beitrag dann bitte auch zurück? Ich dachte, das passiert mit der Kündigung automatisch, aber das Geld ist noch weg.
+
+Markus
+
+Am Mi., 2. Dez. 2026 um 15:30 schrieb Jo von Gezeitenplan <jo@gezeitenplan.de>:
+> Hallo Markus,
+>
+> erledigt: Dein Tarif ist gekündigt und verlängert sich nicht mehr. Du
+> hast noch bis zum 25. Dezember Zugriff.
+>
+> Jo""", "quoted vendor_confirmation_quoted"),
+    R("refund", "Abbuchung nach Kontoauflösung", """Guten Tag,
+
+unser Verein hat sein Konto bei Ihnen im Juni aufgelöst – das haben Sie uns damals auch bestätigt. Jetzt wurden am 1.12. trotzdem 59 € per Lastschrift eingezogen, die wir nie autorisiert haben. Bitte zahlen Sie den Betrag auf das Vereinskonto zurück.
+
+Mit freundlichen Grüßen
+Helga Rosenthal
+Kassenwartin, Kleingartenverein Am Lindenhain e.V.""", "billing_error formal signature", reason=B),
+    R("refund", "Falscher Tarif berechnet", """Hallo, wir sind im Tarif „Verein" (19 €), berechnet wurde aber „Business" (49 €). Sieht nach einem Fehler bei der Umstellung aus. Die 30 € zu viel bitte zurückerstatten, danke.""", "billing_error short", reason=B),
+    R("refund", "Ganz lieb gefragt", """Hallo ihr Lieben,
+
+tut mir echt leid, dass ich nerve. Ich hab gestern auf Pro hochgestuft, weil ich dachte, dann geht der Offline-Modus – der kommt aber ja erst "später in diesem Jahr". Könnte ich das Upgrade vielleicht zurückbekommen? Sobald der Offline-Modus da ist, bin ich wieder dabei :)
+
+Ganz liebe Grüße
+Lilly""", "polite informal signature"),
+    R("refund", "gekauft aus versehen", """hallo ich habe 2 mal bezahlt weil erste mal seite hat fehler gezeigt. bitte eine zahlung zurück geben. meine mail ist huong.tran88@web.de""", "non_native typo"),
+    R("refund", "Kulanz für Dezember?", """Hallo Support,
+
+ich war den ganzen November im Krankenhaus und konnte das Tool nicht nutzen, gleichzeitig hat es sich am 1.12. verlängert. Ich will das Abo behalten, aber wäre eine Rückzahlung für Dezember aus Kulanz drin? Das würde mir gerade sehr helfen.
+
+Beste Grüße
+Jürgen Abt""", "polite signature"),
+    R("cancellation", "KÜNDIGUNG JETZT", """BEENDEN SIE MEIN ABO. ICH HABE ES IHREM CHATBOT VIERMAL GESAGT.""", "caps angry"),
+    R("cancellation", "Re: Ihr Tarif verlängert sich in 7 Tagen", """Bitte nicht. Einfach auslaufen lassen.
+
+Am Mo., 7. Dez. 2026 schrieb Formfuchs <abrechnung@formfuchs.de>:
+> Hinweis: Ihr Formfuchs-Pro-Tarif verlängert sich am 14.12.2026 für 190 €.
+> Wenn Sie weitermachen möchten, müssen Sie nichts tun.""", "quoted short indirect"),
+    R("cancellation", "Stilllegung Arbeitsbereich", """Hallo,
+
+nach der Fusion mit der Kanzlei Berghoff nutzen wir deren Systeme. Unseren Arbeitsbereich „Kanzlei Stein" könnt ihr stilllegen, zahlen möchten wir dafür ab Januar nichts mehr.
+
+Grüße
+Pia Stein""", "indirect signature"),
+    R("cancellation", "", """<div>Sehr geehrtes Team,</div><div><br></div><div>hiermit k&uuml;ndige ich meinen Account fristgerecht. Ich bitte um L&ouml;schung meiner personenbezogenen Daten nach Vertragsende sowie um eine kurze Best&auml;tigung.</div><div><br></div><div>Mit freundlichen Gr&uuml;&szlig;en<br>Ingrid Havelka</div>""", "html formal signature", html=True),
+    R("cancellation", "Vertrag nicht verlängern", """Wir möchten nicht, dass sich unser Vertrag im März stillschweigend verlängert. Bitte als Kündigung zum Laufzeitende werten.
+
+R. Kuhlmann
+Kuhlmann Haustechnik""", "indirect signature"),
+    R("cancellation", "auflösen", """Guten Tag, ich möchte mein Kundenkonto auflösen. Ich nutze inzwischen ein anderes Programm. Danke.""", "plain"),
+    R("both", "", """<div dir="ltr">Hallo,<br><br>bitte k&uuml;ndigen Sie unser Telefonie-Abo mit sofortiger Wirkung und erstatten Sie den nicht genutzten Teil dieses Monats. Unser Callcenter ist zu einem anderen Anbieter umgezogen.<br><br>Mit freundlichen Gr&uuml;&szlig;en<br>Femi Adebayo<br>Adebayo Logistik GmbH</div>""", "html signature prorated", html=True),
+    R("both", "ach", """Ehrlich, ich weiß gar nicht, warum ich das noch bezahle. Macht es einfach aus und schickt mir das vom 1. zurück, ok?""", "informal"),
+    R("both", "AW: Bevor Sie gehen – 50 % Rabatt!", """Danke, kein Rabatt. Ich will raus, und die Verlängerung von letzter Woche bitte erstatten – ich hatte Ihrer Kollegin am Telefon schon vorher gesagt, dass ich aufhöre.
+
+-----Ursprüngliche Nachricht-----
+Von: Kundenbindung <bleiben@planschleife.de>
+Gesendet: Montag, 7. Dezember 2026 08:00
+An: Sina Brückner
+Betreff: Bevor Sie gehen – 50 % Rabatt!
+
+Hallo Frau Brückner, wie wäre es mit 50 % Rabatt auf die nächsten drei Monate?""", "quoted outlook"),
+    R("both", "WG: Seitenbau beenden", """Hallo, unten die Nachricht unserer Kundin Frau Adler. Bitte das Konto kündigen und die gewünschte Erstattung veranlassen.
+
+Viele Grüße
+Tom Pullmann
+Pullmann Webdienste
+
+---------- Weitergeleitete Nachricht ---------
+Von: Ruth Adler <ruth@adler-keramik.de>
+Date: Sa., 5. Dez. 2026 um 08:14
+Subject: Seitenbau beenden
+To: Tom Pullmann <tom@pullmann-web.de>
+
+Tom, ich mache den Onlineshop doch nicht weiter. Kannst du den Seitenbau-Tarif kündigen und das Geld für das gerade bezahlte Jahr zurückholen? Ich bin ja erst im November gestartet.""", "forwarded signature"),
+    R("both", "Mitgliedschaft + Geld", """Servus, bitte beendets meine Mitgliedschaft und überweists mir den Beitrag vom Dezember zurück. Ich hab die App eh schon am Handy gelöscht.""", "austrian informal"),
+    R("refund_status", "Wie lange?", """Wie lange dauert's, bis die Erstattung auf meiner Amex ist? Die Mail, dass sie raus ist, hab ich bekommen.""", "short"),
+    R("refund_status", "AW: AW: AW: Erstattung", """Hallo, ich schon wieder. Ich frage jetzt zum dritten Mal. Ihr Kollege hat die 64 € am 12. November zugesagt. Nichts ist passiert. Was ist da los?
+
+Anna""", "angry signature"),
+    R("refund_status", "Buchungsreferenz Gutschrift", """Guten Morgen,
+
+für unseren Zahlungsabgleich benötigen wir eine Referenz zur von Ihrem Team am 26.11. zugesagten Gutschrift über 180 €. Können Sie uns diese sowie das Ausführungsdatum mitteilen?
+
+Freundliche Grüße
+Petra Nowak
+Debitorenbuchhaltung""", "formal signature"),
+    R("policy_question", "Einrichtungsgebühr erstattbar?", """Hallo, falls wir im ersten Monat kündigen: Wird die einmalige Einrichtungsgebühr erstattet oder nur der Abo-Anteil? Frage vor der Unterschrift.""", "plain"),
+    R("policy_question", "", """<div>Hallo,</div><div>gibt es f&uuml;r die Lifetime-Lizenz eine Geld-zur&uuml;ck-Garantie? Auf der Seite steht &bdquo;ohne Risiko&ldquo;, aber die eigentlichen Bedingungen finde ich nicht.</div><div><br></div><div>Danke<br>Gregor</div>""", "html signature", html=True),
+    R("policy_question", "monatlich kündbar?", """Auf eurer Seite steht "monatlich kündbar". Heißt das, der Zugang endet sofort, oder erst am Monatsende? Und wie ist das beim Jahresabo?""", "plain"),
+    R("withdrawal", "Widerruf", """Hallo, ich mache von meinem Widerrufsrecht Gebrauch. Gekauft habe ich gestern, es ist also innerhalb der 14 Tage. Das Geld bitte zurück auf die Karte.""", "plain"),
+    R("other", "Re: Ihre Erstattung über 29 €", """Super, danke! Und sorry für die grantigen Mails vorhin.""", "ack short"),
+    R("other", "nicht kündigen, nur Karte", """Hallo, ich kündige nichts, ich muss nur die Karte tauschen – die alte ist verloren gegangen. Wo mache ich das?""", "negation"),
+    R("other", "Terminabsagen", """Hallo, unsere Patient:innen bekommen zwei SMS, wenn sie einen Termin über den Buchungslink absagen. Ist das eine Einstellung bei uns? Das verwirrt die Leute.
+
+Dr. Amina Hussein
+Zahnarztpraxis am Fluss""", "howto other_object signature"),
+    R("other", "Rechnung mit USt-ID", """Könnten Sie die November-Rechnung bitte noch einmal mit unserer USt-IdNr. DE 284 511 093 schicken? Brauchen wir fürs Quartal.""", "invoice"),
+    R("other", "Zahlung kommt", """Guten Tag, ich habe die Mahnung bekommen. Bitte keine Kündigung oder Sperre, die Überweisung ist heute raus, die alte Karte war abgelaufen.""", "negation"),
+    R("other", "Mitarbeiter ausgeschieden", """Hallo, Herr Greger ist am Freitag bei uns ausgeschieden. Wie entziehe ich ihm den Zugang und übertrage seine Projekte auf mich? Den Platz behalten wir für die Nachfolge.""", "howto"),
 ]
