@@ -432,7 +432,7 @@ tut mir echt leid, dass ich nerve. Ich hab gestern auf Pro hochgestuft, weil ich
 
 Ganz liebe Grüße
 Lilly""", "polite informal signature"),
-    R("refund", "gekauft aus versehen", """hallo ich habe 2 mal bezahlt weil erste mal seite hat fehler gezeigt. bitte eine zahlung zurück geben. meine mail ist huong.tran88@web.de""", "non_native typo"),
+    R("refund", "gekauft aus versehen", """hallo ich habe 2 mal bezahlt weil erste mal seite hat fehler gezeigt. bitte eine zahlung zurück geben. meine mail ist huong.tran88@web.de""", "non_native typo billing_error", reason=B),
     R("refund", "Kulanz für Dezember?", """Hallo Support,
 
 ich war den ganzen November im Krankenhaus und konnte das Tool nicht nutzen, gleichzeitig hat es sich am 1.12. verlängert. Ich will das Abo behalten, aber wäre eine Rückzahlung für Dezember aus Kulanz drin? Das würde mir gerade sehr helfen.

@@ -478,4 +478,129 @@ Riverside Dental""", "howto other_object signature"),
 Best,
 Robin Achebe""", "sales signature"),
     R("other", "Team member leaving", """Hello, one of our staff, Paul Gregg, left on Friday. How do I remove his access and reassign his projects to me? We want to keep the seat for his replacement.""", "howto"),
+    # ---------------------------------------------------------------- batch 5
+    R("refund", "RE: Order #QF-44120", """Hello,
+
+I purchased two licences on 1 December but only needed one (our second designer's start date was pushed to spring). Could one of them be refunded?
+
+Best regards,
+
+Anjali Mehta
+Studio Manager
+Harrow & Finch Interiors Ltd
+Registered in England & Wales No. 09873341. Registered office: 12 Gough Square, London EC4A 3DE.
+
+CONFIDENTIALITY NOTICE: This e-mail and any files transmitted with it are confidential and may be legally privileged. They are intended solely for the use of the individual or entity to whom they are addressed. If you are not the intended recipient, you must not copy, distribute or take any action in reliance on it. If you have received this e-mail in error, please notify the sender immediately and delete it from your system. Harrow & Finch accepts no liability for any damage caused by any virus transmitted by this e-mail.""", "signature legal_footer long formal"),
+    R("refund", "", """Is it possible to get a refund on the add-on I bought for the call recording? It's never recorded a single call.""", "plain"),
+    R("refund", "feedback and a request", """Hi Sophie,
+
+Long-time user here (since the beta, I think 2019?). I wanted to share some feedback first: the new dashboard is gorgeous and the mobile app finally feels fast. Kudos to the team.
+
+The reason I'm writing though - our agency just lost its biggest client, and I've had to make cuts. I paid the annual Agency plan in November ($1,188) and I'm going to have to drop to the free tier. Would you be able to return the annual payment, or at least most of it? I realise that's a big ask.
+
+Either way, thanks for building something good.
+
+Marcus Delaney
+Delaney Digital""", "long chatty signature"),
+    R("refund", "refund request", """DEAR SIR, PLEASE REFUND MY PAYMENT OF 29.99 FROM 3RD DECEMBER. I DID NOT MEAN TO RENEW. THANK YOU. HAROLD BIGGS""", "caps formal"),
+    R("refund", "Re: Your Tidewell subscription has ended", """Hi, so that's all sorted then - but what about the $12 from the 30th? That was charged after I asked you to close it on the 28th. I'd like that back.
+
+On Sat, 5 Dec 2026, Tidewell <noreply@tidewell.app> wrote:
+> Your Tidewell subscription has ended. We've deleted your workspace data
+> as requested. Thanks for trying Tidewell.""", "quoted vendor_confirmation_quoted"),
+    R("refund", "", """<div>Hi Hostwick,</div><div><br></div><div>The 3-year hosting package auto-renewed on 2 Dec ($321). I moved to a VPS in the spring and forgot this was on auto-renew. The sites are already gone from your server. Please can you reverse the renewal?</div><div><br></div><div>Cheers,<br>Nikhil</div>""", "html signature", html=True),
+    R("cancellation", "", """Please cancel my subscription. Thanks""", "plain short"),
+    R("cancellation", "Licence for Dr. Patel", """Hello, Dr. Patel retired last week, so we no longer need his licence. Please remove it from our practice account from the next billing date.
+
+Regards,
+Joanne
+Practice Manager, Hillside Medical""", "seats signature"),
+    R("cancellation", "Re: Invoice #2026-339 overdue", """Hi, I'm not going to pay this. I told you in October I was done. Please close the account and stop sending invoices.
+
+Kate
+
+-----Original Message-----
+From: Accounts <accounts@reachly.io>
+Sent: 04 December 2026 10:00
+To: kate.morrow@morrowcandles.com
+Subject: Invoice #2026-339 overdue
+
+Dear customer, invoice #2026-339 for £45.00 is now 7 days overdue.""", "quoted outlook"),
+    R("cancellation", "closing my business", """hi there, I'm shutting down my cleaning business at the end of the month, so I'm going to need to end the scheduling subscription. Do I have to do anything or can you do it from your side? Thank you! Gloria""", "informal indirect signature"),
+    R("cancellation", "no renewal please", """I'd like to opt out of automatic renewal for my annual plan (expires 18 Feb). Thank you.""", "plain"),
+    R("cancellation", "Fwd: Please cancel", """Hi, my boss sent this from his personal address by mistake, the account is under finance@gallowayfreight.com. Please go ahead with what he asks.
+
+Lorna
+
+---------- Forwarded message ---------
+From: Rob Galloway <robgalloway61@gmail.com>
+Date: Sun, 6 Dec 2026 at 22:41
+Subject: Please cancel
+To: support@routely.com
+
+Cancel our Routely account please. Trucks are getting new trackers with their own software.""", "forwarded signature"),
+    R("both", "Wrong plan, want out", """You upgraded me to the Team plan when I only clicked to see the price. I don't want it. Put me back to nothing - close the account - and refund the $96.""", "angry"),
+    R("both", "Re: Your subscription was renewed", """Hello, I thought I had turned off renewal but apparently not. Please cancel my subscription and refund this renewal, thanks.
+
+> Your Pagecraft Personal subscription was renewed on 7 Dec 2026.
+> Amount charged: $96.00""", "quoted"),
+    R("both", "", """want a refund and to delete my account. thanks""", "short lowercase"),
+    R("both", "Service termination & credit", """Good afternoon,
+
+Further to the repeated outages in November (tickets 4471, 4490 and 4502), Norland Freight hereby terminates its agreement for the Tracklane Fleet service with effect from 31 December 2026. We also request a refund of the November service fee (£640.00), as the service was unavailable for a substantial part of the month.
+
+Please confirm both points in writing.
+
+Regards,
+James Whitlow
+Operations Director, Norland Freight Ltd""", "formal signature long"),
+    R("both", "Stop + money", """Hi - Can you stop the monthly payments and send back the last 2? I haven't used it since September, life got busy. Thanks, Mo""", "informal"),
+    R("refund_status", "Refund not received", """Hi,
+
+I received your email on 19 November confirming a refund of $149. My bank (Chase) says no credit has been received. Can you confirm the amount, date and last 4 digits of the card it was sent to?
+
+Thanks,
+Darnell Hughes""", "signature"),
+    R("refund_status", "", """hey did u guys actually send it? still nothing""", "short lowercase"),
+    R("refund_status", "Fwd: Your refund is on its way", """Hi, forwarding this for my mum. It's been three weeks and she hasn't had anything back on her card. Can you check please?
+
+Sophie
+
+Begin forwarded message:
+
+From: Lumenly <support@lumenly.app>
+Subject: Your refund is on its way
+Date: 16 November 2026 at 09:30:11 GMT
+To: Patricia Lowe <patlowe@aol.com>
+
+Hi Patricia, we've refunded £39.99 to your card. Please allow 5-10 working days.""", "forwarded apple"),
+    R("policy_question", "Notice period for monthly?", """Hi, on the monthly plan, is there a minimum notice before cancelling, or can I just stop whenever?""", "plain"),
+    R("policy_question", "Pro-rata credits", """Hi there,
+
+Before we commit: if we cancel the annual plan in month 4, do we get anything back for months 5-12, or does it just run out? I'd rather know now than argue later :)
+
+Thanks,
+Jess""", "signature"),
+    R("withdrawal", "Cancellation within 14 days", """Dear Sir/Madam,
+
+I am writing to exercise my right to cancel under the 14-day cooling-off period for the contract I concluded with you online on 30 November 2026 (Reachly Starter). I am a consumer in Ireland. Please confirm and refund.
+
+Yours faithfully,
+Niamh Kelleher""", "formal signature"),
+    R("withdrawal", "", """I'd like to withdraw from my contract, I signed up 4 days ago and I'm in France so I understand I have 14 days. Thanks""", "plain"),
+    R("other", "cancelled order on the storefront", """Hi, one of my shop customers cancelled her order but the storefront still shows it as paid. How do I mark it cancelled and refund her through your Stripe integration?""", "howto other_object"),
+    R("other", "Re: Sorry to see you go", """Actually, I changed my mind before it went through - my manager found budget. Can you make sure the account stays open? We do NOT want it cancelled.""", "negation"),
+    R("other", "Downgrade to monthly", """Hello, when our annual plan ends in March, we'd like to continue on monthly billing rather than another year. Is that possible?
+
+Thanks,
+Ingrid""", "billing_change signature"),
+    R("other", "Great support!", """Just wanted to say Kwame on your support team was fantastic yesterday - fixed our import in 10 minutes. No refund or anything needed, just a thank you!""", "praise"),
+    R("other", "Re: Meeting: Q1 planning", """Hi all, I'm going to have to cancel Thursday's planning meeting, I'm off sick. I'll send a new invite for next week.
+
+Cheers,
+Dan""", "other_object"),
+    R("other", "Marketing emails", """Hi, I keep getting "we miss you" emails although I'm an active paying customer. Can you remove me from that list? Thanks.
+
+--
+Sent from Proton Mail. If you no longer wish to receive emails from me, reply STOP.""", "unsubscribe_footer"),
 ]
