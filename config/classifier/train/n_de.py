@@ -506,4 +506,130 @@ Zahnarztpraxis am Fluss""", "howto other_object signature"),
     R("other", "Rechnung mit USt-ID", """Könnten Sie die November-Rechnung bitte noch einmal mit unserer USt-IdNr. DE 284 511 093 schicken? Brauchen wir fürs Quartal.""", "invoice"),
     R("other", "Zahlung kommt", """Guten Tag, ich habe die Mahnung bekommen. Bitte keine Kündigung oder Sperre, die Überweisung ist heute raus, die alte Karte war abgelaufen.""", "negation"),
     R("other", "Mitarbeiter ausgeschieden", """Hallo, Herr Greger ist am Freitag bei uns ausgeschieden. Wie entziehe ich ihm den Zugang und übertrage seine Projekte auf mich? Den Platz behalten wir für die Nachfolge.""", "howto"),
+    # ---------------------------------------------------------------- batch 5
+    R("refund", "AW: Bestellung BF-44120", """Guten Tag,
+
+wir haben am 1. Dezember zwei Lizenzen gekauft, brauchen aber nur eine (der Arbeitsbeginn unserer zweiten Planerin wurde auf das Frühjahr verschoben). Könnten Sie uns eine davon erstatten?
+
+Mit freundlichen Grüßen
+
+Anja Mehring
+Büroleitung
+Hartmann & Fink Innenarchitektur GmbH
+Sitz: Köln · Registergericht: Amtsgericht Köln HRB 98733 · Geschäftsführung: Dipl.-Ing. Sabine Hartmann, Jörg Fink
+USt-IdNr.: DE 311 482 907
+
+Diese E-Mail enthält vertrauliche und/oder rechtlich geschützte Informationen. Wenn Sie nicht der richtige Adressat sind oder diese E-Mail irrtümlich erhalten haben, informieren Sie bitte sofort den Absender und vernichten Sie diese E-Mail. Das unerlaubte Kopieren sowie die unbefugte Weitergabe dieser E-Mail ist nicht gestattet. Bitte denken Sie an die Umwelt, bevor Sie diese E-Mail ausdrucken.""", "signature legal_footer long formal"),
+    R("refund", "", """Kriege ich für das Aufnahme-Add-on mein Geld wieder? Das hat noch kein einziges Gespräch aufgezeichnet.""", "plain"),
+    R("refund", "Feedback und eine Bitte", """Hallo Sophie,
+
+ich bin schon ewig dabei (seit der Beta, 2019?) und wollte erst mal loswerden: Das neue Dashboard ist richtig schön geworden und die App ist endlich flott. Kompliment ans Team.
+
+Eigentlicher Grund meiner Mail: Unsere Agentur hat gerade ihren größten Kunden verloren, ich muss sparen. Den Jahresbeitrag für den Agentur-Tarif (1.188 €) habe ich im November bezahlt, werde aber auf den kostenlosen Tarif zurückgehen müssen. Könntet ihr mir die Jahreszahlung zurückgeben, oder zumindest den Großteil? Ich weiß, das ist viel verlangt.
+
+So oder so danke für ein gutes Produkt.
+
+Markus Dehler
+Dehler Digital""", "long chatty signature"),
+    R("refund", "RÜCKERSTATTUNG", """SEHR GEEHRTE DAMEN UND HERREN, BITTE ERSTATTEN SIE MIR DIE 29,99 EURO VOM 3. DEZEMBER. ICH WOLLTE NICHT VERLÄNGERN. DANKE. HERBERT BIGGE""", "caps formal"),
+    R("refund", "Re: Dein Gezeitenplan-Abo ist beendet", """Hi, dann ist ja alles erledigt – aber was ist mit den 12 € vom 30.? Die wurden abgebucht, nachdem ich am 28. um die Schließung gebeten hatte. Die hätte ich gern zurück.
+
+Am Sa., 5. Dez. 2026 schrieb Gezeitenplan <noreply@gezeitenplan.de>:
+> Dein Gezeitenplan-Abo ist beendet. Wie gewünscht haben wir die Daten deines
+> Arbeitsbereichs gelöscht. Danke, dass du Gezeitenplan ausprobiert hast.""", "quoted vendor_confirmation_quoted"),
+    R("refund", "", """<div>Hallo Hostwerk-Team,</div><div><br></div><div>das 3-Jahres-Hostingpaket hat sich am 2.12. automatisch verl&auml;ngert (321&nbsp;&euro;). Ich bin im Fr&uuml;hjahr auf einen eigenen Server umgezogen und habe die Verl&auml;ngerung verschlafen. Die Seiten liegen schon nicht mehr bei euch. K&ouml;nnt ihr die Verl&auml;ngerung r&uuml;ckg&auml;ngig machen und das Geld zur&uuml;ckbuchen?</div><div><br></div><div>Gru&szlig;<br>Niklas</div>""", "html signature", html=True),
+    R("cancellation", "", """Bitte mein Abonnement kündigen. Danke""", "plain short"),
+    R("cancellation", "Lizenz Dr. Petersen", """Guten Tag, Herr Dr. Petersen ist letzte Woche in den Ruhestand gegangen, wir benötigen seine Lizenz nicht mehr. Bitte entfernen Sie sie zum nächsten Abrechnungstermin aus unserem Praxiskonto.
+
+Freundliche Grüße
+Johanna Wirtz
+Praxismanagement, Hausarztpraxis am Hang""", "seats signature"),
+    R("cancellation", "AW: Zahlungserinnerung RE-2026-339", """Hallo, die zahle ich nicht. Ich habe Ihnen im Oktober gesagt, dass ich aufhöre. Bitte schließen Sie das Konto und hören Sie auf, Rechnungen zu schicken.
+
+Katrin Morawe
+
+-----Ursprüngliche Nachricht-----
+Von: Buchhaltung <buchhaltung@reichweite.io>
+Gesendet: Freitag, 4. Dezember 2026 10:00
+An: k.morawe@kerzenwerk-morawe.de
+Betreff: Zahlungserinnerung RE-2026-339
+
+Sehr geehrte Kundin, die Rechnung RE-2026-339 über 45,00 € ist seit 7 Tagen überfällig.""", "quoted outlook"),
+    R("cancellation", "Gewerbeabmeldung", """hallo, ich melde mein reinigungsgewerbe zum monatsende ab und brauche den terminplaner dann nicht mehr. muss ich da was machen oder könnt ihr das abo von eurer seite beenden? danke! gabi""", "informal indirect lowercase"),
+    R("cancellation", "Keine automatische Verlängerung", """Ich widerspreche der automatischen Verlängerung meines Jahresvertrags (Ablauf 18.02.). Bitte bestätigen Sie das Vertragsende.""", "formal"),
+    R("cancellation", "WG: Bitte kündigen", """Hallo, mein Chef hat das versehentlich von seiner privaten Adresse geschickt, das Konto läuft über finanzen@galler-spedition.de. Bitte wie gewünscht erledigen.
+
+Lorna Wieck
+
+---------- Weitergeleitete Nachricht ---------
+Von: Robert Galler <robgaller61@gmail.com>
+Date: So., 6. Dez. 2026 um 22:41
+Subject: Bitte kündigen
+To: support@routenwerk.de
+
+Bitte unser Routenwerk-Konto kündigen. Die LKW bekommen neue Tracker mit eigener Software.""", "forwarded signature"),
+    R("both", "Falscher Tarif, ich will raus", """Sie haben mich in den Team-Tarif hochgestuft, obwohl ich nur auf den Preis geklickt habe. Das will ich nicht. Konto schließen und die 96 € zurück.""", "angry"),
+    R("both", "Re: Ihr Abo wurde verlängert", """Hallo, ich dachte, ich hätte die Verlängerung ausgeschaltet, anscheinend nicht. Bitte kündigen Sie mein Abo und erstatten Sie diese Verlängerung, danke.
+
+> Ihr Seitenbau-Privat-Abo wurde am 07.12.2026 verlängert.
+> Abgebuchter Betrag: 96,00 €""", "quoted"),
+    R("both", "", """will erstattung und mein konto löschen. danke""", "short lowercase"),
+    R("both", "Kündigung und Minderung", """Sehr geehrte Damen und Herren,
+
+aufgrund der wiederholten Ausfälle im November (Tickets 4471, 4490 und 4502) kündigen wir den Vertrag über den Dienst „Flottenblick" außerordentlich zum 31.12.2026. Zugleich fordern wir die Rückzahlung der Novembergebühr von 640,00 €, da der Dienst über weite Teile des Monats nicht verfügbar war.
+
+Bitte bestätigen Sie beides schriftlich.
+
+Mit freundlichen Grüßen
+Jakob Wittlinger
+Leitung Disposition, Nordland Fracht GmbH""", "formal signature long"),
+    R("both", "Stopp + Geld", """Hi, könnt ihr die monatlichen Zahlungen stoppen und mir die letzten zwei zurückschicken? Hab's seit September nicht mehr benutzt, war viel los. Danke, Mo""", "informal"),
+    R("refund_status", "Erstattung nicht erhalten", """Hallo,
+
+Ihre Mail vom 19. November bestätigt eine Erstattung über 149 €. Meine Bank (Sparkasse) sagt, es sei nichts eingegangen. Können Sie mir Betrag, Datum und die letzten vier Ziffern der Karte nennen, auf die sie ging?
+
+Danke
+Darius Hügel""", "signature"),
+    R("refund_status", "", """habt ihr das jetzt echt überwiesen? immer noch nix da""", "short lowercase"),
+    R("refund_status", "WG: Ihre Erstattung ist unterwegs", """Hallo, ich leite das für meine Mutter weiter. Seit drei Wochen ist nichts auf ihrer Karte angekommen. Können Sie bitte nachsehen?
+
+Sophie Lohse
+
+Anfang der weitergeleiteten Nachricht:
+
+Von: Leuchtwerk <support@leuchtwerk.app>
+Betreff: Ihre Erstattung ist unterwegs
+Datum: 16. November 2026 um 09:30:11 MEZ
+An: Patricia Lohse <pat.lohse@t-online.de>
+
+Hallo Frau Lohse, wir haben 39,99 € auf Ihre Karte erstattet. Bitte rechnen Sie mit 5–10 Werktagen.""", "forwarded apple"),
+    R("policy_question", "Kündigungsfrist Monatstarif", """Hallo, gibt es beim Monatstarif eine Kündigungsfrist, oder kann ich jederzeit aufhören?""", "plain"),
+    R("policy_question", "Anteilige Erstattung", """Hallo zusammen,
+
+bevor wir abschließen: Wenn wir das Jahresabo im vierten Monat kündigen, bekommen wir für die Monate 5–12 etwas zurück, oder läuft es einfach aus? Lieber jetzt wissen als später streiten :)
+
+Danke
+Jessica""", "signature"),
+    R("withdrawal", "Widerrufserklärung", """Sehr geehrte Damen und Herren,
+
+innerhalb der gesetzlichen Frist widerrufe ich meine auf den Abschluss des Vertrags „Reichweite Starter" vom 30.11.2026 gerichtete Willenserklärung. Bitte bestätigen Sie mir den Widerruf und erstatten Sie den gezahlten Betrag.
+
+Mit freundlichen Grüßen
+Nina Kellermann""", "formal signature"),
+    R("withdrawal", "", """Ich möchte den Vertrag widerrufen, hab mich vor 4 Tagen angemeldet. Danke""", "plain"),
+    R("other", "Storno im Shop", """Hallo, eine Kundin aus meinem Shop hat ihre Bestellung storniert, im Shop steht sie aber noch als bezahlt. Wie setze ich sie auf storniert und erstatte ihr das Geld über eure Stripe-Anbindung?""", "howto other_object"),
+    R("other", "Re: Schade, dass Sie gehen", """Ich habe es mir noch anders überlegt, bevor es durch war – unsere Chefin hat Budget gefunden. Bitte sorgen Sie dafür, dass das Konto offen bleibt. Wir wollen NICHT kündigen.""", "negation"),
+    R("other", "Jahres- auf Monatszahlung", """Hallo, wenn unser Jahresabo im März ausläuft, möchten wir monatlich weitermachen statt wieder ein Jahr. Geht das?
+
+Danke
+Ingrid""", "billing_change signature"),
+    R("other", "Lob", """Wollte nur sagen: Kwame aus eurem Support war gestern großartig, hat unseren Import in 10 Minuten repariert. Ich will keine Erstattung oder so, einfach nur danke!""", "praise"),
+    R("other", "Abgesagt: Q1-Planung", """Hallo zusammen, ich muss das Planungsmeeting am Donnerstag absagen, ich bin krank. Ich schicke eine neue Einladung für nächste Woche.
+
+Gruß
+Daniel""", "other_object"),
+    R("other", "Werbemails", """Hallo, ich bekomme ständig „Wir vermissen dich"-Mails, obwohl ich zahlende Kundin bin. Könnt ihr mich von dieser Liste nehmen? Danke.
+
+--
+Gesendet mit Proton Mail. Wenn Sie keine weiteren E-Mails von mir erhalten möchten, antworten Sie mit STOPP.""", "unsubscribe_footer"),
 ]
