@@ -603,4 +603,95 @@ Dan""", "other_object"),
 
 --
 Sent from Proton Mail. If you no longer wish to receive emails from me, reply STOP.""", "unsubscribe_footer"),
+    # ---------------------------------------------------------------- batch 6
+    R("refund", "integration broken", """The HubSpot sync was broken from 2 Oct to 20 Nov (your status page says so too). I'm staying, but I'd like October and November refunded, we paid for something that didn't work.""", "plain"),
+    R("refund", "amount revert", """Dear Team,
+
+I have taken the yearly plan by mistake on 4/12 instead of monthly. Kindly do the needful and revert the amount of Rs 8,999 to my account. I will subscribe monthly after that.
+
+Thanks and regards,
+Suresh Raghavan""", "non_native formal signature"),
+    R("refund", "yearly by mistake", """G'day, bought the yearly by accident, meant the monthly. Can you refund it and I'll just sign up again monthly? Cheers mate""", "informal australian"),
+    R("refund", "", """reimburse me for november pls, the app was down half the month""", "short lowercase"),
+    R("refund", "Re: Re: refund", """Hi Aaron,
+
+Thanks for getting back to me. As you suggested, I've now deleted the workspace myself. Can you go ahead with returning the $45 for this month now? My card is the same one.
+
+Sophia
+
+On Fri, 4 Dec 2026 at 17:02, Aaron (Boardly) <aaron@boardly.co> wrote:
+> Hi Sophia,
+> Before we look at a refund, could you let me know if you still need the
+> workspace? If not, you can delete it under Settings > Danger zone.
+> Aaron""", "quoted signature"),
+    R("cancellation", "", """Kill the subscription.""", "short"),
+    R("cancellation", "My late husband's account", """Hello,
+
+My husband Geoffrey passed away in October. He had an account with you for his woodworking plans (geoff.thorne@btinternet.com). Please could you close it so it doesn't carry on charging.
+
+Thank you,
+Brenda Thorne""", "signature polite"),
+    R("cancellation", "Notice of non-renewal", """Dear Accounts team,
+
+Please accept this email as our 60 days' notice that Pennington Legal will not be renewing the Docufile Enterprise agreement when it expires on 5 February 2027.
+
+Kind regards,
+Sarah Pennington
+Practice Director
+Pennington Legal LLP
+
+This email is sent on behalf of Pennington Legal LLP, a limited liability partnership registered in England and Wales (OC412887), authorised and regulated by the Solicitors Regulation Authority. Its contents are confidential and may be privileged. If you are not the intended recipient please tell us and delete it; do not use, copy or disclose it.""", "formal signature legal_footer"),
+    R("cancellation", "app store?", """how do i get rid of the subscription if i signed up on the website and not through the app store? cant see it in my iphone settings""", "howto lowercase"),
+    R("cancellation", "Team plan only", """Hi, please turn off the Team plan for acme-lab - I'm keeping my own Personal plan, just the team one needs to go.
+
+Ty""", "seats short"),
+    R("cancellation", "Re: Survey: How are we doing?", """Rating: 2/10. Comments: please just close my account, I've been asking in the app for a week.
+
+> How likely are you to recommend Boardly to a friend? Reply with a number 0-10.""", "quoted"),
+    R("both", "Account of my father, deceased", """Dear Sir or Madam,
+
+I am the executor of the estate of the late Mr Alan Whitby, who died on 12 November 2026. Please close his account (alan.whitby@gmail.com) and refund any subscription payments taken after the date of death. I can provide a copy of the death certificate if required.
+
+Yours faithfully,
+Catherine Whitby""", "formal signature"),
+    R("both", "", """i want out + my money""", "short lowercase"),
+    R("both", "AGAIN", """I asked to cancel in September. You've charged me in October, November and December. Refund all three and this time ACTUALLY cancel it.""", "angry"),
+    R("both", "bit of a saga", """Hiya,
+
+Bit of a saga, sorry. So I signed up in the summer when we were planning my sister's wedding (your seating chart tool is brilliant btw), and then the wedding got moved to next year, and then my sister decided to just elope, so I'm not going to need it at all now! Could you close the account and refund whatever's left of the year? I paid annual in July I think.
+
+Anyway, the tool was lovely, I'll recommend it to friends.
+
+Love,
+Kerry xx""", "long chatty signature prorated"),
+    R("refund_status", "day 6", """Your email said the refund would take 3-5 days. It's day 6. Should I wait longer or has something gone wrong?""", "plain"),
+    R("refund_status", "PayPal or card?", """Hi, did the refund go to my PayPal or to the card? I can't find it on either.
+
+Thanks, Will""", "short signature"),
+    R("refund_status", "Re: Your refund", """Hi, I got the refund notification but it says $31.20, not $48 as agreed. Is the rest still coming, or was that the full amount?""", "plain"),
+    R("policy_question", "30 days?", """Can I get my money back if I cancel within the first 30 days? Just checking before I buy.""", "plain"),
+    R("policy_question", "What if our company closes?", """Hi, we're a start-up and our runway is 14 months. If we buy the annual plan and have to shut down mid-year, is any of it refundable under your terms? Asking before I put it on the company card.
+
+Thanks,
+Priya""", "signature"),
+    R("withdrawal", "Cancellation under the Consumer Contracts Regulations", """Hello,
+
+I'm a consumer in England and I signed up on 2 December. I'm cancelling the contract within the 14-day cancellation period under the Consumer Contracts Regulations. Please confirm and return my payment.
+
+Regards,
+Oliver Pym""", "formal signature"),
+    R("other", "direct debit mandate", """Hello, please cancel the direct debit mandate we set up with you in 2024 - we'd like to pay by card from January instead. The subscription continues as normal.""", "other_object"),
+    R("other", "Change login email", """Hi, can I move my subscription to a different email address? I'm leaving my job and want to keep the account on my personal email.""", "howto"),
+    R("other", "No refund wanted", """I don't want a refund, I want the bug fixed. The calendar export has been broken for two weeks and I've got clients relying on it.""", "negation complaint"),
+    R("other", "Purchase order PO-5519", """Good morning,
+
+Please cancel purchase order PO-5519 for the hardware starter bundle - it was raised against the wrong cost centre. Procurement will send a corrected PO today.
+
+Regards,
+Ama Owusu
+Procurement, Westbridge Council""", "other_object signature"),
+    R("other", "Upgrade mid-cycle", """If I upgrade from Solo to Team now, will I pay the full Team price for this month or just the difference for the remaining days?""", "sales"),
+    R("other", "Re: Your cancellation is confirmed", """Noted, thanks. Will I still be able to download my old invoices after the 31st?
+
+> Hi Ed, your cancellation is confirmed. Your plan ends on 31 December 2026.""", "ack quoted"),
 ]
