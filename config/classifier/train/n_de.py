@@ -632,4 +632,102 @@ Daniel""", "other_object"),
 
 --
 Gesendet mit Proton Mail. Wenn Sie keine weiteren E-Mails von mir erhalten möchten, antworten Sie mit STOPP.""", "unsubscribe_footer"),
+    # ---------------------------------------------------------------- batch 6
+    R("refund", "Zwei Arbeitsbereiche bezahlt", """Hallo,
+
+beim Einrichten haben wir versehentlich zwei Arbeitsbereiche angelegt („Praxis Kern" und „Praxis Kern 2") und für beide den Jahresbeitrag bezahlt. Den zweiten haben wir schon gelöscht. Können Sie uns den Beitrag dafür zurückzahlen?
+
+Viele Grüße
+Sabrina Kern""", "signature"),
+    R("refund", "Rückerstattung via TWINT?", """Grüessech
+
+Ich habe das Jahresabo letzte Woche mit TWINT bezahlt und merke jetzt, dass die App auf meinem älteren Android gar nicht läuft. Könnten Sie mir die CHF 79.– zurückerstatten, gerne wieder via TWINT?
+
+Merci und freundliche Grüsse
+Simone Gerber""", "swiss polite signature"),
+    R("refund", "Guthaben auszahlen statt verrechnen", """Guten Tag,
+
+Sie haben uns für die doppelt gezahlte Rechnung ein Guthaben im Kundenkonto eingetragen. Wir möchten das Geld aber bitte zurück auf unser Geschäftskonto, nicht als Guthaben – unser Vertrag endet ohnehin im Februar.
+
+Mit freundlichen Grüßen
+Buchhaltung Ostermann Bau""", "formal signature"),
+    R("refund", "", """Erstattung für Dezember, bitte. Danke.""", "short"),
+    R("refund", "jahrestarif", """Hallöchen, ick hab aus Versehn den Jahrestarif jebucht statt den Monat. Könnt ihr mir det Jeld zurückjeben? Dann buch ick den Monatstarif neu. Danke euch!""", "informal dialect typo"),
+    R("cancellation", "", """Schluss, aus, vorbei. Abo weg.""", "short angry"),
+    R("cancellation", "Kündigung für Frau Edith Maurer", """Sehr geehrte Damen und Herren,
+
+als gerichtlich bestellte Betreuerin von Frau Edith Maurer (geb. 14.03.1939), die inzwischen in einer Pflegeeinrichtung lebt, kündige ich das auf ihren Namen laufende Abonnement (E-Mail edith.maurer@gmx.de) zum nächstmöglichen Zeitpunkt. Eine Kopie des Betreuerausweises füge ich bei.
+
+Mit freundlichen Grüßen
+Karin Schöndorf
+Berufsbetreuerin""", "formal signature"),
+    R("cancellation", "Zusatzmodul Lohn", """Hallo, bitte das Zusatzmodul Lohnabrechnung zum Monatsende kündigen. Das Hauptpaket Buchhaltung behalten wir. Danke, Erik Laubach""", "plain signature"),
+    R("cancellation", "Google Play", """wie kündige ich, wenn ich über google play abgeschlossen hab? in der app selbst find ich nichts""", "howto lowercase"),
+    R("cancellation", "Fristlose Kündigung", """Sehr geehrte Damen und Herren,
+
+nach Ihrer Mitteilung vom 3. Dezember über den unbefugten Zugriff auf Kundendaten kündigen wir den Vertrag (Kundennummer 77-4410) fristlos aus wichtigem Grund. Bitte löschen Sie sämtliche bei Ihnen gespeicherten Daten unseres Unternehmens und bestätigen Sie die Löschung.
+
+Mit freundlichen Grüßen
+Dr. Felix Hanssen
+Geschäftsführer, Hanssen Steuerberatung GmbH""", "formal signature"),
+    R("cancellation", "Ruhestand", """Liebes Team, ich gehe zum Jahresende in den Ruhestand. Bitte meinen Zugang zum 31.12. stilllegen und danach nichts mehr abbuchen. Es war eine gute Zeit mit eurem Programm!
+
+Herzliche Grüße
+Waltraud Jessen""", "indirect signature"),
+    R("both", "Unangekündigte Preiserhöhung", """Sehr geehrte Damen und Herren,
+
+Sie haben seit November 14,90 € statt 9,90 € abgebucht, ohne mich vorher zu informieren. Einer Preiserhöhung habe ich nie zugestimmt. Ich kündige hiermit das Abo und verlange die Differenz für November und Dezember (10,00 €) zurück.
+
+Mit freundlichen Grüßen
+Manfred Oellers""", "formal signature billing_error", reason=B),
+    R("both", "", """weg damit und geld retour. danke""", "short lowercase austrian"),
+    R("both", "Kassenwart-Frust", """Hallo zusammen,
+
+ich bin seit diesem Jahr Kassenwart bei uns im Schachverein und räume gerade die Finanzen auf. Dabei habe ich gesehen, dass wir seit 2024 euer Turnierverwaltungs-Abo bezahlen, das mein Vorgänger für eine einzige Vereinsmeisterschaft abgeschlossen hat. Seitdem hat sich niemand mehr eingeloggt. Bitte beendet das Abo und erstattet uns, was ihr kulanterweise erstatten könnt – mindestens aber den Beitrag für dieses Jahr.
+
+Mit Schachgruß
+Torsten Ahlers
+SV Springer Bad Oldesloe e.V.""", "long signature"),
+    R("both", "Abo", """Hallo,
+
+bitte mein Abo zum nächstmöglichen Termin beenden. Ich bin mit der App an sich zufrieden, nutze sie aber kaum noch, seit ich im Homeoffice bin.
+
+Viele Grüße
+Lena Brandes
+
+PS: Den Dezember-Beitrag, der nach meinem Anruf am 30.11. noch abgebucht wurde, hätte ich gern erstattet.""", "signature far_apart"),
+    R("refund_status", "Gutschrift erfolgt?", """Sie schrieben, die Gutschrift sei erfolgt – auf welches Konto denn? Ich sehe weder auf der Karte noch auf dem Girokonto etwas.""", "plain"),
+    R("refund_status", "", """Wann kommt denn nun die zugesagte Rückzahlung?""", "short"),
+    R("refund_status", "Erstattung Mandant Vogt", """Sehr geehrte Damen und Herren,
+
+für unseren Mandanten, die Vogt Metallbau GmbH, fragen wir nach dem Stand der am 18.11. zugesagten Erstattung über 356,00 €. Wurde die Gutschrift bereits erstellt und der Betrag angewiesen? Wir benötigen die Gutschrift für den Monatsabschluss.
+
+Mit freundlichen Grüßen
+Kanzlei Ebeling & Roth Steuerberater""", "formal signature"),
+    R("policy_question", "Vorausbezahlte Monate", """Wo steht in euren AGB, was mit vorausbezahlten Monaten passiert, wenn man kündigt? Ich finde den Abschnitt nicht.""", "plain"),
+    R("policy_question", "Kündigung zum Quartal?", """Guten Tag, kann man den Business-Vertrag zum Quartalsende kündigen oder nur zum Ende der Jahreslaufzeit? Danke für eine kurze Info.""", "plain"),
+    R("withdrawal", "Widerruf gem. § 355 BGB", """Sehr geehrte Damen und Herren,
+
+hiermit widerrufe ich gemäß § 355 BGB meine Bestellung des Tarifs „Privat Plus" vom 01.12.2026. Die Widerrufsfrist ist noch nicht abgelaufen.
+
+Mit freundlichen Grüßen
+Thorsten Behrendt
+Kiefernweg 7, 14469 Potsdam""", "formal signature"),
+    R("other", "Termin bei Dr. Kern", """Guten Tag, ich muss meinen Termin am Dienstag um 9:30 Uhr bei Frau Dr. Kern absagen. Ich habe die Adresse aus der Terminbestätigung genommen, hoffentlich kommt das an.
+
+Gruß
+Anneliese Voss""", "other_object"),
+    R("other", "Bestellung an Lieferanten stornieren", """Hallo, wie storniere ich in eurem Einkaufsmodul eine Bestellung, die schon an den Lieferanten übermittelt wurde? Der Button ist ausgegraut.""", "howto other_object"),
+    R("other", "zu teuer", """Ich will nicht kündigen, aber 39 € im Monat sind für mich als Einzelkämpferin echt viel. Gibt es einen günstigeren Tarif, der nur die Rechnungen kann?""", "negation downgrade"),
+    R("other", "Preiserhöhung?", """Gerüchteweise erhöht ihr im Januar die Preise. Falls das stimmt und es mehr als 10 % sind, bin ich weg. Stimmt das?""", "conditional"),
+    R("other", "AW: Erstattung 20 €", """Die 20 € sind angekommen, passt. Noch eine Frage: Kann ich die Rechnungen vom letzten Jahr gesammelt als PDF herunterladen?
+
+Am Do., 3. Dez. 2026 um 14:10 schrieb Kontorbuch Support <support@kontorbuch.de>:
+> Wir haben Ihnen 20,00 € erstattet.""", "ack quoted howto"),
+    R("other", "Neue Bankverbindung", """Guten Tag,
+
+wir haben die Hausbank gewechselt. Bitte ziehen Sie die monatlichen Beiträge ab Januar von dieser IBAN ein: DE12 2505 0180 0910 4471 22 (Sparkasse Hannover), Kontoinhaber Lindemann Gartenbau GmbH. Das neue SEPA-Mandat hängt an.
+
+Freundliche Grüße
+Heike Lindemann""", "payment_change signature"),
 ]
