@@ -506,132 +506,150 @@ Zahnarztpraxis am Fluss""", "howto other_object signature"),
     R("other", "Rechnung mit USt-ID", """Könnten Sie die November-Rechnung bitte noch einmal mit unserer USt-IdNr. DE 284 511 093 schicken? Brauchen wir fürs Quartal.""", "invoice"),
     R("other", "Zahlung kommt", """Guten Tag, ich habe die Mahnung bekommen. Bitte keine Kündigung oder Sperre, die Überweisung ist heute raus, die alte Karte war abgelaufen.""", "negation"),
     R("other", "Mitarbeiter ausgeschieden", """Hallo, Herr Greger ist am Freitag bei uns ausgeschieden. Wie entziehe ich ihm den Zugang und übertrage seine Projekte auf mich? Den Platz behalten wir für die Nachfolge.""", "howto"),
-    # ---------------------------------------------------------------- batch 5
-    R("refund", "AW: Bestellung BF-44120", """Guten Tag,
+    # ---------------------------------------------------------------- batch 5 (own situations, not the English ones)
+    R("refund", "Mandantenportal-Zusatz", """Sehr geehrte Damen und Herren,
 
-wir haben am 1. Dezember zwei Lizenzen gekauft, brauchen aber nur eine (der Arbeitsbeginn unserer zweiten Planerin wurde auf das Frühjahr verschoben). Könnten Sie uns eine davon erstatten?
-
-Mit freundlichen Grüßen
-
-Anja Mehring
-Büroleitung
-Hartmann & Fink Innenarchitektur GmbH
-Sitz: Köln · Registergericht: Amtsgericht Köln HRB 98733 · Geschäftsführung: Dipl.-Ing. Sabine Hartmann, Jörg Fink
-USt-IdNr.: DE 311 482 907
-
-Diese E-Mail enthält vertrauliche und/oder rechtlich geschützte Informationen. Wenn Sie nicht der richtige Adressat sind oder diese E-Mail irrtümlich erhalten haben, informieren Sie bitte sofort den Absender und vernichten Sie diese E-Mail. Das unerlaubte Kopieren sowie die unbefugte Weitergabe dieser E-Mail ist nicht gestattet. Bitte denken Sie an die Umwelt, bevor Sie diese E-Mail ausdrucken.""", "signature legal_footer long formal"),
-    R("refund", "", """Kriege ich für das Aufnahme-Add-on mein Geld wieder? Das hat noch kein einziges Gespräch aufgezeichnet.""", "plain"),
-    R("refund", "Feedback und eine Bitte", """Hallo Sophie,
-
-ich bin schon ewig dabei (seit der Beta, 2019?) und wollte erst mal loswerden: Das neue Dashboard ist richtig schön geworden und die App ist endlich flott. Kompliment ans Team.
-
-Eigentlicher Grund meiner Mail: Unsere Agentur hat gerade ihren größten Kunden verloren, ich muss sparen. Den Jahresbeitrag für den Agentur-Tarif (1.188 €) habe ich im November bezahlt, werde aber auf den kostenlosen Tarif zurückgehen müssen. Könntet ihr mir die Jahreszahlung zurückgeben, oder zumindest den Großteil? Ich weiß, das ist viel verlangt.
-
-So oder so danke für ein gutes Produkt.
-
-Markus Dehler
-Dehler Digital""", "long chatty signature"),
-    R("refund", "RÜCKERSTATTUNG", """SEHR GEEHRTE DAMEN UND HERREN, BITTE ERSTATTEN SIE MIR DIE 29,99 EURO VOM 3. DEZEMBER. ICH WOLLTE NICHT VERLÄNGERN. DANKE. HERBERT BIGGE""", "caps formal"),
-    R("refund", "Re: Dein Gezeitenplan-Abo ist beendet", """Hi, dann ist ja alles erledigt – aber was ist mit den 12 € vom 30.? Die wurden abgebucht, nachdem ich am 28. um die Schließung gebeten hatte. Die hätte ich gern zurück.
-
-Am Sa., 5. Dez. 2026 schrieb Gezeitenplan <noreply@gezeitenplan.de>:
-> Dein Gezeitenplan-Abo ist beendet. Wie gewünscht haben wir die Daten deines
-> Arbeitsbereichs gelöscht. Danke, dass du Gezeitenplan ausprobiert hast.""", "quoted vendor_confirmation_quoted"),
-    R("refund", "", """<div>Hallo Hostwerk-Team,</div><div><br></div><div>das 3-Jahres-Hostingpaket hat sich am 2.12. automatisch verl&auml;ngert (321&nbsp;&euro;). Ich bin im Fr&uuml;hjahr auf einen eigenen Server umgezogen und habe die Verl&auml;ngerung verschlafen. Die Seiten liegen schon nicht mehr bei euch. K&ouml;nnt ihr die Verl&auml;ngerung r&uuml;ckg&auml;ngig machen und das Geld zur&uuml;ckbuchen?</div><div><br></div><div>Gru&szlig;<br>Niklas</div>""", "html signature", html=True),
-    R("cancellation", "", """Bitte mein Abonnement kündigen. Danke""", "plain short"),
-    R("cancellation", "Lizenz Dr. Petersen", """Guten Tag, Herr Dr. Petersen ist letzte Woche in den Ruhestand gegangen, wir benötigen seine Lizenz nicht mehr. Bitte entfernen Sie sie zum nächsten Abrechnungstermin aus unserem Praxiskonto.
-
-Freundliche Grüße
-Johanna Wirtz
-Praxismanagement, Hausarztpraxis am Hang""", "seats signature"),
-    R("cancellation", "AW: Zahlungserinnerung RE-2026-339", """Hallo, die zahle ich nicht. Ich habe Ihnen im Oktober gesagt, dass ich aufhöre. Bitte schließen Sie das Konto und hören Sie auf, Rechnungen zu schicken.
-
-Katrin Morawe
-
------Ursprüngliche Nachricht-----
-Von: Buchhaltung <buchhaltung@reichweite.io>
-Gesendet: Freitag, 4. Dezember 2026 10:00
-An: k.morawe@kerzenwerk-morawe.de
-Betreff: Zahlungserinnerung RE-2026-339
-
-Sehr geehrte Kundin, die Rechnung RE-2026-339 über 45,00 € ist seit 7 Tagen überfällig.""", "quoted outlook"),
-    R("cancellation", "Gewerbeabmeldung", """hallo, ich melde mein reinigungsgewerbe zum monatsende ab und brauche den terminplaner dann nicht mehr. muss ich da was machen oder könnt ihr das abo von eurer seite beenden? danke! gabi""", "informal indirect lowercase"),
-    R("cancellation", "Keine automatische Verlängerung", """Ich widerspreche der automatischen Verlängerung meines Jahresvertrags (Ablauf 18.02.). Bitte bestätigen Sie das Vertragsende.""", "formal"),
-    R("cancellation", "WG: Bitte kündigen", """Hallo, mein Chef hat das versehentlich von seiner privaten Adresse geschickt, das Konto läuft über finanzen@galler-spedition.de. Bitte wie gewünscht erledigen.
-
-Lorna Wieck
-
----------- Weitergeleitete Nachricht ---------
-Von: Robert Galler <robgaller61@gmail.com>
-Date: So., 6. Dez. 2026 um 22:41
-Subject: Bitte kündigen
-To: support@routenwerk.de
-
-Bitte unser Routenwerk-Konto kündigen. Die LKW bekommen neue Tracker mit eigener Software.""", "forwarded signature"),
-    R("both", "Falscher Tarif, ich will raus", """Sie haben mich in den Team-Tarif hochgestuft, obwohl ich nur auf den Preis geklickt habe. Das will ich nicht. Konto schließen und die 96 € zurück.""", "angry"),
-    R("both", "Re: Ihr Abo wurde verlängert", """Hallo, ich dachte, ich hätte die Verlängerung ausgeschaltet, anscheinend nicht. Bitte kündigen Sie mein Abo und erstatten Sie diese Verlängerung, danke.
-
-> Ihr Seitenbau-Privat-Abo wurde am 07.12.2026 verlängert.
-> Abgebuchter Betrag: 96,00 €""", "quoted"),
-    R("both", "", """will erstattung und mein konto löschen. danke""", "short lowercase"),
-    R("both", "Kündigung und Minderung", """Sehr geehrte Damen und Herren,
-
-aufgrund der wiederholten Ausfälle im November (Tickets 4471, 4490 und 4502) kündigen wir den Vertrag über den Dienst „Flottenblick" außerordentlich zum 31.12.2026. Zugleich fordern wir die Rückzahlung der Novembergebühr von 640,00 €, da der Dienst über weite Teile des Monats nicht verfügbar war.
-
-Bitte bestätigen Sie beides schriftlich.
+wir haben am 30.11. die Jahreslizenz für den Zusatz „Mandantenportal" gebucht (480,00 € netto), weil uns Ihr Vertrieb eine DATEV-Anbindung zugesagt hatte. Diese ist, wie wir jetzt erfahren, erst für Mitte 2027 geplant. Wir bitten daher um Rückzahlung der Lizenzgebühr; den Zusatz haben wir bereits deaktiviert.
 
 Mit freundlichen Grüßen
-Jakob Wittlinger
-Leitung Disposition, Nordland Fracht GmbH""", "formal signature long"),
-    R("both", "Stopp + Geld", """Hi, könnt ihr die monatlichen Zahlungen stoppen und mir die letzten zwei zurückschicken? Hab's seit September nicht mehr benutzt, war viel los. Danke, Mo""", "informal"),
-    R("refund_status", "Erstattung nicht erhalten", """Hallo,
 
-Ihre Mail vom 19. November bestätigt eine Erstattung über 149 €. Meine Bank (Sparkasse) sagt, es sei nichts eingegangen. Können Sie mir Betrag, Datum und die letzten vier Ziffern der Karte nennen, auf die sie ging?
+i. A. Corinna Wendel
+Kanzleiorganisation
 
-Danke
-Darius Hügel""", "signature"),
-    R("refund_status", "", """habt ihr das jetzt echt überwiesen? immer noch nix da""", "short lowercase"),
-    R("refund_status", "WG: Ihre Erstattung ist unterwegs", """Hallo, ich leite das für meine Mutter weiter. Seit drei Wochen ist nichts auf ihrer Karte angekommen. Können Sie bitte nachsehen?
+Wendel & Partner mbB Steuerberatungsgesellschaft
+Partnerschaftsregister: Amtsgericht Essen PR 3318
+Zuständige Kammer: Steuerberaterkammer Düsseldorf
+Diese Nachricht ist ausschließlich für den bezeichneten Adressaten bestimmt. Sie kann dem Berufsgeheimnis unterliegende Informationen enthalten (§ 57 StBerG, § 203 StGB). Sollten Sie nicht der vorgesehene Empfänger sein, bitten wir Sie, den Absender umgehend zu informieren und die Nachricht zu löschen.""", "signature legal_footer long formal"),
+    R("refund", "doppelt abonniert", """Hallo, ich hab gemerkt, dass ich euch doppelt zahle: einmal übers iPhone (Apple-Abo) und einmal direkt bei euch auf der Website. Das Apple-Abo behalte ich. Könnt ihr mir das direkt bezahlte Jahresabo erstatten? Account: mert.kaya@posteo.de""", "plain"),
+    R("refund", "Unterrichtsplattform", """Liebes Support-Team,
 
-Sophie Lohse
+ich unterrichte seit Jahren Klavier und bin während Corona mit meinen Schüler:innen auf eure Plattform umgestiegen – dafür erst mal ein großes Danke, das hat mir damals den Laden gerettet. Inzwischen kommen aber alle wieder in mein Studio, die letzte Online-Schülerin hat im Oktober aufgehört.
 
-Anfang der weitergeleiteten Nachricht:
+Langer Rede kurzer Sinn: Die Jahresgebühr wurde am 1. Dezember abgebucht (216 €), und ich werde die Plattform dieses Jahr sehr wahrscheinlich gar nicht brauchen. Wäre es möglich, mir das Geld zurückzugeben? Den kostenlosen Zugang würde ich gern behalten, falls doch mal jemand online Unterricht möchte.
 
-Von: Leuchtwerk <support@leuchtwerk.app>
-Betreff: Ihre Erstattung ist unterwegs
-Datum: 16. November 2026 um 09:30:11 MEZ
-An: Patricia Lohse <pat.lohse@t-online.de>
+Musikalische Grüße
+Friederike Albers""", "long chatty signature"),
+    R("refund", "PDF-EXPORT", """DAS PROGRAMM STÜRZT BEI JEDEM PDF-EXPORT AB. SEIT DREI WOCHEN. ICH WILL DIE 49 EURO ZURÜCK.""", "caps angry"),
+    R("refund", "Re: Ihre Mitgliedschaft endet zum 31.12.", """Hallo,
 
-Hallo Frau Lohse, wir haben 39,99 € auf Ihre Karte erstattet. Bitte rechnen Sie mit 5–10 Werktagen.""", "forwarded apple"),
-    R("policy_question", "Kündigungsfrist Monatstarif", """Hallo, gibt es beim Monatstarif eine Kündigungsfrist, oder kann ich jederzeit aufhören?""", "plain"),
-    R("policy_question", "Anteilige Erstattung", """Hallo zusammen,
-
-bevor wir abschließen: Wenn wir das Jahresabo im vierten Monat kündigen, bekommen wir für die Monate 5–12 etwas zurück, oder läuft es einfach aus? Lieber jetzt wissen als später streiten :)
-
-Danke
-Jessica""", "signature"),
-    R("withdrawal", "Widerrufserklärung", """Sehr geehrte Damen und Herren,
-
-innerhalb der gesetzlichen Frist widerrufe ich meine auf den Abschluss des Vertrags „Reichweite Starter" vom 30.11.2026 gerichtete Willenserklärung. Bitte bestätigen Sie mir den Widerruf und erstatten Sie den gezahlten Betrag.
-
-Mit freundlichen Grüßen
-Nina Kellermann""", "formal signature"),
-    R("withdrawal", "", """Ich möchte den Vertrag widerrufen, hab mich vor 4 Tagen angemeldet. Danke""", "plain"),
-    R("other", "Storno im Shop", """Hallo, eine Kundin aus meinem Shop hat ihre Bestellung storniert, im Shop steht sie aber noch als bezahlt. Wie setze ich sie auf storniert und erstatte ihr das Geld über eure Stripe-Anbindung?""", "howto other_object"),
-    R("other", "Re: Schade, dass Sie gehen", """Ich habe es mir noch anders überlegt, bevor es durch war – unsere Chefin hat Budget gefunden. Bitte sorgen Sie dafür, dass das Konto offen bleibt. Wir wollen NICHT kündigen.""", "negation"),
-    R("other", "Jahres- auf Monatszahlung", """Hallo, wenn unser Jahresabo im März ausläuft, möchten wir monatlich weitermachen statt wieder ein Jahr. Geht das?
-
-Danke
-Ingrid""", "billing_change signature"),
-    R("other", "Lob", """Wollte nur sagen: Kwame aus eurem Support war gestern großartig, hat unseren Import in 10 Minuten repariert. Ich will keine Erstattung oder so, einfach nur danke!""", "praise"),
-    R("other", "Abgesagt: Q1-Planung", """Hallo zusammen, ich muss das Planungsmeeting am Donnerstag absagen, ich bin krank. Ich schicke eine neue Einladung für nächste Woche.
+danke für die Bestätigung. Ihr habt allerdings am 1.12. schon den Januar vorab eingezogen (19 €), obwohl ich am 28.11. gekündigt hatte. Den hätte ich gern zurück, ich bin ja ab Januar nicht mehr dabei.
 
 Gruß
-Daniel""", "other_object"),
-    R("other", "Werbemails", """Hallo, ich bekomme ständig „Wir vermissen dich"-Mails, obwohl ich zahlende Kundin bin. Könnt ihr mich von dieser Liste nehmen? Danke.
+Kai Petersen
 
---
-Gesendet mit Proton Mail. Wenn Sie keine weiteren E-Mails von mir erhalten möchten, antworten Sie mit STOPP.""", "unsubscribe_footer"),
+Am Mi., 2. Dez. 2026 um 08:15 schrieb Lernkreis Mitgliederservice <mitglieder@lernkreis.de>:
+> Hallo Kai,
+>
+> wir bestätigen dir gerne, dass deine Mitgliedschaft zum 31.12.2026 endet.
+> Bis dahin kannst du alle Kurse wie gewohnt nutzen.
+>
+> Dein Lernkreis-Team""", "quoted signature vendor_confirmation_quoted"),
+    R("refund", "", """<div>Guten Tag,</div><div><br></div><div>wir sind ein eingetragener Verein und haben beim Abschluss versehentlich den Business-Tarif statt des Vereinstarifs gew&auml;hlt &ndash; unser Fehler, das gebe ich zu. Inzwischen sind wir im Vereinstarif. K&ouml;nnten Sie uns die Differenz f&uuml;r das laufende Jahr (360&nbsp;&euro;) erstatten? Den Freistellungsbescheid schicke ich gern mit.</div><div><br></div><div>Mit freundlichen Gr&uuml;&szlig;en<br>Ute Brinkmann<br>1. Vorsitzende, Tafel Nordheide e.V.</div>""", "html formal signature", html=True),
+    R("cancellation", "", """Abo bitte zum 31.01. beenden.""", "plain short"),
+    R("cancellation", "Schülerlizenzen Grundschule am Deich", """Sehr geehrte Damen und Herren,
+
+die 25 Schülerlizenzen der Grundschule am Deich (Kundennummer SCH-2041) sollen zum Ende des Schuljahres am 31.07.2027 nicht verlängert werden, da das Land eine eigene Lernplattform bereitstellt. Bitte bestätigen Sie das Vertragsende an die Schulverwaltung.
+
+Mit freundlichen Grüßen
+Im Auftrag
+Holger Detlefsen
+Schulverwaltungsamt, Stadt Husum""", "formal signature seats"),
+    R("cancellation", "AW: Einladung zum Jahresgespräch", """Hallo Frau Kranz,
+
+danke für die Einladung, aber ein Jahresgespräch brauchen wir nicht mehr: Wir verlängern nicht. Der Vertrag soll zum 30.06. enden, bitte vormerken.
+
+Viele Grüße
+Sven Oltmanns
+
+-----Ursprüngliche Nachricht-----
+Von: Tanja Kranz <t.kranz@vertragsnest.de>
+Gesendet: Donnerstag, 3. Dezember 2026 11:20
+An: s.oltmanns@oltmanns-logistik.de
+Betreff: Einladung zum Jahresgespräch
+
+Hallo Herr Oltmanns, Ihr Vertrag läuft am 30.06.2027 aus. Gern würde ich mit Ihnen über die Verlängerung und die neuen Funktionen sprechen.""", "quoted outlook signature"),
+    R("cancellation", "ab februar", """ich brauch das ding ab februar nicht mehr, stellt das bitte ab. danke""", "indirect lowercase informal"),
+    R("cancellation", "Kündigung Softwarepflegevertrag SP-2231", """Sehr geehrte Damen und Herren,
+
+hiermit kündigen wir den Softwarepflegevertrag Nr. SP-2231 für „Lagerprofi Pro" fristgerecht zum 30.06.2027. Bitte bestätigen Sie uns den Eingang dieser Kündigung sowie das Vertragsende.
+
+Mit freundlichen Grüßen
+Brigitte Nohl
+Einkauf, Nohl Elektrogroßhandel GmbH""", "formal signature"),
+    R("cancellation", "WG: Sprachmemo Chef", """Hallo Support,
+
+unten die Abschrift einer Sprachnachricht von Herrn Dr. Vogel. Das Konto läuft über praxis@dr-vogel-ortho.de. Bitte entsprechend erledigen.
+
+Danke
+Sandra Beil
+Praxissekretariat
+
+---------- Weitergeleitete Nachricht ---------
+Von: Diktat-Abschrift <noreply@praxis-intern.de>
+Date: Mo., 7. Dez. 2026 um 07:58
+Subject: Sprachmemo Chef
+To: s.beil@dr-vogel-ortho.de
+
+"Frau Beil, bitte das Abo für das Diktierprogramm kündigen, wir nehmen ab Januar das von der Kassenärztlichen. Danke.\"""", "forwarded signature"),
+    R("both", "Dann eben nicht", """Ihr Kollege schreibt, die Kalenderfreigabe für externe Kunden kommt „vorerst nicht". Genau dafür hatte ich das Jahresabo genommen. Dann kündige ich. Und die Vorauszahlung für Januar will ich zurück.""", "angry"),
+    R("both", "AW: Neue Preise ab 1. Januar", """Zu diesen Preisen nicht. Kündigen Sie mein Abo bitte zum 31.12. und erstatten Sie den für Januar bereits eingezogenen Betrag.
+
+Elke Hansen
+
+-----Ursprüngliche Nachricht-----
+Von: Kontorbuch <info@kontorbuch.de>
+Gesendet: Dienstag, 1. Dezember 2026 09:00
+An: elke.hansen@online.de
+Betreff: Neue Preise ab 1. Januar
+
+Liebe Kundin, lieber Kunde, ab dem 1. Januar 2027 kostet der Tarif Solo 14,90 € statt 11,90 € im Monat.""", "quoted outlook"),
+    R("both", "", """konto zu, geld her.""", "short lowercase angry"),
+    R("both", "Auflösung Konto und Restguthaben", """Sehr geehrte Damen und Herren,
+
+ich ersuche um Auflösung meines Kontos (Benutzer gruber.anton) und um Rücküberweisung des verbleibenden Guthabens von 23,40 € auf mein Konto AT48 3200 0000 1234 5864 bei der Raiffeisenbank.
+
+Hochachtungsvoll
+Anton Gruber
+Ried im Innkreis""", "formal austrian signature"),
+    R("both", "Abo kündigen", """Hallo, ich will meine Abo kündigen und Geld zurück, weil ich habe nie benutzt. Mein Sohn hat angemeldet auf meine Name für die Schule, aber Schule braucht nicht. Danke, Ayşe Demir""", "non_native"),
+    R("refund_status", "PayPal ausstehend", """Die Erstattung steht bei PayPal seit 8 Tagen auf „ausstehend". Ist das normal, oder hängt da was?""", "plain"),
+    R("refund_status", "", """Rückzahlung schon raus?""", "short"),
+    R("refund_status", "WG: Erstattung zugesagt", """Hallo, mein Mann hat mich gebeten nachzufragen – die unten zugesagte Erstattung ist bis heute nicht auf unserem Konto. Wann können wir damit rechnen?
+
+Gruß
+Birgit Sommer
+
+---------- Weitergeleitete Nachricht ---------
+Von: Rasterblatt Support <hilfe@rasterblatt.de>
+Date: Do., 19. Nov. 2026 um 15:44
+Subject: Erstattung zugesagt
+To: Klaus Sommer <k.sommer@arcor.de>
+
+Hallo Herr Sommer, wir erstatten Ihnen die Novembergebühr von 24,00 €. Das Geld ist in wenigen Tagen auf Ihrem Konto.""", "forwarded signature"),
+    R("policy_question", "Kündigung in der Elternzeit", """Hallo, ich gehe im Frühjahr in Elternzeit. Gibt es bei euch für so einen Fall ein Sonderkündigungsrecht oder eine Pausenregel, oder läuft das Jahresabo einfach weiter? Ich will noch nichts kündigen, nur planen.""", "plain"),
+    R("policy_question", "Geld-zurück-Garantie bei Verlängerung?", """Gilt eure 30-Tage-Geld-zurück-Garantie eigentlich nur beim ersten Kauf oder auch bei jeder Verlängerung?""", "plain"),
+    R("withdrawal", "Widerruf", """Guten Tag, ich habe gestern bestellt und möchte mein Widerrufsrecht nutzen. Den einen Tag, den ich es schon benutzt habe, können Sie gern abziehen.
+
+Freundliche Grüße
+Melanie Rast""", "signature"),
+    R("withdrawal", "Widerruf des Vertrags vom 04.12.2026", """Kundennr. 8812 – hiermit widerrufe ich den Vertrag vom 04.12.2026. Bitte um Bestätigung.
+
+J. Lindner""", "short formal"),
+    R("other", "Anwendertreffen Leipzig", """Hallo, bitte stornieren Sie meine Anmeldung zum Anwendertreffen in Leipzig am 21. Januar, ich kann leider nicht. Das Hotelzimmer habe ich selbst gebucht und storniere es direkt beim Hotel.
+
+Danke
+Carsten Möhle""", "other_object signature"),
+    R("other", "Tarifwechsel nach dem Projekt", """Hi, wir wollen nicht kündigen, aber nach Projektende im März reicht uns der Basis-Tarif. Können wir dann von Premium auf Basis wechseln, ohne dass Daten verloren gehen?""", "negation downgrade"),
+    R("other", "Dauerauftrag", """Nur zur Info: Ich habe den Dauerauftrag bei meiner Bank gelöscht, weil ihr ja seit Dezember per Lastschrift einzieht. Nicht dass da doppelt was kommt.""", "other_object"),
+    R("other", "Schulung vor Ort", """Grüß Gott, bieten Sie auch Schulungen vor Ort in Wien an? Wir hätten acht neue Kolleginnen im Jänner. Was würde das kosten?
+
+Mit freundlichen Grüßen
+Mag. Petra Haider""", "sales austrian signature"),
+    R("other", "AW: Ihre Kündigung", """Vielen Dank, Kündigung erhalten. Schicken Sie mir bitte noch die Schlussrechnung an diese Adresse.
+
+Am Fr., 4. Dez. 2026 um 10:30 schrieb Vertragsnest <kuendigung@vertragsnest.de>:
+> Guten Tag, hiermit bestätigen wir Ihre Kündigung zum 31.12.2026.""", "ack quoted"),
+    R("other", "Lastschrift doppelt?", """Sollte die Lastschrift diesen Monat wieder doppelt kommen, gebe ich beide zurück und kündige. Bitte prüfen Sie Ihre Abrechnung vorher.""", "conditional"),
     # ---------------------------------------------------------------- batch 6
     R("refund", "Zwei Arbeitsbereiche bezahlt", """Hallo,
 
