@@ -11,153 +11,144 @@ ROWS = [
     # ---------------------------------------------------------------- batch 1
     R("refund", "", """Geld zurück?""", "one_word short"),
     R("refund", "erstattung bitte", """erstattung bitte, hab mich verklickt""", "short lowercase"),
-    R("refund", "Letzte Zahlung", """Guten Abend,
+    R("refund", "Studium abgebrochen", """Guten Abend,
 
-ich wäre Ihnen sehr dankbar, wenn Sie mir die letzte Zahlung über 18,50 € zurücküberweisen könnten. Ich habe seit meinem Stellenwechsel im November keinen Bedarf mehr an Stapelwerk und hatte schlicht übersehen, dass die Karte weiter belastet wird.
+ich habe mein Studium im November abgebrochen und brauche das Studierenden-Abo deshalb nicht mehr. Leider wurde am 1. Dezember noch einmal der Monatsbeitrag von 4,99 € eingezogen. Wäre es möglich, mir diesen zurückzuzahlen? Genutzt habe ich den Zugang seitdem nicht.
 
-Vielen Dank für Ihr Verständnis
-Friederike Rautenberg""", "formal polite signature"),
-    R("refund", "Abbuchung vom Montag", """Hi, könnt ihr die Abbuchung vom Montag (79 €) stornieren und zurückbuchen? Hab am Handy aus Versehen auf "Upgrade" getippt, wollte eigentlich nur das Pop-up wegmachen.""", "informal"),
-    R("refund", "Testzeitraum", """Ich hab vergessen, den Testzeitraum rechtzeitig zu beenden, und jetzt sind 45 € weg. Bekomme ich die wieder? Genutzt habe ich das Tool nur an den ersten beiden Tagen.""", "plain"),
-    R("refund", "Re: Ihr Abonnement wurde gekündigt", """Hallo,
+Vielen Dank und freundliche Grüße
+Merle Janßen""", "polite signature"),
+    R("refund", "Enterprise aus Versehen", """Hallo,
 
-passt so, aber die Januar-Gebühr ist 40 Minuten bevor ich auf "Kündigen" geklickt habe noch abgegangen. Die 29 € hätte ich bitte zurück, den Januar nutze ich ja nicht mehr.
+eine Kollegin hat gestern mit der Firmenkarte auf „Enterprise" hochgestuft – sie dachte, das sei eine kostenlose Testversion. Bitte buchen Sie die 890 € zurück; wir bleiben im Team-Tarif, den haben wir im Admin-Bereich schon wieder eingestellt.
 
 Gruß
-Dominik Sauer
+Thilo Wegener
+IT, Wegener Spedition""", "signature"),
+    R("refund", "Gutschein nicht angerechnet", """Hallo, ich hatte beim Abschluss den Gutscheincode HERBST3 für drei Gratismonate eingegeben (wurde auch als gültig angezeigt). Trotzdem wurden Oktober, November und Dezember je 9,99 € abgebucht. Bitte die 29,97 € zurückerstatten.""", "billing_error", reason=B),
+    R("refund", "Re: Ihr Konto wurde gelöscht", """Hallo,
 
-Am So., 6. Dez. 2026 um 21:14 schrieb Klangwerk <konto@klangwerk.fm>:
-> Hallo Dominik,
+das ging ja schnell, danke! Nur eine Sache: Die Jahreslizenz hatte ich erst vor zehn Tagen bezahlt (99 €). Da ich sie jetzt nicht mehr nutzen kann, hätte ich gern mein Geld zurück.
+
+Viele Grüße
+Tobias Reuter
+
+Am Sa., 5. Dez. 2026 um 12:02 schrieb Skizzenhaus <konto@skizzenhaus.de>:
+> Hallo Tobias,
 >
-> schade, dass du gehst. Dein Klangwerk-Creator-Abo wurde gekündigt und
-> verlängert sich nicht mehr. Du kannst die Creator-Funktionen noch bis
-> zum 05.01.2027 nutzen.
+> wie gewünscht haben wir dein Skizzenhaus-Konto und alle Projekte gelöscht.
+> Das lässt sich nicht rückgängig machen.
 >
-> Dein Klangwerk-Team""", "quoted signature vendor_confirmation_quoted"),
-    R("refund", "Unbekannte Abbuchung", """Guten Tag,
-
-auf meiner Kreditkartenabrechnung finde ich eine Belastung über 112,00 € mit dem Text "FLUSSGRAT*ABO" vom 2. Dezember. Ich habe bei Ihnen nie ein Konto angelegt und diese Zahlung nicht autorisiert. Ich fordere Sie auf, den Betrag zu erstatten, und bitte um Auskunft, mit welcher E-Mail-Adresse das Abo abgeschlossen wurde.
-
-Mit freundlichen Grüßen
-Grzegorz Nowak""", "billing_error formal signature", reason=B),
+> Dein Skizzenhaus-Team""", "quoted signature vendor_confirmation_quoted"),
+    R("refund", "Rückbuchung", """Servus, könnt ihr mir den Betrag vom Freitag zurückbuchen? Hab beim Bezahlen den Jahresplan erwischt statt den Monat. Danke, Flori""", "informal austrian short"),
     R("cancellation", "", """Abo stoppen bitte""", "short"),
-    R("cancellation", "Ab April", """Hallo Carla,
+    R("cancellation", "Vereinsheft", """Hallo zusammen,
 
-kurz zur Info: Ab April brauche ich Entwurfskiste nicht mehr, das Projekt endet im März. Kannst du es so einstellen, dass ab dann nichts mehr abgebucht wird?
+unser Vereinsheft wird eingestellt, die Ausgabe im März ist die letzte. Danach brauchen wir das Layoutprogramm nicht mehr – bitte ab April nichts mehr berechnen.
 
-Liebe Grüße
-Ole""", "indirect informal signature"),
-    R("cancellation", "nächstes Jahr", """bitte sorgt dafür, dass ich nächstes jahr nicht nochmal belastet werde. wenn das laufende jahr rum ist, ist schluss.""", "indirect lowercase"),
-    R("cancellation", "Vertrag 44-1187", """Sehr geehrte Damen und Herren,
+Viele Grüße
+Heinz-Dieter Klose
+Schriftführer, Heimatverein Lippetal""", "indirect signature"),
+    R("cancellation", "2027", """verlängerungsoption bitte deaktivieren. 2027 ohne uns.""", "indirect lowercase short"),
+    R("cancellation", "Rahmenvertrag Mieterportal", """Sehr geehrte Damen und Herren,
 
-bezugnehmend auf unser Telefonat vom vergangenen Dienstag bitten wir Sie, unseren Vertrag zum Ende der laufenden Vertragslaufzeit (31.03.2027) zu beenden. Wir bitten um schriftliche Bestätigung des Vertragsendes.
+hiermit kündigen wir den Rahmenvertrag über die Nutzung des Mieterportals (Vertragsnr. MP-44-1187) zum Ende der vereinbarten Laufzeit am 31.03.2027. Wir bitten um schriftliche Bestätigung.
 
 Mit freundlichen Grüßen
 
 Henrike Matthiesen
 Leitung Finanzen
-Kaltenbach Logistik GmbH
+Kaltenbach Hausverwaltung GmbH
 Sitz der Gesellschaft: Bremen, Amtsgericht Bremen HRB 30418
 Geschäftsführer: Arne Kaltenbach, Birte Sommer
 Diese E-Mail kann vertrauliche und/oder rechtlich geschützte Informationen enthalten. Wenn Sie nicht der richtige Adressat sind, informieren Sie bitte sofort den Absender und vernichten Sie diese Mail. Das unerlaubte Kopieren sowie die unbefugte Weitergabe dieser Mail sind nicht gestattet.""", "formal signature legal_footer long"),
     R("cancellation", "Karte", """Karte entfernen und Konto schließen. Danke.""", "short"),
     R("cancellation", "wie?", """Wie kündige ich?""", "howto short"),
     R("both", "", """Bitte kündigen und den letzten Monat erstatten. Am 3. wurde abgebucht, ich bleibe aber nicht.""", "plain short"),
-    R("both", "Enttäuscht", """Hallo,
+    R("both", "Übersetzung", """Hallo,
 
-ich habe das Pro-Paket vor allem wegen der Outlook-Kalendersynchronisation gebucht, die auf Ihrer Preisseite aufgeführt ist. Wie sich herausstellt, funktioniert sie nur lesend, mein Team hat ständig Doppelbuchungen. Drei Wochen habe ich es jetzt versucht.
+ich habe Pro wegen der automatischen Übersetzung für meine polnischen Lieferanten genommen. Was da rauskommt, ist leider Kauderwelsch, meine Lieferanten haben schon nachgefragt, ob ich einen Schlaganfall hatte. Das Geld für Dezember hätte ich deshalb gern zurück.
 
-Bitte erstatten Sie mir die 240 € für das Jahrespaket.
+Ansonsten ist das Programm ja in Ordnung, die Rechnungsvorlagen sind sogar richtig gut. Aber ohne die Übersetzung bringt es mir nichts.
 
-Und, das hätte ich eigentlich zuerst schreiben sollen: Ich möchte das Konto nicht weiterführen. Bitte schließen Sie es, sobald die Erstattung raus ist.
+Nehmt mich also bitte auch aus dem Abo raus.
 
-Lore Fitzner""", "long signature"),
-    R("both", "WIR SIND RAUS", """KONTO SCHLIESSEN UND DAS GELD FÜR DIE NIE GENUTZTEN LIZENZEN ZURÜCK. 14 LIZENZEN, 3 LEUTE. UNFASSBAR.""", "caps angry"),
-    R("both", "WG: Umfrageheld Konto", """Hallo Umfrageheld-Support,
+Rainer Pohlmann""", "long signature far_apart"),
+    R("both", "SOFORT BEENDEN", """ABO SOFORT BEENDEN UND ALLE BEITRÄGE SEIT SEPTEMBER ZURÜCK. SEIT DEM UPDATE SIND MEINE KUNDENDATEN WEG.""", "caps angry"),
+    R("both", "WG: Konto meines Bruders", """Hallo,
 
-mein Vater hat mich gebeten, das für ihn zu klären (s. unten). Er ist 81 und dachte, es sei eine einmalige Zahlung. Könnten Sie bitte das Konto schließen und ihm sein Geld zurückgeben?
-
-Danke und viele Grüße
-Anja Gellert
-
----------- Weitergeleitete Nachricht ---------
-Von: Siegfried Gellert <s.gellert@t-online.de>
-Date: Fr., 4. Dez. 2026 um 18:02
-Subject: Umfrageheld Konto
-To: Anja Gellert <anja.gellert@gmail.com>
-
-Anja kannst du da mal anrufen, die haben schon wieder 35 Euro abgebucht, ich wollte das nur für die Umfrage im Kirchenchor im Oktober. Ich will das Geld zurück und dass das aufhört.
-Papa""", "forwarded signature"),
-    R("both", "Abonement", """Hallo, ich möchte mein Abonement beenden und auch das Geld von diese Monat zurück bekommen, weil die App ist nicht auf meine Sprache und ich kann nicht benutzen. Vielen Dank. Kenji""", "non_native typo"),
-    R("both", "AW: Ihre Rechnung RE-30218", """Das ist die Verlängerung, von der ich am Telefon gesprochen habe – die will ich nicht. Bitte zurückbuchen und das Konto auflösen, damit diese Rechnungen aufhören.
-
-Gerd Harlaß
-
------Ursprüngliche Nachricht-----
-Von: Feldwerk Abrechnung <abrechnung@feldwerk.de>
-Gesendet: Dienstag, 1. Dezember 2026 06:00
-An: gerd@harlass-sanitaer.de
-Betreff: Ihre Rechnung RE-30218
-
-Hallo Herr Harlaß,
-
-vielen Dank für Ihre Zahlung über 216,00 € für Feldwerk Service (jährlich).
-Ihre nächste Verlängerung ist am 01.12.2027.
-
-Feldwerk""", "quoted outlook"),
-    R("refund_status", "", """Ist die Erstattung schon durch? Auf der Karte ist noch nix""", "short"),
-    R("refund_status", "Re: Ticket #20144 – Erstattung", """Hallo Deniz,
-
-Sie hatten am 24. November geschrieben, die Erstattung sei genehmigt und komme in 5–10 Werktagen an. Heute ist Tag 9. Gibt es eine Referenznummer, die ich meiner Bank nennen kann?
+mein Bruder ist für ein Jahr in Australien und kommt an seine alte Mailadresse nicht mehr ran, deshalb schicke ich das weiter. Bitte schließt sein Konto und gebt ihm die Dezember-Zahlung zurück.
 
 Danke
+Lea Hoffmann
+
+---------- Weitergeleitete Nachricht ---------
+Von: Jannik Hoffmann <jannik.hoffmann.au@gmail.com>
+Date: Sa., 5. Dez. 2026 um 23:40
+Subject: Konto
+To: Lea Hoffmann <lea.hoffmann@web.de>
+
+Lea kannst du denen schreiben, mein Account ist jannik.h@gmx.de. Konto zumachen und die 12,99 vom 1. zurück, ich komm hier nicht an die alte Mail. Danke dir!!""", "forwarded signature"),
+    R("both", "Konto", """Bitte Konto schliessen und Geld zuruck fur Dezember, ich wohne jetzt wieder in Polen und brauche nicht mehr. Dziękuję, Marek""", "non_native typo"),
+    R("both", "Re: Willkommen im Pro-Tarif", """Ich wollte nie Pro. Bitte alles rückgängig: Abo beenden, Geld zurück.
+
+Am Mo., 7. Dez. 2026 um 06:00 schrieb Angebotsprofi <team@angebotsprofi.de>:
+> Ihr Testzeitraum ist beendet – willkommen im Pro-Tarif!
+> Wir haben 29,00 € von Ihrer Karte abgebucht.""", "quoted short"),
+    R("refund_status", "", """Ist die Erstattung schon durch? Auf der Karte ist noch nix""", "short"),
+    R("refund_status", "AW: Ihr Anliegen 20144", """Guten Tag Herr Demir,
+
+Sie hatten mir am 24.11. bestätigt, dass die doppelt abgebuchten 58,00 € zurücküberwiesen werden. Bei meiner Volksbank ist bis heute nichts eingegangen. Können Sie mir das Überweisungsdatum nennen?
+
+Mit freundlichen Grüßen
 Fatma Aydın
 
-Am Di., 24. Nov. 2026 um 11:03 schrieb Deniz (Clipstapel Support) <support@clipstapel.de>:
-> Hallo Frau Aydın,
->
-> ich habe eine Erstattung über 58,00 € auf Ihre Mastercard mit Endung 7781
-> freigegeben. Bis sie sichtbar ist, dauert es meist 5–10 Werktage.
->
-> Deniz""", "quoted signature"),
-    R("refund_status", "warte immer noch", """warte immer noch auf die versprochene rückzahlung. ist jetzt ein monat her. kommt die noch oder nicht""", "angry lowercase"),
-    R("policy_question", "Jahres- oder Monatsabo", """Hi, wenn ich das Jahresabo nehme und es mir nach zwei Monaten anders überlege – krieg ich den Rest zurück oder ist das Geld weg? Bin noch am Überlegen.""", "plain informal"),
-    R("policy_question", "Vertragsbedingungen", """Guten Morgen,
+-----Ursprüngliche Nachricht-----
+Von: Deniz Demir <support@clipstapel.de>
+Gesendet: Dienstag, 24. November 2026 11:03
+An: f.aydin@posteo.de
+Betreff: Ihr Anliegen 20144
 
-unser Einkauf benötigt die Kündigungsfrist für mehrjährige Bestellformulare sowie eine Fundstelle, wo das schriftlich geregelt ist. Könnten Sie uns den Link schicken?
+Guten Tag Frau Aydın, wir erstatten Ihnen die doppelte Abbuchung über 58,00 €.""", "quoted outlook signature"),
+    R("refund_status", "wo bleibt das geld", """wo bleibt das geld? seit dem 10. november warte ich, dreimal nachgefragt, immer heißt es "ist angewiesen".""", "angry lowercase"),
+    R("policy_question", "Wechsel Jahres- auf Monatsabo", """Hi, wenn ich vom Jahres- aufs Monatsabo wechsle: Verfällt der Rest vom Jahr dann, oder wird der verrechnet oder erstattet? Steht das irgendwo?""", "plain informal"),
+    R("policy_question", "Vergabeakte", """Guten Morgen,
+
+für die Vergabeakte benötigen wir Ihre aktuellen Kündigungs- und Erstattungsbedingungen als PDF. Könnten Sie uns diese zusenden oder mitteilen, wo sie abrufbar sind?
 
 Freundliche Grüße
 Nadine Achterberg
-Einkauf, Klinikverbund Brahmsfeld""", "formal signature"),
+Zentrale Vergabestelle, Kreis Steinburg""", "formal signature"),
     R("policy_question", "", """habt ihr überhaupt eine rückgaberegel oder ist alles endgültig bezahlt?""", "short lowercase"),
-    R("withdrawal", "Widerruf meines Vertrags", """Guten Tag,
+    R("withdrawal", "Widerruf Vertragsabschluss", """Guten Tag,
 
-ich bin Verbraucherin und habe am 3. Dezember das Creator-Abo abgeschlossen. Hiermit widerrufe ich diesen Vertrag fristgerecht. Bitte bestätigen Sie den Eingang und erstatten Sie die 14,99 €.
+ich widerrufe meinen Vertragsabschluss vom Samstag. Ich bin Privatperson. Das Konto können Sie dann auch gleich löschen.
 
 Mit freundlichen Grüßen
 Sanne Wittkamp""", "formal signature"),
-    R("withdrawal", "widerruf", """hallo, bin noch in den 14 tagen, also widerrufe ich hiermit. grund muss ich ja keinen angeben oder? bitte kurz bestätigen""", "informal lowercase"),
+    R("withdrawal", "widerruf", """hallo, ich will widerrufen, hab mich am 2.12. angemeldet. bitte kurz bestätigen""", "informal lowercase"),
     R("other", "Re: Erstattung", """ok, Erstattung am Freitag passt. Danke für die schnelle Antwort""", "ack short"),
-    R("other", "Pausieren statt kündigen?", """Hallo,
+    R("other", "Ich habe NICHTS gekündigt", """Hallo,
 
-ich will nicht kündigen, ich möchte nur für zwei Monate pausieren, weil ich in Elternzeit gehe. Geht das im Solo-Tarif?
+ich will nicht kündigen! Mein Sohn hat sich an meinem Laptop zu schaffen gemacht und offenbar auf „Abo beenden" geklickt. Bitte machen Sie das rückgängig, ich brauche das Programm für meine Buchhaltung.
 
 Danke
-Ruth""", "negation signature"),
-    R("other", "Bestellung 5512 – Headsets", """Guten Tag,
+Ruth Kämmerer""", "negation signature"),
+    R("other", "Visitenkarten", """Guten Tag,
 
-bitte stornieren Sie die Bestellung 5512 über die zwei USB-Headsets, wir haben sie doch vor Ort gekauft. Unser Telefonie-Abo bleibt selbstverständlich bestehen.
+bitte stornieren Sie meine Bestellung von 200 Visitenkarten über Ihren Druckservice (Auftrag DR-5512), da steht noch die alte Telefonnummer drauf. Ich lade eine neue Datei hoch.
 
 Freundliche Grüße
 Ibrahim Yılmaz""", "other_object signature"),
-    R("other", "Re: Erinnerung: Einführungsgespräch", """Hallo Jessica, bei mir ist was dazwischengekommen – können wir das Einführungsgespräch morgen absagen und auf Donnerstag legen? Gleiche Uhrzeit passt.
+    R("other", "Abgesagt: Produktdemo Lagerprofi", """Diese Veranstaltung wurde abgesagt.
 
-Danke!
-Marta""", "other_object short"),
-    R("other", "Rechnung an meine Kundin", """Wie erstatte ich über euer Rechnungsmodul eine Rechnung, die ich an eine meiner Kundinnen geschickt habe? Sie hat aus Versehen doppelt bezahlt und ich will ihr eine Zahlung zurückgeben.""", "other_object howto"),
-    R("other", "Frage zu Workflows", """Hallo,
+Produktdemo Lagerprofi
+Mittwoch, 9. Dezember 2026 · 14:00–14:45
+Organisator: Marta Wilke
+Google Meet: meet.google.com/xbd-fqkr-pte""", "other_object calendar"),
+    R("other", "Gutschrift verknüpfen", """Wie kann ich bei einer Gutschrift an meine Kundin die ursprüngliche Rechnungsnummer verknüpfen? Das Finanzamt will das so haben.""", "other_object howto"),
+    R("other", "Excel-Export Umlaute", """Hallo,
 
-kann man eine wiederkehrende Aufgabe so anlegen, dass sie Feiertage überspringt? Wir sitzen in Sachsen, da gibt es den Buß- und Bettag.
+beim Export nach Excel werden aus allen Umlauten komische Zeichen (Ã¼ statt ü). Kann ich die Kodierung irgendwo einstellen?
 
 Danke
 Kurt Reinhold
