@@ -39,7 +39,7 @@ Am Sa., 5. Dez. 2026 um 12:02 schrieb Skizzenhaus <konto@skizzenhaus.de>:
 > Das lässt sich nicht rückgängig machen.
 >
 > Dein Skizzenhaus-Team""", "quoted signature vendor_confirmation_quoted"),
-    R("refund", "Rückbuchung", """Servus, könnt ihr mir den Betrag vom Freitag zurückbuchen? Hab beim Bezahlen den Jahresplan erwischt statt den Monat. Danke, Flori""", "informal austrian short"),
+    R("refund", "Fotopaket", """Könnt ihr mir die Kohle für das Vorlagenpaket zurückgeben? Die Vorlagen sind alle im US-Letter-Format, für DIN A4 total unbrauchbar.""", "informal"),
     R("cancellation", "", """Abo stoppen bitte""", "short"),
     R("cancellation", "Vereinsheft", """Hallo zusammen,
 
@@ -164,32 +164,29 @@ auf meinem Konto bei euch stehen noch 38,20 € Guthaben aus dem alten Prepaid-T
 
 Danke vielmals
 Resi Gruber""", "austrian informal signature"),
-    R("refund", "", """<div>Guten Tag,</div><div><br></div><div>wir haben am Donnerstag auf das Team-Paket hochgestuft, weil wir von Single Sign-on ausgegangen sind. Das gibt es aber nur im Enterprise-Paket. Wir sind im Admin-Bereich schon wieder auf Starter zur&uuml;ck &ndash; k&ouml;nnen Sie uns die Differenz zur&uuml;ckerstatten?</div><div><br></div><div>Beste Gr&uuml;&szlig;e</div><div>Jonas Weißenborn</div><div>IT, Pfeiffer &amp; Söhne KG</div></div>""", "html signature", html=True),
-    R("refund", "Preis stimmt nicht", """Hallo, laut Preisliste kostet Solo 12 € im Monat. Abgebucht wurden 21 €. Vermutlich ein Zahlendreher bei Ihnen? Bitte die 9 € zurück aufs Konto.""", "billing_error short", reason=B),
+    R("refund", "Zusatzoption Mehrsprachige Formulare", """<html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8"></head><body lang="DE"><div class="WordSection1"><p class="MsoNormal">Sehr geehrte Damen und Herren,<o:p></o:p></p><p class="MsoNormal"><o:p>&nbsp;</o:p></p><p class="MsoNormal">wir haben letzte Woche die Zusatzoption &bdquo;Mehrsprachige Formulare&ldquo; gebucht, weil der Gro&szlig;teil unserer Kundschaft T&uuml;rkisch spricht. T&uuml;rkisch wird aber, wie wir jetzt feststellen, nicht unterst&uuml;tzt. Bitte erstatten Sie uns die 149,00&nbsp;&euro; f&uuml;r die Option.<o:p></o:p></p><p class="MsoNormal"><o:p>&nbsp;</o:p></p><p class="MsoNormal">Mit freundlichen Gr&uuml;&szlig;en<o:p></o:p></p><p class="MsoNormal">Serkan &Ouml;zt&uuml;rk<br>&Ouml;zt&uuml;rk Reisen GmbH, Duisburg<o:p></o:p></p></div></body></html>""", "html outlook formal signature", html=True),
+    R("refund", "8 statt 5 Nutzer", """Hallo, Sie berechnen uns seit Oktober 8 Nutzer. Wir haben aber am 30.9. drei Nutzer gelöscht und nur noch 5 – sehen Sie ja in der Nutzerverwaltung. Bitte erstatten Sie die Differenz für Oktober bis Dezember (3 × 3 × 12 € = 108 €).""", "billing_error", reason=B),
     R("refund", "Rückvergütung", """Grüezi mitenand
 
 Ich habe das Abo im September für ein Vereinsprojekt gelöst, das nun abgesagt wurde. Wäre eine Rückvergütung der CHF 96.– möglich? Genutzt wurde es praktisch nicht.
 
 Freundliche Grüsse
 Beat Zürcher""", "swiss polite signature"),
-    R("refund", "AW: Ihr Konto wurde geschlossen", """Guten Tag,
+    R("refund", "WG: Kreditkartenabrechnung November – bitte klären", """Hallo Planwerk-Team,
 
-ja, die Schließung hatte ich beantragt, danke. Bezahlt habe ich allerdings im August für zwölf Monate und genutzt habe ich es rund drei. Da das Konto jetzt zu ist, bitte ich um anteilige Rückzahlung der nicht genutzten Monate.
+siehe unten die Rückfrage unserer Buchhaltung. Das Abo läuft auf meinen Namen, wir nutzen Planwerk aber seit dem Sommer nicht mehr, ich hatte schlicht vergessen, es abzustellen. Das abgestellt habe ich jetzt selbst – könnten Sie uns die November-Abbuchung bitte erstatten?
 
-Mit freundlichen Grüßen
-Eleonore Achternbusch
+Gruß
+Jan Brückmann
+Geschäftsführer, Brückmann Messebau
 
------Ursprüngliche Nachricht-----
-Von: Rasterblatt Support <hilfe@rasterblatt.de>
-Gesendet: Samstag, 5. Dezember 2026 14:22
-An: e.achternbusch@web.de
-Betreff: Ihr Konto wurde geschlossen
+---------- Weitergeleitete Nachricht ---------
+Von: Buchhaltung Brückmann <buchhaltung@brueckmann-messebau.de>
+Date: Fr., 4. Dez. 2026 um 09:12
+Subject: Kreditkartenabrechnung November – bitte klären
+To: Jan Brückmann <jb@brueckmann-messebau.de>
 
-Hallo Frau Achternbusch,
-
-wie gewünscht haben wir Ihr Rasterblatt-Konto geschlossen. Ihre Daten werden innerhalb von 30 Tagen gelöscht. Es erfolgen keine weiteren Abbuchungen.
-
-Ihr Rasterblatt-Support""", "quoted outlook signature vendor_confirmation_quoted prorated"),
+Hallo Jan, auf der Firmenkarte steht „PLANWERK*ABO 240,00 EUR". Gehört das noch zu einem laufenden Projekt? Sonst bitte zurückholen.""", "forwarded signature"),
     R("cancellation", "", """abo beenden""", "short lowercase"),
     R("cancellation", "Sonderkündigung wegen Preiserhöhung", """Sehr geehrte Damen und Herren,
 
@@ -197,65 +194,55 @@ Sie haben mir mitgeteilt, dass der Preis meines Tarifs ab Februar von 9,90 € a
 
 Mit freundlichen Grüßen
 Wolfgang Brenneisen""", "formal signature"),
-    R("cancellation", "Praktikantenplätze", """Hallo,
+    R("cancellation", "Standortlizenz Bochum", """Hallo,
 
-unsere Praktikant:innen sind weg, bitte nehmt die fünf Praktikantenplätze aus unserem Aufgabenbrett-Business-Tarif raus, bevor die nächste Rechnung kommt. Die übrigen zwölf bleiben.
-
-Danke!
-Nora Fröhlich
-Orga, Grauzone Events""", "seats signature"),
-    R("cancellation", "AW: Kurze Frage zu Ihrem Tarif", """Ehrlich gesagt, Herr Krämer, wir machen nicht weiter. Bitte die Lizenz im Februar nicht verlängern.
-
-Von meinem iPhone gesendet
-
-> Am 02.12.2026 um 16:40 schrieb Christoph Krämer (Vertriebsfeuer) <ck@vertriebsfeuer.de>:
->
-> Hallo Frau Lenz, Ihre Lizenz verlängert sich am 14. Februar. Wollen wir
-> vorher kurz über den Growth-Tarif sprechen? Nächste Woche hätte ich Termine frei.""", "quoted short"),
-    R("cancellation", "Zugang + Daten", """Bitte meinen Zugang deaktivieren und sämtliche Daten löschen. Ich habe alles exportiert, was ich brauche.""", "plain"),
-    R("cancellation", "", """<div>Sehr geehrte Damen und Herren,</div><div><br></div><div>hiermit beende ich meine Pro-Mitgliedschaft zum Ende des laufenden Abrechnungszeitraums. Bitte best&auml;tigen Sie mir dies per E-Mail.</div><div><br></div><div>Hochachtungsvoll<br>Dr. Margarethe Lindqvist</div>""", "html formal signature", html=True),
-    R("both", "Ticket: alles", """hallo. die app hat diese woche zweimal meine notizen gelöscht. ich mach das nicht nochmal mit. konto zumachen bitte und den monat will ich zurück.""", "angry lowercase"),
-    R("both", "Ich steige aus", """Moin, ich steig aus – macht mein Konto bitte dicht. Und die Abbuchung vom 1. hätte ich gern wieder, eigentlich wollte ich schon im November raus.
-
-Rosa""", "informal signature"),
-    R("both", "", """<p>Sehr geehrte Damen und Herren,</p><p>hiermit k&uuml;ndige ich mein Abonnement (Kundennr. 118-4420) mit sofortiger Wirkung. Zugleich fordere ich die Erstattung des am 01.12.2026 eingezogenen Betrags, da ich Ihrem Au&szlig;endienst bereits am 27.11. mitgeteilt hatte, dass ich nicht verl&auml;ngere.</p><p>Mit freundlichen Gr&uuml;&szlig;en<br>Andreas Kowalski</p>""", "html formal signature", html=True),
-    R("both", "Zweimal 34 € – ich bin weg", """Sie haben am selben Tag zweimal 34 € abgebucht. Eine Zahlung will ich zurück. Danach bitte das Abo beenden, das ist das dritte Abrechnungschaos in diesem Jahr.""", "billing_error angry", reason=B),
-    R("both", "Familienabo", """Hallo zusammen,
-
-die Schule meiner Kinder nutzt jetzt ein anderes Programm, deshalb brauchen wir das Familien-Abo nicht mehr. Könnt ihr es beenden und den Rest des Jahres zurückzahlen? Verlängert wurde es im September.
+unsere Filiale in Bochum schließt zum 31.12. Bitte kündigt die Standortlizenz „Bochum-Mitte" zu diesem Datum, die anderen vier Standorte laufen weiter.
 
 Viele Grüße
-Britta""", "informal signature prorated"),
-    R("refund_status", "Dauer Rückerstattung", """Hallo, wie lange dauert eine Rückerstattung auf PayPal normalerweise? Ihr Kollege Sami meinte am Mittwoch, sie sei erledigt.""", "plain"),
-    R("refund_status", "WG: Gutschriftsbestätigung GS-5530", """Hallo zusammen,
+Nora Fröhlich
+Filialorganisation, Brotzeit Backstuben GmbH""", "seats signature"),
+    R("cancellation", "AW: Neu im Dezember: Dark Mode!", """Schön für euch, aber ich bin raus. Bitte mein Konto schließen, in der App hab ich die Option nicht gefunden.
 
-unsere Mandantin bittet uns nachzufassen: Die unten bestätigte Gutschrift ist nach 15 Arbeitstagen nicht auf ihrem Konto eingegangen. Können Sie prüfen, ob sie tatsächlich ausgeführt wurde?
+Am Di., 1. Dez. 2026 um 10:00 schrieb Notizwerk <news@notizwerk.de>:
+> Neu im Dezember: Der Dark Mode ist da! Außerdem: schnellere Suche und
+> neue Vorlagen für Meeting-Notizen.""", "quoted short"),
+    R("cancellation", "Nutzerprofil löschen", """Bitte löschen Sie mein Nutzerprofil vollständig. Ich möchte Ihren Dienst nicht mehr nutzen und dort keine Daten mehr haben.""", "plain"),
+    R("cancellation", "Hosting Business M", """<div>Guten Tag,</div><div><br></div><div>bitte beenden Sie unser Hosting-Paket &bdquo;Business M&ldquo; (Vertrag HB-20771) zum Ende der Laufzeit. Die Domain ziehen wir zu einem anderen Anbieter um, der KK-Antrag folgt separat.</div><div><br></div><div>Mit freundlichen Gr&uuml;&szlig;en<br>Dr. Margarethe Lindqvist</div>""", "html formal signature", html=True),
+    R("both", "Datenverlust Nr. 3", """dritter datenverlust in zwei monaten. account löschen, januarbeitrag zurück. ende.""", "angry lowercase"),
+    R("both", "Trainingsplaner", """Hey, ich bin durch mit dem Trainingsplaner. Bitte Abo beenden und mir die letzte Rate zurückgeben – die kam einen Tag, nachdem ich in der App auf „kündigen" gedrückt hab, offenbar ist das nicht durchgegangen.
 
-Priya Naumann
-Steuerbüro Lärchenhof
+Grüße
+Rosa""", "informal signature"),
+    R("both", "Vertrag 118-4420", """<p>Sehr geehrte Frau Dr. Ilgner,</p><p>wie heute telefonisch besprochen, k&uuml;ndigen wir den Vertrag Nr. 118-4420 zum 31.12.2026. Da wir die Jahresgeb&uuml;hr im Juli im Voraus bezahlt haben, bitten wir um anteilige Erstattung f&uuml;r die Monate Januar bis Juni 2027.</p><p>Mit freundlichen Gr&uuml;&szlig;en<br>Andreas Kowalski<br>Kowalski Dachtechnik GmbH</p>""", "html formal signature prorated", html=True),
+    R("both", "monatlich UND jährlich", """Seit der Umstellung im Oktober bucht ihr bei mir monatlich 12 € UND habt im Oktober den Jahresbeitrag von 120 € genommen. Die doppelten Monatsbeiträge will ich zurück, und danach kündige ich, auf so ein Chaos hab ich keine Lust.""", "billing_error angry", reason=B),
+    R("both", "Nachhilfe-App", """Hallo zusammen,
 
----------- Weitergeleitete Nachricht ---------
-Von: Lohnzettel Abrechnung <abrechnung@lohnzettel.app>
-Date: Mo., 16. Nov. 2026 um 10:12
-Subject: Gutschriftsbestätigung GS-5530
-To: buchhaltung@baeckerei-holt.de
+meine Tochter hat ihr Abi in der Tasche (1,7!), die Nachhilfe-App brauchen wir also nicht mehr. Könnt ihr das Abo beenden und uns das restliche Halbjahr erstatten? Bezahlt haben wir im Oktober für sechs Monate.
 
-Wir haben 84,00 € auf die Karte mit Endung 2290 erstattet.""", "forwarded signature"),
-    R("refund_status", "", """wurde meine rückerstattung schon bearbeitet oder muss ich noch was machen? hab das formular am 28. ausgefüllt""", "lowercase"),
-    R("policy_question", "Frage vor dem Upgrade", """Hallo,
+Viele Grüße
+Britta Lorenz""", "informal signature prorated"),
+    R("refund_status", "Datum der Rückzahlung", """Hallo, an welchem Tag wurde die Rückzahlung angewiesen? Ich finde sie nicht und brauche das Datum für die Buchhaltung.""", "plain"),
+    R("refund_status", "Re: Ihre Reklamation", """Die 10 Tage sind um. Nichts da.
 
-bevor ich aufs Jahresabo gehe: Gibt es einen Zeitraum, in dem ich mein Geld zurückbekomme, falls es doch nicht passt? Und gilt das auch fürs Jahresabo oder nur fürs Monatsabo?
+Am Mo., 23. Nov. 2026 um 16:20 schrieb Klangwerk Support <hilfe@klangwerk.fm>:
+> Hallo Herr Brandl,
+> wir erstatten Ihnen den Betrag von 59,90 € innerhalb von 10 Werktagen.
+> Viele Grüße, Ihr Klangwerk-Team""", "quoted short"),
+    R("refund_status", "", """erstattung über das formular beantragt, ticketnummer 55012 – hat das schon jemand bearbeitet?""", "lowercase"),
+    R("policy_question", "Tarifwechsel mitten im Jahr", """Hallo,
 
-Danke schön
+bekomme ich bei euch eigentlich Geld zurück, wenn ich mitten im Jahr in einen kleineren Tarif wechsle, oder gilt der Preis bis zum Ende der Laufzeit? Ich will erst mal nur wissen, wie das geregelt ist.
+
+Danke
 Sunita""", "signature"),
-    R("policy_question", "AGB Kündigung", """Steht in Ihren AGB irgendwo, ob man nach einer Kündigung bis Laufzeitende weiterarbeiten kann? Ich frage vor dem Abschluss.""", "plain"),
-    R("policy_question", "Lizenzen unterjährig", """Guten Morgen,
+    R("policy_question", "Kündigung per E-Mail?", """Kann man bei euch per E-Mail kündigen, oder braucht ihr das schriftlich per Post? Frage für später.""", "plain"),
+    R("policy_question", "Gemeinnützige Vereine", """Guten Morgen,
 
-wenn wir während der Vertragslaufzeit Lizenzen reduzieren: Erhalten wir laut Ihren Bedingungen eine Gutschrift oder Erstattung, oder laufen die Lizenzen bis zur Verlängerung weiter? Es geht uns um die Budgetplanung, nicht um einen konkreten Antrag.
+gelten für gemeinnützige Vereine andere Kündigungsfristen oder Erstattungsregeln als für Firmen? Unser Vorstand möchte das vor dem Beschluss wissen.
 
 Mit freundlichen Grüßen
 Tobias Grantner
-Kaufmännische Leitung, Tierarztpraxis Obstgarten""", "formal signature"),
+Kassenwart, Sportfreunde Obstgarten e.V.""", "formal signature"),
     R("withdrawal", "Widerruf", """An
 Lohnzettel GmbH
 Speicherstraße 4, 28217 Bremen
@@ -265,12 +252,12 @@ Bestellt am: 01.12.2026
 Name: Lukas Hofbauer
 Anschrift: Mariahilfer Straße 88, 1070 Wien
 Datum: 07.12.2026""", "formal model_form austrian"),
-    R("other", "Re: Ihre Kündigung", """Danke, mehr brauchte ich nicht. Schönes Wochenende!
+    R("other", "AW: Ihre Kündigung zum 31.12.", """Alles klar, danke für die Bestätigung. Bis dahin nutzen wir es noch fleißig!
 
 Am Fr., 4. Dez. 2026 um 10:05 schrieb Aufgabenbrett <hilfe@aufgabenbrett.de>:
 > Hallo Markus,
 >
-> deine Kündigung ist bearbeitet. Es wird nichts mehr abgebucht.""", "ack quoted"),
+> deine Kündigung zum 31.12.2026 ist bei uns eingegangen.""", "ack quoted"),
     R("other", "Handyvertrag", """Sehr geehrte Damen und Herren,
 
 hiermit kündige ich meinen Mobilfunkvertrag mit der Rufnummer 0171 5523 884 zum nächstmöglichen Zeitpunkt.
@@ -279,11 +266,11 @@ Mit freundlichen Grüßen
 Horst Beckmann""", "other_object wrong_recipient"),
     R("other", "Messestand Stornierung", """Hallo, wir hatten über Ihre Partnerseite einen Messestand auf der DMEA gebucht. Den müssen wir stornieren – geht das über Sie oder direkt über die Messe Berlin? Unser Software-Abo bei Ihnen läuft normal weiter.""", "other_object"),
     R("other", "Rechnungsanschrift", """Bitte ab sofort folgende Rechnungsanschrift verwenden: Brennerei Aumüller GmbH, Am Mühlbach 3, 83022 Rosenheim. USt-IdNr. bleibt gleich.""", "billing_address"),
-    R("other", "AW: Ihre Erstattung wurde veranlasst", """<div>Danke Frau Maier, ist heute eingegangen. Alles erledigt!</div><div><br></div><div>Beste Gr&uuml;&szlig;e<br>Lutz</div><blockquote style="margin:0 0 0 .8ex;border-left:1px #ccc solid;padding-left:1ex">Hallo Herr Lutz,<br>wir haben 49,00&nbsp;&euro; auf Ihre Karte erstattet.<br>Maria Maier, Lohnzettel Support</blockquote>""", "ack html quoted", html=True),
-    R("other", "Letzte Warnung", """Dritter Ausfall in diesem Monat. Wenn das System am Freitag während unseres Lohnlaufs wieder hängt, kündigen wir und holen uns jeden Cent zurück. Betrachten Sie das als förmliche Beschwerde.
+    R("other", "Stornogebühr einrichten", """<div>Hallo,</div><div><br></div><div>wie richte ich im Buchungskalender eine Stornogeb&uuml;hr f&uuml;r kurzfristige Terminabsagen ein? Unsere Kundinnen sagen immer wieder am selben Tag ab.</div><div><br></div><div>Liebe Gr&uuml;&szlig;e<br>Lutz Kosmetikstudio</div>""", "html howto other_object", html=True),
+    R("other", "Support-Chat", """Wenn ihr den Support-Chat wirklich abschafft, wie es in eurem Newsletter steht, kündige ich zum Jahresende. Überlegt euch das gut.
 
 Gerhard Tull
-Geschäftsführer""", "conditional angry signature"),
+Geschäftsführer""", "conditional signature"),
     # ---------------------------------------------------------------- batch 3
     R("refund", "Umsatzsteuer falsch berechnet", """Sehr geehrte Damen und Herren,
 
