@@ -174,7 +174,7 @@ Freundliche Grüsse
 Beat Zürcher""", "swiss polite signature"),
     R("refund", "WG: Kreditkartenabrechnung November – bitte klären", """Hallo Planwerk-Team,
 
-siehe unten die Rückfrage unserer Buchhaltung. Das Abo läuft auf meinen Namen, wir nutzen Planwerk aber seit dem Sommer nicht mehr, ich hatte schlicht vergessen, es abzustellen. Das abgestellt habe ich jetzt selbst – könnten Sie uns die November-Abbuchung bitte erstatten?
+siehe unten die Rückfrage unserer Buchhaltung. Das Abo läuft auf meinen Namen, wir nutzen Planwerk aber seit dem Sommer nicht mehr, ich hatte schlicht vergessen, es abzustellen. Das habe ich jetzt selbst erledigt – könnten Sie uns die November-Abbuchung bitte erstatten?
 
 Gruß
 Jan Brückmann
@@ -288,23 +288,23 @@ Danke
 P. Sternberg""", "signature"),
     R("refund", "Sohn hat gekauft", """Mein Sohn (12) hat auf meinem Tablet den Premium-Zugang gekauft, ohne zu fragen. 24,99 €. Ich hätte das Geld gern zurück, er hat es auch nur zwei Tage benutzt und jetzt Tablet-Verbot.""", "plain"),
     R("refund", "", """moin, is ne erstattung drin? der export nach lexoffice geht seit dem update nicht mehr und ich zahl ja nicht fürs rumprobieren""", "informal lowercase"),
-    R("refund", "WG: Ihre Quittung von Notizwerk", """Hallo,
+    R("refund", "WG: Ihre Quittung – Rätselspaß Premium", """Hallo,
 
-das hier hat mein Mann aus Versehen am Samstag im Laden auf dem iPad gekauft (unsere Kassen-App sieht eurer zum Verwechseln ähnlich). Kann das bitte erstattet werden? Quittung unten.
+meine Mutter (79) hat die Quittung unten bekommen und ist ganz aufgelöst – sie dachte, sie kauft ein Rätselheft für einmal 4,99 €, nicht ein Jahresabo für 59,99 €. Könnten Sie ihr das Geld bitte zurückgeben? Sie hat die App seitdem nicht mehr geöffnet.
 
-Danke
-Monika Kampmann
+Vielen Dank
+Claudia Sieverding
 
 Anfang der weitergeleiteten Nachricht:
 
-Von: Notizwerk <quittung@notizwerk.de>
-Betreff: Ihre Quittung von Notizwerk
-Datum: 5. Dezember 2026 um 11:47:02 MEZ
-An: Alfred Kampmann <kampmann.buecher@gmx.de>
+Von: Rätselspaß <quittung@raetselspass.app>
+Betreff: Ihre Quittung – Rätselspaß Premium
+Datum: 3. Dezember 2026 um 19:21:40 MEZ
+An: Gisela Sieverding <g.sieverding@t-online.de>
 
-Notizwerk Studio – Jahresabo
-89,99 €
-Karte: Visa •••• 6630""", "forwarded apple signature"),
+Rätselspaß Premium – 12 Monate
+59,99 €
+Zahlungsart: PayPal""", "forwarded apple signature"),
     R("cancellation", "Abo künden", """Grüezi
 
 Ich möchte mein Abo per Ende Jahr künden. Bitte bestätigen Sie mir die Kündigung schriftlich.
@@ -330,17 +330,17 @@ Gruß
 Claudia Ebert
 Ingenieurbüro Ebert & Partner""", "seats signature"),
     R("cancellation", "", """<div>Hallo,</div><div>ich w&uuml;rde gern aussteigen. Wie beende ich das Abo &uuml;ber die App? Unter &bdquo;Konto&ldquo; sehe ich nur &bdquo;Abmelden&ldquo;, aber das loggt mich ja nur aus.</div><div><br></div><div>LG Sophie</div>""", "html howto signature", html=True),
-    R("both", "AW: Ihr Angebotsprofi-Konto", """Bitte das Konto kündigen und die 99 € zurück auf meine Karte – ich dachte, ich kaufe eine Einzellizenz und kein Abo.
+    R("both", "AW: Ihre Zahlung ist fehlgeschlagen", """Gut so, ich will das auch nicht mehr. Bitte kündigen Sie das Abo und buchen Sie auch die Zahlung vom letzten Monat zurück, seitdem habe ich mich nicht einmal eingeloggt.
 
 Von meinem Samsung Galaxy Smartphone gesendet.
 
 -------- Ursprüngliche Nachricht --------
-Von: Angebotsprofi <team@angebotsprofi.de>
-Datum: 04.12.26 09:12 (GMT+01:00)
+Von: Kontorbuch <abrechnung@kontorbuch.de>
+Datum: 06.12.26 08:30 (GMT+01:00)
 An: d.ferreira@gmx.net
-Betreff: Ihr Angebotsprofi-Konto
+Betreff: Ihre Zahlung ist fehlgeschlagen
 
-Ihr Angebotsprofi-Pro-Abo ist jetzt aktiv. Nächste Abrechnung: 04.01.2027.""", "quoted android"),
+Wir konnten 11,90 € nicht von Ihrer Karte abbuchen. Bitte aktualisieren Sie Ihre Zahlungsdaten.""", "quoted android"),
     R("both", "Praxisaufgabe", """Sehr geehrte Damen und Herren,
 
 zum 31.12. gebe ich meine logopädische Praxis altersbedingt auf. Den Vertrag über die Terminverwaltung möchte ich daher zu diesem Datum beenden. Da die Jahresgebühr im Oktober für zwölf Monate eingezogen wurde, bitte ich außerdem um Rückzahlung des auf Januar bis September entfallenden Anteils.
@@ -348,39 +348,41 @@ zum 31.12. gebe ich meine logopädische Praxis altersbedingt auf. Den Vertrag ü
 Mit freundlichen Grüßen
 Hannelore Wiegand""", "formal signature prorated long"),
     R("both", "", """abo weg und kohle zurück. danke""", "informal lowercase short"),
-    R("both", "Lizenzen reduziert", """Hallo,
+    R("both", "Gruppe Rasselbande", """Hallo,
 
-wir sind von 20 auf 8 Mitarbeitende geschrumpft. Bitte entfernt die 12 überzähligen Plätze und erstattet uns für diese 12 die restlichen Monate, wir haben im September jährlich bezahlt.
+unsere Kita-Gruppe „Rasselbande" wird zum Jahresende aufgelöst. Bitte nehmt die Gruppe aus unserem Elternportal-Vertrag raus und erstattet uns die Gebühren, die wir für diese Gruppe schon für Januar bis März bezahlt haben. Die anderen drei Gruppen bleiben.
 
-Danke
+Danke und viele Grüße
 Omar Sadiq
-Buchhaltung, Drachenflug Nachhilfe""", "seats signature prorated"),
+Verwaltung, Kita Sonnenhügel gGmbH""", "seats signature prorated"),
     R("both", "Nicht autorisierte Abbuchungen", """Guten Tag, auf meinem Konto finde ich seit August monatlich 9,99 € von Ihnen. Ich habe das nie abgeschlossen, vermutlich ein alter Testzugang, der sich verlängert hat. Bitte zahlen Sie mir die vier Beträge zurück und löschen Sie diesen Zugang.""", "billing_error", reason=B),
-    R("refund_status", "Re: Erstattungsantrag #7781", """Gibt's was Neues? Die Erstattung wurde am 20.11. bestätigt.""", "short quoted_subject"),
-    R("refund_status", "Gutschrift auf alte Karte", """Hallo, laut Ihrer Mail ging die Erstattung am 2. raus, aber meine alte Karte wurde nach einem Betrugsfall gesperrt. Kommt das Geld dann zu Ihnen zurück? Brauchen Sie meine neue Bankverbindung?""", "plain"),
-    R("refund_status", "", """<div>Guten Tag,</div><div><br></div><div>k&ouml;nnen Sie mir sagen, ob die von Herrn Thomsen am Freitag zugesagte Erstattung &uuml;ber 42&nbsp;&euro; schon angewiesen wurde? Auf meinem Konto ist noch nichts zu sehen.</div><div><br></div><div>Vielen Dank<br>Yusuf Demir</div>""", "html signature", html=True),
+    R("refund_status", "Re: Re: Ihr Fall 7781", """Hallo? Erstattung? Ist die jetzt unterwegs oder nicht?""", "short"),
+    R("refund_status", "Erstattung an falsche Karte?", """Hallo, laut Ihrer Mail ging die Erstattung an die Kreditkarte meines Ex-Mannes, weil das Abo früher über ihn lief. Kommt das Geld irgendwie noch bei mir an, oder muss ich mich an ihn wenden?""", "plain"),
+    R("refund_status", "Erstattung RE-2026-0912", """<div>Guten Tag,</div><div><br></div><div>ist die zugesagte Erstattung zur Rechnung RE-2026-0912 inzwischen raus? Unsere Buchhaltung fragt t&auml;glich nach.</div><div><br></div><div>Vielen Dank<br>Yusuf Demir<br>Demir Fliesen &amp; Naturstein</div>""", "html signature", html=True),
     R("policy_question", "", """was ist eure rückerstattungsregel""", "short lowercase"),
-    R("policy_question", "Kündigungsfrist", """Hallo,
+    R("policy_question", "Automatische Verlängerung?", """Hallo,
 
-unser Vertrag verlängert sich am 1. Juni automatisch. Mit welcher Frist müssen wir kündigen, wenn wir nicht verlängern wollen? Im Bestellformular steht dazu nichts.
+verlängert sich das Jahresabo automatisch? Und bis wann müsste man spätestens kündigen, wenn man nicht verlängern will? Ich habe nur die Preisseite gesehen.
 
 Danke
 Gwendolyn Priebe""", "signature"),
     R("policy_question", "Widerrufsrecht für Firmen?", """Hallo, gilt das 14-tägige Widerrufsrecht eigentlich auch für uns als GmbH, oder nur für Privatkunden? Wir überlegen, das Team-Paket zu testen.""", "plain"),
-    R("withdrawal", "Widerruf Jahresabo", """Hallo,
+    R("withdrawal", "Widerruf Bestellung 4471", """Guten Tag,
 
-ich habe gestern das Jahresabo Clipstapel Pro gekauft und widerrufe diesen Kauf innerhalb der Widerrufsfrist. Bitte bestätigen und die 119 € zurückbuchen.
+hiermit nutze ich mein 14-tägiges Widerrufsrecht für die Bestellung 4471 vom 03.12.2026. Bei Rückfragen erreichen Sie mich mobil.
 
-Danke
 Jens Hartwig""", "signature"),
-    R("other", "Webinar abmelden", """Hallo, ich hatte mich für das Webinar am Mittwoch zur Umsatzplanung angemeldet, schaffe es aber nicht. Könnt ihr mich abmelden, damit jemand anderes den Platz bekommt? Eine Aufzeichnung wäre super.""", "other_object"),
-    R("other", "Tipps-Newsletter", """Bitte tragen Sie mich aus dem Newsletter aus. Nicht das Konto! Nur die wöchentlichen Tipps.""", "other_object"),
-    R("other", "Status \"storniert\"", """Hallo, kann man im Auftragsboard einen Auftrag als "storniert" markieren statt ihn zu löschen? Unsere Monteure sollen sehen, welche Termine der Kunde abgesagt hat.""", "howto"),
-    R("other", "Re: Erstattung", """Verstanden, beim Jahresabo gibt es keine Erstattung. Dann nutze ich es eben weiter. Danke für die klare Erklärung.""", "ack"),
-    R("other", "Angebot Business", """Hallo, wir sind eine Agentur mit 40 Leuten und schauen uns den Business-Tarif an. Kann man jährlich auf Rechnung per Überweisung zahlen statt mit Kreditkarte? Und gibt es einen Rabatt für gemeinnützige Vereine?
+    R("other", "Online-Schulung verschieben", """Hallo, kann ich meine Anmeldung zur Online-Schulung am 15. Januar stornieren und stattdessen den Termin im März nehmen? Im Januar ist bei uns Inventur.""", "other_object"),
+    R("other", "SMS-Werbung", """Bitte schicken Sie keine SMS-Werbung mehr an meine Handynummer. Das Konto bleibt natürlich, es geht nur um die Werbung.""", "other_object"),
+    R("other", "Mahnung stornieren", """Hallo, wie storniere ich eine Mahnung, die ich schon an einen Kunden verschickt habe? Der hatte am selben Tag bezahlt.""", "howto other_object"),
+    R("other", "AW: Kulanzanfrage", """Schade, dass keine Erstattung möglich ist, aber ich verstehe das. Dann nutze ich es eben bis zum Laufzeitende weiter. Danke für die ehrliche Antwort.""", "ack"),
+    R("other", "Ausschreibung Projektsoftware", """Guten Tag,
 
-Danke
-Hella Marschall""", "sales signature"),
+wir schreiben derzeit eine Projektmanagement-Software aus. Könnten Sie uns bis zum 18.12. ein Angebot für 120 Nutzer inklusive Single Sign-on und Hosting in Deutschland zukommen lassen?
+
+Freundliche Grüße
+Hella Marschall
+Beschaffung, Stadtwerke Wiesental""", "sales signature"),
     R("other", "Kündigungsvorlage", """Hi! Gibt es in eurem Dokumentenmodul eine Vorlage für Kündigungsschreiben an Mieter? Ich verwalte sechs Wohnungen und muss einem Mieter wegen Eigenbedarf kündigen.""", "howto other_object"),
     # ---------------------------------------------------------------- batch 4
     R("refund", "Re: Kündigungsbestätigung Ihres Tarifs", """Hallo Jo,
