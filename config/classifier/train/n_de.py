@@ -385,19 +385,21 @@ Hella Marschall
 Beschaffung, Stadtwerke Wiesental""", "sales signature"),
     R("other", "Kündigungsvorlage", """Hi! Gibt es in eurem Dokumentenmodul eine Vorlage für Kündigungsschreiben an Mieter? Ich verwalte sechs Wohnungen und muss einem Mieter wegen Eigenbedarf kündigen.""", "howto other_object"),
     # ---------------------------------------------------------------- batch 4
-    R("refund", "Re: Kündigungsbestätigung Ihres Tarifs", """Hallo Jo,
+    R("refund", "AW: Bestätigung Ihrer Kündigung – Bautagebuch Pro", """Guten Tag,
 
-danke. Ich habe ja innerhalb einer Woche nach der Abbuchung gekündigt – kann der Dezember-Beitrag dann bitte auch zurück? Ich dachte, das passiert mit der Kündigung automatisch, aber das Geld ist noch weg.
+die Kündigung ist so in Ordnung. Allerdings hat mir Ihr Vertriebsmitarbeiter Herr Scholz beim Abschluss am 12.11. ausdrücklich zugesichert, dass ich im ersten Monat mit voller Erstattung aussteigen kann. Ich bin im ersten Monat – bitte erstatten Sie mir die im Voraus bezahlten drei Monate (267,00 €).
 
-Markus
+Mit freundlichen Grüßen
+Bernd Hölscher
+Hölscher Bau GmbH
 
-Am Mi., 2. Dez. 2026 um 15:30 schrieb Jo von Gezeitenplan <jo@gezeitenplan.de>:
-> Hallo Markus,
->
-> erledigt: Dein Tarif ist gekündigt und verlängert sich nicht mehr. Du
-> hast noch bis zum 25. Dezember Zugriff.
->
-> Jo""", "quoted vendor_confirmation_quoted"),
+-----Ursprüngliche Nachricht-----
+Von: Bautagebuch Pro <vertrag@bautagebuch.pro>
+Gesendet: Freitag, 4. Dezember 2026 16:40
+An: b.hoelscher@hoelscher-bau.de
+Betreff: Bestätigung Ihrer Kündigung – Bautagebuch Pro
+
+Sehr geehrter Herr Hölscher, wir bestätigen Ihre Kündigung. Ihr Vertrag endet zum Ablauf der Mindestlaufzeit am 31.03.2027.""", "quoted outlook signature vendor_confirmation_quoted"),
     R("refund", "Abbuchung nach Kontoauflösung", """Guten Tag,
 
 unser Verein hat sein Konto bei Ihnen im Juni aufgelöst – das haben Sie uns damals auch bestätigt. Jetzt wurden am 1.12. trotzdem 59 € per Lastschrift eingezogen, die wir nie autorisiert haben. Bitte zahlen Sie den Betrag auf das Vereinskonto zurück.
@@ -406,25 +408,25 @@ Mit freundlichen Grüßen
 Helga Rosenthal
 Kassenwartin, Kleingartenverein Am Lindenhain e.V.""", "billing_error formal signature", reason=B),
     R("refund", "Falscher Tarif berechnet", """Hallo, wir sind im Tarif „Verein" (19 €), berechnet wurde aber „Business" (49 €). Sieht nach einem Fehler bei der Umstellung aus. Die 30 € zu viel bitte zurückerstatten, danke.""", "billing_error short", reason=B),
-    R("refund", "Ganz lieb gefragt", """Hallo ihr Lieben,
+    R("refund", "Premium für die Elternfotos", """Hallöchen,
 
-tut mir echt leid, dass ich nerve. Ich hab gestern auf Pro hochgestuft, weil ich dachte, dann geht der Offline-Modus – der kommt aber ja erst "später in diesem Jahr". Könnte ich das Upgrade vielleicht zurückbekommen? Sobald der Offline-Modus da ist, bin ich wieder dabei :)
+ich bin Tagesmutter und hab mir Premium geholt, um den Eltern die Fotos aus der Woche zu schicken. Die wollen jetzt aber doch lieber alles per WhatsApp. Gibt es vielleicht eine Chance, das Geld zurückzubekommen? 😊 Wäre echt lieb!
 
-Ganz liebe Grüße
-Lilly""", "polite informal signature"),
-    R("refund", "gekauft aus versehen", """hallo ich habe 2 mal bezahlt weil erste mal seite hat fehler gezeigt. bitte eine zahlung zurück geben. meine mail ist huong.tran88@web.de""", "non_native typo billing_error", reason=B),
+Liebe Grüße
+Lilly Hartwig""", "polite informal signature"),
+    R("refund", "90 Euro", """Guten Tag, ich habe Monat-Tarif gewählt für 9 Euro, aber auf Karte steht 90 Euro. Vielleicht Jahr? Ich wollte nur Monat. Bitte Unterschied zurück. Mit freundliche Grüße, Olga Schmidt""", "non_native billing_error", reason=B),
     R("refund", "Kulanz für Dezember?", """Hallo Support,
 
 ich war den ganzen November im Krankenhaus und konnte das Tool nicht nutzen, gleichzeitig hat es sich am 1.12. verlängert. Ich will das Abo behalten, aber wäre eine Rückzahlung für Dezember aus Kulanz drin? Das würde mir gerade sehr helfen.
 
 Beste Grüße
 Jürgen Abt""", "polite signature"),
-    R("cancellation", "KÜNDIGUNG JETZT", """BEENDEN SIE MEIN ABO. ICH HABE ES IHREM CHATBOT VIERMAL GESAGT.""", "caps angry"),
-    R("cancellation", "Re: Ihr Tarif verlängert sich in 7 Tagen", """Bitte nicht. Einfach auslaufen lassen.
+    R("cancellation", "DRITTE KÜNDIGUNG", """ICH KÜNDIGE. ZUM DRITTEN MAL. BESTÄTIGEN SIE ES ENDLICH.""", "caps angry"),
+    R("cancellation", "AW: Ihre Lizenz läuft in 30 Tagen ab – jetzt verlängern!", """Nein danke, nicht verlängern. Und bitte auch keine weiteren Erinnerungen.
 
-Am Mo., 7. Dez. 2026 schrieb Formfuchs <abrechnung@formfuchs.de>:
-> Hinweis: Ihr Formfuchs-Pro-Tarif verlängert sich am 14.12.2026 für 190 €.
-> Wenn Sie weitermachen möchten, müssen Sie nichts tun.""", "quoted short indirect"),
+Am Mo., 7. Dez. 2026 um 07:00 schrieb Lagerprofi <lizenz@lagerprofi.de>:
+> Ihre Lizenz „Lagerprofi Pro" läuft am 06.01.2027 ab.
+> Jetzt verlängern und 10 % sparen!""", "quoted short indirect"),
     R("cancellation", "Stilllegung Arbeitsbereich", """Hallo,
 
 nach der Fusion mit der Kanzlei Berghoff nutzen wir deren Systeme. Unseren Arbeitsbereich „Kanzlei Stein" könnt ihr stilllegen, zahlen möchten wir dafür ab Januar nichts mehr.
@@ -437,55 +439,57 @@ Pia Stein""", "indirect signature"),
 R. Kuhlmann
 Kuhlmann Haustechnik""", "indirect signature"),
     R("cancellation", "auflösen", """Guten Tag, ich möchte mein Kundenkonto auflösen. Ich nutze inzwischen ein anderes Programm. Danke.""", "plain"),
-    R("both", "", """<div dir="ltr">Hallo,<br><br>bitte k&uuml;ndigen Sie unser Telefonie-Abo mit sofortiger Wirkung und erstatten Sie den nicht genutzten Teil dieses Monats. Unser Callcenter ist zu einem anderen Anbieter umgezogen.<br><br>Mit freundlichen Gr&uuml;&szlig;en<br>Femi Adebayo<br>Adebayo Logistik GmbH</div>""", "html signature prorated", html=True),
-    R("both", "ach", """Ehrlich, ich weiß gar nicht, warum ich das noch bezahle. Macht es einfach aus und schickt mir das vom 1. zurück, ok?""", "informal"),
-    R("both", "AW: Bevor Sie gehen – 50 % Rabatt!", """Danke, kein Rabatt. Ich will raus, und die Verlängerung von letzter Woche bitte erstatten – ich hatte Ihrer Kollegin am Telefon schon vorher gesagt, dass ich aufhöre.
+    R("both", "Botendienst-App", """<div dir="ltr">Sehr geehrte Damen und Herren,<br><br>wir k&uuml;ndigen die Botendienst-App f&uuml;r unsere Apotheke zum Monatsende. Au&szlig;erdem bitten wir um Erstattung der Einrichtungsgeb&uuml;hr von 199&nbsp;&euro;, da die Einrichtung von Ihrer Seite nie abgeschlossen wurde.<br><br>Mit freundlichen Gr&uuml;&szlig;en<br>Apothekerin Femke Adebahr<br>Löwen-Apotheke Neustadt</div>""", "html signature formal", html=True),
+    R("both", "menno", """Och menno. Die App stürzt ständig ab, ich mag nicht mehr. Abo aus und das Geld für diesen Monat zurück, bitte.""", "informal"),
+    R("both", "AW: Ihr Treuebonus wartet!", """Treuebonus? Ich habe vor drei Wochen gekündigt, und Sie haben trotzdem verlängert. Buchen Sie die Verlängerung zurück und setzen Sie die Kündigung endlich um.
 
 -----Ursprüngliche Nachricht-----
-Von: Kundenbindung <bleiben@planschleife.de>
+Von: Planschleife <treue@planschleife.de>
 Gesendet: Montag, 7. Dezember 2026 08:00
 An: Sina Brückner
-Betreff: Bevor Sie gehen – 50 % Rabatt!
+Betreff: Ihr Treuebonus wartet!
 
-Hallo Frau Brückner, wie wäre es mit 50 % Rabatt auf die nächsten drei Monate?""", "quoted outlook"),
-    R("both", "WG: Seitenbau beenden", """Hallo, unten die Nachricht unserer Kundin Frau Adler. Bitte das Konto kündigen und die gewünschte Erstattung veranlassen.
+Liebe Frau Brückner, danke, dass Sie ein weiteres Jahr bei uns sind! Als Dankeschön schenken wir Ihnen 5 GB Extraspeicher.""", "quoted outlook angry"),
+    R("both", "WG: Terminmodul Autohaus Berger", """Hallo zusammen,
+
+wir betreuen die IT vom Autohaus Berger, unten deren Bitte. Kundennummer ist 30-8812. Bitte Terminmodul kündigen und die Quartalsgebühr erstatten.
 
 Viele Grüße
 Tom Pullmann
-Pullmann Webdienste
+Pullmann IT-Service
 
 ---------- Weitergeleitete Nachricht ---------
-Von: Ruth Adler <ruth@adler-keramik.de>
-Date: Sa., 5. Dez. 2026 um 08:14
-Subject: Seitenbau beenden
-To: Tom Pullmann <tom@pullmann-web.de>
+Von: Sabine Berger <s.berger@autohaus-berger.de>
+Date: Fr., 4. Dez. 2026 um 17:05
+Subject: Terminmodul
+To: Tom Pullmann <tom@pullmann-it.de>
 
-Tom, ich mache den Onlineshop doch nicht weiter. Kannst du den Seitenbau-Tarif kündigen und das Geld für das gerade bezahlte Jahr zurückholen? Ich bin ja erst im November gestartet.""", "forwarded signature"),
+Hallo Tom, das Online-Terminmodul nutzt bei uns kein Mensch, die Kunden rufen eh an. Kannst du das kündigen und die Quartalsgebühr, die wir gerade im Voraus bezahlt haben, zurückholen?""", "forwarded signature"),
     R("both", "Mitgliedschaft + Geld", """Servus, bitte beendets meine Mitgliedschaft und überweists mir den Beitrag vom Dezember zurück. Ich hab die App eh schon am Handy gelöscht.""", "austrian informal"),
-    R("refund_status", "Wie lange?", """Wie lange dauert's, bis die Erstattung auf meiner Amex ist? Die Mail, dass sie raus ist, hab ich bekommen.""", "short"),
-    R("refund_status", "AW: AW: AW: Erstattung", """Hallo, ich schon wieder. Ich frage jetzt zum dritten Mal. Ihr Kollege hat die 64 € am 12. November zugesagt. Nichts ist passiert. Was ist da los?
+    R("refund_status", "Klarna", """Dauert die Rückerstattung auf Klarna genauso lange wie auf die Karte? Bisher sehe ich dort nur die offene Rechnung.""", "short"),
+    R("refund_status", "AW: AW: AW: Erstattung", """Seit fünf Wochen werde ich vertröstet. Ich möchte jetzt ein konkretes Datum, an dem die Erstattung auf meinem Konto ist.
 
-Anna""", "angry signature"),
-    R("refund_status", "Buchungsreferenz Gutschrift", """Guten Morgen,
+Anna Körber""", "angry signature"),
+    R("refund_status", "Erstattung Filiale Gießen", """Guten Morgen,
 
-für unseren Zahlungsabgleich benötigen wir eine Referenz zur von Ihrem Team am 26.11. zugesagten Gutschrift über 180 €. Können Sie uns diese sowie das Ausführungsdatum mitteilen?
+ist die Erstattung für unsere Filiale Gießen (Kundennr. 2281) schon angewiesen? Laut Ihrem Kollegen sollte sie letzte Woche rausgehen.
 
 Freundliche Grüße
 Petra Nowak
 Debitorenbuchhaltung""", "formal signature"),
-    R("policy_question", "Einrichtungsgebühr erstattbar?", """Hallo, falls wir im ersten Monat kündigen: Wird die einmalige Einrichtungsgebühr erstattet oder nur der Abo-Anteil? Frage vor der Unterschrift.""", "plain"),
-    R("policy_question", "", """<div>Hallo,</div><div>gibt es f&uuml;r die Lifetime-Lizenz eine Geld-zur&uuml;ck-Garantie? Auf der Seite steht &bdquo;ohne Risiko&ldquo;, aber die eigentlichen Bedingungen finde ich nicht.</div><div><br></div><div>Danke<br>Gregor</div>""", "html signature", html=True),
-    R("policy_question", "monatlich kündbar?", """Auf eurer Seite steht "monatlich kündbar". Heißt das, der Zugang endet sofort, oder erst am Monatsende? Und wie ist das beim Jahresabo?""", "plain"),
-    R("withdrawal", "Widerruf", """Hallo, ich mache von meinem Widerrufsrecht Gebrauch. Gekauft habe ich gestern, es ist also innerhalb der 14 Tage. Das Geld bitte zurück auf die Karte.""", "plain"),
-    R("other", "Re: Ihre Erstattung über 29 €", """Super, danke! Und sorry für die grantigen Mails vorhin.""", "ack short"),
-    R("other", "nicht kündigen, nur Karte", """Hallo, ich kündige nichts, ich muss nur die Karte tauschen – die alte ist verloren gegangen. Wo mache ich das?""", "negation"),
-    R("other", "Terminabsagen", """Hallo, unsere Patient:innen bekommen zwei SMS, wenn sie einen Termin über den Buchungslink absagen. Ist das eine Einstellung bei uns? Das verwirrt die Leute.
+    R("policy_question", "Restliche Tage", """Werden bei einer Kündigung im laufenden Monat die restlichen Tage erstattet, oder zahlt man den Monat voll?""", "plain"),
+    R("policy_question", "Vorstandswechsel", """<div>Hallo,</div><div>bei uns im Verein wechselt der Vorstand j&auml;hrlich. Kann ein neuer Vorstand den Vertrag jederzeit k&uuml;ndigen, oder gilt eine Mindestlaufzeit? Wo steht das?</div><div><br></div><div>Danke<br>Gregor Wulf</div>""", "html signature", html=True),
+    R("policy_question", "Mindestlaufzeit Team", """Gibt es beim Team-Tarif eine Mindestvertragslaufzeit?""", "short"),
+    R("withdrawal", "Widerruf nach Fernabsatzrecht", """Hallo, ich bin Verbraucher und habe am Sonntag über Ihre Website bestellt. Ich widerrufe diesen Vertrag nach Fernabsatzrecht. Danke für eine kurze Bestätigung.""", "plain"),
+    R("other", "AW: Gutschrift erstellt", """Prima, die Gutschrift ist da. Sie können das Ticket schließen.""", "ack short"),
+    R("other", "Rechnungen an Buchhaltung", """Ich möchte nicht kündigen, nur die Rechnungen künftig an buchhaltung@meyer-holzbau.de schicken lassen. Wo stelle ich das ein?""", "negation howto"),
+    R("other", "Anzahlung Brautpaar", """Hallo, ein Brautpaar hat seine Feier bei uns storniert. Wie erstatte ich ihm über eure Buchungssoftware einen Teil der Anzahlung? Laut unseren AGB behalten wir 30 %.
 
-Dr. Amina Hussein
-Zahnarztpraxis am Fluss""", "howto other_object signature"),
-    R("other", "Rechnung mit USt-ID", """Könnten Sie die November-Rechnung bitte noch einmal mit unserer USt-IdNr. DE 284 511 093 schicken? Brauchen wir fürs Quartal.""", "invoice"),
+Viele Grüße
+Gut Lindenhof Eventlocation""", "howto other_object signature"),
+    R("other", "Neuer Firmenname", """Bitte stellen Sie künftige Rechnungen auf unseren neuen Firmennamen aus: aus „Meyer Holzbau" wird „Meyer & Sohn Holzbau GmbH". Anschrift bleibt gleich.""", "billing_address"),
     R("other", "Zahlung kommt", """Guten Tag, ich habe die Mahnung bekommen. Bitte keine Kündigung oder Sperre, die Überweisung ist heute raus, die alte Karte war abgelaufen.""", "negation"),
-    R("other", "Mitarbeiter ausgeschieden", """Hallo, Herr Greger ist am Freitag bei uns ausgeschieden. Wie entziehe ich ihm den Zugang und übertrage seine Projekte auf mich? Den Platz behalten wir für die Nachfolge.""", "howto"),
+    R("other", "Lob + Wunsch", """Ich wollte einfach mal sagen, dass eure App mir den Alltag als Handwerker echt erleichtert. Ein Wunsch hätte ich: Dark Mode für Android? Wäre klasse.""", "praise"),
     # ---------------------------------------------------------------- batch 5 (own situations, not the English ones)
     R("refund", "Mandantenportal-Zusatz", """Sehr geehrte Damen und Herren,
 
