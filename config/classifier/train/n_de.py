@@ -374,7 +374,7 @@ hiermit nutze ich mein 14-tägiges Widerrufsrecht für die Bestellung 4471 vom 0
 Jens Hartwig""", "signature"),
     R("other", "Online-Schulung verschieben", """Hallo, kann ich meine Anmeldung zur Online-Schulung am 15. Januar stornieren und stattdessen den Termin im März nehmen? Im Januar ist bei uns Inventur.""", "other_object"),
     R("other", "SMS-Werbung", """Bitte schicken Sie keine SMS-Werbung mehr an meine Handynummer. Das Konto bleibt natürlich, es geht nur um die Werbung.""", "other_object"),
-    R("other", "Mahnung stornieren", """Hallo, wie storniere ich eine Mahnung, die ich schon an einen Kunden verschickt habe? Der hatte am selben Tag bezahlt.""", "howto other_object"),
+    R("other", "Mahnlauf", """Hallo, unser automatischer Mahnlauf hat einem Kunden eine Mahnung geschickt, obwohl er am selben Tag bezahlt hatte. Kann man die Mahnung im System zurücknehmen, damit sie nicht in der Mahnstufe zählt?""", "howto other_object"),
     R("other", "AW: Kulanzanfrage", """Schade, dass keine Erstattung möglich ist, aber ich verstehe das. Dann nutze ich es eben bis zum Laufzeitende weiter. Danke für die ehrliche Antwort.""", "ack"),
     R("other", "Ausschreibung Projektsoftware", """Guten Tag,
 

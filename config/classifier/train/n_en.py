@@ -9,7 +9,7 @@ B = "billing_error"
 
 ROWS = [
     # ---------------------------------------------------------------- batch 1
-    R("refund", "", """refund pls""", "one_word short lowercase"),
+    R("refund", "", """refund me the 12 quid pls""", "short lowercase informal"),
     R("refund", "money back?", """money back? the export to xero never worked, not once""", "short informal lowercase"),
     R("refund", "Last payment", """Good evening,
 
