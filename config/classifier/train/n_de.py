@@ -228,7 +228,7 @@ Am Mo., 23. Nov. 2026 um 16:20 schrieb Klangwerk Support <hilfe@klangwerk.fm>:
 > Hallo Herr Brandl,
 > wir erstatten Ihnen den Betrag von 59,90 € innerhalb von 10 Werktagen.
 > Viele Grüße, Ihr Klangwerk-Team""", "quoted short"),
-    R("refund_status", "", """erstattung über das formular beantragt, ticketnummer 55012 – hat das schon jemand bearbeitet?""", "lowercase"),
+    R("refund_status", "", """erstatung über das formular beantragt, ticketnumer 55012 – hat das schon jemand bearbeitet?""", "lowercase typo"),
     R("policy_question", "Tarifwechsel mitten im Jahr", """Hallo,
 
 bekomme ich bei euch eigentlich Geld zurück, wenn ich mitten im Jahr in einen kleineren Tarif wechsle, oder gilt der Preis bis zum Ende der Laufzeit? Ich will erst mal nur wissen, wie das geregelt ist.
@@ -287,7 +287,7 @@ ich hatte die Jahreslizenz per Vorkasse überwiesen, dann aber festgestellt, das
 Danke
 P. Sternberg""", "signature"),
     R("refund", "Sohn hat gekauft", """Mein Sohn (12) hat auf meinem Tablet den Premium-Zugang gekauft, ohne zu fragen. 24,99 €. Ich hätte das Geld gern zurück, er hat es auch nur zwei Tage benutzt und jetzt Tablet-Verbot.""", "plain"),
-    R("refund", "", """moin, is ne erstattung drin? der export nach lexoffice geht seit dem update nicht mehr und ich zahl ja nicht fürs rumprobieren""", "informal lowercase"),
+    R("refund", "", """moin, is ne erstatung drin? der export nach lexoffice geht seit dem updat nicht mehr und ich zahl ja nicht fürs rumprobiren""", "informal lowercase typo"),
     R("refund", "WG: Ihre Quittung – Rätselspaß Premium", """Hallo,
 
 meine Mutter (79) hat die Quittung unten bekommen und ist ganz aufgelöst – sie dachte, sie kauft ein Rätselheft für einmal 4,99 €, nicht ein Jahresabo für 59,99 €. Könnten Sie ihr das Geld bitte zurückgeben? Sie hat die App seitdem nicht mehr geöffnet.
@@ -347,7 +347,7 @@ zum 31.12. gebe ich meine logopädische Praxis altersbedingt auf. Den Vertrag ü
 
 Mit freundlichen Grüßen
 Hannelore Wiegand""", "formal signature prorated long"),
-    R("both", "", """abo weg und kohle zurück. danke""", "informal lowercase short"),
+    R("both", "", """abo weg und kohle zurük. danke""", "informal lowercase short typo"),
     R("both", "Gruppe Rasselbande", """Hallo,
 
 unsere Kita-Gruppe „Rasselbande" wird zum Jahresende aufgelöst. Bitte nehmt die Gruppe aus unserem Elternportal-Vertrag raus und erstattet uns die Gebühren, die wir für diese Gruppe schon für Januar bis März bezahlt haben. Die anderen drei Gruppen bleiben.
@@ -552,7 +552,7 @@ An: s.oltmanns@oltmanns-logistik.de
 Betreff: Einladung zum Jahresgespräch
 
 Hallo Herr Oltmanns, Ihr Vertrag läuft am 30.06.2027 aus. Gern würde ich mit Ihnen über die Verlängerung und die neuen Funktionen sprechen.""", "quoted outlook signature"),
-    R("cancellation", "ab februar", """ich brauch das ding ab februar nicht mehr, stellt das bitte ab. danke""", "indirect lowercase informal"),
+    R("cancellation", "ab februar", """ich brauch das ding ab februar nich mehr, stellt das bite ab. danke""", "indirect lowercase informal typo"),
     R("cancellation", "Kündigung Softwarepflegevertrag SP-2231", """Sehr geehrte Damen und Herren,
 
 hiermit kündigen wir den Softwarepflegevertrag Nr. SP-2231 für „Lagerprofi Pro" fristgerecht zum 30.06.2027. Bitte bestätigen Sie uns den Eingang dieser Kündigung sowie das Vertragsende.
@@ -664,7 +664,7 @@ Mit freundlichen Grüßen
 Karin Schöndorf
 Berufsbetreuerin""", "formal signature"),
     R("cancellation", "Zusatzmodul Lohn", """Hallo, bitte das Zusatzmodul Lohnabrechnung zum Monatsende kündigen. Das Hauptpaket Buchhaltung behalten wir. Danke, Erik Laubach""", "plain signature"),
-    R("cancellation", "Google Play", """wie kündige ich, wenn ich über google play abgeschlossen hab? in der app selbst find ich nichts""", "howto lowercase"),
+    R("cancellation", "Google Play", """wie kündige ich wenn ich über google play abgeschloßen hab? in der app selbst find ich nix""", "howto lowercase typo"),
     R("cancellation", "Fristlose Kündigung", """Sehr geehrte Damen und Herren,
 
 nach Ihrer Mitteilung vom 3. Dezember über den unbefugten Zugriff auf Kundendaten kündigen wir den Vertrag (Kundennummer 77-4410) fristlos aus wichtigem Grund. Bitte löschen Sie sämtliche bei Ihnen gespeicherten Daten unseres Unternehmens und bestätigen Sie die Löschung.
