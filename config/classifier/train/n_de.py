@@ -422,11 +422,11 @@ ich war den ganzen November im Krankenhaus und konnte das Tool nicht nutzen, gle
 Beste Grüße
 Jürgen Abt""", "polite signature"),
     R("cancellation", "DRITTE KÜNDIGUNG", """ICH KÜNDIGE. ZUM DRITTEN MAL. BESTÄTIGEN SIE ES ENDLICH.""", "caps angry"),
-    R("cancellation", "AW: Ihre Lizenz läuft in 30 Tagen ab – jetzt verlängern!", """Nein danke, nicht verlängern. Und bitte auch keine weiteren Erinnerungen.
+    R("cancellation", "AW: Ihre Lizenz verlängert sich in 30 Tagen", """Nein danke, nicht verlängern. Und bitte auch keine weiteren Erinnerungen.
 
 Am Mo., 7. Dez. 2026 um 07:00 schrieb Lagerprofi <lizenz@lagerprofi.de>:
-> Ihre Lizenz „Lagerprofi Pro" läuft am 06.01.2027 ab.
-> Jetzt verlängern und 10 % sparen!""", "quoted short indirect"),
+> Ihre Lizenz „Lagerprofi Pro" verlängert sich am 06.01.2027 automatisch
+> um ein Jahr (1.188,00 €). Sie müssen nichts weiter tun.""", "quoted short indirect"),
     R("cancellation", "Stilllegung Arbeitsbereich", """Hallo,
 
 nach der Fusion mit der Kanzlei Berghoff nutzen wir deren Systeme. Unseren Arbeitsbereich „Kanzlei Stein" könnt ihr stilllegen, zahlen möchten wir dafür ab Januar nichts mehr.
@@ -551,7 +551,7 @@ Gesendet: Donnerstag, 3. Dezember 2026 11:20
 An: s.oltmanns@oltmanns-logistik.de
 Betreff: Einladung zum Jahresgespräch
 
-Hallo Herr Oltmanns, Ihr Vertrag läuft am 30.06.2027 aus. Gern würde ich mit Ihnen über die Verlängerung und die neuen Funktionen sprechen.""", "quoted outlook signature"),
+Hallo Herr Oltmanns, Ihr Vertrag verlängert sich zum 30.06.2027 automatisch um zwölf Monate. Gern würde ich vorher mit Ihnen über die neuen Funktionen sprechen.""", "quoted outlook signature"),
     R("cancellation", "ab februar", """ich brauch das ding ab februar nich mehr, stellt das bite ab. danke""", "indirect lowercase informal typo"),
     R("cancellation", "Kündigung Softwarepflegevertrag SP-2231", """Sehr geehrte Damen und Herren,
 

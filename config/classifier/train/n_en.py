@@ -291,7 +291,7 @@ To: Alasdair Campbell <campbell.books@btinternet.com>
 Inkwell Studio - Annual
 £89.99
 Card: Visa •••• 6630""", "forwarded apple signature"),
-    R("refund", "partial month", """Hi, I switched from monthly to annual on the 20th and you charged me the full month AND the year. Shouldn't the unused part of the month come back to me? It's about $11.""", "plain prorated"),
+    R("refund", "partial month", """Hi, I switched from monthly to annual on the 20th, so the last 10 days of my monthly period are unused. Any chance of getting those back? It's about $11.""", "plain prorated"),
     R("refund", "Statement query", """To whom it may concern,
 
 I have today reviewed my company credit card statement and note a charge of €349.00 from your company dated 28 November 2026. We do not hold an account of that value with you; our plan is €34.90 per month. It appears a decimal has been misplaced. Please return the excess of €314.10 at your earliest convenience.
@@ -539,7 +539,7 @@ Subject: Please cancel
 To: support@routely.com
 
 Cancel our Routely account please. Trucks are getting new trackers with their own software.""", "forwarded signature"),
-    R("both", "Wrong plan, want out", """You upgraded me to the Team plan when I only clicked to see the price. I don't want it. Put me back to nothing - close the account - and refund the $96.""", "angry"),
+    R("both", "Wrong plan, want out", """You upgraded me to the Team plan when I only clicked to see the price. I don't want it. Put me back to nothing - close the account - and refund the $96.""", "angry billing_error", reason=B),
     R("both", "Re: Your subscription was renewed", """Hello, I thought I had turned off renewal but apparently not. Please cancel my subscription and refund this renewal, thanks.
 
 > Your Pagecraft Personal subscription was renewed on 7 Dec 2026.
