@@ -17,11 +17,13 @@ for f in sorted(glob.glob(os.path.join(HERE, "*.jsonl"))):
             if set(r) - FIELDS: errs.append(f"fields {set(r)-FIELDS}")
             for k in ("id","lang","label","subject","body","tags","provenance"):
                 if k not in r: errs.append("missing "+k)
-            if r["lang"] not in LANGS or not f.split("/")[-1].startswith(r["lang"]+"-"): errs.append("lang")
+            both = f.endswith("/both-more.jsonl")  # `both` rows of every language, ids tr-both-<lang>-NNN
+            if r["lang"] not in LANGS or not (both or f.split("/")[-1].startswith(r["lang"]+"-")): errs.append("lang")
             if r["label"] not in LABELS: errs.append("label")
             if "reason" in r and (r["reason"] != "billing_error" or r["label"] not in ("refund","both")): errs.append("reason")
             if r.get("content_type", "text/html") != "text/html": errs.append("content_type")
-            if not r["id"].startswith(f"tr-{r['lang']}-m"): errs.append("id prefix")
+            if not r["id"].startswith(f"tr-both-{r['lang']}-" if both else f"tr-{r['lang']}-m"): errs.append("id prefix")
+            if both and r["label"] != "both": errs.append("label not both")
             if not isinstance(r["tags"], list) or not r["tags"]: errs.append("tags")
             if not r["body"].strip(): errs.append("empty body")
             if errs: bad += 1; print(f, n, r["id"], errs)

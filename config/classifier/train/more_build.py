@@ -89,7 +89,11 @@ def check():
                 if r.get("body") in bodies:
                     problems.append("duplicate body")
                 bodies.add(r.get("body"))
-                if not str(r.get("id", "")).startswith(f"tr-{r.get('lang')}-m"):
+                # both-more.jsonl holds `both` rows of every language, ids tr-both-<lang>-NNN
+                if name == "both-more.jsonl":
+                    if not str(r.get("id", "")).startswith(f"tr-both-{r.get('lang')}-") or r.get("label") != "both":
+                        problems.append(f"id {r.get('id')} not tr-both-<lang>-NNN or label not both")
+                elif not str(r.get("id", "")).startswith(f"tr-{r.get('lang')}-m"):
                     problems.append(f"id {r.get('id')} not tr-<lang>-mNNN")
             for p in problems:
                 print(f"{where}: {p}"); bad += 1
