@@ -104,13 +104,13 @@ impl Options {
         act_probability: 0.6,
         billing_probability: 0.1,
         margin: 0.0,
-        billing_floor: 1.0,
+        billing_floor: 0.5,
         rival: 1.0,
     };
 }
 
 /// The default `auto_answer_threshold` of a mailbox (chosen by cross-validation).
-pub const DEFAULT_THRESHOLD: f32 = 0.85;
+pub const DEFAULT_THRESHOLD: f32 = 0.90;
 const WEIGHED: usize = 6;
 
 impl From<Class> for Intent {
