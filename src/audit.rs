@@ -255,15 +255,15 @@ pub fn row(mailbox: &str, t: &Trail) -> Option<serde_json::Map<String, Value>> {
     let b = t.billing.as_ref();
     let values = [
         json!(mailbox),
-        json!(t.message_id),
-        json!(t.received.to_string()),
+        json!(t.row.message_id),
+        json!(t.row.received.to_string()),
         trace["decided_at"].clone(),
-        json!(t.account_id),
-        json!(t.intent),
+        json!(t.row.account_id),
+        json!(t.row.intent),
         trace["classifier"]["confidence"].clone(),
         trace["classifier"]["version"].clone(),
-        json!(t.action),
-        json!(t.state),
+        json!(t.row.action),
+        json!(t.row.state.as_str()),
         decision["refund"].clone(),
         decision["refund_amount"].clone(),
         currency,
@@ -276,7 +276,7 @@ pub fn row(mailbox: &str, t: &Trail) -> Option<serde_json::Map<String, Value>> {
         json!(b.map(|b| b.state.as_str())),
         json!(b.map(|b| b.key.clone())),
         json!(b.and_then(|b| b.settled_at).map(|s| s.to_string())),
-        json!(t.reply_message_id),
+        json!(t.row.reply_message_id),
         json!(t.sent_at),
     ];
     Some(
