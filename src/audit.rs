@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use crate::accounts::AccountMatch;
 use crate::config::{Config, Mailbox};
 use crate::examine::Examined;
-use crate::plan::{Action, HandOff, LedgerAction, Why};
+use crate::plan::{Action, LedgerAction, Why};
 use crate::policy::{Refund, Timing};
 use crate::screen::Screen;
 use crate::sender_auth::SenderAuth;
@@ -31,14 +31,19 @@ pub fn trace(mailbox: &Mailbox, examined: &Examined, decided_at: Timestamp) -> V
         "vendor": mailbox.policy.vendor.name,
     });
     let (inbound, plan) = match examined {
-        Examined::Unreadable { message_id, why } => {
+        // Nothing was read, so there is nothing to trace but the key and the reason.
+        Examined::Unreadable {
+            message_id,
+            why,
+            plan,
+        } => {
             return json!({
                 "mailbox": mailbox.name,
                 "policy": policy,
                 "decided_at": format!("{decided_at:.3}"),
                 "message": { "message_id": message_id },
-                "unreadable": why,
-                "action": LedgerAction::ToHuman(HandOff::Unreadable).to_string(),
+                "unreadable": why.to_string(),
+                "action": action_name(&plan.action),
             });
         }
         Examined::Planned { inbound, plan } => (inbound, plan),
@@ -95,10 +100,10 @@ pub fn trace(mailbox: &Mailbox, examined: &Examined, decided_at: Timestamp) -> V
         "sender": sender,
         "budget": "within",
     });
+    t["action"] = json!(action_name(&plan.action));
     match &plan.action {
-        Action::Skip(reason) => t["action"] = json!(LedgerAction::Skip(reason.clone()).to_string()),
+        Action::Skip(_) => {}
         Action::ToHuman { why, .. } => {
-            t["action"] = json!(LedgerAction::to_human(why).to_string());
             t["why"] = json!(why.to_string());
             if let Why::OverBudget(e) = why {
                 t["budget"] = json!(e.to_string());
@@ -127,7 +132,6 @@ pub fn trace(mailbox: &Mailbox, examined: &Examined, decided_at: Timestamp) -> V
                 .chain(decision.cancellation.as_ref().map(|c| &c.clause))
                 .map(|c| json!({ "id": c.id, "title": c.title }))
                 .collect();
-            t["action"] = json!("reply");
             t["rules"] = json!(rules);
             t["clauses"] = json!(clauses);
             t["decision"] = Value::Object(crate::examine::decision_json(decision));
@@ -143,13 +147,19 @@ pub fn trace(mailbox: &Mailbox, examined: &Examined, decided_at: Timestamp) -> V
     t
 }
 
+/// The trace's `action`: the ledger's name for a skip or a hand-off, `reply` for an answer.
+fn action_name(action: &Action) -> String {
+    match action {
+        Action::Skip(reason) => LedgerAction::Skip(reason.clone()).to_string(),
+        Action::ToHuman { why, .. } => LedgerAction::to_human(why).to_string(),
+        Action::Reply { .. } => "reply".into(),
+    }
+}
+
 /// Keeps the trace of a newly handled message; a failure costs the trace, not the message.
 pub fn keep(store: &mut Store, mailbox: &Mailbox, message_id: &str, examined: &Examined) {
     let now = Timestamp::now();
-    let received = match examined {
-        Examined::Planned { inbound, .. } => inbound.received,
-        Examined::Unreadable { .. } => now,
-    };
+    let received = examined.mail().map_or(now, |m| m.received);
     let text = trace(mailbox, examined, now).to_string();
     if let Err(e) = store.record_audit(message_id, &mailbox.name, received, &text) {
         tracing::warn!(err = %crate::error_chain(&e), "Audit trace not kept.");
@@ -245,15 +255,15 @@ pub fn row(mailbox: &str, t: &Trail) -> Option<serde_json::Map<String, Value>> {
     let b = t.billing.as_ref();
     let values = [
         json!(mailbox),
-        json!(t.message_id),
-        json!(t.received.to_string()),
+        json!(t.row.message_id),
+        json!(t.row.received.to_string()),
         trace["decided_at"].clone(),
-        json!(t.account_id),
-        json!(t.intent),
+        json!(t.row.account_id),
+        json!(t.row.intent),
         trace["classifier"]["confidence"].clone(),
         trace["classifier"]["version"].clone(),
-        json!(t.action),
-        json!(t.state),
+        json!(t.row.action),
+        json!(t.row.state.as_str()),
         decision["refund"].clone(),
         decision["refund_amount"].clone(),
         currency,
@@ -266,7 +276,7 @@ pub fn row(mailbox: &str, t: &Trail) -> Option<serde_json::Map<String, Value>> {
         json!(b.map(|b| b.state.as_str())),
         json!(b.map(|b| b.key.clone())),
         json!(b.and_then(|b| b.settled_at).map(|s| s.to_string())),
-        json!(t.reply_message_id),
+        json!(t.row.reply_message_id),
         json!(t.sent_at),
     ];
     Some(

@@ -12,7 +12,7 @@ use crate::config::{Config, Mailbox};
 use crate::error_chain;
 use crate::examine::{self, Examined, Read, decision_json, decision_summary};
 use crate::mailboxes;
-use crate::parse::{Inbound, RawMail};
+use crate::parse::{Inbound, RawMail, Unparseable};
 use crate::plan::{Action, Plan};
 use crate::render::Reply;
 use crate::screen::Screen;
@@ -25,8 +25,8 @@ pub enum Error {
     File(#[source] std::io::Error),
     #[error("message is {size} bytes, over the {limit}-byte limit; it would go to people unread")]
     TooBig { size: usize, limit: usize },
-    #[error("{0}")]
-    Unreadable(String),
+    #[error(transparent)]
+    Unreadable(Unparseable),
     #[error("no mailbox called {0:?} in the configuration")]
     NoSuchMailbox(String),
     #[error(

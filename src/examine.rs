@@ -1,6 +1,6 @@
 //! One message examined: parsed, the store's facts gathered, planned; and the ledger
 //! outcome and report line for it. Shared by directory runs, `check`, `replay` and the
-//! daemon, which each carry the plan out in their own way.
+//! daemon; the one executor (`apply`) carries the plan out.
 
 use std::path::Path;
 
@@ -13,23 +13,54 @@ use crate::budget::{self, Exceeded, RecentReplies};
 use crate::config::{Config, Mailbox};
 use crate::confirm::{self, Lookup};
 use crate::customer::Customer;
-use crate::parse::{self, Inbound, RawMail};
+use crate::parse::{self, Inbound, RawMail, Unparseable};
 use crate::plan::{self, Action, ConfirmStep, Facts, HandOff, LedgerAction, Plan, Rules, Why};
 use crate::policy::{Decision, History, Refund, Timing};
 use crate::screen::SkipReason;
 use crate::store::{self, LedgerState, Outcome, Store};
 
-/// One message examined: parsed and planned, or not readable at all.
+/// One message examined: parsed and planned, or not readable at all. Either way it has a
+/// plan: unreadable mail goes to people through [`Plan::unreadable`] like every other
+/// hand-off, so the executor has one path.
 #[derive(Debug, Clone)]
 pub enum Examined {
     Planned {
         inbound: Box<Inbound>,
         plan: Box<Plan>,
     },
+    /// No mail to quote: only the ledger key, why it could not be read, and its plan
+    /// (`Plan::unreadable(why)`; build it with [`Examined::unreadable`]).
     Unreadable {
         message_id: String,
-        why: String,
+        why: Unparseable,
+        plan: Box<Plan>,
     },
+}
+
+impl Examined {
+    /// Mail that could not be read, planned to people.
+    pub fn unreadable(message_id: String, why: Unparseable) -> Examined {
+        Examined::Unreadable {
+            message_id,
+            plan: Box::new(Plan::unreadable(why.clone())),
+            why,
+        }
+    }
+
+    /// What to do with the message.
+    pub fn plan(&self) -> &Plan {
+        match self {
+            Examined::Planned { plan, .. } | Examined::Unreadable { plan, .. } => plan,
+        }
+    }
+
+    /// The message as parsed; `None` when it could not be read.
+    pub fn mail(&self) -> Option<&Inbound> {
+        match self {
+            Examined::Planned { inbound, .. } => Some(inbound),
+            Examined::Unreadable { .. } => None,
+        }
+    }
 }
 
 /// Parses and plans one message for `mailbox`, reading its facts from `store`.
@@ -51,7 +82,10 @@ pub fn examine(
 #[derive(Debug)]
 pub enum Read {
     Mail(Box<Inbound>),
-    Unreadable { message_id: String, why: String },
+    Unreadable {
+        message_id: String,
+        why: Unparseable,
+    },
 }
 
 impl Read {
@@ -70,7 +104,7 @@ pub fn read(cfg: &Config, raw: &RawMail) -> Read {
         Ok(inbound) => Read::Mail(Box::new(inbound)),
         Err(why) => Read::Unreadable {
             message_id: fallback_id(&raw.bytes),
-            why: why.to_string(),
+            why,
         },
     }
 }
@@ -89,7 +123,7 @@ pub fn examine_parsed(
     let inbound = match read {
         Read::Mail(inbound) => *inbound,
         Read::Unreadable { message_id, why } => {
-            return Ok(Examined::Unreadable { message_id, why });
+            return Ok(Examined::unreadable(message_id, why));
         }
     };
     let customer = Customer::resolve(&inbound, &mailbox.matching.forwarders);
@@ -217,12 +251,9 @@ impl std::fmt::Display for RowAction {
 
 /// Why a planned reply must wait for a person (the policy's `auto_refund_limit`).
 pub fn approval(policy: &crate::policy::schema::Policy, examined: &Examined) -> Option<String> {
-    match examined {
-        Examined::Planned { plan, .. } => match &plan.action {
-            Action::Reply { decision, .. } => policy.needs_approval(decision),
-            _ => None,
-        },
-        Examined::Unreadable { .. } => None,
+    match &examined.plan().action {
+        Action::Reply { decision, .. } => policy.needs_approval(decision),
+        _ => None,
     }
 }
 
@@ -325,14 +356,10 @@ pub(crate) fn row(vendor: &str, path: &Path, examined: &Examined) -> Row {
         decision: "-".into(),
         action: RowAction::Review,
     };
-    let (inbound, plan) = match examined {
-        Examined::Unreadable { why, .. } => {
-            row.decision = why.clone();
-            return row;
-        }
-        Examined::Planned { inbound, plan } => (inbound, plan),
-    };
-    row.sender = inbound.from.email.clone();
+    let plan = examined.plan();
+    if let Some(inbound) = examined.mail() {
+        row.sender = inbound.from.email.clone();
+    }
     if let Some(c) = &plan.classified {
         row.intent = c.intent.as_str().into();
     }

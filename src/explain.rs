@@ -107,12 +107,12 @@ pub fn to_json(mailbox: &Mailbox, t: &Trail) -> Value {
         .unwrap_or(Value::Null);
     json!({
         "mailbox": mailbox.name,
-        "message_id": t.message_id,
-        "origin": t.origin,
-        "received": t.received.to_string(),
-        "state": t.state,
-        "action": t.action,
-        "reason": t.reason,
+        "message_id": t.row.message_id,
+        "origin": t.row.origin,
+        "received": t.row.received.to_string(),
+        "state": t.row.state.as_str(),
+        "action": t.row.action,
+        "reason": t.row.reason,
         "trace": trace,
         "billing": t.billing.as_ref().map(|b| json!({
             "target": b.target,
@@ -123,10 +123,10 @@ pub fn to_json(mailbox: &Mailbox, t: &Trail) -> Value {
             "body": String::from_utf8_lossy(&b.body),
         })),
         "reply": {
-            "message_id": t.reply_message_id,
-            "to": t.reply_to,
+            "message_id": t.row.reply_message_id,
+            "to": t.row.reply_to,
         },
-        "filing": filing(mailbox, &t.state),
+        "filing": filing(mailbox, t.row.state.as_str()),
         "steps": steps(t, &trace),
     })
 }
@@ -183,7 +183,10 @@ fn steps(t: &Trail, trace: &Value) -> Vec<(String, String)> {
     if let Some(s) = &t.sent_at {
         steps.push(("mailed".into(), s.clone()));
     }
-    steps.push((format!("recorded {}", t.state), t.updated_at.clone()));
+    steps.push((
+        format!("recorded {}", t.row.state),
+        t.row.updated_at.clone(),
+    ));
     // In time order; the order above breaks ties (a claim and its attempt mark share a stamp).
     steps.sort_by_key(|(_, at)| at.parse::<jiff::Timestamp>().ok());
     steps
@@ -201,7 +204,7 @@ pub fn write_text(out: &mut dyn Write, mailbox: &Mailbox, t: &Trail) -> std::io:
         .unwrap_or(Value::Null);
     let line = |out: &mut dyn Write, k: &str, v: String| writeln!(out, "  {k:<11} {v}");
     let s = |v: &Value| v.as_str().map_or_else(|| v.to_string(), str::to_string);
-    writeln!(out, "Message <{}>", t.message_id)?;
+    writeln!(out, "Message <{}>", t.row.message_id)?;
     line(
         out,
         "mailbox",
@@ -213,8 +216,8 @@ pub fn write_text(out: &mut dyn Write, mailbox: &Mailbox, t: &Trail) -> std::io:
             s(&trace["policy"]["sha256"])
         ),
     )?;
-    line(out, "origin", t.origin.clone())?;
-    line(out, "received", t.received.to_string())?;
+    line(out, "origin", t.row.origin.clone())?;
+    line(out, "received", t.row.received.to_string())?;
     if trace.is_null() {
         line(
             out,
@@ -348,8 +351,9 @@ pub fn write_text(out: &mut dyn Write, mailbox: &Mailbox, t: &Trail) -> std::io:
         "action",
         format!(
             "{}{}",
-            t.action.as_deref().unwrap_or(&t.state),
-            t.reason
+            t.row.action.as_deref().unwrap_or(t.row.state.as_str()),
+            t.row
+                .reason
                 .as_deref()
                 .map(|r| format!(" ({r})"))
                 .unwrap_or_default()
@@ -378,20 +382,20 @@ pub fn write_text(out: &mut dyn Write, mailbox: &Mailbox, t: &Trail) -> std::io:
             ),
         )?,
     }
-    match (&t.reply_message_id, t.state.as_str()) {
+    match (&t.row.reply_message_id, t.row.state.as_str()) {
         (Some(id), "sent") => line(
             out,
             "reply",
             format!(
                 "sent to {} <{id}> ({})",
-                t.reply_to.as_deref().unwrap_or("?"),
+                t.row.reply_to.as_deref().unwrap_or("?"),
                 s(&trace["reply"]["template"])
             ),
         )?,
         (Some(id), "drafted") => line(out, "reply", format!("saved as a draft <{id}>"))?,
         _ => line(out, "reply", "none".into())?,
     }
-    line(out, "filing", filing(mailbox, &t.state))?;
+    line(out, "filing", filing(mailbox, t.row.state.as_str()))?;
     let steps = steps(t, &trace)
         .into_iter()
         .map(|(k, v)| format!("{k} {v}"))
@@ -413,7 +417,7 @@ pub fn explain(
     let id = message_id(cfg, arg)?;
     let (m, trail) = find(cfg, mailbox, &id)?;
     let looks = crate::mailbox_store::open_read_only(m)
-        .and_then(|s| s.reexaminations(&trail.message_id))
+        .and_then(|s| s.reexaminations(&trail.row.message_id))
         .map_err(|source| Error::Store {
             mailbox: m.name.clone(),
             source,

@@ -18,7 +18,8 @@
 //!   = plan      Plan { action: Reply | ToHuman(Why) | Skip }     pure: the whole chain, with
 //!                                                                the reply budget and confirmations
 //! examine: parse, then Facts from the store (customer, account, history, recent replies,
-//!          confirmation) → plan() → Examined (the plan, or why the message cannot be read)
+//!          confirmation) → plan() → Examined (always a plan: unreadable mail is
+//!          Plan::unreadable, to people like any other hand-off)
 //! directory (directory runs) / daemon (IMAP): claim in the ledger → apply, the one executor
 //!          for both: send through an Outbox (a directory of .eml files, or SMTP with the IMAP
 //!          mailbox's Sent and Drafts) → record a LedgerAction

@@ -1,11 +1,12 @@
 //! A configured mailbox opened for work: picked by name, its store opened with its
-//! `accounts_csv` imported first; and `mailclerk accounts import`, which loads a CSV into a
-//! store by hand.
+//! `accounts_csv` imported first, its store's lock held while a process serves it; and
+//! `mailclerk accounts import`, which loads a CSV into a store by hand.
 
-use std::path::Path;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 use crate::config::{Config, Mailbox};
-use crate::store::{self, Fence, Store};
+use crate::store::{self, Fence, PgRunLock, Store, StoreLock};
 use crate::{account_csv, intake};
 
 /// Why a mailbox cannot be used. A single bad message never stops a run; these are about a
@@ -161,5 +162,63 @@ pub fn pick_mailbox<'c>(cfg: &'c Config, name: Option<&str>) -> Result<&'c Mailb
                 .collect::<Vec<_>>()
                 .join(", "),
         )),
+    }
+}
+
+/// Whether a PostgreSQL mailbox's store is locked too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Postgres {
+    /// Its advisory lock, for the life of the process: a second directory run on another
+    /// machine waits for this one.
+    RunLock,
+    /// Not at all: the service shares a PostgreSQL store on purpose, and its leases, not a
+    /// lock, keep one holder per mailbox.
+    Leases,
+}
+
+/// What a process holds on its mailboxes' stores while it works: each SQLite store's lock
+/// file (a second run or daemon on the same store is refused) and, for a directory run,
+/// each PostgreSQL mailbox's advisory lock. Without them the executor could not tell a claim
+/// an earlier process left, which it settles against the outbox, from one another process is
+/// working on. Dropping releases them.
+#[derive(Debug, Default)]
+pub struct Locks {
+    /// By store path: mailboxes may share one store, and it is locked once.
+    held: HashMap<PathBuf, Held>,
+}
+
+#[derive(Debug)]
+enum Held {
+    File(#[allow(dead_code)] StoreLock),
+    Postgres(#[allow(dead_code)] Box<PgRunLock>),
+}
+
+impl Locks {
+    /// Takes the lock of every mailbox's store in `cfg` not held yet (a reload keeps what it
+    /// holds and adds the new stores').
+    ///
+    /// # Errors
+    /// Another mailclerk holds one of the stores; what was taken before stays held.
+    pub fn take(&mut self, cfg: &Config, postgres: Postgres) -> Result<(), Error> {
+        for m in &cfg.mailboxes {
+            if self.held.contains_key(&m.store) {
+                continue;
+            }
+            let held =
+                match (&m.postgres, postgres) {
+                    (Some(_), Postgres::Leases) => continue,
+                    (Some(pg), Postgres::RunLock) => {
+                        Held::Postgres(Box::new(PgRunLock::hold(pg.url(), &m.name)?))
+                    }
+                    (None, _) => Held::File(StoreLock::acquire(&m.store).map_err(|source| {
+                        Error::Locked {
+                            mailbox: m.name.clone(),
+                            source,
+                        }
+                    })?),
+                };
+            self.held.insert(m.store.clone(), held);
+        }
+        Ok(())
     }
 }

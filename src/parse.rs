@@ -120,6 +120,9 @@ pub enum Unparseable {
     NoReceiptTime,
     #[error("message is {size} bytes, over the {limit}-byte limit")]
     TooLarge { size: usize, limit: usize },
+    /// Over the limit as the IMAP server reported its size: never fetched, so never parsed.
+    #[error("message is {size} bytes, over the {limit}-byte limit; not downloaded")]
+    NotDownloaded { size: u64, limit: usize },
 }
 
 /// Parses raw bytes into an [`Inbound`]. `max_size` is the size above which a message is

@@ -11,7 +11,7 @@ use crate::classify::{self, Classified, ClassifyRules, Intent, Model, Reason};
 use crate::confirm::{self, Lookup, Pending, Rejected};
 use crate::customer::{Customer, ForwardProblem};
 use crate::language::{self, Lang, Reading};
-use crate::parse::Inbound;
+use crate::parse::{Inbound, Unparseable};
 use crate::policy::schema::Policy;
 use crate::policy::{self, Decision, History, Undecidable};
 use crate::render::{self, RenderError, Reply, Templates};
@@ -179,8 +179,10 @@ pub enum Why {
     Undecidable(Undecidable),
     #[error("the reply could not be rendered: {0}")]
     Render(RenderError),
-    #[error("the message could not be read: {0}")]
-    Unreadable(String),
+    /// The parser's own words are the whole reason: the ledger, the report and `check` have
+    /// always shown them bare.
+    #[error("{0}")]
+    Unreadable(Unparseable),
     #[error("the message is addressed to no configured mailbox")]
     NoMailbox,
     #[error("the sender is not authenticated: {0}")]
@@ -223,6 +225,26 @@ impl Why {
             Why::OverBudget(Exceeded::Breaker { .. }) => HandOff::Breaker,
             Why::Confirmation(_) => HandOff::ConfirmationRejected,
             Why::BillingRefused { .. } => HandOff::BillingRefused,
+        }
+    }
+}
+
+impl Plan {
+    /// The plan for mail that could not be read: to people, like any other hand-off, and
+    /// unacknowledged (there is no sender to trust with an answer). Nothing was screened,
+    /// classified or matched; the screen says nothing forbade an answer, since nothing could.
+    pub fn unreadable(why: Unparseable) -> Plan {
+        Plan {
+            screen: Screen::Answerable,
+            classified: None,
+            account: None,
+            sender: None,
+            action: Action::ToHuman {
+                why: Why::Unreadable(why),
+                ack: None,
+            },
+            confirmation: None,
+            language: None,
         }
     }
 }

@@ -128,8 +128,8 @@ pub fn then(trail: Option<&Trail>) -> String {
     let action = trace["action"]
         .as_str()
         .map(str::to_string)
-        .or_else(|| t.action.clone())
-        .unwrap_or_else(|| t.state.clone());
+        .or_else(|| t.row.action.clone())
+        .unwrap_or_else(|| t.row.state.as_str().to_string());
     let decision = trace["decision"].as_object().cloned().or_else(|| {
         t.decision_json
             .as_deref()
@@ -143,8 +143,10 @@ pub fn then(trail: Option<&Trail>) -> String {
     }
     match decision {
         Some(d) => format!("reply {}", summarize(&d)),
-        None if t.state == "claimed" => "interrupted (claimed, never recorded)".into(),
-        None => format!("{} ({action})", t.state),
+        None if t.row.state == store::LedgerState::Claimed => {
+            "interrupted (claimed, never recorded)".into()
+        }
+        None => format!("{} ({action})", t.row.state),
     }
 }
 
@@ -338,7 +340,7 @@ pub fn replay(cfg: &Config, opts: &Options, out: &mut dyn Write) -> Result<Vec<R
         let trail = trail_of(&id)?;
         let received = trail
             .as_ref()
-            .map(|t| t.received)
+            .map(|t| t.row.received)
             .or(item.received)
             .or_else(|| received_of(cfg, item));
         if received.is_some_and(|r| r < opts.since) {
@@ -426,21 +428,23 @@ mod tests {
         trace: Option<&str>,
     ) -> Trail {
         Trail {
-            message_id: "m@x".into(),
-            origin: "o".into(),
-            received: Timestamp::UNIX_EPOCH,
-            state: state.into(),
-            action: action.map(str::to_string),
-            intent: None,
-            account_id: None,
+            row: store::LedgerRow {
+                message_id: "m@x".into(),
+                origin: "o".into(),
+                received: Timestamp::UNIX_EPOCH,
+                state: store::LedgerState::parse(state).unwrap(),
+                action: action.map(str::to_string),
+                intent: None,
+                account_id: None,
+                reason: None,
+                reply_message_id: None,
+                reply_to: None,
+                updated_at: String::new(),
+            },
             decision_json: decision.map(str::to_string),
-            reply_message_id: None,
-            reply_to: None,
-            reason: None,
             claimed_at: String::new(),
             attempted_at: None,
             sent_at: None,
-            updated_at: String::new(),
             trace: trace.map(str::to_string),
             billing: None,
         }

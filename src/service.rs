@@ -5,7 +5,6 @@
 //! policies; a new configuration with errors is rejected and the running one kept. With
 //! `Type=notify`, systemd hears READY, STATUS (counts), WATCHDOG and STOPPING.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -19,7 +18,7 @@ use tracing::{error, info, warn};
 use crate::config::{Config, Mode, Source};
 use crate::daemon::{self, World};
 use crate::directory::{self, Options};
-use crate::store::{LockError, StoreLock};
+use crate::mailboxes::{Locks, Postgres};
 
 /// Why the service could not run at all.
 #[derive(Debug, thiserror::Error)]
@@ -32,12 +31,9 @@ pub enum Error {
         #[source]
         source: Box<daemon::Error>,
     },
-    #[error("mailbox {mailbox}: not started")]
-    Locked {
-        mailbox: String,
-        #[source]
-        source: LockError,
-    },
+    /// Another mailclerk serves one of the stores.
+    #[error(transparent)]
+    Locked(crate::mailboxes::Error),
     #[error("the metrics address {addr} cannot be listened on ([metrics] listen)")]
     Metrics {
         addr: std::net::SocketAddr,
@@ -70,8 +66,8 @@ const STOP_GRACE: Duration = Duration::from_millis(4500);
 /// mailbox whose pass failed.
 pub fn run(path: &Path, cfg: Config, once: bool, dry_run: bool) -> Result<(), Error> {
     // Before any connection: a second daemon on the same mailbox must not touch it at all.
-    let mut locks = HashMap::new();
-    lock_stores(&cfg, &mut locks)?;
+    let mut locks = Locks::default();
+    locks.take(&cfg, Postgres::Leases).map_err(Error::Locked)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -98,27 +94,12 @@ pub fn run(path: &Path, cfg: Config, once: bool, dry_run: bool) -> Result<(), Er
     })
 }
 
-/// Takes the lock of every mailbox's store not yet held in `locks`.
-fn lock_stores(cfg: &Config, locks: &mut HashMap<PathBuf, StoreLock>) -> Result<(), Error> {
-    // A Postgres store is shared on purpose: its leases, not a lock file, keep one holder.
-    for m in cfg.mailboxes.iter().filter(|m| m.postgres.is_none()) {
-        if !locks.contains_key(&m.store) {
-            let lock = StoreLock::acquire(&m.store).map_err(|source| Error::Locked {
-                mailbox: m.name.clone(),
-                source,
-            })?;
-            locks.insert(m.store.clone(), lock);
-        }
-    }
-    Ok(())
-}
-
 async fn serve(
     path: PathBuf,
     mut cfg: Config,
     once: bool,
     dry_run: bool,
-    mut locks: HashMap<PathBuf, StoreLock>,
+    mut locks: Locks,
 ) -> Result<(), Error> {
     let mut term = signal(SignalKind::terminate()).map_err(Error::Runtime)?;
     let mut int = signal(SignalKind::interrupt()).map_err(Error::Runtime)?;
@@ -158,7 +139,7 @@ async fn serve(
                 _ = term.recv() => break None,
                 _ = int.recv() => break None,
                 _ = hup.recv() => match Config::load(&path) {
-                    Ok(new) => match lock_stores(&new, &mut locks) {
+                    Ok(new) => match locks.take(&new, Postgres::Leases) {
                         Ok(()) => {
                             info!("Configuration reloaded; restarting the mailboxes.");
                             notify(&[NotifyState::Reloading]);

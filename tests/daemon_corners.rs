@@ -166,8 +166,7 @@ async fn an_international_customer_gets_the_answer_in_their_mailbox() {
     let mut desk = Desk::new("utf8", "", "");
     let jose = user("josé");
     accounts(desk.dir.path(), &[&jose]);
-    desk.start(&[]);
-    desk.wait_log("First start on this folder", WAIT);
+    desk.start_first();
     // The From header in UTF-8 (RFC 6532), the envelope sender in ASCII.
     let id = format!(
         "{}@customer.example.test",
@@ -200,9 +199,7 @@ async fn an_international_customer_gets_the_answer_in_their_mailbox() {
         "{}",
         lines.join("\n")
     );
-    let rows = desk.ledger();
-    let row = rows.iter().find(|r| r.message_id == id).unwrap();
-    assert_eq!(row.state.as_str(), "sent", "{rows:#?}");
+    assert_eq!(desk.row(&id).state.as_str(), "sent", "{:#?}", desk.ledger());
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -212,8 +209,7 @@ async fn a_report_from_our_relay_names_the_answer_by_its_envelope_id_and_hands_i
     // gives up after the 250 does: Postfix reports it to the desk (the envelope sender).
     let gone = user("gone");
     accounts(desk.dir.path(), &[&gone]);
-    desk.start(&[]);
-    desk.wait_log("First start on this folder", WAIT);
+    desk.start_first();
     let id = format!("{}@customer.example.test", user("dsnreq").replace('@', "."));
     deliver(&desk, &gone, &request(&gone, &desk.support, &id, ""));
     let people = wait_for(&desk.stack, &desk.support, "mailclerk/people", 1, WAIT).await;
@@ -232,12 +228,12 @@ async fn a_report_from_our_relay_names_the_answer_by_its_envelope_id_and_hands_i
         report.contains("Original-Envelope-Id: mailclerk."),
         "{report}"
     );
-    let rows = desk.ledger();
-    let request = rows.iter().find(|r| r.message_id == id).unwrap();
+    let request = desk.row(&id);
     assert_eq!(
         (request.state.as_str(), request.action.as_deref()),
         ("review", Some("to_human:answer_bounced")),
-        "{rows:#?}"
+        "{:#?}",
+        desk.ledger()
     );
     let reason = request.reason.as_deref().unwrap_or_default();
     assert!(
@@ -247,11 +243,55 @@ async fn a_report_from_our_relay_names_the_answer_by_its_envelope_id_and_hands_i
     );
 }
 
+/// A delivery status report (RFC 3464) from the customer's server about our answer, as real
+/// ones look: the customer's address with `action` and `status`, our reply named by its
+/// ENVID, by its headers returned, or both.
+struct Report<'a> {
+    /// The report's own Message-ID.
+    id: &'a str,
+    subject: &'a str,
+    /// The part for people.
+    text: &'a str,
+    action: &'a str,
+    status: &'a str,
+    envid: Option<&'a str>,
+    headers: Option<&'a str>,
+}
+
+impl Report<'_> {
+    /// To the desk (the envelope sender of our answers), from the null sender.
+    fn send(&self, desk: &Desk) {
+        let envid = self
+            .envid
+            .map(|e| format!("Original-Envelope-Id: {e}\r\n"))
+            .unwrap_or_default();
+        let headers = self
+            .headers
+            .map(|h| format!("--b\r\nContent-Type: text/rfc822-headers\r\n\r\n{h}"))
+            .unwrap_or_default();
+        let raw = format!(
+            "From: MAILER-DAEMON@mx.customer.example.test (Mail Delivery System)\r\nTo: {desk}\r\nSubject: {subject}\r\nMessage-ID: <{id}>\r\nAuto-Submitted: auto-replied\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status;\r\n\tboundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n{text}\r\n--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.customer.example.test\r\n{envid}\r\nFinal-Recipient: rfc822; {cust}\r\nAction: {action}\r\nStatus: {status}\r\n{headers}--b--\r\n",
+            desk = desk.support,
+            subject = self.subject,
+            id = self.id,
+            text = self.text,
+            cust = desk.customer,
+            action = self.action,
+            status = self.status,
+        );
+        smtp_send(
+            &desk.stack.host,
+            desk.stack.smtp_port,
+            "",
+            &desk.support,
+            &raw,
+        );
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_delay_report_is_recorded_and_hands_nothing_over() {
-    let mut desk = Desk::new("delay", "", "");
-    desk.start(&[]);
-    desk.wait_log("First start on this folder", WAIT);
+    let mut desk = Desk::running("delay");
     let id = desk.send_request("Refund please", "I would like a refund.", "");
     let replies = wait_for(&desk.stack, &desk.customer, "INBOX", 1, WAIT).await;
     assert_eq!(replies.len(), 1, "{}", desk.log());
@@ -263,30 +303,21 @@ async fn a_delay_report_is_recorded_and_hands_nothing_over() {
         "dsn-{}@mx.customer.example.test",
         user("d").replace('@', ".")
     );
-    let report = format!(
-        "From: MAILER-DAEMON@mx.customer.example.test (Mail Delivery System)\r\nTo: {desk}\r\nSubject: Delayed Mail (still being retried)\r\nMessage-ID: <{report_id}>\r\nAuto-Submitted: auto-replied\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status;\r\n\tboundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nYour message has not been delivered yet. We keep trying.\r\n--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.customer.example.test\r\nOriginal-Envelope-Id: {envid}\r\n\r\nFinal-Recipient: rfc822; {cust}\r\nAction: delayed\r\nStatus: 4.4.1\r\n--b--\r\n",
-        desk = desk.support,
-        cust = desk.customer,
-        envid = mailclerk::send::dsn::xtext(ours),
-    );
-    smtp_send(
-        &desk.stack.host,
-        desk.stack.smtp_port,
-        "",
-        &desk.support,
-        &report,
-    );
+    Report {
+        id: &report_id,
+        subject: "Delayed Mail (still being retried)",
+        text: "Your message has not been delivered yet. We keep trying.",
+        action: "delayed",
+        status: "4.4.1",
+        envid: Some(&mailclerk::send::dsn::xtext(ours)),
+        headers: None,
+    }
+    .send(&desk);
     desk.wait_log("The answer is delayed", WAIT);
     desk.stop();
-    let rows = desk.ledger();
-    let request = rows.iter().find(|r| r.message_id == id).unwrap();
-    assert_eq!(
-        request.state.as_str(),
-        "sent",
-        "nothing handed over: {rows:#?}"
-    );
-    let row = rows.iter().find(|r| r.message_id == report_id).unwrap();
-    assert_eq!(row.state.as_str(), "skipped", "{rows:#?}");
+    assert_eq!(desk.row(&id).state.as_str(), "sent", "nothing handed over");
+    let row = desk.row(&report_id);
+    assert_eq!(row.state.as_str(), "skipped", "{row:#?}");
     let reason = row.reason.as_deref().unwrap_or_default();
     assert!(
         reason.starts_with("delivery delayed")
@@ -304,28 +335,28 @@ async fn a_delay_report_is_recorded_and_hands_nothing_over() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_bounce_of_our_answer_hands_the_request_to_people() {
-    let mut desk = Desk::new("bounce", "", "");
-    desk.start(&[]);
-    desk.wait_log("First start on this folder", WAIT);
+    let mut desk = Desk::running("bounce");
     let id = desk.send_request("Refund please", "I would like a refund.", "");
     let replies = wait_for(&desk.stack, &desk.customer, "INBOX", 1, WAIT).await;
     assert_eq!(replies.len(), 1, "{}", desk.log());
     let ours = header(&replies[0], "Message-ID").unwrap();
     // The customer's server gives up on our answer later and reports it (RFC 3464), to the
     // envelope sender: the desk.
-    let report = format!(
-        "From: MAILER-DAEMON@mx.customer.example.test (Mail Delivery System)\r\nTo: {desk}\r\nSubject: Undelivered Mail Returned to Sender\r\nMessage-ID: <dsn-{n}@mx.customer.example.test>\r\nAuto-Submitted: auto-replied\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status;\r\n\tboundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nYour message could not be delivered.\r\n--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.customer.example.test\r\n\r\nFinal-Recipient: rfc822; {cust}\r\nAction: failed\r\nStatus: 5.2.2\r\n--b\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: {ours}\r\nIn-Reply-To: <{id}>\r\nSubject: Re: Refund please\r\n--b--\r\n",
-        desk = desk.support,
-        cust = desk.customer,
-        n = user("n").replace('@', "."),
-    );
-    smtp_send(
-        &desk.stack.host,
-        desk.stack.smtp_port,
-        "",
-        &desk.support,
-        &report,
-    );
+    Report {
+        id: &format!(
+            "dsn-{}@mx.customer.example.test",
+            user("n").replace('@', ".")
+        ),
+        subject: "Undelivered Mail Returned to Sender",
+        text: "Your message could not be delivered.",
+        action: "failed",
+        status: "5.2.2",
+        envid: None,
+        headers: Some(&format!(
+            "Message-ID: {ours}\r\nIn-Reply-To: <{id}>\r\nSubject: Re: Refund please\r\n"
+        )),
+    }
+    .send(&desk);
     let people = wait_for(&desk.stack, &desk.support, "mailclerk/people", 1, WAIT).await;
     assert_eq!(
         people.len(),
@@ -334,12 +365,12 @@ async fn a_bounce_of_our_answer_hands_the_request_to_people() {
         desk.log()
     );
     desk.stop();
-    let rows = desk.ledger();
-    let request = rows.iter().find(|r| r.message_id == id).unwrap();
+    let request = desk.row(&id);
     assert_eq!(
         (request.state.as_str(), request.action.as_deref()),
         ("review", Some("to_human:answer_bounced")),
-        "{rows:#?}"
+        "{:#?}",
+        desk.ledger()
     );
     assert!(
         request
@@ -393,8 +424,7 @@ async fn a_crash_mid_send_leaves_people_the_exact_reply_that_may_have_gone_out()
         got.trim_end().ends_with(text.trim_end()),
         "kept:\n{text}\ndelivered:\n{got}"
     );
-    let rows = desk.ledger();
-    let row = rows.iter().find(|r| r.message_id == id).unwrap();
+    let row = desk.row(&id);
     assert_eq!(row.state.as_str(), "review");
     let reason = row.reason.clone().unwrap_or_default();
     assert!(
@@ -477,36 +507,46 @@ fn relay_with(
     (port, seen)
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn an_international_address_needs_smtputf8_from_the_relay_or_goes_to_people() {
-    use mailclerk::send::{Smtp, SmtpError, SmtpSettings};
-    let reply = mailclerk::render::Reply {
+/// A reply to `to`, as the relay tests send it.
+fn relay_reply(to: &str) -> mailclerk::render::Reply {
+    mailclerk::render::Reply {
         from_name: "NotOut CRM".into(),
         from: "support@notoutcrm.com".into(),
-        to: "josé@example.test".into(),
+        to: to.into(),
         subject: "Re: refund".into(),
         message_id: "mailclerk.0123456789abcdef0123456789abcdef@notoutcrm.com".into(),
         in_reply_to: "m1@example.test".into(),
         references: vec!["m1@example.test".into()],
         template: "refund_granted".into(),
         body: "Hello\n".into(),
-    };
+    }
+}
+
+/// The test's relay on `port`: plain SMTP, a password, one-second retries.
+fn relay_settings(port: u16) -> mailclerk::send::SmtpSettings {
+    mailclerk::send::SmtpSettings {
+        host: "127.0.0.1".into(),
+        port,
+        security: mailclerk::config::mail::Security::Plain,
+        ca_file: None,
+        user: "desk@example.test".into(),
+        auth: mailclerk::config::mail::Auth::Password,
+        password: "secret".into(),
+        timeout: Duration::from_secs(5),
+        retry_first: Duration::from_secs(1),
+        retry_max: Duration::from_secs(1),
+        retry_window: Duration::from_secs(1),
+        credential: "a test password".into(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_international_address_needs_smtputf8_from_the_relay_or_goes_to_people() {
+    use mailclerk::send::{Smtp, SmtpError};
+    let reply = relay_reply("josé@example.test");
     for offered in [true, false] {
         let (port, seen) = relay(offered);
-        let settings = SmtpSettings {
-            host: "127.0.0.1".into(),
-            port,
-            security: mailclerk::config::mail::Security::Plain,
-            ca_file: None,
-            user: "desk@example.test".into(),
-            auth: mailclerk::config::mail::Auth::Password,
-            password: "secret".into(),
-            timeout: Duration::from_secs(5),
-            retry_first: Duration::from_secs(1),
-            retry_max: Duration::from_secs(1),
-            retry_window: Duration::from_secs(1),
-            credential: "a test password".into(),
-        };
+        let settings = relay_settings(port);
         let smtp = Smtp::new(&settings)
             .unwrap()
             .with_return_path("desk@example.test");
@@ -533,34 +573,11 @@ async fn an_international_address_needs_smtputf8_from_the_relay_or_goes_to_peopl
 
 #[tokio::test(flavor = "multi_thread")]
 async fn replies_ask_for_a_failure_or_delay_report_naming_the_reply_where_the_relay_offers_dsn() {
-    use mailclerk::send::{Smtp, SmtpSettings};
-    let reply = mailclerk::render::Reply {
-        from_name: "NotOut CRM".into(),
-        from: "support@notoutcrm.com".into(),
-        to: "ana@example.test".into(),
-        subject: "Re: refund".into(),
-        message_id: "mailclerk.0123456789abcdef0123456789abcdef@notoutcrm.com".into(),
-        in_reply_to: "m1@example.test".into(),
-        references: vec!["m1@example.test".into()],
-        template: "refund_granted".into(),
-        body: "Hello\n".into(),
-    };
+    use mailclerk::send::Smtp;
+    let reply = relay_reply("ana@example.test");
     for offered in [true, false] {
         let (port, seen) = relay_with(false, offered);
-        let settings = SmtpSettings {
-            host: "127.0.0.1".into(),
-            port,
-            security: mailclerk::config::mail::Security::Plain,
-            ca_file: None,
-            user: "desk@example.test".into(),
-            auth: mailclerk::config::mail::Auth::Password,
-            password: "secret".into(),
-            timeout: Duration::from_secs(5),
-            retry_first: Duration::from_secs(1),
-            retry_max: Duration::from_secs(1),
-            retry_window: Duration::from_secs(1),
-            credential: "a test password".into(),
-        };
+        let settings = relay_settings(port);
         let smtp = Smtp::new(&settings).unwrap();
         // Twice over one kept connection: the second reply asks for its report too.
         for _ in 0..2 {

@@ -146,6 +146,7 @@ fn error_name(err: &Unparseable) -> &'static str {
         Unparseable::SeveralFrom(_) => "several_from",
         Unparseable::NoReceiptTime => "no_receipt_time",
         Unparseable::TooLarge { .. } => "too_large",
+        Unparseable::NotDownloaded { .. } => "not_downloaded",
     }
 }
 

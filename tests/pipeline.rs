@@ -35,7 +35,7 @@ fn demo_messages_get_their_expected_outcomes() {
         let now: Timestamp = "2026-11-21T12:00:00Z".parse().unwrap();
         let got = match examine::examine(&cfg, mailbox, &store, &raw, now).unwrap() {
             Examined::Unreadable { why, .. } => {
-                toml::Table::from_iter([("error".to_string(), toml::Value::from(why))])
+                toml::Table::from_iter([("error".to_string(), toml::Value::from(why.to_string()))])
             }
             Examined::Planned { plan, .. } => {
                 let mut t = toml::Table::new();

@@ -19,7 +19,7 @@ impl<O: Outbox> Executor<'_, O> {
         &mut self,
         key: &str,
         plan: &Plan,
-        inbound: &Inbound,
+        inbound: Option<&Inbound>,
         why: &Why,
         ack: Option<&Reply>,
     ) -> Result<Handled, O::Error> {
@@ -42,7 +42,7 @@ impl<O: Outbox> Executor<'_, O> {
             reply_to: acknowledged,
             ..base(LedgerState::Review, LedgerAction::to_human(why))
         };
-        self.finish(key, outcome, None, Some((inbound, plan)))?;
+        self.finish(key, outcome, None, inbound.map(|m| (m, plan)))?;
         Ok(Handled::File(Dest::People))
     }
 
@@ -52,7 +52,7 @@ impl<O: Outbox> Executor<'_, O> {
         &mut self,
         key: &str,
         plan: &Plan,
-        inbound: &Inbound,
+        inbound: Option<&Inbound>,
         why: &Why,
         ask: &Ask,
     ) -> Result<Handled, O::Error> {
@@ -75,7 +75,7 @@ impl<O: Outbox> Executor<'_, O> {
                         reason: Some(reason),
                         ..base(LedgerState::Deferred, action)
                     };
-                    self.finish(key, outcome, None, Some((inbound, plan)))?;
+                    self.finish(key, outcome, None, inbound.map(|m| (m, plan)))?;
                     return Ok(handled);
                 }
                 warn!(err = %e, "Confirmation question not sent.");
@@ -88,7 +88,7 @@ impl<O: Outbox> Executor<'_, O> {
             reply_to: asked,
             ..base(LedgerState::Review, action)
         };
-        self.finish(key, outcome, copy, Some((inbound, plan)))?;
+        self.finish(key, outcome, copy, inbound.map(|m| (m, plan)))?;
         Ok(Handled::File(Dest::People))
     }
 

@@ -1,6 +1,6 @@
 //! The one executor: carries out a message's plan over an [`Outbox`] and records what
 //! became of it, for directory runs and the daemon alike. The pure core ends in one typed
-//! outcome ([`Examined`]: the plan, or why the message cannot be read); everything that
+//! outcome ([`Examined`]: the plan, for mail that cannot be read too); everything that
 //! touches mail or the ledger after that is here, so the two ways of running never drift
 //! apart (they did: an interrupted claim stayed `claimed` forever in a directory run while
 //! the daemon looked for it in Sent).
@@ -83,8 +83,9 @@ impl Relay {
     }
 }
 
-/// Everything one message's execution needs. Built per message by the caller (the fields
-/// are borrows of the caller's state), so the daemon and the directory pass share it all.
+/// Everything one message's execution needs. Built per message ([`Executor::new`]; the
+/// fields are borrows of the caller's state), so the daemon and the directory pass share it
+/// all.
 pub struct Executor<'a, O: Outbox> {
     pub mailbox: &'a Mailbox,
     pub store: &'a mut Store,
@@ -94,6 +95,54 @@ pub struct Executor<'a, O: Outbox> {
     pub events: &'a Events,
     /// What the last call recorded in the ledger (the directory report shows its reason).
     pub recorded: Option<Outcome>,
+}
+
+/// What the executor is asked to do with one claimed message.
+#[derive(Debug, Clone, Copy)]
+pub enum Step<'b> {
+    /// A new claim: carry out its plan ([`Executor::apply`]), with what the message
+    /// reports about our replies.
+    Apply(Option<&'b bounce::Report>),
+    /// A message the ledger knows, in this state ([`Executor::resolve`]).
+    Resolve(LedgerState),
+}
+
+impl<'a, O: Outbox> Executor<'a, O> {
+    /// The one way an executor is made, by the daemon's worker and the directory pass alike.
+    pub fn new(
+        mailbox: &'a Mailbox,
+        store: &'a mut Store,
+        outbox: &'a mut O,
+        clock: &'a Clock,
+        relay: &'a mut Relay,
+        events: &'a Events,
+    ) -> Executor<'a, O> {
+        Executor {
+            mailbox,
+            store,
+            outbox,
+            clock,
+            relay,
+            events,
+            recorded: None,
+        }
+    }
+
+    /// Carries out `step` for the message `key`.
+    ///
+    /// # Errors
+    /// As [`Executor::apply`] and [`Executor::resolve`].
+    pub async fn run(
+        &mut self,
+        key: &str,
+        examined: &Examined,
+        step: Step<'_>,
+    ) -> Result<Handled, O::Error> {
+        match step {
+            Step::Apply(bounced) => self.apply(key, examined, bounced).await,
+            Step::Resolve(state) => self.resolve(key, examined, state).await,
+        }
+    }
 }
 
 impl<O: Outbox> Executor<'_, O> {
@@ -141,21 +190,9 @@ impl<O: Outbox> Executor<'_, O> {
         bounced: Option<&bounce::Report>,
     ) -> Result<Handled, O::Error> {
         block(|| crate::audit::keep(self.store, self.mailbox, key, examined));
-        let (inbound, plan) = match examined {
-            Examined::Unreadable { why, .. } => {
-                warn!(%why, "Sent to people; no automatic answer.");
-                let outcome = Outcome {
-                    reason: Some(why.clone()),
-                    ..Outcome::new(
-                        LedgerState::Review,
-                        LedgerAction::ToHuman(HandOff::Unreadable),
-                    )
-                };
-                self.finish(key, outcome, None, None)?;
-                return Ok(Handled::File(Dest::People));
-            }
-            Examined::Planned { inbound, plan } => (inbound.as_ref(), plan.as_ref()),
-        };
+        // Unreadable mail has a plan too (to people): one path for every message.
+        let (plan, inbound) = (examined.plan(), examined.mail());
+        let mail = inbound.map(|m| (m, plan));
         if matches!(plan.action, Action::Reply { .. })
             && !block(|| confirmation_unused(self.store, plan, key))?
         {
@@ -168,19 +205,29 @@ impl<O: Outbox> Executor<'_, O> {
                     LedgerAction::ToHuman(HandOff::ConfirmationRejected),
                 )
             };
-            self.finish(key, outcome, None, Some((inbound, plan)))?;
+            self.finish(key, outcome, None, mail)?;
             return Ok(Handled::File(Dest::People));
         }
         if let Some(handled) = self.answered_by_hand(key, plan, inbound).await? {
             return Ok(handled);
         }
-        match &plan.action {
-            Action::Skip(reason) => self.skip(key, plan, inbound, reason, bounced),
-            Action::ToHuman { why, ack } => {
+        match (&plan.action, inbound) {
+            (Action::Skip(reason), _) => self.skip(key, plan, inbound, reason, bounced),
+            (Action::ToHuman { why, ack }, _) => {
                 self.hand_off(key, plan, inbound, why, ack.as_ref()).await
             }
-            Action::Reply { decision, reply } => {
+            (Action::Reply { decision, reply }, Some(inbound)) => {
                 self.reply(key, plan, inbound, decision, reply).await
+            }
+            // The core plans replies only for mail it read (`Plan::unreadable` goes to
+            // people); a reply with no mail to answer would go to people too, unsent.
+            (Action::Reply { reply, .. }, None) => {
+                let outcome = Outcome {
+                    reason: Some("a reply planned for a message that could not be read".into()),
+                    ..ledger_outcome(plan, LedgerState::Failed, LedgerAction::answer(reply))
+                };
+                self.finish(key, outcome, None, None)?;
+                Ok(Handled::File(Dest::People))
             }
         }
     }
@@ -191,7 +238,7 @@ impl<O: Outbox> Executor<'_, O> {
         &mut self,
         key: &str,
         plan: &Plan,
-        inbound: &Inbound,
+        inbound: Option<&Inbound>,
     ) -> Result<Option<Handled>, O::Error> {
         let (Some(ConfirmStep::Use(token)), Action::Reply { .. }) =
             (&plan.confirmation, &plan.action)
@@ -213,7 +260,7 @@ impl<O: Outbox> Executor<'_, O> {
             reason: Some(why),
             ..ledger_outcome(plan, LedgerState::Review, ANSWERED_BY_HAND)
         };
-        self.finish(key, outcome, None, Some((inbound, plan)))?;
+        self.finish(key, outcome, None, inbound.map(|m| (m, plan)))?;
         Ok(Some(Handled::File(Dest::People)))
     }
 
@@ -223,7 +270,7 @@ impl<O: Outbox> Executor<'_, O> {
         &mut self,
         key: &str,
         plan: &Plan,
-        inbound: &Inbound,
+        inbound: Option<&Inbound>,
         reason: &crate::screen::SkipReason,
         bounced: Option<&bounce::Report>,
     ) -> Result<Handled, O::Error> {
@@ -277,7 +324,7 @@ impl<O: Outbox> Executor<'_, O> {
                 (skipped, Dest::Skipped)
             }
         };
-        self.finish(key, outcome, None, Some((inbound, plan)))?;
+        self.finish(key, outcome, None, inbound.map(|m| (m, plan)))?;
         Ok(Handled::File(dest))
     }
 

@@ -38,13 +38,8 @@ impl<O: Outbox> Executor<'_, O> {
     /// one); a reply found where the outbox keeps what went out counts as answered; anything
     /// else goes to people with the exact bytes that may have gone out.
     async fn interrupted(&mut self, key: &str, examined: &Examined) -> Result<Dest, O::Error> {
-        let planned = match examined {
-            Examined::Planned { plan, .. } => Some(plan.as_ref()),
-            Examined::Unreadable { .. } => None,
-        };
-        if let Some(plan) = planned
-            && let Action::Skip(reason) = &plan.action
-        {
+        let plan = examined.plan();
+        if let Action::Skip(reason) = &plan.action {
             let outcome = ledger_outcome(
                 plan,
                 LedgerState::Skipped,
@@ -54,10 +49,10 @@ impl<O: Outbox> Executor<'_, O> {
             self.recorded = Some(outcome);
             return Ok(Dest::Skipped);
         }
-        let reply = planned.and_then(|plan| match &plan.action {
+        let reply = match &plan.action {
             Action::Reply { reply, .. } => Some(reply.message_id.clone()),
             _ => None,
-        });
+        };
         let found = match &reply {
             Some(id) => self.outbox.holds(id).await?,
             None => false,

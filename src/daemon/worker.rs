@@ -11,12 +11,12 @@ use tracing::{Instrument, error, info, warn};
 
 use super::outbox::{MailOutbox, Relay};
 use super::{Dest, Error, Handled, World, block, bounce, copies, reasons, reexamine};
-use crate::apply::{Executor, Relay as RelayState};
+use crate::apply::{Executor, Relay as RelayState, Step};
 use crate::config::{Config, Filing, ImapSource, Mailbox, Mode};
 use crate::error_chain;
 use crate::examine::{Examined, Read, examine_parsed};
 use crate::intake::imap::{Fetched, FolderState, Session};
-use crate::parse::RawMail;
+use crate::parse::{RawMail, Unparseable};
 use crate::plan::Action;
 use crate::store::{self, BatchItem, Claim, LedgerState, Progress, Store};
 
@@ -272,10 +272,10 @@ impl Worker<'_> {
         match f.bytes.take() {
             None => Read::Unreadable {
                 message_id: format!("oversized-{}-{}@mailclerk.invalid", f.uid, f.size),
-                why: format!(
-                    "message is {} bytes, over the {}-byte limit; not downloaded",
-                    f.size, self.cfg.max_message_bytes
-                ),
+                why: Unparseable::NotDownloaded {
+                    size: f.size,
+                    limit: self.cfg.max_message_bytes,
+                },
             },
             Some(bytes) => {
                 let raw = RawMail {
@@ -376,23 +376,7 @@ impl Worker<'_> {
         examined: &Examined,
         bounced: Option<&bounce::Report>,
     ) -> Result<Handled, Error> {
-        let mut outbox = MailOutbox {
-            relay: self.relay,
-            session: &mut *self.session,
-            mailbox: self.mailbox,
-            folder: &self.source.folder,
-        };
-        Executor {
-            mailbox: self.mailbox,
-            store: &mut *self.store,
-            outbox: &mut outbox,
-            clock: &self.world.clock,
-            relay: &mut *self.relay_state,
-            events: &self.world.events,
-            recorded: None,
-        }
-        .apply(key, examined, bounced)
-        .await
+        self.execute(key, examined, Step::Apply(bounced)).await
     }
 
     /// Files a message the ledger knows; resolves an interrupted claim (see
@@ -403,22 +387,31 @@ impl Worker<'_> {
         examined: &Examined,
         state: LedgerState,
     ) -> Result<Handled, Error> {
+        self.execute(key, examined, Step::Resolve(state)).await
+    }
+
+    /// The executor over this session's outbox (the relay, the IMAP session), for one step.
+    async fn execute(
+        &mut self,
+        key: &str,
+        examined: &Examined,
+        step: Step<'_>,
+    ) -> Result<Handled, Error> {
         let mut outbox = MailOutbox {
             relay: self.relay,
             session: &mut *self.session,
             mailbox: self.mailbox,
             folder: &self.source.folder,
         };
-        Executor {
-            mailbox: self.mailbox,
-            store: &mut *self.store,
-            outbox: &mut outbox,
-            clock: &self.world.clock,
-            relay: &mut *self.relay_state,
-            events: &self.world.events,
-            recorded: None,
-        }
-        .resolve(key, examined, state)
+        Executor::new(
+            self.mailbox,
+            &mut *self.store,
+            &mut outbox,
+            &self.world.clock,
+            &mut *self.relay_state,
+            &self.world.events,
+        )
+        .run(key, examined, step)
         .await
     }
 
@@ -465,16 +458,13 @@ impl Worker<'_> {
 }
 
 fn describe(examined: &Examined) -> String {
-    match examined {
-        Examined::Unreadable { why, .. } => format!("to people: {why}"),
-        Examined::Planned { plan, .. } => match &plan.action {
-            Action::Skip(r) => format!("skip: {r}"),
-            Action::ToHuman { why, .. } => format!("to people: {why}"),
-            Action::Reply { decision, reply } => format!(
-                "reply {} ({})",
-                reply.template,
-                crate::examine::decision_summary(decision)
-            ),
-        },
+    match &examined.plan().action {
+        Action::Skip(r) => format!("skip: {r}"),
+        Action::ToHuman { why, .. } => format!("to people: {why}"),
+        Action::Reply { decision, reply } => format!(
+            "reply {} ({})",
+            reply.template,
+            crate::examine::decision_summary(decision)
+        ),
     }
 }

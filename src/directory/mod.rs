@@ -13,14 +13,14 @@ use tokio::sync::watch;
 use tracing::{Instrument, error, info};
 
 use crate::apply::dir::DirOutbox;
-use crate::apply::{Dest, Executor, Handled, Relay, block, bounce};
+use crate::apply::{Dest, Executor, Handled, Relay, Step, block, bounce};
 use crate::clock::Clock;
 use crate::config::{Config, Mailbox, Outbox as OutboxConfig, Source};
 use crate::event::Events;
 use crate::examine::{self, Read, Row, RowAction, approval, row};
 use crate::intake;
 use crate::mailboxes::{Error, open_store};
-use crate::parse::RawMail;
+use crate::parse::{RawMail, Unparseable};
 use crate::store::{self, Claim, LedgerState, Store};
 
 /// How a directory pass behaves.
@@ -196,10 +196,10 @@ impl Here<'_> {
         let now = self.clock.now();
         let (read, bounced) = if file.size > cfg.max_message_bytes as u64 {
             // Over the limit: not even read (policy: such mail goes to people unread).
-            let why = format!(
-                "message is {} bytes, over the {}-byte limit",
-                file.size, cfg.max_message_bytes
-            );
+            let why = Unparseable::TooLarge {
+                size: usize::try_from(file.size).unwrap_or(usize::MAX),
+                limit: cfg.max_message_bytes,
+            };
             let message_id = format!(
                 "oversized-{}-{}@mailclerk.invalid",
                 sanitize(&origin),
@@ -237,23 +237,16 @@ impl Here<'_> {
         let (Some(outbox), Some(claim)) = (outbox, claim) else {
             return Ok(Some(row)); // a dry run
         };
-        let mut exec = Executor {
-            mailbox,
-            store,
-            outbox,
-            clock: self.clock,
-            relay,
-            events: self.events,
-            recorded: None,
-        };
-        let handled = match claim {
-            Claim::New => exec.apply(&message_id, &examined, bounced.as_ref()).await?,
+        let step = match claim {
+            Claim::New => Step::Apply(bounced.as_ref()),
             Claim::Seen(prior) if prior.state == LedgerState::Claimed => {
                 info!("Claimed earlier but never recorded; resolving it against the outbox.");
-                exec.resolve(&message_id, &examined, prior.state).await?
+                Step::Resolve(prior.state)
             }
             Claim::Seen(_) => return Ok(None), // settled: returned above
         };
+        let mut exec = Executor::new(mailbox, store, outbox, self.clock, relay, self.events);
+        let handled = exec.run(&message_id, &examined, step).await?;
         let reason = exec.recorded.and_then(|o| o.reason);
         Ok(Some(reported(row, &handled, reason)))
     }

@@ -9,7 +9,8 @@
 use jiff::Timestamp;
 use rusqlite::{OptionalExtension, params};
 
-use super::{Cached, During, Error, Sqlite, sending, stamp};
+use super::ledger::ledger_row;
+use super::{Cached, During, Error, LedgerRow, Sqlite, cell, sending, stamp};
 
 pub(super) const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS billing (
@@ -94,21 +95,12 @@ pub struct NewBilling<'a> {
 /// One message's ledger row with its audit trace and hand-off, for `decisions` and `explain`.
 #[derive(Debug, Clone)]
 pub struct Trail {
-    pub message_id: String,
-    pub origin: String,
-    pub received: Timestamp,
-    pub state: String,
-    pub action: Option<String>,
-    pub intent: Option<String>,
-    pub account_id: Option<String>,
+    /// The ledger row itself, as `Store::ledger` reads it.
+    pub row: LedgerRow,
     pub decision_json: Option<String>,
-    pub reply_message_id: Option<String>,
-    pub reply_to: Option<String>,
-    pub reason: Option<String>,
     pub claimed_at: String,
     pub attempted_at: Option<String>,
     pub sent_at: Option<String>,
-    pub updated_at: String,
     /// The audit trace (JSON) written when the message was decided, if this mailclerk wrote one.
     pub trace: Option<String>,
     pub billing: Option<BillingRow>,
@@ -349,44 +341,35 @@ impl Sqlite {
             .conn
             .prepare(
                 "SELECT l.message_id, l.origin, l.received, l.state, l.action, l.intent,
-                        l.account_id, l.decision_json, l.reply_message_id, l.reply_to, l.reason,
-                        l.claimed_at, l.attempted_at, l.sent_at, l.updated_at, a.trace
+                        l.account_id, l.reason, l.reply_message_id, l.reply_to, l.updated_at,
+                        l.decision_json, l.claimed_at, l.attempted_at, l.sent_at, a.trace
                  FROM ledger l LEFT JOIN audit a USING (message_id)
                  WHERE l.received >= ?1 AND (?2 IS NULL OR l.message_id = ?2)
                  ORDER BY l.received, l.rowid",
             )
             .during(what)?;
         let since = since.map_or_else(String::new, stamp);
-        let rows = stmt
-            .query_map(params![since, message_id], |r| {
-                let received: String = r.get(2)?;
-                Ok(Trail {
-                    message_id: r.get(0)?,
-                    origin: r.get(1)?,
-                    received: received.parse().unwrap_or(Timestamp::UNIX_EPOCH),
-                    state: r.get(3)?,
-                    action: r.get(4)?,
-                    intent: r.get(5)?,
-                    account_id: r.get(6)?,
-                    decision_json: r.get(7)?,
-                    reply_message_id: r.get(8)?,
-                    reply_to: r.get(9)?,
-                    reason: r.get(10)?,
-                    claimed_at: r.get(11)?,
-                    attempted_at: r.get(12)?,
-                    sent_at: r.get(13)?,
-                    updated_at: r.get(14)?,
-                    trace: r.get(15)?,
-                    billing: None,
-                })
-            })
-            .during(what)?
-            .collect::<rusqlite::Result<Vec<_>>>()
-            .during(what)?;
+        let mut rows = Vec::new();
+        let mut found = stmt.query(params![since, message_id]).during(what)?;
+        // The ledger's own columns first, read as `Store::ledger` reads them.
+        while let Some(r) = found.next().during(what)? {
+            let row = ledger_row(r)?;
+            let key = row.message_id.clone();
+            rows.push(Trail {
+                decision_json: cell(r, 11, &key)?,
+                claimed_at: cell(r, 12, &key)?,
+                attempted_at: cell(r, 13, &key)?,
+                sent_at: cell(r, 14, &key)?,
+                trace: cell(r, 15, &key)?,
+                billing: None,
+                row,
+            });
+        }
+        drop(found);
         let mut out = Vec::with_capacity(rows.len());
         for mut t in rows {
             // A store created before this table existed (read-only: not created) has none.
-            t.billing = self.billing(&t.message_id).or_else(|e| match e {
+            t.billing = self.billing(&t.row.message_id).or_else(|e| match e {
                 Error::Query { .. } if !self.has_table("billing")? => Ok(None),
                 e => Err(e),
             })?;

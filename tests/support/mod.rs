@@ -133,9 +133,32 @@ impl Desk {
         }
     }
 
+    /// A desk as [`Desk::new`] with nothing added, its daemon running and past its first
+    /// start (so everything delivered from now on is new mail).
+    pub fn running(tag: &str) -> Desk {
+        let mut desk = Desk::new(tag, "", "");
+        desk.start_first();
+        desk
+    }
+
+    /// Starts the daemon and waits for its first start on the folder.
+    pub fn start_first(&mut self) {
+        self.start(&[]);
+        self.wait_log("First start on this folder", WAIT);
+    }
+
     /// Every row of the desk's reply ledger, oldest first.
     pub fn ledger(&self) -> Vec<mailclerk::store::LedgerRow> {
         ledger(&self.dir.path().join("state/desk.sqlite"))
+    }
+
+    /// The ledger row of `message_id` (the whole ledger in the failure when there is none).
+    pub fn row(&self, message_id: &str) -> mailclerk::store::LedgerRow {
+        let rows = self.ledger();
+        rows.iter()
+            .find(|r| r.message_id == message_id)
+            .cloned()
+            .unwrap_or_else(|| panic!("no ledger row for {message_id}: {rows:#?}"))
     }
 
     /// The customer writes to the desk through the MX port; returns the Message-ID.

@@ -13,6 +13,32 @@ use crate::store::{
 };
 
 /// A row's cells, read with the table and key named if one has the wrong type (corruption).
+/// A ledger row from the first eleven columns of `row` (message_id, origin, received, state,
+/// action, intent, account_id, reason, reply_message_id, reply_to, updated_at).
+pub(super) fn ledger_row(row: &Row) -> Result<LedgerRow, Error> {
+    let key: String = row.try_get(0).unwrap_or_default();
+    let c = Cells {
+        row,
+        table: "ledger",
+        key: &key,
+    };
+    let state: String = c.at(3)?;
+    let updated: Timestamp = c.at(10)?;
+    Ok(LedgerRow {
+        message_id: key.clone(),
+        origin: c.at(1)?,
+        received: c.at(2)?,
+        state: parse_state(&state, &key)?,
+        action: c.at(4)?,
+        intent: c.at(5)?,
+        account_id: c.at(6)?,
+        reason: c.at(7)?,
+        reply_message_id: c.at(8)?,
+        reply_to: c.at(9)?,
+        updated_at: stamp(updated),
+    })
+}
+
 pub(super) struct Cells<'a> {
     pub row: &'a Row,
     pub table: &'static str,
@@ -354,31 +380,7 @@ impl Pg {
                     &[&mb],
                 )
                 .during(|| "listing the ledger".to_string())?;
-            rows.iter()
-                .map(|row| {
-                    let key: String = row.try_get(0).unwrap_or_default();
-                    let c = Cells {
-                        row,
-                        table: "ledger",
-                        key: &key,
-                    };
-                    let state: String = c.at(3)?;
-                    let updated: Timestamp = c.at(10)?;
-                    Ok(LedgerRow {
-                        message_id: key.clone(),
-                        origin: c.at(1)?,
-                        received: c.at(2)?,
-                        state: parse_state(&state, &key)?,
-                        action: c.at(4)?,
-                        intent: c.at(5)?,
-                        account_id: c.at(6)?,
-                        reason: c.at(7)?,
-                        reply_message_id: c.at(8)?,
-                        reply_to: c.at(9)?,
-                        updated_at: stamp(updated),
-                    })
-                })
-                .collect()
+            rows.iter().map(ledger_row).collect()
         })
     }
 

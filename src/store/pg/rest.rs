@@ -317,8 +317,8 @@ impl Pg {
             let mb = db.mailbox;
             db.all(
                 "SELECT l.message_id, l.origin, l.received, l.state, l.action, l.intent,
-                        l.account_id, l.decision_json, l.reply_message_id, l.reply_to, l.reason,
-                        l.claimed_at, l.attempted_at, l.sent_at, l.updated_at, a.trace
+                        l.account_id, l.reason, l.reply_message_id, l.reply_to, l.updated_at,
+                        l.decision_json, l.claimed_at, l.attempted_at, l.sent_at, a.trace
                  FROM ledger l LEFT JOIN audit a
                    ON a.mailbox = l.mailbox AND a.message_id = l.message_id
                  WHERE l.mailbox = $1 AND ($2::timestamptz IS NULL OR l.received >= $2)
@@ -340,21 +340,11 @@ impl Pg {
                 Ok(c.at::<Option<Timestamp>>(i)?.map(stamp))
             };
             out.push(Trail {
-                message_id: key.clone(),
-                origin: c.at(1)?,
-                received: c.at(2)?,
-                state: c.at(3)?,
-                action: c.at(4)?,
-                intent: c.at(5)?,
-                account_id: c.at(6)?,
-                decision_json: c.at(7)?,
-                reply_message_id: c.at(8)?,
-                reply_to: c.at(9)?,
-                reason: c.at(10)?,
-                claimed_at: time(11)?.unwrap_or_default(),
-                attempted_at: time(12)?,
-                sent_at: time(13)?,
-                updated_at: time(14)?.unwrap_or_default(),
+                row: super::ledger::ledger_row(row)?,
+                decision_json: c.at(11)?,
+                claimed_at: time(12)?.unwrap_or_default(),
+                attempted_at: time(13)?,
+                sent_at: time(14)?,
                 trace: c.at(15)?,
                 billing: self.billing(&key)?,
             });
