@@ -95,6 +95,9 @@ pub struct Options {
     /// model gives the other requests together less than this (1: no such condition): half
     /// of a `both` answered is a wrong answer.
     pub rival: f32,
+    /// `both` needs two request acts: when the whole text reads `both` but its sentences hold
+    /// only one kind of request act, `both`'s probability goes to that request.
+    pub both_needs_two_acts: bool,
 }
 
 impl Options {
@@ -104,13 +107,14 @@ impl Options {
         act_probability: 0.6,
         billing_probability: 0.1,
         margin: 0.0,
-        billing_floor: 0.5,
+        billing_floor: 1.0,
         rival: 1.0,
+        both_needs_two_acts: false,
     };
 }
 
 /// The default `auto_answer_threshold` of a mailbox (chosen by cross-validation).
-pub const DEFAULT_THRESHOLD: f32 = 0.90;
+pub const DEFAULT_THRESHOLD: f32 = 0.85;
 const WEIGHED: usize = 6;
 
 impl From<Class> for Intent {
@@ -212,9 +216,21 @@ pub fn read_hashed(
             _ => {}
         }
     }
-    if refund >= opts.act_probability && cancel >= opts.act_probability {
+    let (r, c) = (
+        refund >= opts.act_probability,
+        cancel >= opts.act_probability,
+    );
+    if r && c {
         let both = &mut whole.probs[Class::Both.index()];
         *both = both.max(refund.min(cancel).min(requests));
+    } else if opts.both_needs_two_acts && (r || c) && whole.best().0 == Class::Both {
+        let single = if r {
+            Class::Refund
+        } else {
+            Class::Cancellation
+        };
+        whole.probs[single.index()] += whole.probs[Class::Both.index()];
+        whole.probs[Class::Both.index()] = 0.0;
     }
     whole
 }

@@ -37,7 +37,7 @@ impl Tuning {
 }
 
 /// The shipped settings changed by `key=value` words: `epochs rate l2 min_n max_n bits rules
-/// average bags cw=w1,..,w7 typos caps plain nosubject quoted both billing act margin rival floor rich honest
+/// average bags cw=w1,..,w7 typos caps plain nosubject quoted both billing act margin rival bothacts floor rich honest
 /// calibrate=identity|platt|stack|perclass acts=whole|sentences veto=none|conflict|agree`.
 ///
 /// # Errors
@@ -78,6 +78,7 @@ pub fn parse(words: &str, seed: u64) -> Result<Tuning, String> {
             "rich" => t.rich = flag(x)?,
             "honest" => t.honest = flag(x)?,
             "act" => t.opts.act_probability = num(x)?,
+            "bothacts" => t.opts.both_needs_two_acts = flag(x)?,
             "rival" => t.opts.rival = num(x)?,
             "margin" => t.opts.margin = num(x)?,
             "floor" => t.opts.billing_floor = num(x)?,
