@@ -130,7 +130,7 @@ fn typos(text: &str, rng: &mut Rng) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     let mut word: Vec<char> = Vec::new();
     let flush = |word: &mut Vec<char>, out: &mut String, rng: &mut Rng| {
-        if word.len() >= 4 && rng.next_u64() % 8 == 0 {
+        if word.len() >= 4 && rng.next_u64().is_multiple_of(8) {
             let at = 1 + (rng.next_u64() % (word.len() as u64 - 2)) as usize;
             match rng.next_u64() % 3 {
                 0 => {
