@@ -9,7 +9,8 @@
 //!
 //!     cargo bench --bench pipeline
 //!     cargo bench --bench pipeline -- --test     # each once: the CI smoke
-//!     BENCH_CPU=5 cargo bench --bench pipeline   # floor, pipeline and plan in CPU time a round
+//!     BENCH_CPU=5 cargo bench --bench pipeline   # floor, pipeline and its parts in CPU time a round
+//!     BENCH_CPU=20 BENCH_ONLY=pipeline perf record target/release/deps/pipeline-* --bench
 
 #[path = "../bench/corpus.rs"]
 mod corpus;
@@ -196,27 +197,39 @@ fn benches(c: &mut Criterion) {
     );
 
     if let Some(rounds) = std::env::var("BENCH_CPU").ok().and_then(|v| v.parse().ok()) {
+        // `BENCH_ONLY=pipeline` (or `floor`, `parse`, `plan`) runs that one alone, for a
+        // profiler; the others then print 0.
+        let only = std::env::var("BENCH_ONLY").ok();
+        let run = |name: &str| only.as_deref().is_none_or(|o| o == name);
         let parser = mail_parser::MessageParser::default();
-        let floor = cpu_per_round(rounds, || {
+        let floor = cpu_per_round(run("floor").then_some(rounds), || {
             for r in &s.raws {
                 black_box(parser.parse(black_box(&r.bytes)));
             }
         });
-        let pipeline = cpu_per_round(rounds, || {
+        let pipeline = cpu_per_round(run("pipeline").then_some(rounds), || {
             for r in &s.raws {
                 let e = examine::examine(&s.cfg, mailbox, &s.store, black_box(r), s.now).unwrap();
                 black_box(matches!(e, Examined::Planned { .. }));
             }
         });
-        let planned = cpu_per_round(rounds, || {
+        let parsed = cpu_per_round(run("parse").then_some(rounds), || {
+            for r in &s.raws {
+                let _ = black_box(parse::parse(black_box(r), max));
+            }
+        });
+        let planned = cpu_per_round(run("plan").then_some(rounds), || {
             for (m, f) in inbounds.iter().zip(&facts) {
                 black_box(plan::plan(black_box(m), f, &rules, s.now));
             }
         });
         eprintln!(
             "CPU time a round of {n} messages ({rounds} rounds): mail_parser_floor {floor:.1} ms, \
-             pipeline {pipeline:.1} ms ({:.2}x parse-only), plan_after_parse {planned:.1} ms",
-            pipeline / floor
+             pipeline {pipeline:.1} ms ({:.2}x parse-only), stage_parse {parsed:.1} ms, \
+             plan_after_parse {planned:.1} ms (the rest of the pipeline, the store's facts: \
+             {:.1} ms)",
+            pipeline / floor,
+            pipeline - parsed - planned
         );
         return;
     }
@@ -323,7 +336,10 @@ fn benches(c: &mut Criterion) {
 
 /// The CPU time this thread spent in `round`, in milliseconds a round: on a machine shared with
 /// other work, wall-clock time counts the waits for a core too (`BENCH_CPU=rounds`).
-fn cpu_per_round(rounds: u32, mut round: impl FnMut()) -> f64 {
+fn cpu_per_round(rounds: Option<u32>, mut round: impl FnMut()) -> f64 {
+    let Some(rounds) = rounds else {
+        return 0.0;
+    };
     round();
     let start = thread_cpu_ms();
     for _ in 0..rounds {

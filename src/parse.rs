@@ -162,9 +162,7 @@ pub fn parse(raw: &RawMail, max_size: usize) -> Result<Inbound, Unparseable> {
 /// only, so a message written with bare CRs would otherwise be one long header line, and its
 /// From, Subject and screening headers would be lost. Borrowed unchanged when there is none.
 fn normalized_line_ends(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
-    // memchr: this runs on every message, megabyte attachments included.
-    let bare = |i: usize| bytes.get(i + 1) != Some(&b'\n');
-    if !memchr::memchr_iter(b'\r', bytes).any(bare) {
+    if !has_bare_cr(bytes) {
         return std::borrow::Cow::Borrowed(bytes);
     }
     let mut out = Vec::with_capacity(bytes.len() + bytes.len() / 32);
@@ -188,6 +186,35 @@ fn normalized_line_ends(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
         }
     }
     std::borrow::Cow::Owned(out)
+}
+
+/// Whether some CR in `bytes` is not followed by an LF. This runs on every message,
+/// megabyte attachments included, and a CRLF message has a CR every 78 bytes or less: a
+/// branch-free pass over fixed blocks (which the compiler vectorizes) beats stopping at each
+/// CR (`memchr_iter` took 3% of the pipeline benchmark).
+fn has_bare_cr(bytes: &[u8]) -> bool {
+    const BLOCK: usize = 64;
+    let Some((&last, _)) = bytes.split_last() else {
+        return false;
+    };
+    // Pairs (bytes[i], bytes[i + 1]); the last byte has no follower.
+    let (firsts, nexts) = (&bytes[..bytes.len() - 1], &bytes[1..]);
+    let mut blocks = firsts.chunks_exact(BLOCK).zip(nexts.chunks_exact(BLOCK));
+    for (a, b) in blocks.by_ref() {
+        let bare = a
+            .iter()
+            .zip(b)
+            .fold(false, |acc, (&x, &y)| acc | ((x == b'\r') & (y != b'\n')));
+        if bare {
+            return true;
+        }
+    }
+    let tail = firsts.len() - firsts.len() % BLOCK;
+    firsts[tail..]
+        .iter()
+        .zip(&nexts[tail..])
+        .any(|(&x, &y)| x == b'\r' && y != b'\n')
+        || last == b'\r'
 }
 
 /// `bytes` are the message with its line ends made CRLF; `original` as received (its size and
@@ -772,6 +799,28 @@ mod tests {
             generated_id(mixed.as_bytes()),
             "an id generated from the bytes as received, as before line ends were mended"
         );
+    }
+
+    #[test]
+    fn a_bare_cr_is_found_wherever_it_is() {
+        // The block scan against the plain definition: a CR not followed by an LF, at every
+        // position of texts longer than a block and across block edges.
+        let plain = |b: &[u8]| (0..b.len()).any(|i| b[i] == b'\r' && b.get(i + 1) != Some(&b'\n'));
+        let line =
+            "abcdefghijklmnopqrstuvwxyz0123456789+/ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789x\r\n";
+        let crlf = line.repeat(5).into_bytes();
+        assert!(!has_bare_cr(&crlf) && !plain(&crlf));
+        assert!(!has_bare_cr(b"") && !has_bare_cr(b"\n") && has_bare_cr(b"\r"));
+        for at in 0..crlf.len() {
+            for byte in [b'\r', b'\n', b'x'] {
+                let mut b = crlf.clone();
+                b[at] = byte;
+                for len in [at + 1, at + 2, b.len()] {
+                    let b = &b[..len.min(b.len())];
+                    assert_eq!(has_bare_cr(b), plain(b), "{at} {byte} {len}");
+                }
+            }
+        }
     }
 
     #[test]
