@@ -223,7 +223,8 @@ fn classifier(command: ClassifierCommand) -> ExitCode {
                 threshold,
                 compare,
                 seed,
-                settings: tuning(seed),
+                tuning: tuning(seed),
+                dump: std::env::var_os("MAILCLERK_CV_DUMP").map(Into::into),
             },
         ),
         ClassifierCommand::AddExample {
@@ -246,33 +247,19 @@ fn classifier(command: ClassifierCommand) -> ExitCode {
     }
 }
 
-/// `MAILCLERK_TUNE="epochs=30 rate=0.1 l2=1e-6 min_n=2 max_n=5 bits=17 rules=1 average=1"`
-/// (any of them): train with other settings in `classifier eval --cv`, how the shipped
-/// settings were chosen (docs/classifier.md). Not read anywhere else.
-fn tuning(seed: u64) -> Option<mailclerk::classify::train::Settings> {
+/// `MAILCLERK_TUNE="epochs=30 typos=1 billing=0.1 ..."` (docs/classifier.md,
+/// `mailclerk::learn::tune`): other settings for `classifier eval --cv`. Not read anywhere
+/// else.
+fn tuning(seed: u64) -> Option<mailclerk::learn::tune::Tuning> {
     let v = std::env::var("MAILCLERK_TUNE").ok()?;
-    let mut s = mailclerk::classify::train::Settings {
-        seed,
-        ..mailclerk::classify::train::Settings::DEFAULT
-    };
-    for item in v.split_whitespace() {
-        let (k, x) = item.split_once('=')?;
-        match k {
-            "epochs" => s.epochs = x.parse().ok()?,
-            "rate" => s.rate = x.parse().ok()?,
-            "l2" => s.l2 = x.parse().ok()?,
-            "min_n" => s.spec.min_n = x.parse().ok()?,
-            "max_n" => s.spec.max_n = x.parse().ok()?,
-            "bits" => s.spec.buckets = 1 << x.parse::<u32>().ok()?,
-            "rules" => s.spec.rules = x == "1",
-            "average" => s.average = x == "1",
-            _ => {
-                eprintln!("MAILCLERK_TUNE: unknown setting {k}");
-                return None;
-            }
+    match mailclerk::learn::tune::parse(&v, seed) {
+        Ok(t) => Some(t),
+        Err(e) => {
+            // A typo in an experiment must not measure the shipped settings unnoticed.
+            eprintln!("MAILCLERK_TUNE: {e}");
+            std::process::exit(i32::from(EX_DATAERR))
         }
     }
-    Some(s)
 }
 
 fn policy_test(policies: &std::path::Path, files: &[std::path::PathBuf]) -> ExitCode {

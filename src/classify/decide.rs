@@ -84,6 +84,20 @@ pub struct Options {
     pub act_probability: f32,
     /// A refund request is a billing error at this probability.
     pub billing_probability: f32,
+    /// An automatic answer also needs the model's strongest class this far ahead of its
+    /// second (0: no such condition).
+    pub margin: f32,
+    /// A refund the billing head flags goes to people as `billing_error` from this combined
+    /// probability even below the threshold (it is never answered automatically; 1: only at
+    /// the threshold).
+    pub billing_floor: f32,
+    /// A single request (refund or cancellation) is answered automatically only while the
+    /// model gives the other requests together less than this (1: no such condition): half
+    /// of a `both` answered is a wrong answer.
+    pub rival: f32,
+    /// `both` needs two request acts: when the whole text reads `both` but its sentences hold
+    /// only one kind of request act, `both`'s probability goes to that request.
+    pub both_needs_two_acts: bool,
 }
 
 impl Options {
@@ -92,6 +106,10 @@ impl Options {
         veto: Veto::Conflict,
         act_probability: 0.6,
         billing_probability: 0.1,
+        margin: 0.0,
+        billing_floor: 1.0,
+        rival: 1.0,
+        both_needs_two_acts: false,
     };
 }
 
@@ -198,9 +216,21 @@ pub fn read_hashed(
             _ => {}
         }
     }
-    if refund >= opts.act_probability && cancel >= opts.act_probability {
+    let (r, c) = (
+        refund >= opts.act_probability,
+        cancel >= opts.act_probability,
+    );
+    if r && c {
         let both = &mut whole.probs[Class::Both.index()];
         *both = both.max(refund.min(cancel).min(requests));
+    } else if opts.both_needs_two_acts && (r || c) && whole.best().0 == Class::Both {
+        let single = if r {
+            Class::Refund
+        } else {
+            Class::Cancellation
+        };
+        whole.probs[single.index()] += whole.probs[Class::Both.index()];
+        whole.probs[Class::Both.index()] = 0.0;
     }
     whole
 }
@@ -213,6 +243,10 @@ pub struct Scored {
     /// The most probable non-request class and the model's probability of it.
     pub other: (Class, f32),
     pub billing_error: f32,
+    /// The model's strongest class's probability less its second's.
+    pub margin: f32,
+    /// For each request class, the model's probability of the other two requests.
+    pub rivals: [f32; 3],
 }
 
 impl Scored {
@@ -250,7 +284,18 @@ pub fn stack_inputs(p: &Prediction, class: Class, by_rules: &Classified) -> [f32
 
 /// Scores the requests of a prediction against the rules' reading.
 pub fn score(p: &Prediction, by_rules: &Classified, stack: &[f32; 4], opts: &Options) -> Scored {
+    score_with(p, by_rules, &[*stack; 3], opts)
+}
+
+/// [`score`] with one stack per request class (refund, cancellation, both).
+pub fn score_with(
+    p: &Prediction,
+    by_rules: &Classified,
+    stacks: &[[f32; 4]; 3],
+    opts: &Options,
+) -> Scored {
     let request = |class: Class| {
+        let stack = &stacks[class.index()];
         let x = stack_inputs(p, class, by_rules);
         let z = stack[0] * x[0] + stack[1] * x[1] + stack[2] * x[2] + stack[3];
         let prob = 1.0 / (1.0 + (-z).exp());
@@ -270,7 +315,20 @@ pub fn score(p: &Prediction, by_rules: &Classified, stack: &[f32; 4], opts: &Opt
         ],
         other,
         billing_error: p.billing_error,
+        margin: margin(p),
+        rivals: [
+            p.prob(Class::Cancellation) + p.prob(Class::Both),
+            p.prob(Class::Refund) + p.prob(Class::Both),
+            0.0,
+        ],
     }
+}
+
+/// The strongest class's probability less the second's.
+pub fn margin(p: &Prediction) -> f32 {
+    let mut sorted = p.probs;
+    sorted.sort_by(|a, b| b.total_cmp(a));
+    sorted[0] - sorted[1]
 }
 
 /// Classifies `mail` with the model, guarded by the rules, at `threshold`.
@@ -326,13 +384,22 @@ pub fn classify(
 /// billing error carries the reason.
 pub fn settle(scored: &Scored, threshold: f32, opts: &Options) -> (Intent, Option<Reason>) {
     let (class, p, veto) = scored.best_request();
-    let intent = if *p >= threshold && veto.is_none() {
-        Intent::from(*class)
-    } else if *p < 0.5 && scored.other.1 >= 0.5 {
-        Intent::from(scored.other.0)
+    let billing = scored.billing_error >= opts.billing_probability
+        && matches!(class, Class::Refund | Class::Both);
+    let floor = if billing {
+        threshold.min(opts.billing_floor)
     } else {
-        Intent::Unsure
+        threshold
     };
+    let rival = scored.rivals[class.index().min(2)];
+    let intent =
+        if *p >= floor && veto.is_none() && scored.margin >= opts.margin && rival < opts.rival {
+            Intent::from(*class)
+        } else if *p < 0.5 && scored.other.1 >= 0.5 {
+            Intent::from(scored.other.0)
+        } else {
+            Intent::Unsure
+        };
     let reason = (intent.wants_refund() && scored.billing_error >= opts.billing_probability)
         .then_some(Reason::BillingError);
     (intent, reason)

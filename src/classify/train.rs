@@ -29,6 +29,43 @@ pub struct Settings {
     /// Ship the average of the weights over all updates (steadier than the last ones).
     pub average: bool,
     pub seed: u64,
+    /// Models trained in other seeded orders whose weights are averaged into the one shipped
+    /// (averaging linear models' weights is averaging their logits: an ensemble at the cost of
+    /// one model).
+    pub bags: u8,
+    /// Each class's loss weight (1 = as the data says).
+    pub class_weight: [f32; CLASSES],
+    /// Seeded copies of the training rows (see `learn::augment`).
+    pub augment: Augment,
+}
+
+/// Which copies of each training row are added at training time (each in its row's fold in
+/// cross-validation, so that no copy of a row is ever scored by a model trained on it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Augment {
+    /// Copies with typos (a character dropped, swapped with the next or doubled).
+    pub typos: u8,
+    /// A copy in ALL CAPS.
+    pub caps: bool,
+    /// A copy in lower case without accents.
+    pub plain: bool,
+    /// A copy without its subject.
+    pub no_subject: bool,
+    /// A copy under which the text of a row of another label is quoted.
+    pub quoted: bool,
+    /// `both` rows made of a refund's text followed by a cancellation's, per refund row.
+    pub both: u8,
+}
+
+impl Augment {
+    pub const NONE: Augment = Augment {
+        typos: 0,
+        caps: false,
+        plain: false,
+        no_subject: false,
+        quoted: false,
+        both: 0,
+    };
 }
 
 impl Settings {
@@ -40,6 +77,9 @@ impl Settings {
         l2: 1e-6,
         average: true,
         seed: 13,
+        bags: 1,
+        class_weight: [1.0; CLASSES],
+        augment: Augment::NONE,
     };
 }
 
@@ -67,8 +107,31 @@ impl Rng {
     }
 }
 
-/// Trains a model (temperature 1) on `examples`.
+/// Trains a model (temperature 1) on `examples`: the average of `s.bags` runs in different
+/// seeded orders.
 pub fn train(examples: &[Example], s: &Settings) -> Model {
+    let bags = s.bags.max(1);
+    let (mut bias, mut w) = train_floats(examples, s, s.seed);
+    for b in 1..bags {
+        let seed = s.seed.wrapping_add(0x9e37_79b9 * u64::from(b));
+        let (bias_b, w_b) = train_floats(examples, s, seed);
+        for (x, y) in bias.iter_mut().zip(bias_b) {
+            *x += y;
+        }
+        for (x, y) in w.iter_mut().zip(w_b) {
+            *x += y;
+        }
+    }
+    if bags > 1 {
+        let n = f32::from(bags);
+        bias.iter_mut().for_each(|x| *x /= n);
+        w.iter_mut().for_each(|x| *x /= n);
+    }
+    Model::quantize(s.spec, 1.0, bias, &w)
+}
+
+/// One training run in the order of `seed`: biases and `buckets × COLUMNS` weights.
+fn train_floats(examples: &[Example], s: &Settings, seed: u64) -> ([f32; COLUMNS], Vec<f32>) {
     let buckets = s.spec.buckets as usize;
     let mut w = vec![0f32; buckets * COLUMNS];
     let mut g2 = vec![0f32; buckets * COLUMNS];
@@ -84,7 +147,7 @@ pub fn train(examples: &[Example], s: &Settings) -> Model {
     let mut bias_u = [0f32; COLUMNS];
     let mut step = 1f32;
     let mut order: Vec<usize> = (0..examples.len()).collect();
-    let mut rng = Rng::new(s.seed);
+    let mut rng = Rng::new(seed);
     const EPS: f32 = 1e-6;
     for _ in 0..s.epochs {
         rng.shuffle(&mut order);
@@ -99,8 +162,9 @@ pub fn train(examples: &[Example], s: &Settings) -> Model {
             }
             let mut grad = [0f32; COLUMNS];
             let p = softmax(&z[..CLASSES], 1.0);
+            let weight = s.class_weight[ex.class.index()];
             for c in 0..CLASSES {
-                grad[c] = p[c] - f32::from(u8::from(c == ex.class.index()));
+                grad[c] = weight * (p[c] - f32::from(u8::from(c == ex.class.index())));
             }
             // The billing head learns only from refunds: elsewhere the reason means nothing.
             if matches!(ex.class, Class::Refund | Class::Both) {
@@ -139,7 +203,7 @@ pub fn train(examples: &[Example], s: &Settings) -> Model {
             *x -= v / step;
         }
     }
-    Model::quantize(s.spec, 1.0, bias, &w)
+    (bias, w)
 }
 
 /// Softmax of `z / t`.

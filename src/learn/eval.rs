@@ -98,13 +98,19 @@ impl Outcome {
 }
 
 /// Row `i`'s outcome from its (acts-adjusted) prediction.
-fn outcome(prep: &Prepared, i: usize, p: &Prediction, stack: &[f32; 4], opts: &Options) -> Outcome {
+pub(super) fn outcome(
+    prep: &Prepared,
+    i: usize,
+    p: &Prediction,
+    stacks: &[[f32; 4]; 3],
+    opts: &Options,
+) -> Outcome {
     let row = &prep.rows[i];
     Outcome {
         class: row.class,
         reason: row.reason,
         lang: row.lang.clone(),
-        scored: decide::score(p, &prep.rules[i], stack, opts),
+        scored: decide::score_with(p, &prep.rules[i], stacks, opts),
         opts: *opts,
         model: Some(p.best().0),
     }
@@ -120,17 +126,43 @@ pub enum Calibrate {
     Platt,
     /// Platt scaling with the rules' agreement and veto as two more inputs.
     Stack,
+    /// [`Calibrate::Stack`] fitted for each request class on its own.
+    StackPerClass,
 }
 
 /// The stack fitted on these predictions (one input row per message and request class).
 pub fn fit_stack(prep: &Prepared, predictions: &[Prediction], how: Calibrate) -> [f32; 4] {
+    fit_stack_for(
+        prep,
+        predictions,
+        how,
+        &[Class::Refund, Class::Cancellation, Class::Both],
+    )
+}
+
+/// The stacks of each request class: one for all, or one each ([`Calibrate::StackPerClass`]).
+pub fn fit_stacks(prep: &Prepared, predictions: &[Prediction], how: Calibrate) -> [[f32; 4]; 3] {
+    if how == Calibrate::StackPerClass {
+        [Class::Refund, Class::Cancellation, Class::Both]
+            .map(|c| fit_stack_for(prep, predictions, Calibrate::Stack, &[c]))
+    } else {
+        [fit_stack(prep, predictions, how); 3]
+    }
+}
+
+fn fit_stack_for(
+    prep: &Prepared,
+    predictions: &[Prediction],
+    how: Calibrate,
+    classes: &[Class],
+) -> [f32; 4] {
     if how == Calibrate::Identity {
         return IDENTITY_STACK;
     }
     let mut inputs = Vec::new();
     let mut targets = Vec::new();
     for (i, p) in predictions.iter().enumerate() {
-        for c in [Class::Refund, Class::Cancellation, Class::Both] {
+        for &c in classes {
             let mut x = decide::stack_inputs(p, c, &prep.rules[i]);
             if how == Calibrate::Platt {
                 x[1] = 0.0;
@@ -148,7 +180,7 @@ pub fn with_model(prep: &Prepared, model: &Model, opts: &Options) -> Vec<Outcome
     (0..prep.rows.len())
         .map(|i| {
             let p = decide::read(model, &prep.texts[i], &prep.rules[i], opts);
-            outcome(prep, i, &p, &model.stack, opts)
+            outcome(prep, i, &p, &[model.stack; 3], opts)
         })
         .collect()
 }
@@ -173,6 +205,8 @@ pub fn rules_only(prep: &Prepared) -> Vec<Outcome> {
                     requests,
                     other: (Class::Other, 1.0),
                     billing_error: 0.0,
+                    margin: 1.0,
+                    rivals: [0.0; 3],
                 },
                 opts: Options::DEFAULT,
                 model: None,
@@ -221,6 +255,41 @@ pub fn cross_validate(
     opts: &Options,
     how: Calibrate,
 ) -> (Vec<Outcome>, f32, [f32; 4]) {
+    let (outcomes, t, stacks) = cross_validate_per_class(prep, k, learner, opts, how);
+    (outcomes, t, stacks[0])
+}
+
+/// [`cross_validate`] with the stack of each request class (the same three unless `how` is
+/// [`Calibrate::StackPerClass`]).
+pub fn cross_validate_per_class(
+    prep: &Prepared,
+    k: usize,
+    learner: Learner,
+    opts: &Options,
+    how: Calibrate,
+) -> (Vec<Outcome>, f32, [[f32; 4]; 3]) {
+    let oof = out_of_fold(prep, k, learner, opts);
+    let stacks = fit_stacks(prep, &oof.predictions, how);
+    let outcomes = oof
+        .predictions
+        .iter()
+        .enumerate()
+        .map(|(i, p)| outcome(prep, i, p, &stacks, opts))
+        .collect();
+    (outcomes, oof.temperature, stacks)
+}
+
+/// The out-of-fold predictions of a cross-validation (after the sentence acts, at the
+/// temperature fitted on them), and each row's fold.
+pub struct OutOfFold {
+    pub predictions: Vec<Prediction>,
+    pub temperature: f32,
+    pub fold: Vec<usize>,
+}
+
+/// Trains `k` models, each without one fold, and reads each row with the model that did not
+/// see it (nor any copy of it).
+pub fn out_of_fold(prep: &Prepared, k: usize, learner: Learner, opts: &Options) -> OutOfFold {
     let temperature;
     let (spec, seed) = match learner {
         Learner::Linear(s) => (s.spec, s.seed),
@@ -229,12 +298,23 @@ pub fn cross_validate(
     let examples = prep.examples(&spec);
     let classes: Vec<Class> = examples.iter().map(|e| e.class).collect();
     let fold = train::folds(&classes, k, seed);
+    let copies = match learner {
+        Learner::Linear(s) if s.augment != train::Augment::NONE => {
+            super::augment::copies(prep, &s.augment, &spec, seed)
+        }
+        _ => Vec::new(),
+    };
     let train_on = |f: usize| -> Vec<Example> {
+        let copied = copies
+            .iter()
+            .filter(|c| c.from.iter().all(|&i| fold[i] != f))
+            .map(|c| c.example.clone());
         examples
             .iter()
             .zip(&fold)
             .filter(|(_, g)| **g != f)
             .map(|(e, _)| e.clone())
+            .chain(copied)
             .collect()
     };
     let predictions: Vec<Prediction> = match learner {
@@ -279,13 +359,11 @@ pub fn cross_validate(
                 .collect()
         }
     };
-    let stack = fit_stack(prep, &predictions, how);
-    let outcomes = predictions
-        .iter()
-        .enumerate()
-        .map(|(i, p)| outcome(prep, i, p, &stack, opts))
-        .collect();
-    (outcomes, temperature, stack)
+    OutOfFold {
+        predictions,
+        temperature,
+        fold,
+    }
 }
 
 fn first(z: &[f32]) -> [f32; CLASSES] {

@@ -2,10 +2,13 @@
 //! measurement, and a vendor's own examples. File I/O lives here; the model is pure
 //! ([`crate::classify::model`], [`crate::classify::train`]).
 
+pub mod augment;
 pub mod data;
 mod error;
 pub mod eval;
 pub mod report;
+pub mod stack;
+pub mod tune;
 
 pub use error::Error;
 
@@ -44,7 +47,13 @@ pub fn fit(prep: &Prepared, seed: u64) -> Model {
         &Options::DEFAULT,
         CALIBRATE,
     );
-    train::train(&prep.examples(&s.spec), &s)
+    let mut examples = prep.examples(&s.spec);
+    examples.extend(
+        augment::copies(prep, &s.augment, &s.spec, s.seed)
+            .into_iter()
+            .map(|c| c.example),
+    );
+    train::train(&examples, &s)
         .with_temperature(t)
         .with_stack(stack)
 }
@@ -100,8 +109,11 @@ pub struct EvalOptions {
     /// Also compare the alternative models and combinations (with `cv`).
     pub compare: bool,
     pub seed: u64,
-    /// Training settings other than the shipped ones (tuning by cross-validation).
-    pub settings: Option<Settings>,
+    /// Training settings and decision options other than the shipped ones (tuning by
+    /// cross-validation).
+    pub tuning: Option<tune::Tuning>,
+    /// Write each row's out-of-fold reading here (tab-separated), for reading the errors.
+    pub dump: Option<PathBuf>,
 }
 
 /// `classifier eval`: the report.
@@ -114,15 +126,41 @@ pub fn eval_command(files: &[PathBuf], opts: &EvalOptions) -> Result<String, Err
     let mut out = String::new();
     let outcomes = match opts.cv {
         Some(k) if k >= 2 => {
-            let s = opts.settings.unwrap_or(Settings {
-                seed: opts.seed,
-                ..Settings::DEFAULT
-            });
-            let (outcomes, t, stack) =
-                eval::cross_validate(&prep, k, Learner::Linear(s), &Options::DEFAULT, CALIBRATE);
+            let tuning = opts
+                .tuning
+                .unwrap_or_else(|| tune::Tuning::shipped(opts.seed));
+            let (outcomes, t, stacks) = if tuning.rich || tuning.honest {
+                let oof =
+                    eval::out_of_fold(&prep, k, Learner::Linear(tuning.settings), &tuning.opts);
+                let outcomes =
+                    stack::outcomes(&prep, &oof, &tuning.opts, tuning.rich, tuning.honest);
+                (outcomes, oof.temperature, [[0.0; 4]; 3])
+            } else {
+                eval::cross_validate_per_class(
+                    &prep,
+                    k,
+                    Learner::Linear(tuning.settings),
+                    &tuning.opts,
+                    tuning.calibrate,
+                )
+            };
+            if let Some(path) = &opts.dump {
+                dump(path, &prep, &outcomes, opts.threshold)?;
+            }
+            let stack = if stacks.iter().all(|s| *s == stacks[0]) {
+                format!("{:?}", stacks[0])
+            } else {
+                format!("{stacks:?}")
+            };
             out.push_str(&format!(
-                "{k}-fold cross-validation (seed {}), fitted on out-of-fold predictions: temperature {t:.3}, stack {stack:?}\n",
+                "{k}-fold cross-validation (seed {}), fitted on out-of-fold predictions: temperature {t:.3}, stack {stack}\n",
                 opts.seed
+            ));
+            let chosen = eval::chosen_threshold(&outcomes, eval::MAX_WRONG);
+            out.push_str(&format!(
+                "lowest threshold with at most {}% wrong: {chosen:.2}: {}\n",
+                eval::MAX_WRONG,
+                eval::summary(&outcomes, chosen)
             ));
             if opts.compare {
                 out.push_str(&eval::compare(&prep, k, opts.threshold));
@@ -157,6 +195,41 @@ pub fn eval_command(files: &[PathBuf], opts: &EvalOptions) -> Result<String, Err
         eval::summary(&rules, opts.threshold)
     ));
     Ok(out)
+}
+
+/// Each row's reading, one tab-separated line: id, language, label, reason, decided intent and
+/// reason at `threshold`, the reading and its probability, the start of the text.
+fn dump(
+    path: &Path,
+    prep: &Prepared,
+    outcomes: &[eval::Outcome],
+    threshold: f32,
+) -> Result<(), Error> {
+    let mut out = String::new();
+    for ((row, text), o) in prep.rows.iter().zip(&prep.texts).zip(outcomes) {
+        let (intent, reason) = o.decided(threshold);
+        let (reading, p) = o.reading();
+        out.push_str(&format!(
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{:.3}\t{}\t{}\n",
+            row.id,
+            row.lang,
+            row.class.as_str(),
+            row.reason.map_or("-", Reason::as_str),
+            intent.as_str(),
+            reason.map_or("-", Reason::as_str),
+            reading.as_str(),
+            p,
+            u8::from(o.wrong_automatic(threshold)),
+            text.replace(['\n', '\t', '\r'], " ")
+                .chars()
+                .take(160)
+                .collect::<String>()
+        ));
+    }
+    std::fs::write(path, out).map_err(|source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 /// Reads a model file.

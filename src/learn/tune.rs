@@ -1,0 +1,137 @@
+//! `MAILCLERK_TUNE`: other training settings and decision options for
+//! `classifier eval --cv`, how the shipped ones were chosen (docs/classifier.md). Read only by
+//! cross-validation, never by the daemon.
+
+use crate::classify::decide::{Acts, Options, Veto};
+use crate::classify::model::CLASSES;
+use crate::classify::train::Settings;
+
+use super::eval::Calibrate;
+
+/// What a cross-validation run trains and decides with.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Tuning {
+    pub settings: Settings,
+    pub opts: Options,
+    pub calibrate: Calibrate,
+    /// Combine per class with the richer inputs of [`super::stack`].
+    pub rich: bool,
+    /// Fit the combination for each fold on the other folds' rows only.
+    pub honest: bool,
+}
+
+impl Tuning {
+    /// The shipped settings with `seed`.
+    pub fn shipped(seed: u64) -> Tuning {
+        Tuning {
+            settings: Settings {
+                seed,
+                ..Settings::DEFAULT
+            },
+            opts: Options::DEFAULT,
+            calibrate: super::CALIBRATE,
+            rich: false,
+            honest: false,
+        }
+    }
+}
+
+/// The shipped settings changed by `key=value` words: `epochs rate l2 min_n max_n bits rules
+/// average bags cw=w1,..,w7 typos caps plain nosubject quoted both billing act margin rival bothacts floor rich honest
+/// calibrate=identity|platt|stack|perclass acts=whole|sentences veto=none|conflict|agree`.
+///
+/// # Errors
+/// The first word that is not a known key with a valid value.
+pub fn parse(words: &str, seed: u64) -> Result<Tuning, String> {
+    let mut t = Tuning::shipped(seed);
+    for item in words.split_whitespace() {
+        let (k, x) = item
+            .split_once('=')
+            .ok_or_else(|| format!("{item:?} is not key=value"))?;
+        let bad = || format!("{k}: bad value {x:?}");
+        let num = |x: &str| x.parse::<f32>().map_err(|_| bad());
+        let int = |x: &str| x.parse::<u8>().map_err(|_| bad());
+        let flag = |x: &str| Ok::<bool, String>(x == "1");
+        let s = &mut t.settings;
+        let a = &mut s.augment;
+        match k {
+            "epochs" => s.epochs = x.parse().map_err(|_| bad())?,
+            "rate" => s.rate = num(x)?,
+            "l2" => s.l2 = num(x)?,
+            "min_n" => s.spec.min_n = int(x)?,
+            "max_n" => s.spec.max_n = int(x)?,
+            "bits" => s.spec.buckets = 1 << x.parse::<u32>().map_err(|_| bad())?,
+            "rules" => s.spec.rules = flag(x)?,
+            "average" => s.average = flag(x)?,
+            "bags" => s.bags = int(x)?,
+            "cw" => {
+                let w: Vec<f32> = x.split(',').map(num).collect::<Result<_, _>>()?;
+                s.class_weight = <[f32; CLASSES]>::try_from(w).map_err(|_| bad())?;
+            }
+            "typos" => a.typos = int(x)?,
+            "caps" => a.caps = flag(x)?,
+            "plain" => a.plain = flag(x)?,
+            "nosubject" => a.no_subject = flag(x)?,
+            "quoted" => a.quoted = flag(x)?,
+            "both" => a.both = int(x)?,
+            "billing" => t.opts.billing_probability = num(x)?,
+            "rich" => t.rich = flag(x)?,
+            "honest" => t.honest = flag(x)?,
+            "act" => t.opts.act_probability = num(x)?,
+            "bothacts" => t.opts.both_needs_two_acts = flag(x)?,
+            "rival" => t.opts.rival = num(x)?,
+            "margin" => t.opts.margin = num(x)?,
+            "floor" => t.opts.billing_floor = num(x)?,
+            "calibrate" => {
+                t.calibrate = match x {
+                    "identity" => Calibrate::Identity,
+                    "platt" => Calibrate::Platt,
+                    "stack" => Calibrate::Stack,
+                    "perclass" => Calibrate::StackPerClass,
+                    _ => return Err(bad()),
+                }
+            }
+            "acts" => {
+                t.opts.acts = match x {
+                    "whole" => Acts::Whole,
+                    "sentences" => Acts::Sentences,
+                    _ => return Err(bad()),
+                }
+            }
+            "veto" => {
+                t.opts.veto = match x {
+                    "none" => Veto::None,
+                    "conflict" => Veto::Conflict,
+                    "agree" => Veto::Agree,
+                    _ => return Err(bad()),
+                }
+            }
+            _ => return Err(format!("unknown setting {k}")),
+        }
+    }
+    Ok(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_change_the_shipped_settings_and_mistakes_are_named() {
+        let t = parse(
+            "epochs=5 typos=2 cw=1,1,2,1,1,1,1 calibrate=perclass margin=0.2",
+            7,
+        )
+        .unwrap();
+        assert_eq!(t.settings.epochs, 5);
+        assert_eq!(t.settings.seed, 7);
+        assert_eq!(t.settings.augment.typos, 2);
+        assert_eq!(t.settings.class_weight[2], 2.0);
+        assert_eq!(t.calibrate, Calibrate::StackPerClass);
+        assert_eq!(t.opts.margin, 0.2);
+        assert_eq!(parse("", 13).unwrap(), Tuning::shipped(13));
+        assert!(parse("epochs", 1).unwrap_err().contains("key=value"));
+        assert!(parse("cw=1,2", 1).unwrap_err().contains("cw"));
+        assert!(parse("nope=1", 1).unwrap_err().contains("nope"));
+    }
+}
