@@ -6,8 +6,8 @@ this script only numbers them (`tr-<lang>-nNNN`), writes one JSON line per messa
 every `*.jsonl` of this directory (JSON parses, known fields, valid lang/label/reason/
 content_type, ids unique across all files).
 
-    python3 config/classifier/train/n_build_en_de.py          # rebuild en-n.jsonl, de-n.jsonl, check
-    python3 config/classifier/train/n_build_en_de.py --check  # only check
+    python3 config/classifier/pending/n_build_en_de.py          # rebuild en-n.jsonl, de-n.jsonl, check
+    python3 config/classifier/pending/n_build_en_de.py --check  # only check
 """
 import collections
 import glob
