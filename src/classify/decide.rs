@@ -392,14 +392,16 @@ pub fn settle(scored: &Scored, threshold: f32, opts: &Options) -> (Intent, Optio
         threshold
     };
     let rival = scored.rivals[class.index().min(2)];
-    let intent =
-        if *p >= floor && veto.is_none() && scored.margin >= opts.margin && rival < opts.rival {
-            Intent::from(*class)
-        } else if *p < 0.5 && scored.other.1 >= 0.5 {
-            Intent::from(scored.other.0)
-        } else {
-            Intent::Unsure
-        };
+    // The model's probabilities may sum past 1 once the sentence acts have raised `both`, so
+    // the rival guard's "off" (1) must switch it off, not compare against it.
+    let rival_ok = opts.rival >= 1.0 || rival < opts.rival;
+    let intent = if *p >= floor && veto.is_none() && scored.margin >= opts.margin && rival_ok {
+        Intent::from(*class)
+    } else if *p < 0.5 && scored.other.1 >= 0.5 {
+        Intent::from(scored.other.0)
+    } else {
+        Intent::Unsure
+    };
     let reason = (intent.wants_refund() && scored.billing_error >= opts.billing_probability)
         .then_some(Reason::BillingError);
     (intent, reason)
@@ -442,6 +444,63 @@ pub fn veto(by_rules: &Classified, reading: Intent, mode: Veto) -> Option<String
                         e.blocked_by.as_deref().unwrap_or("?")
                     )
                 })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scored(refund: f32, rivals: f32, margin: f32) -> Scored {
+        Scored {
+            requests: [
+                (Class::Refund, refund, None),
+                (Class::Cancellation, 0.01, None),
+                (Class::Both, 0.02, None),
+            ],
+            other: (Class::Other, 0.01),
+            billing_error: 0.0,
+            margin,
+            rivals: [rivals, 0.0, 0.0],
+        }
+    }
+
+    /// A shared dev message ("help me getting my money back", 0.97) went to people once the
+    /// rival guard compared against its "off" value: its rivals summed to 1.009.
+    #[test]
+    fn the_default_options_answer_whatever_the_rivals_sum_to() {
+        for (refund, rivals, margin, opts, want) in [
+            (0.97, 1.009, 0.016, Options::DEFAULT, Intent::Refund),
+            (0.97, 0.2, 0.5, Options::DEFAULT, Intent::Refund),
+            (0.80, 0.2, 0.5, Options::DEFAULT, Intent::Unsure),
+            (
+                0.97,
+                0.35,
+                0.5,
+                Options {
+                    rival: 0.3,
+                    ..Options::DEFAULT
+                },
+                Intent::Unsure,
+            ),
+            (
+                0.97,
+                0.2,
+                0.1,
+                Options {
+                    margin: 0.3,
+                    ..Options::DEFAULT
+                },
+                Intent::Unsure,
+            ),
+        ] {
+            let (intent, reason) = settle(&scored(refund, rivals, margin), 0.85, &opts);
+            assert_eq!(
+                (intent, reason),
+                (want, None),
+                "{refund} {rivals} {margin} {opts:?}"
+            );
         }
     }
 }
