@@ -1,11 +1,46 @@
-//! The learned classifier as shipped: the configuration names a bad model file or threshold
-//! plainly; a vendor's example is appended and read back by `classifier eval`. (That training on
-//! the committed data reproduces the committed model is `tests/training.rs`.)
+//! The learned classifier as shipped: training on the committed data reproduces the committed
+//! model byte for byte; the configuration names a bad model file or threshold plainly; a
+//! vendor's example is appended and read back by `classifier eval`.
 
 use std::path::Path;
 use std::process::Command;
 
+use mailclerk::classify::train::Settings;
 use mailclerk::config::Config;
+use sha2::{Digest, Sha256};
+
+fn sha(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Trains as `mailclerk classifier train` does, in-process (several seconds in a debug build:
+/// five calibration folds and the final model over every committed row).
+#[test]
+fn training_on_the_committed_data_reproduces_the_shipped_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("model.bin");
+    mailclerk::learn::train_command(
+        Path::new(mailclerk::learn::DEFAULT_DATA),
+        &out,
+        Settings::DEFAULT.seed,
+    )
+    .unwrap();
+    let shipped = std::fs::read(mailclerk::learn::DEFAULT_MODEL).unwrap();
+    assert_eq!(
+        sha(&std::fs::read(&out).unwrap()),
+        sha(&shipped),
+        "config/classifier/model.bin is not what `mailclerk classifier train` makes of config/classifier/train: retrain and commit"
+    );
+    assert!(shipped.len() <= 5 * 1024 * 1024);
+    assert_eq!(
+        mailclerk::config::classifier::BUILTIN,
+        shipped.as_slice(),
+        "the built-in model is the shipped file"
+    );
+}
 
 fn write_config(dir: &Path, extra_top: &str, extra_mailbox: &str) -> std::path::PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
