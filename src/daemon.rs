@@ -67,6 +67,10 @@ pub enum Error {
         #[source]
         source: imap::Error,
     },
+    /// A `--once` pass ended because the SMTP relay refused the sign-in: its replies wait, and
+    /// a cron job or a systemd timer must see the run fail, not succeed.
+    #[error("the SMTP relay refused the sign-in; {action}; the replies wait unanswered")]
+    RelaySignIn { action: String },
 }
 
 /// Why a mailbox cannot be served as configured (the operator must change something).
@@ -98,7 +102,7 @@ impl Error {
             Error::Store(e) => e.is_transient(),
             Error::Setup(..) => false,
             Error::Token { source, .. } => source.is_transient(),
-            Error::SignIn { .. } => false,
+            Error::SignIn { .. } | Error::RelaySignIn { .. } => false,
         }
     }
 
@@ -137,7 +141,10 @@ impl Error {
         match self {
             Error::Imap(e) => e.is_transient(),
             Error::Store(e) => e.is_unavailable(),
-            Error::Setup(..) | Error::Token { .. } | Error::SignIn { .. } => true,
+            Error::Setup(..)
+            | Error::Token { .. }
+            | Error::SignIn { .. }
+            | Error::RelaySignIn { .. } => true,
         }
     }
 }

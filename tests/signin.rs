@@ -112,6 +112,48 @@ async fn a_wrong_smtp_password_is_an_error_naming_the_file_and_the_reply_waits_u
 }
 
 /// `mailclerk config check --connect`: its exit status and what it printed.
+/// A `--once` run (a cron job, a systemd timer) whose relay refuses the sign-in fails with a
+/// status a scheduler sees, says why, and leaves the request in the INBOX for the next run.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_once_run_whose_relay_refuses_the_sign_in_exits_non_zero_and_the_request_waits() {
+    let desk = Desk::new("once535", "", "");
+    let file = smtp_password(&desk, "not the password");
+    desk.once_ok();
+    let id = desk.send_request("Refund please", "I would like a refund please.", "");
+    let out = desk.once(&[]);
+    let log = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{log}");
+    assert!(log.contains("refused the sign-in"), "{log}");
+    assert!(
+        log.contains(&file.display().to_string()),
+        "names the password file: {log}"
+    );
+    let rows = desk.ledger();
+    let row = rows.iter().find(|r| r.message_id == id).unwrap();
+    assert_eq!(
+        row.state,
+        mailclerk::store::LedgerState::Deferred,
+        "{row:?}"
+    );
+    assert_eq!(
+        read_folder(&desk.stack, &desk.support, "INBOX").await.len(),
+        1,
+        "the request waits in the INBOX"
+    );
+    assert!(
+        read_folder(&desk.stack, &desk.customer, "INBOX")
+            .await
+            .is_empty(),
+        "nothing went out"
+    );
+
+    // Fixed, the next run answers it once and succeeds.
+    std::fs::write(&file, &desk.stack.password).unwrap();
+    desk.once_ok();
+    let replies = wait_for(&desk.stack, &desk.customer, "INBOX", 1, WAIT).await;
+    assert_eq!(replies.len(), 1, "answered; log:\n{}", desk.log());
+}
+
 fn connect_check(desk: &Desk) -> (Option<i32>, String) {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_mailclerk"))
         .args(["config", "check", "--connect", "--config"])

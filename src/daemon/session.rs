@@ -117,7 +117,10 @@ pub(super) async fn session(st: &mut SessionState<'_>) -> Result<(), Error> {
         };
         if stop {
             let _ = session.logout().await;
-            return Ok(());
+            return match end {
+                PassEnd::SignIn(action) if st.once => Err(Error::RelaySignIn { action }),
+                _ => Ok(()),
+            };
         }
     }
 }
