@@ -94,6 +94,7 @@ struct Metrics {
     smtp_up: Family<MailboxLabel, Gauge>,
     smtp_failures: Family<SmtpLabels, Counter>,
     sign_in_failures: Family<ServiceLabels, Counter>,
+    sign_in_refused: Family<ServiceLabels, Gauge>,
     breaker_open: Family<MailboxLabel, Gauge>,
     mails_last_hour: Family<MailboxLabel, Gauge>,
     breaker_limit: Family<MailboxLabel, Gauge>,
@@ -123,6 +124,7 @@ impl Metrics {
             smtp_up: Family::default(),
             smtp_failures: Family::default(),
             sign_in_failures: Family::default(),
+            sign_in_refused: Family::default(),
             breaker_open: Family::default(),
             mails_last_hour: Family::default(),
             breaker_limit: Family::default(),
@@ -176,6 +178,13 @@ impl Metrics {
             "sign_in_failures",
             "Sign-ins refused (wrong password, revoked OAuth2 consent), by service",
             m.sign_in_failures.clone(),
+        );
+        // A state, not only a count: the retries after a refusal back off to an hour, so a
+        // rate over a window would go quiet between them and the alert would flap.
+        registry.register(
+            "sign_in_refused",
+            "1 from a refused sign-in until the service signs in again, by service",
+            m.sign_in_refused.clone(),
         );
         registry.register(
             "breaker_open",
@@ -277,6 +286,23 @@ pub fn imap_connected(name: &str, up: bool) {
         .imap_connected
         .get_or_create(&mailbox(name))
         .set(i64::from(up));
+    if up {
+        // A session is open: the IMAP password or the OAuth2 token was taken.
+        signed_in(name, "imap");
+        signed_in(name, "oauth");
+    }
+}
+
+/// `service` took a sign-in again: a refusal shown before is over. Only a series that a
+/// refusal created is touched, so that a mailbox without OAuth2 shows no `oauth` series.
+fn signed_in(name: &str, service: &str) {
+    let labels = ServiceLabels {
+        mailbox: name.to_string(),
+        service: service.to_string(),
+    };
+    if let Some(gauge) = METRICS.sign_in_refused.get(&labels) {
+        gauge.set(0);
+    }
 }
 
 /// The IMAP session ended with an error; the daemon opens another.
@@ -300,6 +326,7 @@ pub fn lease_takeover(name: &str) {
 /// The relay took a mail.
 pub fn smtp_ok(name: &str) {
     METRICS.smtp_up.get_or_create(&mailbox(name)).set(1);
+    signed_in(name, "smtp");
 }
 
 /// The relay did not take a mail; `kind` names why (see [`SmtpLabels`]).
@@ -319,13 +346,12 @@ pub fn smtp_failed(name: &str, kind: &str) {
 
 /// A sign-in was refused by `service` (`imap`, `smtp`, `oauth`).
 pub fn sign_in_failed(name: &str, service: &str) {
-    METRICS
-        .sign_in_failures
-        .get_or_create(&ServiceLabels {
-            mailbox: name.to_string(),
-            service: service.to_string(),
-        })
-        .inc();
+    let labels = ServiceLabels {
+        mailbox: name.to_string(),
+        service: service.to_string(),
+    };
+    METRICS.sign_in_failures.get_or_create(&labels).inc();
+    METRICS.sign_in_refused.get_or_create(&labels).set(1);
 }
 
 /// When the mailbox's current OAuth2 access token expires.

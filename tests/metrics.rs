@@ -112,6 +112,18 @@ async fn a_refused_imap_password_shows_as_a_sign_in_failure_and_no_session() {
             .is_some_and(|n| n >= 1.0),
         "{text}"
     );
+    assert_eq!(
+        sample(
+            &text,
+            r#"mailclerk_sign_in_refused{mailbox="desk",service="imap"}"#
+        ),
+        Some(1.0),
+        "{text}"
+    );
+    assert!(
+        !text.contains(r#"mailclerk_sign_in_refused{mailbox="desk",service="oauth"}"#),
+        "no OAuth2 here, so no oauth series:\n{text}"
+    );
     assert!(
         !text.contains("mailclerk_last_pass_success_timestamp_seconds{"),
         "no pass was made:\n{text}"

@@ -60,6 +60,14 @@ async fn a_wrong_smtp_password_is_an_error_naming_the_file_and_the_reply_waits_u
         Some(0.0),
         "{text}"
     );
+    assert_eq!(
+        crate::metrics::sample(
+            &text,
+            r#"mailclerk_sign_in_refused{mailbox="desk",service="smtp"}"#
+        ),
+        Some(1.0),
+        "the state the alert rule reads: {text}"
+    );
     let rows = desk.ledger();
     let row = rows.iter().find(|r| r.message_id == id).unwrap();
     assert_eq!(
@@ -93,6 +101,16 @@ async fn a_wrong_smtp_password_is_an_error_naming_the_file_and_the_reply_waits_u
     desk.wait_log("Configuration reloaded", WAIT);
     let replies = wait_for(&desk.stack, &desk.customer, "INBOX", 1, WAIT).await;
     assert_eq!(replies.len(), 1, "answered; log:\n{}", desk.log());
+    // The relay took the reply: the refusal is over and the alert resolves.
+    let (_, text) = crate::metrics::get(&metrics, "/metrics");
+    assert_eq!(
+        crate::metrics::sample(
+            &text,
+            r#"mailclerk_sign_in_refused{mailbox="desk",service="smtp"}"#
+        ),
+        Some(0.0),
+        "{text}"
+    );
     assert_eq!(
         wait_for(&desk.stack, &desk.support, "mailclerk/answered", 1, WAIT)
             .await
