@@ -24,7 +24,12 @@ async fn a_second_daemon_on_the_same_mailbox_refuses_to_start() {
     let took = started.elapsed();
     let stderr = String::from_utf8_lossy(&second.stderr);
     assert!(!second.status.success(), "the second daemon must not run");
-    assert!(took < Duration::from_secs(2), "refused after {took:?}");
+    // Refused before any connection (the lock is taken first), whatever the machine's load:
+    // a time limit here failed on a busy machine while proving nothing more.
+    assert!(
+        !stderr.contains("Connected.") && !stderr.contains("First start"),
+        "the second daemon touched the mailbox: {stderr}"
+    );
     assert!(
         stderr.contains(&format!("pid {}", desk.pid()))
             && stderr.contains("already serving the store"),
