@@ -162,44 +162,44 @@ async fn pg_ledger(db: &TestDb) -> HashMap<String, (String, Option<String>)> {
         .collect()
 }
 
-/// Waits until the store's queue of copies for Sent (`sent_copy`) is empty: a copy is
+/// How many copies for Sent the store has queued (`sent_copy`).
+async fn queued_copies(db: &TestDb) -> i64 {
+    db.client()
+        .await
+        .query_one("SELECT count(*) FROM sent_copy WHERE mailbox = 'desk'", &[])
+        .await
+        .unwrap()
+        .get(0)
+}
+
+/// Waits (at most [`WAIT`]) until the store's queue of copies for Sent is empty: a copy is
 /// forgotten only once the server has it, and a holder that died leaves its queue to the next
 /// one, which saves it at the start of its first pass. Counting Sent before that would count
-/// a copy still on its way.
+/// a copy still on its way. Before the daemons are killed; [`assert_sent_once`] then asserts
+/// the queue empty.
 async fn wait_copies_saved(db: &TestDb) {
-    let client = db.client().await;
     let started = Instant::now();
-    loop {
-        let queued: i64 = client
-            .query_one("SELECT count(*) FROM sent_copy WHERE mailbox = 'desk'", &[])
-            .await
-            .unwrap()
-            .get(0);
-        if queued == 0 {
-            return;
-        }
-        assert!(
-            started.elapsed() < WAIT,
-            "{queued} copies still queued for Sent after {WAIT:?}"
-        );
+    while queued_copies(db).await > 0 && started.elapsed() < WAIT {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
 
-/// Sent against the ledger (after [`wait_copies_saved`]): every request the ledger has as
-/// `sent` has exactly one copy of its answer in Sent, and no other request has one. A reply
-/// the customer has although the ledger does not say `sent` went out while its holder died
-/// between the relay's 250 and the record: the next holder cannot know it went out (it is
-/// not in Sent: copies are queued with the record), so it must be with people (`review`,
-/// "interrupted while answering"), the exact reply in the people folder beside the request.
-/// Sent holds only what the daemon knows went out (reconciliation reads it so), and the
-/// copy is never lost: it is in the people folder. Returns those requests.
+/// Sent against the ledger (after [`wait_copies_saved`]; nothing may be queued): every
+/// request the ledger has as `sent` has exactly one copy of its answer in Sent, and no other
+/// request has one. A reply the customer has although the ledger does not say `sent` went
+/// out while its holder died between the relay's 250 and the record: the next holder cannot
+/// know it went out (it is not in Sent: copies are queued with the record), so it must be
+/// with people (`review`, "interrupted while answering"), the exact reply in the people
+/// folder beside the request. Sent holds only what the daemon knows went out
+/// (reconciliation reads it so), and the copy is never lost: it is in the people folder.
+/// Returns those requests.
 async fn assert_sent_once(
     desk: &FaultDesk,
     report: &crate::support::faults::Report,
     db: &TestDb,
 ) -> Vec<String> {
-    wait_copies_saved(db).await;
+    let queued = queued_copies(db).await;
+    assert_eq!(queued, 0, "copies still queued for Sent after {WAIT:?}");
     let copies = sent_copies(desk);
     let ledger = pg_ledger(db).await;
     let replies = desk.replies();
@@ -304,6 +304,7 @@ async fn the_holder_killed_again_and_again_every_request_answered_once() {
         daemons[at] = desk.spawn(&[]);
     }
     let report = desk.settle(Duration::from_secs(120)).await;
+    wait_copies_saved(&db).await;
     for mut d in daemons {
         kill9(&mut d);
     }
@@ -385,6 +386,7 @@ async fn the_holder_cut_off_from_postgres_stops_and_the_standby_answers_once() {
     }
     hole.cut(false);
     let report = desk.settle(Duration::from_secs(120)).await;
+    wait_copies_saved(&db).await;
     kill9(&mut a);
     kill9(&mut b);
     print_row(
@@ -523,9 +525,10 @@ async fn the_holder_dies_at(name: &str, point: &str, uncertain: usize) {
     let died = Instant::now();
     let taken = leases.wait_new_holder(Some(&holder_a), WAIT).await;
     let report = desk.settle(Duration::from_secs(120)).await;
-    let found = assert_sent_once(&desk, &report, &db).await;
+    wait_copies_saved(&db).await;
     kill9(&mut a);
     kill9(&mut b);
+    let found = assert_sent_once(&desk, &report, &db).await;
     print_row(
         &report,
         &format!(
