@@ -12,6 +12,7 @@
 //! `after_billing_call` (billing answered; the answer not yet recorded),
 //! `after_billing_accepted` (recorded; the reply not yet attempted), `after_send`,
 //! `after_sent_copy`, `after_record`, `after_filing` (once per batch filed);
+//! `after_copy_append` (queued copies saved in Sent, not yet forgotten in the store);
 //! `after_connect` (each IMAP session, after sign-in and before the first SELECT). The
 //! billing points are reached only for decisions handed to `[mailbox.billing]`.
 

@@ -113,6 +113,8 @@ pub(super) async fn append(
             warn!(folder, count = bytes.len(), err = %error_chain(&e), "Replies sent, but their copies could not be saved in Sent.");
         }
     }
+    // Saved, not yet forgotten: whoever saves them next must find them there, not save twice.
+    crate::fault::point("after_copy_append");
     Ok(())
 }
 

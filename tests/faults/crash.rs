@@ -107,6 +107,19 @@ async fn kill9_after_sent_copy() {
     .await;
 }
 
+/// The batch's copies saved in Sent, not yet forgotten: the restart finds them there (it
+/// searches first) and saves none twice.
+#[tokio::test(flavor = "multi_thread")]
+async fn kill9_after_copy_append() {
+    crash_and_restart(
+        "kill9_after_copy_append",
+        "after_copy_append",
+        false,
+        Counts::clean(6, 4, 1, 1),
+    )
+    .await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn kill9_after_record() {
     crash_and_restart(
