@@ -331,16 +331,7 @@ async fn three_instances_spread_six_mailboxes_and_two_take_over_a_dead_ones_shar
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_instance_cut_off_from_postgres_stops_before_its_lease_can_be_taken() {
     let db = TestDb::new("lease_cutoff").await;
-    let port: u16 = db
-        .url
-        .rsplit_once(':')
-        .and_then(|(_, rest)| rest.split('/').next())
-        .and_then(|p| p.parse().ok())
-        .expect("a port in the URL");
-    let hole = Blackhole::start(port).await;
-    let via_hole = db
-        .url
-        .replace(&format!(":{port}/"), &format!(":{}/", hole.port));
+    let (hole, via_hole) = Blackhole::in_front_of(&db.url).await;
     let mailboxes: Vec<String> = vec!["solo".into()];
     let journal = Journal::default();
     let a = start("a", &via_hole, &mailboxes, &journal);

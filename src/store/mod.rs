@@ -28,6 +28,8 @@ mod progress;
 mod reexamine;
 mod report;
 mod sending;
+#[doc(hidden)]
+pub mod test_server;
 #[cfg(test)]
 pub(crate) mod testing;
 pub use accounts::ImportReport;
@@ -37,7 +39,7 @@ pub use dispatch::Store;
 pub use ledger::{Claim, HandOff, LedgerAction, LedgerRow, LedgerState, Outcome, Prior};
 use ledger::{claim_in, ledger_key, seen_in};
 pub use lock::{LockError, PgLockError, PgRunLock, StoreLock};
-pub use pg::{Fence, describe as describe_postgres};
+pub use pg::{Fence, describe as describe_postgres, migrate as migrate_postgres};
 pub use progress::Progress;
 pub use reexamine::{Earlier, NotAgain, Reexamination, Reopen, Trigger};
 pub use report::{Gauges, ReportRow};

@@ -22,6 +22,7 @@ use postgres::{Client, GenericClient, NoTls, Row, Statement};
 use super::{During, Error};
 
 mod accounts;
+mod cells;
 mod ledger;
 mod migrate;
 mod rest;
@@ -334,6 +335,23 @@ impl<T> During<T> for Result<T, postgres::Error> {
             source,
         })
     }
+}
+
+/// Brings the database at `url` to this mailclerk's schema without opening a mailbox's store:
+/// for the lease, whose tables are part of the schema (migration 1), so that they are written
+/// in one place and made under one lock. `label` stands for the mailbox in errors.
+///
+/// # Errors
+/// As [`Store::open_postgres`](super::Store::open_postgres).
+pub fn migrate(url: &str, label: &str, timeout: std::time::Duration) -> Result<(), Error> {
+    let connect = |source| Error::PgConnect {
+        mailbox: label.to_string(),
+        source,
+    };
+    let mut config: postgres::Config = url.parse().map_err(connect)?;
+    config.connect_timeout(timeout);
+    let mut client = config.connect(NoTls).map_err(connect)?;
+    migrate::run(&mut client, label, Access::ReadWrite)
 }
 
 /// Where a URL points, without its password: `user@host:port/database`, for messages.

@@ -4,7 +4,7 @@
 use jiff::Timestamp;
 
 use super::Pg;
-use super::ledger::col;
+use super::cells::col;
 use crate::store::{During, Error, PendingCopy, SentCopy};
 
 impl Pg {
