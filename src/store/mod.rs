@@ -15,6 +15,8 @@ use jiff::civil::Date;
 use rusqlite::types::FromSql;
 use rusqlite::{Connection, ErrorCode, Params, Row, TransactionBehavior};
 
+use crate::clock::Clock;
+
 mod accounts;
 mod billing;
 mod confirm;
@@ -321,6 +323,8 @@ pub(crate) struct Sqlite {
     /// This boot and process (`boot_id:pid:start`), kept with batch claims: see
     /// [`Store::claim_batch`].
     claimant: Option<String>,
+    /// Where the times it writes come from ([`Store::set_clock`]).
+    clock: Clock,
 }
 
 impl Sqlite {
@@ -423,6 +427,7 @@ impl Sqlite {
         Ok(Sqlite {
             conn,
             claimant: sending::claimant(),
+            clock: Clock::System,
         })
     }
 }

@@ -141,6 +141,7 @@ pub(super) fn record_in(
     db: &mut Tx<'_, '_>,
     message_id: &str,
     outcome: &Outcome,
+    now: Timestamp,
 ) -> Result<(), Error> {
     let mb = db.mailbox;
     let reply_to = outcome.reply_to.as_deref().map(normalize_address);
@@ -162,7 +163,7 @@ pub(super) fn record_in(
                 &outcome.reply_message_id,
                 &reply_to,
                 &outcome.reason,
-                &Timestamp::now(),
+                &now,
                 &outcome.acknowledged,
             ],
         )
@@ -198,7 +199,7 @@ impl Pg {
                     origin,
                     received,
                 };
-                if claim_in(db, message_id, &item, Timestamp::now(), me.as_deref(), true)? {
+                if claim_in(db, message_id, &item, self.clock.now(), me.as_deref(), true)? {
                     Ok(Claim::New)
                 } else {
                     seen_in(db, message_id)
@@ -213,7 +214,7 @@ impl Pg {
             || format!("claiming a batch of {} messages", items.len()),
             true,
             |db| {
-                let now = Timestamp::now();
+                let now = self.clock.now();
                 let mut claims = Vec::with_capacity(items.len());
                 let mut seen_here: Vec<String> = Vec::new();
                 for item in items {
@@ -265,7 +266,7 @@ impl Pg {
             || format!("recording the outcome of <{message_id}>"),
             false,
             |db| {
-                record_in(db, message_id, outcome)?;
+                record_in(db, message_id, outcome, self.clock.now())?;
                 if let Some(copy) = copy {
                     let mb = db.mailbox;
                     db.exec(
@@ -278,7 +279,7 @@ impl Pg {
                             &message_id,
                             &copy.folder,
                             &copy.bytes,
-                            &Timestamp::now(),
+                            &self.clock.now(),
                         ],
                     )
                     .during(|| format!("queueing the copy of the answer to <{message_id}>"))?;
@@ -397,7 +398,7 @@ impl Pg {
                         &i64::from(p.uid_validity),
                         &i64::from(p.last_uid),
                         &p.first_start,
-                        &Timestamp::now(),
+                        &self.clock.now(),
                     ],
                 )
                 .during(|| format!("recording the progress of folder {folder:?}"))?;

@@ -20,6 +20,7 @@ use postgres::types::ToSql;
 use postgres::{Client, GenericClient, NoTls, Row, Statement};
 
 use super::{During, Error};
+use crate::clock::Clock;
 
 mod accounts;
 mod cells;
@@ -81,6 +82,8 @@ pub(crate) struct Pg {
     fence: Option<Fence>,
     /// As the SQLite store's: this boot and process, kept with claims.
     pub(super) claimant: Option<String>,
+    /// Where the times it writes come from ([`Store::set_clock`](super::Store::set_clock)).
+    pub(super) clock: Clock,
 }
 
 /// A statement runner for one call: the client or the transaction, the connection's prepared
@@ -146,6 +149,7 @@ impl Pg {
             access,
             fence: None,
             claimant: super::sending::claimant(),
+            clock: Clock::System,
         };
         {
             let mut guard = pg.live()?;

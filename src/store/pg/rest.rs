@@ -134,7 +134,7 @@ impl Pg {
             db.exec(
                 "UPDATE confirmation SET used_by = $3, used_at = $4
                  WHERE mailbox = $1 AND token = $2 AND (used_by IS NULL OR used_by = $3)",
-                &[&mb, &token, &by, &Timestamp::now()],
+                &[&mb, &token, &by, &self.clock.now()],
             )
             .during(what)
         })?;
@@ -158,7 +158,7 @@ impl Pg {
                     &new.target,
                     &new.decision_sha256,
                     &new.body,
-                    &Timestamp::now(),
+                    &self.clock.now(),
                 ],
             )
             .during(what)?;
@@ -193,7 +193,7 @@ impl Pg {
                     &mb,
                     &message_id,
                     &i64::from(tries),
-                    &Timestamp::now(),
+                    &self.clock.now(),
                     &answer,
                 ],
             )
@@ -221,7 +221,7 @@ impl Pg {
                     &message_id,
                     &state.as_str(),
                     &i64::from(tries),
-                    &Timestamp::now(),
+                    &self.clock.now(),
                     &answer,
                 ],
             )
@@ -237,7 +237,7 @@ impl Pg {
             db.exec(
                 "UPDATE billing SET reply_attempted_at = coalesce(reply_attempted_at, $3)
                  WHERE mailbox = $1 AND message_id = $2",
-                &[&mb, &message_id, &Timestamp::now()],
+                &[&mb, &message_id, &self.clock.now()],
             )
             .during(what)?;
             Ok(())
@@ -290,7 +290,7 @@ impl Pg {
                     &message_id,
                     &mailbox,
                     &received,
-                    &Timestamp::now(),
+                    &self.clock.now(),
                     &trace,
                 ],
             )
@@ -377,7 +377,7 @@ impl Pg {
             if let Some(why) = refused {
                 return Ok(Reopen::Refused(why));
             }
-            let now = Timestamp::now();
+            let now = self.clock.now();
             db.exec(
                 "UPDATE ledger SET state = 'claimed', origin = $3, updated_at = $4,
                     claimant = $5, attempted_at = $4
