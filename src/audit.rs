@@ -157,8 +157,9 @@ fn action_name(action: &Action) -> String {
 }
 
 /// Keeps the trace of a newly handled message; a failure costs the trace, not the message.
+/// Its time is the store's clock (the process's: [`Store::set_clock`]).
 pub fn keep(store: &mut Store, mailbox: &Mailbox, message_id: &str, examined: &Examined) {
-    let now = Timestamp::now();
+    let now = store.now();
     let received = examined.mail().map_or(now, |m| m.received);
     let text = trace(mailbox, examined, now).to_string();
     if let Err(e) = store.record_audit(message_id, &mailbox.name, received, &text) {

@@ -160,8 +160,8 @@ fn the_breaker_hour_runs_forward_on_a_manual_clock() {
     use mailclerk::examine::RowAction;
     let tmp = tempfile::tempdir().unwrap();
     let cfg = config(tmp.path(), "max_replies_per_hour = 1");
-    // The ledger stamps what it records with the system's time: the hand-wound clock starts
-    // there, so that only moving it forward opens the window again.
+    // The ledger stamps what it records by the same clock; it starts at the system's time
+    // because the requests' INTERNALDATE (their files' time) is now.
     let clock = mailclerk::clock::Clock::manual(jiff::Timestamp::now());
     let actions = |rows: Vec<mailclerk::examine::Row>| -> Vec<RowAction> {
         rows.into_iter().map(|r| r.action).collect()
@@ -180,4 +180,38 @@ fn the_breaker_hour_runs_forward_on_a_manual_clock() {
     clock.advance(jiff::SignedDuration::from_hours(2));
     put(tmp.path(), "05-refund-and-cancel-outside-guarantee.eml", 2);
     assert_eq!(actions(pass_at(&cfg, &clock)), [RowAction::Reply]);
+}
+
+/// What a pass writes is stamped by the clock it was given, not the system's: on a clock three
+/// days ahead, the claim, the record, the reply's sending and the audit trace all read that
+/// time back from the store.
+#[test]
+fn a_pass_on_a_manual_clock_writes_its_times() {
+    use jiff::Timestamp;
+    let tmp = tempfile::tempdir().unwrap();
+    let cfg = config(tmp.path(), "");
+    // Whole seconds: the store keeps milliseconds.
+    let at = Timestamp::from_second(Timestamp::now().as_second() + 3 * 86_400).unwrap();
+    let clock = mailclerk::clock::Clock::manual(at);
+    put(tmp.path(), "01-refund-within-guarantee.eml", 0);
+    assert_eq!(pass_at(&cfg, &clock).len(), 1);
+
+    let loaded = mailclerk::config::Config::load(&cfg).unwrap();
+    let store = mailclerk::store::Store::open_read_only(&loaded.mailboxes[0].store).unwrap();
+    let trails = store.trails(None, None).unwrap();
+    assert_eq!(trails.len(), 1);
+    let t = &trails[0];
+    let read = |what: &str, text: &str| -> Timestamp {
+        text.parse()
+            .unwrap_or_else(|e| panic!("{what} {text:?}: {e}"))
+    };
+    assert_eq!(read("claimed_at", &t.claimed_at), at);
+    assert_eq!(read("updated_at", &t.row.updated_at), at);
+    assert_eq!(read("sent_at", t.sent_at.as_deref().expect("answered")), at);
+    let trace: serde_json::Value =
+        serde_json::from_str(t.trace.as_deref().expect("a trace")).unwrap();
+    assert_eq!(
+        read("decided_at", trace["decided_at"].as_str().unwrap()),
+        at
+    );
 }

@@ -32,6 +32,41 @@ async fn fence_holds(client: &tokio_postgres::Client, f: &Fence) -> bool {
         .is_some()
 }
 
+/// The lease's tables are the store's (migration 1): lease clients starting at once on a
+/// database nobody has set up make them through the store's migrations (recorded in
+/// `mailclerk_schema`, with the store's tables), and a store opens on it afterwards.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lease_clients_on_a_fresh_database_set_it_up_through_the_stores_migrations() {
+    let db = TestDb::new("lease_schema").await;
+    let (a, b, c) = tokio::join!(
+        Db::connect(&db.url, 10 * SECOND),
+        Db::connect(&db.url, 10 * SECOND),
+        Db::connect(&db.url, 10 * SECOND)
+    );
+    let (a, _b, _c) = (a.unwrap(), b.unwrap(), c.unwrap());
+    assert!(a.take("m1", "a", SECOND).await.unwrap().is_some());
+    let check = db.client().await;
+    let applied: Vec<i32> = check
+        .query("SELECT version FROM mailclerk_schema ORDER BY version", &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(applied.first(), Some(&1), "{applied:?}");
+    let ledger: bool = check
+        .query_one("SELECT to_regclass('ledger') IS NOT NULL", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert!(ledger, "the store's tables came with the lease's");
+    let url = db.url.clone();
+    tokio::task::spawn_blocking(move || mailclerk::store::Store::open_postgres(&url, "m1"))
+        .await
+        .unwrap()
+        .expect("the store opens on the lease's database");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lease_is_taken_over_only_after_it_expires_and_each_take_raises_the_generation() {
     let db = TestDb::new("lease_takeover").await;
@@ -331,16 +366,7 @@ async fn three_instances_spread_six_mailboxes_and_two_take_over_a_dead_ones_shar
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_instance_cut_off_from_postgres_stops_before_its_lease_can_be_taken() {
     let db = TestDb::new("lease_cutoff").await;
-    let port: u16 = db
-        .url
-        .rsplit_once(':')
-        .and_then(|(_, rest)| rest.split('/').next())
-        .and_then(|p| p.parse().ok())
-        .expect("a port in the URL");
-    let hole = Blackhole::start(port).await;
-    let via_hole = db
-        .url
-        .replace(&format!(":{port}/"), &format!(":{}/", hole.port));
+    let (hole, via_hole) = Blackhole::in_front_of(&db.url).await;
     let mailboxes: Vec<String> = vec!["solo".into()];
     let journal = Journal::default();
     let a = start("a", &via_hole, &mailboxes, &journal);

@@ -6,24 +6,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// The server's URL (a role that may create databases).
+/// The server's URL (a role that may create databases), found as the library's tests find it.
 fn server_url() -> String {
-    if let Ok(url) = std::env::var("MAILCLERK_TEST_PG_URL") {
-        return url;
-    }
-    let up = Command::new("scripts/pgstack").arg("up").output().unwrap();
-    assert!(
-        up.status.success(),
-        "scripts/pgstack up: {}",
-        String::from_utf8_lossy(&up.stderr)
-    );
-    let env = Command::new("scripts/pgstack").arg("env").output().unwrap();
-    String::from_utf8_lossy(&env.stdout)
-        .lines()
-        .find_map(|l| l.strip_prefix("export MAILCLERK_TEST_PG_URL="))
-        .expect("scripts/pgstack env prints MAILCLERK_TEST_PG_URL")
-        .trim_matches(['\'', '"'])
-        .to_string()
+    mailclerk::store::test_server::server_url()
 }
 
 /// A database of this test's own, dropped at the end.

@@ -1,6 +1,5 @@
 //! The hand-off as one step of handling a message: between the decision and the reply.
 
-use jiff::Timestamp;
 use tracing::{info, warn};
 
 use super::{Answer, Subject, call, changes_account, prepare};
@@ -106,9 +105,8 @@ pub async fn gate(
             refused(text)
         }
         Answer::Unavailable(text) => {
-            let waited = Timestamp::now()
-                .duration_since(row.first_try_at)
-                .unsigned_abs();
+            // The store's clock, which wrote `first_try_at`.
+            let waited = store.now().duration_since(row.first_try_at).unsigned_abs();
             if waited >= settings.give_up_after {
                 let why = format!(
                     "billing gave no answer for {} s over {} tries (give_up_seconds {}): {text}",

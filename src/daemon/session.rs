@@ -59,6 +59,8 @@ pub(super) async fn session(st: &mut SessionState<'_>) -> Result<(), Error> {
         crate::mailboxes::Error::Store { source, .. } => Error::Store(source),
         other => Error::Setup(mailbox.name.clone(), SetupError::Open(Box::new(other))),
     })?;
+    // Every time the store writes is the world's, as the plans' and events' are.
+    store.set_clock(st.world.clock.clone());
     let mut session = open(st, source).await?;
     let (retry_first, retry_max) = match &mailbox.outbox {
         Outbox::Smtp(s) => (s.retry_first, s.retry_max),

@@ -160,6 +160,7 @@ impl Here<'_> {
     ) -> Result<Pass, Error> {
         let mailbox = self.mailbox;
         let mut store = block(|| open_store(mailbox))?;
+        store.set_clock(self.clock.clone());
         let found = block(|| intake::list_dir(inbox)).map_err(|source| Error::Intake {
             mailbox: mailbox.name.clone(),
             source,

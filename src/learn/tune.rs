@@ -36,22 +36,36 @@ impl Tuning {
     }
 }
 
+/// A `MAILCLERK_TUNE` word that does not read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TuneError {
+    #[error("{0:?} is not key=value")]
+    NotKeyValue(String),
+    #[error("{key}: bad value {value:?}")]
+    BadValue { key: String, value: String },
+    #[error("unknown setting {0}")]
+    Unknown(String),
+}
+
 /// The shipped settings changed by `key=value` words: `epochs rate l2 min_n max_n bits rules
 /// average bags cw=w1,..,w7 typos caps plain nosubject quoted both billing act margin rival bothacts floor rich honest
 /// calibrate=identity|platt|stack|perclass acts=whole|sentences veto=none|conflict|agree`.
 ///
 /// # Errors
 /// The first word that is not a known key with a valid value.
-pub fn parse(words: &str, seed: u64) -> Result<Tuning, String> {
+pub fn parse(words: &str, seed: u64) -> Result<Tuning, TuneError> {
     let mut t = Tuning::shipped(seed);
     for item in words.split_whitespace() {
         let (k, x) = item
             .split_once('=')
-            .ok_or_else(|| format!("{item:?} is not key=value"))?;
-        let bad = || format!("{k}: bad value {x:?}");
+            .ok_or_else(|| TuneError::NotKeyValue(item.to_string()))?;
+        let bad = || TuneError::BadValue {
+            key: k.to_string(),
+            value: x.to_string(),
+        };
         let num = |x: &str| x.parse::<f32>().map_err(|_| bad());
         let int = |x: &str| x.parse::<u8>().map_err(|_| bad());
-        let flag = |x: &str| Ok::<bool, String>(x == "1");
+        let flag = |x: &str| Ok::<bool, TuneError>(x == "1");
         let s = &mut t.settings;
         let a = &mut s.augment;
         match k {
@@ -106,7 +120,7 @@ pub fn parse(words: &str, seed: u64) -> Result<Tuning, String> {
                     _ => return Err(bad()),
                 }
             }
-            _ => return Err(format!("unknown setting {k}")),
+            _ => return Err(TuneError::Unknown(k.to_string())),
         }
     }
     Ok(t)
@@ -130,8 +144,16 @@ mod tests {
         assert_eq!(t.calibrate, Calibrate::StackPerClass);
         assert_eq!(t.opts.margin, 0.2);
         assert_eq!(parse("", 13).unwrap(), Tuning::shipped(13));
-        assert!(parse("epochs", 1).unwrap_err().contains("key=value"));
-        assert!(parse("cw=1,2", 1).unwrap_err().contains("cw"));
-        assert!(parse("nope=1", 1).unwrap_err().contains("nope"));
+        let told = |words: &str| parse(words, 1).unwrap_err().to_string();
+        assert!(told("epochs").contains("key=value"));
+        assert!(told("cw=1,2").contains("cw"));
+        assert!(told("nope=1").contains("nope"));
+        assert_eq!(
+            parse("rate=fast", 1).unwrap_err(),
+            TuneError::BadValue {
+                key: "rate".into(),
+                value: "fast".into()
+            }
+        );
     }
 }

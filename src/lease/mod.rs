@@ -34,6 +34,8 @@ pub enum Error {
     Timeout,
     #[error("Postgres refused or failed")]
     Db(#[from] tokio_postgres::Error),
+    #[error("the lease tables could not be made")]
+    Schema(#[source] Box<crate::store::Error>),
 }
 
 /// The instance id when none is configured: host name and process id, unique among the

@@ -9,25 +9,6 @@ use tracing::debug;
 use super::Error;
 use super::decide::Row;
 
-/// The two tables, agreed with the Postgres store (whose fenced writes read
-/// `mailclerk_lease`). Run under an advisory lock: two instances starting at once would
-/// otherwise race on `CREATE TABLE IF NOT EXISTS` and one would fail on the catalog.
-const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS mailclerk_lease (
-    mailbox     text PRIMARY KEY,
-    holder      text NOT NULL,
-    generation  bigint NOT NULL,
-    expires_at  timestamptz NOT NULL
-);
-CREATE TABLE IF NOT EXISTS mailclerk_instance (
-    instance    text PRIMARY KEY,
-    seen_at     timestamptz NOT NULL
-);
-";
-
-/// The advisory lock key taken while creating the tables ("mclease" in ASCII).
-const SCHEMA_LOCK: i64 = 0x006d_636c_6561_7365;
-
 /// One connection to the lease tables.
 pub struct Db {
     client: Client,
@@ -70,7 +51,7 @@ impl Db {
                 debug!(err = %e, "Lease connection ended.");
             }
         });
-        let mut db = Db { client, driver };
+        let db = Db { client, driver };
         // A take or renewal waits for the fenced writes in flight on the lease row (they hold
         // it `FOR SHARE`), the holder's own included. When a writer's client vanished, its
         // transaction stays open until the server ends it: the statement gives up within a
@@ -80,19 +61,40 @@ impl Db {
         tokio::time::timeout(timeout, db.client.batch_execute(&lock_timeout))
             .await
             .map_err(|_| Error::Timeout)??;
-        tokio::time::timeout(timeout, db.migrate())
+        tokio::time::timeout(timeout, db.ensure_tables(url, timeout))
             .await
             .map_err(|_| Error::Timeout)??;
         Ok(db)
     }
 
-    async fn migrate(&mut self) -> Result<(), Error> {
-        let tx = self.client.transaction().await?;
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&SCHEMA_LOCK])
-            .await?;
-        tx.batch_execute(SCHEMA).await?;
-        tx.commit().await?;
-        Ok(())
+    /// The two tables (`mailclerk_lease`, `mailclerk_instance`) are part of the store's schema
+    /// (migration 1; the store's fenced writes read `mailclerk_lease`). In a database no
+    /// mailclerk has set up yet, the store's migrations make them, under the store's lock: two
+    /// instances starting at once would otherwise race on the catalog.
+    async fn ensure_tables(&self, url: &str, timeout: Duration) -> Result<(), Error> {
+        let there: bool = self
+            .client
+            .query_one(
+                "SELECT to_regclass('mailclerk_lease') IS NOT NULL
+                    AND to_regclass('mailclerk_instance') IS NOT NULL",
+                &[],
+            )
+            .await?
+            .get(0);
+        if there {
+            return Ok(());
+        }
+        // The store's client is the blocking one.
+        let url = url.to_string();
+        match tokio::task::spawn_blocking(move || {
+            crate::store::migrate_postgres(&url, "(leases)", timeout)
+        })
+        .await
+        {
+            Ok(migrated) => migrated.map_err(|e| Error::Schema(Box::new(e))),
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            Err(_) => Err(Error::Timeout),
+        }
     }
 
     /// Whether an error came from the server (a statement refused or cancelled, such as a

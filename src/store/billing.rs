@@ -178,7 +178,7 @@ impl Sqlite {
                     new.target,
                     new.decision_sha256,
                     new.body,
-                    stamp(Timestamp::now())
+                    stamp(self.clock.now())
                 ],
             )
             .during(|| format!("writing the billing hand-off of <{id}>"))?;
@@ -224,7 +224,7 @@ impl Sqlite {
             .cached_execute(
                 "UPDATE billing SET attempts = attempts + ?2, last_try_at = ?3, answer = ?4
                  WHERE message_id = ?1 AND state = 'pending'",
-                params![message_id, tries, stamp(Timestamp::now()), answer],
+                params![message_id, tries, stamp(self.clock.now()), answer],
             )
             .during(|| format!("counting billing tries of <{message_id}>"))?;
         Ok(())
@@ -241,7 +241,7 @@ impl Sqlite {
         tries: u32,
         answer: &str,
     ) -> Result<(), Error> {
-        let now = stamp(Timestamp::now());
+        let now = stamp(self.clock.now());
         self.conn
             .cached_execute(
                 "UPDATE billing SET state = ?2, attempts = attempts + ?3, last_try_at = ?4,
@@ -262,7 +262,7 @@ impl Sqlite {
             .cached_execute(
                 "UPDATE billing SET reply_attempted_at = coalesce(reply_attempted_at, ?2)
                  WHERE message_id = ?1",
-                params![message_id, stamp(Timestamp::now())],
+                params![message_id, stamp(self.clock.now())],
             )
             .during(|| format!("marking the reply to <{message_id}> as attempted"))?;
         Ok(())
@@ -308,6 +308,7 @@ impl Sqlite {
         received: Timestamp,
         trace: &str,
     ) -> Result<(), Error> {
+        let clock = self.clock.clone();
         self.relaxed(|conn| {
             conn.cached_execute(
                 "INSERT INTO audit (message_id, mailbox, received, decided_at, trace)
@@ -317,7 +318,7 @@ impl Sqlite {
                     message_id,
                     mailbox,
                     stamp(received),
-                    stamp(Timestamp::now()),
+                    stamp(clock.now()),
                     trace
                 ],
             )
@@ -473,6 +474,62 @@ mod tests {
                 )
                 .unwrap();
             assert!(!store.billing_resumable("b@x").unwrap(), "recorded");
+        }
+    }
+
+    /// Every time the store writes comes from its clock ([`Store::set_clock`]), on both
+    /// backends: a manual clock's, read back exactly.
+    #[test]
+    fn the_times_a_store_writes_follow_its_clock() {
+        use crate::clock::Clock;
+        use jiff::SignedDuration;
+        for (kind, mut store) in stores("the_times_a_store_writes_follow_its_clock") {
+            eprintln!("backend: {kind}");
+            let t0: Timestamp = "2031-05-04T03:02:01Z".parse().unwrap();
+            let clock = Clock::manual(t0);
+            store.set_clock(clock.clone());
+            assert_eq!(store.now(), t0);
+            let received = "2026-03-01T09:00:00Z".parse().unwrap();
+            assert_eq!(store.claim("a@x", "o", received).unwrap(), Claim::New);
+            let minute = SignedDuration::from_mins(1);
+            clock.advance(minute);
+            store.billing_begin(&new("a@x", "k1", b"{}")).unwrap();
+            clock.advance(minute);
+            store.billing_tried("a@x", 1, "HTTP 503").unwrap();
+            assert_eq!(
+                store.billing("a@x").unwrap().unwrap().last_try_at,
+                Some(t0 + 2 * minute)
+            );
+            clock.advance(minute);
+            store
+                .billing_settle("a@x", BillingState::Accepted, 1, "HTTP 200")
+                .unwrap();
+            clock.advance(minute);
+            store.billing_reply_attempt("a@x").unwrap();
+            clock.advance(minute);
+            store.record_audit("a@x", "desk", received, "{}").unwrap();
+            let at = |n: i64| t0 + SignedDuration::from_mins(n);
+            let b = store.billing("a@x").unwrap().unwrap();
+            assert_eq!(b.first_try_at, at(1));
+            // The settling answer is the last try.
+            assert_eq!(b.last_try_at, Some(at(3)));
+            assert_eq!(b.settled_at, Some(at(3)));
+            assert_eq!(b.reply_attempted_at, Some(at(4)));
+            let trail = store.trails(None, Some("a@x")).unwrap().remove(0);
+            let read = |text: &str| text.parse::<Timestamp>().unwrap();
+            assert_eq!(read(&trail.claimed_at), t0);
+            // A claim by this process is its first attempt.
+            assert_eq!(trail.attempted_at.as_deref().map(read), Some(t0));
+            clock.advance(minute);
+            let mut sent = Outcome::new(
+                LedgerState::Sent,
+                LedgerAction::Answer("refund_granted".into()),
+            );
+            sent.reply_message_id = Some("<r@x>".into());
+            store.record("a@x", &sent).unwrap();
+            let trail = store.trails(None, Some("a@x")).unwrap().remove(0);
+            assert_eq!(read(&trail.row.updated_at), at(6));
+            assert_eq!(trail.sent_at.as_deref().map(read), Some(at(6)));
         }
     }
 

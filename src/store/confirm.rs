@@ -133,7 +133,7 @@ impl Sqlite {
             .cached_execute(
                 "UPDATE confirmation SET used_by = ?2, used_at = ?3
                  WHERE token = ?1 AND (used_by IS NULL OR used_by = ?2)",
-                params![token, by, stamp(jiff::Timestamp::now())],
+                params![token, by, stamp(self.clock.now())],
             )
             .during(|| format!("using the confirmation for <{by}>"))?;
         Ok(changed == 1)

@@ -112,6 +112,19 @@ impl Store {
         }
     }
 
+    /// Where the times the store writes come from (claims, outcomes, billing, progress,
+    /// audit): the system clock unless set, so that a process on a
+    /// [`Clock::Manual`](crate::clock::Clock::Manual) writes the times its plans and events
+    /// were made at.
+    pub fn set_clock(&mut self, clock: crate::clock::Clock) {
+        on!(&mut self.backend, b => b.clock = clock)
+    }
+
+    /// The time now by the store's clock ([`Store::set_clock`]).
+    pub fn now(&self) -> Timestamp {
+        on!(&self.backend, b => b.clock.now())
+    }
+
     #[cfg(test)]
     pub(crate) fn set_claimant(&mut self, claimant: Option<String>) {
         on!(&mut self.backend, b => b.claimant = claimant)

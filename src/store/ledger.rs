@@ -269,7 +269,7 @@ impl Sqlite {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .during(what)?;
-        let now = stamp(Timestamp::now());
+        let now = stamp(self.clock.now());
         let item = BatchItem {
             message_id,
             digest: None,
@@ -338,6 +338,7 @@ impl Sqlite {
         conn: &Connection,
         message_id: &str,
         outcome: &Outcome,
+        now: Timestamp,
     ) -> Result<(), Error> {
         let reply_to = outcome.reply_to.as_deref().map(normalize_address);
         let changed = conn
@@ -357,7 +358,7 @@ impl Sqlite {
                     outcome.reply_message_id,
                     reply_to,
                     outcome.reason,
-                    stamp(Timestamp::now()),
+                    stamp(now),
                     outcome.acknowledged,
                 ],
             )

@@ -15,6 +15,8 @@ use jiff::civil::Date;
 use rusqlite::types::FromSql;
 use rusqlite::{Connection, ErrorCode, Params, Row, TransactionBehavior};
 
+use crate::clock::Clock;
+
 mod accounts;
 mod billing;
 mod confirm;
@@ -28,6 +30,8 @@ mod progress;
 mod reexamine;
 mod report;
 mod sending;
+#[doc(hidden)]
+pub mod test_server;
 #[cfg(test)]
 pub(crate) mod testing;
 pub use accounts::ImportReport;
@@ -37,7 +41,7 @@ pub use dispatch::Store;
 pub use ledger::{Claim, HandOff, LedgerAction, LedgerRow, LedgerState, Outcome, Prior};
 use ledger::{claim_in, ledger_key, seen_in};
 pub use lock::{LockError, PgLockError, PgRunLock, StoreLock};
-pub use pg::{Fence, describe as describe_postgres};
+pub use pg::{Fence, describe as describe_postgres, migrate as migrate_postgres};
 pub use progress::Progress;
 pub use reexamine::{Earlier, NotAgain, Reexamination, Reopen, Trigger};
 pub use report::{Gauges, ReportRow};
@@ -319,6 +323,8 @@ pub(crate) struct Sqlite {
     /// This boot and process (`boot_id:pid:start`), kept with batch claims: see
     /// [`Store::claim_batch`].
     claimant: Option<String>,
+    /// Where the times it writes come from ([`Store::set_clock`]).
+    clock: Clock,
 }
 
 impl Sqlite {
@@ -421,6 +427,7 @@ impl Sqlite {
         Ok(Sqlite {
             conn,
             claimant: sending::claimant(),
+            clock: Clock::System,
         })
     }
 }

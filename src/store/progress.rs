@@ -65,7 +65,7 @@ impl Sqlite {
                     p.uid_validity,
                     p.last_uid,
                     stamp(p.first_start),
-                    stamp(Timestamp::now())
+                    stamp(self.clock.now())
                 ],
             )
             .during(|| format!("recording the progress of folder {folder:?}"))?;

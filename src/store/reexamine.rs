@@ -198,7 +198,7 @@ impl Sqlite {
         if let Some(why) = refused {
             return Ok(Reopen::Refused(why));
         }
-        let now = stamp(Timestamp::now());
+        let now = stamp(self.clock.now());
         tx.cached_execute(
             "UPDATE ledger SET state = 'claimed', origin = ?2, updated_at = ?3, claimant = ?4,
                 attempted_at = ?3

@@ -8,6 +8,7 @@ use rusqlite::{Connection, OpenFlags, params};
 
 use super::{Cached, During, Error, LedgerState, SCHEMA_VERSION, Sqlite, parse_state, stamp};
 use crate::budget::BREAKER_WINDOW_SECS;
+use crate::clock::Clock;
 
 /// One ledger row as the report needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,6 +71,7 @@ impl Sqlite {
         Ok(Sqlite {
             conn,
             claimant: None,
+            clock: Clock::System,
         })
     }
 

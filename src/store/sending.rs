@@ -115,7 +115,7 @@ impl Sqlite {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .during(what)?;
-        let now = stamp(Timestamp::now());
+        let now = stamp(self.clock.now());
         let mut claims = Vec::with_capacity(items.len());
         let mut seen_here: Vec<String> = Vec::new();
         for item in items {
@@ -144,7 +144,7 @@ impl Sqlite {
     /// # Errors
     /// [`Error::NotClaimed`] if the message holds no claim, or a failed write.
     pub fn mark_attempt(&mut self, message_id: &str) -> Result<(), Error> {
-        let now = stamp(Timestamp::now());
+        let now = stamp(self.clock.now());
         let changed = self.relaxed(|conn| {
             conn.cached_execute(
                 "UPDATE ledger SET attempted_at = coalesce(attempted_at, ?2)
@@ -168,7 +168,7 @@ impl Sqlite {
     /// # Errors
     /// [`Error::NotClaimed`] if the message holds no claim, or a failed write.
     pub fn mark_sending(&mut self, message_id: &str, reply: &[u8]) -> Result<(), Error> {
-        let now = stamp(Timestamp::now());
+        let now = stamp(self.clock.now());
         let changed = self.relaxed(|conn| {
             conn.cached_execute(
                 "UPDATE ledger SET attempted_at = coalesce(attempted_at, ?2), sending = ?3
@@ -213,16 +213,17 @@ impl Sqlite {
         outcome: &Outcome,
         copy: Option<&SentCopy>,
     ) -> Result<(), Error> {
+        let clock = self.clock.clone();
         self.relaxed(|conn| {
             let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)
                 .during(|| format!("recording the outcome of <{message_id}>"))?;
-            Sqlite::record_in(&tx, message_id, outcome)?;
+            Sqlite::record_in(&tx, message_id, outcome, clock.now())?;
             if let Some(copy) = copy {
                 tx.cached_execute(
                     "INSERT INTO sent_copy (message_id, folder, bytes, queued_at)
                      VALUES (?1, ?2, ?3, ?4)
                      ON CONFLICT (message_id) DO UPDATE SET folder = ?2, bytes = ?3",
-                    params![message_id, copy.folder, copy.bytes, stamp(Timestamp::now())],
+                    params![message_id, copy.folder, copy.bytes, stamp(clock.now())],
                 )
                 .during(|| format!("queueing the copy of the answer to <{message_id}>"))?;
             }
@@ -304,7 +305,7 @@ impl Sqlite {
                 .cached_execute(
                     "UPDATE ledger SET state = 'review', action = 'to_human:answer_bounced',
                         reason = ?2, updated_at = ?3 WHERE message_id = ?1",
-                    params![key, why, stamp(Timestamp::now())],
+                    params![key, why, stamp(self.clock.now())],
                 )
                 .during(what)?;
         }

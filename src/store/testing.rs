@@ -4,41 +4,10 @@
 //! passes without a database.
 
 use std::ops::{Deref, DerefMut};
-use std::process::Command;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use super::Store;
-
-/// The server's URL: from the environment, or from `scripts/pgstack up` run now.
-fn server_url() -> String {
-    static URL: OnceLock<String> = OnceLock::new();
-    URL.get_or_init(|| {
-        if let Ok(url) = std::env::var("MAILCLERK_TEST_PG_URL") {
-            return url;
-        }
-        let root = env!("CARGO_MANIFEST_DIR");
-        let up = Command::new(format!("{root}/scripts/pgstack"))
-            .arg("up")
-            .output()
-            .expect("scripts/pgstack runs");
-        assert!(
-            up.status.success(),
-            "scripts/pgstack up failed (set MAILCLERK_TEST_PG_URL to use another server): {}",
-            String::from_utf8_lossy(&up.stderr)
-        );
-        let env = Command::new(format!("{root}/scripts/pgstack"))
-            .arg("env")
-            .output()
-            .expect("scripts/pgstack env runs");
-        String::from_utf8_lossy(&env.stdout)
-            .lines()
-            .find_map(|l| l.strip_prefix("export MAILCLERK_TEST_PG_URL="))
-            .expect("scripts/pgstack env prints MAILCLERK_TEST_PG_URL")
-            .trim_matches(['\'', '"'])
-            .to_string()
-    })
-    .clone()
-}
+use super::test_server::server_url;
 
 /// A database of one test's own, dropped with the last store using it.
 #[derive(Debug)]

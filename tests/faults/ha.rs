@@ -331,16 +331,7 @@ async fn the_holder_cut_off_from_postgres_stops_and_the_standby_answers_once() {
     let _shared = SERVERS.read().await;
     let db = TestDb::new("ha_cutoff").await;
     let dir = tempfile::tempdir().unwrap();
-    let port: u16 = db
-        .url
-        .rsplit_once(':')
-        .and_then(|(_, rest)| rest.split('/').next())
-        .and_then(|p| p.parse().ok())
-        .expect("a port in the URL");
-    let hole = Blackhole::start(port).await;
-    let via_hole = db
-        .url
-        .replace(&format!(":{port}/"), &format!(":{}/", hole.port));
+    let (hole, via_hole) = Blackhole::in_front_of(&db.url).await;
     let direct = write_url(dir.path(), "pg-url", &db.url);
     let cut_url = write_url(dir.path(), "pg-url-via-relay", &via_hole);
     let mut desk = ha_desk("ha_cutoff", 30, &direct);

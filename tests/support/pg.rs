@@ -1,32 +1,31 @@
 //! PostgreSQL for tests: the project's own server (`scripts/pgstack`), started here when
 //! `MAILCLERK_TEST_PG_URL` is not set (never a skip), and a database of each test's own.
 
+use super::blackhole::Blackhole;
+
 /// The URL of the test server: `MAILCLERK_TEST_PG_URL`, or the one `scripts/pgstack up`
-/// starts (never a skip: a Postgres test without Postgres fails).
+/// starts (never a skip: a Postgres test without Postgres fails). The library's, which its own
+/// store tests use.
 pub fn pg_url() -> String {
-    if let Ok(url) = std::env::var("MAILCLERK_TEST_PG_URL") {
-        return url;
+    mailclerk::store::test_server::server_url()
+}
+
+/// The port of a `postgres://…:PORT/db` URL.
+fn port_of(url: &str) -> u16 {
+    url.rsplit_once(':')
+        .and_then(|(_, rest)| rest.split('/').next())
+        .and_then(|p| p.parse().ok())
+        .expect("a port in the URL")
+}
+
+impl Blackhole {
+    /// A relay in front of the server `url` names, and the same URL through the relay.
+    pub async fn in_front_of(url: &str) -> (Blackhole, String) {
+        let port = port_of(url);
+        let hole = Blackhole::start(port).await;
+        let via_hole = url.replace(&format!(":{port}/"), &format!(":{}/", hole.port));
+        (hole, via_hole)
     }
-    static STARTED: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    STARTED
-        .get_or_init(|| {
-            let up = std::process::Command::new("scripts/pgstack")
-                .arg("up")
-                .status()
-                .expect("scripts/pgstack runs");
-            assert!(up.success(), "scripts/pgstack up failed");
-            let env = std::process::Command::new("scripts/pgstack")
-                .arg("env")
-                .output()
-                .expect("scripts/pgstack env runs");
-            String::from_utf8_lossy(&env.stdout)
-                .lines()
-                .find_map(|l| l.strip_prefix("export MAILCLERK_TEST_PG_URL="))
-                .expect("pgstack env names MAILCLERK_TEST_PG_URL")
-                .trim_matches(['\'', '"'])
-                .to_string()
-        })
-        .clone()
 }
 
 /// A database of the test's own, dropped when the test ends (even by a panic).

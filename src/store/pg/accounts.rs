@@ -4,7 +4,7 @@ use jiff::civil::Date;
 use postgres::GenericClient;
 use postgres::error::SqlState;
 
-use super::ledger::col;
+use super::cells::{Cells, col};
 use super::{Db, Pg};
 use crate::accounts::{Account, normalize_address};
 use crate::policy::History;
@@ -26,11 +26,7 @@ fn load_account<C: GenericClient>(db: &mut Db<'_, C>, id: &str) -> Result<Option
     else {
         return Ok(None);
     };
-    let cells = super::ledger::Cells {
-        row: &row,
-        table: "account",
-        key: id,
-    };
+    let cells = Cells::new(&row, "account", id);
     let account = AccountRow {
         name: cells.at(0)?,
         plan: cells.at(1)?,

@@ -2,72 +2,14 @@
 //! `store::sending` do them in SQLite, row for row.
 
 use jiff::Timestamp;
-use postgres::Row;
-use postgres::types::FromSql;
 
+use super::cells::{Cells, col, ledger_row};
 use super::{Db, Pg};
 use crate::accounts::normalize_address;
 use crate::store::{
     BatchItem, Claim, Claimed, During, Error, LedgerRow, LedgerState, Outcome, Prior, Progress,
-    SentCopy, identity, parse_state, sending, stamp,
+    SentCopy, identity, sending, stamp,
 };
-
-/// A row's cells, read with the table and key named if one has the wrong type (corruption).
-/// A ledger row from the first eleven columns of `row` (message_id, origin, received, state,
-/// action, intent, account_id, reason, reply_message_id, reply_to, updated_at).
-pub(super) fn ledger_row(row: &Row) -> Result<LedgerRow, Error> {
-    let key: String = row.try_get(0).unwrap_or_default();
-    let c = Cells {
-        row,
-        table: "ledger",
-        key: &key,
-    };
-    let state: String = c.at(3)?;
-    let updated: Timestamp = c.at(10)?;
-    Ok(LedgerRow {
-        message_id: key.clone(),
-        origin: c.at(1)?,
-        received: c.at(2)?,
-        state: parse_state(&state, &key)?,
-        action: c.at(4)?,
-        intent: c.at(5)?,
-        account_id: c.at(6)?,
-        reason: c.at(7)?,
-        reply_message_id: c.at(8)?,
-        reply_to: c.at(9)?,
-        updated_at: stamp(updated),
-    })
-}
-
-pub(super) struct Cells<'a> {
-    pub row: &'a Row,
-    pub table: &'static str,
-    pub key: &'a str,
-}
-
-impl<'a> Cells<'a> {
-    pub fn at<T: FromSql<'a>>(&self, i: usize) -> Result<T, Error> {
-        self.row.try_get(i).map_err(|e| Error::Corrupt {
-            table: self.table,
-            key: self.key.to_string(),
-            problem: format!("column {i}: {e}"),
-        })
-    }
-}
-
-/// Cell `i` of `row` in `table`, a wrong type named as corruption (never a panic).
-pub(super) fn col<'a, T: FromSql<'a>>(
-    row: &'a Row,
-    i: usize,
-    table: &'static str,
-) -> Result<T, Error> {
-    Cells {
-        row,
-        table,
-        key: "?",
-    }
-    .at(i)
-}
 
 type Tx<'a, 'b> = Db<'a, postgres::Transaction<'b>>;
 
@@ -87,14 +29,7 @@ fn ledger_key(db: &mut Tx<'_, '_>, item: &BatchItem<'_>) -> Result<(String, bool
         )
         .during(what)?;
     let held: Option<Option<String>> = match &held {
-        Some(row) => Some(
-            Cells {
-                row,
-                table: "ledger",
-                key: id,
-            }
-            .at(0)?,
-        ),
+        Some(row) => Some(Cells::new(row, "ledger", id).at(0)?),
         None => None,
     };
     match held {
@@ -153,11 +88,7 @@ fn claim_in(
             &[&mb, &key],
         )
         .during(what)?;
-    let cells = Cells {
-        row: &row,
-        table: "ledger",
-        key,
-    };
+    let cells = Cells::new(&row, "ledger", key);
     let (state, unattempted, theirs): (String, bool, Option<String>) =
         (cells.at(0)?, cells.at(1)?, cells.at(2)?);
     let ours = state == "deferred"
@@ -187,15 +118,10 @@ pub(super) fn prior_in<C: postgres::GenericClient>(
         )
         .during(|| format!("reading the ledger row of <{message_id}>"))?;
     let Some(row) = row else { return Ok(None) };
-    let cells = Cells {
-        row: &row,
-        table: "ledger",
-        key: message_id,
-    };
-    let state: String = cells.at(0)?;
+    let cells = Cells::new(&row, "ledger", message_id);
     let updated: Timestamp = cells.at(2)?;
     Ok(Some(Prior {
-        state: parse_state(&state, message_id)?,
+        state: cells.state(0)?,
         action: cells.at(1)?,
         updated_at: stamp(updated),
     }))
@@ -215,6 +141,7 @@ pub(super) fn record_in(
     db: &mut Tx<'_, '_>,
     message_id: &str,
     outcome: &Outcome,
+    now: Timestamp,
 ) -> Result<(), Error> {
     let mb = db.mailbox;
     let reply_to = outcome.reply_to.as_deref().map(normalize_address);
@@ -236,7 +163,7 @@ pub(super) fn record_in(
                 &outcome.reply_message_id,
                 &reply_to,
                 &outcome.reason,
-                &Timestamp::now(),
+                &now,
                 &outcome.acknowledged,
             ],
         )
@@ -272,7 +199,7 @@ impl Pg {
                     origin,
                     received,
                 };
-                if claim_in(db, message_id, &item, Timestamp::now(), me.as_deref(), true)? {
+                if claim_in(db, message_id, &item, self.clock.now(), me.as_deref(), true)? {
                     Ok(Claim::New)
                 } else {
                     seen_in(db, message_id)
@@ -287,7 +214,7 @@ impl Pg {
             || format!("claiming a batch of {} messages", items.len()),
             true,
             |db| {
-                let now = Timestamp::now();
+                let now = self.clock.now();
                 let mut claims = Vec::with_capacity(items.len());
                 let mut seen_here: Vec<String> = Vec::new();
                 for item in items {
@@ -320,15 +247,8 @@ impl Pg {
                     &[&mb, &message_id],
                 )
                 .during(|| format!("reading when <{message_id}> was claimed"))?;
-            row.map(|row| {
-                Cells {
-                    row: &row,
-                    table: "ledger",
-                    key: message_id,
-                }
-                .at(0)
-            })
-            .transpose()
+            row.map(|row| Cells::new(&row, "ledger", message_id).at(0))
+                .transpose()
         })
     }
 
@@ -346,7 +266,7 @@ impl Pg {
             || format!("recording the outcome of <{message_id}>"),
             false,
             |db| {
-                record_in(db, message_id, outcome)?;
+                record_in(db, message_id, outcome, self.clock.now())?;
                 if let Some(copy) = copy {
                     let mb = db.mailbox;
                     db.exec(
@@ -359,7 +279,7 @@ impl Pg {
                             &message_id,
                             &copy.folder,
                             &copy.bytes,
-                            &Timestamp::now(),
+                            &self.clock.now(),
                         ],
                     )
                     .during(|| format!("queueing the copy of the answer to <{message_id}>"))?;
@@ -444,11 +364,7 @@ impl Pg {
                 )
                 .during(|| format!("reading the progress of folder {folder:?}"))?;
             let Some(row) = row else { return Ok(None) };
-            let c = Cells {
-                row: &row,
-                table: "progress",
-                key: folder,
-            };
+            let c = Cells::new(&row, "progress", folder);
             let (validity, last): (i64, i64) = (c.at(0)?, c.at(1)?);
             let corrupt = |problem: String| Error::Corrupt {
                 table: "progress",
@@ -482,7 +398,7 @@ impl Pg {
                         &i64::from(p.uid_validity),
                         &i64::from(p.last_uid),
                         &p.first_start,
-                        &Timestamp::now(),
+                        &self.clock.now(),
                     ],
                 )
                 .during(|| format!("recording the progress of folder {folder:?}"))?;

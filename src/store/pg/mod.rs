@@ -20,8 +20,10 @@ use postgres::types::ToSql;
 use postgres::{Client, GenericClient, NoTls, Row, Statement};
 
 use super::{During, Error};
+use crate::clock::Clock;
 
 mod accounts;
+mod cells;
 mod ledger;
 mod migrate;
 mod rest;
@@ -80,6 +82,8 @@ pub(crate) struct Pg {
     fence: Option<Fence>,
     /// As the SQLite store's: this boot and process, kept with claims.
     pub(super) claimant: Option<String>,
+    /// Where the times it writes come from ([`Store::set_clock`](super::Store::set_clock)).
+    pub(super) clock: Clock,
 }
 
 /// A statement runner for one call: the client or the transaction, the connection's prepared
@@ -145,6 +149,7 @@ impl Pg {
             access,
             fence: None,
             claimant: super::sending::claimant(),
+            clock: Clock::System,
         };
         {
             let mut guard = pg.live()?;
@@ -334,6 +339,23 @@ impl<T> During<T> for Result<T, postgres::Error> {
             source,
         })
     }
+}
+
+/// Brings the database at `url` to this mailclerk's schema without opening a mailbox's store:
+/// for the lease, whose tables are part of the schema (migration 1), so that they are written
+/// in one place and made under one lock. `label` stands for the mailbox in errors.
+///
+/// # Errors
+/// As [`Store::open_postgres`](super::Store::open_postgres).
+pub fn migrate(url: &str, label: &str, timeout: std::time::Duration) -> Result<(), Error> {
+    let connect = |source| Error::PgConnect {
+        mailbox: label.to_string(),
+        source,
+    };
+    let mut config: postgres::Config = url.parse().map_err(connect)?;
+    config.connect_timeout(timeout);
+    let mut client = config.connect(NoTls).map_err(connect)?;
+    migrate::run(&mut client, label, Access::ReadWrite)
 }
 
 /// Where a URL points, without its password: `user@host:port/database`, for messages.

@@ -5,7 +5,7 @@ use jiff::{SignedDuration, Timestamp};
 use postgres::Row;
 
 use super::Pg;
-use super::ledger::{Cells, col};
+use super::cells::{Cells, col};
 use crate::budget::BREAKER_WINDOW_SECS;
 use crate::classify::Intent;
 use crate::confirm::Pending;
@@ -13,7 +13,7 @@ use crate::store::billing::resumable;
 use crate::store::reexamine::refusal;
 use crate::store::{
     BillingRow, BillingState, During, Earlier, Error, Gauges, NewBilling, Reexamination, Reopen,
-    ReportRow, Trail, Trigger, parse_state, stamp,
+    ReportRow, Trail, Trigger, stamp,
 };
 
 const BILLING_SELECT: &str = "SELECT message_id, idempotency_key, target, decision_sha256, body,
@@ -21,11 +21,7 @@ const BILLING_SELECT: &str = "SELECT message_id, idempotency_key, target, decisi
     FROM billing WHERE mailbox = $1 AND message_id = $2";
 
 fn billing_row(row: &Row, key: &str) -> Result<BillingRow, Error> {
-    let c = Cells {
-        row,
-        table: "billing",
-        key,
-    };
+    let c = Cells::new(row, "billing", key);
     let state: String = c.at(5)?;
     let attempts: i64 = c.at(6)?;
     Ok(BillingRow {
@@ -107,11 +103,7 @@ impl Pg {
                 return Ok(None);
             };
             let request: String = row.try_get(0).unwrap_or_default();
-            let c = Cells {
-                row: &row,
-                table: "confirmation",
-                key: &request,
-            };
+            let c = Cells::new(&row, "confirmation", &request);
             let intent: String = c.at(3)?;
             let intent = [Intent::Refund, Intent::Cancellation, Intent::Both]
                 .into_iter()
@@ -142,7 +134,7 @@ impl Pg {
             db.exec(
                 "UPDATE confirmation SET used_by = $3, used_at = $4
                  WHERE mailbox = $1 AND token = $2 AND (used_by IS NULL OR used_by = $3)",
-                &[&mb, &token, &by, &Timestamp::now()],
+                &[&mb, &token, &by, &self.clock.now()],
             )
             .during(what)
         })?;
@@ -166,7 +158,7 @@ impl Pg {
                     &new.target,
                     &new.decision_sha256,
                     &new.body,
-                    &Timestamp::now(),
+                    &self.clock.now(),
                 ],
             )
             .during(what)?;
@@ -201,7 +193,7 @@ impl Pg {
                     &mb,
                     &message_id,
                     &i64::from(tries),
-                    &Timestamp::now(),
+                    &self.clock.now(),
                     &answer,
                 ],
             )
@@ -229,7 +221,7 @@ impl Pg {
                     &message_id,
                     &state.as_str(),
                     &i64::from(tries),
-                    &Timestamp::now(),
+                    &self.clock.now(),
                     &answer,
                 ],
             )
@@ -245,7 +237,7 @@ impl Pg {
             db.exec(
                 "UPDATE billing SET reply_attempted_at = coalesce(reply_attempted_at, $3)
                  WHERE mailbox = $1 AND message_id = $2",
-                &[&mb, &message_id, &Timestamp::now()],
+                &[&mb, &message_id, &self.clock.now()],
             )
             .during(what)?;
             Ok(())
@@ -298,7 +290,7 @@ impl Pg {
                     &message_id,
                     &mailbox,
                     &received,
-                    &Timestamp::now(),
+                    &self.clock.now(),
                     &trace,
                 ],
             )
@@ -330,23 +322,18 @@ impl Pg {
         })?;
         let mut out = Vec::with_capacity(rows.len());
         for row in &rows {
-            let key: String = row.try_get(0).unwrap_or_default();
-            let c = Cells {
-                row,
-                table: "ledger",
-                key: &key,
-            };
+            let c = Cells::keyed(row, "ledger");
             let time = |i: usize| -> Result<Option<String>, Error> {
                 Ok(c.at::<Option<Timestamp>>(i)?.map(stamp))
             };
             out.push(Trail {
-                row: super::ledger::ledger_row(row)?,
+                row: super::cells::ledger_row(row)?,
                 decision_json: c.at(11)?,
                 claimed_at: time(12)?.unwrap_or_default(),
                 attempted_at: time(13)?,
                 sent_at: time(14)?,
                 trace: c.at(15)?,
-                billing: self.billing(&key)?,
+                billing: self.billing(c.key())?,
             });
         }
         Ok(out)
@@ -374,13 +361,8 @@ impl Pg {
                     message_id: message_id.to_string(),
                 });
             };
-            let c = Cells {
-                row: &row,
-                table: "ledger",
-                key: message_id,
-            };
-            let state: String = c.at(0)?;
-            let state = parse_state(&state, message_id)?;
+            let c = Cells::new(&row, "ledger", message_id);
+            let state = c.state(0)?;
             let (action, reason, reply_id): (Option<String>, Option<String>, Option<String>) =
                 (c.at(1)?, c.at(2)?, c.at(3)?);
             let (sending, was_at): (bool, String) = (c.at(4)?, c.at(5)?);
@@ -395,7 +377,7 @@ impl Pg {
             if let Some(why) = refused {
                 return Ok(Reopen::Refused(why));
             }
-            let now = Timestamp::now();
+            let now = self.clock.now();
             db.exec(
                 "UPDATE ledger SET state = 'claimed', origin = $3, updated_at = $4,
                     claimant = $5, attempted_at = $4
@@ -440,22 +422,15 @@ impl Pg {
         })?;
         rows.iter()
             .map(|row| {
-                let c = Cells {
-                    row,
-                    table: "reexamination",
-                    key: message_id,
-                };
-                let (trigger, state): (String, String) = (c.at(0)?, c.at(2)?);
+                let c = Cells::new(row, "reexamination", message_id);
+                let trigger: String = c.at(0)?;
                 Ok(Reexamination {
                     message_id: message_id.to_string(),
-                    trigger: Trigger::parse(&trigger).ok_or_else(|| Error::Corrupt {
-                        table: "reexamination",
-                        key: message_id.to_string(),
-                        problem: format!("trigger {trigger:?}"),
-                    })?,
+                    trigger: Trigger::parse(&trigger)
+                        .ok_or_else(|| c.corrupt(format!("trigger {trigger:?}")))?,
                     origin: c.at(1)?,
                     earlier: Earlier {
-                        state: parse_state(&state, message_id)?,
+                        state: c.state(2)?,
                         action: c.at(3)?,
                         reason: c.at(4)?,
                     },
@@ -478,18 +453,12 @@ impl Pg {
         })?;
         rows.iter()
             .map(|row| {
-                let key: String = row.try_get(0).unwrap_or_default();
-                let c = Cells {
-                    row,
-                    table: "ledger",
-                    key: &key,
-                };
-                let state: String = c.at(4)?;
+                let c = Cells::keyed(row, "ledger");
                 Ok(ReportRow {
                     received: c.at(1)?,
                     handled: c.at(2)?,
                     sent_at: c.at(3)?,
-                    state: parse_state(&state, &key)?,
+                    state: c.state(4)?,
                     action: c.at(5)?,
                     intent: c.at(6)?,
                     decision_json: c.at(7)?,

@@ -1,10 +1,8 @@
 //! Attempt marks, the reply being sent, the queue of copies for Sent, and the lookups of our
 //! own replies, in PostgreSQL (as `store::sending`).
 
-use jiff::Timestamp;
-
 use super::Pg;
-use super::ledger::col;
+use super::cells::col;
 use crate::store::{During, Error, PendingCopy, SentCopy};
 
 impl Pg {
@@ -15,7 +13,7 @@ impl Pg {
             db.exec(
                 "UPDATE ledger SET attempted_at = coalesce(attempted_at, $3)
                  WHERE mailbox = $1 AND message_id = $2 AND state = 'claimed'",
-                &[&mb, &message_id, &Timestamp::now()],
+                &[&mb, &message_id, &self.clock.now()],
             )
             .during(what)
         })?;
@@ -34,7 +32,7 @@ impl Pg {
             db.exec(
                 "UPDATE ledger SET attempted_at = coalesce(attempted_at, $3), sending = $4
                  WHERE mailbox = $1 AND message_id = $2 AND state = 'claimed'",
-                &[&mb, &message_id, &Timestamp::now(), &reply],
+                &[&mb, &message_id, &self.clock.now(), &reply],
             )
             .during(what)
         })?;
@@ -129,7 +127,7 @@ impl Pg {
                 db.exec(
                     "UPDATE ledger SET state = 'review', action = 'to_human:answer_bounced',
                         reason = $3, updated_at = $4 WHERE mailbox = $1 AND message_id = $2",
-                    &[&mb, key, &why, &Timestamp::now()],
+                    &[&mb, key, &why, &self.clock.now()],
                 )
                 .during(what)?;
             }
