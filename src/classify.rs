@@ -15,7 +15,6 @@
 pub mod courtesy;
 pub mod decide;
 pub mod features;
-mod loose;
 pub mod model;
 mod prefilter;
 mod text;
@@ -26,7 +25,6 @@ use std::sync::{Arc, OnceLock};
 use serde::Serialize;
 
 use crate::parse::Inbound;
-use loose::Loose;
 use prefilter::Prefilter;
 use text::{Normalized, clip, new_subject, normalize, sentences};
 
@@ -159,15 +157,7 @@ pub struct ClassifyRules {
     pub min_confidence: f32,
     /// Which patterns can match a text, built from `rules` on first use (so `rules` must not
     /// change after the first message; patterns added later are simply always run).
-    filters: OnceLock<Arc<Filters>>,
-}
-
-/// What tells, before the searches, which patterns cannot match a text.
-#[derive(Debug)]
-struct Filters {
-    prefilter: Prefilter,
-    /// For text that is not all ASCII, where a search costs most.
-    loose: Loose,
+    prefilter: OnceLock<Arc<Prefilter>>,
 }
 
 impl ClassifyRules {
@@ -177,23 +167,20 @@ impl ClassifyRules {
             rules: Vec::new(),
             typos: Typos::default(),
             min_confidence,
-            filters: OnceLock::new(),
+            prefilter: OnceLock::new(),
         }
     }
 
-    /// Builds the prefilter now rather than at the first message (clones share it, and the
-    /// loose forms, which are built as they are first needed).
+    /// Builds the prefilter now rather than at the first message (clones share it).
     pub fn prepare(&self) {
-        self.filters();
+        self.prefilter();
     }
 
-    fn filters(&self) -> &Filters {
-        self.filters.get_or_init(|| {
-            let patterns = || self.rules.iter().flat_map(|r| r.patterns.iter());
-            Arc::new(Filters {
-                prefilter: Prefilter::new(patterns()),
-                loose: Loose::new(patterns()),
-            })
+    fn prefilter(&self) -> &Prefilter {
+        self.prefilter.get_or_init(|| {
+            Arc::new(Prefilter::new(
+                self.rules.iter().flat_map(|r| r.patterns.iter()),
+            ))
         })
     }
 }
@@ -296,16 +283,12 @@ fn find_hits(
     sentence_base: usize,
     hits: &mut Vec<Hit>,
 ) {
-    let filters = rules.filters();
-    let candidates = filters.prefilter.candidates(&norm.text);
-    let wide = !norm.text.is_ascii();
+    let candidates = rules.prefilter().candidates(&norm.text);
     let mut flat = 0;
     for (index, rule) in rules.rules.iter().enumerate() {
         for pattern in &rule.patterns {
             flat += 1;
-            if !candidates.may_match(flat - 1)
-                || (wide && !filters.loose.may_match(flat - 1, &norm.text))
-            {
+            if !candidates.may_match(flat - 1) {
                 continue;
             }
             pattern.each_match(&norm.text, |m| {
@@ -493,52 +476,6 @@ mod tests {
             auto: AutoHeaders::default(),
             size: 100,
         }
-    }
-
-    /// Every subject and body of the training messages and the SaaS set.
-    fn labelled_messages() -> Vec<(String, String)> {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut files: Vec<_> = std::fs::read_dir(root.join("config/classifier/train"))
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
-            .collect();
-        files.sort();
-        files.push(root.join("bench/saas.jsonl"));
-        let mut out = Vec::new();
-        for file in files {
-            for line in std::fs::read_to_string(file).unwrap().lines() {
-                let v: serde_json::Value = serde_json::from_str(line).unwrap();
-                let field = |k: &str| v[k].as_str().unwrap_or_default().to_string();
-                out.push((field("subject"), field("body")));
-            }
-        }
-        out
-    }
-
-    #[test]
-    fn the_loose_forms_change_no_decision() {
-        let rules = crate::config::classify::builtin();
-        // The same rules with loose forms that never rule anything out, as before them.
-        let plain = ClassifyRules {
-            filters: OnceLock::new(),
-            ..rules.clone()
-        };
-        let filters = Filters {
-            prefilter: Prefilter::new(plain.rules.iter().flat_map(|r| r.patterns.iter())),
-            loose: Loose::new([]),
-        };
-        plain.filters.set(Arc::new(filters)).unwrap();
-        let messages = labelled_messages();
-        assert!(messages.len() > 1500);
-        let mut answered = 0;
-        for (subject, body) in &messages {
-            let m = mail(subject, body);
-            let got = classify(&m, &rules);
-            assert_eq!(got, classify(&m, &plain), "{subject:?} {body:?}");
-            answered += usize::from(got.intent != Intent::Unsure && got.intent != Intent::Other);
-        }
-        assert!(answered > 500, "only {answered} requests read");
     }
 
     fn intent(subject: &str, text: &str) -> Intent {
