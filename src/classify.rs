@@ -15,6 +15,7 @@
 pub mod courtesy;
 pub mod decide;
 pub mod features;
+pub mod mlp;
 pub mod model;
 mod prefilter;
 mod text;

@@ -85,16 +85,16 @@ pub struct Options {
     /// A refund request is a billing error at this probability.
     pub billing_probability: f32,
     /// An automatic answer also needs the model's strongest class this far ahead of its
-    /// second (0: no such condition).
-    pub margin: f32,
+    /// second (`None`: no such condition).
+    pub margin: Option<f32>,
     /// A refund the billing head flags goes to people as `billing_error` from this combined
-    /// probability even below the threshold (it is never answered automatically; 1: only at
-    /// the threshold).
-    pub billing_floor: f32,
+    /// probability even below the threshold (it is never answered automatically; `None`: only
+    /// at the threshold).
+    pub billing_floor: Option<f32>,
     /// A single request (refund or cancellation) is answered automatically only while the
-    /// model gives the other requests together less than this (1: no such condition): half
-    /// of a `both` answered is a wrong answer.
-    pub rival: f32,
+    /// model gives the other requests together less than this (`None`: no such condition):
+    /// half of a `both` answered is a wrong answer.
+    pub rival: Option<f32>,
     /// `both` needs two request acts: when the whole text reads `both` but its sentences hold
     /// only one kind of request act, `both`'s probability goes to that request.
     pub both_needs_two_acts: bool,
@@ -106,9 +106,9 @@ impl Options {
         veto: Veto::Conflict,
         act_probability: 0.6,
         billing_probability: 0.1,
-        margin: 0.0,
-        billing_floor: 1.0,
-        rival: 1.0,
+        margin: None,
+        billing_floor: None,
+        rival: None,
         both_needs_two_acts: false,
     };
 }
@@ -386,16 +386,16 @@ pub fn settle(scored: &Scored, threshold: f32, opts: &Options) -> (Intent, Optio
     let (class, p, veto) = scored.best_request();
     let billing = scored.billing_error >= opts.billing_probability
         && matches!(class, Class::Refund | Class::Both);
-    let floor = if billing {
-        threshold.min(opts.billing_floor)
-    } else {
-        threshold
+    let floor = match opts.billing_floor {
+        Some(f) if billing => threshold.min(f),
+        _ => threshold,
     };
+    // Each guard is off unless set: the model's probabilities may sum past 1 once the sentence
+    // acts have raised `both`, so no value of a rival cut could stand for "off".
     let rival = scored.rivals[class.index().min(2)];
-    // The model's probabilities may sum past 1 once the sentence acts have raised `both`, so
-    // the rival guard's "off" (1) must switch it off, not compare against it.
-    let rival_ok = opts.rival >= 1.0 || rival < opts.rival;
-    let intent = if *p >= floor && veto.is_none() && scored.margin >= opts.margin && rival_ok {
+    let rival_ok = opts.rival.is_none_or(|cut| rival < cut);
+    let margin_ok = opts.margin.is_none_or(|m| scored.margin >= m);
+    let intent = if *p >= floor && veto.is_none() && margin_ok && rival_ok {
         Intent::from(*class)
     } else if *p < 0.5 && scored.other.1 >= 0.5 {
         Intent::from(scored.other.0)
@@ -479,7 +479,7 @@ mod tests {
                 0.35,
                 0.5,
                 Options {
-                    rival: 0.3,
+                    rival: Some(0.3),
                     ..Options::DEFAULT
                 },
                 Intent::Unsure,
@@ -489,7 +489,7 @@ mod tests {
                 0.2,
                 0.1,
                 Options {
-                    margin: 0.3,
+                    margin: Some(0.3),
                     ..Options::DEFAULT
                 },
                 Intent::Unsure,
@@ -502,5 +502,24 @@ mod tests {
                 "{refund} {rivals} {margin} {opts:?}"
             );
         }
+    }
+
+    /// The billing floor sends a flagged refund under the threshold to people with its
+    /// reason; off (the default), the same refund is only `unsure`.
+    #[test]
+    fn the_billing_floor_only_acts_when_set() {
+        let mut s = scored(0.6, 0.2, 0.5);
+        s.billing_error = 0.4;
+        let floor = Options {
+            billing_floor: Some(0.5),
+            ..Options::DEFAULT
+        };
+        assert_eq!(
+            settle(&s, 0.85, &floor),
+            (Intent::Refund, Some(Reason::BillingError))
+        );
+        assert_eq!(settle(&s, 0.85, &Options::DEFAULT), (Intent::Unsure, None));
+        s.billing_error = 0.0;
+        assert_eq!(settle(&s, 0.85, &floor), (Intent::Unsure, None));
     }
 }

@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 
 use crate::classify::decide::{self, Options, Scored, Veto};
 use crate::classify::features::{FeatureSpec, Hashed, Vector};
+use crate::classify::mlp;
 use crate::classify::model::{CLASSES, Class, IDENTITY_STACK, Model, Prediction};
 use crate::classify::train::{self, Example, NaiveBayes, Settings};
 use crate::classify::{self, Classified, ClassifyRules, Intent, Reason};
@@ -244,6 +245,8 @@ pub fn model_alone(outcomes: &[Outcome]) -> Option<String> {
 pub enum Learner {
     Linear(Settings),
     NaiveBayes(FeatureSpec),
+    /// A hidden layer (beside the linear one when `wide`), trained with these settings.
+    Mlp(Settings, mlp::Shape),
 }
 
 /// Out-of-fold readings of every row (k folds), and the temperature fitted on the
@@ -292,14 +295,14 @@ pub struct OutOfFold {
 pub fn out_of_fold(prep: &Prepared, k: usize, learner: Learner, opts: &Options) -> OutOfFold {
     let temperature;
     let (spec, seed) = match learner {
-        Learner::Linear(s) => (s.spec, s.seed),
+        Learner::Linear(s) | Learner::Mlp(s, _) => (s.spec, s.seed),
         Learner::NaiveBayes(spec) => (spec, 0),
     };
     let examples = prep.examples(&spec);
     let classes: Vec<Class> = examples.iter().map(|e| e.class).collect();
     let fold = train::folds(&classes, k, seed);
     let copies = match learner {
-        Learner::Linear(s) if s.augment != train::Augment::NONE => {
+        Learner::Linear(s) | Learner::Mlp(s, _) if s.augment != train::Augment::NONE => {
             super::augment::copies(prep, &s.augment, &spec, seed)
         }
         _ => Vec::new(),
@@ -330,6 +333,32 @@ pub fn out_of_fold(prep: &Prepared, k: usize, learner: Learner, opts: &Options) 
             let models: Vec<Model> = models.into_iter().map(|m| m.with_temperature(t)).collect();
             (0..prep.rows.len())
                 .map(|i| decide::read(&models[fold[i]], &prep.texts[i], &prep.rules[i], opts))
+                .collect()
+        }
+        Learner::Mlp(s, shape) => {
+            let models: Vec<mlp::Mlp> = (0..k)
+                .map(|f| mlp::train(&train_on(f), &s, shape))
+                .collect();
+            let logits: Vec<[f32; CLASSES]> = examples
+                .iter()
+                .zip(&fold)
+                .map(|(e, f)| first(&models[*f].logits(&e.vector)))
+                .collect();
+            let t = train::fit_temperature(&logits, &classes);
+            temperature = t;
+            (0..prep.rows.len())
+                .map(|i| {
+                    let m = &models[fold[i]];
+                    let predict = |v: &Vector| m.predict(v, t);
+                    let hashed = Hashed::new(&prep.texts[i], &spec);
+                    decide::read_hashed(
+                        &predict,
+                        &prep.texts[i],
+                        &hashed,
+                        &examples[i].vector,
+                        opts,
+                    )
+                })
                 .collect()
         }
         Learner::NaiveBayes(spec) => {

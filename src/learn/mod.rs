@@ -130,8 +130,7 @@ pub fn eval_command(files: &[PathBuf], opts: &EvalOptions) -> Result<String, Err
                 .tuning
                 .unwrap_or_else(|| tune::Tuning::shipped(opts.seed));
             let (outcomes, t, stacks) = if tuning.rich || tuning.honest {
-                let oof =
-                    eval::out_of_fold(&prep, k, Learner::Linear(tuning.settings), &tuning.opts);
+                let oof = eval::out_of_fold(&prep, k, tuning.learner(), &tuning.opts);
                 let outcomes =
                     stack::outcomes(&prep, &oof, &tuning.opts, tuning.rich, tuning.honest);
                 (outcomes, oof.temperature, [[0.0; 4]; 3])
@@ -139,7 +138,7 @@ pub fn eval_command(files: &[PathBuf], opts: &EvalOptions) -> Result<String, Err
                 eval::cross_validate_per_class(
                     &prep,
                     k,
-                    Learner::Linear(tuning.settings),
+                    tuning.learner(),
                     &tuning.opts,
                     tuning.calibrate,
                 )
@@ -182,7 +181,11 @@ pub fn eval_command(files: &[PathBuf], opts: &EvalOptions) -> Result<String, Err
                 model.temperature,
                 model.stack
             ));
-            eval::with_model(&prep, &model, &Options::DEFAULT)
+            let outcomes = eval::with_model(&prep, &model, &Options::DEFAULT);
+            if let Some(path) = &opts.dump {
+                dump(path, &prep, &outcomes, opts.threshold)?;
+            }
+            outcomes
         }
     };
     if let Some(line) = eval::model_alone(&outcomes) {

@@ -6,7 +6,9 @@ use crate::classify::decide::{Acts, Options, Veto};
 use crate::classify::model::CLASSES;
 use crate::classify::train::Settings;
 
-use super::eval::Calibrate;
+use crate::classify::mlp::Shape;
+
+use super::eval::{Calibrate, Learner};
 
 /// What a cross-validation run trains and decides with.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -18,6 +20,8 @@ pub struct Tuning {
     pub rich: bool,
     /// Fit the combination for each fold on the other folds' rows only.
     pub honest: bool,
+    /// A hidden layer of this shape instead of the linear model alone.
+    pub mlp: Option<Shape>,
 }
 
 impl Tuning {
@@ -32,7 +36,27 @@ impl Tuning {
             calibrate: super::CALIBRATE,
             rich: false,
             honest: false,
+            mlp: None,
         }
+    }
+
+    /// The model a cross-validation trains with these settings.
+    pub fn learner(&self) -> Learner {
+        match self.mlp {
+            Some(shape) => Learner::Mlp(self.settings, shape),
+            None => Learner::Linear(self.settings),
+        }
+    }
+}
+
+impl Tuning {
+    fn mlp_shape(&mut self) -> &mut Shape {
+        self.mlp.get_or_insert(Shape {
+            hidden: 16,
+            wide: false,
+            rate: 0.1,
+            init: 1.7,
+        })
     }
 }
 
@@ -49,6 +73,8 @@ pub enum TuneError {
 
 /// The shipped settings changed by `key=value` words: `epochs rate l2 min_n max_n bits rules
 /// average bags cw=w1,..,w7 typos caps plain nosubject quoted both billing act margin rival bothacts floor rich honest
+/// hidden wide hrate hinit (a hidden layer: units, beside the linear layer, its step, its
+/// initial scale)
 /// calibrate=identity|platt|stack|perclass acts=whole|sentences veto=none|conflict|agree`.
 ///
 /// # Errors
@@ -90,12 +116,16 @@ pub fn parse(words: &str, seed: u64) -> Result<Tuning, TuneError> {
             "both" => a.both = int(x)?,
             "billing" => t.opts.billing_probability = num(x)?,
             "rich" => t.rich = flag(x)?,
+            "hidden" => t.mlp_shape().hidden = x.parse().map_err(|_| bad())?,
+            "wide" => t.mlp_shape().wide = flag(x)?,
+            "hrate" => t.mlp_shape().rate = num(x)?,
+            "hinit" => t.mlp_shape().init = num(x)?,
             "honest" => t.honest = flag(x)?,
             "act" => t.opts.act_probability = num(x)?,
             "bothacts" => t.opts.both_needs_two_acts = flag(x)?,
-            "rival" => t.opts.rival = num(x)?,
-            "margin" => t.opts.margin = num(x)?,
-            "floor" => t.opts.billing_floor = num(x)?,
+            "rival" => t.opts.rival = Some(num(x)?),
+            "margin" => t.opts.margin = Some(num(x)?),
+            "floor" => t.opts.billing_floor = Some(num(x)?),
             "calibrate" => {
                 t.calibrate = match x {
                     "identity" => Calibrate::Identity,
@@ -142,7 +172,7 @@ mod tests {
         assert_eq!(t.settings.augment.typos, 2);
         assert_eq!(t.settings.class_weight[2], 2.0);
         assert_eq!(t.calibrate, Calibrate::StackPerClass);
-        assert_eq!(t.opts.margin, 0.2);
+        assert_eq!(t.opts.margin, Some(0.2));
         assert_eq!(parse("", 13).unwrap(), Tuning::shipped(13));
         let told = |words: &str| parse(words, 1).unwrap_err().to_string();
         assert!(told("epochs").contains("key=value"));
