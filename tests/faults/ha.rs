@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use crate::SERVERS;
 use crate::support::blackhole::Blackhole;
+use crate::support::daemon::Spawned;
 use crate::support::faults::{
     FaultDesk, Outcome, Setup, header, maildir, maildir_messages, print_row,
 };
@@ -120,7 +121,7 @@ fn write_url(dir: &Path, file: &str, url: &str) -> std::path::PathBuf {
 /// Starts a daemon on `config`, its stderr appended to the desk's log. (On the desk's own
 /// configuration, start them with `desk.spawn`: the desk then knows daemons are at work, and
 /// its `settle` waits for the figures to hold still.)
-fn spawn(desk: &FaultDesk, config: &Path) -> Child {
+fn spawn(desk: &FaultDesk, config: &Path) -> Spawned {
     let log = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
@@ -132,6 +133,7 @@ fn spawn(desk: &FaultDesk, config: &Path) -> Child {
         .stdout(Stdio::null())
         .stderr(log)
         .spawn()
+        .map(Spawned)
         .unwrap()
 }
 
@@ -445,8 +447,8 @@ async fn three_daemons_spread_six_mailboxes_and_two_take_over_a_dead_ones_share(
         .await
         .unwrap();
     tokio::spawn(conn);
-    let mut daemons: Vec<Child> = (0..3).map(|_| spawn(&desk, &config)).collect();
-    let pids: Vec<u32> = daemons.iter().map(Child::id).collect();
+    let mut daemons: Vec<Spawned> = (0..3).map(|_| spawn(&desk, &config)).collect();
+    let pids: Vec<u32> = daemons.iter().map(|d| d.id()).collect();
     let wait = |want: Vec<(u32, usize)>, within: Duration| {
         let client = &client;
         async move {

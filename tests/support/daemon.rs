@@ -105,11 +105,16 @@ impl Daemon {
     /// Starts the daemon (`mailclerk run`) with extra environment.
     pub fn start(&mut self, env: &[(&str, &str)]) {
         assert!(self.child.is_none(), "one daemon per desk at a time");
-        self.child = Some(self.spawn(env));
+        self.child = Some(self.launch(env));
     }
 
-    /// Starts another daemon on the same configuration and log, which this one does not track.
-    pub fn spawn(&self, env: &[(&str, &str)]) -> Child {
+    /// Starts another daemon on the same configuration and log, which this one does not track
+    /// (killed when the returned guard is dropped).
+    pub fn spawn(&self, env: &[(&str, &str)]) -> Spawned {
+        Spawned(self.launch(env))
+    }
+
+    fn launch(&self, env: &[(&str, &str)]) -> Child {
         self.spawned.set(self.spawned.get() + 1);
         let log = std::fs::OpenOptions::new()
             .create(true)
@@ -253,6 +258,30 @@ impl Daemon {
             );
             std::thread::sleep(STEP);
         }
+    }
+}
+
+/// A daemon started beside a desk's own: killed and reaped when dropped, so that a test that
+/// fails half-way leaves no daemon running to load (and confuse) the tests after it.
+pub struct Spawned(pub Child);
+
+impl std::ops::Deref for Spawned {
+    type Target = Child;
+    fn deref(&self) -> &Child {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Spawned {
+    fn deref_mut(&mut self) -> &mut Child {
+        &mut self.0
+    }
+}
+
+impl Drop for Spawned {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
     }
 }
 
