@@ -284,7 +284,10 @@ async fn a_retry_whose_reply_waits_keeps_its_mark_until_the_reply_goes_out() {
     accounts(desk.dir.path(), std::slice::from_ref(&desk.customer));
     let password = crate::signin::smtp_password(&desk, "not the password");
     mark_all(&desk, "INBOX", "$mailclerk-retry").await;
-    let log = pass(&desk);
+    // The pass fails (status 1: its reply waits), as a cron job must see it.
+    let out = desk.once(&[]);
+    let log = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{log}");
     assert!(log.contains(&format!("re-examining <{id}>")), "{log}");
     assert!(log.contains("refused the sign-in"), "{log}");
     assert_eq!(
