@@ -7,6 +7,8 @@
 //! f32 temperature · 4 × f32 stack · columns × f32 scale · columns × f32 bias · buckets × columns × i16 weight
 //! · 32 bytes SHA-256 of everything before it.
 
+use std::borrow::Cow;
+
 use sha2::{Digest, Sha256};
 
 use super::features::{FeatureSpec, Hashed, Vector};
@@ -83,8 +85,10 @@ pub struct Model {
     pub stack: [f32; 4],
     scale: [f32; COLUMNS],
     bias: [f32; COLUMNS],
-    /// `buckets × COLUMNS`, bucket-major.
-    weights: Vec<i16>,
+    /// `buckets × COLUMNS` little-endian i16, bucket-major, as in the file. The shipped model's
+    /// are read where the binary holds them: a decoded heap copy kept the same 2 MB resident
+    /// twice (BENCHMARKS.md, issue 15 memory).
+    weights: Cow<'static, [u8]>,
 }
 
 /// What the model makes of one text.
@@ -144,8 +148,11 @@ impl Model {
         let weights = w
             .iter()
             .enumerate()
-            .map(|(i, x)| (x / scale[i % COLUMNS]).round().clamp(-32767.0, 32767.0) as i16)
-            .collect();
+            .flat_map(|(i, x)| {
+                ((x / scale[i % COLUMNS]).round().clamp(-32767.0, 32767.0) as i16).to_le_bytes()
+            })
+            .collect::<Vec<u8>>()
+            .into();
         Model {
             spec,
             temperature,
@@ -172,12 +179,19 @@ impl Model {
     pub fn logits(&self, v: &Vector) -> [f32; COLUMNS] {
         let mut z = self.bias;
         for &(b, x) in &v.entries {
-            let row = &self.weights[b as usize * COLUMNS..(b as usize + 1) * COLUMNS];
+            let row = self.row(b);
             for c in 0..COLUMNS {
                 z[c] += f32::from(row[c]) * self.scale[c] * x;
             }
         }
         z
+    }
+
+    /// One bucket's weights.
+    fn row(&self, bucket: u32) -> [i16; COLUMNS] {
+        let at = bucket as usize * COLUMNS * 2;
+        let bytes = &self.weights[at..at + COLUMNS * 2];
+        std::array::from_fn(|c| i16::from_le_bytes([bytes[2 * c], bytes[2 * c + 1]]))
     }
 
     /// Calibrated class probabilities of a vector.
@@ -231,7 +245,7 @@ impl Model {
             .filter_map(|(b, i, pair)| {
                 let at = v.entries.binary_search_by_key(&b, |e| e.0).ok()?;
                 let x = v.entries[at].1;
-                let row = &self.weights[b as usize * COLUMNS..(b as usize + 1) * COLUMNS];
+                let row = self.row(b);
                 let w = |c: usize| f32::from(row[c]) * self.scale[c];
                 let others = (0..CLASSES)
                     .filter(|c| *c != class.index())
@@ -260,7 +274,7 @@ impl Model {
 
     /// The file's bytes.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(64 + self.weights.len() * 2);
+        let mut out = Vec::with_capacity(64 + self.weights.len());
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&VERSION.to_le_bytes());
         out.extend_from_slice(&self.spec.buckets.to_le_bytes());
@@ -276,19 +290,34 @@ impl Model {
         for x in self.scale.iter().chain(&self.bias) {
             out.extend_from_slice(&x.to_le_bytes());
         }
-        for w in &self.weights {
-            out.extend_from_slice(&w.to_le_bytes());
-        }
+        out.extend_from_slice(&self.weights);
         let sum = Sha256::digest(&out);
         out.extend_from_slice(&sum);
         out
     }
 
-    /// Reads a model file's bytes.
+    /// Reads a model file's bytes (its weights copied).
     ///
     /// # Errors
     /// A file of another kind or version, cut short, damaged or with an impossible header.
     pub fn from_bytes(bytes: &[u8]) -> Result<Model, ModelError> {
+        let (mut model, weights) = Model::read(bytes)?;
+        model.weights = Cow::Owned(bytes[weights].to_vec());
+        Ok(model)
+    }
+
+    /// Reads a model built into the binary; its weights stay where they are, not copied.
+    ///
+    /// # Errors
+    /// As [`Model::from_bytes`].
+    pub fn from_static(bytes: &'static [u8]) -> Result<Model, ModelError> {
+        let (mut model, weights) = Model::read(bytes)?;
+        model.weights = Cow::Borrowed(&bytes[weights]);
+        Ok(model)
+    }
+
+    /// The model without its weights, checked, and where in `bytes` the weights are.
+    fn read(bytes: &[u8]) -> Result<(Model, std::ops::Range<usize>), ModelError> {
         if bytes.len() < 8 || &bytes[..8] != MAGIC {
             return Err(ModelError::Magic);
         }
@@ -338,11 +367,8 @@ impl Model {
         if Sha256::digest(body).as_slice() != &bytes[expected - 32..] {
             return Err(ModelError::Checksum);
         }
-        let weights = body[r.at..]
-            .chunks_exact(2)
-            .map(|c| i16::from_le_bytes([c[0], c[1]]))
-            .collect();
-        Ok(Model {
+        let weights = r.at..body.len();
+        let model = Model {
             spec: FeatureSpec {
                 buckets,
                 min_n,
@@ -354,8 +380,9 @@ impl Model {
             stack,
             scale,
             bias,
-            weights,
-        })
+            weights: Cow::Borrowed(&[]),
+        };
+        Ok((model, weights))
     }
 }
 
@@ -449,6 +476,20 @@ mod tests {
             Model::from_bytes(&odd),
             Err(ModelError::Header(_))
         ));
+    }
+
+    #[test]
+    fn the_built_in_model_is_read_in_place_and_reads_as_a_copy_does() {
+        let bytes = crate::config::classifier::BUILTIN;
+        let in_place = Model::from_static(bytes).unwrap();
+        let copied = Model::from_bytes(bytes).unwrap();
+        assert!(matches!(in_place.weights, Cow::Borrowed(_)));
+        assert!(matches!(copied.weights, Cow::Owned(_)));
+        assert_eq!(in_place, copied);
+        assert_eq!(in_place.to_bytes(), bytes);
+        let text = "Please cancel my subscription and refund my last payment.";
+        assert_eq!(in_place.predict(text), copied.predict(text));
+        assert_eq!(Model::from_static(b"hello"), Err(ModelError::Magic));
     }
 
     #[test]

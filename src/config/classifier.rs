@@ -18,7 +18,7 @@ pub const BUILTIN: &[u8] = include_bytes!("../../config/classifier/model.bin");
 pub fn builtin() -> Arc<Model> {
     static MODEL: LazyLock<Arc<Model>> = LazyLock::new(|| {
         Arc::new(
-            Model::from_bytes(BUILTIN).expect("the built-in config/classifier/model.bin loads"),
+            Model::from_static(BUILTIN).expect("the built-in config/classifier/model.bin loads"),
         )
     });
     MODEL.clone()
