@@ -339,59 +339,87 @@ pub fn out_of_fold(prep: &Prepared, k: usize, learner: Learner, opts: &Options) 
             let models: Vec<mlp::Mlp> = (0..k)
                 .map(|f| mlp::train(&train_on(f), &s, shape))
                 .collect();
-            let logits: Vec<[f32; CLASSES]> = examples
-                .iter()
-                .zip(&fold)
-                .map(|(e, f)| first(&models[*f].logits(&e.vector)))
-                .collect();
-            let t = train::fit_temperature(&logits, &classes);
+            let read = Folds {
+                prep,
+                examples: &examples,
+                fold: &fold,
+                classes: &classes,
+                spec: &spec,
+                opts,
+            };
+            let (predictions, t) = read.by_model(
+                &models,
+                |m, v| first(&m.logits(v)),
+                |m, v, t| m.predict(v, t),
+            );
             temperature = t;
-            (0..prep.rows.len())
-                .map(|i| {
-                    let m = &models[fold[i]];
-                    let predict = |v: &Vector| m.predict(v, t);
-                    let hashed = Hashed::new(&prep.texts[i], &spec);
-                    decide::read_hashed(
-                        &predict,
-                        &prep.texts[i],
-                        &hashed,
-                        &examples[i].vector,
-                        opts,
-                    )
-                })
-                .collect()
+            predictions
         }
         Learner::NaiveBayes(spec) => {
             let models: Vec<NaiveBayes> = (0..k)
                 .map(|f| NaiveBayes::train(&train_on(f), &spec, 0.1))
                 .collect();
-            let logits: Vec<[f32; CLASSES]> = examples
-                .iter()
-                .zip(&fold)
-                .map(|(e, f)| models[*f].logits(&e.vector))
-                .collect();
-            let t = train::fit_temperature(&logits, &classes);
+            let read = Folds {
+                prep,
+                examples: &examples,
+                fold: &fold,
+                classes: &classes,
+                spec: &spec,
+                opts,
+            };
+            let (predictions, t) =
+                read.by_model(&models, |m, v| m.logits(v), |m, v, t| m.predict(v, t));
             temperature = t;
-            (0..prep.rows.len())
-                .map(|i| {
-                    let m = &models[fold[i]];
-                    let predict = |v: &Vector| m.predict(v, t);
-                    let hashed = Hashed::new(&prep.texts[i], &spec);
-                    decide::read_hashed(
-                        &predict,
-                        &prep.texts[i],
-                        &hashed,
-                        &examples[i].vector,
-                        opts,
-                    )
-                })
-                .collect()
+            predictions
         }
     };
     OutOfFold {
         predictions,
         temperature,
         fold,
+    }
+}
+
+/// What reading the rows of a cross-validation with models other than the shipped kind needs.
+struct Folds<'a> {
+    prep: &'a Prepared,
+    examples: &'a [Example],
+    fold: &'a [usize],
+    classes: &'a [Class],
+    spec: &'a FeatureSpec,
+    opts: &'a Options,
+}
+
+impl Folds<'_> {
+    /// Each row read by the model of its fold, after the sentence acts, at the temperature
+    /// fitted on the models' out-of-fold `logits`; and that temperature.
+    fn by_model<M>(
+        &self,
+        models: &[M],
+        logits: impl Fn(&M, &Vector) -> [f32; CLASSES],
+        predict: impl Fn(&M, &Vector, f32) -> Prediction,
+    ) -> (Vec<Prediction>, f32) {
+        let raw: Vec<[f32; CLASSES]> = self
+            .examples
+            .iter()
+            .zip(self.fold)
+            .map(|(e, f)| logits(&models[*f], &e.vector))
+            .collect();
+        let t = train::fit_temperature(&raw, self.classes);
+        let predictions = (0..self.prep.rows.len())
+            .map(|i| {
+                let m = &models[self.fold[i]];
+                let hashed = Hashed::new(&self.prep.texts[i], self.spec);
+                decide::read_hashed(
+                    &|v: &Vector| predict(m, v, t),
+                    &self.prep.texts[i],
+                    &hashed,
+                    &self.examples[i].vector,
+                    self.opts,
+                )
+            })
+            .collect();
+        (predictions, t)
     }
 }
 
