@@ -151,8 +151,7 @@ pub fn train(examples: &[Example], s: &Settings, shape: Shape) -> Mlp {
                 }
             }
             for c in 0..COLUMNS {
-                gbias[c] += grad[c] * grad[c];
-                m.bias[c] -= s.rate * grad[c] / (gbias[c].sqrt() + EPS);
+                adagrad(&mut m.bias[c], &mut gbias[c], grad[c], s.rate);
             }
             for j in 0..h {
                 if act[j] == 0.0 {
@@ -161,16 +160,14 @@ pub fn train(examples: &[Example], s: &Settings, shape: Shape) -> Mlp {
                 for c in 0..COLUMNS {
                     let k = j * COLUMNS + c;
                     let g = grad[c] * act[j] + s.l2 * m.w2[k];
-                    g2[k] += g * g;
-                    m.w2[k] -= s.rate * g / (g2[k].sqrt() + EPS);
+                    adagrad(&mut m.w2[k], &mut g2[k], g, s.rate);
                 }
             }
             for j in 0..h {
                 if dh[j] == 0.0 {
                     continue;
                 }
-                gb1[j] += dh[j] * dh[j];
-                m.b1[j] -= shape.rate * dh[j] / (gb1[j].sqrt() + EPS);
+                adagrad(&mut m.b1[j], &mut gb1[j], dh[j], shape.rate);
             }
             for &(b, x) in &ex.vector.entries {
                 let at = b as usize * h;
@@ -179,8 +176,7 @@ pub fn train(examples: &[Example], s: &Settings, shape: Shape) -> Mlp {
                         continue;
                     }
                     let g = dh[j] * x + s.l2 * m.w1[at + j];
-                    g1[at + j] += g * g;
-                    m.w1[at + j] -= shape.rate * g / (g1[at + j].sqrt() + EPS);
+                    adagrad(&mut m.w1[at + j], &mut g1[at + j], g, shape.rate);
                 }
                 if shape.wide {
                     let at = b as usize * COLUMNS;
@@ -189,14 +185,19 @@ pub fn train(examples: &[Example], s: &Settings, shape: Shape) -> Mlp {
                             continue;
                         }
                         let g = grad[c] * x + s.l2 * m.lin[at + c];
-                        glin[at + c] += g * g;
-                        m.lin[at + c] -= s.rate * g / (glin[at + c].sqrt() + EPS);
+                        adagrad(&mut m.lin[at + c], &mut glin[at + c], g, s.rate);
                     }
                 }
             }
         }
     }
     m
+}
+
+/// One AdaGrad step of weight `w` along gradient `g`, `sum` holding its squared gradients.
+fn adagrad(w: &mut f32, sum: &mut f32, g: f32, rate: f32) {
+    *sum += g * g;
+    *w -= rate * g / (sum.sqrt() + EPS);
 }
 
 #[cfg(test)]
