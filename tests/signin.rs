@@ -68,32 +68,8 @@ async fn a_wrong_smtp_password_is_an_error_naming_the_file_and_the_reply_waits_u
         Some(1.0),
         "the state the alert rule reads: {text}"
     );
-    let rows = desk.ledger();
-    let row = rows.iter().find(|r| r.message_id == id).unwrap();
-    assert_eq!(
-        row.state,
-        mailclerk::store::LedgerState::Deferred,
-        "{row:?}"
-    );
-    assert!(
-        row.reason
-            .as_deref()
-            .unwrap_or("")
-            .contains("sign-in refused"),
-        "{row:?}"
-    );
     // The daemon waits out its sign-in back-off (a minute): nothing went out meanwhile.
-    assert!(
-        read_folder(&desk.stack, &desk.customer, "INBOX")
-            .await
-            .is_empty(),
-        "nothing went out"
-    );
-    assert_eq!(
-        read_folder(&desk.stack, &desk.support, "INBOX").await.len(),
-        1,
-        "the request waits in the INBOX"
-    );
+    waits_for_the_relay(&desk, &id).await;
 
     // The operator fixes the file and reloads (systemctl reload): answered, once.
     std::fs::write(&file, &desk.stack.password).unwrap();
@@ -129,7 +105,6 @@ async fn a_wrong_smtp_password_is_an_error_naming_the_file_and_the_reply_waits_u
     );
 }
 
-/// `mailclerk config check --connect`: its exit status and what it printed.
 /// A `--once` run (a cron job, a systemd timer) whose relay refuses the sign-in fails with a
 /// status a scheduler sees, says why, and leaves the request in the INBOX for the next run.
 #[tokio::test(flavor = "multi_thread")]
@@ -146,24 +121,7 @@ async fn a_once_run_whose_relay_refuses_the_sign_in_exits_non_zero_and_the_reque
         log.contains(&file.display().to_string()),
         "names the password file: {log}"
     );
-    let rows = desk.ledger();
-    let row = rows.iter().find(|r| r.message_id == id).unwrap();
-    assert_eq!(
-        row.state,
-        mailclerk::store::LedgerState::Deferred,
-        "{row:?}"
-    );
-    assert_eq!(
-        read_folder(&desk.stack, &desk.support, "INBOX").await.len(),
-        1,
-        "the request waits in the INBOX"
-    );
-    assert!(
-        read_folder(&desk.stack, &desk.customer, "INBOX")
-            .await
-            .is_empty(),
-        "nothing went out"
-    );
+    waits_for_the_relay(&desk, &id).await;
 
     // Fixed, the next run answers it once and succeeds.
     std::fs::write(&file, &desk.stack.password).unwrap();
@@ -172,6 +130,37 @@ async fn a_once_run_whose_relay_refuses_the_sign_in_exits_non_zero_and_the_reque
     assert_eq!(replies.len(), 1, "answered; log:\n{}", desk.log());
 }
 
+/// A refused relay sign-in left request `id` waiting: deferred in the ledger for that reason,
+/// nothing at the customer, the request still in the INBOX.
+async fn waits_for_the_relay(desk: &Desk, id: &str) {
+    let rows = desk.ledger();
+    let row = rows.iter().find(|r| r.message_id == id).unwrap();
+    assert_eq!(
+        row.state,
+        mailclerk::store::LedgerState::Deferred,
+        "{row:?}"
+    );
+    assert!(
+        row.reason
+            .as_deref()
+            .unwrap_or("")
+            .contains("sign-in refused"),
+        "{row:?}"
+    );
+    assert!(
+        read_folder(&desk.stack, &desk.customer, "INBOX")
+            .await
+            .is_empty(),
+        "nothing went out"
+    );
+    assert_eq!(
+        read_folder(&desk.stack, &desk.support, "INBOX").await.len(),
+        1,
+        "the request waits in the INBOX"
+    );
+}
+
+/// `mailclerk config check --connect`: its exit status and what it printed.
 fn connect_check(desk: &Desk) -> (Option<i32>, String) {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_mailclerk"))
         .args(["config", "check", "--connect", "--config"])
