@@ -213,6 +213,7 @@ fn classifier(command: ClassifierCommand) -> ExitCode {
             model,
             cv,
             compare,
+            extra,
             threshold,
             seed,
         } => mailclerk::learn::eval_command(
@@ -220,6 +221,7 @@ fn classifier(command: ClassifierCommand) -> ExitCode {
             &mailclerk::learn::EvalOptions {
                 model,
                 cv,
+                extra,
                 threshold,
                 compare,
                 seed,

@@ -105,6 +105,8 @@ pub struct EvalOptions {
     pub model: Option<PathBuf>,
     /// Cross-validate on the files instead of reading them with a trained model.
     pub cv: Option<usize>,
+    /// With `cv`: files whose rows every fold trains on and none is scored.
+    pub extra: Vec<PathBuf>,
     pub threshold: f32,
     /// Also compare the alternative models and combinations (with `cv`).
     pub compare: bool,
@@ -121,9 +123,22 @@ pub struct EvalOptions {
 /// # Errors
 /// Unreadable data or model.
 pub fn eval_command(files: &[PathBuf], opts: &EvalOptions) -> Result<String, Error> {
-    let rows = read_rows(files)?;
-    let prep = Prepared::new(rows, &crate::config::classify::builtin())?;
+    let rules = crate::config::classify::builtin();
+    let mut prep = Prepared::new(read_rows(files)?, &rules)?;
     let mut out = String::new();
+    if !opts.extra.is_empty() {
+        if opts.cv.is_none() {
+            return Err(Error::ExtraWithoutCv);
+        }
+        let extra = Prepared::new(read_rows(&opts.extra)?, &rules)?;
+        out.push_str(&format!(
+            "scored: {} rows; trained on in every fold, never scored: {} rows from {} files\n",
+            prep.rows.len(),
+            extra.rows.len(),
+            opts.extra.len()
+        ));
+        prep = prep.with_extra(extra);
+    }
     let outcomes = match opts.cv {
         Some(k) if k >= 2 => {
             let tuning = opts
