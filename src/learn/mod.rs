@@ -207,6 +207,7 @@ pub fn eval_command(files: &[PathBuf], opts: &EvalOptions) -> Result<String, Err
         out.push_str(&line);
     }
     out.push_str(&eval::report(&outcomes, opts.threshold));
+    out.push_str(&report::billing_cuts(&outcomes));
     let rules = eval::rules_only(&prep);
     out.push_str(&format!(
         "\nphrase rules alone (for comparison): {}\n",

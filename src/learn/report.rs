@@ -267,3 +267,106 @@ fn short(p: &str) -> &str {
         p => p,
     }
 }
+
+/// The billing head's cuts the billing table compares (docs/classifier.md, "Sixth pass").
+pub const BILLING_CUTS: [f32; 6] = [0.05, 0.1, 0.2, 0.3, 0.5, 0.7];
+
+/// What each cut of the billing head costs, each at its own threshold (the lowest with at most
+/// [`super::eval::MAX_WRONG`] percent wrong): the plain refunds (refund/both rows without the
+/// reason) sent to people as `billing_error`, the billing errors given their reason, and those
+/// answered automatically (a wrong answer: a policy would deny or grant what is a billing
+/// mistake). Only the decision changes with the cut, so the same readings serve every cut.
+pub fn billing_cuts(outcomes: &[Outcome]) -> String {
+    let refunds = |o: &&Outcome| matches!(o.class, Class::Refund | Class::Both);
+    let plain = outcomes
+        .iter()
+        .filter(refunds)
+        .filter(|o| o.reason.is_none())
+        .count();
+    let errors = outcomes.iter().filter(|o| o.reason.is_some()).count();
+    let mut out = format!(
+        "\nbilling cut (own threshold: summary; of {plain} plain refund/both rows sent to people as billing_error; of {errors} billing errors given the reason, answered automatically)\n"
+    );
+    for cut in BILLING_CUTS {
+        let cut_outcomes: Vec<Outcome> = outcomes
+            .iter()
+            .map(|o| {
+                let mut o = o.clone();
+                o.opts.billing_probability = cut;
+                o
+            })
+            .collect();
+        let t = super::eval::chosen_threshold(&cut_outcomes, super::eval::MAX_WRONG);
+        let flagged = |o: &&Outcome| o.decided(t).1 == Some(Reason::BillingError);
+        let sent = cut_outcomes
+            .iter()
+            .filter(refunds)
+            .filter(|o| o.reason.is_none())
+            .filter(flagged)
+            .count();
+        let caught = cut_outcomes
+            .iter()
+            .filter(|o| o.reason.is_some())
+            .filter(flagged)
+            .count();
+        let answered = cut_outcomes
+            .iter()
+            .filter(|o| o.reason.is_some() && o.automatic(t))
+            .count();
+        let _ = writeln!(
+            out,
+            "  {cut:.2} at {t:.2}: {}; plain sent {sent}, caught {caught}, answered {answered}",
+            summary(&cut_outcomes, t)
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::classify::decide::{Options, Scored};
+
+    fn outcome(class: Class, reason: Option<Reason>, p: f32, billing: f32) -> Outcome {
+        Outcome {
+            class,
+            reason,
+            lang: "en".into(),
+            scored: Scored {
+                requests: [
+                    (Class::Refund, p, None),
+                    (Class::Cancellation, 0.0, None),
+                    (Class::Both, 0.0, None),
+                ],
+                other: (Class::Other, 1.0 - p),
+                billing_error: billing,
+                margin: 1.0,
+                rivals: [0.0; 3],
+            },
+            opts: Options::DEFAULT,
+            model: Some(class),
+        }
+    }
+
+    #[test]
+    fn the_billing_table_counts_what_each_cut_sends_to_people_and_lets_through() {
+        // A plain refund and a billing error, both at 0.15 of the billing head, among enough
+        // non-requests that one wrong answer stays under the 0.5% bar.
+        let mut outcomes = vec![
+            outcome(Class::Refund, None, 0.95, 0.15),
+            outcome(Class::Refund, Some(Reason::BillingError), 0.95, 0.15),
+        ];
+        outcomes.extend((0..300).map(|_| outcome(Class::Other, None, 0.0, 0.0)));
+        let table = billing_cuts(&outcomes);
+        let line = |cut: &str| table.lines().find(|l| l.contains(cut)).unwrap().to_string();
+        assert!(
+            line("0.10 at").ends_with("plain sent 1, caught 1, answered 0"),
+            "{table}"
+        );
+        assert!(
+            line("0.20 at").ends_with("plain sent 0, caught 0, answered 1"),
+            "{table}"
+        );
+        assert!(table.contains("of 1 plain refund/both rows"), "{table}");
+    }
+}
