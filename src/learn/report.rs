@@ -285,7 +285,8 @@ pub fn billing_cuts(outcomes: &[Outcome]) -> String {
         .count();
     let errors = outcomes.iter().filter(|o| o.reason.is_some()).count();
     let mut out = format!(
-        "\nbilling cut (own threshold: summary; of {plain} plain refund/both rows sent to people as billing_error; of {errors} billing errors given the reason, answered automatically)\n"
+        "\nbilling head's ranking of billing errors among refund/both rows (AUC): {:.3}\nbilling cut (own threshold: summary; of {plain} plain refund/both rows sent to people as billing_error; of {errors} billing errors given the reason, answered automatically)\n",
+        billing_auc(outcomes)
     );
     for cut in BILLING_CUTS {
         let cut_outcomes: Vec<Outcome> = outcomes
@@ -320,6 +321,37 @@ pub fn billing_cuts(outcomes: &[Outcome]) -> String {
         );
     }
     out
+}
+
+/// The chance that the billing head scores a billing error above a plain refund/both row
+/// (ties count half): how well it ranks, whatever its cut.
+fn billing_auc(outcomes: &[Outcome]) -> f64 {
+    let mut scores: Vec<(f32, bool)> = outcomes
+        .iter()
+        .filter(|o| matches!(o.class, Class::Refund | Class::Both))
+        .map(|o| (o.scored.billing_error, o.reason.is_some()))
+        .collect();
+    scores.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let positives = scores.iter().filter(|s| s.1).count();
+    let negatives = scores.len() - positives;
+    if positives == 0 || negatives == 0 {
+        return f64::NAN;
+    }
+    // Mann-Whitney: the sum of the positives' ranks (mean rank over ties).
+    let mut rank_sum = 0.0;
+    let mut i = 0;
+    while i < scores.len() {
+        let j = scores[i..]
+            .iter()
+            .take_while(|s| s.0 == scores[i].0)
+            .count()
+            + i;
+        let mean_rank = (i + 1 + j) as f64 / 2.0;
+        rank_sum += mean_rank * scores[i..j].iter().filter(|s| s.1).count() as f64;
+        i = j;
+    }
+    let p = positives as f64;
+    (rank_sum - p * (p + 1.0) / 2.0) / (p * negatives as f64)
 }
 
 #[cfg(test)]
@@ -368,5 +400,23 @@ mod tests {
             "{table}"
         );
         assert!(table.contains("of 1 plain refund/both rows"), "{table}");
+        assert!(table.contains("(AUC): 0.500"), "a tie is half: {table}");
+        let ranked = [
+            outcome(Class::Refund, None, 0.9, 0.1),
+            outcome(Class::Both, None, 0.9, 0.3),
+            outcome(Class::Refund, Some(Reason::BillingError), 0.9, 0.2),
+        ];
+        assert!((billing_auc(&ranked) - 0.5).abs() < 1e-9);
+        assert!(
+            (billing_auc(
+                &ranked[..1]
+                    .iter()
+                    .chain(&ranked[2..])
+                    .cloned()
+                    .collect::<Vec<_>>()
+            ) - 1.0)
+                .abs()
+                < 1e-9
+        );
     }
 }
