@@ -70,6 +70,8 @@ pub struct AutoHeaders {
     pub part_types: Vec<String>,
     /// Every attachment's file name, lower-cased.
     pub attachment_names: Vec<String>,
+    /// Every spam filter verdict header's value (`X-Spam-Flag`, `X-Spam-Status`, `X-Spam`).
+    pub spam_verdicts: Vec<String>,
 }
 
 /// The message inside a forward, as far as the forward shows it.
@@ -508,6 +510,9 @@ const LIST_HEADERS: [&str; 7] = [
     "List-Archive",
 ];
 const AUTOREPLY_MARKERS: [&str; 3] = ["X-Autoreply", "X-Autorespond", "X-Autoresponder"];
+/// The verdicts a spam filter on the vendor's own mail server adds: SpamAssassin's
+/// `X-Spam-Flag` and `X-Spam-Status`, rspamd's `X-Spam`.
+const SPAM_HEADERS: [&str; 3] = ["X-Spam-Flag", "X-Spam-Status", "X-Spam"];
 /// SMTP TLS reports (RFC 8460 §5.3).
 const REPORT_HEADERS: [&str; 2] = ["TLS-Report-Domain", "TLS-Report-Submitter"];
 
@@ -538,6 +543,8 @@ fn auto_headers(message: &Message<'_>, bytes: &[u8]) -> AutoHeaders {
                 .and_then(|a| a.first())
                 .and_then(|a| a.address.as_deref())
                 .map(|a| a.trim().to_lowercase());
+        } else if SPAM_HEADERS.iter().any(|n| n.eq_ignore_ascii_case(name)) {
+            auto.spam_verdicts.push(value());
         } else if let Some(report) = REPORT_HEADERS.iter().find(|n| n.eq_ignore_ascii_case(name)) {
             push_once(&mut auto.report_headers, report);
         } else if let Some(list) = LIST_HEADERS.iter().find(|n| n.eq_ignore_ascii_case(name)) {
@@ -696,7 +703,7 @@ mod tests {
     #[test]
     fn headers() {
         let text = mail(
-            "From: =?utf-8?q?J=C3=BCrgen?= <Juergen@Kunde.example>\nTo: Support <Support@Vendor.example>, x@y.example\nCc: c@d.example\nDelivered-To: support@vendor.example\nX-Original-To: <billing@vendor.example>\nReply-To: other@kunde.example\nSubject: =?utf-8?q?K=C3=BCndigung?=\n =?utf-8?q?_bitte?=\nReturn-Path: <>\nAuto-Submitted: auto-replied\nAuto-Submitted: no\nPrecedence: bulk\nX-Loop: support@vendor.example\nList-Unsubscribe: <mailto:u@x>\nList-ID: <l.x>\nX-Autoreply: yes\nX-Auto-Response-Suppress: OOF, DR\nAuthentication-Results: mx.vendor.example;\n dmarc=pass header.from=kunde.example\nauthentication-results: other.example; none\nContent-Type: multipart/report; report-type=delivery-status; boundary=b",
+            "From: =?utf-8?q?J=C3=BCrgen?= <Juergen@Kunde.example>\nTo: Support <Support@Vendor.example>, x@y.example\nCc: c@d.example\nDelivered-To: support@vendor.example\nX-Original-To: <billing@vendor.example>\nReply-To: other@kunde.example\nSubject: =?utf-8?q?K=C3=BCndigung?=\n =?utf-8?q?_bitte?=\nReturn-Path: <>\nAuto-Submitted: auto-replied\nAuto-Submitted: no\nPrecedence: bulk\nX-Loop: support@vendor.example\nList-Unsubscribe: <mailto:u@x>\nList-ID: <l.x>\nX-Autoreply: yes\nX-Auto-Response-Suppress: OOF, DR\nx-spam-flag: YES\nX-Spam-Status: No, score=1.2\n tests=NONE\nAuthentication-Results: mx.vendor.example;\n dmarc=pass header.from=kunde.example\nauthentication-results: other.example; none\nContent-Type: multipart/report; report-type=delivery-status; boundary=b",
             "--b\nContent-Type: text/plain\n\nbounce\n--b--\n",
         );
         let p = parse(&raw(&text), 10_000).unwrap();
@@ -737,6 +744,7 @@ mod tests {
             report_headers: vec![],
             part_types: vec!["multipart/report".into(), "text/plain".into()],
             attachment_names: vec![],
+            spam_verdicts: vec!["YES".into(), "No, score=1.2 tests=NONE".into()],
         };
         assert_eq!(p.auto, want);
         assert_eq!(p.text, "bounce");
