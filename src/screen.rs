@@ -128,11 +128,12 @@ pub fn screen(mail: &Inbound, rules: &ScreenRules) -> Screen {
     if let Some(reason) = report(mail) {
         return Screen::Skip(reason);
     }
-    let checks: [(Check, SkipReason); 17] = [
+    let checks: [(Check, SkipReason); 18] = [
         (|m, _| m.from.email.is_empty(), SkipReason::Bounce),
         (|m, _| is_null_return_path(m), SkipReason::Bounce),
         (|m, _| is_mailer_daemon(m), SkipReason::Bounce),
         (|m, _| is_bounce_subject(&m.subject), SkipReason::Bounce),
+        (|m, _| text::is_bounce_text(m), SkipReason::Bounce),
         (|m, _| is_dmarc_report(m), SkipReason::DmarcReport),
         (
             |m, _| text::is_read_receipt_text(m),
