@@ -207,27 +207,28 @@ static BOUNCE_OPENING: LazyLock<Pattern> = LazyLock::new(|| {
         r"|delivery to the following recipients? (?:failed|has been delayed|was delayed)",
         r"|(?:could not|couldn't) be delivered to one or more (?:of its )?recipients",
         r"|the following (?:addresses|address|recipients?) had (?:permanent )?(?:fatal )?(?:errors|delivery errors)",
-        r"|your message (?:to \S+ )?(?:could not|couldn't|cannot|can't|was not|wasn't) (?:be )?delivered",
+        r"|your message to \S+@\S+ (?:could not|couldn't|cannot|can't|was not|wasn't) (?:be )?delivered",
+        r"|your message (?:was not|wasn't|could not be|couldn't be) delivered to \S+@",
         r"|sorry, we were unable to deliver your message",
         r"|\*\* ?(?:address not found|message not delivered|message blocked|delivery incomplete|message delayed) ?\*\*",
         // de
         r"|die zustellung an (?:folgende|diese) empfänger(?: oder gruppen)? ist fehlgeschlagen",
-        r"|ihre nachricht (?:an \S+ )?(?:konnte nicht zugestellt werden|wurde nicht zugestellt)",
+        r"|ihre nachricht an \S+@\S+ (?:konnte nicht zugestellt werden|wurde nicht zugestellt)",
         // fr
         r"|la remise (?:aux destinataires|à ces destinataires)(?: ou groupes)?(?: suivants)? a échoué",
-        r"|votre message (?:à \S+ )?n'a pas pu être (?:remis|distribué|livré)",
+        r"|votre message à \S+@\S+ n'a pas pu être (?:remis|distribué|livré)",
         // es
         r"|error al entregar el mensaje a (?:estos|los siguientes) destinatarios",
-        r"|(?:su|tu) mensaje (?:a \S+ )?no (?:se pudo entregar|pudo ser entregado|fue entregado)",
+        r"|(?:su|tu) mensaje (?:a|para) \S+@\S+ no (?:se pudo entregar|pudo ser entregado|fue entregado)",
         // pt
         r"|a entrega (?:a|para) (?:estes|os seguintes) destinatários(?: ou grupos)? falhou",
-        r"|(?:sua|a sua) mensagem (?:para \S+ )?não (?:pôde ser entregue|foi entregue)",
+        r"|(?:sua|a sua) mensagem para \S+@\S+ não (?:pôde ser entregue|foi entregue)",
         // it
         r"|recapito non riuscito a (?:questi|i seguenti) destinatari",
-        r"|il (?:tuo |suo )?messaggio (?:a \S+ )?non (?:è stato|ha potuto essere|può essere) recapitato",
+        r"|il (?:tuo |suo )?messaggio (?:a|per) \S+@\S+ non (?:è stato|ha potuto essere|può essere) recapitato",
         // nl
         r"|(?:de )?bezorging (?:is )?mislukt (?:voor|aan) (?:deze|de volgende) ontvangers",
-        r"|uw bericht (?:aan \S+ )?(?:kon niet worden (?:bezorgd|afgeleverd)|is niet (?:bezorgd|afgeleverd))",
+        r"|uw bericht aan \S+@\S+ (?:kon niet worden (?:bezorgd|afgeleverd)|is niet (?:bezorgd|afgeleverd))",
         r")"
     ))
     .expect("static regex")
