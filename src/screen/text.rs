@@ -97,6 +97,8 @@ static AUTO_REPLY_OPENING: LazyLock<Pattern> = LazyLock::new(|| {
         r"this is an? (?:automated|automatic|auto-generated|automatically generated) (?:response|reply|message|e-?mail|notification|confirmation|acknowledge?ment|notice)",
         r"|(?:is|am) no longer (?:with|employed (?:at|by|with)|working (?:at|for|with))|no longer works (?:at|for|with|here)",
         r"|has left (?:the|our) (?:company|organi[sz]ation|firm|business|team)",
+        r"|(?:i am|i'm) (?:currently |now )?(?:away|out|travell?ing|attending \S+ (?:conference|event|trade fair)) (?:until|till|through|from|on business|with limited)",
+        r"|(?:limited|no|intermittent) access to (?:my )?e-?mails?|(?:upon|on) my return|i will be back (?:in the office )?on|i'll be back (?:in the office )?on",
         r"|this (?:mailbox|inbox|e-?mail address|address|account) is (?:no longer|not) (?:monitored|in use|active|checked|read)",
         r"|(?:i am|i'm|i will be|i'll be) (?:currently |now |presently )?(?:out of (?:the )?office|away from (?:the |my )?(?:office|desk)",
         r"|on (?:vacation|holiday|annual leave|leave|parental leave|maternity leave|sick leave|paternity leave)|out on leave)",
@@ -105,30 +107,36 @@ static AUTO_REPLY_OPENING: LazyLock<Pattern> = LazyLock::new(|| {
         r"|ich (?:bin|befinde mich) (?:\S+ ){0,8}?(?:nicht im (?:büro|buero|haus|office)|abwesend|im urlaub|au(?:ß|ss)er haus|nicht erreichbar|auf (?:dienst|geschäfts)reise|in elternzeit)",
         r"|(?:ist|bin) (?:\S+ ){0,6}?nicht mehr (?:im unternehmen|in unserem unternehmen|bei uns|für \S+ tätig|tätig|beschäftigt)",
         r"|(?:dieses postfach|diese (?:e-?mail-)?adresse) wird nicht (?:mehr )?(?:gelesen|überwacht|abgerufen|betreut)",
+        r"|(?:ab|am) (?:dem )?\S+ (?:\S+ )?(?:bin ich )?wieder (?:im büro|erreichbar|für sie da|zurück)|nach meiner rückkehr",
         // fr
         r"|(?:ceci est|il s'agit d') ?(?:une|un) (?:réponse|reponse|message|courriel|e-?mail) automatique",
         r"|je (?:suis|serai) (?:\S+ ){0,4}?(?:absente?|en congés?|en vacances|hors du bureau|pas au bureau|en déplacement)",
         r"|(?:ne fait plus partie de|n'est plus (?:en poste|dans l'entreprise|chez|employée? (?:par|chez)))",
         r"|cette (?:adresse|boîte(?: aux lettres)?|boite(?: aux lettres)?) n'est (?:plus|pas) (?:consultée|surveillée|active|lue)",
+        r"|je serai de retour (?:le|au bureau|à partir)|dès mon retour|(?:sans|avec un) accès (?:limité )?(?:à mes|aux) (?:e-?mails|courriels|messages)",
         // es
         r"|(?:este|esta|ésta|éste) es (?:un|una) (?:mensaje|respuesta|correo) automátic[oa]",
         r"|(?:estoy|estaré|me encuentro|estaremos) (?:\S+ ){0,4}?(?:fuera de (?:la )?oficina|de vacaciones|ausente|de baja (?:médica|por maternidad|por paternidad))",
         r"|ya no (?:trabaja|forma parte|está) (?:en|de|con)",
+        r"|(?:estaré de vuelta|regresaré|volveré a la oficina) (?:el|a partir)|a mi regreso|(?:con acceso limitado|sin acceso) al correo",
         r"|(?:este|esta) (?:buzón|dirección|cuenta de correo) (?:ya )?no (?:se revisa|se consulta|está activ[oa]|es monitoread[oa])",
         // pt
         r"|(?:esta|este) é (?:uma|um) (?:resposta|mensagem|e-?mail) automátic[oa]",
         r"|(?:estou|estarei|encontro-me|me encontro) (?:\S+ ){0,4}?(?:fora do escritório|ausente|de férias|de licença)",
         r"|não (?:faz mais parte|trabalha mais) (?:d[aoe]|n[ao]|conosco|com)",
+        r"|(?:estarei de volta|retornarei|regressarei) (?:em|no dia|a partir)|no meu retorno|(?:com acesso limitado|sem acesso) (?:ao|a) (?:e-?mail|correio)",
         r"|(?:esta|este) (?:caixa|endereço|e-?mail) (?:\S+ ){0,2}?não é (?:mais )?(?:monitorad[oa]|lid[oa]|verificad[oa])",
         // it
         r"|(?:questa è una risposta|questo è un messaggio|questa è una e-?mail) automatic[ao]",
         r"|(?:sono|sarò|saro) (?:\S+ ){0,4}?(?:fuori (?:ufficio|sede)|assente|in ferie|in vacanza|in maternità|in malattia)",
         r"|non (?:lavora più|fa più parte) (?:presso|per|di|con|del|della)",
+        r"|(?:rientrerò|sarò di nuovo in ufficio|tornerò in ufficio) (?:il|dal|lunedì|martedì|mercoledì|giovedì|venerdì)|al mio rientro|(?:con accesso limitato|senza accesso) alla (?:posta|e-?mail)",
         r"|(?:questa casella|questo indirizzo) (?:\S+ ){0,2}?non è (?:più )?(?:monitorat[oa]|lett[oa]|attiv[oa]|presidiat[oa])",
         // nl
         r"|dit is een automatisch(?: gegenereerd)? (?:antwoord|bericht)",
         r"|ik ben (?:\S+ ){0,8}?(?:afwezig|niet op kantoor|niet aanwezig|met vakantie|op vakantie|buiten kantoor|met verlof)",
         r"|is niet (?:langer|meer) (?:werkzaam|in dienst|actief) (?:bij|voor)",
+        r"|ben ik (?:weer|terug) (?:aanwezig|op kantoor|bereikbaar)|na mijn terugkomst|(?:met beperkte|zonder) toegang tot (?:mijn )?e-?mail",
         r"|(?:deze mailbox|dit (?:e-?mail)?adres|deze inbox) wordt niet (?:meer |langer )?(?:gelezen|gecontroleerd|bijgehouden)",
         r")"
     ))
@@ -461,6 +469,37 @@ mod tests {
                 true,
             ),
             ("Jan is niet meer werkzaam bij ons bedrijf.", true),
+            (
+                "Thanks for your note. I am away until 9 March with limited access to email.",
+                true,
+            ),
+            (
+                "I'm travelling on business until Friday and will answer upon my return.",
+                true,
+            ),
+            (
+                "Danke für Ihre Nachricht. Ab dem 9. März bin ich wieder im Büro.",
+                true,
+            ),
+            (
+                "Merci pour votre message. Je serai de retour le 9 mars.",
+                true,
+            ),
+            (
+                "Gracias. Estaré de vuelta el 9 de marzo, con acceso limitado al correo.",
+                true,
+            ),
+            ("Obrigado. Retornarei em 9 de março.", true),
+            ("Grazie. Rientrerò il 9 marzo.", true),
+            ("Bedankt. Vanaf maandag ben ik weer aanwezig.", true),
+            (
+                "I'm away until Friday, so please refund the charge before the weekend.",
+                false,
+            ),
+            (
+                "I was away on holiday and forgot to cancel. Can I get the renewal back?",
+                false,
+            ),
             (
                 "I am no longer with my old employer, so please cancel the subscription under this address.",
                 false,
