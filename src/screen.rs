@@ -45,6 +45,9 @@ pub enum SkipReason {
     Calendar,
     /// A challenge-response spam filter asking the sender to prove it is a person.
     ChallengeResponse,
+    /// The vendor's own spam filter marked it: `X-Spam-Flag: YES`, `X-Spam-Status: Yes, ...`
+    /// (SpamAssassin) or `X-Spam: Yes` (rspamd).
+    Spam,
     /// postmaster, noreply, owner-*, *-request and similar system senders, in From, Sender
     /// or Return-Path (RFC 3834 §2, RFC 5230 §4.6).
     SystemSender,
@@ -56,7 +59,7 @@ pub enum SkipReason {
 
 impl SkipReason {
     /// Every reason (the ledger reads its strings back with these).
-    pub const ALL: [SkipReason; 14] = [
+    pub const ALL: [SkipReason; 15] = [
         SkipReason::AutoSubmitted,
         SkipReason::AutoReply,
         SkipReason::Precedence,
@@ -68,6 +71,7 @@ impl SkipReason {
         SkipReason::TlsReport,
         SkipReason::Calendar,
         SkipReason::ChallengeResponse,
+        SkipReason::Spam,
         SkipReason::SystemSender,
         SkipReason::Loop,
         SkipReason::OwnAddress,
@@ -87,6 +91,7 @@ impl SkipReason {
             SkipReason::TlsReport => "tls_report",
             SkipReason::Calendar => "calendar",
             SkipReason::ChallengeResponse => "challenge_response",
+            SkipReason::Spam => "spam",
             SkipReason::SystemSender => "system_sender",
             SkipReason::Loop => "loop",
             SkipReason::OwnAddress => "own_address",
@@ -123,11 +128,12 @@ pub fn screen(mail: &Inbound, rules: &ScreenRules) -> Screen {
     if let Some(reason) = report(mail) {
         return Screen::Skip(reason);
     }
-    let checks: [(Check, SkipReason); 16] = [
+    let checks: [(Check, SkipReason); 18] = [
         (|m, _| m.from.email.is_empty(), SkipReason::Bounce),
         (|m, _| is_null_return_path(m), SkipReason::Bounce),
         (|m, _| is_mailer_daemon(m), SkipReason::Bounce),
         (|m, _| is_bounce_subject(&m.subject), SkipReason::Bounce),
+        (|m, _| text::is_bounce_text(m), SkipReason::Bounce),
         (|m, _| is_dmarc_report(m), SkipReason::DmarcReport),
         (
             |m, _| text::is_read_receipt_text(m),
@@ -140,6 +146,7 @@ pub fn screen(mail: &Inbound, rules: &ScreenRules) -> Screen {
         (|m, _| is_auto_reply(m), SkipReason::AutoReply),
         (|m, _| text::is_auto_reply_text(m), SkipReason::AutoReply),
         (|m, _| is_bulk_precedence(m), SkipReason::Precedence),
+        (|m, _| is_marked_spam(m), SkipReason::Spam),
         (|m, _| is_system_sender(m), SkipReason::SystemSender),
         (|m, _| is_calendar(m), SkipReason::Calendar),
         (|m, _| text::is_challenge(m), SkipReason::ChallengeResponse),
@@ -310,6 +317,20 @@ fn is_bulk_precedence(mail: &Inbound) -> bool {
         .precedence
         .iter()
         .any(|p| bulk.iter().any(|b| p.trim().eq_ignore_ascii_case(b)))
+}
+
+/// A spam filter's verdict is the first word of its header: `YES`/`Yes` is spam, whatever
+/// follows (`Yes, score=7.1 required=5.0 ...`); `No`, a bare score or a level of stars is not.
+/// Only the top-level headers count, and a sender who forges one only silences its own mail.
+fn is_marked_spam(mail: &Inbound) -> bool {
+    mail.auto.spam_verdicts.iter().any(|value| {
+        let value = without_comments(value);
+        let first = value
+            .split([',', ';', ' ', '\t', '\r', '\n'])
+            .find(|word| !word.is_empty())
+            .unwrap_or_default();
+        first.eq_ignore_ascii_case("yes")
+    })
 }
 
 /// Pigeonhole check 11, extended with the no-reply senders of SaaS notifications, and read
@@ -605,6 +626,41 @@ mod tests {
     }
 
     #[test]
+    fn spam_verdicts() {
+        for (values, spam) in [
+            (vec!["YES"], true),
+            (vec!["yes"], true),
+            (
+                vec!["Yes, score=7.4 required=5.0 tests=HTML_MESSAGE autolearn=no"],
+                true,
+            ),
+            (vec!["Yes (filtered by the gateway)"], true),
+            (vec!["No, score=-0.1 required=5.0"], false),
+            (vec!["NO"], false),
+            (vec!["No", "Yes, score=9.0"], true),
+            (vec!["*****"], false),
+            (vec!["yesterday"], false),
+            (vec![""], false),
+            (vec![], false),
+        ] {
+            let auto = AutoHeaders {
+                spam_verdicts: strings(&values),
+                ..Default::default()
+            };
+            let want = if spam {
+                Screen::Skip(SkipReason::Spam)
+            } else {
+                Screen::Answerable
+            };
+            assert_eq!(
+                screen(&mail("ann@customer.example", auto), &rules()),
+                want,
+                "{values:?}"
+            );
+        }
+    }
+
+    #[test]
     fn system_senders() {
         for (from, system) in [
             ("postmaster@x.example", true),
@@ -838,6 +894,7 @@ mod tests {
             TlsReport,
             Calendar,
             ChallengeResponse,
+            Spam,
             SystemSender,
             Loop,
             OwnAddress,

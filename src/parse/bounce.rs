@@ -13,7 +13,7 @@ pub(crate) fn normalized(text: &str) -> String {
 /// Subjects mail systems give a non-delivery notice that is not a `multipart/report`
 /// (RFC 3464 describes the report; many servers still send plain text), in the seven
 /// languages. Matched at the subject's start: "Re: Undeliverable..." is a person's.
-const BOUNCE_SUBJECTS: [&str; 30] = [
+const BOUNCE_SUBJECTS: [&str; 47] = [
     "undelivered mail returned to sender",
     "undelivered mail",
     "undeliverable:",
@@ -27,6 +27,23 @@ const BOUNCE_SUBJECTS: [&str; 30] = [
     "returned mail:",
     "failure notice",
     "message not delivered",
+    "message could not be delivered",
+    "mail could not be delivered",
+    "delivery notification:",
+    "warning: could not send message",
+    "delayed mail",
+    "delivery delayed",
+    "non-delivery report",
+    "nondeliverable mail",
+    "benachrichtigung zum übermittlungsstatus",
+    "nicht zugestellt:",
+    "notification d'état de remise",
+    "notificación de estado de entrega",
+    "notificación del estado del envío",
+    "notificação de status de entrega",
+    "notifica dello stato di consegna",
+    "melding over bezorgstatus",
+    "niet bezorgd:",
     "unzustellbar",
     "nicht zustellbar",
     "unzustellbare nachricht",
@@ -66,6 +83,15 @@ mod tests {
             ("Non remis : Remboursement", true),
             ("No se puede entregar: Reembolso", true),
             ("Onbestelbaar: Opzeggen", true),
+            ("Warning: could not send message for past 4 hours", true),
+            ("Delayed Mail (still being retried)", true),
+            ("Benachrichtigung zum Übermittlungsstatus (Fehler)", true),
+            ("Message could not be delivered", true),
+            (
+                "My message could not be delivered, so here it is again",
+                false,
+            ),
+            ("Delayed refund", false),
             ("Re: Undelivered Mail Returned to Sender", false),
             ("Refund for undelivered service", false),
             ("Delivery of my invoice", false),

@@ -94,27 +94,50 @@ static AUTO_REPLY_OPENING: LazyLock<Pattern> = LazyLock::new(|| {
     Pattern::new(concat!(
         r"(?:^|[\s.,!:])(?:",
         // en
-        r"this is an? (?:automated|automatic|auto-generated|automatically generated) (?:response|reply|message|e-?mail|notification)",
+        r"this is an? (?:automated|automatic|auto-generated|automatically generated) (?:response|reply|message|e-?mail|notification|confirmation|acknowledge?ment|notice)",
+        r"|(?:is|am) no longer (?:with|employed (?:at|by|with)|working (?:at|for|with))|no longer works (?:at|for|with|here)",
+        r"|has left (?:the|our) (?:company|organi[sz]ation|firm|business|team)",
+        r"|(?:i am|i'm) (?:currently |now )?(?:away|out|travell?ing|attending \S+ (?:conference|event|trade fair)) (?:until|till|through|from|on business|with limited)",
+        r"|(?:limited|no|intermittent) access to (?:my )?e-?mails?|(?:upon|on) my return|i will be back (?:in the office )?on|i'll be back (?:in the office )?on",
+        r"|this (?:mailbox|inbox|e-?mail address|address|account) is (?:no longer|not) (?:monitored|in use|active|checked|read)",
         r"|(?:i am|i'm|i will be|i'll be) (?:currently |now |presently )?(?:out of (?:the )?office|away from (?:the |my )?(?:office|desk)",
         r"|on (?:vacation|holiday|annual leave|leave|parental leave|maternity leave|sick leave|paternity leave)|out on leave)",
         // de
         r"|(?:dies ist|das ist|hierbei handelt es sich um) eine automatische (?:antwort|nachricht|e-?mail|benachrichtigung)",
-        r"|ich bin (?:\S+ ){0,8}?(?:nicht im (?:büro|buero|haus|office)|abwesend|im urlaub|au(?:ß|ss)er haus|nicht erreichbar)",
+        r"|ich (?:bin|befinde mich) (?:\S+ ){0,8}?(?:nicht im (?:büro|buero|haus|office)|abwesend|im urlaub|au(?:ß|ss)er haus|nicht erreichbar|auf (?:dienst|geschäfts)reise|in elternzeit)",
+        r"|(?:ist|bin) (?:\S+ ){0,6}?nicht mehr (?:im unternehmen|in unserem unternehmen|bei uns|für \S+ tätig|tätig|beschäftigt)",
+        r"|(?:dieses postfach|diese (?:e-?mail-)?adresse) wird nicht (?:mehr )?(?:gelesen|überwacht|abgerufen|betreut)",
+        r"|(?:ab|am) (?:dem )?\S+ (?:\S+ )?(?:bin ich )?wieder (?:im büro|erreichbar|für sie da|zurück)|nach meiner rückkehr",
         // fr
         r"|(?:ceci est|il s'agit d') ?(?:une|un) (?:réponse|reponse|message|courriel|e-?mail) automatique",
         r"|je (?:suis|serai) (?:\S+ ){0,4}?(?:absente?|en congés?|en vacances|hors du bureau|pas au bureau|en déplacement)",
+        r"|(?:ne fait plus partie de|n'est plus (?:en poste|dans l'entreprise|chez|employée? (?:par|chez)))",
+        r"|cette (?:adresse|boîte(?: aux lettres)?|boite(?: aux lettres)?) n'est (?:plus|pas) (?:consultée|surveillée|active|lue)",
+        r"|je serai de retour (?:le|au bureau|à partir)|dès mon retour|(?:sans|avec un) accès (?:limité )?(?:à mes|aux) (?:e-?mails|courriels|messages)",
         // es
         r"|(?:este|esta|ésta|éste) es (?:un|una) (?:mensaje|respuesta|correo) automátic[oa]",
-        r"|(?:estoy|estaré|me encuentro|estaremos) (?:\S+ ){0,4}?(?:fuera de (?:la )?oficina|de vacaciones|ausente)",
+        r"|(?:estoy|estaré|me encuentro|estaremos) (?:\S+ ){0,4}?(?:fuera de (?:la )?oficina|de vacaciones|ausente|de baja (?:médica|por maternidad|por paternidad))",
+        r"|ya no (?:trabaja|forma parte|está) (?:en|de|con)",
+        r"|(?:estaré de vuelta|regresaré|volveré a la oficina) (?:el|a partir)|a mi regreso|(?:con acceso limitado|sin acceso) al correo",
+        r"|(?:este|esta) (?:buzón|dirección|cuenta de correo) (?:ya )?no (?:se revisa|se consulta|está activ[oa]|es monitoread[oa])",
         // pt
         r"|(?:esta|este) é (?:uma|um) (?:resposta|mensagem|e-?mail) automátic[oa]",
         r"|(?:estou|estarei|encontro-me|me encontro) (?:\S+ ){0,4}?(?:fora do escritório|ausente|de férias|de licença)",
+        r"|não (?:faz mais parte|trabalha mais) (?:d[aoe]|n[ao]|conosco|com)",
+        r"|(?:estarei de volta|retornarei|regressarei) (?:em|no dia|a partir)|no meu retorno|(?:com acesso limitado|sem acesso) (?:ao|a) (?:e-?mail|correio)",
+        r"|(?:esta|este) (?:caixa|endereço|e-?mail) (?:\S+ ){0,2}?não é (?:mais )?(?:monitorad[oa]|lid[oa]|verificad[oa])",
         // it
         r"|(?:questa è una risposta|questo è un messaggio|questa è una e-?mail) automatic[ao]",
-        r"|(?:sono|sarò|saro) (?:\S+ ){0,4}?(?:fuori (?:ufficio|sede)|assente|in ferie|in vacanza)",
+        r"|(?:sono|sarò|saro) (?:\S+ ){0,4}?(?:fuori (?:ufficio|sede)|assente|in ferie|in vacanza|in maternità|in malattia)",
+        r"|non (?:lavora più|fa più parte) (?:presso|per|di|con|del|della)",
+        r"|(?:rientrerò|sarò di nuovo in ufficio|tornerò in ufficio) (?:il|dal|lunedì|martedì|mercoledì|giovedì|venerdì)|al mio rientro|(?:con accesso limitato|senza accesso) alla (?:posta|e-?mail)",
+        r"|(?:questa casella|questo indirizzo) (?:\S+ ){0,2}?non è (?:più )?(?:monitorat[oa]|lett[oa]|attiv[oa]|presidiat[oa])",
         // nl
         r"|dit is een automatisch(?: gegenereerd)? (?:antwoord|bericht)",
-        r"|ik ben (?:\S+ ){0,8}?(?:afwezig|niet op kantoor|niet aanwezig|met vakantie|op vakantie|buiten kantoor)",
+        r"|ik ben (?:\S+ ){0,8}?(?:afwezig|niet op kantoor|niet aanwezig|met vakantie|op vakantie|buiten kantoor|met verlof)",
+        r"|is niet (?:langer|meer) (?:werkzaam|in dienst|actief) (?:bij|voor)",
+        r"|ben ik (?:weer|terug) (?:aanwezig|op kantoor|bereikbaar)|na mijn terugkomst|(?:met beperkte|zonder) toegang tot (?:mijn )?e-?mail",
+        r"|(?:deze mailbox|dit (?:e-?mail)?adres|deze inbox) wordt niet (?:meer |langer )?(?:gelezen|gecontroleerd|bijgehouden)",
         r")"
     ))
     .expect("static regex")
@@ -173,6 +196,56 @@ pub fn is_auto_reply_text(mail: &Inbound) -> bool {
         Some(false) => !has_request(&mail.text),
         None => AUTO_REPLY_OPENING.is_match(&opening(&mail.text)) && !has_request(&mail.text),
     }
+}
+
+/// The first words of a mail system's non-delivery or delay notice sent as plain text (the
+/// software's own sentences: Postfix, Sendmail, Exim, qmail, Exchange, Gmail, Notes, and
+/// Exchange's translations). No customer opens a message with them, so they hold even when
+/// the returned message under them has request words, as a returned reply of ours has.
+static BOUNCE_OPENING: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(concat!(
+        r"(?:^|[\s.,!:*])(?:",
+        r"this is the mail system at host|this is the qmail-send program",
+        r"|this message was created automatically by mail delivery software",
+        r"|this is an automatically generated delivery status notification",
+        r"|this is a warning message only|transcript of session follows",
+        r"|the original message was received at .{0,60}from",
+        r"|i'm (?:afraid|sorry) (?:i wasn't able|to have to inform you that (?:your|the) message)",
+        r"|delivery has failed to these recipients|your message did not reach some or all of the intended recipients",
+        r"|delivery to the following recipients? (?:failed|has been delayed|was delayed)",
+        r"|(?:could not|couldn't) be delivered to one or more (?:of its )?recipients",
+        r"|the following (?:addresses|address|recipients?) had (?:permanent )?(?:fatal )?(?:errors|delivery errors)",
+        r"|your message to \S+@\S+ (?:could not|couldn't|cannot|can't|was not|wasn't) (?:be )?delivered",
+        r"|your message (?:was not|wasn't|could not be|couldn't be) delivered to \S+@",
+        r"|sorry, we were unable to deliver your message",
+        r"|\*\* ?(?:address not found|message not delivered|message blocked|delivery incomplete|message delayed) ?\*\*",
+        // de
+        r"|die zustellung an (?:folgende|diese) empfänger(?: oder gruppen)? ist fehlgeschlagen",
+        r"|ihre nachricht an \S+@\S+ (?:konnte nicht zugestellt werden|wurde nicht zugestellt)",
+        // fr
+        r"|la remise (?:aux destinataires|à ces destinataires)(?: ou groupes)?(?: suivants)? a échoué",
+        r"|votre message à \S+@\S+ n'a pas pu être (?:remis|distribué|livré)",
+        // es
+        r"|error al entregar el mensaje a (?:estos|los siguientes) destinatarios",
+        r"|(?:su|tu) mensaje (?:a|para) \S+@\S+ no (?:se pudo entregar|pudo ser entregado|fue entregado)",
+        // pt
+        r"|a entrega (?:a|para) (?:estes|os seguintes) destinatários(?: ou grupos)? falhou",
+        r"|(?:sua|a sua) mensagem para \S+@\S+ não (?:pôde ser entregue|foi entregue)",
+        // it
+        r"|recapito non riuscito a (?:questi|i seguenti) destinatari",
+        r"|il (?:tuo |suo )?messaggio (?:a|per) \S+@\S+ non (?:è stato|ha potuto essere|può essere) recapitato",
+        // nl
+        r"|(?:de )?bezorging (?:is )?mislukt (?:voor|aan) (?:deze|de volgende) ontvangers",
+        r"|uw bericht aan \S+@\S+ (?:kon niet worden (?:bezorgd|afgeleverd)|is niet (?:bezorgd|afgeleverd))",
+        r")"
+    ))
+    .expect("static regex")
+});
+
+/// A non-delivery or delay notice without report structure or system sender: by the mail
+/// system's own opening words.
+pub fn is_bounce_text(mail: &Inbound) -> bool {
+    BOUNCE_OPENING.is_match(&opening(&mail.text))
 }
 
 /// Subject prefixes of read receipts, in the seven languages ("Not read" is the receipt of a
@@ -310,6 +383,137 @@ mod tests {
             ("I will read your message when I return.", false),
         ] {
             assert_eq!(has_request(text), request, "{text}");
+        }
+    }
+
+    #[test]
+    fn bounce_openings() {
+        for (text, bounce) in [
+            (
+                "This is the mail system at host mx.partner.example.\n\nI'm sorry to have to inform you that your message could not\nbe delivered to one or more recipients.",
+                true,
+            ),
+            (
+                "    **********************************************\n    **      THIS IS A WARNING MESSAGE ONLY      **\n    **********************************************\n\nThe original message was received at Tue, 3 Mar 2026 06:00:00 +0000\nfrom relay.example [192.0.2.1]",
+                true,
+            ),
+            (
+                "This message was created automatically by mail delivery software.\n\nA message that you sent could not be delivered to one or more of its\nrecipients. Please cancel nothing; this is permanent.",
+                true,
+            ),
+            (
+                "Delivery has failed to these recipients or groups:\n\nann@customer.example\nYour subscription has been cancelled and a refund issued.",
+                true,
+            ),
+            (
+                "** Address not found **\n\nYour message wasn't delivered to ann@customer.example because the address couldn't be found.",
+                true,
+            ),
+            (
+                "Die Zustellung an folgende Empfänger oder Gruppen ist fehlgeschlagen:\n\nkunde@kunde.example",
+                true,
+            ),
+            (
+                "Votre message à client@client.example n'a pas pu être remis.",
+                true,
+            ),
+            (
+                "Uw bericht aan klant@klant.example kon niet worden bezorgd.",
+                true,
+            ),
+            (
+                "My order was not delivered and I would like a refund.",
+                false,
+            ),
+            (
+                "Your message could not be clearer: I want my money back.",
+                false,
+            ),
+            (
+                "Hi, my email to billing bounced, see below. Please cancel my plan.\n\n---------- Forwarded message ---------\nFrom: Mail Delivery Subsystem <mailer-daemon@googlemail.com>\nSubject: Delivery Status Notification (Failure)\n\n** Address not found **",
+                false,
+            ),
+        ] {
+            assert_eq!(is_bounce_text(&mail("Hello", text)), bounce, "{text}");
+        }
+    }
+
+    #[test]
+    fn notices_of_people_gone_or_away() {
+        for (text, auto) in [
+            (
+                "Thank you for your email. Greg Ortiz is no longer with Customer Inc. Please write to accounts@customer.example.",
+                true,
+            ),
+            ("This mailbox is no longer monitored.", true),
+            (
+                "Thank you for contacting Customer Help. This is an automatic confirmation that we have received your message.",
+                true,
+            ),
+            (
+                "Vielen Dank für Ihre Nachricht. Ich befinde mich bis einschließlich 10.03. im Urlaub.",
+                true,
+            ),
+            (
+                "Frau Roth ist nicht mehr im Unternehmen tätig. Ihre Nachricht wird nicht weitergeleitet.",
+                true,
+            ),
+            ("Mme Petit ne fait plus partie de la société.", true),
+            (
+                "Ya no trabaja en la empresa; escriba a info@cliente.example.",
+                true,
+            ),
+            ("Esta caixa de correio não é monitorada.", true),
+            (
+                "Il signor Bianchi non lavora più presso la nostra azienda.",
+                true,
+            ),
+            ("Jan is niet meer werkzaam bij ons bedrijf.", true),
+            (
+                "Thanks for your note. I am away until 9 March with limited access to email.",
+                true,
+            ),
+            (
+                "I'm travelling on business until Friday and will answer upon my return.",
+                true,
+            ),
+            (
+                "Danke für Ihre Nachricht. Ab dem 9. März bin ich wieder im Büro.",
+                true,
+            ),
+            (
+                "Merci pour votre message. Je serai de retour le 9 mars.",
+                true,
+            ),
+            (
+                "Gracias. Estaré de vuelta el 9 de marzo, con acceso limitado al correo.",
+                true,
+            ),
+            ("Obrigado. Retornarei em 9 de março.", true),
+            ("Grazie. Rientrerò il 9 marzo.", true),
+            ("Bedankt. Vanaf maandag ben ik weer aanwezig.", true),
+            (
+                "I'm away until Friday, so please refund the charge before the weekend.",
+                false,
+            ),
+            (
+                "I was away on holiday and forgot to cancel. Can I get the renewal back?",
+                false,
+            ),
+            (
+                "I am no longer with my old employer, so please cancel the subscription under this address.",
+                false,
+            ),
+            (
+                "I'm no longer using the app and nothing else to say.",
+                false,
+            ),
+        ] {
+            assert_eq!(
+                is_auto_reply_text(&mail("Re: your plan", text)),
+                auto,
+                "{text}"
+            );
         }
     }
 
