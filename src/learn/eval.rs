@@ -14,7 +14,7 @@ use crate::classify::{self, Classified, ClassifyRules, Intent, Reason};
 
 use super::data::Row;
 use super::report::pct;
-pub use super::report::{Summary, report, summary};
+pub use super::report::{MAX_WRONG, Summary, chosen_threshold, report, summary};
 
 /// Rows parsed once: the model's text and the rules' reading of each.
 pub struct Prepared {
@@ -454,18 +454,6 @@ fn first(z: &[f32]) -> [f32; CLASSES] {
     out.copy_from_slice(&z[..CLASSES]);
     out
 }
-
-/// The lowest threshold (in steps of 0.01 from 0.50) at which the wrong automatic answers are
-/// at most `max_wrong` percent of the messages: how a threshold is chosen by cross-validation.
-pub fn chosen_threshold(outcomes: &[Outcome], max_wrong: f64) -> f32 {
-    (50..=100)
-        .map(|t| t as f32 / 100.0)
-        .find(|t| summary(outcomes, *t).wrong_automatic <= max_wrong)
-        .unwrap_or(1.0)
-}
-
-/// The share of wrong automatic answers the default threshold is chosen for (percent).
-pub const MAX_WRONG: f64 = 0.5;
 
 /// The variants compared in cross-validation (docs/classifier.md, "Why this model"): each at
 /// `threshold` and at its own threshold chosen for at most [`MAX_WRONG`] wrong.

@@ -65,6 +65,18 @@ pub fn summary(outcomes: &[Outcome], threshold: f32) -> Summary {
     }
 }
 
+/// The lowest threshold (in steps of 0.01 from 0.50) at which the wrong automatic answers are
+/// at most `max_wrong` percent of the messages: how a threshold is chosen by cross-validation.
+pub fn chosen_threshold(outcomes: &[Outcome], max_wrong: f64) -> f32 {
+    (50..=100)
+        .map(|t| t as f32 / 100.0)
+        .find(|t| summary(outcomes, *t).wrong_automatic <= max_wrong)
+        .unwrap_or(1.0)
+}
+
+/// The share of wrong automatic answers the default threshold is chosen for (percent).
+pub const MAX_WRONG: f64 = 0.5;
+
 impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
@@ -272,7 +284,7 @@ fn short(p: &str) -> &str {
 pub const BILLING_CUTS: [f32; 6] = [0.05, 0.1, 0.2, 0.3, 0.5, 0.7];
 
 /// What each cut of the billing head costs, each at its own threshold (the lowest with at most
-/// [`super::eval::MAX_WRONG`] percent wrong): the plain refunds (refund/both rows without the
+/// [`MAX_WRONG`] percent wrong): the plain refunds (refund/both rows without the
 /// reason) sent to people as `billing_error`, the billing errors given their reason, and those
 /// answered automatically (a wrong answer: a policy would deny or grant what is a billing
 /// mistake). Only the decision changes with the cut, so the same readings serve every cut.
@@ -297,7 +309,7 @@ pub fn billing_cuts(outcomes: &[Outcome]) -> String {
                 o
             })
             .collect();
-        let t = super::eval::chosen_threshold(&cut_outcomes, super::eval::MAX_WRONG);
+        let t = chosen_threshold(&cut_outcomes, MAX_WRONG);
         let flagged = |o: &&Outcome| o.decided(t).1 == Some(Reason::BillingError);
         let sent = cut_outcomes
             .iter()
