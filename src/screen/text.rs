@@ -95,50 +95,71 @@ static AUTO_REPLY_OPENING: LazyLock<Pattern> = LazyLock::new(|| {
         r"(?:^|[\s.,!:])(?:",
         // en
         r"this is an? (?:automated|automatic|auto-generated|automatically generated) (?:response|reply|message|e-?mail|notification|confirmation|acknowledge?ment|notice)",
-        r"|(?:is|am) no longer (?:with|employed (?:at|by|with)|working (?:at|for|with))|no longer works (?:at|for|with|here)",
-        r"|has left (?:the|our) (?:company|organi[sz]ation|firm|business|team)",
-        r"|(?:i am|i'm) (?:currently |now )?(?:away|out|travell?ing|attending \S+ (?:conference|event|trade fair)) (?:until|till|through|from|on business|with limited)",
-        r"|(?:limited|no|intermittent) access to (?:my )?e-?mails?|(?:upon|on) my return|i will be back (?:in the office )?on|i'll be back (?:in the office )?on",
-        r"|this (?:mailbox|inbox|e-?mail address|address|account) is (?:no longer|not) (?:monitored|in use|active|checked|read)",
+        r"|(?:i am|i'm) (?:currently |now )?(?:away|out|travell?ing|attending \S+ (?:conference|event|trade fair)) (?:until|till|through|on business|with limited)",
+        r"|with (?:limited|no|intermittent) access to (?:my )?e-?mails?|(?:will|shall) (?:\S+ ){0,6}?(?:upon|on|after) my return",
+        r"|i(?: will|'ll) be back (?:in the office )?on (?:mon|tue|wed|thu|fri|sat|sun|\d)",
+        r"|this (?:mailbox|inbox|e-?mail address) is (?:no longer|not) (?:monitored|checked|read)",
         r"|(?:i am|i'm|i will be|i'll be) (?:currently |now |presently )?(?:out of (?:the )?office|away from (?:the |my )?(?:office|desk)",
         r"|on (?:vacation|holiday|annual leave|leave|parental leave|maternity leave|sick leave|paternity leave)|out on leave)",
         // de
         r"|(?:dies ist|das ist|hierbei handelt es sich um) eine automatische (?:antwort|nachricht|e-?mail|benachrichtigung)",
         r"|ich (?:bin|befinde mich) (?:\S+ ){0,8}?(?:nicht im (?:büro|buero|haus|office)|abwesend|im urlaub|au(?:ß|ss)er haus|nicht erreichbar|auf (?:dienst|geschäfts)reise|in elternzeit)",
-        r"|(?:ist|bin) (?:\S+ ){0,6}?nicht mehr (?:im unternehmen|in unserem unternehmen|bei uns|für \S+ tätig|tätig|beschäftigt)",
         r"|(?:dieses postfach|diese (?:e-?mail-)?adresse) wird nicht (?:mehr )?(?:gelesen|überwacht|abgerufen|betreut)",
-        r"|(?:ab|am) (?:dem )?\S+ (?:\S+ )?(?:bin ich )?wieder (?:im büro|erreichbar|für sie da|zurück)|nach meiner rückkehr",
+        r"|(?:ab|am) (?:dem )?\S+ (?:\S+ )?(?:bin ich )?wieder (?:im büro|erreichbar|für sie da|zurück)",
+        r"|(?:melde ich mich|werde ich (?:\S+ ){0,4}?(?:beantworten|bearbeiten)) (?:\S+ ){0,3}?nach meiner rückkehr",
         // fr
         r"|(?:ceci est|il s'agit d') ?(?:une|un) (?:réponse|reponse|message|courriel|e-?mail) automatique",
         r"|je (?:suis|serai) (?:\S+ ){0,4}?(?:absente?|en congés?|en vacances|hors du bureau|pas au bureau|en déplacement)",
-        r"|(?:ne fait plus partie de|n'est plus (?:en poste|dans l'entreprise|chez|employée? (?:par|chez)))",
-        r"|cette (?:adresse|boîte(?: aux lettres)?|boite(?: aux lettres)?) n'est (?:plus|pas) (?:consultée|surveillée|active|lue)",
-        r"|je serai de retour (?:le|au bureau|à partir)|dès mon retour|(?:sans|avec un) accès (?:limité )?(?:à mes|aux) (?:e-?mails|courriels|messages)",
+        r"|cette (?:adresse|boîte(?: aux lettres)?|boite(?: aux lettres)?) n'est (?:plus|pas) (?:consultée|surveillée|lue)",
+        r"|je serai de retour (?:le|au bureau|à partir)|(?:répondrai|traiterai) (?:\S+ ){0,4}?dès mon retour|avec un accès limité (?:à mes|aux) (?:e-?mails|courriels|messages)",
         // es
         r"|(?:este|esta|ésta|éste) es (?:un|una) (?:mensaje|respuesta|correo) automátic[oa]",
         r"|(?:estoy|estaré|me encuentro|estaremos) (?:\S+ ){0,4}?(?:fuera de (?:la )?oficina|de vacaciones|ausente|de baja (?:médica|por maternidad|por paternidad))",
-        r"|ya no (?:trabaja|forma parte|está) (?:en|de|con)",
-        r"|(?:estaré de vuelta|regresaré|volveré a la oficina) (?:el|a partir)|a mi regreso|(?:con acceso limitado|sin acceso) al correo",
-        r"|(?:este|esta) (?:buzón|dirección|cuenta de correo) (?:ya )?no (?:se revisa|se consulta|está activ[oa]|es monitoread[oa])",
+        r"|(?:estaré de vuelta|regresaré|volveré a la oficina) (?:el|a partir)|(?:responderé|contestaré|atenderé) (?:\S+ ){0,4}?a mi regreso|con acceso limitado al correo",
+        r"|(?:este|esta) (?:buzón|dirección|cuenta de correo) (?:ya )?no (?:se revisa|se consulta|es monitoread[oa])",
         // pt
         r"|(?:esta|este) é (?:uma|um) (?:resposta|mensagem|e-?mail) automátic[oa]",
         r"|(?:estou|estarei|encontro-me|me encontro) (?:\S+ ){0,4}?(?:fora do escritório|ausente|de férias|de licença)",
-        r"|não (?:faz mais parte|trabalha mais) (?:d[aoe]|n[ao]|conosco|com)",
-        r"|(?:estarei de volta|retornarei|regressarei) (?:em|no dia|a partir)|no meu retorno|(?:com acesso limitado|sem acesso) (?:ao|a) (?:e-?mail|correio)",
+        r"|(?:estarei de volta|retornarei|regressarei) (?:em|no dia|a partir)|(?:responderei|retornarei) (?:\S+ ){0,4}?(?:no|após o|apos o) meu retorno|com acesso limitado (?:ao|a) (?:e-?mail|correio)",
         r"|(?:esta|este) (?:caixa|endereço|e-?mail) (?:\S+ ){0,2}?não é (?:mais )?(?:monitorad[oa]|lid[oa]|verificad[oa])",
         // it
         r"|(?:questa è una risposta|questo è un messaggio|questa è una e-?mail) automatic[ao]",
         r"|(?:sono|sarò|saro) (?:\S+ ){0,4}?(?:fuori (?:ufficio|sede)|assente|in ferie|in vacanza|in maternità|in malattia)",
-        r"|non (?:lavora più|fa più parte) (?:presso|per|di|con|del|della)",
-        r"|(?:rientrerò|sarò di nuovo in ufficio|tornerò in ufficio) (?:il|dal|lunedì|martedì|mercoledì|giovedì|venerdì)|al mio rientro|(?:con accesso limitato|senza accesso) alla (?:posta|e-?mail)",
-        r"|(?:questa casella|questo indirizzo) (?:\S+ ){0,2}?non è (?:più )?(?:monitorat[oa]|lett[oa]|attiv[oa]|presidiat[oa])",
+        r"|(?:rientrerò|sarò di nuovo in ufficio|tornerò in ufficio) (?:il|dal|lunedì|martedì|mercoledì|giovedì|venerdì)|(?:risponderò|risponderó) (?:\S+ ){0,4}?al mio rientro|con accesso limitato alla (?:posta|e-?mail)",
+        r"|(?:questa casella|questo indirizzo) (?:\S+ ){0,2}?non è (?:più )?(?:monitorat[oa]|lett[oa]|presidiat[oa])",
         // nl
         r"|dit is een automatisch(?: gegenereerd)? (?:antwoord|bericht)",
         r"|ik ben (?:\S+ ){0,8}?(?:afwezig|niet op kantoor|niet aanwezig|met vakantie|op vakantie|buiten kantoor|met verlof)",
-        r"|is niet (?:langer|meer) (?:werkzaam|in dienst|actief) (?:bij|voor)",
-        r"|ben ik (?:weer|terug) (?:aanwezig|op kantoor|bereikbaar)|na mijn terugkomst|(?:met beperkte|zonder) toegang tot (?:mijn )?e-?mail",
+        r"|ben ik (?:weer|terug) (?:aanwezig|op kantoor|bereikbaar)|(?:beantwoord|reageer) (?:\S+ ){0,4}?na mijn terugkomst|met beperkte toegang tot (?:mijn )?e-?mail",
         r"|(?:deze mailbox|dit (?:e-?mail)?adres|deze inbox) wordt niet (?:meer |langer )?(?:gelezen|gecontroleerd|bijgehouden)",
         r")"
+    ))
+    .expect("static regex")
+});
+
+/// A notice that the addressee has left, in the seven languages. A customer may write the same
+/// words ("our admin is no longer with us, how do I change the owner?"), so it counts only
+/// beside a pointer elsewhere: another address or "please contact".
+static PERSON_GONE: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(concat!(
+        r"\b(?:is no longer (?:with|employed (?:at|by|with)|working (?:at|for|with))|no longer works (?:at|for|with|here)",
+        r"|has left (?:the|our) (?:company|organi[sz]ation|firm|business|team)",
+        r"|ist (?:\S+ ){0,6}?nicht mehr (?:im unternehmen|in unserem unternehmen|bei uns|für \S+ tätig|tätig|beschäftigt)",
+        r"|ne fait plus partie de|n'est plus (?:en poste|dans l'entreprise|chez|employée? (?:par|chez))",
+        r"|ya no (?:trabaja|forma parte) (?:en|de|con)",
+        r"|não (?:faz mais parte|trabalha mais) (?:d[aoe]|n[ao]|conosco|com)",
+        r"|non (?:lavora più|fa più parte) (?:presso|per|di|con|del|della)",
+        r"|is niet (?:langer|meer) (?:werkzaam|in dienst) (?:bij|voor))"
+    ))
+    .expect("static regex")
+});
+
+/// Where a notice of someone gone sends the reader: another address, or "please contact".
+static GONE_POINTER: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(concat!(
+        r"@|\b(?:please (?:contact|write to|direct|send|forward|reach)|wenden sie sich|",
+        r"merci de contacter|veuillez (?:contacter|écrire)|por favor (?:contacte|contacta|escriba|escreva|entre em contato)|",
+        r"contacte con|entre em contato|si prega di contattare|contattare|neem contact op|gelieve contact)"
     ))
     .expect("static regex")
 });
@@ -194,7 +215,12 @@ pub fn is_auto_reply_text(mail: &Inbound) -> bool {
     match auto_reply_subject(&mail.subject) {
         Some(true) => true,
         Some(false) => !has_request(&mail.text),
-        None => AUTO_REPLY_OPENING.is_match(&opening(&mail.text)) && !has_request(&mail.text),
+        None => {
+            let opening = opening(&mail.text);
+            let notice = AUTO_REPLY_OPENING.is_match(&opening)
+                || (PERSON_GONE.is_match(&opening) && GONE_POINTER.is_match(&opening));
+            notice && !has_request(&mail.text)
+        }
     }
 }
 
@@ -455,20 +481,47 @@ mod tests {
                 true,
             ),
             (
-                "Frau Roth ist nicht mehr im Unternehmen tätig. Ihre Nachricht wird nicht weitergeleitet.",
+                "Frau Roth ist nicht mehr im Unternehmen tätig. Bitte wenden Sie sich an info@kunde.example.",
                 true,
             ),
-            ("Mme Petit ne fait plus partie de la société.", true),
+            (
+                "Mme Petit ne fait plus partie de la société. Merci de contacter accueil@client.example.",
+                true,
+            ),
             (
                 "Ya no trabaja en la empresa; escriba a info@cliente.example.",
                 true,
             ),
             ("Esta caixa de correio não é monitorada.", true),
             (
-                "Il signor Bianchi non lavora più presso la nostra azienda.",
+                "Il signor Bianchi non lavora più presso la nostra azienda. Si prega di contattare info@cliente.example.",
                 true,
             ),
-            ("Jan is niet meer werkzaam bij ons bedrijf.", true),
+            (
+                "Jan is niet meer werkzaam bij ons bedrijf. Neem contact op met info@klant.example.",
+                true,
+            ),
+            (
+                "Our admin is no longer with us. How do I change the owner of the account?",
+                false,
+            ),
+            (
+                "I'm travelling from Spain and the app does not load.",
+                false,
+            ),
+            (
+                "I have no access to my email any more, how do I log in?",
+                false,
+            ),
+            (
+                "On my return from holiday I found two charges on my card.",
+                false,
+            ),
+            ("This account is not active, I cannot log in.", false),
+            (
+                "Nach meiner Rückkehr aus dem Urlaub sah ich die Abbuchung.",
+                false,
+            ),
             (
                 "Thanks for your note. I am away until 9 March with limited access to email.",
                 true,
