@@ -114,7 +114,7 @@ impl Options {
 }
 
 /// The default `auto_answer_threshold` of a mailbox (chosen by cross-validation).
-pub const DEFAULT_THRESHOLD: f32 = 0.85;
+pub const DEFAULT_THRESHOLD: f32 = 0.87;
 const WEIGHED: usize = 6;
 
 impl From<Class> for Intent {
