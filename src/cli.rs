@@ -180,6 +180,16 @@ pub enum ClassifierCommand {
         /// With --cv: also compare the alternative models and combinations.
         #[arg(long)]
         compare: bool,
+        /// With --cv: labelled files whose rows join the training of every fold but are never
+        /// scored (to measure what added rows bring on the same scored rows). Takes every
+        /// following file: put it after the scored files, or repeat it.
+        #[arg(long, value_name = "FILE.jsonl", num_args = 1.., requires = "cv")]
+        extra: Vec<PathBuf>,
+        /// Instead of --cv or --model: train a model on these files as `classifier train` does
+        /// (under MAILCLERK_TUNE's settings) and score the files with it. Takes every
+        /// following file.
+        #[arg(long, value_name = "FILE.jsonl", num_args = 1.., conflicts_with_all = ["cv", "model"])]
+        train_on: Vec<PathBuf>,
         #[arg(long, value_name = "P", default_value_t = crate::classify::decide::DEFAULT_THRESHOLD)]
         threshold: f32,
         #[arg(long, value_name = "N", default_value_t = crate::classify::train::Settings::DEFAULT.seed)]

@@ -213,6 +213,8 @@ fn classifier(command: ClassifierCommand) -> ExitCode {
             model,
             cv,
             compare,
+            extra,
+            train_on,
             threshold,
             seed,
         } => mailclerk::learn::eval_command(
@@ -220,6 +222,8 @@ fn classifier(command: ClassifierCommand) -> ExitCode {
             &mailclerk::learn::EvalOptions {
                 model,
                 cv,
+                extra,
+                train_on,
                 threshold,
                 compare,
                 seed,
@@ -248,7 +252,7 @@ fn classifier(command: ClassifierCommand) -> ExitCode {
 }
 
 /// `MAILCLERK_TUNE="epochs=30 typos=1 billing=0.1 ..."` (docs/classifier.md,
-/// `mailclerk::learn::tune`): other settings for `classifier eval --cv`. Not read anywhere
+/// `mailclerk::learn::tune`): other settings for `classifier eval --cv` or `--train-on`. Not read anywhere
 /// else.
 fn tuning(seed: u64) -> Option<mailclerk::learn::tune::Tuning> {
     let v = std::env::var("MAILCLERK_TUNE").ok()?;

@@ -158,7 +158,20 @@ fn a_vendor_adds_an_example_and_eval_reads_it() {
         "reliability",
         "thresholds",
         "en ",
+        "billing cut",
     ] {
         assert!(out.contains(part), "{part}: {out}");
     }
+    // Rows trained on but never scored belong to a cross-validation; --train-on replaces
+    // both --cv and --model.
+    let file = to.to_str().unwrap();
+    let o = run(&["classifier", "eval", file, "--extra", file]);
+    assert_eq!(o.status.code(), Some(2), "--extra needs --cv");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--cv"));
+    let o = run(&["classifier", "eval", file, "--cv", "5", "--train-on", file]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "--train-on is not a cross-validation"
+    );
 }

@@ -6,7 +6,7 @@
 //! uniform draw and the examples come in a seeded order. Pure.
 
 use super::features::Vector;
-use super::model::{CLASSES, Class, Prediction};
+use super::model::{CLASSES, Prediction};
 use super::train::{Example, Rng, Settings, softmax};
 
 const COLUMNS: usize = CLASSES + 1;
@@ -139,10 +139,7 @@ pub fn train(examples: &[Example], s: &Settings, shape: Shape) -> Mlp {
             for c in 0..CLASSES {
                 grad[c] = weight * (p[c] - f32::from(u8::from(c == ex.class.index())));
             }
-            if matches!(ex.class, Class::Refund | Class::Both) {
-                let q = 1.0 / (1.0 + (-z[CLASSES]).exp());
-                grad[CLASSES] = q - f32::from(u8::from(ex.billing_error));
-            }
+            grad[CLASSES] = s.billing.gradient(ex, z[CLASSES]);
             // The hidden layer's gradient, before the output weights move.
             let mut dh = vec![0f32; h];
             for j in 0..h {
@@ -204,6 +201,7 @@ fn adagrad(w: &mut f32, sum: &mut f32, g: f32, rate: f32) {
 mod tests {
     use super::*;
     use crate::classify::features::FeatureSpec;
+    use crate::classify::model::Class;
 
     fn rows() -> Vec<Example> {
         let spec = FeatureSpec::DEFAULT;

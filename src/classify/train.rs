@@ -37,6 +37,39 @@ pub struct Settings {
     pub class_weight: [f32; CLASSES],
     /// Seeded copies of the training rows (see `learn::augment`).
     pub augment: Augment,
+    /// What the billing-error head learns from.
+    pub billing: BillingHead,
+}
+
+/// How the billing-error head is trained (docs/classifier.md, "Sixth pass").
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BillingHead {
+    /// Learn from every row (a non-refund is a negative), not only from refund/both rows.
+    pub all_rows: bool,
+    /// The loss weight of a billing error (1 = as the data says): they are few.
+    pub positive_weight: f32,
+}
+
+impl BillingHead {
+    pub const DEFAULT: BillingHead = BillingHead {
+        all_rows: false,
+        positive_weight: 1.0,
+    };
+
+    /// The head's gradient for one example whose raw billing score is `z` (0 where it does not
+    /// learn).
+    pub fn gradient(&self, ex: &Example, z: f32) -> f32 {
+        if !self.all_rows && !matches!(ex.class, Class::Refund | Class::Both) {
+            return 0.0;
+        }
+        let q = 1.0 / (1.0 + (-z).exp());
+        let weight = if ex.billing_error {
+            self.positive_weight
+        } else {
+            1.0
+        };
+        weight * (q - f32::from(u8::from(ex.billing_error)))
+    }
 }
 
 /// Which copies of each training row are added at training time (each in its row's fold in
@@ -80,6 +113,7 @@ impl Settings {
         bags: 1,
         class_weight: [1.0; CLASSES],
         augment: Augment::NONE,
+        billing: BillingHead::DEFAULT,
     };
 }
 
@@ -166,11 +200,9 @@ fn train_floats(examples: &[Example], s: &Settings, seed: u64) -> ([f32; COLUMNS
             for c in 0..CLASSES {
                 grad[c] = weight * (p[c] - f32::from(u8::from(c == ex.class.index())));
             }
-            // The billing head learns only from refunds: elsewhere the reason means nothing.
-            if matches!(ex.class, Class::Refund | Class::Both) {
-                let q = 1.0 / (1.0 + (-z[CLASSES]).exp());
-                grad[CLASSES] = q - f32::from(u8::from(ex.billing_error));
-            }
+            // By default the billing head learns only from refunds: elsewhere the reason means
+            // nothing.
+            grad[CLASSES] = s.billing.gradient(ex, z[CLASSES]);
             for c in 0..COLUMNS {
                 bias_g2[c] += grad[c] * grad[c];
                 let d = s.rate * grad[c] / (bias_g2[c].sqrt() + EPS);
@@ -432,6 +464,25 @@ mod tests {
             epochs: 30,
             ..Settings::DEFAULT
         }
+    }
+
+    #[test]
+    fn the_billing_head_learns_from_refunds_unless_told_all_rows_and_weighs_errors() {
+        let ex = |class, billing_error| Example {
+            vector: Vector::default(),
+            class,
+            billing_error,
+        };
+        let head = BillingHead::DEFAULT;
+        assert_eq!(head.gradient(&ex(Class::Other, false), 0.0), 0.0);
+        assert_eq!(head.gradient(&ex(Class::Refund, false), 0.0), 0.5);
+        assert_eq!(head.gradient(&ex(Class::Both, true), 0.0), -0.5);
+        let all = BillingHead {
+            all_rows: true,
+            positive_weight: 3.0,
+        };
+        assert_eq!(all.gradient(&ex(Class::Other, false), 0.0), 0.5);
+        assert_eq!(all.gradient(&ex(Class::Refund, true), 0.0), -1.5);
     }
 
     #[test]

@@ -58,6 +58,10 @@ pub enum Error {
     },
     #[error("--cv {folds}: expected at least 2 folds")]
     Folds { folds: usize },
+    #[error("--extra: only with --cv (a trained model has nothing to train on them)")]
+    ExtraWithoutCv,
+    #[error("--train-on: only the linear model with its stack (no hidden layer, rich or honest)")]
+    TrainOnLinearOnly,
     #[error("--label {label:?}: expected one of {}", labels())]
     LabelArg { label: String },
     #[error("--reason {reason:?}: expected billing_error")]

@@ -14,13 +14,17 @@ use crate::classify::{self, Classified, ClassifyRules, Intent, Reason};
 
 use super::data::Row;
 use super::report::pct;
-pub use super::report::{Summary, report, summary};
+pub use super::report::{MAX_WRONG, Summary, chosen_threshold, report, summary};
 
 /// Rows parsed once: the model's text and the rules' reading of each.
 pub struct Prepared {
     pub rows: Vec<Row>,
     pub texts: Vec<String>,
     pub rules: Vec<Classified>,
+    /// Rows that join the training of every fold of a cross-validation but are never scored
+    /// (`classifier eval --cv K --extra FILE`): so that the same rows are scored with and
+    /// without added training data, and the figures compare.
+    pub extra: Option<Box<Prepared>>,
 }
 
 impl Prepared {
@@ -40,7 +44,17 @@ impl Prepared {
             rows,
             texts,
             rules: read,
+            extra: None,
         })
+    }
+
+    /// These rows, with `extra` trained on in every fold and never scored.
+    #[must_use]
+    pub fn with_extra(self, extra: Prepared) -> Prepared {
+        Prepared {
+            extra: Some(Box::new(extra)),
+            ..self
+        }
     }
 
     /// The training examples of these rows.
@@ -301,12 +315,23 @@ pub fn out_of_fold(prep: &Prepared, k: usize, learner: Learner, opts: &Options) 
     let examples = prep.examples(&spec);
     let classes: Vec<Class> = examples.iter().map(|e| e.class).collect();
     let fold = train::folds(&classes, k, seed);
-    let copies = match learner {
+    let augment = match learner {
         Learner::Linear(s) | Learner::Mlp(s, _) if s.augment != train::Augment::NONE => {
-            super::augment::copies(prep, &s.augment, &spec, seed)
+            Some(s.augment)
         }
-        _ => Vec::new(),
+        _ => None,
     };
+    let copies = augment.map_or_else(Vec::new, |a| super::augment::copies(prep, &a, &spec, seed));
+    // The extra rows (and their copies) are in no fold: every fold trains on all of them.
+    let extra: Vec<Example> = prep.extra.as_deref().map_or_else(Vec::new, |x| {
+        let copied = augment.map_or_else(Vec::new, |a| {
+            super::augment::copies(x, &a, &spec, seed ^ 0xe7_7a)
+        });
+        x.examples(&spec)
+            .into_iter()
+            .chain(copied.into_iter().map(|c| c.example))
+            .collect()
+    });
     let train_on = |f: usize| -> Vec<Example> {
         let copied = copies
             .iter()
@@ -318,6 +343,7 @@ pub fn out_of_fold(prep: &Prepared, k: usize, learner: Learner, opts: &Options) 
             .filter(|(_, g)| **g != f)
             .map(|(e, _)| e.clone())
             .chain(copied)
+            .chain(extra.iter().cloned())
             .collect()
     };
     let predictions: Vec<Prediction> = match learner {
@@ -428,18 +454,6 @@ fn first(z: &[f32]) -> [f32; CLASSES] {
     out.copy_from_slice(&z[..CLASSES]);
     out
 }
-
-/// The lowest threshold (in steps of 0.01 from 0.50) at which the wrong automatic answers are
-/// at most `max_wrong` percent of the messages: how a threshold is chosen by cross-validation.
-pub fn chosen_threshold(outcomes: &[Outcome], max_wrong: f64) -> f32 {
-    (50..=100)
-        .map(|t| t as f32 / 100.0)
-        .find(|t| summary(outcomes, *t).wrong_automatic <= max_wrong)
-        .unwrap_or(1.0)
-}
-
-/// The share of wrong automatic answers the default threshold is chosen for (percent).
-pub const MAX_WRONG: f64 = 0.5;
 
 /// The variants compared in cross-validation (docs/classifier.md, "Why this model"): each at
 /// `threshold` and at its own threshold chosen for at most [`MAX_WRONG`] wrong.
@@ -578,4 +592,86 @@ fn other_settings(base: Settings) -> Vec<(&'static str, Settings, Calibrate)> {
             Calibrate::Stack,
         ),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(id: &str, class: Class, body: &str) -> Row {
+        Row {
+            id: id.into(),
+            lang: "en".into(),
+            class,
+            reason: None,
+            subject: "Hello".into(),
+            body: body.into(),
+            html: false,
+        }
+    }
+
+    #[test]
+    fn extra_rows_are_trained_on_in_every_fold_and_never_scored() {
+        // One withdrawal among the scored rows: the fold that scores it trains on no other
+        // withdrawal, so only the extra rows can teach the model that class.
+        let mut rows = Vec::new();
+        for i in 0..10 {
+            rows.push(row(
+                &format!("r{i}"),
+                Class::Refund,
+                &format!("Please refund my payment number {i}."),
+            ));
+            rows.push(row(
+                &format!("c{i}"),
+                Class::Cancellation,
+                &format!("Please cancel my subscription {i} today."),
+            ));
+        }
+        rows.push(row(
+            "w",
+            Class::Withdrawal,
+            "Hiermit widerrufe ich den Vertrag.",
+        ));
+        let extra: Vec<Row> = (0..10)
+            .map(|i| {
+                row(
+                    &format!("x{i}"),
+                    Class::Withdrawal,
+                    &format!("Ich widerrufe den Vertrag vom {i}. Mai."),
+                )
+            })
+            .collect();
+        let rules = crate::config::classify::builtin();
+        let alone = Prepared::new(rows.clone(), &rules).unwrap();
+        let with = Prepared::new(rows, &rules)
+            .unwrap()
+            .with_extra(Prepared::new(extra, &rules).unwrap());
+        let read = |p: &Prepared| {
+            cross_validate(
+                p,
+                5,
+                Learner::Linear(Settings::DEFAULT),
+                &Options::DEFAULT,
+                Calibrate::Stack,
+            )
+            .0
+        };
+        let (a, b) = (read(&alone), read(&with));
+        assert_eq!(
+            (a.len(), b.len()),
+            (21, 21),
+            "only the scored rows are scored"
+        );
+        assert!(
+            b.iter()
+                .zip(&with.rows)
+                .all(|(o, r)| o.class == r.class && o.lang == r.lang)
+        );
+        assert_ne!(a[20].model, Some(Class::Withdrawal));
+        assert_eq!(
+            b[20].model,
+            Some(Class::Withdrawal),
+            "trained on the extra rows"
+        );
+    }
 }

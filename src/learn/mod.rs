@@ -40,13 +40,14 @@ pub fn fit(prep: &Prepared, seed: u64) -> Model {
         seed,
         ..Settings::DEFAULT
     };
-    let (_, t, stack) = eval::cross_validate(
-        prep,
-        CALIBRATION_FOLDS,
-        Learner::Linear(s),
-        &Options::DEFAULT,
-        CALIBRATE,
-    );
+    fit_with(prep, &s, &Options::DEFAULT, CALIBRATE)
+}
+
+/// [`fit`] with other settings (`classifier eval --train-on` under `MAILCLERK_TUNE`).
+fn fit_with(prep: &Prepared, s: &Settings, opts: &Options, how: eval::Calibrate) -> Model {
+    let s = *s;
+    let (_, t, stack) =
+        eval::cross_validate(prep, CALIBRATION_FOLDS, Learner::Linear(s), opts, how);
     let mut examples = prep.examples(&s.spec);
     examples.extend(
         augment::copies(prep, &s.augment, &s.spec, s.seed)
@@ -105,6 +106,11 @@ pub struct EvalOptions {
     pub model: Option<PathBuf>,
     /// Cross-validate on the files instead of reading them with a trained model.
     pub cv: Option<usize>,
+    /// With `cv`: files whose rows every fold trains on and none is scored.
+    pub extra: Vec<PathBuf>,
+    /// Train a model on these files (as `classifier train` does, with the tuning's settings)
+    /// and score the files with it: a test on rows other people wrote.
+    pub train_on: Vec<PathBuf>,
     pub threshold: f32,
     /// Also compare the alternative models and combinations (with `cv`).
     pub compare: bool,
@@ -121,9 +127,22 @@ pub struct EvalOptions {
 /// # Errors
 /// Unreadable data or model.
 pub fn eval_command(files: &[PathBuf], opts: &EvalOptions) -> Result<String, Error> {
-    let rows = read_rows(files)?;
-    let prep = Prepared::new(rows, &crate::config::classify::builtin())?;
+    let rules = crate::config::classify::builtin();
+    let mut prep = Prepared::new(read_rows(files)?, &rules)?;
     let mut out = String::new();
+    if !opts.extra.is_empty() {
+        if opts.cv.is_none() {
+            return Err(Error::ExtraWithoutCv);
+        }
+        let extra = Prepared::new(read_rows(&opts.extra)?, &rules)?;
+        out.push_str(&format!(
+            "scored: {} rows; trained on in every fold, never scored: {} rows from {} files\n",
+            prep.rows.len(),
+            extra.rows.len(),
+            opts.extra.len()
+        ));
+        prep = prep.with_extra(extra);
+    }
     let outcomes = match opts.cv {
         Some(k) if k >= 2 => {
             let tuning = opts
@@ -169,19 +188,43 @@ pub fn eval_command(files: &[PathBuf], opts: &EvalOptions) -> Result<String, Err
         }
         Some(folds) => return Err(Error::Folds { folds }),
         None => {
+            let tuning = opts
+                .tuning
+                .unwrap_or_else(|| tune::Tuning::shipped(opts.seed));
             let model = match &opts.model {
+                _ if !opts.train_on.is_empty() => {
+                    if tuning.mlp.is_some() || tuning.rich || tuning.honest {
+                        return Err(Error::TrainOnLinearOnly);
+                    }
+                    let train = Prepared::new(read_rows(&opts.train_on)?, &rules)?;
+                    out.push_str(&format!(
+                        "trained on {} rows from {} files (--train-on), scored: {} rows\n",
+                        train.rows.len(),
+                        opts.train_on.len(),
+                        prep.rows.len()
+                    ));
+                    fit_with(&train, &tuning.settings, &tuning.opts, tuning.calibrate)
+                }
                 Some(path) => load(path)?,
                 None => crate::config::classifier::builtin().as_ref().clone(),
             };
             out.push_str(&format!(
                 "model {} (temperature {:.3}, stack {:?})\n",
-                opts.model
-                    .as_ref()
-                    .map_or("built-in".into(), |p| p.display().to_string()),
+                match &opts.model {
+                    _ if !opts.train_on.is_empty() => "trained on --train-on".to_string(),
+                    Some(p) => p.display().to_string(),
+                    None => "built-in".to_string(),
+                },
                 model.temperature,
                 model.stack
             ));
-            let outcomes = eval::with_model(&prep, &model, &Options::DEFAULT);
+            // Under `--train-on` the tuning's decision options apply too (the billing cut, ...).
+            let decide = if opts.train_on.is_empty() {
+                Options::DEFAULT
+            } else {
+                tuning.opts
+            };
+            let outcomes = eval::with_model(&prep, &model, &decide);
             if let Some(path) = &opts.dump {
                 dump(path, &prep, &outcomes, opts.threshold)?;
             }
@@ -192,6 +235,7 @@ pub fn eval_command(files: &[PathBuf], opts: &EvalOptions) -> Result<String, Err
         out.push_str(&line);
     }
     out.push_str(&eval::report(&outcomes, opts.threshold));
+    out.push_str(&report::billing_cuts(&outcomes));
     let rules = eval::rules_only(&prep);
     out.push_str(&format!(
         "\nphrase rules alone (for comparison): {}\n",

@@ -65,6 +65,18 @@ pub fn summary(outcomes: &[Outcome], threshold: f32) -> Summary {
     }
 }
 
+/// The lowest threshold (in steps of 0.01 from 0.50) at which the wrong automatic answers are
+/// at most `max_wrong` percent of the messages: how a threshold is chosen by cross-validation.
+pub fn chosen_threshold(outcomes: &[Outcome], max_wrong: f64) -> f32 {
+    (50..=100)
+        .map(|t| t as f32 / 100.0)
+        .find(|t| summary(outcomes, *t).wrong_automatic <= max_wrong)
+        .unwrap_or(1.0)
+}
+
+/// The share of wrong automatic answers the default threshold is chosen for (percent).
+pub const MAX_WRONG: f64 = 0.5;
+
 impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
@@ -265,5 +277,158 @@ fn short(p: &str) -> &str {
         "withdrawal" => "withdraw",
         "billing_error" => "billing",
         p => p,
+    }
+}
+
+/// The billing head's cuts the billing table compares (docs/classifier.md, "Sixth pass").
+pub const BILLING_CUTS: [f32; 6] = [0.05, 0.1, 0.2, 0.3, 0.5, 0.7];
+
+/// What each cut of the billing head costs, each at its own threshold (the lowest with at most
+/// [`MAX_WRONG`] percent wrong): the plain refunds (refund/both rows without the
+/// reason) sent to people as `billing_error`, the billing errors given their reason, and those
+/// answered automatically (a wrong answer: a policy would deny or grant what is a billing
+/// mistake). Only the decision changes with the cut, so the same readings serve every cut.
+pub fn billing_cuts(outcomes: &[Outcome]) -> String {
+    let refunds = |o: &&Outcome| matches!(o.class, Class::Refund | Class::Both);
+    let plain = outcomes
+        .iter()
+        .filter(refunds)
+        .filter(|o| o.reason.is_none())
+        .count();
+    let errors = outcomes.iter().filter(|o| o.reason.is_some()).count();
+    let mut out = format!(
+        "\nbilling head's ranking of billing errors among refund/both rows (AUC): {:.3}\nbilling cut (own threshold: summary; of {plain} plain refund/both rows sent to people as billing_error; of {errors} billing errors given the reason, answered automatically)\n",
+        billing_auc(outcomes)
+    );
+    for cut in BILLING_CUTS {
+        let cut_outcomes: Vec<Outcome> = outcomes
+            .iter()
+            .map(|o| {
+                let mut o = o.clone();
+                o.opts.billing_probability = cut;
+                o
+            })
+            .collect();
+        let t = chosen_threshold(&cut_outcomes, MAX_WRONG);
+        let flagged = |o: &&Outcome| o.decided(t).1 == Some(Reason::BillingError);
+        let sent = cut_outcomes
+            .iter()
+            .filter(refunds)
+            .filter(|o| o.reason.is_none())
+            .filter(flagged)
+            .count();
+        let caught = cut_outcomes
+            .iter()
+            .filter(|o| o.reason.is_some())
+            .filter(flagged)
+            .count();
+        let answered = cut_outcomes
+            .iter()
+            .filter(|o| o.reason.is_some() && o.automatic(t))
+            .count();
+        let _ = writeln!(
+            out,
+            "  {cut:.2} at {t:.2}: {}; plain sent {sent}, caught {caught}, answered {answered}",
+            summary(&cut_outcomes, t)
+        );
+    }
+    out
+}
+
+/// The chance that the billing head scores a billing error above a plain refund/both row
+/// (ties count half): how well it ranks, whatever its cut.
+fn billing_auc(outcomes: &[Outcome]) -> f64 {
+    let mut scores: Vec<(f32, bool)> = outcomes
+        .iter()
+        .filter(|o| matches!(o.class, Class::Refund | Class::Both))
+        .map(|o| (o.scored.billing_error, o.reason.is_some()))
+        .collect();
+    scores.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let positives = scores.iter().filter(|s| s.1).count();
+    let negatives = scores.len() - positives;
+    if positives == 0 || negatives == 0 {
+        return f64::NAN;
+    }
+    // Mann-Whitney: the sum of the positives' ranks (mean rank over ties).
+    let mut rank_sum = 0.0;
+    let mut i = 0;
+    while i < scores.len() {
+        let j = scores[i..]
+            .iter()
+            .take_while(|s| s.0 == scores[i].0)
+            .count()
+            + i;
+        let mean_rank = (i + 1 + j) as f64 / 2.0;
+        rank_sum += mean_rank * scores[i..j].iter().filter(|s| s.1).count() as f64;
+        i = j;
+    }
+    let p = positives as f64;
+    (rank_sum - p * (p + 1.0) / 2.0) / (p * negatives as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::classify::decide::{Options, Scored};
+
+    fn outcome(class: Class, reason: Option<Reason>, p: f32, billing: f32) -> Outcome {
+        Outcome {
+            class,
+            reason,
+            lang: "en".into(),
+            scored: Scored {
+                requests: [
+                    (Class::Refund, p, None),
+                    (Class::Cancellation, 0.0, None),
+                    (Class::Both, 0.0, None),
+                ],
+                other: (Class::Other, 1.0 - p),
+                billing_error: billing,
+                margin: 1.0,
+                rivals: [0.0; 3],
+            },
+            opts: Options::DEFAULT,
+            model: Some(class),
+        }
+    }
+
+    #[test]
+    fn the_billing_table_counts_what_each_cut_sends_to_people_and_lets_through() {
+        // A plain refund and a billing error, both at 0.15 of the billing head, among enough
+        // non-requests that one wrong answer stays under the 0.5% bar.
+        let mut outcomes = vec![
+            outcome(Class::Refund, None, 0.95, 0.15),
+            outcome(Class::Refund, Some(Reason::BillingError), 0.95, 0.15),
+        ];
+        outcomes.extend((0..300).map(|_| outcome(Class::Other, None, 0.0, 0.0)));
+        let table = billing_cuts(&outcomes);
+        let line = |cut: &str| table.lines().find(|l| l.contains(cut)).unwrap().to_string();
+        assert!(
+            line("0.10 at").ends_with("plain sent 1, caught 1, answered 0"),
+            "{table}"
+        );
+        assert!(
+            line("0.20 at").ends_with("plain sent 0, caught 0, answered 1"),
+            "{table}"
+        );
+        assert!(table.contains("of 1 plain refund/both rows"), "{table}");
+        assert!(table.contains("(AUC): 0.500"), "a tie is half: {table}");
+        let ranked = [
+            outcome(Class::Refund, None, 0.9, 0.1),
+            outcome(Class::Both, None, 0.9, 0.3),
+            outcome(Class::Refund, Some(Reason::BillingError), 0.9, 0.2),
+        ];
+        assert!((billing_auc(&ranked) - 0.5).abs() < 1e-9);
+        assert!(
+            (billing_auc(
+                &ranked[..1]
+                    .iter()
+                    .chain(&ranked[2..])
+                    .cloned()
+                    .collect::<Vec<_>>()
+            ) - 1.0)
+                .abs()
+                < 1e-9
+        );
     }
 }

@@ -72,7 +72,8 @@ pub enum TuneError {
 }
 
 /// The shipped settings changed by `key=value` words: `epochs rate l2 min_n max_n bits rules
-/// average bags cw=w1,..,w7 typos caps plain nosubject quoted both billing act margin rival bothacts floor rich honest
+/// average bags cw=w1,..,w7 typos caps plain nosubject quoted both billing ball (the billing head
+/// learns from every row) bweight (its billing errors' loss weight) act margin rival bothacts floor rich honest
 /// hidden wide hrate hinit (a hidden layer: units, beside the linear layer, its step, its
 /// initial scale)
 /// calibrate=identity|platt|stack|perclass acts=whole|sentences veto=none|conflict|agree`.
@@ -115,6 +116,8 @@ pub fn parse(words: &str, seed: u64) -> Result<Tuning, TuneError> {
             "quoted" => a.quoted = flag(x)?,
             "both" => a.both = int(x)?,
             "billing" => t.opts.billing_probability = num(x)?,
+            "ball" => s.billing.all_rows = flag(x)?,
+            "bweight" => s.billing.positive_weight = num(x)?,
             "rich" => t.rich = flag(x)?,
             "hidden" => t.mlp_shape().hidden = x.parse().map_err(|_| bad())?,
             "wide" => t.mlp_shape().wide = flag(x)?,
