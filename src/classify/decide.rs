@@ -98,6 +98,14 @@ pub struct Options {
     /// `both` needs two request acts: when the whole text reads `both` but its sentences hold
     /// only one kind of request act, `both`'s probability goes to that request.
     pub both_needs_two_acts: bool,
+    /// The sentence lift: when one sentence alone reads a request at least this probable, the
+    /// rules veto nothing of it and no other kind of request act is there, the whole text's
+    /// probability of that request is raised to the sentence's (the rest scaled down to keep
+    /// the sum): a request stated in one plain sentence no longer drowns in the words of the
+    /// others (`None`: off).
+    pub lift: Option<f32>,
+    /// The lift only for the request the phrase rules read too.
+    pub lift_agree: bool,
 }
 
 impl Options {
@@ -110,6 +118,8 @@ impl Options {
         billing_floor: None,
         rival: None,
         both_needs_two_acts: false,
+        lift: None,
+        lift_agree: false,
     };
 }
 
@@ -181,35 +191,57 @@ pub fn vector(text: &str, by_rules: &Classified, spec: &FeatureSpec) -> Vector {
 pub fn read(model: &Model, text: &str, by_rules: &Classified, opts: &Options) -> Prediction {
     let hashed = Hashed::new(text, &model.spec);
     let whole = hashed.vector(0, hashed.len(), &rule_buckets(by_rules, &model.spec));
-    read_hashed(&|v| model.predict_vector(v), text, &hashed, &whole, opts)
+    let read = Reading {
+        text,
+        hashed: &hashed,
+        whole: &whole,
+        by_rules,
+    };
+    read_hashed(&|v| model.predict_vector(v), &read, opts)
 }
 
-/// [`read`] from a text hashed once (`whole` is its vector) with any scorer (cross-validation
-/// compares others). Sentences are read without the rules' features: those are of the whole.
+/// A text hashed once, its whole vector and the rules' reading of it: what [`read_hashed`]
+/// reads.
+pub struct Reading<'a> {
+    pub text: &'a str,
+    pub hashed: &'a Hashed,
+    pub whole: &'a Vector,
+    pub by_rules: &'a Classified,
+}
+
+/// [`read`] from a text hashed once with any scorer (cross-validation compares others).
+/// Sentences are read without the rules' features: those are of the whole. The sentence acts
+/// and the lift act on the calibrated probabilities, before the stack: its fit sees them.
 pub fn read_hashed(
     predict: &dyn Fn(&Vector) -> Prediction,
-    text: &str,
-    hashed: &Hashed,
-    whole: &Vector,
+    read: &Reading,
     opts: &Options,
 ) -> Prediction {
+    let (text, hashed, whole) = (read.text, read.hashed, read.whole);
     let mut whole = predict(whole);
     let requests =
         whole.prob(Class::Refund) + whole.prob(Class::Cancellation) + whole.prob(Class::Both);
-    if opts.acts == Acts::Whole || requests < 0.5 {
+    // The lift reads the sentences of any text: a plain request can be outweighed below even.
+    if opts.acts == Acts::Whole || (requests < 0.5 && opts.lift.is_none()) {
         return whole;
     }
     let mut refund: f32 = 0.0;
     let mut cancel: f32 = 0.0;
+    // The strongest single sentence of each request class, for the lift.
+    let mut single = [0f32; 3];
     for (s, e) in super::sentences(text) {
         let (from, to) = hashed.span(s, e);
         if from == to || !text[s..e].chars().any(char::is_alphabetic) {
             continue;
         }
-        match predict(&hashed.vector(from, to, &[])).best() {
-            (Class::Refund, q) => refund = refund.max(q),
-            (Class::Cancellation, q) => cancel = cancel.max(q),
-            (Class::Both, q) => {
+        let (class, q) = predict(&hashed.vector(from, to, &[])).best();
+        if class.is_request() {
+            single[class.index()] = single[class.index()].max(q);
+        }
+        match class {
+            Class::Refund => refund = refund.max(q),
+            Class::Cancellation => cancel = cancel.max(q),
+            Class::Both => {
                 refund = refund.max(q);
                 cancel = cancel.max(q);
             }
@@ -220,10 +252,14 @@ pub fn read_hashed(
         refund >= opts.act_probability,
         cancel >= opts.act_probability,
     );
-    if r && c {
+    if r && c && requests >= 0.5 {
         let both = &mut whole.probs[Class::Both.index()];
         *both = both.max(refund.min(cancel).min(requests));
-    } else if opts.both_needs_two_acts && (r || c) && whole.best().0 == Class::Both {
+    } else if opts.both_needs_two_acts
+        && requests >= 0.5
+        && (r || c)
+        && whole.best().0 == Class::Both
+    {
         let single = if r {
             Class::Refund
         } else {
@@ -232,7 +268,56 @@ pub fn read_hashed(
         whole.probs[single.index()] += whole.probs[Class::Both.index()];
         whole.probs[Class::Both.index()] = 0.0;
     }
+    if let Some(cut) = opts.lift {
+        lift(&mut whole, &single, cut, read.by_rules, opts);
+    }
     whole
+}
+
+/// Raises the whole text's probability of the request one sentence reads at `cut` or more
+/// (the strongest such sentence) to that sentence's, scaling the other classes down so the
+/// sum stays; unless the rules veto that request (a negation, question or other object for
+/// it anywhere in the text, or a different request), a sentence reads another request at
+/// the act probability or more, or the whole text reads another request more probable.
+fn lift(
+    whole: &mut Prediction,
+    single: &[f32; 3],
+    cut: f32,
+    by_rules: &Classified,
+    opts: &Options,
+) {
+    // Any other request act, however weak beside this one, may be the other half of a
+    // `both`: half of a `both` answered is a wrong answer.
+    let acts: Vec<Class> = [Class::Refund, Class::Cancellation, Class::Both]
+        .into_iter()
+        .filter(|c| single[c.index()] >= opts.act_probability.min(cut))
+        .collect();
+    let [class] = acts[..] else {
+        return;
+    };
+    let q = single[class.index()];
+    // Nor when the whole text reads another request more probable: the other half of a
+    // `both` may be in a sentence that alone reads as no request ("and the 60 € I want back").
+    let first = [Class::Refund, Class::Cancellation, Class::Both]
+        .into_iter()
+        .all(|c| whole.prob(c) <= whole.prob(class));
+    if q < cut || !first {
+        return;
+    }
+    let agree = opts.lift_agree;
+    let p = whole.prob(class);
+    let disagree = agree && by_rules.intent != Intent::from(class);
+    if q <= p || disagree || veto(by_rules, Intent::from(class), Veto::Conflict).is_some() {
+        return;
+    }
+    let rest = (1.0 - q) / (1.0 - p).max(1e-6);
+    for c in Class::ALL {
+        whole.probs[c.index()] = if c == class {
+            q
+        } else {
+            whole.probs[c.index()] * rest
+        };
+    }
 }
 
 /// The three requests, each with its combined probability (the model's, the rules' agreement
@@ -348,7 +433,13 @@ pub fn classify(
     }
     let hashed = Hashed::new(&text, &model.spec);
     let whole = hashed.vector(0, hashed.len(), &rule_buckets(&by_rules, &model.spec));
-    let p = read_hashed(&|v| model.predict_vector(v), &text, &hashed, &whole, opts);
+    let read = Reading {
+        text: &text,
+        hashed: &hashed,
+        whole: &whole,
+        by_rules: &by_rules,
+    };
+    let p = read_hashed(&|v| model.predict_vector(v), &read, opts);
     let scored = score(&p, &by_rules, &model.stack, opts);
     let (class, p) = scored.reading();
     let (intent, reason) = settle(&scored, threshold, opts);
@@ -451,6 +542,87 @@ pub fn veto(by_rules: &Classified, reading: Intent, mode: Veto) -> Option<String
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::classify::features::Feature;
+    use crate::classify::model::CLASSES;
+    use crate::parse::{Address, AutoHeaders};
+
+    /// A model that knows "refund" (a refund) and "long", "story", "pausing" (other), words
+    /// only.
+    fn storyteller() -> Model {
+        let spec = FeatureSpec {
+            buckets: 1 << 12,
+            min_n: 0,
+            max_n: 0,
+            bigrams: false,
+            rules: false,
+        };
+        let columns = CLASSES + 1;
+        let mut w = vec![0f32; spec.buckets as usize * columns];
+        let mut set = |word: &str, class: Class, x: f32| {
+            let b = features::bucket(&Feature::Word(word.into()), &spec) as usize;
+            w[b * columns + class.index()] = x;
+        };
+        set("refund", Class::Refund, 10.0);
+        for word in ["long", "story", "pausing"] {
+            set(word, Class::Other, 3.0);
+        }
+        Model::quantize(spec, 1.0, [0.0; CLASSES + 1], &w)
+    }
+
+    fn mail(text: &str) -> Inbound {
+        Inbound {
+            message_id: "m@x".into(),
+            references: vec![],
+            received: "2026-03-03T10:00:00Z".parse().unwrap(),
+            from: Address {
+                name: None,
+                email: "ann@customer.example".into(),
+            },
+            reply_to: None,
+            recipients: vec![],
+            subject: String::new(),
+            text: text.into(),
+            auto: AutoHeaders::default(),
+            size: 100,
+        }
+    }
+
+    /// One plain sentence states the refund; the story after it outweighs it in the whole
+    /// text. The lift gives the refund the sentence's probability; a negated refund ("I do not
+    /// want a refund"), which the rules veto, is not lifted; without the option nothing is.
+    #[test]
+    fn the_lift_raises_a_plain_sentence_and_not_a_negated_one() {
+        let model = storyteller();
+        let rules = crate::config::classify::builtin();
+        let lift = Options {
+            lift: Some(0.9),
+            ..Options::DEFAULT
+        };
+        let refund = |text: &str, opts: &Options| {
+            let by_rules = super::super::classify(&mail(text), &rules);
+            let p = read(&model, text, &by_rules, opts);
+            (p.prob(Class::Refund), p.probs.iter().sum::<f32>(), by_rules)
+        };
+        let plain = "Please refund my payment. We are pausing a long long story story story.";
+        let sentence = model
+            .predict("Please refund my payment.")
+            .prob(Class::Refund);
+        assert!(sentence > 0.9, "{sentence}");
+        let (off, _, _) = refund(plain, &Options::DEFAULT);
+        let (on, sum, _) = refund(plain, &lift);
+        assert!(off < 0.5, "drowned without the lift: {off}");
+        assert!((on - sentence).abs() < 1e-4, "lifted to {sentence}: {on}");
+        assert!((sum - 1.0).abs() < 1e-4, "the others scaled down: {sum}");
+
+        let negated = "I do not want a refund. We are pausing a long long story story story.";
+        let alone = model.predict("I do not want a refund.").prob(Class::Refund);
+        assert!(alone > 0.9, "only the veto holds it back: {alone}");
+        let (off, _, by_rules) = refund(negated, &Options::DEFAULT);
+        assert!(veto(&by_rules, Intent::Refund, Veto::Conflict).is_some());
+        let (on, _, _) = refund(negated, &lift);
+        assert_eq!(on, off, "a vetoed request is not lifted");
+        assert!(on < 0.5);
+    }
 
     fn scored(refund: f32, rivals: f32, margin: f32) -> Scored {
         Scored {

@@ -436,13 +436,13 @@ impl Folds<'_> {
             .map(|i| {
                 let m = &models[self.fold[i]];
                 let hashed = Hashed::new(&self.prep.texts[i], self.spec);
-                decide::read_hashed(
-                    &|v: &Vector| predict(m, v, t),
-                    &self.prep.texts[i],
-                    &hashed,
-                    &self.examples[i].vector,
-                    self.opts,
-                )
+                let read = decide::Reading {
+                    text: &self.prep.texts[i],
+                    hashed: &hashed,
+                    whole: &self.examples[i].vector,
+                    by_rules: &self.prep.rules[i],
+                };
+                decide::read_hashed(&|v: &Vector| predict(m, v, t), &read, self.opts)
             })
             .collect();
         (predictions, t)

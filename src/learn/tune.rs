@@ -73,7 +73,8 @@ pub enum TuneError {
 
 /// The shipped settings changed by `key=value` words: `epochs rate l2 min_n max_n bits rules
 /// average bags cw=w1,..,w7 typos caps plain nosubject quoted both billing ball (the billing head
-/// learns from every row) bweight (its billing errors' loss weight) act margin rival bothacts floor rich honest
+/// learns from every row) bweight (its billing errors' loss weight) act margin rival bothacts floor
+/// lift (the sentence lift's cut) liftagree (only for the request the rules read) rich honest
 /// hidden wide hrate hinit (a hidden layer: units, beside the linear layer, its step, its
 /// initial scale)
 /// calibrate=identity|platt|stack|perclass acts=whole|sentences veto=none|conflict|agree`.
@@ -128,6 +129,8 @@ pub fn parse(words: &str, seed: u64) -> Result<Tuning, TuneError> {
             "bothacts" => t.opts.both_needs_two_acts = flag(x)?,
             "rival" => t.opts.rival = Some(num(x)?),
             "margin" => t.opts.margin = Some(num(x)?),
+            "lift" => t.opts.lift = Some(num(x)?),
+            "liftagree" => t.opts.lift_agree = flag(x)?,
             "floor" => t.opts.billing_floor = Some(num(x)?),
             "calibrate" => {
                 t.calibrate = match x {
@@ -177,6 +180,13 @@ mod tests {
         assert_eq!(t.calibrate, Calibrate::StackPerClass);
         assert_eq!(t.opts.margin, Some(0.2));
         assert_eq!(parse("", 13).unwrap(), Tuning::shipped(13));
+        let lift = parse("lift=0.9 liftagree=1", 13).unwrap();
+        assert_eq!((lift.opts.lift, lift.opts.lift_agree), (Some(0.9), true));
+        assert_eq!(
+            Tuning::shipped(13).opts.lift,
+            None,
+            "the lift is off unless set"
+        );
         let told = |words: &str| parse(words, 1).unwrap_err().to_string();
         assert!(told("epochs").contains("key=value"));
         assert!(told("cw=1,2").contains("cw"));
