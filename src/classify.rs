@@ -459,24 +459,9 @@ fn evidence(rules: &ClassifyRules, mut hits: Vec<Hit>) -> Vec<Evidence> {
 mod tests {
     use super::text::{correction, distance, distance_long};
     use super::*;
-    use crate::parse::{Address, AutoHeaders};
 
     fn mail(subject: &str, text: &str) -> Inbound {
-        Inbound {
-            message_id: "m@x".into(),
-            references: vec![],
-            received: "2026-03-03T10:00:00Z".parse().unwrap(),
-            from: Address {
-                name: None,
-                email: "ann@customer.example".into(),
-            },
-            reply_to: None,
-            recipients: vec![],
-            subject: subject.into(),
-            text: text.into(),
-            auto: AutoHeaders::default(),
-            size: 100,
-        }
+        Inbound::example(subject, text)
     }
 
     fn intent(subject: &str, text: &str) -> Intent {

@@ -107,6 +107,28 @@ pub struct Inbound {
     pub size: usize,
 }
 
+#[cfg(test)]
+impl Inbound {
+    /// A customer's plain message for unit tests: From ann@customer.example, no headers of note.
+    pub(crate) fn example(subject: &str, text: &str) -> Inbound {
+        Inbound {
+            message_id: "m@x".into(),
+            references: vec![],
+            received: "2026-03-03T10:00:00Z".parse().expect("a valid time"),
+            from: Address {
+                name: None,
+                email: "ann@customer.example".into(),
+            },
+            reply_to: None,
+            recipients: vec![],
+            subject: subject.into(),
+            text: text.into(),
+            auto: AutoHeaders::default(),
+            size: 100,
+        }
+    }
+}
+
 /// Why a message could not be turned into an [`Inbound`]. Such a message goes to people.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Unparseable {

@@ -379,19 +379,13 @@ mod tests {
 
     fn mail(from: &str, auto: AutoHeaders) -> Inbound {
         Inbound {
-            message_id: "m@x".into(),
-            references: vec![],
-            received: "2026-03-03T10:00:00Z".parse().unwrap(),
             from: Address {
                 name: None,
                 email: from.into(),
             },
-            reply_to: None,
             recipients: vec!["support@vendor.example".into()],
-            subject: "Cancel".into(),
-            text: "Please cancel my subscription.".into(),
             auto,
-            size: 100,
+            ..Inbound::example("Cancel", "Please cancel my subscription.")
         }
     }
 

@@ -544,7 +544,7 @@ mod tests {
     use super::*;
     use crate::classify::features::Feature;
     use crate::classify::model::CLASSES;
-    use crate::parse::{Address, AutoHeaders};
+    use crate::parse::Inbound;
 
     /// A model that knows "refund" (a refund) and "long", "story", "pausing" (other), words
     /// only.
@@ -570,21 +570,7 @@ mod tests {
     }
 
     fn mail(text: &str) -> Inbound {
-        Inbound {
-            message_id: "m@x".into(),
-            references: vec![],
-            received: "2026-03-03T10:00:00Z".parse().unwrap(),
-            from: Address {
-                name: None,
-                email: "ann@customer.example".into(),
-            },
-            reply_to: None,
-            recipients: vec![],
-            subject: String::new(),
-            text: text.into(),
-            auto: AutoHeaders::default(),
-            size: 100,
-        }
+        Inbound::example("", text)
     }
 
     /// One plain sentence states the refund; the story after it outweighs it in the whole

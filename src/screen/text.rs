@@ -571,21 +571,7 @@ mod tests {
     }
 
     fn mail(subject: &str, text: &str) -> Inbound {
-        Inbound {
-            message_id: "m@x".into(),
-            references: vec![],
-            received: "2026-03-03T10:00:00Z".parse().unwrap(),
-            from: crate::parse::Address {
-                name: None,
-                email: "ann@customer.example".into(),
-            },
-            reply_to: None,
-            recipients: vec![],
-            subject: subject.into(),
-            text: text.into(),
-            auto: Default::default(),
-            size: 100,
-        }
+        Inbound::example(subject, text)
     }
 
     /// Out-of-office notices in the seven languages, and customers who only mention being
