@@ -7,6 +7,8 @@
 use jiff::Timestamp;
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
+use crate::plan::LedgerAction;
+
 use super::{Cached, During, Error, LedgerState, Sqlite, parse_state, stamp};
 
 /// Created when missing, whatever the schema version (like the billing tables): a store
@@ -122,7 +124,9 @@ pub(super) fn refusal(
     same_place: bool,
     trigger: Trigger,
 ) -> Option<NotAgain> {
-    let handed_over = action.is_some_and(|a| a.starts_with("to_human:"));
+    let handed_over = action
+        .and_then(|a| a.parse::<LedgerAction>().ok())
+        .is_some_and(|a| matches!(a, LedgerAction::ToHuman(_)));
     match state {
         LedgerState::Sent | LedgerState::Drafted => Some(NotAgain::Answered),
         LedgerState::Claimed | LedgerState::Failed => Some(NotAgain::Unknown),
