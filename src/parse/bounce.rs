@@ -13,7 +13,7 @@ pub(crate) fn normalized(text: &str) -> String {
 /// Subjects mail systems give a non-delivery notice that is not a `multipart/report`
 /// (RFC 3464 describes the report; many servers still send plain text), in the seven
 /// languages. Matched at the subject's start: "Re: Undeliverable..." is a person's.
-const BOUNCE_SUBJECTS: [&str; 47] = [
+const BOUNCE_SUBJECTS: [&str; 64] = [
     "undelivered mail returned to sender",
     "undelivered mail",
     "undeliverable:",
@@ -44,6 +44,24 @@ const BOUNCE_SUBJECTS: [&str; 47] = [
     "notifica dello stato di consegna",
     "melding over bezorgstatus",
     "niet bezorgd:",
+    // Other languages' non-delivery subjects (Exchange's "Undeliverable:" and the like).
+    "olevererbart",
+    "kan ikke leveres",
+    "ei voi toimittaa",
+    "niedostarczalne",
+    "nie można dostarczyć",
+    "не доставлено",
+    "недоставленное сообщение",
+    "teslim edilemedi",
+    "teslim edilemeyen",
+    "nedoručitelné",
+    "kézbesíthetetlen",
+    "μη παραδόσιμο",
+    "无法投递",
+    "无法传递",
+    "未送达",
+    "配信不能",
+    "전달되지 않음",
     "unzustellbar",
     "nicht zustellbar",
     "unzustellbare nachricht",
@@ -92,6 +110,8 @@ mod tests {
                 false,
             ),
             ("Delayed refund", false),
+            ("Olevererbart: Uppsägning", true),
+            ("Не доставлено: Refund", true),
             ("Re: Undelivered Mail Returned to Sender", false),
             ("Refund for undelivered service", false),
             ("Delivery of my invoice", false),

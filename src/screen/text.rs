@@ -12,7 +12,7 @@ use crate::pattern::Pattern;
 
 /// Subject prefixes that autoresponders write, in the seven languages: Outlook's "Automatic
 /// reply:", Notes' "AUTO:", Exchange's translations, and the common hand-set ones.
-const AUTO_REPLY_SUBJECTS: [&str; 46] = [
+const AUTO_REPLY_SUBJECTS: [&str; 65] = [
     "auto",
     "out of office",
     "out of the office",
@@ -59,6 +59,27 @@ const AUTO_REPLY_SUBJECTS: [&str; 46] = [
     "ausencia do escritório",
     "ausente do escritório",
     "fora do escritório",
+    // Outlook's "Automatic reply" and the usual hand-set words in other languages: replies to
+    // our mail come from everywhere, not only from the seven languages we answer in.
+    "automatisk svar",
+    "autosvar",
+    "automaattinen vastaus",
+    "automatyczna odpowiedź",
+    "автоматический ответ",
+    "автоответ",
+    "otomatik yanıt",
+    "otomatik cevap",
+    "automatická odpověď",
+    "automatikus válasz",
+    "αυτόματη απάντηση",
+    "răspuns automat",
+    "自动答复",
+    "自动回复",
+    "自動回覆",
+    "自動応答",
+    "自動返信",
+    "자동 회신",
+    "자동 응답",
 ];
 
 /// An autoresponder's subject: `Automatic reply: Re: ...`, `[Auto-Reply] ...`, or one that
@@ -375,6 +396,9 @@ mod tests {
             ("[Auto-Reply] Re: Refund", Some(true)),
             ("Absence: Re: résiliation", Some(true)),
             ("Ausência: Re: cancelamento", Some(true)),
+            ("Automatisk svar: Re: Refund", Some(true)),
+            ("Автоматический ответ: Re: Refund", Some(true)),
+            ("自動応答: Re: Refund", Some(true)),
             ("Out of the office", Some(false)),
             ("Out of office until Monday", Some(false)),
             ("Abwesenheitsnotiz", Some(false)),
