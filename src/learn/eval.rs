@@ -346,6 +346,15 @@ pub fn out_of_fold(prep: &Prepared, k: usize, learner: Learner, opts: &Options) 
             .chain(extra.iter().cloned())
             .collect()
     };
+    // The other kinds are read the same way whatever the model: by one `Folds`.
+    let read = Folds {
+        prep,
+        examples: &examples,
+        fold: &fold,
+        classes: &classes,
+        spec: &spec,
+        opts,
+    };
     let predictions: Vec<Prediction> = match learner {
         Learner::Linear(s) => {
             let models: Vec<Model> = (0..k).map(|f| train::train(&train_on(f), &s)).collect();
@@ -365,14 +374,6 @@ pub fn out_of_fold(prep: &Prepared, k: usize, learner: Learner, opts: &Options) 
             let models: Vec<mlp::Mlp> = (0..k)
                 .map(|f| mlp::train(&train_on(f), &s, shape))
                 .collect();
-            let read = Folds {
-                prep,
-                examples: &examples,
-                fold: &fold,
-                classes: &classes,
-                spec: &spec,
-                opts,
-            };
             let (predictions, t) = read.by_model(
                 &models,
                 |m, v| first(&m.logits(v)),
@@ -385,14 +386,6 @@ pub fn out_of_fold(prep: &Prepared, k: usize, learner: Learner, opts: &Options) 
             let models: Vec<NaiveBayes> = (0..k)
                 .map(|f| NaiveBayes::train(&train_on(f), &spec, 0.1))
                 .collect();
-            let read = Folds {
-                prep,
-                examples: &examples,
-                fold: &fold,
-                classes: &classes,
-                spec: &spec,
-                opts,
-            };
             let (predictions, t) =
                 read.by_model(&models, |m, v| m.logits(v), |m, v, t| m.predict(v, t));
             temperature = t;
