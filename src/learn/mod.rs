@@ -143,11 +143,11 @@ pub fn eval_command(files: &[PathBuf], opts: &EvalOptions) -> Result<String, Err
         ));
         prep = prep.with_extra(extra);
     }
+    let tuning = opts
+        .tuning
+        .unwrap_or_else(|| tune::Tuning::shipped(opts.seed));
     let outcomes = match opts.cv {
         Some(k) if k >= 2 => {
-            let tuning = opts
-                .tuning
-                .unwrap_or_else(|| tune::Tuning::shipped(opts.seed));
             let (outcomes, t, stacks) = if tuning.rich || tuning.honest {
                 let oof = eval::out_of_fold(&prep, k, tuning.learner(), &tuning.opts);
                 let outcomes =
@@ -162,9 +162,6 @@ pub fn eval_command(files: &[PathBuf], opts: &EvalOptions) -> Result<String, Err
                     tuning.calibrate,
                 )
             };
-            if let Some(path) = &opts.dump {
-                dump(path, &prep, &outcomes, opts.threshold)?;
-            }
             let stack = if stacks.iter().all(|s| *s == stacks[0]) {
                 format!("{:?}", stacks[0])
             } else {
@@ -188,9 +185,6 @@ pub fn eval_command(files: &[PathBuf], opts: &EvalOptions) -> Result<String, Err
         }
         Some(folds) => return Err(Error::Folds { folds }),
         None => {
-            let tuning = opts
-                .tuning
-                .unwrap_or_else(|| tune::Tuning::shipped(opts.seed));
             let model = match &opts.model {
                 _ if !opts.train_on.is_empty() => {
                     if tuning.mlp.is_some() || tuning.rich || tuning.honest {
@@ -224,13 +218,12 @@ pub fn eval_command(files: &[PathBuf], opts: &EvalOptions) -> Result<String, Err
             } else {
                 tuning.opts
             };
-            let outcomes = eval::with_model(&prep, &model, &decide);
-            if let Some(path) = &opts.dump {
-                dump(path, &prep, &outcomes, opts.threshold)?;
-            }
-            outcomes
+            eval::with_model(&prep, &model, &decide)
         }
     };
+    if let Some(path) = &opts.dump {
+        dump(path, &prep, &outcomes, opts.threshold)?;
+    }
     if let Some(line) = eval::model_alone(&outcomes) {
         out.push_str(&line);
     }
