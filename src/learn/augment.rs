@@ -205,15 +205,7 @@ mod tests {
     }
 
     fn row(id: &str, class: Class, body: &str) -> Row {
-        Row {
-            id: id.into(),
-            lang: "en".into(),
-            class,
-            reason: None,
-            subject: "Hello".into(),
-            body: body.into(),
-            html: false,
-        }
+        Row::example(id, class, body)
     }
 
     #[test]

@@ -24,6 +24,22 @@ pub struct Row {
     pub html: bool,
 }
 
+#[cfg(test)]
+impl Row {
+    /// An English plain-text row for unit tests, subject "Hello".
+    pub(crate) fn example(id: &str, class: Class, body: &str) -> Row {
+        Row {
+            id: id.into(),
+            lang: "en".into(),
+            class,
+            reason: None,
+            subject: "Hello".into(),
+            body: body.into(),
+            html: false,
+        }
+    }
+}
+
 /// Reads every row of a JSONL file; a bad line is an error naming file and line.
 ///
 /// # Errors
