@@ -257,7 +257,8 @@ fn cross_validation(
 }
 
 /// Each row's reading, one tab-separated line: id, language, label, reason, decided intent and
-/// reason at `threshold`, the reading and its probability, the start of the text.
+/// reason at `threshold`, the reading and its probability, whether it is a wrong automatic
+/// answer, the start of the text, and the phrase rules' reading alone.
 fn dump(
     path: &Path,
     prep: &Prepared,
@@ -266,11 +267,14 @@ fn dump(
 ) -> Result<(), Error> {
     let mut out = String::new();
     // Pooled cross-validations hold each row once per seed, in the rows' order.
-    for ((row, text), o) in prep.rows.iter().zip(&prep.texts).cycle().zip(outcomes) {
+    let rows = prep.rows.iter().zip(&prep.texts).zip(&prep.rules).cycle();
+    for (((row, text), by_rules), o) in rows.zip(outcomes) {
         let (intent, reason) = o.decided(threshold);
         let (reading, p) = o.reading();
+        // The phrase rules' own reading comes last, after the text, so that readers of the
+        // earlier columns keep working.
         out.push_str(&format!(
-            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{:.3}\t{}\t{}\n",
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{:.3}\t{}\t{}\t{}\n",
             row.id,
             row.lang,
             row.class.as_str(),
@@ -283,7 +287,8 @@ fn dump(
             text.replace(['\n', '\t', '\r'], " ")
                 .chars()
                 .take(160)
-                .collect::<String>()
+                .collect::<String>(),
+            by_rules.intent.as_str()
         ));
     }
     std::fs::write(path, out).map_err(|source| Error::Write {
