@@ -194,6 +194,10 @@ pub enum ClassifierCommand {
         threshold: f32,
         #[arg(long, value_name = "N", default_value_t = crate::classify::train::Settings::DEFAULT.seed)]
         seed: u64,
+        /// With --cv: R cross-validations (seeds N, N+1, ...), their out-of-fold readings pooled
+        /// into one report.
+        #[arg(long, value_name = "R", default_value_t = 1, requires = "cv")]
+        repeat: u64,
     },
     /// Append a message, labelled, to the vendor's training file (then retrain).
     AddExample {

@@ -217,6 +217,7 @@ fn classifier(command: ClassifierCommand) -> ExitCode {
             train_on,
             threshold,
             seed,
+            repeat,
         } => mailclerk::learn::eval_command(
             &files,
             &mailclerk::learn::EvalOptions {
@@ -227,6 +228,7 @@ fn classifier(command: ClassifierCommand) -> ExitCode {
                 threshold,
                 compare,
                 seed,
+                repeat,
                 tuning: tuning(seed),
                 dump: std::env::var_os("MAILCLERK_CV_DUMP").map(Into::into),
             },

@@ -175,3 +175,62 @@ fn a_vendor_adds_an_example_and_eval_reads_it() {
         "--train-on is not a cross-validation"
     );
 }
+
+#[test]
+fn repeated_cross_validations_are_pooled_into_one_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("rows.jsonl");
+    let mut rows = String::new();
+    for i in 0..6 {
+        for (label, text) in [
+            ("refund", "Please refund my last payment."),
+            ("cancellation", "Please cancel my subscription."),
+            ("other", "How do I export my contacts?"),
+        ] {
+            rows.push_str(
+                &serde_json::json!({
+                    "id": format!("r-{label}-{i}"),
+                    "lang": "en",
+                    "label": label,
+                    "subject": "",
+                    "body": format!("{text} Thanks, customer {i}"),
+                })
+                .to_string(),
+            );
+            rows.push('\n');
+        }
+    }
+    std::fs::write(&file, rows).unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_mailclerk"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let f = file.to_str().unwrap();
+    let o = run(&[
+        "classifier",
+        "eval",
+        f,
+        "--cv",
+        "2",
+        "--seed",
+        "20",
+        "--repeat",
+        "3",
+    ]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for part in [
+        "(seed 20)",
+        "(seed 21)",
+        "(seed 22)",
+        "pooled: the out-of-fold readings of 3 cross-validations (54 readings)",
+        "54 messages",
+    ] {
+        assert!(out.contains(part), "{part}: {out}");
+    }
+    assert!(!out.contains("(seed 23)"), "{out}");
+    let o = run(&["classifier", "eval", f, "--repeat", "3"]);
+    assert_eq!(o.status.code(), Some(2), "--repeat needs --cv");
+}
