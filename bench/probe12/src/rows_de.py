@@ -2,9 +2,9 @@ from common import R
 
 ROWS = [
     # refund (9)
-    R("refund", "Doppelte Abbuchung Jahreslizenz",
-      "Sehr geehrte Damen und Herren,\n\nbei der Verlängerung unserer Jahreslizenz (Kundennummer 208-4471) wurde der Betrag von 1.188,00 EUR am 01.12.2026 zweimal von unserem Geschäftskonto abgebucht. Wir haben nur eine Lizenz. Bitte erstatten Sie die zweite Abbuchung.\n\nMit freundlichen Grüßen\n\nClaudia Reinhardt\nSteuerberatung Reinhardt & Vogt\nKönigstraße 18, 70173 Stuttgart\nTel. 0711 4480 220",
-      ["double-charge", "company", "signature", "formal"], reason="billing_error"),
+    R("refund", "Zusätzliche Lizenz nicht benötigt",
+      "Sehr geehrte Damen und Herren,\n\nwir haben am 20.11. eine zusätzliche Benutzerlizenz (198,00 EUR netto) für eine neue Mitarbeiterin gekauft. Diese hat ihre Stelle kurzfristig nicht angetreten, die Lizenz wurde nie zugewiesen. Wir bitten um Erstattung des Betrags.\n\nMit freundlichen Grüßen\n\nClaudia Reinhardt\nSteuerberatung Reinhardt & Vogt\nKönigstraße 18, 70173 Stuttgart\nTel. 0711 4480 220",
+      ["seats", "company", "signature", "formal"]),
     R("refund", "Rechnung mit Umsatzsteuer trotz USt-IdNr.",
       "Guten Tag,\n\nunsere USt-IdNr. (ATU68812345) ist in unserem Konto hinterlegt und wurde bisher immer berücksichtigt (Reverse Charge). Auf der Rechnung R-2026-11-5520 wurden uns aber 20 % österreichische USt. zusätzlich berechnet und auch so abgebucht, also 348,00 statt 290,00 EUR.\n\nBitte erstatten Sie uns die zu viel bezahlten 58,00 EUR.\n\nBeste Grüße aus Linz\nMarkus Leitner\nLeitner Medientechnik GmbH",
       ["vat", "wrong-amount", "austria", "company"], reason="billing_error"),

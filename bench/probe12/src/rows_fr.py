@@ -2,9 +2,9 @@ from common import R
 
 ROWS = [
     # refund (9)
-    R("refund", "Double prélèvement",
-      "Bonjour,\n\nJe constate sur mon relevé deux prélèvements identiques de 29,00 € en date du 2 décembre pour mon abonnement Pro. Je n'ai qu'un seul compte. Merci de bien vouloir me rembourser le second prélèvement.\n\nCordialement,\nSylvie Marchand",
-      ["double-charge"], reason="billing_error"),
+    R("refund", "Remboursement option stockage",
+      "Bonjour,\n\nJ'ai ajouté l'option stockage 1 To (9,90 € par mois) en octobre pour un projet client qui a finalement été annulé. Je n'ai quasiment rien déposé dessus. Serait-il possible de me rembourser les deux mois payés ?\n\nCordialement,\nSylvie Marchand\nArchitecte DPLG",
+      ["freelancer", "signature"]),
     R("refund", "Montant facturé incorrect (TPS/TVQ)",
       "Bonjour,\n\nNotre entreprise est au Québec et on nous a facturé la TVA française (20 %) au lieu de la TPS/TVQ sur la facture 2026-1187, donc 179,88 $ au lieu de 172,44 $. Le montant a déjà été débité de notre carte. Pourriez-vous nous rembourser l'écart et corriger le profil fiscal?\n\nMerci,\nÉmilie Gagnon\nComptabilité, Boulangerie Les Trois Épis inc.\nLévis (QC)",
       ["quebec", "wrong-amount", "vat", "company"], reason="billing_error"),

@@ -2,9 +2,9 @@ from common import R
 
 ROWS = [
     # refund (9)
-    R("refund", "Cobrança em duplicidade",
-      "Olá, bom dia!\n\nFoi cobrado duas vezes no meu cartão o valor de R$ 89,90 referente à mensalidade de dezembro, as duas no dia 02/12. Só tenho uma conta. Peço por gentileza o estorno de uma das cobranças.\n\nAtt,\nFernanda Lima",
-      ["double-charge", "brazil"], reason="billing_error"),
+    R("refund", "Reembolso do plano da filial",
+      "Olá, bom dia!\n\nContratamos em novembro um plano extra para a nossa filial de Campinas, mas a abertura foi adiada para o segundo semestre e ninguém chegou a usar. Conseguem devolver o valor pago (R$ 189,90)?\n\nAtt,\nFernanda Lima\nGerente administrativa",
+      ["company", "brazil"]),
     R("refund", "Valor errado na fatura",
       "Boa tarde,\n\nO nosso plano é de 8 utilizadores, mas na fatura de novembro foram cobrados 18, num total de 432 € em vez de 192 €. O valor já foi debitado por débito direto. Agradeço que nos devolvam a diferença.\n\nCom os melhores cumprimentos,\nRui Carvalho\nDepartamento Financeiro, Carvalho & Filhos, Lda.\nNIF 509 123 456",
       ["wrong-amount", "seats", "portugal", "company"], reason="billing_error"),
