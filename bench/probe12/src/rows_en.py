@@ -15,7 +15,7 @@ ROWS = [
       "can i get my money back for the march invoice pls, we barely logged in that month",
       ["one-liner", "no-caps"]),
     R("refund", "Charged in USD instead of GBP",
-      "Hi,\n\nOur plan is priced at £45/month and has always been billed in pounds. This month the charge came through as $45 USD and then my bank added a foreign transaction fee on top, so I paid about £37 + £1.10 fee... actually wait, it's the other way round, the statement shows $62.40 which is way more than the plan. Something's wrong with the currency on our account (ID ac_55120).\n\nPlease refund the difference between what we were charged and the normal £45, and fix the currency.\n\nCheers,\nDaniel",
+      "Hi,\n\nOur plan is priced at £45/month and has always been billed in pounds. This month the charge came through in US dollars instead, $62.40, and my bank added a foreign transaction fee of £1.53 on top. Something's wrong with the currency on our account (ID ac_55120).\n\nPlease refund what we paid over the normal £45, and switch the account back to GBP.\n\nCheers,\nDaniel",
       ["currency", "wrong-amount"], reason="billing_error"),
     R("refund", "Gift subscription - recipient already a member",
       "Hi there! I bought a 12-month gift subscription for my nephew for his birthday (order GFT-30917, $96), but it turns out he's had his own account for a year already and the code can't be applied. He hasn't redeemed it. Is there any way to get a refund for the gift? Sorry for the hassle!\n\nJoanne",
