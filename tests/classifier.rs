@@ -3,7 +3,6 @@
 //! vendor's example is appended and read back by `classifier eval`.
 
 use std::path::Path;
-use std::process::Command;
 
 use mailclerk::classify::train::Settings;
 use mailclerk::config::Config;
@@ -111,12 +110,7 @@ fn a_vendor_adds_an_example_and_eval_reads_it() {
     )
     .unwrap();
     let to = dir.path().join("vendor.jsonl");
-    let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_mailclerk"))
-            .args(args)
-            .output()
-            .unwrap()
-    };
+    let run = crate::cli::mailclerk;
     let args = [
         "classifier",
         "add-example",
@@ -201,12 +195,7 @@ fn repeated_cross_validations_are_pooled_into_one_report() {
         }
     }
     std::fs::write(&file, rows).unwrap();
-    let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_mailclerk"))
-            .args(args)
-            .output()
-            .unwrap()
-    };
+    let run = crate::cli::mailclerk;
     let f = file.to_str().unwrap();
     let o = run(&[
         "classifier",

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn mailclerk(args: &[&str]) -> Output {
+pub fn mailclerk(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_mailclerk"))
         .args(args)
         .output()
